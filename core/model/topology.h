@@ -1,0 +1,234 @@
+// The topology model: what the user draws (DESIGN.md §3).
+//
+// Design note. A topology is a list of nodes and a list of links, identified by stable
+// string ids. It is plain, copyable data — the widget-free source of truth that the GUI's
+// undo commands edit by id, that the planner reads, and that topologyjson.{h,cpp}
+// round-trips to the documented JSON format (docs/topology-format.md, version 1).
+//
+// Node kinds and what they become:
+//   Switch   engine Netloom -> core switch engine (exported as vde_switch)
+//            engine Bridge  -> kernel bridge created by the helper
+//   HostPort the host's own interface on a segment: a user-owned tap attached to a netloom
+//            switch, the bridge device itself for a kernel bridge, or a tap that a single
+//            guest NIC opens directly ("own tap", routed setups). Carries the address,
+//            DHCP/DNS (dnsmasq) and NAT/routing towards uplinks.
+//   Uplink   a physical interface (eth0) enslaved to a kernel bridge.
+//   Guest    a QEMU virtual machine with NICs.
+//   Remote   the far end of a remote cable: a libvdeplug URL (netloom switch) or VXLAN
+//            parameters (kernel bridge).
+// Links connect two endpoints; an endpoint names a node and, for guests, one NIC. The
+// switch side of a link carries its 802.1Q port settings.
+//
+// Invariants are NOT enforced by these types; validator.h checks them and names the
+// offending node/field.
+#pragma once
+
+#include <QList>
+#include <QPointF>
+#include <QString>
+#include <QStringList>
+
+#include <cstdint>
+#include <optional>
+
+namespace netloom::model {
+
+constexpr int kFormatVersion = 1;
+inline constexpr const char *kFormatName = "netloom-topology";
+
+// 802.1Q settings of one switch port (the switch side of a link).
+struct VlanConfig {
+    enum class Mode { Access, Trunk };
+    Mode mode = Mode::Access;
+    int vlan = 1;            // access: the port's VLAN; trunk: native (untagged) VLAN, 0 = none
+    QList<int> allowed;      // trunk: tagged VLANs carried (1..4094)
+    bool operator==(const VlanConfig &) const = default;
+};
+
+struct SwitchConfig {
+    enum class Engine { Netloom, Bridge };
+    Engine engine = Engine::Netloom;
+    QString ifname;          // bridge: kernel name ("loom..."); netloom: unused
+    bool hub = false;        // netloom: flood everything
+    int macTableSize = 8192; // netloom: MAC table bound
+    int macAgingSeconds = 300;
+    bool stp = false;        // bridge
+    int mtu = 0;             // 0 = default
+    bool operator==(const SwitchConfig &) const = default;
+};
+
+struct DhcpReservation {
+    QString mac;
+    QString ip;
+    QString hostname;
+    bool operator==(const DhcpReservation &) const = default;
+};
+
+struct DhcpConfig {
+    bool enabled = false;
+    QString rangeStart;
+    QString rangeEnd;
+    std::uint32_t leaseSeconds = 3600;
+    QString domain;
+    QList<DhcpReservation> reservations;
+    bool operator==(const DhcpConfig &) const = default;
+};
+
+struct NatConfig {
+    enum class Mode { None, Masquerade, Route };
+    Mode mode = Mode::None;
+    QStringList uplinks;     // interface names or '+' patterns, e.g. "eth0", "eth+"
+    bool operator==(const NatConfig &) const = default;
+};
+
+struct HostPortConfig {
+    QString ifname;          // "loom..."; for a port on a bridge: must equal the bridge's ifname or be empty
+    QString address;         // "10.0.2.1/24" or "" (no host address)
+    DhcpConfig dhcp;
+    bool dns = true;         // dnsmasq answers DNS on the address
+    NatConfig nat;
+    int mtu = 0;
+    bool operator==(const HostPortConfig &) const = default;
+};
+
+struct UplinkConfig {
+    QString ifname;          // physical interface, e.g. "eth0"
+    bool operator==(const UplinkConfig &) const = default;
+};
+
+struct DiskConfig {
+    QString path;
+    QString format = QStringLiteral("raw");      // raw | qcow2 | ...
+    QString interface = QStringLiteral("virtio"); // virtio | ide | scsi | none
+    bool readOnly = false;
+    bool snapshot = false;   // -snapshot semantics for this drive
+    bool operator==(const DiskConfig &) const = default;
+};
+
+struct HostForward {
+    QString protocol = QStringLiteral("tcp");  // tcp | udp
+    QString hostAddress;     // "" = all (QEMU default); "127.0.0.1" recommended
+    int hostPort = 0;
+    QString guestAddress;    // "" = the guest's DHCP address
+    int guestPort = 0;
+    bool operator==(const HostForward &) const = default;
+};
+
+struct UserNetConfig {
+    QString network;         // "10.0.2.0/24" or "" for QEMU's default
+    QList<HostForward> forwards;
+    bool restrict = false;   // restrict=on: no outbound access
+    bool operator==(const UserNetConfig &) const = default;
+};
+
+struct SocketConfig {
+    enum class Kind { Listen, Connect, Mcast };
+    Kind kind = Kind::Listen;
+    QString address;         // "127.0.0.1:10001" or "230.0.0.1:1234" for mcast
+    bool operator==(const SocketConfig &) const = default;
+};
+
+struct NicConfig {
+    enum class Mode { Switch, Tap, User, Socket };
+    QString id;              // unique within the guest, e.g. "net0"
+    QString model = QStringLiteral("virtio-net-pci");
+    QString mac;             // "" until the allocator assigns one; then stable
+    Mode mode = Mode::Switch;
+    QString tapIfname;       // Switch mode on a bridge, or Tap mode: the tap the guest opens ("" = allocate)
+    UserNetConfig user;      // Mode::User
+    SocketConfig socket;     // Mode::Socket
+    bool operator==(const NicConfig &) const = default;
+};
+
+struct GuestConfig {
+    QString qemu = QStringLiteral("qemu-system-x86_64");
+    QString machine;         // "" = QEMU default
+    QString accel = QStringLiteral("auto");  // auto | kvm | tcg
+    QString cpuModel;        // "" = default
+    int memoryMiB = 256;
+    int cpus = 1;
+    QList<DiskConfig> disks;
+    QString cdrom;
+    QString kernel;
+    QString initrd;
+    QString append;
+    QString boot;            // QEMU -boot order, e.g. "cd"; "" = default
+    QStringList extraArgs;   // appended verbatim (no shell)
+    QList<NicConfig> nics;
+    bool operator==(const GuestConfig &) const = default;
+};
+
+struct VxlanConfig {
+    std::uint32_t vni = 0;
+    QString remote;          // unicast peer, or "" with group
+    QString group;           // multicast group
+    QString local;
+    QString device;          // underlay device
+    int dstPort = 4789;
+    QString ifname;          // "loom..." ("" = allocate)
+    bool operator==(const VxlanConfig &) const = default;
+};
+
+struct RemoteConfig {
+    QString url;             // libvdeplug URL (netloom switch): vde://, vxvde://, udp://, cmd://...
+    std::optional<VxlanConfig> vxlan;  // kernel bridge
+    bool operator==(const RemoteConfig &) const = default;
+};
+
+enum class NodeType { Switch, HostPort, Uplink, Guest, Remote };
+
+struct Node {
+    QString id;              // stable, [A-Za-z0-9_.-]{1,64}
+    NodeType type = NodeType::Switch;
+    QString name;            // display name; unique per topology
+    QPointF position;        // canvas position
+    QString notes;
+    // Exactly the member matching `type` is meaningful.
+    SwitchConfig sw;
+    HostPortConfig hostPort;
+    UplinkConfig uplink;
+    GuestConfig guest;
+    RemoteConfig remote;
+    bool operator==(const Node &) const = default;
+};
+
+struct Endpoint {
+    QString node;            // node id
+    QString nic;             // guest NIC id (guest endpoints only), else ""
+    std::optional<VlanConfig> vlan;  // switch endpoints only: 802.1Q port settings
+    bool operator==(const Endpoint &) const = default;
+};
+
+struct Link {
+    QString id;
+    Endpoint a;
+    Endpoint b;
+    QString tapIfname;       // netloom switch <-> kernel bridge cable: the joining tap ("" = allocate)
+    bool operator==(const Link &) const = default;
+};
+
+struct Topology {
+    QString name;            // used for run directories and the helper network id
+    QString description;
+    QList<Node> nodes;
+    QList<Link> links;
+
+    const Node *node(const QString &id) const;
+    Node *node(const QString &id);
+    const Link *link(const QString &id) const;
+    // Links touching node `id` (any endpoint).
+    QList<const Link *> linksOf(const QString &id) const;
+    // The link attached to guest `guestId`'s NIC `nicId`, or nullptr.
+    const Link *linkOfNic(const QString &guestId, const QString &nicId) const;
+    bool operator==(const Topology &) const = default;
+};
+
+// Stable lowercase names used in JSON and messages ("switch", "hostport", ...).
+QString nodeTypeName(NodeType t);
+QString engineName(SwitchConfig::Engine e);
+QString nicModeName(NicConfig::Mode m);
+QString natModeName(NatConfig::Mode m);
+QString socketKindName(SocketConfig::Kind k);
+QString vlanModeName(VlanConfig::Mode m);
+
+}  // namespace netloom::model

@@ -1,0 +1,97 @@
+#include "hoststate.h"
+
+#include <QJsonArray>
+
+namespace netloom::protocol {
+
+namespace {
+
+QJsonArray strings(const QStringList &list)
+{
+    QJsonArray a;
+    for (const QString &s : list)
+        a.append(s);
+    return a;
+}
+
+template <typename T, typename F>
+QJsonArray array(const QList<T> &list, F &&encode)
+{
+    QJsonArray a;
+    for (const T &item : list)
+        a.append(encode(item));
+    return a;
+}
+
+}  // namespace
+
+bool HostState::isEmpty() const
+{
+    return taps.isEmpty() && bridges.isEmpty() && veths.isEmpty() && vxlans.isEmpty()
+        && addresses.isEmpty() && links.isEmpty() && !ipv4Forwarding && nat.isEmpty()
+        && dnsmasq.isEmpty() && uplinks.isEmpty();
+}
+
+QString natModeName(NatSpec::Mode mode)
+{
+    return mode == NatSpec::Mode::Masquerade ? QStringLiteral("masquerade") : QStringLiteral("route");
+}
+
+QJsonObject toJson(const HostState &s)
+{
+    QJsonObject o;
+    o[QStringLiteral("taps")] = array(s.taps, [](const TapSpec &t) {
+        return QJsonObject{{QStringLiteral("ifname"), t.ifname}, {QStringLiteral("mtu"), t.mtu},
+                           {QStringLiteral("mac"), t.mac}, {QStringLiteral("vnetHdr"), t.vnetHdr}};
+    });
+    o[QStringLiteral("bridges")] = array(s.bridges, [](const BridgeSpec &b) {
+        return QJsonObject{{QStringLiteral("ifname"), b.ifname}, {QStringLiteral("mtu"), b.mtu},
+                           {QStringLiteral("stp"), b.stp}, {QStringLiteral("vlanFiltering"), b.vlanFiltering},
+                           {QStringLiteral("ports"), strings(b.ports)}};
+    });
+    o[QStringLiteral("veths")] = array(s.veths, [](const VethSpec &v) {
+        return QJsonObject{{QStringLiteral("ifname"), v.ifname}, {QStringLiteral("peer"), v.peer}};
+    });
+    o[QStringLiteral("vxlans")] = array(s.vxlans, [](const VxlanSpec &v) {
+        return QJsonObject{{QStringLiteral("ifname"), v.ifname}, {QStringLiteral("vni"), qint64(v.vni)},
+                           {QStringLiteral("remote"), v.remote}, {QStringLiteral("group"), v.group},
+                           {QStringLiteral("local"), v.local}, {QStringLiteral("device"), v.device},
+                           {QStringLiteral("dstPort"), int(v.dstPort)}, {QStringLiteral("ttl"), v.ttl}};
+    });
+    o[QStringLiteral("addresses")] = array(s.addresses, [](const AddressSpec &a) {
+        return QJsonObject{{QStringLiteral("ifname"), a.ifname}, {QStringLiteral("cidr"), a.cidr}};
+    });
+    o[QStringLiteral("links")] = array(s.links, [](const LinkSpec &l) {
+        return QJsonObject{{QStringLiteral("ifname"), l.ifname}, {QStringLiteral("up"), l.up},
+                           {QStringLiteral("mtu"), l.mtu}, {QStringLiteral("mac"), l.mac}};
+    });
+    o[QStringLiteral("ipv4Forwarding")] = s.ipv4Forwarding;
+    o[QStringLiteral("nat")] = array(s.nat, [](const NatSpec &n) {
+        return QJsonObject{{QStringLiteral("ifname"), n.ifname}, {QStringLiteral("subnet"), n.subnet},
+                           {QStringLiteral("mode"), natModeName(n.mode)},
+                           {QStringLiteral("uplinks"), strings(n.uplinks)}};
+    });
+    o[QStringLiteral("dnsmasq")] = array(s.dnsmasq, [](const DnsmasqSpec &d) {
+        return QJsonObject{
+            {QStringLiteral("ifname"), d.ifname},
+            {QStringLiteral("address"), d.address},
+            {QStringLiteral("prefixLength"), d.prefixLength},
+            {QStringLiteral("dhcp"), d.dhcp},
+            {QStringLiteral("rangeStart"), d.rangeStart},
+            {QStringLiteral("rangeEnd"), d.rangeEnd},
+            {QStringLiteral("leaseSeconds"), qint64(d.leaseSeconds)},
+            {QStringLiteral("domain"), d.domain},
+            {QStringLiteral("dns"), d.dns},
+            {QStringLiteral("hosts"), array(d.hosts, [](const DhcpHost &h) {
+                 return QJsonObject{{QStringLiteral("mac"), h.mac}, {QStringLiteral("ip"), h.ip},
+                                    {QStringLiteral("hostname"), h.hostname}};
+             })},
+        };
+    });
+    o[QStringLiteral("uplinks")] = array(s.uplinks, [](const UplinkSpec &u) {
+        return QJsonObject{{QStringLiteral("ifname"), u.ifname}, {QStringLiteral("bridge"), u.bridge}};
+    });
+    return o;
+}
+
+}  // namespace netloom::protocol

@@ -1,0 +1,143 @@
+// Desired host state: what the privileged helper must create for one network.
+//
+// Design note. The planner (core) produces a HostState from a topology; the helper
+// receives it in an `apply` request, diffs it against what it already owns for that network
+// id and converges; the shell exporter turns the very same value into ip/nft/dnsmasq
+// commands. It is plain data: no behaviour, no OS calls. Owners of taps are NOT part of it —
+// the helper takes the owner from the socket's peer credentials, never from a request.
+//
+// Every interface name Netloom creates starts with "loom" and is 1..15 bytes
+// (protocol/names.h validates this). Addresses are IPv4 in CIDR or dotted-quad form;
+// strict parsing and validation of everything below lives in the protocol library
+// (the helper treats every field as hostile).
+#pragma once
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <cstdint>
+
+namespace netloom::protocol {
+
+// A persistent TAP device (IFF_TAP | IFF_NO_PI), owned by the requesting user.
+struct TapSpec {
+    QString ifname;      // "loom..."
+    int mtu = 0;         // 0 = kernel default
+    QString mac;         // host-side MAC, "" = kernel chooses
+    bool vnetHdr = false;  // IFF_VNET_HDR (GSO-capable consumers)
+    bool operator==(const TapSpec &) const = default;
+};
+
+// A Linux bridge we create. Ports are our own taps/veths/vxlans (names from this state);
+// physical uplinks are enslaved only through UplinkSpec.
+struct BridgeSpec {
+    QString ifname;
+    int mtu = 0;
+    bool stp = false;
+    bool vlanFiltering = false;
+    QStringList ports;   // our interfaces enslaved to this bridge
+    bool operator==(const BridgeSpec &) const = default;
+};
+
+// A veth pair we create (a cable between two kernel bridges, or bridge <-> netloom switch
+// is done with a tap instead). Both ends are ours.
+struct VethSpec {
+    QString ifname;
+    QString peer;
+    bool operator==(const VethSpec &) const = default;
+};
+
+// A VXLAN link (remote cable of a kernel bridge).
+struct VxlanSpec {
+    QString ifname;
+    std::uint32_t vni = 0;     // 1..16777215
+    QString remote;            // unicast peer, or "" when group is used
+    QString group;             // multicast group, or ""
+    QString local;             // optional local address
+    QString device;            // underlying device name (may be a foreign interface), or ""
+    std::uint16_t dstPort = 4789;
+    int ttl = 0;               // 0 = default
+    bool operator==(const VxlanSpec &) const = default;
+};
+
+// An IPv4 address on one of our interfaces.
+struct AddressSpec {
+    QString ifname;
+    QString cidr;        // "10.0.2.1/24"
+    bool operator==(const AddressSpec &) const = default;
+};
+
+// Forwarding of one subnet towards uplinks. Masquerade = NAT; Route = plain forwarding
+// (the upstream router must know the route back).
+struct NatSpec {
+    enum class Mode { Masquerade, Route };
+    QString ifname;          // our interface the subnet lives behind
+    QString subnet;          // "10.0.2.0/24"
+    Mode mode = Mode::Masquerade;
+    QStringList uplinks;     // interface names or patterns with a trailing '+' ("eth+")
+    bool operator==(const NatSpec &) const = default;
+};
+
+struct DhcpHost {
+    QString mac;
+    QString ip;
+    QString hostname;        // "" = none
+    bool operator==(const DhcpHost &) const = default;
+};
+
+// One dnsmasq instance bound to one of our interfaces.
+struct DnsmasqSpec {
+    QString ifname;
+    QString address;         // gateway address on ifname ("10.0.2.1"); dnsmasq listens here
+    int prefixLength = 24;
+    bool dhcp = true;
+    QString rangeStart;      // "10.0.2.100"
+    QString rangeEnd;        // "10.0.2.199"
+    std::uint32_t leaseSeconds = 3600;  // 120..31536000
+    QString domain;          // "" = none
+    bool dns = true;         // false -> port=0
+    QList<DhcpHost> hosts;   // static reservations
+    bool operator==(const DnsmasqSpec &) const = default;
+};
+
+// A physical (foreign) interface enslaved to one of our bridges. Needs the stricter
+// polkit action and the request's explicit allowPhysical flag.
+struct UplinkSpec {
+    QString ifname;          // e.g. "eth0" — NOT a loom name
+    QString bridge;          // our bridge
+    bool operator==(const UplinkSpec &) const = default;
+};
+
+// Link-level settings applied to our interfaces after creation.
+struct LinkSpec {
+    QString ifname;
+    bool up = true;
+    int mtu = 0;             // 0 = leave
+    QString mac;             // "" = leave
+    bool operator==(const LinkSpec &) const = default;
+};
+
+struct HostState {
+    QList<TapSpec> taps;
+    QList<BridgeSpec> bridges;
+    QList<VethSpec> veths;
+    QList<VxlanSpec> vxlans;
+    QList<AddressSpec> addresses;
+    QList<LinkSpec> links;
+    bool ipv4Forwarding = false;
+    QList<NatSpec> nat;
+    QList<DnsmasqSpec> dnsmasq;
+    QList<UplinkSpec> uplinks;
+
+    bool isEmpty() const;
+    bool operator==(const HostState &) const = default;
+};
+
+// Canonical JSON form (stable key order via QJsonObject; lists in given order).
+// Used for the helper protocol, `netloomctl plan --json` and golden files.
+QJsonObject toJson(const HostState &state);
+QString natModeName(NatSpec::Mode mode);
+
+}  // namespace netloom::protocol

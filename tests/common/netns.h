@@ -1,0 +1,43 @@
+// ScopedNetns: a network namespace that a test creates and always removes.
+//
+// Name: "nlt-<tag>-<pid>-<n>" (at most 15 bytes of tag are kept). The destructor kills every
+// process still inside (ip netns pids) and deletes the namespace, so a failed QVERIFY
+// cleans up too; a crashed test is mopped up by the netns-cleanup CTest fixture
+// (tests/common/cleanup-netns.sh). Nothing here touches the root namespace.
+#pragma once
+
+#include "testutil.h"
+
+#include <QString>
+#include <QStringList>
+
+namespace netloom::test {
+
+class ScopedNetns {
+public:
+    // Creates the namespace and brings its loopback up. Check ok() before use.
+    explicit ScopedNetns(const QString &tag);
+    ~ScopedNetns();
+    ScopedNetns(const ScopedNetns &) = delete;
+    ScopedNetns &operator=(const ScopedNetns &) = delete;
+
+    bool ok() const { return m_ok; }
+    const QString &name() const { return m_name; }
+    QString error() const { return m_error; }
+
+    // Runs argv inside the namespace (ip netns exec NAME argv...), bounded by timeoutMs.
+    CommandResult exec(const QStringList &argv, int timeoutMs = 30000) const;
+    // Runs a /bin/sh -c script inside the namespace (test scaffolding only).
+    CommandResult sh(const QString &script, int timeoutMs = 30000) const;
+    // Argv prefix that runs a command inside the namespace: {"ip","netns","exec",NAME}.
+    QStringList prefix() const;
+    // PIDs of processes running inside.
+    QList<int> pids() const;
+
+private:
+    QString m_name;
+    QString m_error;
+    bool m_ok = false;
+};
+
+}  // namespace netloom::test
