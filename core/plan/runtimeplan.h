@@ -1,0 +1,95 @@
+// RuntimePlan: the unprivileged half of a plan — what the process that runs a topology starts
+// itself (switch engines, QEMU guests), as opposed to protocol::HostState, which the privileged
+// helper creates.
+//
+// Design note. Everything here is resolved: VDE port numbers, socket and log paths under the
+// runtime directory, complete QEMU argv lists (no shell, no later substitution). The live
+// runtime and the shell exporter consume the same values, so the script and the live network
+// agree. Port numbering of a netloom switch is deterministic: first the taps it opens (host
+// port taps, then taps towards kernel bridges, in link order) from 1 upwards, then every other
+// port (guest NICs, cables, remote cables) in link order. The order of the lists below is the
+// order of the topology's nodes; consumers may rely on it.
+#pragma once
+
+#include "model/topology.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace netloom::plan {
+
+// One port of a netloom switch.
+struct VdePort {
+    enum class Kind { Guest, Tap, Cable, Remote };
+    int number = 0;            // VDE port number, 1..kMaxVdePorts
+    Kind kind = Kind::Guest;
+    QString link;              // id of the link this port realizes
+    model::VlanConfig vlan;    // effective 802.1Q settings (default: access VLAN 1)
+    // Kind::Guest
+    QString guest;             // guest node id
+    QString nic;               // NIC id within the guest
+    QString mac;
+    // Kind::Tap: the interface this switch opens (host port tap, or a tap enslaved to a bridge)
+    QString tap;
+    // Kind::Cable: the netloom switch at the other end and its port
+    QString peerSwitch;
+    int peerPort = 0;
+    // Kind::Remote: a libvdeplug URL
+    QString url;
+    bool operator==(const VdePort &) const = default;
+};
+
+struct SwitchPlan {
+    QString node;              // node id
+    QString name;              // display name
+    QString socketDir;         // VDE control directory (clients connect to socketDir/ctl)
+    QString mgmtSocket;        // management socket path (exported vde_switch -mgmt)
+    bool hub = false;
+    int macTableSize = 8192;
+    int macAgingSeconds = 300;
+    int numPorts = 32;         // highest port number + 1, at least 32
+    bool vlans = false;        // any port not in the default access VLAN 1
+    QList<VdePort> ports;      // ascending port number
+    bool operator==(const SwitchPlan &) const = default;
+};
+
+// A cable between two netloom switches (also listed as a Cable port on both).
+struct CablePlan {
+    QString link;
+    QString switchA;
+    int portA = 0;
+    QString switchB;
+    int portB = 0;
+    bool operator==(const CablePlan &) const = default;
+};
+
+struct GuestPlan {
+    QString node;
+    QString name;
+    QString binary;            // argv[0]
+    QStringList argv;          // complete, argv[0] == binary; no shell
+    QString qmpSocket;         // path of the QMP unix socket in argv
+    QString serialLog;         // path of the serial log in argv
+    QStringList taps;          // interfaces this guest opens (must exist before start)
+    bool operator==(const GuestPlan &) const = default;
+};
+
+struct RuntimePlan {
+    QString runtimeDir;
+    QList<SwitchPlan> switches;
+    QList<CablePlan> cables;
+    QList<GuestPlan> guests;
+    bool operator==(const RuntimePlan &) const = default;
+};
+
+// Hard bounds the planner enforces.
+constexpr int kMaxVdePorts = 4096;       // per netloom switch
+constexpr int kMaxUnixPathBytes = 107;   // sun_path minus the terminating NUL
+
+QString vdePortKindName(VdePort::Kind kind);
+// Canonical JSON (stable key order; lists in plan order). Pure.
+QJsonObject toJson(const RuntimePlan &plan);
+
+}  // namespace netloom::plan
