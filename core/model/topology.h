@@ -36,6 +36,35 @@ namespace netloom::model {
 constexpr int kFormatVersion = 1;
 inline constexpr const char *kFormatName = "netloom-topology";
 
+// Explicit bounds shared by the JSON decoder (which refuses files beyond them) and the
+// validator (which checks models edited in memory). docs/topology-format.md lists them.
+namespace limits {
+constexpr qint64 kMaxFileBytes = 16 * 1024 * 1024;
+constexpr int kMaxNodes = 4096;
+constexpr int kMaxLinks = 16384;
+constexpr int kMaxListItems = 4096;       // reservations, forwards, uplinks, extraArgs, allowed VLANs
+constexpr int kMaxNicsPerGuest = 32;
+constexpr int kMaxDisksPerGuest = 16;
+constexpr int kMaxStringChars = 4096;
+constexpr int kMaxIdChars = 64;           // node/link/NIC ids and the topology name
+constexpr std::uint32_t kMinLeaseSeconds = 120;
+constexpr std::uint32_t kMaxLeaseSeconds = 31536000;  // one year
+constexpr int kMinMemoryMiB = 16;
+constexpr int kMaxMemoryMiB = 1024 * 1024;             // 1 TiB
+constexpr int kMinCpus = 1;
+constexpr int kMaxCpus = 256;
+constexpr int kMinMacTableSize = 16;
+constexpr int kMaxMacTableSize = 1024 * 1024;
+constexpr int kMinMacAgingSeconds = 1;
+constexpr int kMaxMacAgingSeconds = 86400;
+constexpr int kMinMtu = 68;               // 0 = default, else kMinMtu..kMaxMtu
+constexpr int kMaxMtu = 65535;
+constexpr int kMinVlan = 1;
+constexpr int kMaxVlan = 4094;
+constexpr std::uint32_t kMaxVni = 16777215;
+constexpr double kMaxCoordinate = 1e7;    // canvas positions, |x|,|y|
+}  // namespace limits
+
 // 802.1Q settings of one switch port (the switch side of a link).
 struct VlanConfig {
     enum class Mode { Access, Trunk };
@@ -203,7 +232,9 @@ struct Link {
     QString id;
     Endpoint a;
     Endpoint b;
-    QString tapIfname;       // netloom switch <-> kernel bridge cable: the joining tap ("" = allocate)
+    QString tapIfname;       // netloom switch <-> kernel bridge cable: the joining tap ("" = allocate);
+                             // kernel bridge <-> kernel bridge cable: the veth end on side a
+    QString peerIfname;      // kernel bridge <-> kernel bridge cable: the veth end on side b ("" = allocate)
     bool operator==(const Link &) const = default;
 };
 

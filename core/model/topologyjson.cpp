@@ -1,0 +1,1015 @@
+#include "topologyjson.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonParseError>
+#include <QSaveFile>
+
+#include <algorithm>
+#include <cmath>
+#include <initializer_list>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+namespace netloom::model {
+
+namespace {
+
+// ---------------------------------------------------------------------------------------
+// Decoding
+// ---------------------------------------------------------------------------------------
+
+// The first problem found; later checks become no-ops once it is set.
+struct Failure {
+    bool failed = false;
+    ErrorCode code = ErrorCode::InvalidArgument;
+    QString path;
+    QString reason;
+
+    void set(ErrorCode c, const QString &p, const QString &r)
+    {
+        if (failed)
+            return;
+        failed = true;
+        code = c;
+        path = p;
+        reason = r;
+    }
+};
+
+QString joinPath(const QString &path, const QString &key)
+{
+    return path.isEmpty() ? key : path + QLatin1Char('.') + key;
+}
+
+QString indexPath(const QString &path, const QString &key, qsizetype i)
+{
+    return QStringLiteral("%1[%2]").arg(joinPath(path, key)).arg(i);
+}
+
+// Quotes an id for a path, shortened so that hostile ids do not flood messages.
+QString quotedId(const QString &id)
+{
+    QString s = id.left(limits::kMaxIdChars);
+    if (id.size() > limits::kMaxIdChars)
+        s += QStringLiteral("...");
+    return QStringLiteral("'%1'").arg(s);
+}
+
+int editDistance(const QString &a, const QString &b)
+{
+    if (a.size() > 64 || b.size() > 64)
+        return 1000;
+    QList<int> prev(b.size() + 1), cur(b.size() + 1);
+    for (qsizetype j = 0; j <= b.size(); ++j)
+        prev[j] = int(j);
+    for (qsizetype i = 1; i <= a.size(); ++i) {
+        cur[0] = int(i);
+        for (qsizetype j = 1; j <= b.size(); ++j) {
+            const int subst = prev[j - 1] + (a[i - 1].toLower() == b[j - 1].toLower() ? 0 : 1);
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, subst});
+        }
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
+}
+
+QString describeType(const QJsonValue &v)
+{
+    switch (v.type()) {
+    case QJsonValue::Null: return QStringLiteral("null");
+    case QJsonValue::Bool: return QStringLiteral("a boolean");
+    case QJsonValue::Double: return QStringLiteral("a number");
+    case QJsonValue::String: return QStringLiteral("a string");
+    case QJsonValue::Array: return QStringLiteral("an array");
+    case QJsonValue::Object: return QStringLiteral("an object");
+    case QJsonValue::Undefined: break;
+    }
+    return QStringLiteral("nothing");
+}
+
+// Reads one JSON object: refuses unknown keys up front (typos), then typed accessors that
+// leave the output untouched when the key is absent (the struct's default stays).
+class ObjectReader {
+public:
+    ObjectReader(const QJsonObject &object, const QString &path, Failure *failure,
+                 std::initializer_list<const char *> known)
+        : m_obj(object), m_path(path), m_f(failure)
+    {
+        QStringList knownKeys;
+        for (const char *k : known)
+            knownKeys.append(QString::fromLatin1(k));
+        for (auto it = m_obj.begin(); it != m_obj.end(); ++it) {
+            if (knownKeys.contains(it.key()))
+                continue;
+            QString best;
+            int bestDistance = 3;
+            for (const QString &k : knownKeys) {
+                const int d = editDistance(it.key(), k);
+                if (d < bestDistance) {
+                    bestDistance = d;
+                    best = k;
+                }
+            }
+            const QString key = it.key().left(limits::kMaxIdChars);
+            m_f->set(ErrorCode::InvalidArgument, joinPath(m_path, key),
+                     best.isEmpty() ? QStringLiteral("unknown key (known keys here: %1)").arg(knownKeys.join(QStringLiteral(", ")))
+                                    : QStringLiteral("unknown key (did you mean '%1'?)").arg(best));
+            return;
+        }
+    }
+
+    bool failed() const { return m_f->failed; }
+    const QString &path() const { return m_path; }
+    QString pathOf(const char *key) const { return joinPath(m_path, QString::fromLatin1(key)); }
+    bool has(const char *key) const { return m_obj.contains(QLatin1String(key)); }
+
+    void fail(const char *key, const QString &reason, ErrorCode code = ErrorCode::InvalidArgument)
+    {
+        m_f->set(code, pathOf(key), reason);
+    }
+
+    // Present and not failed so far: returns the value, else an undefined value.
+    std::optional<QJsonValue> get(const char *key, bool required)
+    {
+        if (failed())
+            return std::nullopt;
+        const auto it = m_obj.find(QLatin1String(key));
+        if (it == m_obj.end()) {
+            if (required)
+                fail(key, QStringLiteral("missing (required)"));
+            return std::nullopt;
+        }
+        return it.value();
+    }
+
+    void string(const char *key, QString *out, bool required = false)
+    {
+        const auto v = get(key, required);
+        if (!v)
+            return;
+        if (!v->isString()) {
+            fail(key, QStringLiteral("expected a string, got %1").arg(describeType(*v)));
+            return;
+        }
+        const QString s = v->toString();
+        if (s.size() > limits::kMaxStringChars) {
+            fail(key, QStringLiteral("longer than %1 characters").arg(limits::kMaxStringChars),
+                 ErrorCode::LimitExceeded);
+            return;
+        }
+        *out = s;
+    }
+
+    void boolean(const char *key, bool *out)
+    {
+        const auto v = get(key, false);
+        if (!v)
+            return;
+        if (!v->isBool()) {
+            fail(key, QStringLiteral("expected true or false, got %1").arg(describeType(*v)));
+            return;
+        }
+        *out = v->toBool();
+    }
+
+    // An integer min..max; `extra` is an additionally allowed value (e.g. 0 = default).
+    template <typename T>
+    void integer(const char *key, T *out, qint64 min, qint64 max, std::optional<qint64> extra = std::nullopt,
+                 bool required = false)
+    {
+        const auto v = get(key, required);
+        if (!v)
+            return;
+        const QString expected = extra ? QStringLiteral("expected %1 or an integer %2..%3").arg(*extra).arg(min).arg(max)
+                                       : QStringLiteral("expected an integer %1..%2").arg(min).arg(max);
+        if (!v->isDouble()) {
+            fail(key, expected + QStringLiteral(", got %1").arg(describeType(*v)));
+            return;
+        }
+        const double d = v->toDouble();
+        if (!std::isfinite(d) || std::trunc(d) != d || d < -9e15 || d > 9e15) {
+            fail(key, expected);
+            return;
+        }
+        const auto i = qint64(d);
+        if ((i < min || i > max) && !(extra && i == *extra)) {
+            fail(key, expected);
+            return;
+        }
+        *out = T(i);
+    }
+
+    void real(const char *key, double *out, double bound)
+    {
+        const auto v = get(key, false);
+        if (!v)
+            return;
+        if (!v->isDouble() || !std::isfinite(v->toDouble()) || std::abs(v->toDouble()) > bound) {
+            fail(key, QStringLiteral("expected a number -%1..%1").arg(bound, 0, 'g', 10));
+            return;
+        }
+        *out = v->toDouble();
+    }
+
+    template <typename E>
+    void enumeration(const char *key, E *out, std::type_identity_t<std::initializer_list<std::pair<E, QString (*)(E)>>> values)
+    {
+        const auto v = get(key, false);
+        if (!v)
+            return;
+        QStringList names;
+        for (const auto &[value, namer] : values) {
+            const QString name = namer(value);
+            if (v->isString() && v->toString() == name) {
+                *out = value;
+                return;
+            }
+            names.append(QStringLiteral("'%1'").arg(name));
+        }
+        fail(key, QStringLiteral("expected one of %1").arg(names.join(QStringLiteral(", "))));
+    }
+
+    std::optional<QJsonObject> object(const char *key, bool required = false)
+    {
+        const auto v = get(key, required);
+        if (!v)
+            return std::nullopt;
+        if (!v->isObject()) {
+            fail(key, QStringLiteral("expected an object, got %1").arg(describeType(*v)));
+            return std::nullopt;
+        }
+        return v->toObject();
+    }
+
+    std::optional<QJsonArray> array(const char *key, qsizetype maxItems, bool required = false)
+    {
+        const auto v = get(key, required);
+        if (!v)
+            return std::nullopt;
+        if (!v->isArray()) {
+            fail(key, QStringLiteral("expected an array, got %1").arg(describeType(*v)));
+            return std::nullopt;
+        }
+        const QJsonArray a = v->toArray();
+        if (a.size() > maxItems) {
+            fail(key, QStringLiteral("more than %1 items").arg(maxItems), ErrorCode::LimitExceeded);
+            return std::nullopt;
+        }
+        return a;
+    }
+
+    void stringList(const char *key, QStringList *out)
+    {
+        const auto a = array(key, limits::kMaxListItems);
+        if (!a)
+            return;
+        QStringList list;
+        for (qsizetype i = 0; i < a->size(); ++i) {
+            const QJsonValue v = a->at(i);
+            const QString p = indexPath(m_path, QString::fromLatin1(key), i);
+            if (!v.isString()) {
+                m_f->set(ErrorCode::InvalidArgument, p, QStringLiteral("expected a string, got %1").arg(describeType(v)));
+                return;
+            }
+            if (v.toString().size() > limits::kMaxStringChars) {
+                m_f->set(ErrorCode::LimitExceeded, p, QStringLiteral("longer than %1 characters").arg(limits::kMaxStringChars));
+                return;
+            }
+            list.append(v.toString());
+        }
+        *out = list;
+    }
+
+private:
+    QJsonObject m_obj;
+    QString m_path;
+    Failure *m_f;
+};
+
+// Iterates the objects of an array; reports non-objects.
+template <typename Fn>
+void forEachObject(const QJsonArray &array, const QString &arrayPath, Failure *f, Fn fn)
+{
+    for (qsizetype i = 0; i < array.size() && !f->failed; ++i) {
+        const QString p = QStringLiteral("%1[%2]").arg(arrayPath).arg(i);
+        if (!array.at(i).isObject()) {
+            f->set(ErrorCode::InvalidArgument, p, QStringLiteral("expected an object, got %1").arg(describeType(array.at(i))));
+            return;
+        }
+        fn(array.at(i).toObject(), p);
+    }
+}
+
+void decodeVlan(const QJsonObject &o, const QString &path, Failure *f, VlanConfig *out)
+{
+    ObjectReader r(o, path, f, {"mode", "vlan", "allowed"});
+    r.enumeration("mode", &out->mode, {{VlanConfig::Mode::Access, vlanModeName}, {VlanConfig::Mode::Trunk, vlanModeName}});
+    r.integer("vlan", &out->vlan, limits::kMinVlan, limits::kMaxVlan, qint64(0));
+    if (const auto a = r.array("allowed", limits::kMaxVlan)) {
+        for (qsizetype i = 0; i < a->size() && !f->failed; ++i) {
+            const QJsonValue v = a->at(i);
+            const double d = v.toDouble(-1);
+            if (!v.isDouble() || std::trunc(d) != d || d < limits::kMinVlan || d > limits::kMaxVlan) {
+                f->set(ErrorCode::InvalidArgument, QStringLiteral("%1.allowed[%2]").arg(path).arg(i),
+                       QStringLiteral("expected an integer %1..%2").arg(limits::kMinVlan).arg(limits::kMaxVlan));
+                return;
+            }
+            out->allowed.append(int(d));
+        }
+    }
+}
+
+void decodeEndpoint(const QJsonObject &o, const QString &path, Failure *f, Endpoint *out)
+{
+    ObjectReader r(o, path, f, {"node", "nic", "vlan"});
+    r.string("node", &out->node, true);
+    r.string("nic", &out->nic);
+    if (const auto v = r.object("vlan")) {
+        VlanConfig vlan;
+        decodeVlan(*v, r.pathOf("vlan"), f, &vlan);
+        out->vlan = vlan;
+    }
+}
+
+void decodeSwitch(const QJsonObject &o, const QString &path, Failure *f, SwitchConfig *out)
+{
+    ObjectReader r(o, path, f, {"engine", "ifname", "hub", "macTableSize", "macAgingSeconds", "stp", "mtu"});
+    r.enumeration("engine", &out->engine, {{SwitchConfig::Engine::Netloom, engineName}, {SwitchConfig::Engine::Bridge, engineName}});
+    r.string("ifname", &out->ifname);
+    r.boolean("hub", &out->hub);
+    r.integer("macTableSize", &out->macTableSize, limits::kMinMacTableSize, limits::kMaxMacTableSize);
+    r.integer("macAgingSeconds", &out->macAgingSeconds, limits::kMinMacAgingSeconds, limits::kMaxMacAgingSeconds);
+    r.boolean("stp", &out->stp);
+    r.integer("mtu", &out->mtu, limits::kMinMtu, limits::kMaxMtu, qint64(0));
+}
+
+void decodeHostPort(const QJsonObject &o, const QString &path, Failure *f, HostPortConfig *out)
+{
+    ObjectReader r(o, path, f, {"ifname", "address", "dhcp", "dns", "nat", "mtu"});
+    r.string("ifname", &out->ifname);
+    r.string("address", &out->address);
+    if (const auto d = r.object("dhcp")) {
+        ObjectReader dr(*d, r.pathOf("dhcp"), f, {"enabled", "rangeStart", "rangeEnd", "leaseSeconds", "domain", "reservations"});
+        DhcpConfig &dhcp = out->dhcp;
+        dr.boolean("enabled", &dhcp.enabled);
+        dr.string("rangeStart", &dhcp.rangeStart);
+        dr.string("rangeEnd", &dhcp.rangeEnd);
+        dr.integer("leaseSeconds", &dhcp.leaseSeconds, limits::kMinLeaseSeconds, limits::kMaxLeaseSeconds);
+        dr.string("domain", &dhcp.domain);
+        if (const auto a = dr.array("reservations", limits::kMaxListItems)) {
+            forEachObject(*a, dr.pathOf("reservations"), f, [&](const QJsonObject &ro, const QString &rp) {
+                ObjectReader rr(ro, rp, f, {"mac", "ip", "hostname"});
+                DhcpReservation res;
+                rr.string("mac", &res.mac, true);
+                rr.string("ip", &res.ip, true);
+                rr.string("hostname", &res.hostname);
+                dhcp.reservations.append(res);
+            });
+        }
+    }
+    r.boolean("dns", &out->dns);
+    if (const auto n = r.object("nat")) {
+        ObjectReader nr(*n, r.pathOf("nat"), f, {"mode", "uplinks"});
+        nr.enumeration("mode", &out->nat.mode, {{NatConfig::Mode::None, natModeName},
+                                                {NatConfig::Mode::Masquerade, natModeName},
+                                                {NatConfig::Mode::Route, natModeName}});
+        nr.stringList("uplinks", &out->nat.uplinks);
+    }
+    r.integer("mtu", &out->mtu, limits::kMinMtu, limits::kMaxMtu, qint64(0));
+}
+
+void decodeNic(const QJsonObject &o, const QString &basePath, Failure *f, NicConfig *out)
+{
+    QString path = basePath;
+    if (o.value(QLatin1String("id")).isString())
+        path += QStringLiteral(" (id %1)").arg(quotedId(o.value(QLatin1String("id")).toString()));
+    ObjectReader r(o, path, f, {"id", "model", "mac", "mode", "tapIfname", "user", "socket"});
+    r.string("id", &out->id, true);
+    r.string("model", &out->model);
+    r.string("mac", &out->mac);
+    r.enumeration("mode", &out->mode, {{NicConfig::Mode::Switch, nicModeName}, {NicConfig::Mode::Tap, nicModeName},
+                                       {NicConfig::Mode::User, nicModeName}, {NicConfig::Mode::Socket, nicModeName}});
+    r.string("tapIfname", &out->tapIfname);
+    if (const auto u = r.object("user")) {
+        ObjectReader ur(*u, r.pathOf("user"), f, {"network", "forwards", "restrict"});
+        ur.string("network", &out->user.network);
+        ur.boolean("restrict", &out->user.restrict);
+        if (const auto a = ur.array("forwards", limits::kMaxListItems)) {
+            forEachObject(*a, ur.pathOf("forwards"), f, [&](const QJsonObject &fo, const QString &fp) {
+                ObjectReader fr(fo, fp, f, {"protocol", "hostAddress", "hostPort", "guestAddress", "guestPort"});
+                HostForward fw;
+                fr.string("protocol", &fw.protocol);
+                fr.string("hostAddress", &fw.hostAddress);
+                fr.integer("hostPort", &fw.hostPort, 1, 65535, std::nullopt, true);
+                fr.string("guestAddress", &fw.guestAddress);
+                fr.integer("guestPort", &fw.guestPort, 1, 65535, std::nullopt, true);
+                out->user.forwards.append(fw);
+            });
+        }
+    }
+    if (const auto s = r.object("socket")) {
+        ObjectReader sr(*s, r.pathOf("socket"), f, {"kind", "address"});
+        sr.enumeration("kind", &out->socket.kind, {{SocketConfig::Kind::Listen, socketKindName},
+                                                   {SocketConfig::Kind::Connect, socketKindName},
+                                                   {SocketConfig::Kind::Mcast, socketKindName}});
+        sr.string("address", &out->socket.address, true);
+    }
+}
+
+void decodeGuest(const QJsonObject &o, const QString &path, Failure *f, GuestConfig *out)
+{
+    ObjectReader r(o, path, f, {"qemu", "machine", "accel", "cpuModel", "memoryMiB", "cpus", "disks", "cdrom",
+                                "kernel", "initrd", "append", "boot", "extraArgs", "nics"});
+    r.string("qemu", &out->qemu);
+    r.string("machine", &out->machine);
+    r.string("accel", &out->accel);
+    r.string("cpuModel", &out->cpuModel);
+    r.integer("memoryMiB", &out->memoryMiB, limits::kMinMemoryMiB, limits::kMaxMemoryMiB);
+    r.integer("cpus", &out->cpus, limits::kMinCpus, limits::kMaxCpus);
+    if (const auto a = r.array("disks", limits::kMaxDisksPerGuest)) {
+        forEachObject(*a, r.pathOf("disks"), f, [&](const QJsonObject &dobj, const QString &dp) {
+            ObjectReader dr(dobj, dp, f, {"path", "format", "interface", "readOnly", "snapshot"});
+            DiskConfig disk;
+            dr.string("path", &disk.path, true);
+            dr.string("format", &disk.format);
+            dr.string("interface", &disk.interface);
+            dr.boolean("readOnly", &disk.readOnly);
+            dr.boolean("snapshot", &disk.snapshot);
+            out->disks.append(disk);
+        });
+    }
+    r.string("cdrom", &out->cdrom);
+    r.string("kernel", &out->kernel);
+    r.string("initrd", &out->initrd);
+    r.string("append", &out->append);
+    r.string("boot", &out->boot);
+    r.stringList("extraArgs", &out->extraArgs);
+    if (const auto a = r.array("nics", limits::kMaxNicsPerGuest)) {
+        forEachObject(*a, r.pathOf("nics"), f, [&](const QJsonObject &no, const QString &np) {
+            NicConfig nic;
+            decodeNic(no, np, f, &nic);
+            out->nics.append(nic);
+        });
+    }
+}
+
+void decodeRemote(const QJsonObject &o, const QString &path, Failure *f, RemoteConfig *out)
+{
+    ObjectReader r(o, path, f, {"url", "vxlan"});
+    r.string("url", &out->url);
+    if (const auto v = r.object("vxlan")) {
+        ObjectReader vr(*v, r.pathOf("vxlan"), f, {"vni", "remote", "group", "local", "device", "dstPort", "ifname"});
+        VxlanConfig vx;
+        vr.integer("vni", &vx.vni, 1, limits::kMaxVni, std::nullopt, true);
+        vr.string("remote", &vx.remote);
+        vr.string("group", &vx.group);
+        vr.string("local", &vx.local);
+        vr.string("device", &vx.device);
+        vr.integer("dstPort", &vx.dstPort, 1, 65535);
+        vr.string("ifname", &vx.ifname);
+        out->vxlan = vx;
+    }
+}
+
+// The key of each node type's configuration object.
+const char *configKey(NodeType t)
+{
+    switch (t) {
+    case NodeType::Switch: return "switch";
+    case NodeType::HostPort: return "hostPort";
+    case NodeType::Uplink: return "uplink";
+    case NodeType::Guest: return "guest";
+    case NodeType::Remote: return "remote";
+    }
+    return "";
+}
+
+constexpr NodeType kNodeTypes[] = {NodeType::Switch, NodeType::HostPort, NodeType::Uplink, NodeType::Guest, NodeType::Remote};
+
+void decodeNode(const QJsonObject &o, const QString &basePath, Failure *f, Node *out)
+{
+    QString path = basePath;
+    if (o.value(QLatin1String("id")).isString())
+        path += QStringLiteral(" (id %1)").arg(quotedId(o.value(QLatin1String("id")).toString()));
+    ObjectReader r(o, path, f, {"id", "type", "name", "position", "notes", "switch", "hostPort", "uplink", "guest", "remote"});
+    r.string("id", &out->id, true);
+    if (!r.has("type")) {
+        r.fail("type", QStringLiteral("missing (required)"));
+        return;
+    }
+    r.enumeration("type", &out->type, {{NodeType::Switch, nodeTypeName}, {NodeType::HostPort, nodeTypeName},
+                                       {NodeType::Uplink, nodeTypeName}, {NodeType::Guest, nodeTypeName},
+                                       {NodeType::Remote, nodeTypeName}});
+    out->name = out->id;
+    r.string("name", &out->name);
+    if (const auto p = r.object("position")) {
+        ObjectReader pr(*p, r.pathOf("position"), f, {"x", "y"});
+        double x = 0, y = 0;
+        pr.real("x", &x, limits::kMaxCoordinate);
+        pr.real("y", &y, limits::kMaxCoordinate);
+        out->position = QPointF(x, y);
+    }
+    r.string("notes", &out->notes);
+    if (r.failed())
+        return;
+    for (NodeType t : kNodeTypes) {
+        if (t != out->type && r.has(configKey(t))) {
+            r.fail(configKey(t), QStringLiteral("only allowed on a node of type '%1' (this node is a '%2')")
+                                     .arg(nodeTypeName(t), nodeTypeName(out->type)));
+            return;
+        }
+    }
+    const char *key = configKey(out->type);
+    const auto cfg = r.object(key);
+    if (!cfg)
+        return;
+    const QString cp = r.pathOf(key);
+    switch (out->type) {
+    case NodeType::Switch: decodeSwitch(*cfg, cp, f, &out->sw); break;
+    case NodeType::HostPort: decodeHostPort(*cfg, cp, f, &out->hostPort); break;
+    case NodeType::Uplink: {
+        ObjectReader ur(*cfg, cp, f, {"ifname"});
+        ur.string("ifname", &out->uplink.ifname, true);
+        break;
+    }
+    case NodeType::Guest: decodeGuest(*cfg, cp, f, &out->guest); break;
+    case NodeType::Remote: decodeRemote(*cfg, cp, f, &out->remote); break;
+    }
+}
+
+void decodeLink(const QJsonObject &o, const QString &basePath, Failure *f, Link *out)
+{
+    QString path = basePath;
+    if (o.value(QLatin1String("id")).isString())
+        path += QStringLiteral(" (id %1)").arg(quotedId(o.value(QLatin1String("id")).toString()));
+    ObjectReader r(o, path, f, {"id", "a", "b", "tapIfname", "peerIfname"});
+    r.string("id", &out->id, true);
+    if (const auto a = r.object("a", true))
+        decodeEndpoint(*a, r.pathOf("a"), f, &out->a);
+    if (const auto b = r.object("b", true))
+        decodeEndpoint(*b, r.pathOf("b"), f, &out->b);
+    r.string("tapIfname", &out->tapIfname);
+    r.string("peerIfname", &out->peerIfname);
+}
+
+// 1-based line and column of a byte offset (columns count bytes).
+std::pair<int, int> lineColumn(const QByteArray &data, qsizetype offset)
+{
+    offset = std::clamp<qsizetype>(offset, 0, data.size());
+    int line = 1;
+    qsizetype lineStart = 0;
+    for (qsizetype i = 0; i < offset; ++i) {
+        if (data[i] == '\n') {
+            ++line;
+            lineStart = i + 1;
+        }
+    }
+    return {line, int(offset - lineStart) + 1};
+}
+
+// ---------------------------------------------------------------------------------------
+// Encoding: an ordered JSON tree printed with a fixed layout.
+// ---------------------------------------------------------------------------------------
+
+struct Out {
+    enum class Kind { Scalar, Object, Array };
+    Kind kind = Kind::Object;
+    QJsonValue scalar;
+    QList<std::pair<QString, Out>> members;
+    QList<Out> items;
+
+    static Out object() { return Out{}; }
+    static Out array() { Out o; o.kind = Kind::Array; return o; }
+    static Out value(const QJsonValue &v) { Out o; o.kind = Kind::Scalar; o.scalar = v; return o; }
+
+    Out &add(const char *key, const Out &v) { members.append({QString::fromLatin1(key), v}); return *this; }
+    Out &add(const char *key, const QJsonValue &v) { return add(key, value(v)); }
+    Out &append(const Out &v) { items.append(v); return *this; }
+    bool empty() const { return kind == Kind::Object ? members.isEmpty() : items.isEmpty(); }
+    // 0 for a scalar, 1 for a container of scalars, ...
+    int depth() const
+    {
+        int d = 0;
+        for (const auto &m : members)
+            d = std::max(d, m.second.depth());
+        for (const auto &i : items)
+            d = std::max(d, i.depth());
+        return kind == Kind::Scalar ? 0 : d + 1;
+    }
+};
+
+QByteArray scalarText(const QJsonValue &v)
+{
+    const QByteArray a = QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact);
+    return a.mid(1, a.size() - 2);
+}
+
+QByteArray keyText(const QString &k) { return scalarText(QJsonValue(k)); }
+
+QByteArray compact(const Out &o)
+{
+    if (o.kind == Out::Kind::Scalar)
+        return scalarText(o.scalar);
+    QByteArrayList parts;
+    if (o.kind == Out::Kind::Object) {
+        for (const auto &[k, v] : o.members)
+            parts.append(keyText(k) + ": " + compact(v));
+        return "{" + parts.join(", ") + "}";
+    }
+    for (const Out &i : o.items)
+        parts.append(compact(i));
+    return "[" + parts.join(", ") + "]";
+}
+
+constexpr qsizetype kInlineWidth = 96;
+
+// Prints `o` at `indent`; `column` is where it starts on the current line. Containers at
+// most two levels deep go on one line when they fit in kInlineWidth.
+void writeValue(const Out &o, int indent, qsizetype column, QByteArray *buf)
+{
+    if (o.kind == Out::Kind::Scalar || o.empty() || o.depth() <= 2) {
+        const QByteArray c = compact(o);
+        if (o.kind == Out::Kind::Scalar || o.empty() || column + c.size() <= kInlineWidth) {
+            buf->append(c);
+            return;
+        }
+    }
+    const QByteArray pad(indent + 2, ' ');
+    const bool isObject = o.kind == Out::Kind::Object;
+    buf->append(isObject ? "{\n" : "[\n");
+    const qsizetype n = isObject ? o.members.size() : o.items.size();
+    for (qsizetype i = 0; i < n; ++i) {
+        buf->append(pad);
+        if (isObject) {
+            const QByteArray key = keyText(o.members[i].first) + ": ";
+            buf->append(key);
+            writeValue(o.members[i].second, indent + 2, pad.size() + key.size(), buf);
+        } else {
+            writeValue(o.items[i], indent + 2, pad.size(), buf);
+        }
+        buf->append(i + 1 < n ? ",\n" : "\n");
+    }
+    buf->append(QByteArray(indent, ' '));
+    buf->append(isObject ? "}" : "]");
+}
+
+// Adds key: value unless value equals the default.
+template <typename T>
+void addIf(Out &o, const char *key, const T &value, const T &def)
+{
+    if (value != def)
+        o.add(key, QJsonValue(value));
+}
+
+void addIf(Out &o, const char *key, std::uint32_t value, std::uint32_t def)
+{
+    if (value != def)
+        o.add(key, QJsonValue(qint64(value)));
+}
+
+void addStrings(Out &o, const char *key, const QStringList &list)
+{
+    if (list.isEmpty())
+        return;
+    Out a = Out::array();
+    for (const QString &s : list)
+        a.append(Out::value(s));
+    o.add(key, a);
+}
+
+Out encodeEndpoint(const Endpoint &e)
+{
+    Out o;
+    o.add("node", e.node);
+    addIf(o, "nic", e.nic, QString());
+    if (e.vlan) {
+        Out v;
+        v.add("mode", vlanModeName(e.vlan->mode));  // always: {"vlan": 10} alone reads ambiguously
+        v.add("vlan", e.vlan->vlan);
+        if (!e.vlan->allowed.isEmpty()) {
+            Out a = Out::array();
+            for (int id : e.vlan->allowed)
+                a.append(Out::value(id));
+            v.add("allowed", a);
+        }
+        o.add("vlan", v);
+    }
+    return o;
+}
+
+Out encodeSwitch(const SwitchConfig &s)
+{
+    const SwitchConfig def;
+    Out o;
+    if (s.engine != def.engine)
+        o.add("engine", engineName(s.engine));
+    addIf(o, "ifname", s.ifname, def.ifname);
+    addIf(o, "hub", s.hub, def.hub);
+    addIf(o, "macTableSize", s.macTableSize, def.macTableSize);
+    addIf(o, "macAgingSeconds", s.macAgingSeconds, def.macAgingSeconds);
+    addIf(o, "stp", s.stp, def.stp);
+    addIf(o, "mtu", s.mtu, def.mtu);
+    return o;
+}
+
+Out encodeHostPort(const HostPortConfig &h)
+{
+    const HostPortConfig def;
+    Out o;
+    addIf(o, "ifname", h.ifname, def.ifname);
+    addIf(o, "address", h.address, def.address);
+    if (h.dhcp != def.dhcp) {
+        const DhcpConfig &d = h.dhcp;
+        Out dj;
+        addIf(dj, "enabled", d.enabled, def.dhcp.enabled);
+        addIf(dj, "rangeStart", d.rangeStart, def.dhcp.rangeStart);
+        addIf(dj, "rangeEnd", d.rangeEnd, def.dhcp.rangeEnd);
+        addIf(dj, "leaseSeconds", d.leaseSeconds, def.dhcp.leaseSeconds);
+        addIf(dj, "domain", d.domain, def.dhcp.domain);
+        if (!d.reservations.isEmpty()) {
+            Out a = Out::array();
+            for (const DhcpReservation &r : d.reservations) {
+                Out rj;
+                rj.add("mac", r.mac).add("ip", r.ip);
+                addIf(rj, "hostname", r.hostname, QString());
+                a.append(rj);
+            }
+            dj.add("reservations", a);
+        }
+        o.add("dhcp", dj);
+    }
+    addIf(o, "dns", h.dns, def.dns);
+    if (h.nat != def.nat) {
+        Out n;
+        if (h.nat.mode != def.nat.mode)
+            n.add("mode", natModeName(h.nat.mode));
+        addStrings(n, "uplinks", h.nat.uplinks);
+        o.add("nat", n);
+    }
+    addIf(o, "mtu", h.mtu, def.mtu);
+    return o;
+}
+
+Out encodeNic(const NicConfig &n)
+{
+    const NicConfig def;
+    Out o;
+    o.add("id", n.id);
+    addIf(o, "model", n.model, def.model);
+    addIf(o, "mac", n.mac, def.mac);
+    if (n.mode != def.mode)
+        o.add("mode", nicModeName(n.mode));
+    addIf(o, "tapIfname", n.tapIfname, def.tapIfname);
+    if (n.user != def.user) {
+        Out u;
+        addIf(u, "network", n.user.network, def.user.network);
+        if (!n.user.forwards.isEmpty()) {
+            Out a = Out::array();
+            const HostForward fdef;
+            for (const HostForward &f : n.user.forwards) {
+                Out fj;
+                addIf(fj, "protocol", f.protocol, fdef.protocol);
+                addIf(fj, "hostAddress", f.hostAddress, fdef.hostAddress);
+                fj.add("hostPort", f.hostPort);
+                addIf(fj, "guestAddress", f.guestAddress, fdef.guestAddress);
+                fj.add("guestPort", f.guestPort);
+                a.append(fj);
+            }
+            u.add("forwards", a);
+        }
+        addIf(u, "restrict", n.user.restrict, def.user.restrict);
+        o.add("user", u);
+    }
+    if (n.socket != def.socket) {
+        Out s;
+        if (n.socket.kind != def.socket.kind)
+            s.add("kind", socketKindName(n.socket.kind));
+        s.add("address", n.socket.address);
+        o.add("socket", s);
+    }
+    return o;
+}
+
+Out encodeGuest(const GuestConfig &g)
+{
+    const GuestConfig def;
+    Out o;
+    addIf(o, "qemu", g.qemu, def.qemu);
+    addIf(o, "machine", g.machine, def.machine);
+    addIf(o, "accel", g.accel, def.accel);
+    addIf(o, "cpuModel", g.cpuModel, def.cpuModel);
+    addIf(o, "memoryMiB", g.memoryMiB, def.memoryMiB);
+    addIf(o, "cpus", g.cpus, def.cpus);
+    if (!g.disks.isEmpty()) {
+        Out a = Out::array();
+        const DiskConfig ddef;
+        for (const DiskConfig &d : g.disks) {
+            Out dj;
+            dj.add("path", d.path);
+            addIf(dj, "format", d.format, ddef.format);
+            addIf(dj, "interface", d.interface, ddef.interface);
+            addIf(dj, "readOnly", d.readOnly, ddef.readOnly);
+            addIf(dj, "snapshot", d.snapshot, ddef.snapshot);
+            a.append(dj);
+        }
+        o.add("disks", a);
+    }
+    addIf(o, "cdrom", g.cdrom, def.cdrom);
+    addIf(o, "kernel", g.kernel, def.kernel);
+    addIf(o, "initrd", g.initrd, def.initrd);
+    addIf(o, "append", g.append, def.append);
+    addIf(o, "boot", g.boot, def.boot);
+    addStrings(o, "extraArgs", g.extraArgs);
+    if (!g.nics.isEmpty()) {
+        Out a = Out::array();
+        for (const NicConfig &n : g.nics)
+            a.append(encodeNic(n));
+        o.add("nics", a);
+    }
+    return o;
+}
+
+Out encodeRemote(const RemoteConfig &r)
+{
+    Out o;
+    addIf(o, "url", r.url, QString());
+    if (r.vxlan) {
+        const VxlanConfig def;
+        const VxlanConfig &v = *r.vxlan;
+        Out vj;
+        vj.add("vni", qint64(v.vni));
+        addIf(vj, "remote", v.remote, def.remote);
+        addIf(vj, "group", v.group, def.group);
+        addIf(vj, "local", v.local, def.local);
+        addIf(vj, "device", v.device, def.device);
+        addIf(vj, "dstPort", v.dstPort, def.dstPort);
+        addIf(vj, "ifname", v.ifname, def.ifname);
+        o.add("vxlan", vj);
+    }
+    return o;
+}
+
+Out encodeNode(const Node &n)
+{
+    Out o;
+    o.add("id", n.id);
+    o.add("type", nodeTypeName(n.type));
+    o.add("name", n.name);
+    Out pos;
+    pos.add("x", n.position.x()).add("y", n.position.y());
+    o.add("position", pos);
+    addIf(o, "notes", n.notes, QString());
+    Out cfg;
+    switch (n.type) {
+    case NodeType::Switch: cfg = encodeSwitch(n.sw); break;
+    case NodeType::HostPort: cfg = encodeHostPort(n.hostPort); break;
+    case NodeType::Uplink: cfg.add("ifname", n.uplink.ifname); break;
+    case NodeType::Guest: cfg = encodeGuest(n.guest); break;
+    case NodeType::Remote: cfg = encodeRemote(n.remote); break;
+    }
+    if (!cfg.empty())
+        o.add(configKey(n.type), cfg);
+    return o;
+}
+
+}  // namespace
+
+Result<Topology> parseTopology(const QByteArray &json, const QString &sourceName)
+{
+    const QString verb = QStringLiteral("load topology");
+    if (json.size() > limits::kMaxFileBytes)
+        return Error::failed(ErrorCode::LimitExceeded, verb, sourceName,
+                             QStringLiteral("larger than %1 bytes").arg(limits::kMaxFileBytes));
+    QJsonParseError perr;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &perr);
+    if (perr.error != QJsonParseError::NoError) {
+        const auto [line, column] = lineColumn(json, perr.offset);
+        return Error::failed(ErrorCode::Parse, verb, sourceName,
+                             QStringLiteral("JSON syntax error at line %1, column %2: %3")
+                                 .arg(line).arg(column).arg(perr.errorString()));
+    }
+    if (!doc.isObject())
+        return Error::failed(ErrorCode::InvalidArgument, verb, sourceName,
+                             QStringLiteral("expected a JSON object at the top level (not a Netloom topology file)"));
+    const QJsonObject root = doc.object();
+
+    // Format and version first: a newer file may legitimately have keys we do not know.
+    const QJsonValue format = root.value(QLatin1String("format"));
+    if (format.toString() != QLatin1String(kFormatName))
+        return Error::failed(ErrorCode::InvalidArgument, verb, sourceName,
+                             QStringLiteral("format: expected \"%1\" (not a Netloom topology file)").arg(QLatin1String(kFormatName)));
+    const QJsonValue version = root.value(QLatin1String("version"));
+    const double v = version.toDouble(-1);
+    if (!version.isDouble() || std::trunc(v) != v || v < 1 || v > 1e9)
+        return Error::failed(ErrorCode::InvalidArgument, verb, sourceName,
+                             QStringLiteral("version: expected a positive integer format version"));
+    if (v > kFormatVersion)
+        return Error::failed(ErrorCode::Unsupported, verb, sourceName,
+                             QStringLiteral("written by a newer Netloom (format version %1); this build reads version %2")
+                                 .arg(qint64(v)).arg(kFormatVersion));
+
+    Failure f;
+    Topology t;
+    ObjectReader r(root, QString(), &f, {"format", "version", "name", "description", "nodes", "links"});
+    r.string("name", &t.name, true);
+    r.string("description", &t.description);
+    if (const auto nodes = r.array("nodes", limits::kMaxNodes, true)) {
+        forEachObject(*nodes, QStringLiteral("nodes"), &f, [&](const QJsonObject &o, const QString &p) {
+            Node n;
+            decodeNode(o, p, &f, &n);
+            t.nodes.append(n);
+        });
+    }
+    if (const auto links = r.array("links", limits::kMaxLinks)) {
+        forEachObject(*links, QStringLiteral("links"), &f, [&](const QJsonObject &o, const QString &p) {
+            Link l;
+            decodeLink(o, p, &f, &l);
+            t.links.append(l);
+        });
+    }
+    if (f.failed)
+        return Error::failed(f.code, verb, sourceName, QStringLiteral("%1: %2").arg(f.path, f.reason));
+    return t;
+}
+
+QByteArray serializeTopology(const Topology &t)
+{
+    Out root;
+    root.add("format", QString::fromLatin1(kFormatName));
+    root.add("version", kFormatVersion);
+    root.add("name", t.name);
+    addIf(root, "description", t.description, QString());
+    Out nodes = Out::array();
+    for (const Node &n : t.nodes)
+        nodes.append(encodeNode(n));
+    root.add("nodes", nodes);
+    Out links = Out::array();
+    for (const Link &l : t.links) {
+        Out o;
+        o.add("id", l.id);
+        o.add("a", encodeEndpoint(l.a));
+        o.add("b", encodeEndpoint(l.b));
+        addIf(o, "tapIfname", l.tapIfname, QString());
+        addIf(o, "peerIfname", l.peerIfname, QString());
+        links.append(o);
+    }
+    root.add("links", links);
+    QByteArray buf;
+    writeValue(root, 0, 0, &buf);
+    buf.append('\n');
+    return buf;
+}
+
+Result<Topology> loadTopologyFile(const QString &path)
+{
+    const QString verb = QStringLiteral("read topology");
+    const QFileInfo info(path);
+    if (info.isDir())
+        return Error::failed(ErrorCode::Io, verb, path, QStringLiteral("is a directory"));
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Error::failed(ErrorCode::Io, verb, path, file.errorString());
+    // Read one byte past the limit so that pipes and growing files are bounded too.
+    const QByteArray data = file.read(limits::kMaxFileBytes + 1);
+    if (file.error() != QFileDevice::NoError)
+        return Error::failed(ErrorCode::Io, verb, path, file.errorString());
+    if (data.size() > limits::kMaxFileBytes)
+        return Error::failed(ErrorCode::LimitExceeded, verb, path,
+                             QStringLiteral("larger than %1 bytes").arg(limits::kMaxFileBytes));
+    return parseTopology(data, path);
+}
+
+Status saveTopologyFile(const Topology &topology, const QString &path)
+{
+    const QString verb = QStringLiteral("save topology");
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return Error::failed(ErrorCode::Io, verb, path, file.errorString());
+    const QByteArray data = serializeTopology(topology);
+    if (file.write(data) != data.size()) {
+        const QString reason = file.errorString();
+        file.cancelWriting();
+        return Error::failed(ErrorCode::Io, verb, path, reason);
+    }
+    if (!file.commit())
+        return Error::failed(ErrorCode::Io, verb, path, file.errorString());
+    return ok();
+}
+
+QString resolvePath(const QString &topologyFile, const QString &path)
+{
+    if (path.isEmpty())
+        return path;
+    if (QDir::isAbsolutePath(path))
+        return QDir::cleanPath(path);
+    const QString dir = QFileInfo(topologyFile).absolutePath();
+    return QDir::cleanPath(QDir(dir).filePath(path));
+}
+
+}  // namespace netloom::model
