@@ -1,0 +1,107 @@
+// Topologies built in C++ for the planner and exporter tests: the shapes of the examples
+// (NAT LAN on a netloom switch, kernel bridge with taps) plus small helpers to make nodes.
+#pragma once
+
+#include "model/topology.h"
+
+namespace netloom::test {
+
+inline model::Node switchNode(const QString &id, model::SwitchConfig::Engine engine = model::SwitchConfig::Engine::Netloom,
+                              const QString &ifname = {})
+{
+    model::Node n;
+    n.id = id;
+    n.name = id;
+    n.type = model::NodeType::Switch;
+    n.sw.engine = engine;
+    n.sw.ifname = ifname;
+    return n;
+}
+
+inline model::Node hostPortNode(const QString &id, const QString &ifname, const QString &address)
+{
+    model::Node n;
+    n.id = id;
+    n.name = id;
+    n.type = model::NodeType::HostPort;
+    n.hostPort.ifname = ifname;
+    n.hostPort.address = address;
+    return n;
+}
+
+inline model::NicConfig nic(const QString &id, const QString &mac,
+                            model::NicConfig::Mode mode = model::NicConfig::Mode::Switch, const QString &tap = {})
+{
+    model::NicConfig c;
+    c.id = id;
+    c.mac = mac;
+    c.mode = mode;
+    c.tapIfname = tap;
+    return c;
+}
+
+inline model::Node guestNode(const QString &id, const QList<model::NicConfig> &nics)
+{
+    model::Node n;
+    n.id = id;
+    n.name = id;
+    n.type = model::NodeType::Guest;
+    n.guest.nics = nics;
+    return n;
+}
+
+inline model::Link link(const QString &id, const QString &a, const QString &b, const QString &bNic = {},
+                        std::optional<model::VlanConfig> aVlan = std::nullopt)
+{
+    model::Link l;
+    l.id = id;
+    l.a.node = a;
+    l.a.vlan = aVlan;
+    l.b.node = b;
+    l.b.nic = bNic;
+    return l;
+}
+
+// Example (a): a netloom switch, a host tap with 10.0.2.1/24, DHCP, NAT to eth+, one guest.
+inline model::Topology natLan(const QString &name = QStringLiteral("natlan"))
+{
+    model::Topology t;
+    t.name = name;
+    model::Node gw = hostPortNode(QStringLiteral("gw"), QStringLiteral("loomnat0"), QStringLiteral("10.0.2.1/24"));
+    gw.hostPort.dhcp.enabled = true;
+    gw.hostPort.dhcp.rangeStart = QStringLiteral("10.0.2.100");
+    gw.hostPort.dhcp.rangeEnd = QStringLiteral("10.0.2.199");
+    gw.hostPort.dhcp.leaseSeconds = 600;
+    gw.hostPort.dhcp.domain = QStringLiteral("lab");
+    gw.hostPort.dhcp.reservations.append({QStringLiteral("52:54:00:00:0a:01"), QStringLiteral("10.0.2.50"), QStringLiteral("vm1")});
+    gw.hostPort.nat.mode = model::NatConfig::Mode::Masquerade;
+    gw.hostPort.nat.uplinks = {QStringLiteral("eth+")};
+    model::Node vm = guestNode(QStringLiteral("vm1"), {nic(QStringLiteral("net0"), QStringLiteral("52:54:00:00:0a:01"))});
+    vm.guest.disks.append(model::DiskConfig{QStringLiteral("disks/vm1.qcow2"), QStringLiteral("qcow2"), QStringLiteral("virtio"), false, true});
+    t.nodes = {switchNode(QStringLiteral("lan")), gw, vm};
+    t.links = {link(QStringLiteral("l1"), QStringLiteral("lan"), QStringLiteral("gw")),
+               link(QStringLiteral("l2"), QStringLiteral("lan"), QStringLiteral("vm1"), QStringLiteral("net0"))};
+    return t;
+}
+
+// Example (d): a kernel bridge loombr0 with two guests on taps, 10.0.3.1/24 and DHCP, no NAT.
+inline model::Topology bridgeLan(const QString &name = QStringLiteral("bridgelan"))
+{
+    model::Topology t;
+    t.name = name;
+    model::Node gw = hostPortNode(QStringLiteral("gw"), QString(), QStringLiteral("10.0.3.1/24"));
+    gw.hostPort.dhcp.enabled = true;
+    gw.hostPort.dhcp.rangeStart = QStringLiteral("10.0.3.100");
+    gw.hostPort.dhcp.rangeEnd = QStringLiteral("10.0.3.150");
+    t.nodes = {switchNode(QStringLiteral("br"), model::SwitchConfig::Engine::Bridge, QStringLiteral("loombr0")), gw,
+               guestNode(QStringLiteral("vm1"), {nic(QStringLiteral("net0"), QStringLiteral("52:54:00:00:0d:01"),
+                                                     model::NicConfig::Mode::Switch, QStringLiteral("loomtap1"))}),
+               guestNode(QStringLiteral("vm2"), {nic(QStringLiteral("net0"), QStringLiteral("52:54:00:00:0d:02"),
+                                                     model::NicConfig::Mode::Switch, QStringLiteral("loomtap2"))})};
+    t.links = {link(QStringLiteral("l1"), QStringLiteral("br"), QStringLiteral("gw")),
+               link(QStringLiteral("l2"), QStringLiteral("br"), QStringLiteral("vm1"), QStringLiteral("net0")),
+               link(QStringLiteral("l3"), QStringLiteral("br"), QStringLiteral("vm2"), QStringLiteral("net0"))};
+    return t;
+}
+
+}  // namespace netloom::test

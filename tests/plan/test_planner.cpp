@@ -1,0 +1,273 @@
+// Focused unit tests of the planner: argv per NIC mode, port numbering, VLANs, the
+// forwarding flag, path resolution and errors.
+#include "fixtures.h"
+#include "plan/planner.h"
+
+#include <QTest>
+
+using namespace netloom;
+using namespace netloom::plan;
+using model::NicConfig;
+using test::natLan;
+
+namespace {
+
+const PlanContext kCtx{QStringLiteral("/run/user/1000/netloom/t"), QStringLiteral("/home/u/labs")};
+
+Plan mustPlan(const model::Topology &t, const PlanContext &ctx = kCtx)
+{
+    Result<Plan> p = netloom::plan::plan(t, ctx);
+    if (!p)
+        qFatal("unexpected planner error: %s", qPrintable(p.error().message));
+    return *p;
+}
+
+QString planError(const model::Topology &t, const PlanContext &ctx = kCtx)
+{
+    Result<Plan> p = netloom::plan::plan(t, ctx);
+    return p ? QString() : p.error().message;
+}
+
+// The value following `option` in argv, or "" (first occurrence).
+QStringList values(const QStringList &argv, const QString &option)
+{
+    QStringList out;
+    for (qsizetype i = 0; i + 1 < argv.size(); ++i)
+        if (argv[i] == option)
+            out << argv[i + 1];
+    return out;
+}
+
+}  // namespace
+
+class TestPlanner : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void natLanHostState()
+    {
+        const Plan p = mustPlan(natLan());
+        QCOMPARE(p.host.taps.size(), 1);
+        QCOMPARE(p.host.taps[0].ifname, QStringLiteral("loomnat0"));
+        QCOMPARE(p.host.addresses.size(), 1);
+        QCOMPARE(p.host.addresses[0].cidr, QStringLiteral("10.0.2.1/24"));
+        QVERIFY(p.host.ipv4Forwarding);
+        QCOMPARE(p.host.nat.size(), 1);
+        QCOMPARE(p.host.nat[0].subnet, QStringLiteral("10.0.2.0/24"));
+        QCOMPARE(p.host.nat[0].uplinks, QStringList{QStringLiteral("eth+")});
+        QCOMPARE(p.host.dnsmasq.size(), 1);
+        const protocol::DnsmasqSpec &d = p.host.dnsmasq[0];
+        QCOMPARE(d.ifname, QStringLiteral("loomnat0"));
+        QCOMPARE(d.address, QStringLiteral("10.0.2.1"));
+        QCOMPARE(d.rangeStart, QStringLiteral("10.0.2.100"));
+        QCOMPARE(d.leaseSeconds, 600u);
+        QCOMPARE(d.hosts.size(), 1);
+        QCOMPARE(d.hosts[0].hostname, QStringLiteral("vm1"));
+        QVERIFY(p.host.bridges.isEmpty());
+    }
+
+    void natLanRuntime()
+    {
+        const Plan p = mustPlan(natLan());
+        QCOMPARE(p.runtime.switches.size(), 1);
+        const SwitchPlan &s = p.runtime.switches[0];
+        QCOMPARE(s.socketDir, QStringLiteral("/run/user/1000/netloom/t/switch-lan"));
+        QCOMPARE(s.ports.size(), 2);
+        QCOMPARE(s.ports[0].kind, VdePort::Kind::Tap);
+        QCOMPARE(s.ports[0].number, 1);
+        QCOMPARE(s.ports[0].tap, QStringLiteral("loomnat0"));
+        QCOMPARE(s.ports[1].kind, VdePort::Kind::Guest);
+        QCOMPARE(s.ports[1].number, 2);
+        QCOMPARE(s.numPorts, 32);
+        QVERIFY(!s.vlans);
+
+        QCOMPARE(p.runtime.guests.size(), 1);
+        const QStringList &a = p.runtime.guests[0].argv;
+        QCOMPARE(a.first(), QStringLiteral("qemu-system-x86_64"));
+        QCOMPARE(values(a, QStringLiteral("-accel")), (QStringList{QStringLiteral("kvm"), QStringLiteral("tcg")}));
+        QCOMPARE(values(a, QStringLiteral("-netdev")),
+                 QStringList{QStringLiteral("vde,id=net0,sock=/run/user/1000/netloom/t/switch-lan,port=2")});
+        QCOMPARE(values(a, QStringLiteral("-device")), QStringList{QStringLiteral("virtio-net-pci,netdev=net0,mac=52:54:00:00:0a:01")});
+        QCOMPARE(values(a, QStringLiteral("-qmp")),
+                 QStringList{QStringLiteral("unix:/run/user/1000/netloom/t/guest-vm1.qmp,server=on,wait=off")});
+        QCOMPARE(values(a, QStringLiteral("-drive")),
+                 QStringList{QStringLiteral("file=/home/u/labs/disks/vm1.qcow2,format=qcow2,if=virtio,snapshot=on")});
+        QCOMPARE(values(a, QStringLiteral("-display")), QStringList{QStringLiteral("none")});
+        QVERIFY(a.contains(QStringLiteral("-nodefaults")));
+    }
+
+    void nicModes()
+    {
+        model::Topology t = natLan();
+        model::Node &vm = *t.node(QStringLiteral("vm1"));
+        NicConfig user = test::nic(QStringLiteral("net1"), QStringLiteral("52:54:00:00:0a:02"), NicConfig::Mode::User);
+        user.user.network = QStringLiteral("10.9.0.0/24");
+        user.user.restrict = true;
+        user.user.forwards.append({QStringLiteral("tcp"), QStringLiteral("127.0.0.1"), 2222, QString(), 22});
+        NicConfig listen = test::nic(QStringLiteral("net2"), QStringLiteral("52:54:00:00:0a:03"), NicConfig::Mode::Socket);
+        listen.socket = {model::SocketConfig::Kind::Listen, QStringLiteral(":10001")};
+        NicConfig mcast = test::nic(QStringLiteral("net3"), QStringLiteral("52:54:00:00:0a:04"), NicConfig::Mode::Socket);
+        mcast.socket = {model::SocketConfig::Kind::Mcast, QStringLiteral("230.0.0.1:1234")};
+        vm.guest.nics << user << listen << mcast;
+        vm.guest.extraArgs = {QStringLiteral("-rtc"), QStringLiteral("base=utc")};
+        const Plan p = mustPlan(t);
+        const QStringList &a = p.runtime.guests[0].argv;
+        const QStringList netdevs = values(a, QStringLiteral("-netdev"));
+        QCOMPARE(netdevs.size(), 4);
+        QCOMPARE(netdevs[1], QStringLiteral("user,id=net1,net=10.9.0.0/24,restrict=on,hostfwd=tcp:127.0.0.1:2222-:22"));
+        QCOMPARE(netdevs[2], QStringLiteral("socket,id=net2,listen=:10001"));
+        QCOMPARE(netdevs[3], QStringLiteral("socket,id=net3,mcast=230.0.0.1:1234"));
+        QCOMPARE(a.mid(a.size() - 2), (QStringList{QStringLiteral("-rtc"), QStringLiteral("base=utc")}));
+    }
+
+    void bridgeAndOwnTap()
+    {
+        model::Topology t = test::bridgeLan();
+        const Plan p = mustPlan(t);
+        QCOMPARE(p.host.bridges.size(), 1);
+        QCOMPARE(p.host.bridges[0].ports, (QStringList{QStringLiteral("loomtap1"), QStringLiteral("loomtap2")}));
+        QCOMPARE(p.host.addresses[0].ifname, QStringLiteral("loombr0"));
+        QVERIFY(!p.host.ipv4Forwarding);
+        QVERIFY(p.host.nat.isEmpty());
+        QCOMPARE(values(p.runtime.guests[0].argv, QStringLiteral("-netdev")),
+                 QStringList{QStringLiteral("tap,id=net0,ifname=loomtap1,script=no,downscript=no")});
+        QCOMPARE(p.runtime.guests[0].taps, QStringList{QStringLiteral("loomtap1")});
+
+        // Own tap: a tap-mode NIC attached straight to a host port (routed).
+        model::Topology r;
+        r.name = QStringLiteral("routed");
+        model::Node hp = test::hostPortNode(QStringLiteral("gw"), QStringLiteral("loomr0"), QStringLiteral("10.5.0.1/30"));
+        hp.hostPort.nat.mode = model::NatConfig::Mode::Route;
+        hp.hostPort.nat.uplinks = {QStringLiteral("eth0")};
+        r.nodes = {hp, test::guestNode(QStringLiteral("vm"), {test::nic(QStringLiteral("net0"), QStringLiteral("52:54:00:00:05:01"), NicConfig::Mode::Tap)})};
+        r.links = {test::link(QStringLiteral("l"), QStringLiteral("gw"), QStringLiteral("vm"), QStringLiteral("net0"))};
+        const Plan rp = mustPlan(r);
+        QCOMPARE(rp.host.taps.size(), 1);
+        QCOMPARE(rp.host.taps[0].ifname, QStringLiteral("loomr0"));
+        QVERIFY(rp.host.ipv4Forwarding);
+        QCOMPARE(rp.host.nat[0].mode, protocol::NatSpec::Mode::Route);
+        QCOMPARE(values(rp.runtime.guests[0].argv, QStringLiteral("-netdev")),
+                 QStringList{QStringLiteral("tap,id=net0,ifname=loomr0,script=no,downscript=no")});
+    }
+
+    void portNumberingCablesAndVlans()
+    {
+        model::Topology t = natLan();
+        t.nodes << test::switchNode(QStringLiteral("core"))
+                << test::guestNode(QStringLiteral("vm2"), {test::nic(QStringLiteral("net0"), QStringLiteral("52:54:00:00:0a:09"))})
+                << test::switchNode(QStringLiteral("br"), model::SwitchConfig::Engine::Bridge, QStringLiteral("loombr9"));
+        model::VlanConfig trunk{model::VlanConfig::Mode::Trunk, 0, {10, 20}};
+        model::VlanConfig access20{model::VlanConfig::Mode::Access, 20, {}};
+        t.links << test::link(QStringLiteral("c1"), QStringLiteral("lan"), QStringLiteral("core"), QString(), trunk)
+                << test::link(QStringLiteral("l3"), QStringLiteral("core"), QStringLiteral("vm2"), QStringLiteral("net0"), access20);
+        model::Link toBridge = test::link(QStringLiteral("c2"), QStringLiteral("core"), QStringLiteral("br"));
+        toBridge.tapIfname = QStringLiteral("loomc2");
+        t.links << toBridge;
+        const Plan p = mustPlan(t);
+        QCOMPARE(p.runtime.switches.size(), 2);
+        const SwitchPlan &lan = p.runtime.switches[0];
+        const SwitchPlan &core = p.runtime.switches[1];
+        QCOMPARE(lan.ports.size(), 3);
+        QCOMPARE(lan.ports[2].kind, VdePort::Kind::Cable);
+        QCOMPARE(lan.ports[2].number, 3);
+        QCOMPARE(lan.ports[2].vlan, trunk);
+        QVERIFY(lan.vlans);
+        // core: the bridge tap is numbered first although its link comes last.
+        QCOMPARE(core.ports.size(), 3);
+        QCOMPARE(core.ports[0].kind, VdePort::Kind::Tap);
+        QCOMPARE(core.ports[0].tap, QStringLiteral("loomc2"));
+        QCOMPARE(core.ports[1].kind, VdePort::Kind::Cable);
+        QCOMPARE(core.ports[1].number, 2);
+        QCOMPARE(core.ports[1].peerPort, 3);
+        QCOMPARE(lan.ports[2].peerPort, 2);
+        QCOMPARE(core.ports[2].vlan, access20);
+        QCOMPARE(p.runtime.cables.size(), 1);
+        QCOMPARE(p.runtime.cables[0].portA, 3);
+        QCOMPARE(p.runtime.cables[0].portB, 2);
+        QCOMPARE(p.host.bridges[0].ports, QStringList{QStringLiteral("loomc2")});
+        QCOMPARE(values(p.runtime.guests[1].argv, QStringLiteral("-netdev")),
+                 QStringList{QStringLiteral("vde,id=net0,sock=/run/user/1000/netloom/t/switch-core,port=3")});
+    }
+
+    void commasAreEscaped()
+    {
+        model::Topology t = natLan();
+        t.node(QStringLiteral("vm1"))->guest.disks[0].path = QStringLiteral("/img/a,b.qcow2");
+        t.node(QStringLiteral("vm1"))->name = QStringLiteral("web,1");
+        const Plan p = mustPlan(t, {QStringLiteral("/run/x,y"), QStringLiteral("/")});
+        const QStringList &a = p.runtime.guests[0].argv;
+        QCOMPARE(values(a, QStringLiteral("-name")), QStringList{QStringLiteral("guest=web,,1")});
+        QVERIFY(values(a, QStringLiteral("-drive"))[0].startsWith(QStringLiteral("file=/img/a,,b.qcow2,")));
+        QCOMPARE(values(a, QStringLiteral("-netdev"))[0], QStringLiteral("vde,id=net0,sock=/run/x,,y/switch-lan,port=2"));
+    }
+
+    void errors_data()
+    {
+        QTest::addColumn<int>("which");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("no mac") << 0 << "failed to plan 'guest vm1': NIC 'net0' has no MAC address (run the allocator)";
+        QTest::newRow("duplicate mac") << 1 << "is also used by guest vm1 NIC net0";
+        QTest::newRow("not connected") << 2 << "NIC 'net0' is in switch mode but not connected";
+        QTest::newRow("uplink on netloom") << 3 << "an uplink can only be enslaved to a kernel bridge";
+        QTest::newRow("range outside") << 4 << "the DHCP range 10.0.2.100-10.0.3.5 is not an ascending range inside 10.0.2.0/24";
+        QTest::newRow("long runtime dir") << 5 << "is longer than 107 bytes";
+        QTest::newRow("relative runtime dir") << 6 << "must be absolute paths";
+        QTest::newRow("tap name missing") << 7 << "the host port tap has no interface name (run the allocator)";
+        QTest::newRow("duplicate ifname") << 8 << "interface name 'loomnat0' is used twice";
+        QTest::newRow("nat without address") << 9 << "DHCP and NAT need a host address";
+        QTest::newRow("bridge vlan") << 10 << "VLANs on kernel bridge ports are not supported yet";
+        QTest::newRow("user nic linked") << 11 << "only switch-mode NICs attach to a switch";
+        QTest::newRow("missing node") << 12 << "node 'nowhere' does not exist";
+    }
+    void errors()
+    {
+        QFETCH(int, which);
+        QFETCH(QString, expected);
+        model::Topology t = natLan();
+        PlanContext ctx = kCtx;
+        model::Node &vm = *t.node(QStringLiteral("vm1"));
+        model::Node &gw = *t.node(QStringLiteral("gw"));
+        switch (which) {
+        case 0: vm.guest.nics[0].mac.clear(); break;
+        case 1:
+            t.nodes << test::guestNode(QStringLiteral("vm2"), {test::nic(QStringLiteral("net0"), QStringLiteral("52:54:00:00:0A:01"), NicConfig::Mode::User)});
+            break;
+        case 2: t.links.removeLast(); break;
+        case 3: {
+            model::Node u;
+            u.id = QStringLiteral("up");
+            u.type = model::NodeType::Uplink;
+            u.uplink.ifname = QStringLiteral("eth0");
+            t.nodes << u;
+            t.links << test::link(QStringLiteral("l9"), QStringLiteral("lan"), QStringLiteral("up"));
+            break;
+        }
+        case 4: gw.hostPort.dhcp.rangeEnd = QStringLiteral("10.0.3.5"); break;
+        case 5: ctx.runtimeDir = QStringLiteral("/") + QString(100, QLatin1Char('r')); break;
+        case 6: ctx.runtimeDir = QStringLiteral("run/netloom"); break;
+        case 7: gw.hostPort.ifname.clear(); break;
+        case 8:
+            t.nodes << test::switchNode(QStringLiteral("br"), model::SwitchConfig::Engine::Bridge, QStringLiteral("loomnat0"));
+            break;
+        case 9: gw.hostPort.address.clear(); break;
+        case 10: {
+            model::Topology b = test::bridgeLan();
+            b.links[1].a.vlan = model::VlanConfig{model::VlanConfig::Mode::Access, 5, {}};
+            t = b;
+            break;
+        }
+        case 11: vm.guest.nics[0].mode = NicConfig::Mode::User; break;
+        case 12: t.links << test::link(QStringLiteral("l9"), QStringLiteral("lan"), QStringLiteral("nowhere")); break;
+        }
+        const QString err = planError(t, ctx);
+        QVERIFY2(err.contains(expected), qPrintable(err));
+        QVERIFY2(err.startsWith(QStringLiteral("failed to plan '")), qPrintable(err));
+    }
+
+    void deterministic()
+    {
+        QCOMPARE(toJson(mustPlan(natLan())), toJson(mustPlan(natLan())));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPlanner)
+#include "test_planner.moc"
