@@ -465,7 +465,7 @@ private:
             if (n.type != NodeType::HostPort)
                 continue;
             if (!m_hostPortIf.contains(n.id))
-                return nodeError(n, QStringLiteral("it is not attached to a switch or a tap-mode NIC"));
+                continue;  // not attached: it does nothing (the validator warns)
             const QString ifname = m_hostPortIf.value(n.id);
             const model::HostPortConfig &hp = n.hostPort;
             const bool wantsAddress = hp.dhcp.enabled || hp.nat.mode != model::NatConfig::Mode::None;
@@ -651,11 +651,18 @@ private:
                 switch (nic.mode) {
                 case NicConfig::Mode::Switch:
                 case NicConfig::Mode::Tap:
-                    if (!link)
+                    if (!link && nic.mode == NicConfig::Mode::Tap) {
+                        // An own tap without a link: created unconfigured, for manual use.
+                        if (Status s = addTap(nic.tapIfname, 0, QStringLiteral("the tap of NIC '%1'").arg(nic.id), fail); !s)
+                            return s;
+                        m_nicTap.insert(key, nic.tapIfname);
+                    } else if (!link) {
                         return fail(QStringLiteral("NIC '%1' is in %2 mode but not connected").arg(nic.id, model::nicModeName(nic.mode)));
+                    }
                     if (m_nicPort.contains(key)) {
                         const SwitchPlan &sp = m_plan.runtime.switches[m_switchIndex.value(m_nicSwitch.value(key))];
-                        netdev = QStringLiteral("vde,id=%1,sock=%2,port=%3").arg(nic.id, qemuOptValue(sp.socketDir)).arg(m_nicPort.value(key));
+                        netdev = QStringLiteral("vde,id=%1,sock=%2,port=%3")
+                                     .arg(nic.id, qemuOptValue(sp.socketDir), QString::number(m_nicPort.value(key)));
                     } else {
                         const QString tap = m_nicTap.value(key);
                         netdev = QStringLiteral("tap,id=%1,ifname=%2,script=no,downscript=no").arg(nic.id, tap);

@@ -1,0 +1,583 @@
+#include "shellexporter.h"
+
+#include <QCryptographicHash>
+
+#include <algorithm>
+
+namespace netloom::exporter {
+
+namespace {
+
+using plan::Plan;
+using plan::SwitchPlan;
+using plan::VdePort;
+using protocol::HostState;
+
+const QString kToken = QString::fromLatin1(kStateDirToken);
+
+// Longest relative name the script puts under $STATE_DIR for a unix socket; the script
+// refuses a state directory that would push any of them past sun_path.
+constexpr int kSunPathBytes = 107;
+// Stands in for '%' inside rendered words until the script is complete (see word()).
+constexpr QChar kPercent(0xE000);
+
+QString joinLines(const QStringList &lines) { return lines.join(QLatin1Char('\n')) + QLatin1Char('\n'); }
+
+// Builds the script. Every string from the topology goes through word()/key(), which
+// refuse control characters (a newline would break the one-record-per-line state file and
+// nothing legitimate needs one).
+class Renderer {
+public:
+    Renderer(const QString &name, const Plan &plan) : m_name(name), m_plan(plan) {}
+
+    Result<QString> run()
+    {
+        m_id = safeId(m_name);
+        m_table = QStringLiteral("vnet_") + m_id;
+        renderNet();
+        renderGuests();
+        if (!m_error.isEmpty())
+            return Error::failed(ErrorCode::InvalidArgument, QStringLiteral("export"), m_name, m_error);
+        return assemble();
+    }
+
+private:
+    // One sh word: single-quoted, with the state-dir placeholder turned into "$STATE_DIR".
+    // A '%' in the result is held as kPercent until assemble(), so that the QString::arg()
+    // calls the script is built with never see a placeholder inside topology data.
+    QString word(const QString &s)
+    {
+        if (std::any_of(s.cbegin(), s.cend(), [](QChar c) { return c.unicode() < 0x20 || c.unicode() == 0x7f || c == kPercent; }))
+            m_error = QStringLiteral("'%1' contains a control character").arg(QString(s).replace(QLatin1Char('\n'), QStringLiteral("\\n")));
+        QString out;
+        if (!s.contains(kToken)) {
+            out = shellQuote(s);
+        } else {
+            const QStringList parts = s.split(kToken);
+            for (qsizetype i = 0; i < parts.size(); ++i) {
+                if (i > 0)
+                    out += QStringLiteral("\"$STATE_DIR\"");
+                if (!parts[i].isEmpty())
+                    out += shellQuote(parts[i]);
+            }
+        }
+        return out.replace(QLatin1Char('%'), kPercent);
+    }
+    QString words(const QStringList &list, const QString &separator = QStringLiteral(" "))
+    {
+        QStringList out;
+        for (const QString &s : list)
+            out << word(s);
+        return out.join(separator);
+    }
+    // A path under the state directory.
+    QString state(const QString &rel) { return word(kToken + QLatin1Char('/') + rel); }
+    void noteSocket(const QString &rel) { m_longestSocket = std::max(m_longestSocket, int(rel.toUtf8().size()) + 1); }
+
+    // Registers what stop must do if start recorded `key`.
+    void undo(const QString &key, const QString &code)
+    {
+        m_undo << QStringLiteral("  if created %1; then\n%2\n    forget %1\n  fi").arg(word(key), code);
+    }
+    void stateFile(const QString &rel)
+    {
+        undo(QStringLiteral("file ") + rel, QStringLiteral("    rm -f %1").arg(state(rel)));
+    }
+
+    void ensureLink(const QString &ifname, const QString &create, const QString &what)
+    {
+        m_start << QStringLiteral("  if ! link_exists %1; then\n    %2 || die %3\n    record %4\n  fi")
+                       .arg(word(ifname), create, word(QStringLiteral("failed to create %1 '%2'").arg(what, ifname)),
+                            word(QStringLiteral("link ") + ifname));
+        undo(QStringLiteral("link ") + ifname, QStringLiteral("    ip link del dev %1 2>/dev/null || true").arg(word(ifname)));
+        m_statusLinks << ifname;
+    }
+
+    void renderNet()
+    {
+        const HostState &h = m_plan.host;
+        for (const protocol::TapSpec &t : h.taps)
+            ensureLink(t.ifname, QStringLiteral("ip tuntap add dev %1 mode tap").arg(word(t.ifname)), QStringLiteral("tap"));
+        for (const protocol::BridgeSpec &b : h.bridges)
+            ensureLink(b.ifname, QStringLiteral("ip link add name %1 type bridge stp_state %2").arg(word(b.ifname)).arg(b.stp ? 1 : 0),
+                       QStringLiteral("bridge"));
+        for (const protocol::VethSpec &v : h.veths)
+            ensureLink(v.ifname, QStringLiteral("ip link add name %1 type veth peer name %2").arg(word(v.ifname), word(v.peer)),
+                       QStringLiteral("veth pair"));
+        for (const protocol::VxlanSpec &v : h.vxlans) {
+            QString cmd = QStringLiteral("ip link add name %1 type vxlan id %2").arg(word(v.ifname)).arg(v.vni);
+            if (!v.remote.isEmpty())
+                cmd += QStringLiteral(" remote ") + word(v.remote);
+            if (!v.group.isEmpty())
+                cmd += QStringLiteral(" group ") + word(v.group);
+            if (!v.local.isEmpty())
+                cmd += QStringLiteral(" local ") + word(v.local);
+            if (!v.device.isEmpty())
+                cmd += QStringLiteral(" dev ") + word(v.device);
+            cmd += QStringLiteral(" dstport %1").arg(v.dstPort);
+            if (v.ttl > 0)
+                cmd += QStringLiteral(" ttl %1").arg(v.ttl);
+            ensureLink(v.ifname, cmd, QStringLiteral("vxlan"));
+        }
+        for (const protocol::TapSpec &t : h.taps)
+            if (t.mtu > 0)
+                m_start << QStringLiteral("  ip link set dev %1 mtu %2 || die %3").arg(word(t.ifname)).arg(t.mtu)
+                               .arg(word(QStringLiteral("failed to set the MTU of '%1'").arg(t.ifname)));
+        for (const protocol::BridgeSpec &b : h.bridges) {
+            if (b.mtu > 0)
+                m_start << QStringLiteral("  ip link set dev %1 mtu %2 || die %3").arg(word(b.ifname)).arg(b.mtu)
+                               .arg(word(QStringLiteral("failed to set the MTU of '%1'").arg(b.ifname)));
+            for (const QString &p : b.ports)
+                m_start << QStringLiteral("  ip link set dev %1 master %2 || die %3")
+                               .arg(word(p), word(b.ifname), word(QStringLiteral("failed to add '%1' to bridge '%2'").arg(p, b.ifname)));
+        }
+        for (const protocol::UplinkSpec &u : h.uplinks) {
+            m_start << QStringLiteral("  if [ \"$(master_of %1)\" != %2 ]; then\n"
+                                      "    ip link set dev %1 master %2 || die %3\n    record %4\n  fi")
+                           .arg(word(u.ifname), word(u.bridge),
+                                word(QStringLiteral("failed to enslave uplink '%1' to '%2'").arg(u.ifname, u.bridge)),
+                                word(QStringLiteral("uplink ") + u.ifname));
+            undo(QStringLiteral("uplink ") + u.ifname, QStringLiteral("    ip link set dev %1 nomaster 2>/dev/null || true").arg(word(u.ifname)));
+        }
+        for (const protocol::LinkSpec &l : h.links) {
+            QString cmd = QStringLiteral("  ip link set dev %1").arg(word(l.ifname));
+            if (l.mtu > 0)
+                cmd += QStringLiteral(" mtu %1").arg(l.mtu);
+            if (!l.mac.isEmpty())
+                cmd += QStringLiteral(" address ") + word(l.mac);
+            cmd += l.up ? QStringLiteral(" up") : QStringLiteral(" down");
+            m_start << cmd + QStringLiteral(" || die ") + word(QStringLiteral("failed to set up '%1'").arg(l.ifname));
+        }
+        for (const protocol::AddressSpec &a : h.addresses) {
+            const QString key = QStringLiteral("addr %1 %2").arg(a.ifname, a.cidr);
+            m_start << QStringLiteral("  if ! has_addr %1 %2; then\n    ip addr add %2 dev %1 || die %3\n    record %4\n  fi")
+                           .arg(word(a.ifname), word(a.cidr), word(QStringLiteral("failed to add address '%1' to '%2'").arg(a.cidr, a.ifname)),
+                                word(key));
+            undo(key, QStringLiteral("    ip addr del %1 dev %2 2>/dev/null || true").arg(word(a.cidr), word(a.ifname)));
+        }
+        for (const SwitchPlan &s : m_plan.runtime.switches)
+            renderSwitch(s);
+        for (const plan::CablePlan &c : m_plan.runtime.cables) {
+            const SwitchPlan *a = findSwitch(c.switchA);
+            const SwitchPlan *b = findSwitch(c.switchB);
+            if (!a || !b)
+                continue;
+            startPlug(QStringLiteral("cable-") + c.link, QStringLiteral("vde://%1[port=%2]").arg(a->socketDir).arg(c.portA),
+                      QStringLiteral("vde://%1[port=%2]").arg(b->socketDir).arg(c.portB), QStringLiteral("cable '%1'").arg(c.link));
+        }
+        for (const SwitchPlan &s : m_plan.runtime.switches)
+            for (const VdePort &p : s.ports)
+                if (p.kind == VdePort::Kind::Remote)
+                    startPlug(QStringLiteral("remote-%1-%2").arg(s.node).arg(p.number),
+                              QStringLiteral("vde://%1[port=%2]").arg(s.socketDir).arg(p.number), p.url,
+                              QStringLiteral("remote cable '%1'").arg(p.link));
+        if (h.ipv4Forwarding) {
+            m_start << QStringLiteral("  if [ \"$(cat /proc/sys/net/ipv4/ip_forward)\" != 1 ]; then\n"
+                                      "    cat /proc/sys/net/ipv4/ip_forward >%1 || die 'failed to save net.ipv4.ip_forward'\n"
+                                      "    record 'file ip_forward.prev'\n"
+                                      "    echo 1 >/proc/sys/net/ipv4/ip_forward || die 'failed to enable net.ipv4.ip_forward'\n"
+                                      "    record 'sysctl ip_forward'\n  fi")
+                           .arg(state(QStringLiteral("ip_forward.prev")));
+            stateFile(QStringLiteral("ip_forward.prev"));
+            undo(QStringLiteral("sysctl ip_forward"),
+                 QStringLiteral("    if [ -s %1 ]; then cat %1 >/proc/sys/net/ipv4/ip_forward || true; fi")
+                     .arg(state(QStringLiteral("ip_forward.prev"))));
+        }
+        if (!h.nat.isEmpty())
+            renderNat();
+        for (const protocol::DnsmasqSpec &d : h.dnsmasq)
+            renderDnsmasq(d);
+    }
+
+    const SwitchPlan *findSwitch(const QString &id) const
+    {
+        for (const SwitchPlan &s : m_plan.runtime.switches)
+            if (s.node == id)
+                return &s;
+        return nullptr;
+    }
+
+    // Starts a vde_plug joining two VDE URLs, daemonized with a pid file.
+    void startPlug(const QString &rel, const QString &urlA, const QString &urlB, const QString &what)
+    {
+        const QString pid = rel + QStringLiteral(".pid");
+        m_start << QStringLiteral("  if ! pid_alive %1; then\n    vde_plug -d -p %1 %2 %3 || die %4\n    record %5\n    wait_for %1 || die %6\n  fi")
+                       .arg(state(pid), word(urlA), word(urlB), word(QStringLiteral("failed to start %1").arg(what)),
+                            word(QStringLiteral("proc ") + rel), word(QStringLiteral("failed to start %1: no pid file").arg(what)));
+        undo(QStringLiteral("proc ") + rel, QStringLiteral("    stop_pid %1").arg(state(pid)));
+        m_statusProcs << qMakePair(what, pid);
+    }
+
+    void renderSwitch(const SwitchPlan &s)
+    {
+        const QString base = QStringLiteral("switch-") + s.node;
+        const QString rc = base + QStringLiteral(".rc");
+        const QString pid = base + QStringLiteral(".pid");
+        noteSocket(base + QStringLiteral("/ctl"));
+        noteSocket(base + QStringLiteral(".mgmt"));
+        QStringList rcLines{QStringLiteral("hash/setexpire %1").arg(s.macAgingSeconds)};
+        if (s.vlans) {
+            QList<int> vlans;
+            for (const VdePort &p : s.ports) {
+                if (p.vlan.vlan > 0)
+                    vlans << p.vlan.vlan;
+                if (p.vlan.mode == model::VlanConfig::Mode::Trunk)
+                    vlans << p.vlan.allowed;
+            }
+            std::sort(vlans.begin(), vlans.end());
+            vlans.erase(std::unique(vlans.begin(), vlans.end()), vlans.end());
+            for (int v : vlans)
+                rcLines << QStringLiteral("vlan/create %1").arg(v);
+            for (const VdePort &p : s.ports) {
+                if (p.kind != VdePort::Kind::Tap)  // taps are attached before the rc file runs
+                    rcLines << QStringLiteral("port/create %1").arg(p.number);
+                if (p.vlan.vlan > 0)
+                    rcLines << QStringLiteral("port/setvlan %1 %2").arg(p.number).arg(p.vlan.vlan);
+                if (p.vlan.mode == model::VlanConfig::Mode::Trunk)
+                    for (int v : p.vlan.allowed)
+                        if (v != p.vlan.vlan)
+                            rcLines << QStringLiteral("vlan/addport %1 %2").arg(v).arg(p.number);
+            }
+        }
+        QStringList rcWords;
+        for (const QString &l : rcLines)
+            rcWords << word(l);
+        QString cmd = QStringLiteral("vde_switch -sock %1 -mgmt %2 -rcfile %3 -pidfile %4 -daemon -numports %5 --hashsize %6")
+                          .arg(word(s.socketDir), word(s.mgmtSocket), state(rc), state(pid))
+                          .arg(s.numPorts)
+                          .arg(s.macTableSize);
+        if (s.hub)
+            cmd += QStringLiteral(" -x");
+        for (const VdePort &p : s.ports)
+            if (p.kind == VdePort::Kind::Tap)
+                cmd += QStringLiteral(" -tap ") + word(p.tap);
+        m_start << QStringLiteral("  if ! pid_alive %1; then\n"
+                                  "    printf '%s\\n' %2 >%3 || die %4\n    record %5\n"
+                                  "    %6 || die %7\n    record %8\n"
+                                  "    wait_for %9 || die %10\n  fi")
+                       .arg(state(pid), rcWords.join(QLatin1Char(' ')), state(rc),
+                            word(QStringLiteral("failed to write '%1'").arg(rc)), word(QStringLiteral("file ") + rc), cmd,
+                            word(QStringLiteral("failed to start switch '%1'").arg(s.name)), word(QStringLiteral("proc ") + base),
+                            word(s.socketDir + QStringLiteral("/ctl")))
+                       .arg(word(QStringLiteral("failed to start switch '%1': no control socket").arg(s.name)));
+        stateFile(rc);
+        undo(QStringLiteral("proc ") + base, QStringLiteral("    stop_pid %1\n    rm -rf %2\n    rm -f %3")
+                                                 .arg(state(pid), word(s.socketDir), word(s.mgmtSocket)));
+        m_statusProcs << qMakePair(QStringLiteral("switch '%1'").arg(s.name), pid);
+    }
+
+    void renderNat()
+    {
+        // One table of our own; deleting it on stop removes every rule we added.
+        QStringList nft{QStringLiteral("table ip %1 {").arg(m_table),
+                        QStringLiteral("  chain postrouting {"),
+                        QStringLiteral("    type nat hook postrouting priority srcnat; policy accept;")};
+        auto set = [](const QStringList &uplinks) {
+            QStringList quoted;
+            for (QString u : uplinks) {
+                if (u.endsWith(QLatin1Char('+')))
+                    u = u.left(u.size() - 1) + QLatin1Char('*');
+                quoted << QStringLiteral("\"%1\"").arg(u);
+            }
+            return quoted.size() == 1 ? quoted.first() : QStringLiteral("{ %1 }").arg(quoted.join(QStringLiteral(", ")));
+        };
+        for (const protocol::NatSpec &n : m_plan.host.nat)
+            if (n.mode == protocol::NatSpec::Mode::Masquerade)
+                nft << QStringLiteral("    ip saddr %1 ip daddr != %1 oifname %2 masquerade").arg(n.subnet, set(n.uplinks));
+        nft << QStringLiteral("  }") << QStringLiteral("  chain forward {")
+            << QStringLiteral("    type filter hook forward priority filter; policy accept;");
+        for (const protocol::NatSpec &n : m_plan.host.nat) {
+            nft << QStringLiteral("    iifname \"%1\" ip saddr %2 oifname %3 accept").arg(n.ifname, n.subnet, set(n.uplinks));
+            nft << QStringLiteral("    iifname %1 oifname \"%2\" ip daddr %3%4 accept")
+                       .arg(set(n.uplinks), n.ifname, n.subnet,
+                            n.mode == protocol::NatSpec::Mode::Masquerade ? QStringLiteral(" ct state established,related") : QString());
+        }
+        nft << QStringLiteral("  }") << QStringLiteral("}");
+        QStringList nftWords;
+        for (const QString &l : nft)
+            nftWords << word(l);
+        const QString file = QStringLiteral("nat.nft");
+        m_start << QStringLiteral("  if ! nft list table ip %1 >/dev/null 2>&1; then\n"
+                                  "    printf '%s\\n' \\\n      %2 >%3 || die %4\n    record %5\n"
+                                  "    nft -f %3 || die %6\n    record %7\n  fi")
+                       .arg(word(m_table), nftWords.join(QStringLiteral(" \\\n      ")), state(file),
+                            word(QStringLiteral("failed to write '%1'").arg(file)), word(QStringLiteral("file ") + file),
+                            word(QStringLiteral("failed to load nftables table '%1'").arg(m_table)), word(QStringLiteral("nft ") + m_table));
+        stateFile(file);
+        undo(QStringLiteral("nft ") + m_table, QStringLiteral("    nft delete table ip %1 2>/dev/null || true").arg(word(m_table)));
+        m_statusNft = true;
+    }
+
+    void renderDnsmasq(const protocol::DnsmasqSpec &d)
+    {
+        const QString base = QStringLiteral("dnsmasq-") + d.ifname;
+        const QString conf = base + QStringLiteral(".conf");
+        const QString pid = base + QStringLiteral(".pid");
+        const QString leases = base + QStringLiteral(".leases");
+        const quint32 mask = d.prefixLength == 0 ? 0 : ~quint32(0) << (32 - d.prefixLength);
+        const QString netmask = QStringLiteral("%1.%2.%3.%4").arg(mask >> 24).arg((mask >> 16) & 0xff).arg((mask >> 8) & 0xff).arg(mask & 0xff);
+        QStringList lines{QStringLiteral("interface=") + d.ifname, QStringLiteral("bind-interfaces"),
+                          QStringLiteral("except-interface=lo"), QStringLiteral("listen-address=") + d.address,
+                          QStringLiteral("no-hosts"), QStringLiteral("pid-file=") + kToken + QLatin1Char('/') + pid};
+        if (!d.dns)
+            lines << QStringLiteral("port=0");
+        if (!d.domain.isEmpty())
+            lines << QStringLiteral("domain=") + d.domain << QStringLiteral("local=/%1/").arg(d.domain);
+        if (d.dhcp) {
+            lines << QStringLiteral("dhcp-leasefile=") + kToken + QLatin1Char('/') + leases
+                  << QStringLiteral("dhcp-authoritative")
+                  << QStringLiteral("dhcp-range=%1,%2,%3,%4").arg(d.rangeStart, d.rangeEnd, netmask).arg(d.leaseSeconds);
+            bool routed = std::any_of(m_plan.host.nat.cbegin(), m_plan.host.nat.cend(),
+                                      [&d](const protocol::NatSpec &n) { return n.ifname == d.ifname; });
+            lines << (routed ? QStringLiteral("dhcp-option=option:router,") + d.address : QStringLiteral("dhcp-option=option:router"));
+            lines << (d.dns ? QStringLiteral("dhcp-option=option:dns-server,") + d.address : QStringLiteral("dhcp-option=option:dns-server"));
+            for (const protocol::DhcpHost &host : d.hosts)
+                lines << QStringLiteral("dhcp-host=%1,%2%3").arg(host.mac, host.ip,
+                                                                host.hostname.isEmpty() ? QString() : QLatin1Char(',') + host.hostname);
+        }
+        m_start << QStringLiteral("  if ! pid_alive %1; then\n"
+                                  "    printf '%s\\n' \\\n      %2 >%3 || die %4\n    record %5\n"
+                                  "    dnsmasq --conf-file=%3 || die %6\n    record %7\n"
+                                  "    wait_for %1 || die %8\n  fi")
+                       .arg(state(pid), words(lines, QStringLiteral(" \\\n      ")), state(conf),
+                            word(QStringLiteral("failed to write '%1'").arg(conf)), word(QStringLiteral("file ") + conf),
+                            word(QStringLiteral("failed to start dnsmasq on '%1'").arg(d.ifname)), word(QStringLiteral("proc ") + base),
+                            word(QStringLiteral("failed to start dnsmasq on '%1': no pid file").arg(d.ifname)));
+        stateFile(conf);
+        undo(QStringLiteral("proc ") + base, QStringLiteral("    stop_pid %1\n    rm -f %2").arg(state(pid), state(leases)));
+        m_statusProcs << qMakePair(QStringLiteral("dnsmasq on '%1'").arg(d.ifname), pid);
+    }
+
+    void renderGuests()
+    {
+        for (const plan::GuestPlan &g : m_plan.runtime.guests) {
+            const QString base = QStringLiteral("guest-") + g.node;
+            const QString pid = base + QStringLiteral(".pid");
+            noteSocket(base + QStringLiteral(".qmp"));
+            QStringList argv = g.argv;
+            argv << QStringLiteral("-daemonize") << QStringLiteral("-pidfile") << kToken + QLatin1Char('/') + pid;
+            m_guestStart << QStringLiteral("  if ! pid_alive %1; then\n    %2 || die %3\n    record %4\n  fi")
+                                .arg(state(pid), words(argv), word(QStringLiteral("failed to start guest '%1'").arg(g.name)),
+                                     word(QStringLiteral("proc ") + base));
+            m_guestStop << QStringLiteral("  if created %1; then\n    stop_pid %2\n    rm -f %3 %4\n    forget %1\n  fi")
+                               .arg(word(QStringLiteral("proc ") + base), state(pid), word(g.qmpSocket), word(g.serialLog));
+            m_guestStatus << qMakePair(QStringLiteral("guest '%1'").arg(g.name), pid);
+            if (!m_tools.contains(g.binary))
+                m_tools << g.binary;
+        }
+    }
+
+    QString statusBlock(const QList<QPair<QString, QString>> &procs)
+    {
+        QStringList out;
+        for (const auto &[what, pid] : procs)
+            out << QStringLiteral("  if pid_alive %1; then say %2; else say %3; rc=3; fi")
+                       .arg(state(pid), word(what + QStringLiteral(": running")), word(what + QStringLiteral(": stopped")));
+        return out.isEmpty() ? QStringLiteral("  :") : out.join(QLatin1Char('\n'));
+    }
+
+    QString assemble()
+    {
+        QStringList tools{QStringLiteral("ip")};
+        if (!m_plan.runtime.switches.isEmpty())
+            tools << QStringLiteral("vde_switch");
+        if (!m_plan.runtime.cables.isEmpty() || m_start.join(QString()).contains(QLatin1String("vde_plug ")))
+            tools << QStringLiteral("vde_plug");
+        if (!m_plan.host.nat.isEmpty())
+            tools << QStringLiteral("nft");
+        if (!m_plan.host.dnsmasq.isEmpty())
+            tools << QStringLiteral("dnsmasq");
+
+        QStringList linkStatus;
+        for (const QString &l : m_statusLinks)
+            linkStatus << QStringLiteral("  if link_exists %1; then say %2; else say %3; rc=3; fi")
+                              .arg(word(l), word(QStringLiteral("link '%1': present").arg(l)), word(QStringLiteral("link '%1': missing").arg(l)));
+        if (m_statusNft)
+            linkStatus << QStringLiteral("  if nft list table ip %1 >/dev/null 2>&1; then say %2; else say %3; rc=3; fi")
+                              .arg(word(m_table), word(QStringLiteral("nft table '%1': loaded").arg(m_table)),
+                                   word(QStringLiteral("nft table '%1': missing").arg(m_table)));
+        QStringList stopNet = m_undo;
+        std::reverse(stopNet.begin(), stopNet.end());
+        QStringList guestTools;
+        for (const QString &t : m_tools)
+            guestTools << word(t);
+
+        QString s;
+        s += QStringLiteral(
+            "#!/bin/sh\n"
+            "# Virtual network %1: start | start-net | stop | restart | status\n"
+            "#\n"
+            "# Stock tools only: %2 (and the QEMU binaries of the guests).\n"
+            "# State directory: $VNET_STATE_DIR, default %3. It holds the generated\n"
+            "# configuration files, pid files, sockets and 'created', the record of what start made;\n"
+            "# stop removes exactly what that record lists, in reverse order, then the directory.\n"
+            "# VNET_NO_GUESTS=1 (or the start-net command) brings up the network without the guests.\n"
+            "set -u\n"
+            "\n")
+                 .arg(word(m_name), tools.join(QStringLiteral(", ")), QStringLiteral("/run/vnet-") + m_id);
+        s += QStringLiteral("STATE_DIR=${VNET_STATE_DIR:-%1}\n").arg(word(QStringLiteral("/run/vnet-") + m_id));
+        s += QStringLiteral(
+            "REC=\"$STATE_DIR/created\"\n"
+            "\n"
+            "die() { printf '%s: %s\\n' \"$0\" \"$*\" >&2; exit 1; }\n"
+            "say() { printf '%s\\n' \"$*\"; }\n"
+            "created() { grep -qxF -- \"$1\" \"$REC\" 2>/dev/null; }\n"
+            "record() { created \"$1\" || printf '%s\\n' \"$1\" >>\"$REC\" || die \"failed to write '$REC'\"; }\n"
+            "forget() {\n"
+            "  if [ -f \"$REC\" ]; then\n"
+            "    grep -vxF -- \"$1\" \"$REC\" >\"$REC.tmp\"\n"
+            "    mv -f \"$REC.tmp\" \"$REC\"\n"
+            "  fi\n"
+            "}\n"
+            "link_exists() { ip link show dev \"$1\" >/dev/null 2>&1; }\n"
+            "master_of() { ip -o link show dev \"$1\" 2>/dev/null | sed -n 's/.* master \\([^ ]*\\) .*/\\1/p'; }\n"
+            "has_addr() { ip -4 -o addr show dev \"$1\" 2>/dev/null | grep -qF \" $2 \"; }\n"
+            "pid_alive() { [ -s \"$1\" ] && kill -0 \"$(cat \"$1\")\" 2>/dev/null; }\n"
+            "# Waits up to 5 s for a file or socket to appear.\n"
+            "wait_for() {\n"
+            "  n=0\n"
+            "  while [ ! -e \"$1\" ]; do\n"
+            "    [ \"$n\" -ge 50 ] && return 1\n"
+            "    sleep 0.1\n"
+            "    n=$((n + 1))\n"
+            "  done\n"
+            "}\n"
+            "# Stops the process in pid file $1: TERM, up to 5 s, then KILL.\n"
+            "stop_pid() {\n"
+            "  if pid_alive \"$1\"; then\n"
+            "    pid=$(cat \"$1\")\n"
+            "    kill \"$pid\" 2>/dev/null\n"
+            "    n=0\n"
+            "    while kill -0 \"$pid\" 2>/dev/null && [ \"$n\" -lt 50 ]; do\n"
+            "      sleep 0.1\n"
+            "      n=$((n + 1))\n"
+            "    done\n"
+            "    kill -0 \"$pid\" 2>/dev/null && kill -9 \"$pid\" 2>/dev/null\n"
+            "  fi\n"
+            "  rm -f \"$1\"\n"
+            "}\n"
+            "need_root() { [ \"$(id -u)\" = 0 ] || die \"$1 needs root\"; }\n"
+            "need_tool() { command -v \"$1\" >/dev/null 2>&1 || die \"failed to find '$1' in PATH\"; }\n"
+            "check_state_dir() {\n"
+            "  case $STATE_DIR in\n"
+            "    /*) ;;\n"
+            "    *) die \"failed to use state directory '$STATE_DIR': not an absolute path\" ;;\n"
+            "  esac\n"
+            "  case $STATE_DIR in\n"
+            "    *[!A-Za-z0-9_./-]*) die \"failed to use state directory '$STATE_DIR': only A-Z a-z 0-9 _ . / - are allowed\" ;;\n"
+            "  esac\n");
+        s += QStringLiteral(
+                 "  [ \"${#STATE_DIR}\" -le %1 ] || die \"failed to use state directory '$STATE_DIR': longer than %1 bytes (unix socket paths)\"\n"
+                 "}\n\n")
+                 .arg(std::max(1, kSunPathBytes - m_longestSocket));
+        s += QStringLiteral("start_net() {\n  need_root start\n  check_state_dir\n");
+        for (const QString &t : tools)
+            s += QStringLiteral("  need_tool %1\n").arg(word(t));
+        s += QStringLiteral(
+            "  if [ ! -d \"$STATE_DIR\" ]; then\n"
+            "    mkdir -p \"$STATE_DIR\" || die \"failed to create '$STATE_DIR'\"\n"
+            "    chmod 0755 \"$STATE_DIR\"\n"
+            "    record statedir\n"
+            "  fi\n"
+            "  [ -f \"$REC\" ] || : >\"$REC\" || die \"failed to write '$REC'\"\n");
+        s += joinLines(m_start);
+        s += QStringLiteral("}\n\nstart_guests() {\n  :\n");
+        for (const QString &t : guestTools)
+            s += QStringLiteral("  need_tool %1\n").arg(t);
+        s += joinLines(m_guestStart);
+        s += QStringLiteral("}\n\nstop_all() {\n  need_root stop\n  check_state_dir\n  [ -f \"$REC\" ] || return 0\n");
+        s += joinLines(m_guestStop);
+        s += joinLines(stopNet);
+        s += QStringLiteral(
+            "  if created statedir; then\n"
+            "    rm -f \"$REC\" \"$REC.tmp\"\n"
+            "    rmdir \"$STATE_DIR\" 2>/dev/null || say \"left '$STATE_DIR' in place: it holds files not made by this script\"\n"
+            "  else\n"
+            "    rm -f \"$REC\" \"$REC.tmp\"\n"
+            "  fi\n"
+            "}\n\n"
+            "status() {\n"
+            "  rc=0\n");
+        s += joinLines(linkStatus);
+        s += statusBlock(m_statusProcs) + QLatin1Char('\n');
+        s += statusBlock(m_guestStatus) + QLatin1Char('\n');
+        s += QStringLiteral(
+            "  return \"$rc\"\n"
+            "}\n\n"
+            "case ${1:-} in\n"
+            "  start)\n"
+            "    start_net\n"
+            "    [ \"${VNET_NO_GUESTS:-0}\" = 1 ] || start_guests\n"
+            "    ;;\n"
+            "  start-net) start_net ;;\n"
+            "  stop) stop_all ;;\n"
+            "  restart)\n"
+            "    stop_all\n"
+            "    start_net\n"
+            "    [ \"${VNET_NO_GUESTS:-0}\" = 1 ] || start_guests\n"
+            "    ;;\n"
+            "  status) status ;;\n"
+            "  *)\n"
+            "    echo \"usage: $0 start|start-net|stop|restart|status\" >&2\n"
+            "    exit 2\n"
+            "    ;;\n"
+            "esac\n");
+        return s.replace(kPercent, QLatin1Char('%'));
+    }
+
+    QString m_name;
+    const Plan &m_plan;
+    QString m_id;
+    QString m_table;
+    QString m_error;
+    QStringList m_start;        // start_net body, in order
+    QStringList m_undo;         // stop actions, in start order (emitted reversed)
+    QStringList m_guestStart;
+    QStringList m_guestStop;
+    QStringList m_statusLinks;
+    QStringList m_tools;
+    QList<QPair<QString, QString>> m_statusProcs;   // (what, pid file relative to the state dir)
+    QList<QPair<QString, QString>> m_guestStatus;
+    bool m_statusNft = false;
+    int m_longestSocket = 0;
+};
+
+}  // namespace
+
+QString shellQuote(const QString &s)
+{
+    QString q = s;
+    q.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
+    return QLatin1Char('\'') + q + QLatin1Char('\'');
+}
+
+QString safeId(const QString &name)
+{
+    QString out;
+    for (QChar c : name)
+        out += (c.isLetterOrNumber() && c.unicode() < 0x80) || c == QLatin1Char('_') ? c : QLatin1Char('_');
+    if (out.isEmpty())
+        out = QStringLiteral("net");
+    if (out == name && out.size() <= 24)
+        return out;
+    const QByteArray hash = QCryptographicHash::hash(name.toUtf8(), QCryptographicHash::Sha1).toHex().left(8);
+    return out.left(24) + QLatin1Char('_') + QString::fromLatin1(hash);
+}
+
+Result<QString> renderShell(const QString &name, const plan::Plan &plan)
+{
+    if (plan.runtime.runtimeDir != kToken)
+        return Error::failed(ErrorCode::Internal, QStringLiteral("export"), name,
+                             QStringLiteral("the plan was not made with the state-directory placeholder"));
+    return Renderer(name, plan).run();
+}
+
+Result<QString> exportShell(const model::Topology &topology, const QString &topologyDir)
+{
+    Result<plan::Plan> p = plan::plan(topology, plan::PlanContext{kToken, topologyDir});
+    if (!p)
+        return p.error();
+    return renderShell(topology.name, *p);
+}
+
+}  // namespace netloom::exporter

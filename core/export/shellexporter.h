@@ -1,0 +1,46 @@
+// The shell exporter: a topology as one standalone POSIX sh script (DESIGN.md §6).
+//
+// Design note. The exporter renders the planner's output, so the script and the live network
+// agree: HostState becomes ip/nft/dnsmasq commands, RuntimePlan becomes vde_switch, vde_plug
+// and qemu-system-* lines. The plan is made with the runtime directory set to a placeholder
+// (kStateDirToken); every argv word that contains it is emitted as "$STATE_DIR" plus the
+// single-quoted rest, so the state directory is chosen when the script runs (environment
+// variable VNET_STATE_DIR) while everything else is fixed at export time. Every other byte
+// from the topology is emitted inside single quotes, so names, paths and arguments with
+// spaces, quotes, $ or backticks neither break nor inject.
+//
+// The script's `start` checks before it creates and appends one line per created object to
+// $STATE_DIR/created; `stop` walks the objects the script knows about in reverse order and
+// removes only those recorded there. Commands: start, start-net (no guests), stop, restart,
+// status. docs/export.md describes the script for its users.
+#pragma once
+
+#include "base/result.h"
+#include "model/topology.h"
+#include "plan/planner.h"
+
+#include <QString>
+
+namespace netloom::exporter {
+
+// Placeholder runtime directory the exporter plans with (see the design note).
+inline constexpr const char *kStateDirToken = "/@STATE_DIR@";
+
+// Plans `topology` (relative guest paths resolved against topologyDir, an absolute path)
+// and renders the script. Returns the script text or the planner's / exporter's Error.
+// Pure: reads no files, touches nothing.
+Result<QString> exportShell(const model::Topology &topology, const QString &topologyDir);
+
+// Renders a script from a plan made with PlanContext::runtimeDir == kStateDirToken.
+// `name` is the topology name (used for the default state directory and the nft table).
+Result<QString> renderShell(const QString &name, const plan::Plan &plan);
+
+// `s` as one POSIX sh word in single quotes ('it'\''s'). Pure.
+QString shellQuote(const QString &s);
+
+// A name reduced to [A-Za-z0-9_] (at most 24 characters), with a short stable hash appended
+// when anything had to change, so distinct names stay distinct. Used for the default state
+// directory and the nft table name. Pure.
+QString safeId(const QString &name);
+
+}  // namespace netloom::exporter
