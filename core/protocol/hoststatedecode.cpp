@@ -1,0 +1,516 @@
+#include "hoststatedecode.h"
+
+#include "names.h"
+#include "netaddr.h"
+
+#include <QJsonArray>
+#include <QSet>
+
+#include <cmath>
+
+namespace netloom::protocol {
+
+namespace {
+
+using L = HostStateLimits;
+
+Error fieldError(const QString &path, const QString &reason)
+{
+    return Error::failed(ErrorCode::InvalidArgument, QStringLiteral("decode"), QStringLiteral("state.") + path, reason);
+}
+
+// Reads one object with a fixed set of keys; every getter records the first error.
+class Reader {
+public:
+    Reader(const QJsonObject &o, QString path) : m_o(o), m_path(std::move(path)) {}
+
+    bool checkKeys(std::initializer_list<const char *> allowed)
+    {
+        for (auto it = m_o.begin(); it != m_o.end(); ++it) {
+            bool known = false;
+            for (const char *k : allowed)
+                known = known || it.key() == QLatin1String(k);
+            if (!known)
+                return fail(it.key().left(32), QStringLiteral("unknown field"));
+        }
+        return true;
+    }
+    QString str(const char *key, bool required = true)
+    {
+        const QJsonValue v = m_o.value(QLatin1String(key));
+        if (v.isUndefined() && !required)
+            return {};
+        if (!v.isString()) {
+            fail(QLatin1String(key), QStringLiteral("must be a string"));
+            return {};
+        }
+        const QString s = v.toString();
+        if (s.toUtf8().size() > L::kMaxStringBytes) {
+            fail(QLatin1String(key), QStringLiteral("is longer than %1 bytes").arg(L::kMaxStringBytes));
+            return {};
+        }
+        return s;
+    }
+    bool boolean(const char *key, bool fallback)
+    {
+        const QJsonValue v = m_o.value(QLatin1String(key));
+        if (v.isUndefined())
+            return fallback;
+        if (!v.isBool()) {
+            fail(QLatin1String(key), QStringLiteral("must be a boolean"));
+            return fallback;
+        }
+        return v.toBool();
+    }
+    qint64 integer(const char *key, qint64 min, qint64 max, qint64 fallback)
+    {
+        const QJsonValue v = m_o.value(QLatin1String(key));
+        if (v.isUndefined())
+            return fallback;
+        const double d = v.toDouble(std::nan(""));
+        if (!v.isDouble() || !std::isfinite(d) || std::floor(d) != d || d < double(min) || d > double(max)) {
+            fail(QLatin1String(key), QStringLiteral("must be an integer %1..%2").arg(min).arg(max));
+            return fallback;
+        }
+        return qint64(d);
+    }
+    QJsonArray array(const char *key, int maxItems)
+    {
+        const QJsonValue v = m_o.value(QLatin1String(key));
+        if (v.isUndefined())
+            return {};
+        if (!v.isArray()) {
+            fail(QLatin1String(key), QStringLiteral("must be a list"));
+            return {};
+        }
+        const QJsonArray a = v.toArray();
+        if (a.size() > maxItems) {
+            fail(QLatin1String(key), QStringLiteral("has %1 items, more than the limit of %2").arg(a.size()).arg(maxItems));
+            return {};
+        }
+        return a;
+    }
+    QStringList strings(const char *key, int maxItems)
+    {
+        QStringList out;
+        const QJsonArray a = array(key, maxItems);
+        for (qsizetype i = 0; i < a.size() && ok(); ++i) {
+            if (!a[i].isString() || a[i].toString().toUtf8().size() > L::kMaxStringBytes)
+                fail(QStringLiteral("%1[%2]").arg(QLatin1String(key)).arg(i), QStringLiteral("must be a short string"));
+            else
+                out.append(a[i].toString());
+        }
+        return out;
+    }
+    bool fail(const QString &key, const QString &reason)
+    {
+        if (!m_error)
+            m_error = fieldError(m_path.isEmpty() ? key : key.isEmpty() ? m_path : m_path + u'.' + key, reason);
+        return false;
+    }
+    void setError(const Error &e)
+    {
+        if (!m_error)
+            m_error = e;
+    }
+    bool ok() const { return !m_error.has_value(); }
+    Error error() const { return *m_error; }
+    const QString &path() const { return m_path; }
+
+private:
+    const QJsonObject &m_o;
+    QString m_path;
+    std::optional<Error> m_error;
+};
+
+Status within(const QString &what, Status s)
+{
+    if (s)
+        return s;
+    return Error{s.error().code, QStringLiteral("%1: %2").arg(what, s.error().message)};
+}
+
+Status checkMtu(const QString &what, int mtu)
+{
+    if (mtu != 0 && (mtu < 68 || mtu > 65535))
+        return Error::failed(ErrorCode::InvalidArgument, QStringLiteral("use MTU of"), what,
+                             QStringLiteral("%1 is outside 68..65535").arg(mtu));
+    return ok();
+}
+
+Status checkMac(const QString &what, const QString &mac)
+{
+    if (mac.isEmpty())
+        return ok();
+    auto m = Mac::parse(mac);
+    if (!m)
+        return within(what, m.error());
+    if (m->isMulticast() || m->isZero())
+        return Error::failed(ErrorCode::InvalidArgument, QStringLiteral("use MAC address of"), what,
+                             QStringLiteral("'%1' is multicast or all zeros").arg(mac));
+    return ok();
+}
+
+Result<Ipv4> unicastIp(const QString &what, const QString &text)
+{
+    auto ip = Ipv4::parse(text);
+    if (!ip)
+        return Error{ip.error().code, what + QStringLiteral(": ") + ip.error().message};
+    return ip;
+}
+
+}  // namespace
+
+QStringList createdIfnames(const HostState &s)
+{
+    QStringList names;
+    for (const auto &t : s.taps)
+        names << t.ifname;
+    for (const auto &b : s.bridges)
+        names << b.ifname;
+    for (const auto &v : s.veths)
+        names << v.ifname << v.peer;
+    for (const auto &v : s.vxlans)
+        names << v.ifname;
+    return names;
+}
+
+Result<HostState> hostStateFromJson(const QJsonObject &json)
+{
+    HostState s;
+    // Paths are reported relative to "state." (see fieldError).
+    Reader root(json, QString());
+    if (!root.checkKeys({"taps", "bridges", "veths", "vxlans", "addresses", "links", "ipv4Forwarding", "nat",
+                         "dnsmasq", "uplinks"}))
+        return root.error();
+
+    std::optional<Error> itemError;
+    const auto keep = [&](Reader &r) {
+        if (!r.ok() && !itemError)
+            itemError = r.error();
+    };
+    const auto run = [&](const char *key, auto &list, auto decode) {
+        if (itemError || !root.ok())
+            return;
+        const QJsonArray a = root.array(key, L::kMaxListItems);
+        for (qsizetype i = 0; i < a.size() && root.ok() && !itemError; ++i) {
+            const QString path = QStringLiteral("%1[%2]").arg(QLatin1String(key)).arg(i);
+            if (!a[i].isObject()) {
+                root.fail(path, QStringLiteral("must be an object"));
+                return;
+            }
+            const QJsonObject o = a[i].toObject();
+            Reader r(o, path);
+            auto item = decode(r);
+            keep(r);
+            list.append(std::move(item));
+        }
+    };
+
+    run("taps", s.taps, [](Reader &r) {
+        TapSpec t;
+        r.checkKeys({"ifname", "mtu", "mac", "vnetHdr"});
+        t.ifname = r.str("ifname");
+        t.mtu = int(r.integer("mtu", 0, 65535, 0));
+        t.mac = r.str("mac", false);
+        t.vnetHdr = r.boolean("vnetHdr", false);
+        return t;
+    });
+    run("bridges", s.bridges, [](Reader &r) {
+        BridgeSpec b;
+        r.checkKeys({"ifname", "mtu", "stp", "vlanFiltering", "ports"});
+        b.ifname = r.str("ifname");
+        b.mtu = int(r.integer("mtu", 0, 65535, 0));
+        b.stp = r.boolean("stp", false);
+        b.vlanFiltering = r.boolean("vlanFiltering", false);
+        b.ports = r.strings("ports", L::kMaxBridgePorts);
+        return b;
+    });
+    run("veths", s.veths, [](Reader &r) {
+        VethSpec v;
+        r.checkKeys({"ifname", "peer"});
+        v.ifname = r.str("ifname");
+        v.peer = r.str("peer");
+        return v;
+    });
+    run("vxlans", s.vxlans, [](Reader &r) {
+        VxlanSpec v;
+        r.checkKeys({"ifname", "vni", "remote", "group", "local", "device", "dstPort", "ttl"});
+        v.ifname = r.str("ifname");
+        v.vni = std::uint32_t(r.integer("vni", 1, 16777215, 0));
+        v.remote = r.str("remote", false);
+        v.group = r.str("group", false);
+        v.local = r.str("local", false);
+        v.device = r.str("device", false);
+        v.dstPort = std::uint16_t(r.integer("dstPort", 1, 65535, 4789));
+        v.ttl = int(r.integer("ttl", 0, 255, 0));
+        return v;
+    });
+    run("addresses", s.addresses, [](Reader &r) {
+        AddressSpec a;
+        r.checkKeys({"ifname", "cidr"});
+        a.ifname = r.str("ifname");
+        a.cidr = r.str("cidr");
+        return a;
+    });
+    run("links", s.links, [](Reader &r) {
+        LinkSpec l;
+        r.checkKeys({"ifname", "up", "mtu", "mac"});
+        l.ifname = r.str("ifname");
+        l.up = r.boolean("up", true);
+        l.mtu = int(r.integer("mtu", 0, 65535, 0));
+        l.mac = r.str("mac", false);
+        return l;
+    });
+    s.ipv4Forwarding = root.boolean("ipv4Forwarding", false);
+    run("nat", s.nat, [](Reader &r) {
+        NatSpec n;
+        r.checkKeys({"ifname", "subnet", "mode", "uplinks"});
+        n.ifname = r.str("ifname");
+        n.subnet = r.str("subnet");
+        const QString mode = r.str("mode", false);
+        if (mode.isEmpty() || mode == QLatin1String("masquerade"))
+            n.mode = NatSpec::Mode::Masquerade;
+        else if (mode == QLatin1String("route"))
+            n.mode = NatSpec::Mode::Route;
+        else
+            r.fail(QStringLiteral("mode"), QStringLiteral("must be 'masquerade' or 'route'"));
+        n.uplinks = r.strings("uplinks", L::kMaxNatUplinks);
+        return n;
+    });
+    run("dnsmasq", s.dnsmasq, [](Reader &r) {
+        DnsmasqSpec d;
+        r.checkKeys({"ifname", "address", "prefixLength", "dhcp", "rangeStart", "rangeEnd", "leaseSeconds",
+                     "domain", "dns", "hosts"});
+        d.ifname = r.str("ifname");
+        d.address = r.str("address");
+        d.prefixLength = int(r.integer("prefixLength", 8, 30, 24));
+        d.dhcp = r.boolean("dhcp", true);
+        d.rangeStart = r.str("rangeStart", false);
+        d.rangeEnd = r.str("rangeEnd", false);
+        d.leaseSeconds = std::uint32_t(r.integer("leaseSeconds", 120, 31536000, 3600));
+        d.domain = r.str("domain", false);
+        d.dns = r.boolean("dns", true);
+        const QJsonArray hosts = r.array("hosts", L::kMaxDhcpHosts);
+        for (qsizetype i = 0; i < hosts.size() && r.ok(); ++i) {
+            const QString key = QStringLiteral("hosts[%1]").arg(i);
+            if (!hosts[i].isObject()) {
+                r.fail(key, QStringLiteral("must be an object"));
+                break;
+            }
+            const QJsonObject ho = hosts[i].toObject();
+            Reader hr(ho, r.path() + u'.' + key);
+            hr.checkKeys({"mac", "ip", "hostname"});
+            DhcpHost h;
+            h.mac = hr.str("mac");
+            h.ip = hr.str("ip");
+            h.hostname = hr.str("hostname", false);
+            if (!hr.ok()) {
+                r.setError(hr.error());
+                break;
+            }
+            d.hosts.append(h);
+        }
+        return d;
+    });
+    run("uplinks", s.uplinks, [](Reader &r) {
+        UplinkSpec u;
+        r.checkKeys({"ifname", "bridge"});
+        u.ifname = r.str("ifname");
+        u.bridge = r.str("bridge");
+        return u;
+    });
+    if (!root.ok())
+        return root.error();
+    if (itemError)
+        return *itemError;
+    if (auto v = validateHostState(s); !v)
+        return v.error();
+    return s;
+}
+
+Status validateHostState(const HostState &s)
+{
+    const auto invalid = [](const QString &what, const QString &reason) {
+        return Error::failed(ErrorCode::InvalidArgument, QStringLiteral("validate"), what, reason);
+    };
+    const QStringList created = createdIfnames(s);
+    if (created.size() > L::kMaxLinks)
+        return invalid(QStringLiteral("state"),
+                       QStringLiteral("%1 interfaces exceed the limit of %2").arg(created.size()).arg(L::kMaxLinks));
+    QSet<QString> own;
+    for (const QString &n : created) {
+        if (auto st = validateOwnIfname(n); !st)
+            return st;
+        if (own.contains(n))
+            return invalid(n, QStringLiteral("the interface is declared twice"));
+        own.insert(n);
+    }
+    const auto needOwn = [&](const QString &what, const QString &name) -> Status {
+        if (auto st = validateOwnIfname(name); !st)
+            return Error{st.error().code, what + QStringLiteral(": ") + st.error().message};
+        if (!own.contains(name))
+            return invalid(name, QStringLiteral("%1 must name an interface created by this network").arg(what));
+        return ok();
+    };
+    QSet<QString> bridges, enslaved;
+    for (const auto &b : s.bridges)
+        bridges.insert(b.ifname);
+    for (const auto &t : s.taps) {
+        if (auto st = checkMtu(t.ifname, t.mtu); !st)
+            return st;
+        if (auto st = checkMac(t.ifname, t.mac); !st)
+            return st;
+    }
+    for (const auto &b : s.bridges) {
+        if (auto st = checkMtu(b.ifname, b.mtu); !st)
+            return st;
+        for (const QString &p : b.ports) {
+            if (auto st = needOwn(QStringLiteral("a bridge port of '%1'").arg(b.ifname), p); !st)
+                return st;
+            if (bridges.contains(p))
+                return invalid(p, QStringLiteral("a bridge cannot be a port of bridge '%1'").arg(b.ifname));
+            if (enslaved.contains(p))
+                return invalid(p, QStringLiteral("the interface is a port of more than one bridge"));
+            enslaved.insert(p);
+        }
+    }
+    for (const auto &v : s.vxlans) {
+        if (v.vni < 1 || v.vni > 16777215)
+            return invalid(v.ifname, QStringLiteral("the VNI must be 1..16777215"));
+        if (v.remote.isEmpty() == v.group.isEmpty())
+            return invalid(v.ifname, QStringLiteral("exactly one of 'remote' and 'group' must be set"));
+        if (!v.remote.isEmpty()) {
+            auto ip = unicastIp(v.ifname, v.remote);
+            if (!ip)
+                return ip.error();
+            if ((ip->value >> 28) == 0xe)
+                return invalid(v.ifname, QStringLiteral("'remote' must be a unicast address"));
+        }
+        if (!v.group.isEmpty()) {
+            auto ip = unicastIp(v.ifname, v.group);
+            if (!ip)
+                return ip.error();
+            if ((ip->value >> 28) != 0xe)
+                return invalid(v.ifname, QStringLiteral("'group' must be a multicast address (224.0.0.0/4)"));
+            if (v.device.isEmpty())
+                return invalid(v.ifname, QStringLiteral("a multicast VXLAN needs 'device'"));
+        }
+        if (!v.local.isEmpty())
+            if (auto ip = unicastIp(v.ifname, v.local); !ip)
+                return ip.error();
+        if (!v.device.isEmpty())
+            if (auto st = validateForeignIfname(v.device); !st)
+                return st;
+    }
+    QSet<QString> addrSeen;
+    for (const auto &a : s.addresses) {
+        if (auto st = needOwn(QStringLiteral("an address"), a.ifname); !st)
+            return st;
+        auto c = Cidr::parse(a.cidr);
+        if (!c)
+            return c.error();
+        if (c->prefix < 8 || c->prefix > 32 || c->isNetworkOrBroadcast())
+            return invalid(a.cidr, QStringLiteral("a host address with a prefix of 8..32 is needed"));
+        if (addrSeen.contains(a.ifname + u' ' + a.cidr))
+            return invalid(a.cidr, QStringLiteral("the address is declared twice on '%1'").arg(a.ifname));
+        addrSeen.insert(a.ifname + u' ' + a.cidr);
+    }
+    QSet<QString> linkSeen;
+    for (const auto &l : s.links) {
+        if (auto st = needOwn(QStringLiteral("a link setting"), l.ifname); !st)
+            return st;
+        if (linkSeen.contains(l.ifname))
+            return invalid(l.ifname, QStringLiteral("link settings are declared twice"));
+        linkSeen.insert(l.ifname);
+        if (auto st = checkMtu(l.ifname, l.mtu); !st)
+            return st;
+        if (auto st = checkMac(l.ifname, l.mac); !st)
+            return st;
+    }
+    for (const auto &n : s.nat) {
+        if (auto st = needOwn(QStringLiteral("a NAT rule"), n.ifname); !st)
+            return st;
+        auto c = Cidr::parse(n.subnet);
+        if (!c)
+            return c.error();
+        if (c->prefix < 8 || c->network() != c->address)
+            return invalid(n.subnet, QStringLiteral("a subnet needs its network address and a prefix of 8..32"));
+        if (n.uplinks.isEmpty())
+            return invalid(n.subnet, QStringLiteral("NAT or routing needs at least one uplink"));
+        for (const QString &u : n.uplinks) {
+            if (auto st = validateUplinkMatch(u); !st)
+                return st;
+            if (u.startsWith(QLatin1String("loom")))
+                return invalid(u, QStringLiteral("an uplink cannot be one of Netloom's own interfaces"));
+        }
+    }
+    QSet<QString> dnsIfs;
+    for (const auto &d : s.dnsmasq) {
+        if (auto st = needOwn(QStringLiteral("dnsmasq"), d.ifname); !st)
+            return st;
+        if (dnsIfs.contains(d.ifname))
+            return invalid(d.ifname, QStringLiteral("only one dnsmasq per interface is allowed"));
+        dnsIfs.insert(d.ifname);
+        auto gw = unicastIp(d.ifname, d.address);
+        if (!gw)
+            return gw.error();
+        if (d.prefixLength < 8 || d.prefixLength > 30)
+            return invalid(d.ifname, QStringLiteral("the prefix length must be 8..30"));
+        const Cidr net{*gw, d.prefixLength};
+        if (net.isNetworkOrBroadcast())
+            return invalid(d.address, QStringLiteral("the gateway cannot be the network or broadcast address"));
+        if (!addrSeen.contains(d.ifname + u' ' + net.toString()))
+            return invalid(d.ifname, QStringLiteral("dnsmasq needs the address %1 on this interface in 'addresses'")
+                                         .arg(net.toString()));
+        if (d.dhcp) {
+            auto a = unicastIp(d.ifname, d.rangeStart);
+            auto b = unicastIp(d.ifname, d.rangeEnd);
+            if (!a)
+                return a.error();
+            if (!b)
+                return b.error();
+            if (!net.contains(*a) || !net.contains(*b) || a->value > b->value
+                || Cidr{*a, d.prefixLength}.isNetworkOrBroadcast() || Cidr{*b, d.prefixLength}.isNetworkOrBroadcast())
+                return invalid(d.ifname, QStringLiteral("the DHCP range %1-%2 must be an ordered range of hosts in %3")
+                                             .arg(d.rangeStart, d.rangeEnd, net.networkString()));
+        }
+        if (!d.domain.isEmpty())
+            if (auto st = validateDomain(d.domain); !st)
+                return st;
+        QSet<QString> macs;
+        for (const auto &h : d.hosts) {
+            if (auto st = checkMac(d.ifname, h.mac); !st)
+                return st;
+            auto ip = unicastIp(d.ifname, h.ip);
+            if (!ip)
+                return ip.error();
+            if (!net.contains(*ip) || Cidr{*ip, d.prefixLength}.isNetworkOrBroadcast())
+                return invalid(h.ip, QStringLiteral("a static host must be in %1").arg(net.networkString()));
+            if (!h.hostname.isEmpty())
+                if (auto st = validateHostname(h.hostname); !st)
+                    return st;
+            if (macs.contains(h.mac.toLower()))
+                return invalid(h.mac, QStringLiteral("the MAC has two static reservations"));
+            macs.insert(h.mac.toLower());
+        }
+    }
+    QSet<QString> physical;
+    for (const auto &u : s.uplinks) {
+        if (auto st = validateForeignIfname(u.ifname); !st)
+            return st;
+        if (u.ifname.startsWith(QLatin1String("loom")))
+            return invalid(u.ifname, QStringLiteral("a physical uplink cannot be one of Netloom's own interfaces"));
+        if (u.ifname == QLatin1String("lo"))
+            return invalid(u.ifname, QStringLiteral("the loopback interface cannot be enslaved"));
+        if (!bridges.contains(u.bridge))
+            return invalid(u.ifname, QStringLiteral("the uplink's bridge '%1' must be a bridge of this network")
+                                         .arg(u.bridge.left(32)));
+        if (physical.contains(u.ifname))
+            return invalid(u.ifname, QStringLiteral("the uplink is listed twice"));
+        physical.insert(u.ifname);
+    }
+    return ok();
+}
+
+}  // namespace netloom::protocol

@@ -1,0 +1,38 @@
+// Strict decoding and validation of a HostState received from outside (the helper's view).
+//
+// Design note. hostStateFromJson() is the inverse of toJson() but treats every byte as
+// hostile: each field is type-checked, unknown keys are refused, every list and string has
+// an explicit bound, and the result then passes validateHostState(): names Netloom creates
+// are "loom…" [A-Za-z0-9._-], every address/CIDR/MAC/port is parsed strictly (netaddr.h),
+// and cross references must point at interfaces created by the same state (a bridge may
+// only enslave our own taps/veths/vxlans; addresses, link settings, NAT and dnsmasq only
+// name our own interfaces). Foreign names appear in exactly two places: NAT uplink matches
+// (only read by nftables) and UplinkSpec (physical enslaving, separately authorized).
+#pragma once
+
+#include "base/result.h"
+#include "protocol/hoststate.h"
+
+#include <QJsonObject>
+
+namespace netloom::protocol {
+
+// Bounds on one network's desired state (also documented in docs/helper-protocol.md).
+struct HostStateLimits {
+    static constexpr int kMaxLinks = 64;          // taps + bridges + veths(x2) + vxlans
+    static constexpr int kMaxListItems = 64;      // each list
+    static constexpr int kMaxBridgePorts = 64;
+    static constexpr int kMaxNatUplinks = 16;
+    static constexpr int kMaxDhcpHosts = 256;
+    static constexpr int kMaxStringBytes = 256;   // any string field
+};
+
+// Decodes a state object produced by toJson(); strict (see the design note). Runs
+// validateHostState on the result.
+Result<HostState> hostStateFromJson(const QJsonObject &json);
+// Semantic validation of a state built in memory (the planner's output) or decoded.
+Status validateHostState(const HostState &state);
+// Every interface name this state creates (taps, bridges, both veth ends, vxlans).
+QStringList createdIfnames(const HostState &state);
+
+}  // namespace netloom::protocol

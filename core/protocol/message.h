@@ -1,0 +1,54 @@
+// Requests and responses of the helper protocol (docs/helper-protocol.md).
+//
+// Design note. Every message is one JSON object in one frame (frame.h). A request carries
+// the protocol version "v", a client-chosen request id "id" (integer 0..2^53) and an "op";
+// a response echoes the id and carries either "result" or a typed "error" (ErrorCode name +
+// one English sentence). Decoding is strict about everything the helper reads: wrong
+// types, unknown ops, bad names and oversized lists are refused with a clear message.
+// Envelope keys the helper does not know are ignored and never read — in particular a
+// "uid" claimed by a client has no effect: the owner of everything is the peer's uid from
+// SO_PEERCRED. Keys inside "state" are strict (unknown keys are refused, so typos surface).
+#pragma once
+
+#include "base/result.h"
+#include "protocol/hoststate.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QString>
+
+namespace netloom::protocol {
+
+constexpr int kProtocolVersion = 1;
+constexpr qint64 kMaxRequestId = (qint64(1) << 53);
+
+enum class Op { Hello, Apply, Teardown, Status, List };
+QString opName(Op op);
+
+struct Request {
+    qint64 id = 0;
+    Op op = Op::Hello;
+    QString network;             // apply, teardown, status
+    HostState state;             // apply
+    bool persistent = false;     // apply: survives the client's disconnection
+    bool allowPhysical = false;  // apply: explicit consent to enslave physical uplinks
+};
+
+// Decodes and validates one request payload (the JSON of one frame). On failure *idOut is
+// set to the request's id when that much could be read, else to -1.
+Result<Request> decodeRequest(const QByteArray &payload, qint64 *idOut);
+QJsonObject encodeRequest(const Request &request);
+
+struct Response {
+    qint64 id = -1;
+    bool ok = false;
+    QJsonObject result;  // when ok
+    Error error;         // when !ok
+};
+
+QJsonObject encodeResponse(const Response &response);
+// Decodes a response payload (used by the client; the helper is trusted but the bytes are
+// still checked for shape).
+Result<Response> decodeResponse(const QByteArray &payload);
+
+}  // namespace netloom::protocol

@@ -1,0 +1,46 @@
+// HostOps: every side effect the executor can have on the host, behind one small interface
+// (DESIGN.md §8). LinuxHostOps (linuxhostops.h) is the real thing — netlink, /dev/net/tun,
+// /proc/sys, nft, dnsmasq; unit tests use a recording fake. Every operation either fully
+// happens or reports an error and leaves nothing half-done, so the executor can roll back
+// by undoing only the steps that succeeded. Deleting/releasing something that is already
+// gone is success (undo and recovery must be idempotent).
+#pragma once
+
+#include "base/result.h"
+#include "protocol/hoststate.h"
+
+#include <QString>
+
+#include <sys/types.h>
+
+namespace netloom::helper {
+
+class HostOps {
+public:
+    virtual ~HostOps() = default;
+    // Creates a persistent tap owned by `owner` (Conflict if the name exists).
+    virtual Status createTap(const protocol::TapSpec &tap, uid_t owner) = 0;
+    virtual Status createBridge(const protocol::BridgeSpec &bridge) = 0;
+    virtual Status createVeth(const protocol::VethSpec &veth) = 0;
+    virtual Status createVxlan(const protocol::VxlanSpec &vxlan) = 0;
+    // Deletes one of our ("loom…") links; success if it does not exist.
+    virtual Status deleteLink(const QString &ifname) = 0;
+    // Makes `ifname` a port of bridge `master`. A non-"loom" (physical) interface must exist
+    // and have no master.
+    virtual Status enslave(const QString &ifname, const QString &master) = 0;
+    // Releases `ifname` from `master`; does nothing unless `master` is still its master.
+    virtual Status release(const QString &ifname, const QString &master) = 0;
+    virtual Status addAddress(const QString &ifname, const QString &cidr) = 0;
+    virtual Status deleteAddress(const QString &ifname, const QString &cidr) = 0;
+    virtual Status setLink(const protocol::LinkSpec &link) = 0;
+    // Remembers the current net.ipv4.ip_forward value (journaled) and sets it to 1.
+    virtual Status enableForwarding() = 0;
+    // Writes back the remembered value (no-op when nothing is remembered).
+    virtual Status restoreForwarding() = 0;
+    // Runs one nftables transaction (`nft -f -` with this script).
+    virtual Status loadNft(const QString &script) = 0;
+    virtual Status startDnsmasq(const QString &network, const protocol::DnsmasqSpec &spec) = 0;
+    virtual Status stopDnsmasq(const QString &network, const QString &ifname) = 0;
+};
+
+}  // namespace netloom::helper

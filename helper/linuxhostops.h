@@ -1,0 +1,61 @@
+// LinuxHostOps: HostOps on the real kernel — rtnetlink through libnl-route-3, taps through
+// /dev/net/tun (TUNSETIFF with IFF_TUN_EXCL, TUNSETOWNER, TUNSETPERSIST), bridge options
+// through the bridge's own sysfs files, net.ipv4.ip_forward through /proc/sys, nftables
+// through `nft -f -` (argv, clean environment, bounded time) and dnsmasq through the
+// DnsmasqSupervisor. Acts on the network namespace the helper runs in.
+//
+// Defence in depth: besides the validation of requests, every destructive operation
+// re-checks here that it acts on a "loom…" interface, and a physical interface is only
+// enslaved if it exists, is not itself a bridge and has no master yet.
+#pragma once
+
+#include "hostops.h"
+
+struct nl_sock;
+
+namespace netloom::helper {
+
+class DnsmasqSupervisor;
+class Journal;
+
+class LinuxHostOps : public HostOps {
+public:
+    static constexpr int kNftTimeoutMs = 10000;
+
+    LinuxHostOps(DnsmasqSupervisor &dnsmasq, Journal &journal);
+    ~LinuxHostOps() override;
+    LinuxHostOps(const LinuxHostOps &) = delete;
+    LinuxHostOps &operator=(const LinuxHostOps &) = delete;
+
+    // Connects the netlink socket; must succeed before any operation.
+    Status init();
+    // True if an interface with this name exists in our namespace.
+    bool linkExists(const QString &ifname);
+
+    Status createTap(const protocol::TapSpec &tap, uid_t owner) override;
+    Status createBridge(const protocol::BridgeSpec &bridge) override;
+    Status createVeth(const protocol::VethSpec &veth) override;
+    Status createVxlan(const protocol::VxlanSpec &vxlan) override;
+    Status deleteLink(const QString &ifname) override;
+    Status enslave(const QString &ifname, const QString &master) override;
+    Status release(const QString &ifname, const QString &master) override;
+    Status addAddress(const QString &ifname, const QString &cidr) override;
+    Status deleteAddress(const QString &ifname, const QString &cidr) override;
+    Status setLink(const protocol::LinkSpec &link) override;
+    Status enableForwarding() override;
+    Status restoreForwarding() override;
+    Status loadNft(const QString &script) override;
+    Status startDnsmasq(const QString &network, const protocol::DnsmasqSpec &spec) override;
+    Status stopDnsmasq(const QString &network, const QString &ifname) override;
+
+private:
+    Result<int> ifindex(const QString &ifname);
+    Status addLink(void *link, const QString &ifname, const QString &what);
+    Status applyMtuMac(const QString &ifname, int mtu, const QString &mac);
+
+    DnsmasqSupervisor &m_dnsmasq;
+    Journal &m_journal;
+    nl_sock *m_sock = nullptr;
+};
+
+}  // namespace netloom::helper

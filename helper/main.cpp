@@ -1,0 +1,141 @@
+// netloom-helper: the privileged helper (DESIGN.md §1, docs/helper-protocol.md).
+//
+//   netloom-helper [--socket PATH] [--state-dir DIR] [--max-networks N] [--max-taps N]
+//                  [--max-addresses N] [--test-mode --fail-at-step K]
+//
+// Without --socket it expects a listening socket from systemd (LISTEN_PID/LISTEN_FDS, fd 3).
+// It acts on the network namespace it runs in.
+#include "authorizer.h"
+#include "dnsmasq.h"
+#include "journal.h"
+#include "linuxhostops.h"
+#include "safefile.h"
+#include "server.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace netloom;
+using namespace netloom::helper;
+
+namespace {
+
+int die(const QString &message)
+{
+    std::fprintf(stderr, "netloom-helper: %s\n", qPrintable(message));
+    return 1;
+}
+
+// fd 3 when systemd passed exactly one socket to this very process, else -1.
+int inheritedSocket()
+{
+    const QByteArray pid = qgetenv("LISTEN_PID");
+    const QByteArray fds = qgetenv("LISTEN_FDS");
+    qunsetenv("LISTEN_PID");
+    qunsetenv("LISTEN_FDS");
+    qunsetenv("LISTEN_FDNAMES");
+    if (pid.isEmpty() || pid.toLongLong() != ::getpid() || fds.toInt() < 1)
+        return -1;
+    return 3;
+}
+
+}  // namespace
+
+int main(int argc, char **argv)
+{
+    ::signal(SIGPIPE, SIG_IGN);
+    ::umask(022);
+    // SIGTERM/SIGINT are handled in the event loop (signalfd), for an orderly shutdown.
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGINT);
+    ::sigprocmask(SIG_BLOCK, &mask, nullptr);
+
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("netloom-helper"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(NETLOOM_VERSION));
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Netloom's privileged helper"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    QCommandLineOption socketOpt(QStringLiteral("socket"), QStringLiteral("Listen on this unix socket path."),
+                                 QStringLiteral("path"));
+    QCommandLineOption stateOpt(QStringLiteral("state-dir"), QStringLiteral("Journal and dnsmasq files (default /run/netloom)."),
+                                QStringLiteral("dir"), QStringLiteral("/run/netloom"));
+    QCommandLineOption netsOpt(QStringLiteral("max-networks"), QStringLiteral("Networks per user."), QStringLiteral("n"), QStringLiteral("16"));
+    QCommandLineOption tapsOpt(QStringLiteral("max-taps"), QStringLiteral("Taps per user."), QStringLiteral("n"), QStringLiteral("64"));
+    QCommandLineOption addrOpt(QStringLiteral("max-addresses"), QStringLiteral("Addresses per user."), QStringLiteral("n"), QStringLiteral("64"));
+    QCommandLineOption testOpt(QStringLiteral("test-mode"), QStringLiteral("Allow test-only options."));
+    QCommandLineOption failOpt(QStringLiteral("fail-at-step"), QStringLiteral("Test mode: fail every apply before step K."),
+                               QStringLiteral("k"));
+    parser.addOptions({socketOpt, stateOpt, netsOpt, tapsOpt, addrOpt, testOpt, failOpt});
+    parser.process(app);
+
+    if (::geteuid() != 0)
+        return die(QStringLiteral("failed to start: the helper must run as root"));
+    HelperLimits limits;
+    bool okN = false, okT = false, okA = false;
+    limits.maxNetworksPerUid = parser.value(netsOpt).toInt(&okN);
+    limits.maxTapsPerUid = parser.value(tapsOpt).toInt(&okT);
+    limits.maxAddressesPerUid = parser.value(addrOpt).toInt(&okA);
+    if (!okN || !okT || !okA || limits.maxNetworksPerUid < 0 || limits.maxTapsPerUid < 0 || limits.maxAddressesPerUid < 0)
+        return die(QStringLiteral("failed to parse quotas: they must be non-negative integers"));
+    int failAt = -1;
+    if (parser.isSet(failOpt)) {
+        if (!parser.isSet(testOpt))
+            return die(QStringLiteral("failed to parse '--fail-at-step': it is only accepted with --test-mode"));
+        bool okF = false;
+        failAt = parser.value(failOpt).toInt(&okF);
+        if (!okF || failAt < 0)
+            return die(QStringLiteral("failed to parse '--fail-at-step': expected a step number"));
+    }
+
+    const QString stateDir = parser.value(stateOpt);
+    if (auto s = ensurePrivateDir(stateDir, 0755); !s)
+        return die(s.error().message);
+    if (auto s = ensurePrivateDir(stateDir + QStringLiteral("/dnsmasq"), 0755); !s)
+        return die(s.error().message);
+    auto journal = Journal::open(stateDir + QStringLiteral("/journal"));
+    if (!journal)
+        return die(journal.error().message);
+
+    DnsmasqSupervisor dnsmasq(stateDir + QStringLiteral("/dnsmasq"));
+    LinuxHostOps ops(dnsmasq, *journal);
+    if (auto s = ops.init(); !s)
+        return die(s.error().message);
+    PolkitAuthorizer authorizer;
+    HelperServer server(*journal, ops, dnsmasq, authorizer, limits);
+    server.setFailAtStep(failAt);
+
+    const int inherited = inheritedSocket();
+    if (auto s = server.recover(); !s)
+        return die(s.error().message);
+    Status listening = inherited >= 0 ? server.listenOnDescriptor(inherited)
+                       : parser.isSet(socketOpt) ? server.listen(parser.value(socketOpt))
+                                                 : Status(Error{ErrorCode::InvalidArgument,
+                                                                QStringLiteral("failed to start: give --socket PATH or start through systemd socket activation")});
+    if (!listening)
+        return die(listening.error().message);
+
+    const int sfd = ::signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+    QSocketNotifier notifier(sfd, QSocketNotifier::Read);
+    QObject::connect(&notifier, &QSocketNotifier::activated, &app, [&] {
+        signalfd_siginfo info{};
+        while (::read(sfd, &info, sizeof info) == sizeof info) {
+        }
+        server.shutdown();
+        app.quit();
+    });
+    std::fprintf(stderr, "netloom-helper: ready\n");
+    std::fflush(stderr);
+    return app.exec();
+}

@@ -1,0 +1,47 @@
+#include "nftscript.h"
+
+namespace netloom::helper {
+
+namespace {
+QString match(const QString &uplink)
+{
+    QString m = uplink;
+    if (m.endsWith(u'+'))
+        m = m.chopped(1) + u'*';
+    return u'"' + m + u'"';
+}
+}  // namespace
+
+QString buildNftScript(const QList<protocol::NatSpec> &rules)
+{
+    QString s = QStringLiteral("table ip netloom\ndelete table ip netloom\n");
+    if (rules.isEmpty())
+        return s;
+    QString post, fwd;
+    for (const auto &r : rules) {
+        QStringList names;
+        for (const QString &u : r.uplinks)
+            names << match(u);
+        const QString set = names.size() == 1 ? names.first() : u'{' + names.join(QStringLiteral(", ")) + u'}';
+        const QString own = u'"' + r.ifname + u'"';
+        if (r.mode == protocol::NatSpec::Mode::Masquerade) {
+            post += QStringLiteral("    ip saddr %1 ip daddr != %1 oifname %2 masquerade\n").arg(r.subnet, set);
+            fwd += QStringLiteral("    iifname %1 ip saddr %2 oifname %3 accept\n").arg(own, r.subnet, set);
+            fwd += QStringLiteral("    iifname %1 oifname %2 ip daddr %3 ct state established,related accept\n")
+                       .arg(set, own, r.subnet);
+        } else {
+            fwd += QStringLiteral("    iifname %1 ip saddr %2 oifname %3 accept\n").arg(own, r.subnet, set);
+            fwd += QStringLiteral("    iifname %1 oifname %2 ip daddr %3 accept\n").arg(set, own, r.subnet);
+        }
+    }
+    s += QStringLiteral("table ip netloom {\n");
+    s += QStringLiteral("  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n");
+    s += post;
+    s += QStringLiteral("  }\n");
+    s += QStringLiteral("  chain forward {\n    type filter hook forward priority filter; policy accept;\n");
+    s += fwd;
+    s += QStringLiteral("  }\n}\n");
+    return s;
+}
+
+}  // namespace netloom::helper

@@ -1,0 +1,24 @@
+// The nftables script for table `ip netloom` (pure).
+//
+// Design note. All networks share one table, replaced atomically by one `nft -f -`
+// transaction: "table ip netloom" (creates it if missing), "delete table ip netloom", then
+// the full new table. With no rules left the script only deletes the table. Masquerade
+// rules skip traffic that stays inside the subnet; the forward chain accepts the subnet's
+// traffic towards its uplinks and (for masquerade) only established/related replies back.
+// Interface names and patterns were validated to [A-Za-z0-9._-] (+ trailing '+', written
+// as nft's '*' wildcard), so they are quoted without any escaping.
+#pragma once
+
+#include "protocol/hoststate.h"
+
+#include <QList>
+#include <QString>
+
+namespace netloom::helper {
+
+constexpr const char *kNftTable = "netloom";
+
+// Script that makes table ip netloom hold exactly `rules` (or removes it when empty).
+QString buildNftScript(const QList<protocol::NatSpec> &rules);
+
+}  // namespace netloom::helper

@@ -1,0 +1,628 @@
+#include "server.h"
+
+#include "dnsmasq.h"
+#include "nftscript.h"
+
+#include "protocol/hoststatedecode.h"
+
+#include <QJsonArray>
+#include <QLocalSocket>
+#include <QLoggingCategory>
+#include <QTimer>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+Q_LOGGING_CATEGORY(lcServer, "netloom.helper.server")
+
+namespace netloom::helper {
+
+using namespace protocol;
+
+namespace {
+
+Error applyError(ErrorCode code, const QString &network, const QString &reason)
+{
+    return Error::failed(code, QStringLiteral("apply network"), network, reason);
+}
+
+QStringList capabilities()
+{
+    return {QStringLiteral("tap"),      QStringLiteral("bridge"),     QStringLiteral("veth"),
+            QStringLiteral("vxlan"),    QStringLiteral("address"),    QStringLiteral("link"),
+            QStringLiteral("forwarding"), QStringLiteral("nat"),      QStringLiteral("route"),
+            QStringLiteral("dnsmasq"),  QStringLiteral("physical-uplink"), QStringLiteral("persistent")};
+}
+
+}  // namespace
+
+HelperServer::HelperServer(Journal &journal, HostOps &ops, DnsmasqSupervisor &dnsmasq, Authorizer &authorizer,
+                           HelperLimits limits, QObject *parent)
+    : QObject(parent), m_journal(journal), m_ops(ops), m_dnsmasq(dnsmasq), m_auth(authorizer), m_executor(ops),
+      m_limits(limits)
+{
+    m_server.setMaxPendingConnections(16);
+    connect(&m_server, &QLocalServer::newConnection, this, &HelperServer::onNewConnection);
+}
+
+HelperServer::~HelperServer()
+{
+    for (Connection *c : std::as_const(m_connections)) {
+        if (c->socket)
+            c->socket->disconnect(this);
+        delete c;
+    }
+}
+
+// --- start-up --------------------------------------------------------------------------
+
+Status HelperServer::recover()
+{
+    QStringList errors;
+    const QList<NetworkRecord> records = m_journal.loadAll(&errors);
+    for (const QString &e : errors)
+        qCWarning(lcServer).noquote() << e << "- left in place";
+    // 1. Everything a previous run may have created for non-persistent networks goes, and
+    //    objects an interrupted apply added to a persistent network go too.
+    QList<NetworkRecord> adopted;
+    for (const NetworkRecord &r : records) {
+        HostState remove;
+        if (!r.persistent) {
+            remove = r.pending ? unionState(r.committed, *r.pending) : r.committed;
+        } else if (r.pending) {
+            // Objects only the pending state has: the difference committed -> union.
+            const HostState all = unionState(r.committed, *r.pending);
+            const QStringList keep = createdIfnames(r.committed);
+            for (const auto &t : all.taps)
+                if (!keep.contains(t.ifname))
+                    remove.taps.append(t);
+            for (const auto &b : all.bridges)
+                if (!keep.contains(b.ifname))
+                    remove.bridges.append(b);
+            for (const auto &v : all.veths)
+                if (!keep.contains(v.ifname))
+                    remove.veths.append(v);
+            for (const auto &v : all.vxlans)
+                if (!keep.contains(v.ifname))
+                    remove.vxlans.append(v);
+            for (const auto &u : all.uplinks)
+                if (!r.committed.uplinks.contains(u))
+                    remove.uplinks.append(u);
+        }
+        // Stale dnsmasq of this network (children of the dead helper).
+        const HostState all = r.pending ? unionState(r.committed, *r.pending) : r.committed;
+        for (const auto &d : all.dnsmasq)
+            m_dnsmasq.cleanupStale(r.network, d.ifname);
+        remove.dnsmasq.clear();
+        remove.nat.clear();
+        remove.ipv4Forwarding = false;
+        const QList<Step> steps = buildSteps(r.network, r.uid, remove, HostState{}, GlobalContext{});
+        const int failures = m_executor.runBestEffort(steps);
+        qCInfo(lcServer).noquote() << "recovery of network" << r.network << ":" << steps.size() << "cleanup steps,"
+                                   << failures << "failed";
+        if (r.persistent) {
+            adopted.append(r);
+        } else if (failures == 0) {
+            (void)m_journal.remove(r.network);
+        }
+    }
+    // 2. Re-adopt persistent networks: their links, addresses and ports survived; their
+    //    dnsmasq died with the old helper.
+    for (NetworkRecord r : adopted) {
+        r.pending.reset();
+        if (auto s = m_journal.save(r); !s)
+            qCWarning(lcServer).noquote() << s.error().message;
+        Network n{r.network, r.uid, true, r.committed, 0};
+        for (const auto &d : r.committed.dnsmasq)
+            if (auto s = m_ops.startDnsmasq(r.network, d); !s)
+                qCWarning(lcServer).noquote() << "re-adopting" << r.network << ":" << s.error().message;
+        m_networks.insert(n.id, n);
+        qCInfo(lcServer).noquote() << "re-adopted persistent network" << r.network << "of uid" << r.uid;
+    }
+    // 3. Host-global state: the nftables table holds exactly the adopted networks' rules;
+    //    forwarding goes back to its original value unless an adopted network needs it.
+    QList<NatSpec> nat;
+    bool forwarding = false;
+    for (const Network &n : std::as_const(m_networks)) {
+        nat += n.state.nat;
+        forwarding = forwarding || n.state.ipv4Forwarding;
+    }
+    if (auto s = m_ops.loadNft(buildNftScript(nat)); !s)
+        qCWarning(lcServer).noquote() << s.error().message;
+    if (forwarding) {
+        if (auto s = m_ops.enableForwarding(); !s)
+            qCWarning(lcServer).noquote() << s.error().message;
+    } else if (auto s = m_ops.restoreForwarding(); !s) {
+        qCWarning(lcServer).noquote() << s.error().message;
+    }
+    return ok();
+}
+
+Status HelperServer::listen(const QString &path)
+{
+    struct stat st {};
+    const QByteArray p = path.toLocal8Bit();
+    if (::lstat(p.constData(), &st) == 0) {
+        if (!S_ISSOCK(st.st_mode))
+            return Error::failed(ErrorCode::Conflict, QStringLiteral("listen on"), path,
+                                 QStringLiteral("the path exists and is not a socket"));
+        ::unlink(p.constData());
+    }
+    m_server.setSocketOptions(QLocalServer::WorldAccessOption);
+    if (!m_server.listen(path))
+        return Error::failed(ErrorCode::Io, QStringLiteral("listen on"), path, m_server.errorString());
+    return ok();
+}
+
+Status HelperServer::listenOnDescriptor(int fd)
+{
+    if (!m_server.listen(qintptr(fd)))
+        return Error::failed(ErrorCode::Io, QStringLiteral("listen on"), QStringLiteral("inherited socket %1").arg(fd),
+                             m_server.errorString());
+    return ok();
+}
+
+void HelperServer::shutdown()
+{
+    m_server.close();
+    const auto ids = m_networks.keys();
+    for (const QString &id : ids)
+        if (!m_networks.value(id).persistent)
+            if (auto s = teardown(id); !s)
+                qCWarning(lcServer).noquote() << s.error().message;
+    m_dnsmasq.stopAll();
+}
+
+// --- connections -------------------------------------------------------------------------
+
+void HelperServer::onNewConnection()
+{
+    while (QLocalSocket *sock = m_server.nextPendingConnection()) {
+        auto peer = PeerInfo::fromSocket(int(sock->socketDescriptor()));
+        if (!peer) {
+            qCWarning(lcServer).noquote() << peer.error().message;
+            sock->abort();
+            sock->deleteLater();
+            continue;
+        }
+        int sameUid = 0;
+        for (const Connection *c : std::as_const(m_connections))
+            sameUid += c->peer.uid() == peer->uid() ? 1 : 0;
+        auto *c = new Connection;
+        c->id = m_nextConnection++;
+        c->socket = sock;
+        c->peer = std::move(peer).value();
+        m_connections.insert(c->id, c);
+        const quint64 id = c->id;
+        sock->setParent(this);
+        sock->setReadBufferSize(kReadChunk);
+        c->frameTimer = new QTimer(sock);
+        c->frameTimer->setSingleShot(true);
+        c->frameTimer->setInterval(kFrameTimeoutMs);
+        connect(c->frameTimer, &QTimer::timeout, this, [this, id] {
+            if (Connection *conn = m_connections.value(id))
+                closeConnection(*conn, Error::failed(ErrorCode::Timeout, QStringLiteral("read"), QStringLiteral("request"),
+                                                     QStringLiteral("a started message was not completed within %1 ms")
+                                                         .arg(kFrameTimeoutMs)));
+        });
+        connect(sock, &QLocalSocket::readyRead, this, [this, id] { onReadyRead(id); });
+        connect(sock, &QLocalSocket::disconnected, this, [this, id] { onDisconnected(id); });
+        qCInfo(lcServer).noquote() << "connection" << id << "from" << c->peer.describe();
+        if (int(m_connections.size()) > m_limits.maxConnections || sameUid >= m_limits.maxConnectionsPerUid) {
+            closeConnection(*c, Error::failed(ErrorCode::LimitExceeded, QStringLiteral("accept"), QStringLiteral("connection"),
+                                              QStringLiteral("too many connections (at most %1 per user, %2 in all)")
+                                                  .arg(m_limits.maxConnectionsPerUid)
+                                                  .arg(m_limits.maxConnections)));
+            continue;
+        }
+        if (sock->bytesAvailable() > 0)
+            onReadyRead(id);
+    }
+}
+
+void HelperServer::onReadyRead(quint64 id)
+{
+    Connection *c = m_connections.value(id);
+    if (!c || c->closing || !c->socket)
+        return;
+    while (c->queue.size() < kMaxQueuedRequests && c->socket->bytesAvailable() > 0) {
+        const QByteArray chunk = c->socket->read(kReadChunk);
+        if (chunk.isEmpty())
+            break;
+        if (auto s = c->decoder.feed(chunk); !s) {
+            closeConnection(*c, s.error());
+            return;
+        }
+        QByteArray payload;
+        while (c->queue.size() < kMaxQueuedRequests && c->decoder.takeFrame(&payload))
+            c->queue.append(payload);
+        if (c->decoder.failed()) {
+            closeConnection(*c, Error::failed(ErrorCode::LimitExceeded, QStringLiteral("read"), QStringLiteral("message"),
+                                              QStringLiteral("invalid frame length")));
+            return;
+        }
+    }
+    if (c->decoder.hasPartialFrame()) {
+        if (!c->frameTimer->isActive())
+            c->frameTimer->start();
+    } else {
+        c->frameTimer->stop();
+    }
+    processNext(id);
+}
+
+void HelperServer::onDisconnected(quint64 id)
+{
+    Connection *c = m_connections.take(id);
+    if (!c)
+        return;
+    qCInfo(lcServer).noquote() << "connection" << id << "closed";
+    if (c->authHandle) {
+        m_auth.cancel(c->authHandle);
+        qCInfo(lcServer).noquote() << "authorization for connection" << id << "cancelled: the client disconnected";
+    }
+    const auto ids = m_networks.keys();
+    for (const QString &nid : ids) {
+        const Network n = m_networks.value(nid);
+        if (n.connection == id && !n.persistent) {
+            qCInfo(lcServer).noquote() << "tearing down network" << nid << "of the closed connection";
+            if (auto s = teardown(nid); !s)
+                qCWarning(lcServer).noquote() << s.error().message;
+        }
+    }
+    if (c->socket)
+        c->socket->deleteLater();
+    delete c;
+}
+
+void HelperServer::closeConnection(Connection &c, const Error &why)
+{
+    if (c.closing)
+        return;
+    qCWarning(lcServer).noquote() << "closing connection" << c.id << "(" << c.peer.describe() << "):" << why.message;
+    fail(c, -1, why);
+    c.closing = true;
+    c.queue.clear();
+    if (c.socket)
+        c.socket->disconnectFromServer();  // flushes the error, then emits disconnected
+}
+
+void HelperServer::send(Connection &c, const Response &response)
+{
+    if (!c.socket || c.closing)
+        return;
+    auto frame = encodeFrame(encodeResponse(response));
+    if (!frame) {
+        Response r{response.id, false, {}, frame.error()};
+        frame = encodeFrame(encodeResponse(r));
+    }
+    c.socket->write(*frame);
+    if (c.socket->bytesToWrite() > kMaxPendingOutput) {
+        qCWarning(lcServer).noquote() << "connection" << c.id << "does not read its responses; closing it";
+        c.closing = true;
+        c.socket->abort();
+    }
+}
+
+void HelperServer::fail(Connection &c, qint64 id, const Error &error)
+{
+    send(c, Response{id, false, {}, error});
+}
+
+void HelperServer::finish(quint64 id)
+{
+    Connection *c = m_connections.value(id);
+    if (!c)
+        return;
+    c->busy = false;
+    c->authHandle = 0;
+    QTimer::singleShot(0, this, [this, id] {
+        onReadyRead(id);  // reads what was held back while the queue was full, then processes
+    });
+}
+
+void HelperServer::processNext(quint64 id)
+{
+    Connection *c = m_connections.value(id);
+    if (!c || c->busy || c->closing || c->queue.isEmpty())
+        return;
+    const QByteArray payload = c->queue.takeFirst();
+    qint64 reqId = -1;
+    auto req = decodeRequest(payload, &reqId);
+    c->busy = true;
+    if (!req) {
+        qCInfo(lcServer).noquote() << "connection" << id << "sent a bad request:" << req.error().message;
+        fail(*c, reqId, req.error());
+        finish(id);
+        return;
+    }
+    handle(*c, *req);
+}
+
+// --- requests ----------------------------------------------------------------------------
+
+bool HelperServer::mayAccess(const Connection &c, const Network &n) const
+{
+    return c.peer.uid() == 0 || c.peer.uid() == n.uid;
+}
+
+void HelperServer::handle(Connection &c, const Request &r)
+{
+    const quint64 id = c.id;
+    const auto reply = [this, id, &r](Result<QJsonObject> result) {
+        Connection *conn = m_connections.value(id);
+        if (!conn)
+            return;
+        if (result)
+            send(*conn, Response{r.id, true, *result, {}});
+        else
+            fail(*conn, r.id, result.error());
+        finish(id);
+    };
+    switch (r.op) {
+    case Op::Hello: reply(hello(c)); return;
+    case Op::List: reply(list(c)); return;
+    case Op::Status: reply(status(c, r.network)); return;
+    case Op::Apply:
+        if (auto s = precheckApply(c, r); !s) {
+            reply(s.error());
+            return;
+        }
+        authorizeThen(c, r, r.state.uplinks.isEmpty()
+                                ? QStringList{QLatin1String(kActionManage)}
+                                : QStringList{QLatin1String(kActionManage), QLatin1String(kActionBridgePhysical)});
+        return;
+    case Op::Teardown: {
+        const auto it = m_networks.constFind(r.network);
+        if (it == m_networks.cend() || !mayAccess(c, *it)) {
+            reply(Error::failed(ErrorCode::NotFound, QStringLiteral("tear down network"), r.network,
+                                QStringLiteral("no such network of yours")));
+            return;
+        }
+        authorizeThen(c, r, {QLatin1String(kActionManage)});
+        return;
+    }
+    }
+}
+
+void HelperServer::authorizeThen(Connection &c, const Request &r, const QStringList &actions)
+{
+    const quint64 id = c.id;
+    // The continuation, run once every action is granted (or right away for root).
+    auto run = [this, id, r]() {
+        Connection *conn = m_connections.value(id);
+        if (!conn)
+            return;
+        Result<QJsonObject> result = QJsonObject{};
+        if (r.op == Op::Apply) {
+            result = apply(id, conn->peer.uid(), r);
+        } else {
+            auto s = teardown(r.network);
+            if (s)
+                result = QJsonObject{{QStringLiteral("network"), r.network}};
+            else
+                result = s.error();
+        }
+        conn = m_connections.value(id);
+        if (!conn)
+            return;
+        if (result)
+            send(*conn, Response{r.id, true, *result, {}});
+        else
+            fail(*conn, r.id, result.error());
+        finish(id);
+    };
+    if (c.peer.uid() == 0) {
+        run();
+        return;
+    }
+    // Chain the checks: each must allow, and the pinned peer must be unchanged afterwards.
+    auto step = std::make_shared<std::function<void(int)>>();
+    *step = [this, id, r, actions, run, step](int index) {
+        Connection *conn = m_connections.value(id);
+        if (!conn)
+            return;
+        if (index == actions.size()) {
+            run();
+            return;
+        }
+        const AuthSubject subject{conn->peer.pid(), conn->peer.startTime(), conn->peer.uid()};
+        QMap<QString, QString> details{{QStringLiteral("network"), r.network}};
+        if (actions[index] == QLatin1String(kActionBridgePhysical)) {
+            QStringList names;
+            for (const auto &u : r.state.uplinks)
+                names << u.ifname;
+            details.insert(QStringLiteral("interfaces"), names.join(u','));
+        }
+        conn->authHandle = m_auth.check(subject, actions[index], details, [this, id, r, index, step](Status s) {
+            Connection *c2 = m_connections.value(id);
+            if (!c2)
+                return;
+            c2->authHandle = 0;
+            if (s && !c2->peer.stillSame())
+                s = Error::failed(ErrorCode::PermissionDenied, QStringLiteral("authorize"), c2->peer.describe(),
+                                  QStringLiteral("the client process exited or changed during the check"));
+            if (!s) {
+                qCInfo(lcServer).noquote() << "denied" << opName(r.op) << r.network << "for" << c2->peer.describe()
+                                           << ":" << s.error().message;
+                fail(*c2, r.id, s.error());
+                finish(id);
+                return;
+            }
+            (*step)(index + 1);
+        });
+    };
+    (*step)(0);
+}
+
+QJsonObject HelperServer::hello(const Connection &c) const
+{
+    QJsonArray caps;
+    for (const QString &s : capabilities())
+        caps.append(s);
+    return QJsonObject{{QStringLiteral("version"), kProtocolVersion},
+                       {QStringLiteral("capabilities"), caps},
+                       {QStringLiteral("uid"), double(c.peer.uid())},
+                       {QStringLiteral("gid"), double(c.peer.gid())},
+                       {QStringLiteral("pid"), double(c.peer.pid())},
+                       {QStringLiteral("maxMessageBytes"), double(kMaxMessageBytes)}};
+}
+
+Result<QJsonObject> HelperServer::list(const Connection &c) const
+{
+    QJsonArray nets;
+    for (const Network &n : m_networks)
+        if (mayAccess(c, n))
+            nets.append(QJsonObject{{QStringLiteral("network"), n.id},
+                                    {QStringLiteral("uid"), double(n.uid)},
+                                    {QStringLiteral("persistent"), n.persistent}});
+    return QJsonObject{{QStringLiteral("networks"), nets}};
+}
+
+Result<QJsonObject> HelperServer::status(const Connection &c, const QString &network) const
+{
+    const auto it = m_networks.constFind(network);
+    if (it == m_networks.cend() || !mayAccess(c, *it))
+        return Error::failed(ErrorCode::NotFound, QStringLiteral("report status of network"), network,
+                             QStringLiteral("no such network of yours"));
+    QJsonArray dns;
+    for (const auto &d : it->state.dnsmasq)
+        dns.append(QJsonObject{{QStringLiteral("ifname"), d.ifname},
+                               {QStringLiteral("pid"), double(m_dnsmasq.pid(network, d.ifname))},
+                               {QStringLiteral("leaseFile"), m_dnsmasq.paths(network, d.ifname).leases}});
+    return QJsonObject{{QStringLiteral("network"), it->id},
+                       {QStringLiteral("uid"), double(it->uid)},
+                       {QStringLiteral("persistent"), it->persistent},
+                       {QStringLiteral("state"), toJson(it->state)},
+                       {QStringLiteral("dnsmasq"), dns}};
+}
+
+Status HelperServer::precheckApply(const Connection &c, const Request &r) const
+{
+    const uid_t uid = c.peer.uid();
+    const auto existing = m_networks.constFind(r.network);
+    if (existing != m_networks.cend() && !mayAccess(c, *existing))
+        return applyError(ErrorCode::PermissionDenied, r.network, QStringLiteral("the network belongs to another user"));
+    if (!r.state.uplinks.isEmpty() && !r.allowPhysical)
+        return applyError(ErrorCode::PermissionDenied, r.network,
+                          QStringLiteral("enslaving physical interfaces needs the explicit 'allowPhysical' flag"));
+    const uid_t owner = existing != m_networks.cend() ? existing->uid : uid;
+    int networks = 1, taps = int(r.state.taps.size()), addresses = int(r.state.addresses.size());
+    const QStringList mine = createdIfnames(r.state);
+    for (const Network &n : m_networks) {
+        if (n.id == r.network)
+            continue;
+        for (const QString &name : createdIfnames(n.state))
+            if (mine.contains(name))
+                return applyError(ErrorCode::Conflict, r.network,
+                                  QStringLiteral("interface '%1' belongs to network '%2'").arg(name, n.id));
+        for (const auto &u : n.state.uplinks)
+            for (const auto &mineU : r.state.uplinks)
+                if (u.ifname == mineU.ifname)
+                    return applyError(ErrorCode::Conflict, r.network,
+                                      QStringLiteral("uplink '%1' is used by network '%2'").arg(u.ifname, n.id));
+        if (n.uid == owner) {
+            ++networks;
+            taps += int(n.state.taps.size());
+            addresses += int(n.state.addresses.size());
+        }
+    }
+    const auto quota = [&](const QString &what, int have, int max) -> Status {
+        if (have > max)
+            return applyError(ErrorCode::LimitExceeded, r.network,
+                              QStringLiteral("uid %1 would have %2 %3, more than the quota of %4").arg(owner).arg(have).arg(what).arg(max));
+        return ok();
+    };
+    if (auto s = quota(QStringLiteral("networks"), networks, m_limits.maxNetworksPerUid); !s)
+        return s;
+    if (auto s = quota(QStringLiteral("taps"), taps, m_limits.maxTapsPerUid); !s)
+        return s;
+    return quota(QStringLiteral("addresses"), addresses, m_limits.maxAddressesPerUid);
+}
+
+GlobalContext HelperServer::globalContext(const QString &except) const
+{
+    GlobalContext g;
+    for (const Network &n : m_networks) {  // QMap: sorted by id, so scripts are stable
+        if (n.id == except)
+            continue;
+        g.otherNat += n.state.nat;
+        g.otherForwarding = g.otherForwarding || n.state.ipv4Forwarding;
+    }
+    return g;
+}
+
+Result<QJsonObject> HelperServer::apply(quint64 conn, uid_t callerUid, const Request &r)
+{
+    // Re-check: the world may have changed while polkit was thinking.
+    if (Connection *c = m_connections.value(conn); c)
+        if (auto s = precheckApply(*c, r); !s)
+            return s.error();
+    const auto existing = m_networks.constFind(r.network);
+    const bool isNew = existing == m_networks.cend();
+    Network n = isNew ? Network{r.network, callerUid, r.persistent, HostState{}, 0} : *existing;
+    const QList<Step> steps = buildSteps(r.network, n.uid, n.state, r.state, globalContext(r.network));
+
+    NetworkRecord record{r.network, n.uid, r.persistent, n.state, r.state};
+    if (auto s = m_journal.save(record); !s)
+        return s.error();
+    auto done = m_executor.run(steps);
+    if (!done) {
+        if (isNew) {
+            (void)m_journal.remove(r.network);
+        } else {
+            record.persistent = n.persistent;
+            record.pending.reset();
+            (void)m_journal.save(record);
+        }
+        return done.error();
+    }
+    n.state = r.state;
+    n.persistent = r.persistent;
+    n.connection = r.persistent ? 0 : conn;
+    record.committed = r.state;
+    record.pending.reset();
+    if (auto s = m_journal.save(record); !s)
+        qCWarning(lcServer).noquote() << s.error().message;
+    m_networks.insert(n.id, n);
+    qCInfo(lcServer).noquote() << "applied network" << n.id << "for uid" << n.uid << "in" << *done << "steps";
+
+    QJsonArray taps, leases;
+    for (const auto &t : r.state.taps)
+        taps.append(QJsonObject{{QStringLiteral("ifname"), t.ifname}, {QStringLiteral("owner"), double(n.uid)}});
+    for (const auto &d : r.state.dnsmasq)
+        leases.append(QJsonObject{{QStringLiteral("ifname"), d.ifname},
+                                  {QStringLiteral("leaseFile"), m_dnsmasq.paths(n.id, d.ifname).leases}});
+    return QJsonObject{{QStringLiteral("network"), n.id},
+                       {QStringLiteral("steps"), *done},
+                       {QStringLiteral("owner"), double(n.uid)},
+                       {QStringLiteral("persistent"), n.persistent},
+                       {QStringLiteral("taps"), taps},
+                       {QStringLiteral("dnsmasq"), leases}};
+}
+
+Status HelperServer::teardown(const QString &network)
+{
+    const auto it = m_networks.constFind(network);
+    if (it == m_networks.cend())
+        return Error::failed(ErrorCode::NotFound, QStringLiteral("tear down network"), network,
+                             QStringLiteral("no such network"));
+    const Network n = *it;
+    const QList<Step> steps = buildSteps(network, n.uid, n.state, HostState{}, globalContext(network));
+    NetworkRecord record{network, n.uid, n.persistent, n.state, HostState{}};
+    if (auto s = m_journal.save(record); !s)
+        return s;
+    auto done = m_executor.run(steps);
+    if (!done) {
+        record.pending.reset();
+        (void)m_journal.save(record);
+        return done.error();
+    }
+    m_networks.remove(network);
+    if (auto s = m_journal.remove(network); !s)
+        return s;
+    qCInfo(lcServer).noquote() << "tore down network" << network << "in" << *done << "steps";
+    return ok();
+}
+
+}  // namespace netloom::helper

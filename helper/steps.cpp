@@ -1,0 +1,373 @@
+#include "steps.h"
+
+#include "nftscript.h"
+
+#include <QHash>
+#include <QSet>
+
+#include <optional>
+
+namespace netloom::helper {
+
+using namespace protocol;
+
+namespace {
+
+// A link we create, by kind, for diffing (bridge ports are diffed separately).
+struct LinkObj {
+    enum class Type { Tap, Bridge, Veth, Vxlan } type;
+    TapSpec tap;
+    BridgeSpec bridge;
+    VethSpec veth;
+    VxlanSpec vxlan;
+
+    bool sameAs(const LinkObj &o) const
+    {
+        if (type != o.type)
+            return false;
+        switch (type) {
+        case Type::Tap: return tap == o.tap;
+        case Type::Bridge: {
+            BridgeSpec a = bridge, b = o.bridge;
+            a.ports.clear();
+            b.ports.clear();
+            return a == b;
+        }
+        case Type::Veth: return veth == o.veth;
+        case Type::Vxlan: return vxlan == o.vxlan;
+        }
+        return false;
+    }
+    Action create(uid_t uid, const QString &ifname) const
+    {
+        Action a;
+        a.ifname = ifname;
+        switch (type) {
+        case Type::Tap: a.kind = Action::Kind::CreateTap; a.tap = tap; a.uid = uid; break;
+        case Type::Bridge: a.kind = Action::Kind::CreateBridge; a.bridge = bridge; a.bridge.ports.clear(); break;
+        case Type::Veth: a.kind = Action::Kind::CreateVeth; a.veth = veth; break;
+        case Type::Vxlan: a.kind = Action::Kind::CreateVxlan; a.vxlan = vxlan; break;
+        }
+        return a;
+    }
+};
+
+// Ordered map ifname -> object; order = taps, veths, vxlans, bridges (creation order).
+QList<std::pair<QString, LinkObj>> links(const HostState &s)
+{
+    QList<std::pair<QString, LinkObj>> out;
+    for (const auto &t : s.taps)
+        out.append({t.ifname, LinkObj{LinkObj::Type::Tap, t, {}, {}, {}}});
+    for (const auto &v : s.veths)
+        out.append({v.ifname, LinkObj{LinkObj::Type::Veth, {}, {}, v, {}}});
+    for (const auto &v : s.vxlans)
+        out.append({v.ifname, LinkObj{LinkObj::Type::Vxlan, {}, {}, {}, v}});
+    for (const auto &b : s.bridges)
+        out.append({b.ifname, LinkObj{LinkObj::Type::Bridge, {}, b, {}, {}}});
+    return out;
+}
+
+std::optional<LinkObj> find(const QList<std::pair<QString, LinkObj>> &list, const QString &name)
+{
+    for (const auto &p : list)
+        if (p.first == name)
+            return p.second;
+    return std::nullopt;
+}
+
+QList<std::pair<QString, QString>> ports(const HostState &s)
+{
+    QList<std::pair<QString, QString>> out;
+    for (const auto &b : s.bridges)
+        for (const QString &p : b.ports)
+            out.append({p, b.ifname});
+    return out;
+}
+
+QList<std::pair<QString, QString>> physical(const HostState &s)
+{
+    QList<std::pair<QString, QString>> out;
+    for (const auto &u : s.uplinks)
+        out.append({u.ifname, u.bridge});
+    return out;
+}
+
+std::optional<LinkSpec> linkSpec(const HostState &s, const QString &name)
+{
+    for (const auto &l : s.links)
+        if (l.ifname == name)
+            return l;
+    return std::nullopt;
+}
+
+std::optional<DnsmasqSpec> dnsSpec(const HostState &s, const QString &name)
+{
+    for (const auto &d : s.dnsmasq)
+        if (d.ifname == name)
+            return d;
+    return std::nullopt;
+}
+
+Action make(Action::Kind kind, const QString &ifname = {})
+{
+    Action a;
+    a.kind = kind;
+    a.ifname = ifname;
+    return a;
+}
+
+Action slave(Action::Kind kind, const QString &ifname, const QString &master)
+{
+    Action a = make(kind, ifname);
+    a.master = master;
+    return a;
+}
+
+Action address(Action::Kind kind, const QString &ifname, const QString &cidr)
+{
+    Action a = make(kind, ifname);
+    a.cidr = cidr;
+    return a;
+}
+
+Action setLink(const LinkSpec &l)
+{
+    Action a = make(Action::Kind::SetLink, l.ifname);
+    a.link = l;
+    return a;
+}
+
+Action startDns(const QString &network, const DnsmasqSpec &d)
+{
+    Action a = make(Action::Kind::StartDnsmasq, d.ifname);
+    a.network = network;
+    a.dnsmasq = d;
+    return a;
+}
+
+Action stopDns(const QString &network, const QString &ifname)
+{
+    Action a = make(Action::Kind::StopDnsmasq, ifname);
+    a.network = network;
+    return a;
+}
+
+QString flag(bool b) { return b ? QStringLiteral("1") : QStringLiteral("0"); }
+QString orDash(const QString &s) { return s.isEmpty() ? QStringLiteral("-") : s; }
+
+}  // namespace
+
+QString Action::describe() const
+{
+    switch (kind) {
+    case Kind::None: return QStringLiteral("none");
+    case Kind::CreateTap:
+        return QStringLiteral("create-tap %1 owner=%2 mtu=%3 mac=%4 vnethdr=%5")
+            .arg(ifname)
+            .arg(uid)
+            .arg(tap.mtu)
+            .arg(orDash(tap.mac), flag(tap.vnetHdr));
+    case Kind::CreateBridge:
+        return QStringLiteral("create-bridge %1 mtu=%2 stp=%3 vlan-filtering=%4")
+            .arg(ifname)
+            .arg(bridge.mtu)
+            .arg(flag(bridge.stp), flag(bridge.vlanFiltering));
+    case Kind::CreateVeth: return QStringLiteral("create-veth %1 peer=%2").arg(ifname, veth.peer);
+    case Kind::CreateVxlan:
+        return QStringLiteral("create-vxlan %1 vni=%2 remote=%3 group=%4 local=%5 device=%6 port=%7 ttl=%8")
+            .arg(ifname)
+            .arg(vxlan.vni)
+            .arg(orDash(vxlan.remote), orDash(vxlan.group), orDash(vxlan.local), orDash(vxlan.device))
+            .arg(vxlan.dstPort)
+            .arg(vxlan.ttl);
+    case Kind::DeleteLink: return QStringLiteral("delete-link %1").arg(ifname);
+    case Kind::Enslave: return QStringLiteral("enslave %1 master=%2").arg(ifname, master);
+    case Kind::Release: return QStringLiteral("release %1 master=%2").arg(ifname, master);
+    case Kind::AddAddress: return QStringLiteral("add-address %1 %2").arg(ifname, cidr);
+    case Kind::DeleteAddress: return QStringLiteral("delete-address %1 %2").arg(ifname, cidr);
+    case Kind::SetLink:
+        return QStringLiteral("set-link %1 up=%2 mtu=%3 mac=%4").arg(ifname, flag(link.up)).arg(link.mtu).arg(orDash(link.mac));
+    case Kind::EnableForwarding: return QStringLiteral("enable-forwarding");
+    case Kind::RestoreForwarding: return QStringLiteral("restore-forwarding");
+    case Kind::LoadNft: {
+        const bool deleteOnly = !text.contains(QLatin1String("{"));
+        return deleteOnly ? QStringLiteral("load-nft delete-table")
+                          : QStringLiteral("load-nft replace-table lines=%1").arg(text.count(u'\n'));
+    }
+    case Kind::StartDnsmasq: return QStringLiteral("start-dnsmasq %1/%2").arg(network, ifname);
+    case Kind::StopDnsmasq: return QStringLiteral("stop-dnsmasq %1/%2").arg(network, ifname);
+    }
+    return QStringLiteral("?");
+}
+
+QString describeSteps(const QList<Step> &steps)
+{
+    QString out;
+    for (qsizetype i = 0; i < steps.size(); ++i)
+        out += QStringLiteral("%1: %2 | undo: %3\n").arg(i).arg(steps[i].apply.describe(), steps[i].undo.describe());
+    return out;
+}
+
+QList<Step> buildSteps(const QString &network, uid_t uid, const HostState &cur, const HostState &want,
+                       const GlobalContext &global)
+{
+    using K = Action::Kind;
+    QList<Step> steps;
+    const auto curLinks = links(cur);
+    const auto wantLinks = links(want);
+
+    QSet<QString> deleted;   // links removed or re-created
+    QSet<QString> created;   // links new or re-created
+    for (const auto &[name, obj] : curLinks) {
+        const auto w = find(wantLinks, name);
+        if (!w || !w->sameAs(obj))
+            deleted.insert(name);
+    }
+    for (const auto &[name, obj] : wantLinks) {
+        const auto c = find(curLinks, name);
+        if (!c || !c->sameAs(obj))
+            created.insert(name);
+    }
+    // A veth's peer goes and comes with it.
+    const auto peers = [](const HostState &s, const QSet<QString> &names) {
+        QSet<QString> out = names;
+        for (const auto &v : s.veths)
+            if (names.contains(v.ifname))
+                out.insert(v.peer);
+        return out;
+    };
+    const QSet<QString> goneNames = peers(cur, deleted);
+    const QSet<QString> newNames = peers(want, created);
+
+    // Addresses.
+    QSet<QString> addrChanged;  // interfaces whose addresses change (dnsmasq restarts)
+    QList<AddressSpec> delAddr, addAddr;
+    for (const auto &a : cur.addresses)
+        if (!want.addresses.contains(a) || goneNames.contains(a.ifname)) {
+            delAddr.append(a);
+            addrChanged.insert(a.ifname);
+        }
+    for (const auto &a : want.addresses)
+        if (!cur.addresses.contains(a) || newNames.contains(a.ifname)) {
+            addAddr.append(a);
+            addrChanged.insert(a.ifname);
+        }
+
+    // 1. dnsmasq instances that go away or change.
+    QList<DnsmasqSpec> startDnsmasq;
+    for (const auto &d : cur.dnsmasq) {
+        const auto w = dnsSpec(want, d.ifname);
+        if (!w || !(*w == d) || goneNames.contains(d.ifname) || addrChanged.contains(d.ifname))
+            steps.append({stopDns(network, d.ifname), startDns(network, d)});
+    }
+    for (const auto &d : want.dnsmasq) {
+        const auto c = dnsSpec(cur, d.ifname);
+        if (!c || !(*c == d) || newNames.contains(d.ifname) || addrChanged.contains(d.ifname))
+            startDnsmasq.append(d);
+    }
+    // 2./3. Physical uplinks and ports leaving their bridges.
+    const auto curPhys = physical(cur), wantPhys = physical(want);
+    for (const auto &p : curPhys)
+        if (!wantPhys.contains(p) || goneNames.contains(p.second))
+            steps.append({slave(K::Release, p.first, p.second), slave(K::Enslave, p.first, p.second)});
+    const auto curPorts = ports(cur), wantPorts = ports(want);
+    for (const auto &p : curPorts)
+        if (!wantPorts.contains(p) || goneNames.contains(p.first) || goneNames.contains(p.second))
+            steps.append({slave(K::Release, p.first, p.second), slave(K::Enslave, p.first, p.second)});
+    // 4. Addresses that go.
+    for (const auto &a : delAddr)
+        steps.append({address(K::DeleteAddress, a.ifname, a.cidr), address(K::AddAddress, a.ifname, a.cidr)});
+    // 5./6. Links that go: their settings come back on undo after they are re-created.
+    for (const auto &[name, obj] : curLinks) {
+        if (!deleted.contains(name))
+            continue;
+        if (const auto l = linkSpec(cur, name))
+            steps.append({make(K::None), setLink(*l)});
+        if (obj.type == LinkObj::Type::Veth)
+            if (const auto l = linkSpec(cur, obj.veth.peer))
+                steps.append({make(K::None), setLink(*l)});
+        steps.append({make(K::DeleteLink, name), obj.create(uid, name)});
+    }
+    // 7. Links that come.
+    for (const auto &[name, obj] : wantLinks)
+        if (created.contains(name))
+            steps.append({obj.create(uid, name), make(K::DeleteLink, name)});
+    // 8. Link settings (new links: undone by their deletion).
+    for (const auto &l : want.links) {
+        const auto old = linkSpec(cur, l.ifname);
+        if (newNames.contains(l.ifname))
+            steps.append({setLink(l), make(K::None)});
+        else if (!old || !(*old == l)) {
+            LinkSpec back = old ? *old : LinkSpec{l.ifname, false, 0, {}};
+            steps.append({setLink(l), setLink(back)});
+        }
+    }
+    // 9./10. Ports and physical uplinks joining bridges.
+    for (const auto &p : wantPorts)
+        if (!curPorts.contains(p) || newNames.contains(p.first) || newNames.contains(p.second))
+            steps.append({slave(K::Enslave, p.first, p.second), slave(K::Release, p.first, p.second)});
+    for (const auto &p : wantPhys)
+        if (!curPhys.contains(p) || newNames.contains(p.second))
+            steps.append({slave(K::Enslave, p.first, p.second), slave(K::Release, p.first, p.second)});
+    // 11. Addresses that come.
+    for (const auto &a : addAddr)
+        steps.append({address(K::AddAddress, a.ifname, a.cidr), address(K::DeleteAddress, a.ifname, a.cidr)});
+    // 12. IPv4 forwarding (host-global).
+    const bool fwdBefore = cur.ipv4Forwarding || global.otherForwarding;
+    const bool fwdAfter = want.ipv4Forwarding || global.otherForwarding;
+    if (!fwdBefore && fwdAfter)
+        steps.append({make(K::EnableForwarding), make(K::RestoreForwarding)});
+    else if (fwdBefore && !fwdAfter)
+        steps.append({make(K::RestoreForwarding), make(K::EnableForwarding)});
+    // 13. The nftables table (host-global).
+    if (cur.nat != want.nat) {
+        Action load = make(K::LoadNft), back = make(K::LoadNft);
+        load.text = buildNftScript(global.otherNat + want.nat);
+        back.text = buildNftScript(global.otherNat + cur.nat);
+        steps.append({load, back});
+    }
+    // 14. dnsmasq.
+    for (const auto &d : startDnsmasq)
+        steps.append({startDns(network, d), stopDns(network, d.ifname)});
+    return steps;
+}
+
+HostState unionState(const HostState &a, const HostState &b)
+{
+    HostState u = a;
+    const auto addBy = [](auto &into, const auto &from, auto key) {
+        for (const auto &item : from) {
+            bool present = false;
+            for (const auto &have : into)
+                present = present || key(have) == key(item);
+            if (!present)
+                into.append(item);
+        }
+    };
+    const auto byName = [](const auto &x) { return x.ifname; };
+    addBy(u.taps, b.taps, byName);
+    addBy(u.veths, b.veths, byName);
+    addBy(u.vxlans, b.vxlans, byName);
+    for (const auto &br : b.bridges) {
+        bool merged = false;
+        for (auto &have : u.bridges) {
+            if (have.ifname == br.ifname) {
+                for (const QString &p : br.ports)
+                    if (!have.ports.contains(p))
+                        have.ports.append(p);
+                merged = true;
+            }
+        }
+        if (!merged)
+            u.bridges.append(br);
+    }
+    addBy(u.addresses, b.addresses, [](const AddressSpec &x) { return x.ifname + u' ' + x.cidr; });
+    addBy(u.links, b.links, byName);
+    u.ipv4Forwarding = a.ipv4Forwarding || b.ipv4Forwarding;
+    addBy(u.nat, b.nat, [](const NatSpec &x) { return x.ifname + u' ' + x.subnet; });
+    addBy(u.dnsmasq, b.dnsmasq, byName);
+    addBy(u.uplinks, b.uplinks, byName);
+    return u;
+}
+
+}  // namespace netloom::helper

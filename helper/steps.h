@@ -1,0 +1,83 @@
+// The helper's transaction plan: desired state vs. owned state -> an ordered list of steps.
+//
+// Design note. Converging a network is built as data first (pure, golden-tested) and
+// applied afterwards by one executor (executor.h). Every Step carries the Action that
+// does it and the Action that undoes it, so a failure at step k is rolled back by running
+// the undo actions of steps k-1..0 in reverse order. Deletions come first (dnsmasq stop,
+// releases, address removal, link removal), then creations in dependency order (links,
+// link settings, enslaving, addresses, up, forwarding, nftables, dnsmasq). An object whose
+// spec changed is deleted and created again; a dnsmasq whose interface is re-created is
+// restarted. nftables and IPv4 forwarding are host-global: the builder is given what the
+// other networks need, so the single `netloom` table always holds every network's rules.
+#pragma once
+
+#include "protocol/hoststate.h"
+
+#include <QList>
+#include <QString>
+
+#include <sys/types.h>
+
+namespace netloom::helper {
+
+struct Action {
+    enum class Kind {
+        None,            // nothing (undo of steps whose effect disappears with a later undo)
+        CreateTap,       // tap (owner = uid)
+        CreateBridge,    // bridge
+        CreateVeth,      // veth
+        CreateVxlan,     // vxlan
+        DeleteLink,      // ifname (ours)
+        Enslave,         // ifname -> master
+        Release,         // ifname from master (only if its master is still `master`)
+        AddAddress,      // ifname, cidr
+        DeleteAddress,   // ifname, cidr
+        SetLink,         // link (up/mtu/mac)
+        EnableForwarding,   // remember the current value in the journal, write 1
+        RestoreForwarding,  // write back the remembered value
+        LoadNft,         // text = the whole nft script (replace or delete table netloom)
+        StartDnsmasq,    // network, dnsmasq
+        StopDnsmasq,     // network, ifname
+    };
+    Kind kind = Kind::None;
+    QString ifname;
+    QString master;               // Enslave/Release
+    QString cidr;                 // AddAddress/DeleteAddress
+    uid_t uid = 0;                // CreateTap owner
+    QString network;              // dnsmasq
+    QString text;                 // LoadNft script
+    protocol::TapSpec tap;
+    protocol::BridgeSpec bridge;
+    protocol::VethSpec veth;
+    protocol::VxlanSpec vxlan;
+    protocol::LinkSpec link;
+    protocol::DnsmasqSpec dnsmasq;
+
+    // One stable line for logs and golden files, e.g. "create-tap loomtap0 owner=1000".
+    QString describe() const;
+};
+
+struct Step {
+    Action apply;
+    Action undo;
+};
+
+// What the other networks need from host-global resources.
+struct GlobalContext {
+    QList<protocol::NatSpec> otherNat;  // NAT/route rules of every other network
+    bool otherForwarding = false;       // some other network wants IPv4 forwarding
+};
+
+// Builds the steps that take network `network` (owned by `uid`) from `current` to `desired`.
+// Pure. `current` is what the helper's journal says it owns (empty for a new network).
+QList<Step> buildSteps(const QString &network, uid_t uid, const protocol::HostState &current,
+                       const protocol::HostState &desired, const GlobalContext &global);
+
+// The union of two states by interface/object identity (used for crash recovery, where
+// objects of an interrupted apply may exist in addition to the committed ones).
+protocol::HostState unionState(const protocol::HostState &a, const protocol::HostState &b);
+
+// Golden form of a step list: one "N: <apply> | undo: <undo>" line per step.
+QString describeSteps(const QList<Step> &steps);
+
+}  // namespace netloom::helper
