@@ -1,5 +1,118 @@
-// TODO(skeleton): replaced by the real command in this change series.
+// netloomctl validate [--json] FILE...: load each topology file and report every problem.
 #include "commands.h"
+
+#include "model/topologyjson.h"
+#include "model/validator.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
 namespace netloom::cli {
-int runValidate(const QStringList &) { printError(QStringLiteral("validate"), QStringLiteral("not built yet")); return ExitFailure; }
+
+namespace {
+
+const QString kCmd = QStringLiteral("validate");
+
+void printHelp()
+{
+    printOut(QStringLiteral(
+        "usage: netloomctl validate [--json] FILE...\n"
+        "\n"
+        "Loads each topology file and checks it (docs/topology-format.md). Every problem is\n"
+        "printed on its own line to stderr:\n"
+        "  FILE: PATH: MESSAGE            an error (the topology cannot be started)\n"
+        "  FILE: PATH: warning: MESSAGE   legal, but probably not what you meant\n"
+        "A file that cannot be read or decoded gives one line naming the file and the JSON path.\n"
+        "\n"
+        "options:\n"
+        "  --json     print one JSON report on stdout instead:\n"
+        "             {\"files\": [{\"file\", \"valid\", \"loadError\", \"issues\": [{\"severity\",\n"
+        "             \"path\", \"node\", \"link\", \"message\"}]}]}\n"
+        "  -h, --help show this help\n"
+        "\n"
+        "exit codes: 0 all files valid (warnings allowed), 2 bad command line,\n"
+        "            3 a file is unreadable, malformed or invalid\n"));
 }
+
+QJsonObject issueJson(const model::Issue &i)
+{
+    return QJsonObject{{QStringLiteral("severity"), model::severityName(i.severity)},
+                       {QStringLiteral("path"), i.path},
+                       {QStringLiteral("node"), i.nodeId},
+                       {QStringLiteral("link"), i.linkId},
+                       {QStringLiteral("message"), i.message}};
+}
+
+}  // namespace
+
+int runValidate(const QStringList &args)
+{
+    bool json = false;
+    QStringList files;
+    bool optionsDone = false;
+    for (const QString &a : args) {
+        if (!optionsDone && (a == QLatin1String("-h") || a == QLatin1String("--help"))) {
+            printHelp();
+            return ExitOk;
+        }
+        if (!optionsDone && a == QLatin1String("--json")) {
+            json = true;
+        } else if (!optionsDone && a == QLatin1String("--")) {
+            optionsDone = true;
+        } else if (!optionsDone && a.startsWith(QLatin1Char('-')) && a != QLatin1String("-")) {
+            printError(kCmd, QStringLiteral("unknown option '%1' (see 'netloomctl validate --help')").arg(a));
+            return ExitUsage;
+        } else {
+            files.append(a);
+        }
+    }
+    if (files.isEmpty()) {
+        printError(kCmd, QStringLiteral("no topology file given (usage: netloomctl validate [--json] FILE...)"));
+        return ExitUsage;
+    }
+
+    bool allValid = true;
+    QJsonArray report;
+    for (const QString &file : files) {
+        QJsonObject entry{{QStringLiteral("file"), file}};
+        const QString path = file == QLatin1String("-") ? QStringLiteral("/dev/stdin") : file;
+        const Result<model::Topology> t = model::loadTopologyFile(path);
+        if (!t) {
+            allValid = false;
+            entry.insert(QStringLiteral("valid"), false);
+            entry.insert(QStringLiteral("loadError"), QJsonObject{{QStringLiteral("code"), errorCodeName(t.error().code)},
+                                                                  {QStringLiteral("message"), t.error().message}});
+            entry.insert(QStringLiteral("issues"), QJsonArray());
+            if (!json)
+                printErr(t.error().message + QLatin1Char('\n'));
+            report.append(entry);
+            continue;
+        }
+        const QList<model::Issue> issues = model::validate(*t);
+        const bool valid = !model::hasErrors(issues);
+        allValid = allValid && valid;
+        QJsonArray list;
+        int warnings = 0;
+        for (const model::Issue &i : issues) {
+            list.append(issueJson(i));
+            const bool warning = i.severity == model::Issue::Severity::Warning;
+            warnings += warning ? 1 : 0;
+            if (!json)
+                printErr(QStringLiteral("%1: %2: %3%4\n").arg(file, i.path, warning ? QStringLiteral("warning: ") : QString(), i.message));
+        }
+        entry.insert(QStringLiteral("valid"), valid);
+        entry.insert(QStringLiteral("loadError"), QJsonValue::Null);
+        entry.insert(QStringLiteral("issues"), list);
+        report.append(entry);
+        if (!json && valid)
+            printOut(QStringLiteral("%1: valid (%2 nodes, %3 links%4)\n")
+                         .arg(file).arg(t->nodes.size()).arg(t->links.size())
+                         .arg(warnings ? QStringLiteral(", %1 warning%2").arg(warnings).arg(warnings == 1 ? "" : "s") : QString()));
+    }
+    if (json)
+        printOut(QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("files"), report}}).toJson(QJsonDocument::Indented)));
+    return allValid ? ExitOk : ExitInvalid;
+}
+
+}  // namespace netloom::cli

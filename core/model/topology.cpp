@@ -44,6 +44,11 @@ const Link *Topology::linkOfNic(const QString &guestId, const QString &nicId) co
     return nullptr;
 }
 
+QString vethPeerName(const QString &tapIfname)
+{
+    return tapIfname.left(14) + QLatin1Char('p');
+}
+
 QString nodeTypeName(NodeType t)
 {
     switch (t) {

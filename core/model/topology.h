@@ -233,8 +233,8 @@ struct Link {
     Endpoint a;
     Endpoint b;
     QString tapIfname;       // netloom switch <-> kernel bridge cable: the joining tap ("" = allocate);
-                             // kernel bridge <-> kernel bridge cable: the veth end on side a
-    QString peerIfname;      // kernel bridge <-> kernel bridge cable: the veth end on side b ("" = allocate)
+                             // kernel bridge <-> kernel bridge cable: the veth end on side a; the
+                             // end on side b is named vethPeerName(tapIfname)
     bool operator==(const Link &) const = default;
 };
 
@@ -253,6 +253,10 @@ struct Topology {
     const Link *linkOfNic(const QString &guestId, const QString &nicId) const;
     bool operator==(const Topology &) const = default;
 };
+
+// The side-b end of a bridge <-> bridge cable's veth pair: `tapIfname` cut to 14 bytes
+// followed by 'p' (so it stays within the 15-byte kernel limit).
+QString vethPeerName(const QString &tapIfname);
 
 // Stable lowercase names used in JSON and messages ("switch", "hostport", ...).
 QString nodeTypeName(NodeType t);

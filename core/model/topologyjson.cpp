@@ -548,14 +548,13 @@ void decodeLink(const QJsonObject &o, const QString &basePath, Failure *f, Link 
     QString path = basePath;
     if (o.value(QLatin1String("id")).isString())
         path += QStringLiteral(" (id %1)").arg(quotedId(o.value(QLatin1String("id")).toString()));
-    ObjectReader r(o, path, f, {"id", "a", "b", "tapIfname", "peerIfname"});
+    ObjectReader r(o, path, f, {"id", "a", "b", "tapIfname"});
     r.string("id", &out->id, true);
     if (const auto a = r.object("a", true))
         decodeEndpoint(*a, r.pathOf("a"), f, &out->a);
     if (const auto b = r.object("b", true))
         decodeEndpoint(*b, r.pathOf("b"), f, &out->b);
     r.string("tapIfname", &out->tapIfname);
-    r.string("peerIfname", &out->peerIfname);
 }
 
 // 1-based line and column of a byte offset (columns count bytes).
@@ -886,6 +885,8 @@ Result<Topology> parseTopology(const QByteArray &json, const QString &sourceName
     if (json.size() > limits::kMaxFileBytes)
         return Error::failed(ErrorCode::LimitExceeded, verb, sourceName,
                              QStringLiteral("larger than %1 bytes").arg(limits::kMaxFileBytes));
+    if (json.trimmed().isEmpty())
+        return Error::failed(ErrorCode::Parse, verb, sourceName, QStringLiteral("the file is empty (expected a JSON object)"));
     QJsonParseError perr;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &perr);
     if (perr.error != QJsonParseError::NoError) {
@@ -956,7 +957,6 @@ QByteArray serializeTopology(const Topology &t)
         o.add("a", encodeEndpoint(l.a));
         o.add("b", encodeEndpoint(l.b));
         addIf(o, "tapIfname", l.tapIfname, QString());
-        addIf(o, "peerIfname", l.peerIfname, QString());
         links.append(o);
     }
     root.add("links", links);

@@ -1,0 +1,46 @@
+// Semantic checks of a topology: everything the JSON decoder cannot see.
+//
+// Design note. validate() is pure and reports every problem it finds (it never stops at the
+// first), each as an Issue with the JSON path of the offending field, the node it belongs
+// to and one English sentence. Errors make a topology unusable (the planner and Start
+// refuse it); warnings describe something legal but probably unintended.
+//
+// Empty MACs and empty "loom..." interface names are not problems: they mean "let the
+// allocator choose" (allocator.h). A few decisions worth knowing:
+//   - A NIC in switch mode without a link is an ERROR: there is no segment to join and no
+//     QEMU backend that means "unplugged". A NIC in tap mode without a link is only a
+//     WARNING: its own tap is still created, unconfigured, for manual use.
+//   - A socket NIC connecting to a loopback address no guest listens on is an error
+//     (nothing else in the topology can answer); to another address only a warning (the
+//     listener may be on another host).
+//   - Host ports, uplinks and remotes without a link are warnings (they do nothing).
+#pragma once
+
+#include "model/topology.h"
+
+#include <QList>
+#include <QString>
+
+namespace netloom::model {
+
+struct Issue {
+    enum class Severity { Error, Warning };
+    Severity severity = Severity::Error;
+    QString path;     // JSON path, e.g. "nodes[2] (id 'gw0').hostPort.dhcp.rangeStart"
+    QString nodeId;   // the node concerned, or "" (topology-level, or a link between nodes)
+    QString linkId;   // the link concerned, or ""
+    QString message;  // one sentence, no trailing period
+    bool operator==(const Issue &) const = default;
+};
+
+// "error" / "warning".
+QString severityName(Issue::Severity s);
+
+// Checks `topology` against every rule of docs/topology-format.md ("Validation").
+// Returns all issues, in the order of the nodes and links they concern. Pure.
+QList<Issue> validate(const Topology &topology);
+
+// True if any issue is an error.
+bool hasErrors(const QList<Issue> &issues);
+
+}  // namespace netloom::model
