@@ -1,5 +1,141 @@
-// TODO(skeleton): replaced by the real command in this change series.
+// netloomctl export FILE [--format sh] [-o OUT]: write a standalone shell script that
+// rebuilds a topology with stock tools (docs/export.md).
 #include "commands.h"
+
+#include "export/shellexporter.h"
+#include "plan/topologyloader.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace netloom::cli {
-int runExport(const QStringList &) { printError(QStringLiteral("export"), QStringLiteral("not built yet")); return ExitFailure; }
+
+namespace {
+
+const QString kCmd = QStringLiteral("export");
+
+void printHelp()
+{
+    printOut(QStringLiteral(
+        "usage: netloomctl export FILE [--format sh] [-o OUT]\n"
+        "\n"
+        "Writes one POSIX sh script with the commands start, start-net, stop, restart and status\n"
+        "that rebuilds the topology with ip, vde_switch, vde_plug, dnsmasq, nft and QEMU\n"
+        "(docs/export.md). MAC addresses and interface names are allocated as for 'plan'.\n"
+        "\n"
+        "options:\n"
+        "  --format sh   the script format (only 'sh' exists)\n"
+        "  -o OUT        write to OUT (atomically, mode 0755) instead of stdout\n"
+        "  -h, --help    show this help\n"
+        "\n"
+        "exit codes: 0 written, 1 OUT could not be written, 2 bad command line,\n"
+        "            3 the topology is unreadable, malformed, invalid or cannot be realized\n"));
 }
+
+QString errnoText(int err) { return QString::fromLocal8Bit(std::strerror(err)); }
+
+// Writes `data` to `path` through a temporary file in the same directory, made executable,
+// synced and renamed over `path`: readers see the old file or the new one, never half.
+Status writeAtomically(const QString &path, const QByteArray &data)
+{
+    const QString dir = QFileInfo(path).absolutePath();
+    QByteArray tmpl = QFile::encodeName(dir + QStringLiteral("/.") + QFileInfo(path).fileName() + QStringLiteral(".XXXXXX"));
+    const int fd = ::mkstemp(tmpl.data());
+    if (fd < 0)
+        return Error::failed(ErrorCode::Io, QStringLiteral("write"), path, errnoText(errno));
+    auto fail = [&](int err) {
+        ::close(fd);
+        ::unlink(tmpl.constData());
+        return Error::failed(ErrorCode::Io, QStringLiteral("write"), path, errnoText(err));
+    };
+    qsizetype done = 0;
+    while (done < data.size()) {
+        const ssize_t n = ::write(fd, data.constData() + done, size_t(data.size() - done));
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return fail(errno);
+        }
+        done += n;
+    }
+    if (::fchmod(fd, 0755) != 0 || ::fsync(fd) != 0)
+        return fail(errno);
+    if (::close(fd) != 0) {
+        const int err = errno;
+        ::unlink(tmpl.constData());
+        return Error::failed(ErrorCode::Io, QStringLiteral("write"), path, errnoText(err));
+    }
+    if (::rename(tmpl.constData(), QFile::encodeName(path).constData()) != 0) {
+        const int err = errno;
+        ::unlink(tmpl.constData());
+        return Error::failed(ErrorCode::Io, QStringLiteral("write"), path, errnoText(err));
+    }
+    return ok();
+}
+
+}  // namespace
+
+int runExport(const QStringList &args)
+{
+    QString format = QStringLiteral("sh");
+    QString out;
+    QString file;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const QString &a = args[i];
+        if (a == QLatin1String("-h") || a == QLatin1String("--help")) {
+            printHelp();
+            return ExitOk;
+        }
+        if (a == QLatin1String("--format") || a == QLatin1String("-o")) {
+            if (i + 1 >= args.size()) {
+                printError(kCmd, QStringLiteral("%1 needs a value").arg(a));
+                return ExitUsage;
+            }
+            (a == QLatin1String("-o") ? out : format) = args[++i];
+        } else if (a.startsWith(QLatin1Char('-'))) {
+            printError(kCmd, QStringLiteral("unknown option '%1' (see 'netloomctl export --help')").arg(a));
+            return ExitUsage;
+        } else if (file.isEmpty()) {
+            file = a;
+        } else {
+            printError(kCmd, QStringLiteral("more than one topology file given"));
+            return ExitUsage;
+        }
+    }
+    if (format != QLatin1String("sh")) {
+        printError(kCmd, QStringLiteral("failed to export as '%1': the only format is 'sh'").arg(format));
+        return ExitUsage;
+    }
+    if (file.isEmpty()) {
+        printError(kCmd, QStringLiteral("no topology file given (usage: netloomctl export FILE --format sh [-o OUT])"));
+        return ExitUsage;
+    }
+    Result<model::Topology> t = plan::loadTopologyForPlan(file);
+    if (!t) {
+        printError(kCmd, t.error().message);
+        return ExitInvalid;
+    }
+    Result<QString> script = exporter::exportShell(*t, QFileInfo(file).absolutePath());
+    if (!script) {
+        printError(kCmd, script.error().message);
+        return ExitInvalid;
+    }
+    if (out.isEmpty()) {
+        printOut(*script);
+        return ExitOk;
+    }
+    if (Status s = writeAtomically(out, script->toUtf8()); !s) {
+        printError(kCmd, s.error().message);
+        return ExitFailure;
+    }
+    return ExitOk;
+}
+
+}  // namespace netloom::cli

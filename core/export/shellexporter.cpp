@@ -405,6 +405,7 @@ private:
         QString s;
         s += QStringLiteral(
             "#!/bin/sh\n"
+            "# shellcheck disable=SC2016  # names, paths and arguments are single-quoted on purpose\n"
             "# Virtual network %1: start | start-net | stop | restart | status\n"
             "#\n"
             "# Stock tools only: %2 (and the QEMU binaries of the guests).\n"

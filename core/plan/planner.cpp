@@ -28,7 +28,6 @@ using protocol::Mac;
 constexpr std::uint32_t kMinLeaseSeconds = 120;
 constexpr std::uint32_t kMaxLeaseSeconds = 31536000;
 constexpr int kMinVdePorts = 32;
-constexpr int kMaxIfnameBytes = 15;
 
 // What one end of a link is.
 enum class EndKind { NetloomSwitch, Bridge, HostPort, GuestNic, Uplink, Remote };
@@ -329,7 +328,7 @@ private:
             case EndKind::Bridge: {
                 // Bridge <-> bridge: a veth pair named after the link's tap name.
                 const QString one = l.tapIfname;
-                const QString two = one.left(kMaxIfnameBytes - 1) + QLatin1Char('p');
+                const QString two = model::vethPeerName(one);
                 if (Status s = claimIfname(one, QStringLiteral("the cable veth"), fail); !s)
                     return s;
                 if (Status s = claimIfname(two, QStringLiteral("the cable veth peer"), fail); !s)

@@ -1,0 +1,167 @@
+// The shell exporter without a network: every exported example passes `shellcheck -s sh`,
+// hostile strings are quoted (running the script does not execute them), stop undoes start
+// in reverse order, MACs are unique, and nothing in the script refers to its generator.
+#include "export/shellexporter.h"
+#include "plan/fixtures.h"
+#include "plan/topologyloader.h"
+#include "common/testutil.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QRegularExpression>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace netloom;
+
+namespace {
+
+QString mustExport(const model::Topology &t, const QString &dir = QStringLiteral("/srv/labs"))
+{
+    Result<QString> s = exporter::exportShell(t, dir);
+    if (!s)
+        qFatal("unexpected export error: %s", qPrintable(s.error().message));
+    return *s;
+}
+
+QString writeScript(const QTemporaryDir &dir, const QString &name, const QString &text)
+{
+    const QString path = dir.filePath(name);
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(text.toUtf8()) != text.toUtf8().size())
+        qFatal("cannot write %s", qPrintable(path));
+    return path;
+}
+
+model::Topology hostile()
+{
+    model::Topology t = test::natLan(QStringLiteral("it's a \"lab\" $HOME `touch MARK` $(touch MARK)"));
+    model::Node &vm = *t.node(QStringLiteral("vm1"));
+    vm.name = QStringLiteral("vm 1; touch MARK");
+    vm.guest.disks[0].path = QStringLiteral("my disks/$(touch MARK)/`touch MARK`/it's.qcow2");
+    vm.guest.kernel = QStringLiteral("boot/vmlinuz $(touch MARK)");
+    vm.guest.append = QStringLiteral("console=ttyS0 x='$(touch MARK)' %1 %2");
+    vm.guest.extraArgs = {QStringLiteral("-smbios"), QStringLiteral("type=1,serial=$(touch MARK)%3")};
+    return t;
+}
+
+}  // namespace
+
+class TestShellExporter : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void shellcheckEveryExample_data()
+    {
+        QTest::addColumn<QString>("example");
+        const QStringList files = QDir(test::sourcePath(QStringLiteral("examples"))).entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
+        QVERIFY(!files.isEmpty());
+        for (const QString &f : files)
+            QTest::newRow(qPrintable(f)) << f;
+        QTest::newRow("fixture nat lan") << QString();
+        QTest::newRow("fixture bridge lan") << QStringLiteral("!bridge");
+        QTest::newRow("fixture hostile") << QStringLiteral("!hostile");
+    }
+    void shellcheckEveryExample()
+    {
+        QFETCH(QString, example);
+        const QString shellcheck = test::requireTool(QStringLiteral("shellcheck"));
+        QString script;
+        if (example.isEmpty()) {
+            script = mustExport(test::natLan());
+        } else if (example == QLatin1String("!bridge")) {
+            script = mustExport(test::bridgeLan());
+        } else if (example == QLatin1String("!hostile")) {
+            script = mustExport(hostile());
+        } else {
+            const QString path = test::sourcePath(QStringLiteral("examples/") + example);
+            Result<model::Topology> t = plan::loadTopologyForPlan(path);
+            QVERIFY2(t.isOk(), qPrintable(t ? QString() : t.error().message));
+            script = mustExport(*t, QFileInfo(path).absolutePath());
+            QVERIFY2(!script.contains(QLatin1String("netloom"), Qt::CaseInsensitive), "the script mentions its generator");
+        }
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = writeScript(dir, QStringLiteral("net.sh"), script);
+        const test::CommandResult sc = test::run({shellcheck, QStringLiteral("-s"), QStringLiteral("sh"), path});
+        QVERIFY2(sc.exitCode == 0, qPrintable(sc.describe()));
+        const test::CommandResult syntax = test::run({QStringLiteral("/bin/sh"), QStringLiteral("-n"), path});
+        QVERIFY2(syntax.exitCode == 0, qPrintable(syntax.describe()));
+
+        // Unique MACs across every qemu line.
+        static const QRegularExpression macRe(QStringLiteral(",mac=([0-9a-f:]{17})"));
+        QSet<QString> macs;
+        int count = 0;
+        for (auto it = macRe.globalMatch(script); it.hasNext(); ++count)
+            macs.insert(it.next().captured(1));
+        QCOMPARE(macs.size(), count);
+    }
+
+    // Hostile names and paths neither break the script nor run: `status` and `stop` (which
+    // print and touch only the state directory) run with the hostile strings in view, and no
+    // MARK file appears anywhere.
+    void hostileStringsAreInert()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString script = mustExport(hostile());
+        QVERIFY(script.contains(QStringLiteral("'my disks/$(touch MARK)/`touch MARK`/it'\\''s.qcow2")) ||
+                script.contains(QStringLiteral("my disks/$(touch MARK)/`touch MARK`/it'\\''s.qcow2")));
+        QVERIFY(script.contains(QStringLiteral("%1 %2")));  // '%' survives rendering unchanged
+        QVERIFY(script.contains(QStringLiteral("serial=$(touch MARK)%3")));
+        const QString path = writeScript(dir, QStringLiteral("net.sh"), script);
+        const QString state = dir.filePath(QStringLiteral("state"));
+        const test::CommandResult r = test::run({QStringLiteral("/usr/bin/env"), QStringLiteral("VNET_STATE_DIR=") + state,
+                                                 QStringLiteral("/bin/sh"), path, QStringLiteral("status")});
+        QCOMPARE(r.exitCode, 3);  // nothing is running
+        QVERIFY2(r.out.contains("switch 'lan': stopped"), qPrintable(r.describe()));
+        QVERIFY(!QFile::exists(QStringLiteral("MARK")));
+        QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("MARK"))));
+        QVERIFY(!QFileInfo::exists(state));
+        const test::CommandResult bad = test::run({QStringLiteral("/usr/bin/env"), QStringLiteral("VNET_STATE_DIR=/tmp/a b"),
+                                                   QStringLiteral("/bin/sh"), path, QStringLiteral("stop")});
+        QVERIFY(bad.exitCode != 0);
+        const test::CommandResult usage = test::run({QStringLiteral("/bin/sh"), path, QStringLiteral("frobnicate")});
+        QCOMPARE(usage.exitCode, 2);
+    }
+
+    void controlCharactersAreRefused()
+    {
+        model::Topology t = test::natLan();
+        t.node(QStringLiteral("vm1"))->guest.extraArgs = {QStringLiteral("-append\nrm -rf /")};
+        Result<QString> s = exporter::exportShell(t, QStringLiteral("/srv"));
+        QVERIFY(!s.isOk());
+        QVERIFY2(s.error().message.startsWith(QStringLiteral("failed to export 'natlan': ")), qPrintable(s.error().message));
+    }
+
+    // stop undoes what start made, in reverse order; guests stop first.
+    void stopReversesStart()
+    {
+        const QString s = mustExport(test::natLan());
+        const qsizetype stop = s.indexOf(QLatin1String("stop_all() {"));
+        QVERIFY(stop > 0);
+        auto startPos = [&](const QString &needle) { return s.indexOf(needle); };
+        auto stopPos = [&](const QString &needle) { return s.indexOf(needle, stop); };
+        QVERIFY(startPos(QStringLiteral("record 'link loomnat0'")) < startPos(QStringLiteral("record 'proc switch-lan'")));
+        QVERIFY(startPos(QStringLiteral("record 'proc switch-lan'")) < startPos(QStringLiteral("record 'proc dnsmasq-loomnat0'")));
+        QVERIFY(stopPos(QStringLiteral("if created 'proc guest-vm1'")) < stopPos(QStringLiteral("if created 'proc dnsmasq-loomnat0'")));
+        QVERIFY(stopPos(QStringLiteral("if created 'proc dnsmasq-loomnat0'")) < stopPos(QStringLiteral("if created 'nft vnet_natlan'")));
+        QVERIFY(stopPos(QStringLiteral("if created 'nft vnet_natlan'")) < stopPos(QStringLiteral("if created 'proc switch-lan'")));
+        QVERIFY(stopPos(QStringLiteral("if created 'proc switch-lan'")) < stopPos(QStringLiteral("if created 'link loomnat0'")));
+        QVERIFY(s.contains(QStringLiteral("-daemonize' '-pidfile' \"$STATE_DIR\"'/guest-vm1.pid'")));
+        QVERIFY(s.contains(QStringLiteral("'-netdev' 'vde,id=net0,sock='\"$STATE_DIR\"'/switch-lan,port=2'")));
+    }
+
+    void safeIds()
+    {
+        QCOMPARE(exporter::safeId(QStringLiteral("lab_1")), QStringLiteral("lab_1"));
+        QVERIFY(exporter::safeId(QStringLiteral("lab-1")) != exporter::safeId(QStringLiteral("lab.1")));
+        QVERIFY(exporter::safeId(QStringLiteral("lab-1")).startsWith(QStringLiteral("lab_1_")));
+        QVERIFY(exporter::safeId(QString(100, QLatin1Char('x'))).size() <= 33);
+        QCOMPARE(exporter::shellQuote(QStringLiteral("it's")), QStringLiteral("'it'\\''s'"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestShellExporter)
+#include "test_shellexporter.moc"
