@@ -12,6 +12,7 @@ namespace netloom::cli {
 int runValidate(const QStringList &args);
 int runPlan(const QStringList &args);
 int runExport(const QStringList &args);
+int runSwitch(const QStringList &args);
 
 namespace {
 
@@ -19,6 +20,7 @@ constexpr std::array kCommands{
     Command{"validate", "check a topology file and report every problem", runValidate},
     Command{"plan", "show what starting a topology would create (--json for machines)", runPlan},
     Command{"export", "write a standalone shell script that rebuilds a topology", runExport},
+    Command{"switch", "run one netloom switch in the foreground (VDE-compatible)", runSwitch},
 };
 
 void printUsage()

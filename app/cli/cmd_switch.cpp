@@ -1,0 +1,353 @@
+// netloomctl switch: run one netloom switch in the foreground, like vde_switch.
+//
+//   netloomctl switch --sock DIR [--tap NAME] [--port URL]... [--json] [--mode OCTAL]
+//                     [--group NAME] [--hub] [--stats SECONDS] [--capture PORT=FILE]...
+//
+// Prints one line per address event and per port change (JSON lines with --json), counters
+// every --stats seconds, on SIGUSR1, and once at exit. Runs as an ordinary user; SIGINT or
+// SIGTERM stop it cleanly (exit 130).
+#include "commands.h"
+
+#include "switch/dgramtransport.h"
+#include "switch/streamtransport.h"
+#include "switch/switchengine.h"
+#include "switch/taptransport.h"
+#include "switch/vdeplugtransport.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSocketNotifier>
+#include <QTimer>
+
+#include <csignal>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace netloom::cli {
+
+using namespace netloom::sw;
+
+namespace {
+
+int g_signalPipe[2] = {-1, -1};
+
+void onSignal(int sig)
+{
+    const char c = char(sig);
+    (void)!::write(g_signalPipe[1], &c, 1);
+}
+
+const char *kUsage =
+    "usage: netloomctl switch --sock DIR [options]\n"
+    "\n"
+    "Runs one netloom switch in the foreground. VDE clients (qemu -nic vde,sock=DIR,\n"
+    "vde_plug DIR) connect to DIR/ctl.\n"
+    "\n"
+    "options:\n"
+    "  --sock DIR          directory of the VDE control socket (created if missing)\n"
+    "  --mode OCTAL        mode of the control and data sockets (default 0600)\n"
+    "  --group NAME        group of the control and data sockets\n"
+    "  --tap NAME          attach a user-owned persistent tap as a port\n"
+    "  --port URL          attach a port: stream:PATH (listen for qemu -netdev stream),\n"
+    "                      stream-connect:PATH, dgram:PATH (qemu -netdev dgram remote),\n"
+    "                      tap:NAME, or any libvdeplug URL (vde://, vxvde://, udp://, cmd://)\n"
+    "  --hub               flood every frame (hub mode)\n"
+    "  --capture N=FILE    capture port N into a pcap file (N: port number)\n"
+    "  --stats SECONDS     print counters periodically (0 = only on SIGUSR1 and at exit)\n"
+    "  --json              print JSON lines instead of text\n";
+
+struct Options {
+    QString sock;
+    mode_t mode = 0600;
+    QString group;
+    QStringList taps;
+    QStringList urls;
+    bool hub = false;
+    bool json = false;
+    int statsSeconds = 0;
+    QList<QPair<PortId, QString>> captures;
+};
+
+Result<Options> parseArgs(const QStringList &args)
+{
+    Options o;
+    auto bad = [](const QString &what, const QString &reason) {
+        return Error::failed(ErrorCode::InvalidArgument, QStringLiteral("parse option"), what, reason);
+    };
+    for (int i = 0; i < args.size(); ++i) {
+        const QString &a = args[i];
+        auto value = [&](QString *out) -> bool {
+            if (i + 1 >= args.size())
+                return false;
+            *out = args[++i];
+            return true;
+        };
+        QString v;
+        if (a == QLatin1String("--json")) {
+            o.json = true;
+        } else if (a == QLatin1String("--hub")) {
+            o.hub = true;
+        } else if (a == QLatin1String("--sock") || a == QLatin1String("-s")) {
+            if (!value(&o.sock))
+                return bad(a, QStringLiteral("needs a directory"));
+        } else if (a == QLatin1String("--mode")) {
+            bool ok = false;
+            if (!value(&v) || (o.mode = mode_t(v.toUInt(&ok, 8)), !ok) || o.mode > 0777)
+                return bad(a, QStringLiteral("needs an octal mode such as 0660"));
+        } else if (a == QLatin1String("--group")) {
+            if (!value(&o.group))
+                return bad(a, QStringLiteral("needs a group name"));
+        } else if (a == QLatin1String("--tap")) {
+            if (!value(&v))
+                return bad(a, QStringLiteral("needs an interface name"));
+            o.taps << v;
+        } else if (a == QLatin1String("--port")) {
+            if (!value(&v))
+                return bad(a, QStringLiteral("needs a URL"));
+            o.urls << v;
+        } else if (a == QLatin1String("--stats")) {
+            bool ok = false;
+            if (!value(&v) || (o.statsSeconds = v.toInt(&ok), !ok) || o.statsSeconds < 0 || o.statsSeconds > 86400)
+                return bad(a, QStringLiteral("needs a number of seconds (0..86400)"));
+        } else if (a == QLatin1String("--capture")) {
+            if (!value(&v))
+                return bad(a, QStringLiteral("needs PORT=FILE"));
+            const qsizetype eq = v.indexOf(u'=');
+            bool ok = false;
+            const uint port = eq > 0 ? v.left(eq).toUInt(&ok) : 0;
+            if (!ok || port == 0 || eq + 1 >= v.size())
+                return bad(v, QStringLiteral("expected PORT=FILE with a port number from 1"));
+            o.captures.append({PortId(port), v.mid(eq + 1)});
+        } else {
+            return bad(a, QStringLiteral("unknown option (see 'netloomctl switch --help')"));
+        }
+    }
+    if (o.sock.isEmpty() && o.taps.isEmpty() && o.urls.isEmpty())
+        return bad(QStringLiteral("--sock"), QStringLiteral("give --sock DIR and/or ports to attach"));
+    return o;
+}
+
+Result<Transport *> openPort(const QString &url)
+{
+    if (url.startsWith(QLatin1String("tap:")))
+        return TapTransport::open(url.mid(4));
+    if (url.startsWith(QLatin1String("dgram:")))
+        return DgramTransport::bindUnix(url.mid(6));
+    if (url.startsWith(QLatin1String("stream-connect:")))
+        return StreamTransport::connectUnix(url.mid(15));
+    if (url.contains(QLatin1String("://")))
+        return VdePlugTransport::open(url, QStringLiteral("netloom switch"));
+    return Error::failed(ErrorCode::InvalidArgument, QStringLiteral("open port"), url,
+                         QStringLiteral("unknown port kind (expected stream:, stream-connect:, dgram:, tap: or a libvdeplug URL)"));
+}
+
+class Printer {
+public:
+    explicit Printer(bool json) : m_json(json) {}
+
+    void line(const QJsonObject &o, const QString &text) const
+    {
+        if (m_json)
+            printOut(QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)) + u'\n');
+        else
+            printOut(text + u'\n');
+    }
+
+    void event(const AddressEvent &e) const
+    {
+        QJsonObject o{{QStringLiteral("type"), QStringLiteral("address")},
+                      {QStringLiteral("kind"), QString::fromLatin1(addressEventKindName(e.kind))},
+                      {QStringLiteral("mac"), e.mac.toString()},
+                      {QStringLiteral("port"), qint64(e.port)},
+                      {QStringLiteral("vlan"), e.vlan},
+                      {QStringLiteral("time"), QDateTime::fromMSecsSinceEpoch(e.wallMs).toUTC().toString(Qt::ISODateWithMs)}};
+        QString text = QStringLiteral("%1 port %2 mac %3").arg(QString::fromLatin1(addressEventKindName(e.kind))).arg(e.port).arg(e.mac.toString());
+        if (!e.ip.isNull()) {
+            o[QStringLiteral("ip")] = e.ip.toString();
+            text += QStringLiteral(" ip %1").arg(e.ip.toString());
+        }
+        if (!e.hostname.isEmpty()) {
+            o[QStringLiteral("hostname")] = e.hostname;
+            text += QStringLiteral(" hostname %1").arg(e.hostname);
+        }
+        if (e.leaseSeconds) {
+            o[QStringLiteral("lease_seconds")] = qint64(e.leaseSeconds);
+            text += QStringLiteral(" lease %1s").arg(e.leaseSeconds);
+        }
+        if (e.serverId.value) {
+            o[QStringLiteral("server_id")] = e.serverId.toString();
+            text += QStringLiteral(" server %1").arg(e.serverId.toString());
+        }
+        if (e.requestedIp.value)
+            o[QStringLiteral("requested_ip")] = e.requestedIp.toString();
+        if (e.kind <= AddressEventKind::DhcpInform)
+            o[QStringLiteral("xid")] = qint64(e.xid);
+        if (e.isConflict()) {
+            o[QStringLiteral("other_mac")] = e.otherMac.toString();
+            text += QStringLiteral(" conflicts with mac %1").arg(e.otherMac.toString());
+            if (!e.otherIp.isNull()) {
+                o[QStringLiteral("other_ip")] = e.otherIp.toString();
+                text += QStringLiteral(" (server %1)").arg(e.otherIp.toString());
+            }
+        }
+        line(o, text);
+    }
+
+    void counters(const SwitchEngine &engine) const
+    {
+        QJsonArray ports;
+        QString text;
+        for (const PortSnapshot &s : engine.counters()) {
+            const PortCounterValues &v = s.values;
+            ports.append(QJsonObject{{QStringLiteral("port"), qint64(s.port)},
+                                     {QStringLiteral("name"), s.name},
+                                     {QStringLiteral("rx_frames"), qint64(v.rxFrames)},
+                                     {QStringLiteral("rx_bytes"), qint64(v.rxBytes)},
+                                     {QStringLiteral("tx_frames"), qint64(v.txFrames)},
+                                     {QStringLiteral("tx_bytes"), qint64(v.txBytes)},
+                                     {QStringLiteral("rx_drops"), qint64(v.rxDrops)},
+                                     {QStringLiteral("tx_drops"), qint64(v.txDrops)},
+                                     {QStringLiteral("rx_broadcast"), qint64(v.rxBroadcast)},
+                                     {QStringLiteral("rx_multicast"), qint64(v.rxMulticast)},
+                                     {QStringLiteral("tx_broadcast"), qint64(v.txBroadcast)},
+                                     {QStringLiteral("tx_multicast"), qint64(v.txMulticast)},
+                                     {QStringLiteral("runts_padded"), qint64(v.runtsPadded)},
+                                     {QStringLiteral("oversize"), qint64(v.oversize)}});
+            text += QStringLiteral("  port %1 %2: rx %3 frames %4 bytes, tx %5 frames %6 bytes, drops rx %7 tx %8, bcast rx %9 tx %10\n")
+                        .arg(s.port).arg(s.name).arg(v.rxFrames).arg(v.rxBytes).arg(v.txFrames).arg(v.txBytes)
+                        .arg(v.rxDrops).arg(v.txDrops).arg(v.rxBroadcast).arg(v.txBroadcast);
+        }
+        const EngineStats st = engine.stats();
+        line(QJsonObject{{QStringLiteral("type"), QStringLiteral("counters")},
+                         {QStringLiteral("ports"), ports},
+                         {QStringLiteral("mac_entries"), qint64(st.macEntries)},
+                         {QStringLiteral("mac_evicted"), qint64(st.macEvicted)},
+                         {QStringLiteral("mac_flap_refused"), qint64(st.macFlapRefused)},
+                         {QStringLiteral("events_dropped"), qint64(st.eventsDropped)}},
+             QStringLiteral("counters (mac entries %1, evicted %2):\n%3").arg(st.macEntries).arg(st.macEvicted).arg(text).trimmed());
+    }
+
+private:
+    bool m_json;
+};
+
+}  // namespace
+
+int runSwitch(const QStringList &args)
+{
+    const QString cmd = QStringLiteral("switch");
+    if (args.contains(QLatin1String("--help")) || args.contains(QLatin1String("-h"))) {
+        printOut(QString::fromLatin1(kUsage));
+        return ExitOk;
+    }
+    const auto parsed = parseArgs(args);
+    if (!parsed) {
+        printError(cmd, parsed.error().message);
+        return ExitUsage;
+    }
+    const Options &o = *parsed;
+    const Printer printer(o.json);
+
+    SwitchConfig config;
+    config.forwarder.hub = o.hub;
+    SwitchEngine engine(config);
+    QObject::connect(&engine, &SwitchEngine::addressEvent, [&](const AddressEvent &e) { printer.event(e); });
+    QObject::connect(&engine, &SwitchEngine::portAdded, [&](quint32 port, const QString &kind, const QString &descr) {
+        printer.line(QJsonObject{{QStringLiteral("type"), QStringLiteral("port-added")}, {QStringLiteral("port"), qint64(port)},
+                                 {QStringLiteral("kind"), kind}, {QStringLiteral("description"), descr}},
+                     QStringLiteral("port %1 added: %2 %3").arg(port).arg(kind, descr));
+    });
+    QObject::connect(&engine, &SwitchEngine::portRemoved, [&](quint32 port, const QString &reason) {
+        printer.line(QJsonObject{{QStringLiteral("type"), QStringLiteral("port-removed")}, {QStringLiteral("port"), qint64(port)},
+                                 {QStringLiteral("reason"), reason}},
+                     QStringLiteral("port %1 removed: %2").arg(port).arg(reason));
+    });
+    QObject::connect(&engine, &SwitchEngine::warning, [&](const QString &message) {
+        printErr(QStringLiteral("netloomctl switch: %1\n").arg(message));
+    });
+
+    if (!o.sock.isEmpty()) {
+        VdeServerOptions vo;
+        vo.dir = o.sock;
+        vo.mode = o.mode;
+        vo.group = o.group;
+        if (const Status s = engine.listenVde(vo); !s) {
+            printError(cmd, s.error().message);
+            return ExitFailure;
+        }
+    }
+    QStringList urls;
+    for (const QString &t : o.taps)
+        urls << QStringLiteral("tap:") + t;
+    urls += o.urls;
+    for (const QString &url : urls) {
+        if (url.startsWith(QLatin1String("stream:"))) {
+            if (const Status s = engine.listenStream(url.mid(7)); !s) {
+                printError(cmd, s.error().message);
+                return ExitFailure;
+            }
+            continue;
+        }
+        auto t = openPort(url);
+        if (!t) {
+            printError(cmd, t.error().message);
+            return ExitFailure;
+        }
+        const auto id = engine.addPort(std::unique_ptr<Transport>(t.value()));
+        if (!id) {
+            printError(cmd, id.error().message);
+            return ExitFailure;
+        }
+    }
+    if (const Status s = engine.start(); !s) {
+        printError(cmd, s.error().message);
+        return ExitFailure;
+    }
+    for (const auto &[port, file] : o.captures) {
+        // Ports added above exist in the registry already; VDE clients may come later.
+        if (const Status s = engine.setCapture(port, file); !s)
+            printError(cmd, s.error().message);
+    }
+
+    if (::pipe2(g_signalPipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+        printError(cmd, QStringLiteral("failed to create signal pipe"));
+        return ExitFailure;
+    }
+    struct sigaction sa {};
+    sa.sa_handler = onSignal;
+    ::sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    for (int sig : {SIGINT, SIGTERM, SIGUSR1})
+        ::sigaction(sig, &sa, nullptr);
+    ::signal(SIGPIPE, SIG_IGN);
+    int exitCode = ExitOk;
+    QSocketNotifier notifier(g_signalPipe[0], QSocketNotifier::Read);
+    QObject::connect(&notifier, &QSocketNotifier::activated, [&] {
+        char c;
+        while (::read(g_signalPipe[0], &c, 1) == 1) {
+            if (c == SIGUSR1) {
+                printer.counters(engine);
+            } else {
+                exitCode = ExitInterrupted;
+                QCoreApplication::quit();
+            }
+        }
+    });
+    QTimer stats;
+    if (o.statsSeconds > 0) {
+        QObject::connect(&stats, &QTimer::timeout, [&] { printer.counters(engine); });
+        stats.start(o.statsSeconds * 1000);
+    }
+    printer.line(QJsonObject{{QStringLiteral("type"), QStringLiteral("ready")}, {QStringLiteral("sock"), o.sock}},
+                 QStringLiteral("switch ready%1").arg(o.sock.isEmpty() ? QString() : QStringLiteral(" on %1").arg(o.sock)));
+    QCoreApplication::exec();
+    engine.stop();
+    QCoreApplication::processEvents();  // deliver the last events
+    printer.counters(engine);
+    return exitCode;
+}
+
+}  // namespace netloom::cli

@@ -1,0 +1,707 @@
+#include "switchengine.h"
+
+#include "pcapwriter.h"
+#include "streamtransport.h"
+
+#include <QDateTime>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <deque>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+namespace netloom::sw {
+
+namespace {
+
+enum Tag : std::uint64_t { TagWake = 1, TagTimer, TagVde, TagStream, TagData, TagCtl };
+std::uint64_t tagOf(Tag t, std::uint32_t id) { return std::uint64_t(t) << 32 | id; }
+
+constexpr std::size_t kRxBufferBytes = kAbsoluteMaxFrameLen + 64;
+const std::uint8_t kZeros[kMinFrameLen + kVlanTagLen] = {};
+
+std::int64_t wallNs()
+{
+    timespec ts{};
+    ::clock_gettime(CLOCK_REALTIME, &ts);
+    return std::int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+QString errnoText(int e) { return QString::fromLocal8Bit(std::strerror(e)); }
+
+}  // namespace
+
+struct SwitchEngine::Port {
+    PortId id = kNoPort;
+    std::unique_ptr<Transport> transport;
+    std::shared_ptr<PortCounters> counters;
+    int dataFd = -1, ctlFd = -1;
+    bool wantOut = false;
+    bool dead = false;
+    // Frames gathered for this egress port during the current ingress batch.
+    std::vector<OutFrame> pending;
+    std::vector<Cast> pendingCast;
+    bool touched = false;
+    // Frames waiting for the peer to become writable (copies; bounded).
+    struct Queued {
+        std::vector<std::uint8_t> bytes;
+        Cast cast;
+    };
+    std::deque<Queued> queue;
+    std::size_t queueBytes = 0;
+    std::unique_ptr<PcapWriter> capture;
+};
+
+struct SwitchEngine::Listener {
+    std::unique_ptr<VdeServer> vde;
+    std::unique_ptr<StreamListener> stream;
+};
+
+SwitchEngine::SwitchEngine(const SwitchConfig &config, QObject *parent)
+    : QObject(parent), m_config(config), m_forwarder(config.forwarder)
+{
+    qRegisterMetaType<netloom::sw::AddressEvent>();
+    m_config.batch = std::clamp(m_config.batch, 1, 64);
+    m_config.maxPorts = std::clamp<std::uint32_t>(m_config.maxPorts, 1, 65535);
+    m_rxBuffers.resize(std::size_t(m_config.batch));
+    for (auto &b : m_rxBuffers) {
+        b.resize(kRxBufferBytes);
+        m_rxPtrs.push_back(b.data());
+    }
+    m_rxLens.resize(std::size_t(m_config.batch));
+    m_tags.resize(std::size_t(m_config.batch));
+    m_portsById.resize(m_config.maxPorts + 1);
+}
+
+SwitchEngine::~SwitchEngine()
+{
+    stop();
+    m_portsById.clear();
+    m_listeners.clear();
+    for (int fd : {m_epoll, m_wake, m_timer})
+        if (fd >= 0)
+            ::close(fd);
+}
+
+std::int64_t SwitchEngine::monotonicNs()
+{
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return std::int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+Status SwitchEngine::start()
+{
+    const QString verb = QStringLiteral("start switch");
+    if (m_running.load())
+        return ok();
+    if (m_epoll < 0) {
+        m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
+        m_wake = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+        m_timer = ::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+        if (m_epoll < 0 || m_wake < 0 || m_timer < 0)
+            return Error::failed(ErrorCode::System, verb, QStringLiteral("event loop"), errnoText(errno));
+        itimerspec its{};
+        its.it_interval.tv_sec = m_config.tickNs / 1'000'000'000;
+        its.it_interval.tv_nsec = m_config.tickNs % 1'000'000'000;
+        its.it_value = its.it_interval;
+        ::timerfd_settime(m_timer, 0, &its, nullptr);
+        epoll_event ev{};
+        ev.events = EPOLLIN;
+        ev.data.u64 = tagOf(TagWake, 0);
+        ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_wake, &ev);
+        ev.data.u64 = tagOf(TagTimer, 0);
+        ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_timer, &ev);
+    }
+    m_stop = false;
+    m_running = true;
+    m_thread = std::thread([this] { loop(); });
+    return ok();
+}
+
+void SwitchEngine::stop()
+{
+    if (!m_running.load())
+        return;
+    m_stop = true;
+    const std::uint64_t one = 1;
+    (void)!::write(m_wake, &one, sizeof one);
+    if (m_thread.joinable())
+        m_thread.join();
+    m_running = false;
+}
+
+void SwitchEngine::post(std::function<void()> fn)
+{
+    {
+        std::lock_guard<std::mutex> lock(m_cmdMutex);
+        m_commands.push_back(std::move(fn));
+    }
+    if (m_wake >= 0) {
+        const std::uint64_t one = 1;
+        (void)!::write(m_wake, &one, sizeof one);
+    }
+}
+
+void SwitchEngine::runCommands()
+{
+    std::vector<std::function<void()>> cmds;
+    {
+        std::lock_guard<std::mutex> lock(m_cmdMutex);
+        cmds.swap(m_commands);
+    }
+    for (auto &c : cmds)
+        c();
+}
+
+PortId SwitchEngine::pickPortId(std::uint32_t requested)
+{
+    if (m_registry.size() >= m_config.maxPorts)
+        return kNoPort;
+    if (requested != 0)
+        return (requested <= m_config.maxPorts && !m_registry.count(requested)) ? requested : kNoPort;
+    for (PortId id = 1; id <= m_config.maxPorts; ++id)
+        if (!m_registry.count(id))
+            return id;
+    return kNoPort;
+}
+
+Status SwitchEngine::listenVde(const VdeServerOptions &options)
+{
+    VdeServerOptions o = options;
+    o.maxPort = std::min(o.maxPort, m_config.maxPorts);
+    auto server = VdeServer::listen(o);
+    if (!server)
+        return server.error();
+    auto l = std::make_shared<std::unique_ptr<Listener>>(std::make_unique<Listener>());
+    (*l)->vde = std::move(server.value());
+    post([this, l] {
+        const std::uint32_t idx = std::uint32_t(m_listeners.size());
+        epoll_event ev{};
+        ev.events = EPOLLIN;
+        ev.data.u64 = tagOf(TagVde, idx);
+        ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, (*l)->vde->fd(), &ev);
+        m_listeners.push_back(std::move(*l));
+    });
+    return ok();
+}
+
+Status SwitchEngine::listenStream(const QString &path)
+{
+    auto listener = StreamListener::listenUnix(path);
+    if (!listener)
+        return listener.error();
+    auto l = std::make_shared<std::unique_ptr<Listener>>(std::make_unique<Listener>());
+    (*l)->stream.reset(listener.value());
+    post([this, l] {
+        const std::uint32_t idx = std::uint32_t(m_listeners.size());
+        epoll_event ev{};
+        ev.events = EPOLLIN;
+        ev.data.u64 = tagOf(TagStream, idx);
+        ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, (*l)->stream->fd(), &ev);
+        m_listeners.push_back(std::move(*l));
+    });
+    return ok();
+}
+
+Result<PortId> SwitchEngine::addPort(std::unique_ptr<Transport> transport, const PortOptions &options)
+{
+    PortId id;
+    {
+        std::lock_guard<std::mutex> lock(m_registryMutex);
+        id = pickPortId(0);
+        if (id == kNoPort)
+            return Error::failed(ErrorCode::LimitExceeded, QStringLiteral("add port"), transport->description(),
+                                 QStringLiteral("the switch already has %1 ports").arg(m_config.maxPorts));
+        PortInfo info;
+        info.id = id;
+        info.kind = transport->kind();
+        info.description = transport->description();
+        info.name = options.name;
+        m_registry[id] = info;
+    }
+    auto holder = std::make_shared<std::unique_ptr<Transport>>(std::move(transport));
+    post([this, id, holder, options] { attachPort(id, std::move(*holder), options); });
+    return id;
+}
+
+void SwitchEngine::removePort(PortId port)
+{
+    post([this, port] { detachPort(port, QStringLiteral("removed")); });
+}
+
+Status SwitchEngine::setCapture(PortId port, const QString &path)
+{
+    {
+        std::lock_guard<std::mutex> lock(m_registryMutex);
+        if (!m_registry.count(port))
+            return Error::failed(ErrorCode::NotFound, QStringLiteral("capture"), QStringLiteral("port %1").arg(port), QStringLiteral("no such port"));
+    }
+    std::shared_ptr<std::unique_ptr<PcapWriter>> writer = std::make_shared<std::unique_ptr<PcapWriter>>();
+    if (!path.isEmpty()) {
+        auto w = PcapWriter::create(path);
+        if (!w)
+            return w.error();
+        *writer = std::move(w.value());
+    }
+    post([this, port, writer, path] {
+        if (port < m_portsById.size() && m_portsById[port]) {
+            m_portsById[port]->capture = std::move(*writer);
+            std::lock_guard<std::mutex> lock(m_registryMutex);
+            if (auto it = m_registry.find(port); it != m_registry.end())
+                it->second.capturePath = path;
+        }
+    });
+    return ok();
+}
+
+void SwitchEngine::setHub(bool hub)
+{
+    post([this, hub] { m_forwarder.setHub(hub); });
+}
+
+std::vector<PortSnapshot> SwitchEngine::counters() const
+{
+    std::vector<std::pair<PortInfo, std::shared_ptr<const PortCounters>>> copy;
+    {
+        std::lock_guard<std::mutex> lock(m_registryMutex);
+        for (const auto &[id, info] : m_registry)
+            if (info.counters)
+                copy.emplace_back(info, info.counters);
+    }
+    std::vector<PortSnapshot> out;
+    for (const auto &[info, c] : copy)
+        out.push_back({info.id, info.name.isEmpty() ? info.description : info.name, c->read()});
+    return out;
+}
+
+std::vector<PortInfo> SwitchEngine::ports() const
+{
+    std::lock_guard<std::mutex> lock(m_registryMutex);
+    std::vector<PortInfo> out;
+    for (const auto &[id, info] : m_registry)
+        out.push_back(info);
+    return out;
+}
+
+EngineStats SwitchEngine::stats() const
+{
+    EngineStats s;
+    s.macEntries = m_macEntries.load(std::memory_order_relaxed);
+    s.macEvicted = m_macEvicted.load(std::memory_order_relaxed);
+    s.macFlapRefused = m_macFlapRefused.load(std::memory_order_relaxed);
+    s.macMoved = m_macMoved.load(std::memory_order_relaxed);
+    s.eventsDropped = m_eventsDropped.load(std::memory_order_relaxed);
+    return s;
+}
+
+void SwitchEngine::emitWarning(const QString &message)
+{
+    QMetaObject::invokeMethod(this, [this, message] { emit warning(message); }, Qt::QueuedConnection);
+}
+
+void SwitchEngine::attachPort(PortId id, std::unique_ptr<Transport> t, const PortOptions &options)
+{
+    auto p = std::make_unique<Port>();
+    p->id = id;
+    p->counters = std::make_shared<PortCounters>();
+    p->dataFd = t->dataFd();
+    p->ctlFd = t->controlFd() == p->dataFd ? -1 : t->controlFd();
+    p->transport = std::move(t);
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = tagOf(TagData, id);
+    if (::epoll_ctl(m_epoll, EPOLL_CTL_ADD, p->dataFd, &ev) != 0) {
+        const QString reason = QStringLiteral("cannot poll its descriptor: %1").arg(errnoText(errno));
+        std::lock_guard<std::mutex> lock(m_registryMutex);
+        m_registry.erase(id);
+        emitWarning(Error::failed(ErrorCode::System, QStringLiteral("add port"), p->transport->description(), reason).message);
+        return;
+    }
+    if (p->ctlFd >= 0) {
+        ev.events = EPOLLIN | EPOLLRDHUP;
+        ev.data.u64 = tagOf(TagCtl, id);
+        ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, p->ctlFd, &ev);
+    }
+    m_forwarder.setPort(id, options.vlan);
+    const QString kind = p->transport->kind(), descr = p->transport->description();
+    {
+        std::lock_guard<std::mutex> lock(m_registryMutex);
+        PortInfo &info = m_registry[id];
+        info.id = id;
+        info.kind = kind;
+        info.description = descr;
+        if (!options.name.isEmpty())
+            info.name = options.name;
+        info.counters = p->counters;
+    }
+    m_portsById[id] = std::move(p);
+    QMetaObject::invokeMethod(this, [this, id, kind, descr] { emit portAdded(id, kind, descr); }, Qt::QueuedConnection);
+}
+
+void SwitchEngine::detachPort(PortId id, const QString &reason)
+{
+    if (id >= m_portsById.size() || !m_portsById[id])
+        return;
+    std::unique_ptr<Port> p = std::move(m_portsById[id]);
+    ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, p->dataFd, nullptr);
+    if (p->ctlFd >= 0)
+        ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, p->ctlFd, nullptr);
+    m_forwarder.removePort(id);
+    m_touched.erase(std::remove(m_touched.begin(), m_touched.end(), p.get()), m_touched.end());
+    if (p->capture)
+        p->capture->flush();
+    {
+        std::lock_guard<std::mutex> lock(m_registryMutex);
+        m_registry.erase(id);
+    }
+    QMetaObject::invokeMethod(this, [this, id, reason] { emit portRemoved(id, reason); }, Qt::QueuedConnection);
+}
+
+void SwitchEngine::loop()
+{
+    runCommands();
+    epoll_event evs[64];
+    while (!m_stop.load(std::memory_order_relaxed)) {
+        const int n = ::epoll_wait(m_epoll, evs, 64, 1000);
+        for (int i = 0; i < n; ++i)
+            handleEvent(evs[i].data.u64, evs[i].events);
+        deliverEvents();
+    }
+    for (auto &p : m_portsById)
+        if (p && p->capture)
+            p->capture->flush();
+}
+
+void SwitchEngine::handleEvent(std::uint64_t tag, std::uint32_t events)
+{
+    const auto type = Tag(tag >> 32);
+    const auto id = std::uint32_t(tag);
+    switch (type) {
+    case TagWake: {
+        std::uint64_t v;
+        (void)!::read(m_wake, &v, sizeof v);
+        runCommands();
+        break;
+    }
+    case TagTimer: {
+        std::uint64_t v;
+        (void)!::read(m_timer, &v, sizeof v);
+        tick();
+        break;
+    }
+    case TagVde: {
+        Listener &l = *m_listeners[id];
+        std::vector<VdeServer::Accepted> accepted;
+        QStringList errors;
+        l.vde->process(monotonicNs(), [this](std::uint32_t requested) {
+            std::lock_guard<std::mutex> lock(m_registryMutex);
+            return pickPortId(requested);
+        }, &accepted, &errors);
+        for (auto &a : accepted) {
+            {
+                std::lock_guard<std::mutex> lock(m_registryMutex);
+                PortInfo info;
+                info.id = a.port;
+                m_registry[a.port] = info;
+            }
+            attachPort(a.port, std::move(a.transport), PortOptions{});
+        }
+        for (const QString &e : errors)
+            emitWarning(e);
+        break;
+    }
+    case TagStream: {
+        Listener &l = *m_listeners[id];
+        while (Transport *t = l.stream->accept()) {
+            std::unique_ptr<Transport> owned(t);
+            PortId pid;
+            {
+                std::lock_guard<std::mutex> lock(m_registryMutex);
+                pid = pickPortId(0);
+                if (pid != kNoPort)
+                    m_registry[pid] = PortInfo{pid, {}, {}, {}, {}, {}};
+            }
+            if (pid == kNoPort) {
+                emitWarning(Error::failed(ErrorCode::LimitExceeded, QStringLiteral("accept stream client"), l.stream->path(), QStringLiteral("no free port")).message);
+                continue;
+            }
+            attachPort(pid, std::move(owned), PortOptions{});
+        }
+        break;
+    }
+    case TagData: {
+        if (id >= m_portsById.size() || !m_portsById[id])
+            break;
+        Port &p = *m_portsById[id];
+        if (events & EPOLLOUT)
+            drainQueue(p);
+        if (m_portsById[id] && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+            readPort(*m_portsById[id]);
+        break;
+    }
+    case TagCtl: {
+        if (id >= m_portsById.size() || !m_portsById[id])
+            break;
+        if (!m_portsById[id]->transport->controlReadable())
+            detachPort(id, QStringLiteral("peer disconnected"));
+        break;
+    }
+    }
+}
+
+void SwitchEngine::readPort(Port &p)
+{
+    const int n = p.transport->receive(m_rxPtrs.data(), kRxBufferBytes, m_rxLens.data(), m_config.batch);
+    if (n < 0) {
+        detachPort(p.id, QStringLiteral("peer disconnected"));
+        return;
+    }
+    if (n == 0)
+        return;
+    const std::int64_t now = monotonicNs();
+    for (int i = 0; i < n; ++i)
+        handleFrame(p, m_rxPtrs[std::size_t(i)], m_rxLens[std::size_t(i)], now, m_tags[std::size_t(i)].data());
+    flushEgress();
+}
+
+void SwitchEngine::handleFrame(Port &in, std::uint8_t *frame, std::size_t len, std::int64_t now, std::uint8_t *tagSlot)
+{
+    PortCounters &c = *in.counters;
+    PortCounters::bump(c.rxFrames);
+    PortCounters::bump(c.rxBytes, len);
+    if (in.capture)
+        in.capture->write(frame, len, wallNs());
+    const ForwardDecision d = m_forwarder.decide(frame, len, in.id, now);
+    if (d.cast == Cast::Broadcast)
+        PortCounters::bump(c.rxBroadcast);
+    else if (d.cast == Cast::Multicast)
+        PortCounters::bump(c.rxMulticast);
+    if (d.pad && d.drop == DropReason::None)
+        PortCounters::bump(c.runtsPadded);
+    if (m_config.snooping && (d.drop == DropReason::None || d.drop == DropReason::NoEgress || d.drop == DropReason::Filtered)
+        && Snooper::interesting(frame, len)) {
+        m_snooper.inspect(frame, len, in.id, d.vlan, now, QDateTime::currentMSecsSinceEpoch(), &m_events);
+    }
+    if (d.drop != DropReason::None) {
+        if (d.drop == DropReason::Oversize)
+            PortCounters::bump(c.oversize);
+        if (d.drop != DropReason::NoEgress && d.drop != DropReason::Filtered)
+            PortCounters::bump(c.rxDrops);
+        return;
+    }
+    // Egress variants as iovecs over the received bytes.
+    const std::size_t bodyOff = d.ingressTagged ? kEthHeaderLen + kVlanTagLen - 2 : kEthHeaderLen - 2;  // at EtherType
+    const std::size_t padLen = d.pad ? kMinFrameLen - d.untaggedLen : 0;
+    OutFrame untagged, tagged;
+    bool haveTagged = false;
+    untagged.add(frame, 12);
+    untagged.add(frame + bodyOff, len - bodyOff);
+    if (padLen)
+        untagged.add(kZeros, padLen);
+    for (const Egress &e : *d.egress) {
+        if (!e.tagged) {
+            enqueue(*m_portsById[e.port], untagged, d.cast);
+            continue;
+        }
+        if (!haveTagged) {
+            const std::uint16_t pcp = d.ingressTagged ? std::uint16_t(frame[14] << 8 | frame[15]) & 0xe000 : 0;
+            const std::uint16_t tci = std::uint16_t(pcp | d.vlan);
+            tagSlot[0] = 0x81;
+            tagSlot[1] = 0x00;
+            tagSlot[2] = std::uint8_t(tci >> 8);
+            tagSlot[3] = std::uint8_t(tci);
+            tagged.add(frame, 12);
+            tagged.add(tagSlot, 4);
+            tagged.add(frame + bodyOff, len - bodyOff);
+            if (padLen)
+                tagged.add(kZeros, padLen);
+            haveTagged = true;
+        }
+        enqueue(*m_portsById[e.port], tagged, d.cast);
+    }
+}
+
+void SwitchEngine::enqueue(Port &out, const OutFrame &f, Cast cast)
+{
+    out.pending.push_back(f);
+    out.pendingCast.push_back(cast);
+    if (!out.touched) {
+        out.touched = true;
+        m_touched.push_back(&out);
+    }
+}
+
+void SwitchEngine::flushEgress()
+{
+    // Ports may die while sending; collect ids first.
+    std::vector<PortId> ids;
+    ids.reserve(m_touched.size());
+    for (Port *p : m_touched)
+        ids.push_back(p->id);
+    m_touched.clear();
+    for (PortId id : ids) {
+        Port *p = id < m_portsById.size() ? m_portsById[id].get() : nullptr;
+        if (!p)
+            continue;
+        p->touched = false;
+        sendOrQueue(*p, p->pending.data(), p->pendingCast.data(), int(p->pending.size()));
+        if (m_portsById[id]) {
+            p->pending.clear();
+            p->pendingCast.clear();
+        }
+    }
+}
+
+void SwitchEngine::sendOrQueue(Port &p, const OutFrame *frames, const Cast *casts, int n)
+{
+    PortCounters &c = *p.counters;
+    int consumed = 0;
+    if (p.queue.empty()) {
+        const SendResult r = p.transport->send(frames, n);
+        const std::int64_t wall = p.capture ? wallNs() : 0;
+        for (int i = 0; i < r.sent; ++i) {
+            PortCounters::bump(c.txFrames);
+            PortCounters::bump(c.txBytes, frames[i].len);
+            if (casts[i] == Cast::Broadcast)
+                PortCounters::bump(c.txBroadcast);
+            else if (casts[i] == Cast::Multicast)
+                PortCounters::bump(c.txMulticast);
+            if (p.capture)
+                p.capture->write(frames[i], wall);
+        }
+        if (r.dropped)
+            PortCounters::bump(c.txDrops, std::uint64_t(r.dropped));
+        if (r.dead) {
+            detachPort(p.id, QStringLiteral("peer disconnected"));
+            return;
+        }
+        consumed = r.sent + r.dropped;
+        if (!r.blocked && consumed >= n)
+            return;
+    }
+    // Peer full (or already queueing): keep order, copy into the bounded queue.
+    for (int i = consumed; i < n; ++i) {
+        if (p.queue.size() >= m_config.txQueueFrames || p.queueBytes + frames[i].len > m_config.txQueueBytes) {
+            PortCounters::bump(c.txDrops, std::uint64_t(n - i));
+            break;
+        }
+        Port::Queued q;
+        q.bytes.resize(frames[i].len);
+        std::size_t off = 0;
+        for (int k = 0; k < frames[i].iovcnt; ++k) {
+            std::memcpy(q.bytes.data() + off, frames[i].iov[k].iov_base, frames[i].iov[k].iov_len);
+            off += frames[i].iov[k].iov_len;
+        }
+        q.cast = casts[i];
+        p.queueBytes += q.bytes.size();
+        p.queue.push_back(std::move(q));
+    }
+    setWantWritable(p, true);
+}
+
+void SwitchEngine::drainQueue(Port &p)
+{
+    bool blocked = false;
+    if (!p.transport->flushPending(&blocked)) {
+        detachPort(p.id, QStringLiteral("peer disconnected"));
+        return;
+    }
+    PortCounters &c = *p.counters;
+    while (!blocked && !p.queue.empty()) {
+        OutFrame frames[64];
+        const int n = int(std::min<std::size_t>(64, p.queue.size()));
+        for (int i = 0; i < n; ++i) {
+            frames[i] = OutFrame{};
+            frames[i].add(p.queue[std::size_t(i)].bytes.data(), p.queue[std::size_t(i)].bytes.size());
+        }
+        const SendResult r = p.transport->send(frames, n);
+        const std::int64_t wall = p.capture ? wallNs() : 0;
+        for (int i = 0; i < r.sent + r.dropped; ++i) {
+            const Port::Queued &q = p.queue.front();
+            if (i < r.sent) {
+                PortCounters::bump(c.txFrames);
+                PortCounters::bump(c.txBytes, q.bytes.size());
+                if (q.cast == Cast::Broadcast)
+                    PortCounters::bump(c.txBroadcast);
+                else if (q.cast == Cast::Multicast)
+                    PortCounters::bump(c.txMulticast);
+                if (p.capture)
+                    p.capture->write(q.bytes.data(), q.bytes.size(), wall);
+            } else {
+                PortCounters::bump(c.txDrops);
+            }
+            p.queueBytes -= q.bytes.size();
+            p.queue.pop_front();
+        }
+        if (r.dead) {
+            detachPort(p.id, QStringLiteral("peer disconnected"));
+            return;
+        }
+        blocked = r.blocked;
+        if (r.sent + r.dropped == 0 && !r.blocked)
+            break;
+    }
+    setWantWritable(p, blocked || !p.queue.empty());
+}
+
+void SwitchEngine::setWantWritable(Port &p, bool want)
+{
+    if (p.wantOut == want)
+        return;
+    p.wantOut = want;
+    epoll_event ev{};
+    ev.events = EPOLLIN | (want ? EPOLLOUT : 0);
+    ev.data.u64 = tagOf(TagData, p.id);
+    ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, p.dataFd, &ev);
+}
+
+void SwitchEngine::tick()
+{
+    const std::int64_t now = monotonicNs();
+    if (now - m_lastAging >= 1'000'000'000) {
+        m_forwarder.expire(now);
+        m_lastAging = now;
+    }
+    for (auto &l : m_listeners)
+        if (l->vde)
+            l->vde->expire(now);
+    for (auto &p : m_portsById)
+        if (p && p->capture)
+            p->capture->flush();
+    const MacTable &t = m_forwarder.macTable();
+    m_macEntries.store(t.size(), std::memory_order_relaxed);
+    m_macEvicted.store(t.stats().evicted, std::memory_order_relaxed);
+    m_macFlapRefused.store(t.stats().flapRefused, std::memory_order_relaxed);
+    m_macMoved.store(t.stats().moved, std::memory_order_relaxed);
+}
+
+void SwitchEngine::deliverEvents()
+{
+    if (m_events.empty())
+        return;
+    const int room = kMaxEventsInFlight - m_eventsInFlight.load(std::memory_order_relaxed);
+    if (room <= 0) {
+        m_eventsDropped.fetch_add(m_events.size(), std::memory_order_relaxed);
+        m_events.clear();
+        return;
+    }
+    if (int(m_events.size()) > room) {
+        m_eventsDropped.fetch_add(m_events.size() - std::size_t(room), std::memory_order_relaxed);
+        m_events.resize(std::size_t(room));
+    }
+    m_eventsInFlight.fetch_add(int(m_events.size()), std::memory_order_relaxed);
+    QMetaObject::invokeMethod(this, [this, evs = std::move(m_events)] {
+        m_eventsInFlight.fetch_sub(int(evs.size()), std::memory_order_relaxed);
+        for (const AddressEvent &e : evs)
+            emit addressEvent(e);
+    }, Qt::QueuedConnection);
+    m_events.clear();
+}
+
+}  // namespace netloom::sw

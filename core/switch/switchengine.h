@@ -1,0 +1,166 @@
+// SwitchEngine: one netloom switch — a learning Ethernet switch running its own event loop
+// on its own thread, with ports of any transport kind (VDE clients, taps, QEMU stream/dgram
+// sockets, libvdeplug cables), snooping, per-port counters and optional pcap capture.
+//
+// Design note.
+// - Threads: the engine object lives in its owner's thread (GUI or CLI). start() spawns the
+//   switch thread, which alone touches the forwarder, the transports and the queues. The
+//   public API is thread-safe: it either reads lock-free atomics (counters), takes a short
+//   registry lock that the hot path never takes (port list), or posts a command to the
+//   switch thread through an eventfd-woken queue.
+// - Hot path: epoll wakes on a port; up to `batch` frames are read at once (recvmmsg for
+//   datagram ports), each is decided by the Forwarder, and egress frames are gathered per
+//   egress port as iovecs into the receive buffers (tag insert/strip and runt padding without
+//   copies), then sent with one sendmmsg per egress port.
+// - Slow peers: sends never block. When a peer is full, frames wait in that port's bounded
+//   queue (txQueueFrames / txQueueBytes) until the socket is writable; beyond the bound they
+//   are dropped and counted as txDrops. Nothing a port does can stall the others.
+// - Events: address events and port changes are delivered as Qt signals on the owner's
+//   thread (queued), at most kMaxEventsInFlight undelivered at a time (excess is counted).
+#pragma once
+
+#include "addressevent.h"
+#include "forwarder.h"
+#include "portcounters.h"
+#include "snooper.h"
+#include "transport.h"
+#include "vdeserver.h"
+
+#include <QObject>
+
+#include <array>
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace netloom::sw {
+
+struct SwitchConfig {
+    ForwarderConfig forwarder;
+    int batch = 64;                               // frames read per wake-up per port (1..64)
+    std::size_t txQueueFrames = 1024;             // per-port queue bound while the peer is full
+    std::size_t txQueueBytes = 2 * 1024 * 1024;
+    std::int64_t tickNs = 250'000'000;            // housekeeping (aging, capture flush, timeouts)
+    std::uint32_t maxPorts = 1024;
+    bool snooping = true;
+};
+
+struct PortOptions {
+    VlanPortConfig vlan = VlanPortConfig::access(1);
+    QString name;  // optional label
+};
+
+struct PortInfo {
+    PortId id = kNoPort;
+    QString kind;
+    QString description;
+    QString name;
+    QString capturePath;  // empty when not capturing
+    std::shared_ptr<const PortCounters> counters;
+};
+
+struct EngineStats {
+    std::uint32_t macEntries = 0;
+    std::uint64_t macEvicted = 0, macFlapRefused = 0, macMoved = 0;
+    std::uint64_t eventsDropped = 0;   // address events lost because the owner lagged
+};
+
+class SwitchEngine : public QObject {
+    Q_OBJECT
+public:
+    static constexpr int kMaxEventsInFlight = 8192;
+
+    explicit SwitchEngine(const SwitchConfig &config = {}, QObject *parent = nullptr);
+    ~SwitchEngine() override;  // stops the thread and closes every port
+
+    // Starts the switch thread. Fails if the epoll/eventfd/timerfd cannot be created.
+    Status start();
+    // Stops and joins the switch thread (ports stay open until destruction). Idempotent.
+    void stop();
+    bool isRunning() const { return m_running.load(); }
+
+    // Listens for VDE clients in options.dir (see VdeServer). Thread-safe.
+    Status listenVde(const VdeServerOptions &options);
+    // Accepts QEMU `-netdev stream` connections on a unix socket path; one port each.
+    Status listenStream(const QString &path);
+    // Adds a port over an opened transport; returns its id. Thread-safe.
+    Result<PortId> addPort(std::unique_ptr<Transport> transport, const PortOptions &options = {});
+    // Removes a port (asynchronously; portRemoved follows). Thread-safe.
+    void removePort(PortId port);
+    // Starts capturing every frame received and sent on `port` into a pcap file at `path`
+    // (truncated), or stops when path is empty. Thread-safe.
+    Status setCapture(PortId port, const QString &path);
+    // Hub mode: flood every frame (VLANs still apply). Thread-safe.
+    void setHub(bool hub);
+
+    // Counter snapshot of every port (lock-free reads of the counters). Thread-safe.
+    std::vector<PortSnapshot> counters() const;
+    std::vector<PortInfo> ports() const;
+    EngineStats stats() const;
+
+    // Monotonic clock used for event timestamps (ns).
+    static std::int64_t monotonicNs();
+
+signals:
+    void addressEvent(const netloom::sw::AddressEvent &event);
+    void portAdded(quint32 port, const QString &kind, const QString &description);
+    void portRemoved(quint32 port, const QString &reason);
+    void warning(const QString &message);
+
+private:
+    struct Port;
+    struct Listener;
+    void post(std::function<void()> fn);
+    void loop();
+    void runCommands();
+    void handleEvent(std::uint64_t tag, std::uint32_t events);
+    void readPort(Port &p);
+    void handleFrame(Port &in, std::uint8_t *frame, std::size_t len, std::int64_t now, std::uint8_t *tagSlot);
+    void enqueue(Port &out, const OutFrame &f, Cast cast);
+    void flushEgress();
+    void sendOrQueue(Port &p, const OutFrame *frames, const Cast *casts, int n);
+    void drainQueue(Port &p);
+    void setWantWritable(Port &p, bool want);
+    void attachPort(PortId id, std::unique_ptr<Transport> t, const PortOptions &options);
+    void detachPort(PortId id, const QString &reason);
+    void tick();
+    void deliverEvents();
+    PortId pickPortId(std::uint32_t requested);  // registry lock held by caller
+    void emitWarning(const QString &message);
+
+    SwitchConfig m_config;
+    std::atomic<bool> m_running{false};
+    std::atomic<bool> m_stop{false};
+    std::thread m_thread;
+    int m_epoll = -1, m_wake = -1, m_timer = -1;
+
+    std::mutex m_cmdMutex;
+    std::vector<std::function<void()>> m_commands;
+
+    mutable std::mutex m_registryMutex;  // never taken on the hot path
+    std::map<PortId, PortInfo> m_registry;
+
+    // Switch-thread state.
+    Forwarder m_forwarder;
+    Snooper m_snooper;
+    std::vector<std::unique_ptr<Port>> m_portsById;  // index = PortId
+    std::vector<std::unique_ptr<Listener>> m_listeners;
+    std::vector<Port *> m_touched;
+    std::vector<std::vector<std::uint8_t>> m_rxBuffers;
+    std::vector<std::uint8_t *> m_rxPtrs;
+    std::vector<std::size_t> m_rxLens;
+    std::vector<std::array<std::uint8_t, 4>> m_tags;
+    std::vector<AddressEvent> m_events;
+    std::int64_t m_lastAging = 0;
+
+    std::atomic<int> m_eventsInFlight{0};
+    std::atomic<std::uint64_t> m_eventsDropped{0};
+    std::atomic<std::uint32_t> m_macEntries{0};
+    std::atomic<std::uint64_t> m_macEvicted{0}, m_macFlapRefused{0}, m_macMoved{0};
+};
+
+}  // namespace netloom::sw

@@ -1,0 +1,75 @@
+// Transport: the one small interface every switch port speaks (VDE client datagrams, a tap,
+// QEMU stream/dgram sockets, outbound libvdeplug connections). A transport moves whole
+// Ethernet frames, never blocks, and reports its own death; queueing for slow peers,
+// counting and capture live in the engine, once for all kinds.
+#pragma once
+
+#include <QString>
+
+#include <cstddef>
+#include <cstdint>
+#include <sys/uio.h>
+
+namespace netloom::sw {
+
+// One outgoing frame as up to 4 pieces (header, optional tag, rest, padding): the engine
+// builds tagged/untagged/padded variants without copying the payload.
+struct OutFrame {
+    static constexpr int kMaxIov = 4;
+    iovec iov[kMaxIov]{};
+    int iovcnt = 0;
+    std::size_t len = 0;
+    void add(const void *p, std::size_t n)
+    {
+        iov[iovcnt].iov_base = const_cast<void *>(p);
+        iov[iovcnt].iov_len = n;
+        ++iovcnt;
+        len += n;
+    }
+};
+
+struct SendResult {
+    int sent = 0;         // frames handed to the kernel (from the front of the batch)
+    int dropped = 0;      // frames consumed but lost (peer refused one), after `sent`
+    bool blocked = false; // the peer is full: the rest should wait for writability
+    bool dead = false;    // the transport is gone; remove the port
+};
+
+class Transport {
+public:
+    virtual ~Transport() = default;
+
+    // File descriptor that becomes readable when frames arrive (and writable when a blocked
+    // send may be retried). Owned by the transport.
+    virtual int dataFd() const = 0;
+    // Optional second descriptor (VDE control stream): readable means the peer may be gone;
+    // then call controlReadable(), which returns false when the port must be removed.
+    virtual int controlFd() const { return -1; }
+    virtual bool controlReadable() { return true; }
+
+    // Reads up to `max` frames into bufs[i] (each bufSize bytes), lengths into lens[i].
+    // Returns the count (0 = nothing ready) or -1 when the transport is gone.
+    virtual int receive(std::uint8_t *const *bufs, std::size_t bufSize, std::size_t *lens, int max) = 0;
+    // Sends frames[0..n) in order without blocking; see SendResult.
+    virtual SendResult send(const OutFrame *frames, int n) = 0;
+    // Stream transports may hold a partly written frame; flush it when writable.
+    // Returns false when the transport is gone.
+    virtual bool flushPending(bool *stillBlocked)
+    {
+        *stillBlocked = false;
+        return true;
+    }
+
+    // "vde", "tap", "stream", "dgram", "vdeplug".
+    virtual QString kind() const = 0;
+    // Human-readable peer description ("qemu (pid 1234)", "tap loom0", "udp://...").
+    virtual QString description() const = 0;
+};
+
+// Socket buffer size the engine asks for on datagram/stream sockets (clamped by the kernel
+// to net.core.{w,r}mem_max for an ordinary user; 4 MiB on Debian's defaults here).
+constexpr int kSocketBufferBytes = 4 * 1024 * 1024;
+// Sets SO_SNDBUF/SO_RCVBUF to kSocketBufferBytes (best effort; the kernel clamps).
+void enlargeSocketBuffers(int fd);
+
+}  // namespace netloom::sw
