@@ -1,0 +1,143 @@
+// A recording HostOps for unit tests of pure logic: it models the host as a set of
+// objects ("link loomtap0", "addr loomtap0 10.0.2.1/24", "port loomtap0 loombr0",
+// "dnsmasq net/loomtap0", "nft <script>", "forwarding 1") and fails like the kernel would
+// (creating what exists, enslaving what does not exist).
+#pragma once
+
+#include "hostops.h"
+
+#include <QHash>
+#include <QSet>
+#include <QStringList>
+
+namespace netloom::helper::test {
+
+class FakeHostOps : public HostOps {
+public:
+    QSet<QString> objects;
+    QStringList log;
+    bool forwarding = false;
+    std::optional<bool> forwardingOriginal;
+    QString nft;  // current table script ("" = no table)
+    QHash<QString, QString> peers;  // veth ends
+
+    Status createTap(const protocol::TapSpec &t, uid_t owner) override
+    {
+        log << QStringLiteral("create-tap %1 %2").arg(t.ifname).arg(owner);
+        return create(t.ifname);
+    }
+    Status createBridge(const protocol::BridgeSpec &b) override { return create(b.ifname); }
+    Status createVeth(const protocol::VethSpec &v) override
+    {
+        if (has(v.peer))
+            return Error{ErrorCode::Conflict, QStringLiteral("exists")};
+        if (auto s = create(v.ifname); !s)
+            return s;
+        peers.insert(v.ifname, v.peer);
+        peers.insert(v.peer, v.ifname);
+        return create(v.peer);
+    }
+    Status createVxlan(const protocol::VxlanSpec &v) override { return create(v.ifname); }
+    Status deleteLink(const QString &ifname) override
+    {
+        log << QStringLiteral("delete %1").arg(ifname);
+        if (peers.contains(ifname)) {
+            const QString peer = peers.take(ifname);
+            peers.remove(peer);
+            (void)deleteLink(peer);
+        }
+        objects.remove(QStringLiteral("link ") + ifname);
+        for (const QString &o : QSet<QString>(objects))
+            if (o.startsWith(QStringLiteral("addr %1 ").arg(ifname)) || o.startsWith(QStringLiteral("port %1 ").arg(ifname))
+                || o.endsWith(QStringLiteral(" ") + ifname) || o.startsWith(QStringLiteral("up ") + ifname))
+                objects.remove(o);
+        return ok();
+    }
+    Status enslave(const QString &ifname, const QString &master) override
+    {
+        if (!has(ifname) || !has(master))
+            return Error{ErrorCode::NotFound, QStringLiteral("enslave: missing link")};
+        objects.insert(QStringLiteral("port %1 %2").arg(ifname, master));
+        return ok();
+    }
+    Status release(const QString &ifname, const QString &master) override
+    {
+        objects.remove(QStringLiteral("port %1 %2").arg(ifname, master));
+        return ok();
+    }
+    Status addAddress(const QString &ifname, const QString &cidr) override
+    {
+        const QString key = QStringLiteral("addr %1 %2").arg(ifname, cidr);
+        if (!has(ifname) || objects.contains(key))
+            return Error{ErrorCode::Conflict, QStringLiteral("add address")};
+        objects.insert(key);
+        return ok();
+    }
+    Status deleteAddress(const QString &ifname, const QString &cidr) override
+    {
+        objects.remove(QStringLiteral("addr %1 %2").arg(ifname, cidr));
+        return ok();
+    }
+    Status setLink(const protocol::LinkSpec &l) override
+    {
+        if (!has(l.ifname))
+            return Error{ErrorCode::NotFound, QStringLiteral("set link")};
+        if (l.up)
+            objects.insert(QStringLiteral("up ") + l.ifname);
+        else
+            objects.remove(QStringLiteral("up ") + l.ifname);
+        return ok();
+    }
+    Status enableForwarding() override
+    {
+        if (!forwardingOriginal)
+            forwardingOriginal = forwarding;
+        forwarding = true;
+        return ok();
+    }
+    Status restoreForwarding() override
+    {
+        if (forwardingOriginal)
+            forwarding = *forwardingOriginal;
+        forwardingOriginal.reset();
+        return ok();
+    }
+    Status loadNft(const QString &script) override
+    {
+        const qsizetype brace = script.indexOf(u'{');
+        nft = brace < 0 ? QString() : script.mid(brace);
+        return ok();
+    }
+    Status startDnsmasq(const QString &network, const protocol::DnsmasqSpec &d) override
+    {
+        const QString key = QStringLiteral("dnsmasq %1/%2").arg(network, d.ifname);
+        if (objects.contains(key) || !has(d.ifname))
+            return Error{ErrorCode::Conflict, QStringLiteral("dnsmasq")};
+        objects.insert(key);
+        return ok();
+    }
+    Status stopDnsmasq(const QString &network, const QString &ifname) override
+    {
+        objects.remove(QStringLiteral("dnsmasq %1/%2").arg(network, ifname));
+        return ok();
+    }
+
+    QString snapshot() const
+    {
+        QStringList all(objects.begin(), objects.end());
+        all.sort();
+        return all.join(u'\n') + QStringLiteral("\nforwarding=%1\nnft=%2").arg(forwarding).arg(nft);
+    }
+
+private:
+    bool has(const QString &ifname) const { return objects.contains(QStringLiteral("link ") + ifname); }
+    Status create(const QString &ifname)
+    {
+        if (has(ifname))
+            return Error{ErrorCode::Conflict, QStringLiteral("exists")};
+        objects.insert(QStringLiteral("link ") + ifname);
+        return ok();
+    }
+};
+
+}  // namespace netloom::helper::test

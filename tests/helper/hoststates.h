@@ -1,0 +1,65 @@
+// Host states used by the helper tests (built directly, as the planner would).
+#pragma once
+
+#include "protocol/hoststate.h"
+
+namespace netloom::helper::test {
+
+// Example (a): a user-owned tap with 10.0.2.1/24, dnsmasq 10.0.2.100-199, NAT to "eth+".
+inline protocol::HostState exampleA(const QString &tap = QStringLiteral("loomtap0"))
+{
+    using namespace protocol;
+    HostState s;
+    s.taps = {TapSpec{tap, 0, {}, false}};
+    s.addresses = {AddressSpec{tap, QStringLiteral("10.0.2.1/24")}};
+    s.links = {LinkSpec{tap, true, 0, {}}};
+    s.ipv4Forwarding = true;
+    s.nat = {NatSpec{tap, QStringLiteral("10.0.2.0/24"), NatSpec::Mode::Masquerade, {QStringLiteral("eth+")}}};
+    DnsmasqSpec d;
+    d.ifname = tap;
+    d.address = QStringLiteral("10.0.2.1");
+    d.prefixLength = 24;
+    d.rangeStart = QStringLiteral("10.0.2.100");
+    d.rangeEnd = QStringLiteral("10.0.2.199");
+    d.leaseSeconds = 600;
+    s.dnsmasq = {d};
+    return s;
+}
+
+// A large state: a bridge with three taps and a veth end, a second bridge joined by the
+// veth, a vxlan, addresses, link settings, routing + NAT and dnsmasq on the first bridge.
+inline protocol::HostState large()
+{
+    using namespace protocol;
+    HostState s;
+    s.taps = {TapSpec{QStringLiteral("loomt1"), 1400, QStringLiteral("52:54:00:aa:00:01"), false},
+              TapSpec{QStringLiteral("loomt2"), 0, {}, true}, TapSpec{QStringLiteral("loomt3"), 0, {}, false}};
+    s.bridges = {BridgeSpec{QStringLiteral("loombr0"), 0, false, false,
+                            {QStringLiteral("loomt1"), QStringLiteral("loomt2"), QStringLiteral("loomv0")}},
+                 BridgeSpec{QStringLiteral("loombr1"), 0, true, false, {QStringLiteral("loomv1"), QStringLiteral("loomt3"),
+                                                                        QStringLiteral("loomvx0")}}};
+    s.veths = {VethSpec{QStringLiteral("loomv0"), QStringLiteral("loomv1")}};
+    s.vxlans = {VxlanSpec{QStringLiteral("loomvx0"), 4242, QStringLiteral("192.0.2.10"), {}, {}, {}, 4789, 0}};
+    s.addresses = {AddressSpec{QStringLiteral("loombr0"), QStringLiteral("10.0.5.1/24")},
+                   AddressSpec{QStringLiteral("loombr1"), QStringLiteral("10.0.6.1/24")}};
+    for (const QString &n : {QStringLiteral("loomt1"), QStringLiteral("loomt2"), QStringLiteral("loomt3"),
+                             QStringLiteral("loombr0"), QStringLiteral("loombr1"), QStringLiteral("loomv0"),
+                             QStringLiteral("loomv1"), QStringLiteral("loomvx0")})
+        s.links.append(LinkSpec{n, true, 0, {}});
+    s.ipv4Forwarding = true;
+    s.nat = {NatSpec{QStringLiteral("loombr0"), QStringLiteral("10.0.5.0/24"), NatSpec::Mode::Masquerade,
+                     {QStringLiteral("eth+"), QStringLiteral("wlan0")}},
+             NatSpec{QStringLiteral("loombr1"), QStringLiteral("10.0.6.0/24"), NatSpec::Mode::Route, {QStringLiteral("eth0")}}};
+    DnsmasqSpec d;
+    d.ifname = QStringLiteral("loombr0");
+    d.address = QStringLiteral("10.0.5.1");
+    d.prefixLength = 24;
+    d.rangeStart = QStringLiteral("10.0.5.50");
+    d.rangeEnd = QStringLiteral("10.0.5.60");
+    d.domain = QStringLiteral("lab.test");
+    d.hosts = {DhcpHost{QStringLiteral("52:54:00:AA:00:02"), QStringLiteral("10.0.5.20"), QStringLiteral("db")}};
+    s.dnsmasq = {d};
+    return s;
+}
+
+}  // namespace netloom::helper::test

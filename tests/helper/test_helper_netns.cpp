@@ -1,0 +1,255 @@
+// The real netloom-helper inside a test network namespace, driven through HelperClient:
+//  - example (a): user tap + address + nft table + dnsmasq; a guest namespace, cabled to
+//    the tap, gets a DHCP lease; teardown leaves the namespace exactly as before;
+//  - a failure injected before every step of a large apply leaves it exactly as before;
+//  - kill -9 of the helper at several moments of an apply, then a restart: nothing left;
+//  - a client that disconnects takes its non-persistent networks with it, a persistent
+//    network survives and is re-adopted after a helper crash.
+#include "common/netns.h"
+#include "common/testutil.h"
+#include "helperclient/helperclient.h"
+#include "helperfixture.h"
+#include "hoststates.h"
+#include "taprelay.h"
+
+#include <QJsonArray>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+
+using namespace netloom;
+using namespace netloom::helper::test;
+using namespace netloom::protocol;
+using netloom::test::ScopedNetns;
+
+namespace {
+
+Result<QJsonObject> applyNow(HelperClient &c, const QString &network, const HostState &s, bool persistent = false)
+{
+    Request r;
+    r.op = Op::Apply;
+    r.network = network;
+    r.state = s;
+    r.persistent = persistent;
+    return c.call(r, 30000);
+}
+
+Result<QJsonObject> teardownNow(HelperClient &c, const QString &network)
+{
+    Request r;
+    r.op = Op::Teardown;
+    r.network = network;
+    return c.call(r, 30000);
+}
+
+#define VERIFY_OK(expr)                                                                                      \
+    do {                                                                                                     \
+        const auto &res_ = (expr);                                                                           \
+        QVERIFY2(res_.isOk(), res_.isOk() ? "" : qPrintable(res_.error().message));                          \
+    } while (0)
+
+}  // namespace
+
+class TestHelperNetns : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        netloom::test::requireRoot();
+        for (const char *tool : {"ip", "nft", "dnsmasq", "udhcpc"})
+            netloom::test::requireTool(QString::fromLatin1(tool));
+    }
+
+    void exampleAGivesALeaseAndTeardownRestoresEverything()
+    {
+        ScopedNetns ns(QStringLiteral("hlpa"));
+        QVERIFY2(ns.ok(), qPrintable(ns.error()));
+        QTemporaryDir dir;
+        HelperProcess helper(ns, dir.path());
+        QVERIFY2(helper.start(), qPrintable(helper.log()));
+        const QString before = snapshot(ns, helper.stateDir(), helper.pid());
+
+        HelperClient client;
+        VERIFY_OK(client.connectAndWait(helper.socketPath()));
+        Request hello;
+        hello.op = Op::Hello;
+        auto h = client.call(hello);
+        VERIFY_OK(h);
+        QCOMPARE(h->value(QStringLiteral("uid")).toInt(), 0);
+        QCOMPARE(h->value(QStringLiteral("version")).toInt(), 1);
+
+        auto applied = applyNow(client, QStringLiteral("a"), exampleA());
+        VERIFY_OK(applied);
+        const QString leaseFile =
+            applied->value(QStringLiteral("dnsmasq")).toArray().first().toObject().value(QStringLiteral("leaseFile")).toString();
+        QVERIFY(leaseFile.startsWith(helper.stateDir()));
+
+        const auto link = ns.exec({QStringLiteral("ip"), QStringLiteral("-d"), QStringLiteral("link"), QStringLiteral("show"),
+                                   QStringLiteral("loomtap0")});
+        QVERIFY2(link.out.contains("tun type tap") && link.out.contains("persist on") && link.out.contains("user root"),
+                 link.out.constData());
+        const auto addr = ns.exec({QStringLiteral("ip"), QStringLiteral("addr"), QStringLiteral("show"), QStringLiteral("loomtap0")});
+        QVERIFY2(addr.out.contains("inet 10.0.2.1/24"), addr.out.constData());
+        const auto nft = ns.exec({QStringLiteral("nft"), QStringLiteral("list"), QStringLiteral("table"), QStringLiteral("ip"),
+                                  QStringLiteral("netloom")});
+        QVERIFY2(nft.out.contains("oifname \"eth*\" masquerade"), nft.out.constData());
+        const auto fwd = ns.exec({QStringLiteral("cat"), QStringLiteral("/proc/sys/net/ipv4/ip_forward")});
+        QCOMPARE(fwd.out.trimmed(), QByteArray("1"));
+
+        // A guest: another namespace with a tap cabled to loomtap0, running a DHCP client.
+        ScopedNetns guest(QStringLiteral("hlpg"));
+        QVERIFY2(guest.ok(), qPrintable(guest.error()));
+        TapRelay relay;
+        const QString relayError = relay.start(ns.name(), QStringLiteral("loomtap0"), guest.name(), QStringLiteral("gtap0"));
+        QVERIFY2(relayError.isEmpty(), qPrintable(relayError));
+        QCOMPARE(guest.exec({QStringLiteral("ip"), QStringLiteral("link"), QStringLiteral("set"), QStringLiteral("gtap0"),
+                             QStringLiteral("address"), QStringLiteral("52:54:00:12:34:99"), QStringLiteral("up")})
+                     .exitCode,
+                 0);
+        // The DHCP client runs under sh so its exit status is reported as such.
+        const auto dhcp = guest.sh(QStringLiteral("udhcpc -f -q -n -i gtap0 -t 8 -T 1 -s /bin/true"), 20000);
+        QVERIFY2(dhcp.exitCode == 0, qPrintable(dhcp.describe()));
+        QVERIFY2(dhcp.err.contains("lease of 10.0.2.1") || dhcp.out.contains("lease of 10.0.2.1"), qPrintable(dhcp.describe()));
+        QVERIFY(waitFor([&] { return netloom::test::readFile(leaseFile).contains("52:54:00:12:34:99 10.0.2.1"); }, 5000));
+        relay.stop();
+
+        // Status reports the running dnsmasq.
+        Request st;
+        st.op = Op::Status;
+        st.network = QStringLiteral("a");
+        auto status = client.call(st);
+        VERIFY_OK(status);
+        QVERIFY(status->value(QStringLiteral("dnsmasq")).toArray().first().toObject().value(QStringLiteral("pid")).toInt() > 0);
+
+        VERIFY_OK(teardownNow(client, QStringLiteral("a")));
+        QCOMPARE(snapshot(ns, helper.stateDir(), helper.pid()), before);
+        helper.stop();
+    }
+
+    void failureAtEveryStepLeavesNothing()
+    {
+        ScopedNetns ns(QStringLiteral("hlpf"));
+        QVERIFY2(ns.ok(), qPrintable(ns.error()));
+        QTemporaryDir dir;
+        int steps = 0;
+        QString before;
+        {
+            HelperProcess helper(ns, dir.path());
+            QVERIFY2(helper.start(), qPrintable(helper.log()));
+            before = snapshot(ns, helper.stateDir(), helper.pid());
+            HelperClient client;
+            VERIFY_OK(client.connectAndWait(helper.socketPath()));
+            auto applied = applyNow(client, QStringLiteral("big"), large());
+            VERIFY_OK(applied);
+            steps = applied->value(QStringLiteral("steps")).toInt();
+            QVERIFY(steps > 20);
+            VERIFY_OK(teardownNow(client, QStringLiteral("big")));
+            QCOMPARE(snapshot(ns, helper.stateDir(), helper.pid()), before);
+            helper.stop();
+        }
+        for (int k = 0; k < steps; ++k) {
+            HelperProcess helper(ns, dir.path());
+            QVERIFY2(helper.start({QStringLiteral("--test-mode"), QStringLiteral("--fail-at-step"), QString::number(k)}),
+                     qPrintable(helper.log()));
+            HelperClient client;
+            VERIFY_OK(client.connectAndWait(helper.socketPath()));
+            auto applied = applyNow(client, QStringLiteral("big"), large());
+            QVERIFY2(!applied, qPrintable(QStringLiteral("step %1 did not fail").arg(k)));
+            QVERIFY2(applied.error().message.contains(QStringLiteral("failure injected at step %1").arg(k))
+                         && applied.error().message.contains(QStringLiteral("%1 earlier steps were rolled back").arg(k)),
+                     qPrintable(applied.error().message));
+            QCOMPARE(snapshot(ns, helper.stateDir(), helper.pid()), before);
+            helper.stop();
+        }
+    }
+
+    void kill9DuringApplyLeavesNothingAfterRestart()
+    {
+        ScopedNetns ns(QStringLiteral("hlpk"));
+        QVERIFY2(ns.ok(), qPrintable(ns.error()));
+        QTemporaryDir dir;
+        QString before;
+        for (int delayMs : {0, 3, 8, 15, 30, 60, 120, 400}) {
+            HelperProcess helper(ns, dir.path());
+            QVERIFY2(helper.start(), qPrintable(helper.log()));
+            if (before.isEmpty())
+                before = snapshot(ns, helper.stateDir(), helper.pid());
+            {
+                HelperClient client;
+                VERIFY_OK(client.connectAndWait(helper.socketPath()));
+                bool answered = false;
+                client.apply(QStringLiteral("big"), large(), false, false, [&](const Result<QJsonObject> &) { answered = true; });
+                QThread::msleep(ulong(delayMs));
+                helper.kill9();
+                Q_UNUSED(answered);
+            }
+            // Restart: recovery removes what the killed helper left.
+            HelperProcess again(ns, dir.path());
+            QVERIFY2(again.start(), qPrintable(again.log()));
+            const QString after = snapshot(ns, again.stateDir(), again.pid());
+            QVERIFY2(after == before, qPrintable(QStringLiteral("after kill -9 at %1 ms:\n%2\n--- expected:\n%3\nlog:\n%4")
+                                                    .arg(delayMs)
+                                                    .arg(after, before, again.log())));
+            again.stop();
+        }
+    }
+
+    void disconnectTearsDownAndPersistentSurvives()
+    {
+        ScopedNetns ns(QStringLiteral("hlpd"));
+        QVERIFY2(ns.ok(), qPrintable(ns.error()));
+        QTemporaryDir dir;
+        HelperProcess helper(ns, dir.path());
+        QVERIFY2(helper.start(), qPrintable(helper.log()));
+        const QString before = snapshot(ns, helper.stateDir(), helper.pid());
+        HostState persistentState = exampleA(QStringLiteral("loomptap"));
+        persistentState.addresses[0].cidr = QStringLiteral("10.0.9.1/24");
+        persistentState.nat[0].subnet = QStringLiteral("10.0.9.0/24");
+        persistentState.dnsmasq[0].address = QStringLiteral("10.0.9.1");
+        persistentState.dnsmasq[0].rangeStart = QStringLiteral("10.0.9.100");
+        persistentState.dnsmasq[0].rangeEnd = QStringLiteral("10.0.9.199");
+        {
+            HelperClient client;
+            VERIFY_OK(client.connectAndWait(helper.socketPath()));
+            VERIFY_OK(applyNow(client, QStringLiteral("a"), exampleA()));
+            VERIFY_OK(applyNow(client, QStringLiteral("p"), persistentState, true));
+            QCOMPARE(ns.exec({QStringLiteral("ip"), QStringLiteral("link"), QStringLiteral("show"), QStringLiteral("loomtap0")}).exitCode, 0);
+        }  // the client goes away
+        // Teardown of "a" runs in the helper: its tap goes, and the table keeps only p's rules.
+        const auto gone = [&] {
+            const auto nft = ns.exec({QStringLiteral("nft"), QStringLiteral("list"), QStringLiteral("ruleset")});
+            return ns.exec({QStringLiteral("ip"), QStringLiteral("link"), QStringLiteral("show"), QStringLiteral("loomtap0")}).exitCode != 0
+                && nft.out.contains("10.0.9.0/24") && !nft.out.contains("10.0.2.0/24")
+                && helper.log().contains(QStringLiteral("tore down network a"));
+        };
+        QVERIFY2(waitFor(gone, 5000), qPrintable(helper.log()));
+        QCOMPARE(ns.exec({QStringLiteral("ip"), QStringLiteral("link"), QStringLiteral("show"), QStringLiteral("loomptap")}).exitCode, 0);
+
+        // Crash, restart: the persistent network is re-adopted, its dnsmasq restarted.
+        helper.kill9();
+        HelperProcess again(ns, dir.path());
+        QVERIFY2(again.start(), qPrintable(again.log()));
+        HelperClient client;
+        VERIFY_OK(client.connectAndWait(again.socketPath()));
+        Request list;
+        list.op = Op::List;
+        auto listed = client.call(list);
+        VERIFY_OK(listed);
+        QCOMPARE(listed->value(QStringLiteral("networks")).toArray().size(), 1);
+        Request st;
+        st.op = Op::Status;
+        st.network = QStringLiteral("p");
+        auto status = client.call(st);
+        VERIFY_OK(status);
+        const int pid = status->value(QStringLiteral("dnsmasq")).toArray().first().toObject().value(QStringLiteral("pid")).toInt();
+        QVERIFY(pid > 0);
+        QVERIFY(ns.pids().contains(pid));
+        QCOMPARE(ns.exec({QStringLiteral("ip"), QStringLiteral("link"), QStringLiteral("show"), QStringLiteral("loomptap")}).exitCode, 0);
+        VERIFY_OK(teardownNow(client, QStringLiteral("p")));
+        QCOMPARE(snapshot(ns, again.stateDir(), again.pid()), before);
+        again.stop();
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHelperNetns)
+#include "test_helper_netns.moc"

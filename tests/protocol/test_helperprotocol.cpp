@@ -1,0 +1,257 @@
+// The helper protocol's framing, request decoding and strict host-state decoding: every
+// malformed or hostile input is refused with the right error code and a message naming
+// the offending field.
+#include "protocol/frame.h"
+#include "protocol/hoststatedecode.h"
+#include "protocol/message.h"
+#include "protocol/names.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTest>
+
+using namespace netloom;
+using namespace netloom::protocol;
+
+namespace {
+
+HostState exampleA()
+{
+    HostState s;
+    s.taps = {TapSpec{QStringLiteral("loomtap0"), 0, {}, false}};
+    s.addresses = {AddressSpec{QStringLiteral("loomtap0"), QStringLiteral("10.0.2.1/24")}};
+    s.links = {LinkSpec{QStringLiteral("loomtap0"), true, 0, {}}};
+    s.ipv4Forwarding = true;
+    s.nat = {NatSpec{QStringLiteral("loomtap0"), QStringLiteral("10.0.2.0/24"), NatSpec::Mode::Masquerade,
+                     {QStringLiteral("eth+")}}};
+    DnsmasqSpec d;
+    d.ifname = QStringLiteral("loomtap0");
+    d.address = QStringLiteral("10.0.2.1");
+    d.rangeStart = QStringLiteral("10.0.2.100");
+    d.rangeEnd = QStringLiteral("10.0.2.199");
+    d.hosts = {DhcpHost{QStringLiteral("52:54:00:12:34:56"), QStringLiteral("10.0.2.50"), QStringLiteral("guest")}};
+    s.dnsmasq = {d};
+    return s;
+}
+
+QByteArray applyPayload(const QJsonObject &state)
+{
+    return QJsonDocument(QJsonObject{{QStringLiteral("v"), 1}, {QStringLiteral("id"), 7},
+                                     {QStringLiteral("op"), QStringLiteral("apply")},
+                                     {QStringLiteral("network"), QStringLiteral("net-a")},
+                                     {QStringLiteral("state"), state}})
+        .toJson(QJsonDocument::Compact);
+}
+
+QByteArray header(quint32 n)
+{
+    QByteArray h;
+    h.append(char(n >> 24)).append(char(n >> 16)).append(char(n >> 8)).append(char(n));
+    return h;
+}
+
+}  // namespace
+
+class TestHelperProtocol : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void frameRoundTripByteByByte()
+    {
+        auto f1 = encodeFrame(QJsonObject{{QStringLiteral("a"), 1}});
+        auto f2 = encodeFrame(QJsonObject{{QStringLiteral("b"), 2}});
+        QVERIFY(f1 && f2);
+        const QByteArray both = *f1 + *f2;
+        FrameDecoder d;
+        QList<QByteArray> got;
+        for (char c : both) {
+            QVERIFY(d.feed(&c, 1).isOk());
+            QByteArray p;
+            while (d.takeFrame(&p))
+                got.append(p);
+        }
+        QCOMPARE(got.size(), 2);
+        QCOMPARE(got[0], QByteArray("{\"a\":1}"));
+        QVERIFY(!d.hasPartialFrame());
+    }
+    void frameOversizedIsRefusedBeforeBuffering()
+    {
+        FrameDecoder d;
+        auto s = d.feed(header(quint32(kMaxMessageBytes + 1)));
+        QVERIFY(!s);
+        QCOMPARE(s.error().code, ErrorCode::LimitExceeded);
+        QVERIFY(s.error().message.contains(QStringLiteral("exceeds the limit")));
+        QVERIFY(d.failed());
+        QVERIFY(!d.feed(QByteArray("x")));  // sticky
+    }
+    void frameZeroLength()
+    {
+        FrameDecoder d;
+        auto s = d.feed(header(0));
+        QVERIFY(!s);
+        QCOMPARE(s.error().code, ErrorCode::Protocol);
+    }
+    void frameMaximalMessageAccepted()
+    {
+        FrameDecoder d;
+        QByteArray body(kMaxMessageBytes, 'x');
+        QVERIFY(d.feed(header(quint32(kMaxMessageBytes)) + body).isOk());
+        QByteArray p;
+        QVERIFY(d.takeFrame(&p));
+        QCOMPARE(p.size(), kMaxMessageBytes);
+    }
+    void encodeRefusesOversized()
+    {
+        QJsonObject o{{QStringLiteral("s"), QString(kMaxMessageBytes, u'x')}};
+        auto f = encodeFrame(o);
+        QVERIFY(!f);
+        QCOMPARE(f.error().code, ErrorCode::LimitExceeded);
+    }
+
+    void requestRoundTrip()
+    {
+        Request r;
+        r.id = 42;
+        r.op = Op::Apply;
+        r.network = QStringLiteral("net-a");
+        r.state = exampleA();
+        r.persistent = true;
+        qint64 id = 0;
+        auto back = decodeRequest(QJsonDocument(encodeRequest(r)).toJson(QJsonDocument::Compact), &id);
+        QVERIFY2(back, back ? "" : qPrintable(back.error().message));
+        QCOMPARE(id, 42);
+        QCOMPARE(back->op, Op::Apply);
+        QVERIFY(back->state == r.state);
+        QVERIFY(back->persistent);
+        QVERIFY(!back->allowPhysical);
+    }
+
+    void badRequests_data()
+    {
+        QTest::addColumn<QByteArray>("payload");
+        QTest::addColumn<QString>("code");
+        QTest::addColumn<QString>("mentions");
+        QTest::addColumn<qint64>("id");
+        QTest::newRow("not json") << QByteArray("{\"v\":1,") << "parse" << "invalid JSON" << qint64(-1);
+        QTest::newRow("array") << QByteArray("[1]") << "parse" << "JSON object" << qint64(-1);
+        QTest::newRow("no id") << QByteArray("{\"v\":1,\"op\":\"hello\"}") << "invalid-argument" << "'id'" << qint64(-1);
+        QTest::newRow("string id") << QByteArray("{\"v\":1,\"id\":\"1\",\"op\":\"hello\"}") << "invalid-argument" << "'id'" << qint64(-1);
+        QTest::newRow("fraction id") << QByteArray("{\"v\":1,\"id\":1.5,\"op\":\"hello\"}") << "invalid-argument" << "'id'" << qint64(-1);
+        QTest::newRow("negative id") << QByteArray("{\"v\":1,\"id\":-3,\"op\":\"hello\"}") << "invalid-argument" << "'id'" << qint64(-1);
+        QTest::newRow("version 2") << QByteArray("{\"v\":2,\"id\":5,\"op\":\"hello\"}") << "unsupported" << "version 2" << qint64(5);
+        QTest::newRow("unknown op") << QByteArray("{\"v\":1,\"id\":5,\"op\":\"format-disk\"}") << "unsupported" << "format-disk" << qint64(5);
+        QTest::newRow("op type") << QByteArray("{\"v\":1,\"id\":5,\"op\":3}") << "invalid-argument" << "'op'" << qint64(5);
+        QTest::newRow("network slash") << QByteArray("{\"v\":1,\"id\":5,\"op\":\"status\",\"network\":\"../x\"}") << "invalid-argument" << "network id" << qint64(5);
+        QTest::newRow("network long") << QByteArray("{\"v\":1,\"id\":5,\"op\":\"teardown\",\"network\":\"" + QByteArray(33, 'a') + "\"}") << "invalid-argument" << "longer than 32" << qint64(5);
+        QTest::newRow("state missing") << QByteArray("{\"v\":1,\"id\":5,\"op\":\"apply\",\"network\":\"a\"}") << "invalid-argument" << "'state'" << qint64(5);
+        QTest::newRow("persistent type") << QByteArray("{\"v\":1,\"id\":5,\"op\":\"apply\",\"network\":\"a\",\"state\":{},\"persistent\":\"yes\"}") << "invalid-argument" << "'persistent'" << qint64(5);
+    }
+    void badRequests()
+    {
+        QFETCH(QByteArray, payload);
+        QFETCH(QString, code);
+        QFETCH(QString, mentions);
+        QFETCH(qint64, id);
+        qint64 gotId = 99;
+        auto r = decodeRequest(payload, &gotId);
+        QVERIFY(!r);
+        QCOMPARE(errorCodeName(r.error().code), code);
+        QVERIFY2(r.error().message.contains(mentions), qPrintable(r.error().message));
+        QVERIFY2(r.error().message.startsWith(QStringLiteral("failed to ")), qPrintable(r.error().message));
+        QCOMPARE(gotId, id);
+    }
+
+    void claimedUidIsIgnored()
+    {
+        qint64 id = 0;
+        auto r = decodeRequest("{\"v\":1,\"id\":1,\"op\":\"hello\",\"uid\":0}", &id);
+        QVERIFY(r);  // unknown envelope keys are ignored, never read
+    }
+
+    void badStates_data()
+    {
+        QTest::addColumn<QByteArray>("stateJson");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("unknown key") << QByteArray("{\"tapz\":[]}") << "unknown field";
+        QTest::newRow("taps not list") << QByteArray("{\"taps\":{}}") << "must be a list";
+        QTest::newRow("tap not object") << QByteArray("{\"taps\":[\"loomtap0\"]}") << "must be an object";
+        QTest::newRow("tap name slash") << QByteArray("{\"taps\":[{\"ifname\":\"loom/x\"}]}") << "'/' and ':'";
+        QTest::newRow("tap 16 bytes") << QByteArray("{\"taps\":[{\"ifname\":\"loom012345678901\"}]}") << "longer than 15";
+        QTest::newRow("tap not loom") << QByteArray("{\"taps\":[{\"ifname\":\"eth0\"}]}") << "start with 'loom'";
+        QTest::newRow("tap lo") << QByteArray("{\"taps\":[{\"ifname\":\"lo\"}]}") << "start with 'loom'";
+        QTest::newRow("tap quote") << QByteArray("{\"taps\":[{\"ifname\":\"loom\\\"x\"}]}") << "only letters";
+        QTest::newRow("tap space") << QByteArray("{\"taps\":[{\"ifname\":\"loom x\"}]}") << "without spaces";
+        QTest::newRow("tap name type") << QByteArray("{\"taps\":[{\"ifname\":5}]}") << "must be a string";
+        QTest::newRow("tap mtu type") << QByteArray("{\"taps\":[{\"ifname\":\"loomt\",\"mtu\":\"big\"}]}") << "integer";
+        QTest::newRow("tap mtu small") << QByteArray("{\"taps\":[{\"ifname\":\"loomt\",\"mtu\":20}]}") << "68..65535";
+        QTest::newRow("tap mac multicast") << QByteArray("{\"taps\":[{\"ifname\":\"loomt\",\"mac\":\"01:00:5e:00:00:01\"}]}") << "multicast";
+        QTest::newRow("dup tap") << QByteArray("{\"taps\":[{\"ifname\":\"loomt\"},{\"ifname\":\"loomt\"}]}") << "declared twice";
+        QTest::newRow("bridge enslaves eth0") << QByteArray("{\"bridges\":[{\"ifname\":\"loombr\",\"ports\":[\"eth0\"]}]}") << "start with 'loom'";
+        QTest::newRow("bridge enslaves unknown") << QByteArray("{\"bridges\":[{\"ifname\":\"loombr\",\"ports\":[\"loomzz\"]}]}") << "created by this network";
+        QTest::newRow("address on lo") << QByteArray("{\"addresses\":[{\"ifname\":\"lo\",\"cidr\":\"10.0.0.1/8\"}]}") << "start with 'loom'";
+        QTest::newRow("address bad cidr") << QByteArray("{\"taps\":[{\"ifname\":\"loomt\"}],\"addresses\":[{\"ifname\":\"loomt\",\"cidr\":\"10.0.2.1/33\"}]}") << "prefix";
+        QTest::newRow("link on eth0") << QByteArray("{\"links\":[{\"ifname\":\"eth0\",\"up\":false}]}") << "start with 'loom'";
+        QTest::newRow("nat uplink +") << QByteArray("{\"taps\":[{\"ifname\":\"loomt\"}],\"nat\":[{\"ifname\":\"loomt\",\"subnet\":\"10.0.2.0/24\",\"uplinks\":[\"+\"]}]}") << "prefix before '+'";
+        QTest::newRow("nat uplink inject") << QByteArray("{\"taps\":[{\"ifname\":\"loomt\"}],\"nat\":[{\"ifname\":\"loomt\",\"subnet\":\"10.0.2.0/24\",\"uplinks\":[\"eth\\\" accept\"]}]}") << "uplink";
+        QTest::newRow("nat mode") << QByteArray("{\"taps\":[{\"ifname\":\"loomt\"}],\"nat\":[{\"ifname\":\"loomt\",\"subnet\":\"10.0.2.0/24\",\"mode\":\"drop\",\"uplinks\":[\"eth0\"]}]}") << "'masquerade' or 'route'";
+        QTest::newRow("nat host bits") << QByteArray("{\"taps\":[{\"ifname\":\"loomt\"}],\"nat\":[{\"ifname\":\"loomt\",\"subnet\":\"10.0.2.1/24\",\"uplinks\":[\"eth0\"]}]}") << "network address";
+        QTest::newRow("dnsmasq no address") << QByteArray("{\"taps\":[{\"ifname\":\"loomt\"}],\"dnsmasq\":[{\"ifname\":\"loomt\",\"address\":\"10.0.2.1\",\"rangeStart\":\"10.0.2.10\",\"rangeEnd\":\"10.0.2.20\"}]}") << "needs the address";
+        QTest::newRow("dnsmasq range outside") << QByteArray("{\"taps\":[{\"ifname\":\"loomt\"}],\"addresses\":[{\"ifname\":\"loomt\",\"cidr\":\"10.0.2.1/24\"}],\"dnsmasq\":[{\"ifname\":\"loomt\",\"address\":\"10.0.2.1\",\"rangeStart\":\"10.0.2.10\",\"rangeEnd\":\"10.0.3.20\"}]}") << "DHCP range";
+        QTest::newRow("dnsmasq domain newline") << QByteArray("{\"taps\":[{\"ifname\":\"loomt\"}],\"addresses\":[{\"ifname\":\"loomt\",\"cidr\":\"10.0.2.1/24\"}],\"dnsmasq\":[{\"ifname\":\"loomt\",\"address\":\"10.0.2.1\",\"rangeStart\":\"10.0.2.10\",\"rangeEnd\":\"10.0.2.20\",\"domain\":\"x\\nconf-file=/etc/shadow\"}]}") << "domain";
+        QTest::newRow("dnsmasq host name") << QByteArray("{\"taps\":[{\"ifname\":\"loomt\"}],\"addresses\":[{\"ifname\":\"loomt\",\"cidr\":\"10.0.2.1/24\"}],\"dnsmasq\":[{\"ifname\":\"loomt\",\"address\":\"10.0.2.1\",\"rangeStart\":\"10.0.2.10\",\"rangeEnd\":\"10.0.2.20\",\"hosts\":[{\"mac\":\"52:54:00:00:00:01\",\"ip\":\"10.0.2.5\",\"hostname\":\"a,b\"}]}]}") << "host name";
+        QTest::newRow("lease too short") << QByteArray("{\"taps\":[{\"ifname\":\"loomt\"}],\"addresses\":[{\"ifname\":\"loomt\",\"cidr\":\"10.0.2.1/24\"}],\"dnsmasq\":[{\"ifname\":\"loomt\",\"address\":\"10.0.2.1\",\"rangeStart\":\"10.0.2.10\",\"rangeEnd\":\"10.0.2.20\",\"leaseSeconds\":5}]}") << "leaseSeconds";
+        QTest::newRow("vxlan vni") << QByteArray("{\"vxlans\":[{\"ifname\":\"loomvx\",\"vni\":0,\"remote\":\"192.0.2.1\"}]}") << "vni";
+        QTest::newRow("vxlan both") << QByteArray("{\"vxlans\":[{\"ifname\":\"loomvx\",\"vni\":5,\"remote\":\"192.0.2.1\",\"group\":\"239.1.1.1\",\"device\":\"eth0\"}]}") << "exactly one";
+        QTest::newRow("uplink loom") << QByteArray("{\"bridges\":[{\"ifname\":\"loombr\"}],\"uplinks\":[{\"ifname\":\"loomx\",\"bridge\":\"loombr\"}]}") << "own interfaces";
+        QTest::newRow("uplink lo") << QByteArray("{\"bridges\":[{\"ifname\":\"loombr\"}],\"uplinks\":[{\"ifname\":\"lo\",\"bridge\":\"loombr\"}]}") << "loopback";
+        QTest::newRow("uplink foreign bridge") << QByteArray("{\"uplinks\":[{\"ifname\":\"eth0\",\"bridge\":\"br0\"}]}") << "bridge of this network";
+    }
+    void badStates()
+    {
+        QFETCH(QByteArray, stateJson);
+        QFETCH(QString, mentions);
+        const QJsonObject state = QJsonDocument::fromJson(stateJson).object();
+        qint64 id = 0;
+        auto r = decodeRequest(applyPayload(state), &id);
+        QVERIFY2(!r, stateJson.constData());
+        QCOMPARE(r.error().code, ErrorCode::InvalidArgument);
+        QVERIFY2(r.error().message.contains(mentions, Qt::CaseInsensitive), qPrintable(r.error().message));
+        QCOMPARE(id, 7);
+    }
+    void listLimits()
+    {
+        QJsonArray taps;
+        for (int i = 0; i < HostStateLimits::kMaxListItems + 1; ++i)
+            taps.append(QJsonObject{{QStringLiteral("ifname"), QStringLiteral("loomt%1").arg(i)}});
+        auto r = hostStateFromJson(QJsonObject{{QStringLiteral("taps"), taps}});
+        QVERIFY(!r);
+        QVERIFY2(r.error().message.contains(QStringLiteral("limit of 64")), qPrintable(r.error().message));
+        auto longString = hostStateFromJson(QJsonObject{
+            {QStringLiteral("taps"), QJsonArray{QJsonObject{{QStringLiteral("ifname"), QString(300, u'l')}}}}});
+        QVERIFY(!longString);
+        QVERIFY(longString.error().message.contains(QStringLiteral("longer than 256")));
+    }
+    void names()
+    {
+        QVERIFY(validateOwnIfname(QStringLiteral("loomtap0")));
+        QVERIFY(!validateOwnIfname(QStringLiteral("loom$x")));
+        QVERIFY(validateUplinkMatch(QStringLiteral("eth+")));
+        QVERIFY(!validateUplinkMatch(QStringLiteral("e*th")));
+        QVERIFY(validateNetworkId(QStringLiteral("lab-1_a")));
+        QVERIFY(!validateNetworkId(QStringLiteral("-lab")));
+        QVERIFY(!validateNetworkId(QStringLiteral("Lab")));
+        QVERIFY(validateDomain(QStringLiteral("lab.example")));
+        QVERIFY(!validateDomain(QStringLiteral("lab..example")));
+    }
+    void responseRoundTrip()
+    {
+        Response ok{3, true, QJsonObject{{QStringLiteral("x"), 1}}, {}};
+        auto r = decodeResponse(QJsonDocument(encodeResponse(ok)).toJson());
+        QVERIFY(r && r->ok && r->id == 3 && r->result.value(QStringLiteral("x")).toInt() == 1);
+        Response err{-1, false, {}, Error{ErrorCode::LimitExceeded, QStringLiteral("failed to x 'y': z")}};
+        auto e = decodeResponse(QJsonDocument(encodeResponse(err)).toJson());
+        QVERIFY(e && !e->ok && e->id == -1 && e->error.code == ErrorCode::LimitExceeded);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHelperProtocol)
+#include "test_helperprotocol.moc"
