@@ -367,12 +367,14 @@ private:
         }
     }
 
-    QString statusBlock(const QList<QPair<QString, QString>> &procs)
+    // Status lines of processes; only network processes make status fail (guests are optional).
+    QString statusBlock(const QList<QPair<QString, QString>> &procs, bool counts)
     {
         QStringList out;
         for (const auto &[what, pid] : procs)
-            out << QStringLiteral("  if pid_alive %1; then say %2; else say %3; rc=3; fi")
-                       .arg(state(pid), word(what + QStringLiteral(": running")), word(what + QStringLiteral(": stopped")));
+            out << QStringLiteral("  if pid_alive %1; then say %2; else say %3%4; fi")
+                       .arg(state(pid), word(what + QStringLiteral(": running")), word(what + QStringLiteral(": stopped")),
+                            counts ? QStringLiteral("; rc=3") : QString());
         return out.isEmpty() ? QStringLiteral("  :") : out.join(QLatin1Char('\n'));
     }
 
@@ -500,8 +502,8 @@ private:
             "status() {\n"
             "  rc=0\n");
         s += joinLines(linkStatus);
-        s += statusBlock(m_statusProcs) + QLatin1Char('\n');
-        s += statusBlock(m_guestStatus) + QLatin1Char('\n');
+        s += statusBlock(m_statusProcs, true) + QLatin1Char('\n');
+        s += statusBlock(m_guestStatus, false) + QLatin1Char('\n');
         s += QStringLiteral(
             "  return \"$rc\"\n"
             "}\n\n"

@@ -1,0 +1,290 @@
+// The exported script for real, inside network namespaces the test creates:
+//   (a) examples/a-vde-nat.json: vde_switch + host tap + dnsmasq + NAT. A namespace "guest"
+//       plugs a tap into the switch port planned for vm1 (vde_plug), gets a DHCP lease from
+//       the script's dnsmasq and pings the gateway.
+//   (d) examples/d-bridge-taps.json: kernel bridge with taps and a host address; the guest
+//       namespace joins the bridge through a veth.
+// For both: `start` twice changes nothing the second time, and `stop` leaves no interface,
+// address, nft rule, process, sysctl change or file behind (compared with a snapshot taken
+// before start). Guests are skipped (VNET_NO_GUESTS=1): there are no guest images.
+#include "common/netns.h"
+#include "common/testutil.h"
+#include "export/shellexporter.h"
+#include "plan/planner.h"
+#include "plan/topologyloader.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <algorithm>
+
+using namespace netloom;
+using test::ScopedNetns;
+
+namespace {
+
+constexpr int kScriptTimeoutMs = 30000;
+
+// A udhcpc script that applies the lease to the interface (no distro default needed).
+const char *kUdhcpcScript =
+    "#!/bin/sh\n"
+    "case \"$1\" in\n"
+    "  deconfig) ip -4 addr flush dev \"$interface\"; ip link set \"$interface\" up ;;\n"
+    "  bound|renew) ip -4 addr flush dev \"$interface\"; ip addr add \"$ip/$mask\" dev \"$interface\" ;;\n"
+    "esac\n"
+    "exit 0\n";
+
+struct Lab {
+    QTemporaryDir dir;            // script, state dir, udhcpc script; removed last
+    QString script;
+    QString state;
+    QString udhcpc;
+    model::Topology topology;
+    plan::Plan plan;              // planned with the real state dir, to find ports and names
+};
+
+// Loads, allocates and exports an example; plans it with the state dir the script will use.
+bool prepare(Lab &lab, const QString &example, QString *error)
+{
+    if (!lab.dir.isValid()) {
+        *error = QStringLiteral("no temporary directory");
+        return false;
+    }
+    const QString path = test::sourcePath(QStringLiteral("examples/") + example);
+    Result<model::Topology> t = plan::loadTopologyForPlan(path);
+    if (!t) {
+        *error = t.error().message;
+        return false;
+    }
+    lab.topology = *t;
+    Result<QString> script = exporter::exportShell(*t, QFileInfo(path).absolutePath());
+    if (!script) {
+        *error = script.error().message;
+        return false;
+    }
+    lab.state = lab.dir.filePath(QStringLiteral("state"));
+    Result<plan::Plan> p = plan::plan(*t, plan::PlanContext{lab.state, QFileInfo(path).absolutePath()});
+    if (!p) {
+        *error = p.error().message;
+        return false;
+    }
+    lab.plan = *p;
+    lab.script = lab.dir.filePath(QStringLiteral("net.sh"));
+    lab.udhcpc = lab.dir.filePath(QStringLiteral("udhcpc.sh"));
+    QFile s(lab.script), u(lab.udhcpc);
+    if (!s.open(QIODevice::WriteOnly) || s.write(script->toUtf8()) < 0 || !u.open(QIODevice::WriteOnly) || u.write(kUdhcpcScript) < 0) {
+        *error = QStringLiteral("cannot write the scripts");
+        return false;
+    }
+    s.close();
+    u.close();
+    u.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    return true;
+}
+
+test::CommandResult runScript(const ScopedNetns &ns, const Lab &lab, const QString &command)
+{
+    return ns.exec({QStringLiteral("env"), QStringLiteral("VNET_STATE_DIR=") + lab.state, QStringLiteral("VNET_NO_GUESTS=1"),
+                    QStringLiteral("/bin/sh"), lab.script, command},
+                   kScriptTimeoutMs);
+}
+
+// Everything start may change in the namespace, as text: links, addresses, the nft ruleset,
+// forwarding, processes (with their command lines) and the files under the state dir.
+QString snapshot(const ScopedNetns &ns, const QString &stateDir)
+{
+    QString s;
+    for (const QStringList &argv : {QStringList{QStringLiteral("ip"), QStringLiteral("-d"), QStringLiteral("link")},
+                                    QStringList{QStringLiteral("ip"), QStringLiteral("-4"), QStringLiteral("addr")},
+                                    QStringList{QStringLiteral("nft"), QStringLiteral("list"), QStringLiteral("ruleset")},
+                                    QStringList{QStringLiteral("cat"), QStringLiteral("/proc/sys/net/ipv4/ip_forward")}}) {
+        const test::CommandResult r = ns.exec(argv, 10000);
+        // Bridge timers tick by themselves; they are not state anyone created.
+        static const QRegularExpression timers(QStringLiteral("\\b(\\w+_timer)\\s+[0-9.]+"));
+        const QString out = QString::fromUtf8(r.out).replace(timers, QStringLiteral("\\1 *"));
+        s += QStringLiteral("$ %1 (exit %2)\n%3").arg(argv.join(QLatin1Char(' '))).arg(r.exitCode).arg(out);
+    }
+    QStringList procs;
+    for (int pid : ns.pids()) {
+        QByteArray cmd = test::readFile(QStringLiteral("/proc/%1/cmdline").arg(pid));
+        if (!cmd.isEmpty())
+            procs << QStringLiteral("%1 %2").arg(pid).arg(QString::fromUtf8(cmd.replace('\0', ' ')));
+    }
+    procs.sort();
+    s += QStringLiteral("$ processes\n") + procs.join(QLatin1Char('\n')) + QLatin1Char('\n');
+    QStringList files;
+    if (QFileInfo::exists(stateDir))
+        files << QStringLiteral("<state dir exists>");
+    QDirIterator it(stateDir, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString f = it.next();
+        const QFileInfo fi(f);
+        QString line = QDir(stateDir).relativeFilePath(f);
+        if (fi.isFile())
+            line += QStringLiteral(" ") + QString::fromLatin1(QCryptographicHash::hash(test::readFile(f), QCryptographicHash::Sha1).toHex());
+        files << line;
+    }
+    files.sort();
+    s += QStringLiteral("$ files\n") + files.join(QLatin1Char('\n')) + QLatin1Char('\n');
+    return s;
+}
+
+// A readable first difference of two snapshots.
+QString firstDifference(const QString &a, const QString &b)
+{
+    const QStringList la = a.split(QLatin1Char('\n')), lb = b.split(QLatin1Char('\n'));
+    for (qsizetype i = 0; i < std::max(la.size(), lb.size()); ++i)
+        if (la.value(i) != lb.value(i))
+            return QStringLiteral("line %1:\n  before: %2\n  after:  %3\n--- before ---\n%4\n--- after ---\n%5")
+                .arg(i + 1).arg(la.value(i), lb.value(i), a, b);
+    return {};
+}
+
+// DHCP from the guest namespace on `ifname`; returns the leased address or "".
+QString dhcp(const ScopedNetns &guest, const Lab &lab, const QString &ifname, QString *log)
+{
+    const test::CommandResult r = guest.exec({test::findTool(QStringLiteral("busybox")), QStringLiteral("udhcpc"), QStringLiteral("-i"), ifname,
+                                              QStringLiteral("-n"), QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("5"),
+                                              QStringLiteral("-T"), QStringLiteral("1"), QStringLiteral("-s"), lab.udhcpc},
+                                             20000);
+    *log = r.describe();
+    if (r.exitCode != 0)
+        return {};
+    const test::CommandResult a = guest.exec({QStringLiteral("ip"), QStringLiteral("-4"), QStringLiteral("-o"), QStringLiteral("addr"),
+                                              QStringLiteral("show"), QStringLiteral("dev"), ifname});
+    const QStringList words = QString::fromUtf8(a.out).split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    const qsizetype i = words.indexOf(QStringLiteral("inet"));
+    return i >= 0 && i + 1 < words.size() ? words[i + 1] : QString();
+}
+
+void requireTools()
+{
+    test::requireRoot();
+    for (const char *tool : {"ip", "vde_switch", "vde_plug", "dnsmasq", "nft", "busybox"})
+        test::requireTool(QString::fromLatin1(tool));
+}
+
+}  // namespace
+
+class TestExportNetns : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { requireTools(); }
+
+    void natLanOnVdeSwitch()
+    {
+        Lab lab;
+        QString error;
+        QVERIFY2(prepare(lab, QStringLiteral("a-vde-nat.json"), &error), qPrintable(error));
+        ScopedNetns host(QStringLiteral("exa"));
+        QVERIFY2(host.ok(), qPrintable(host.error()));
+        ScopedNetns guest(QStringLiteral("exag"));
+        QVERIFY2(guest.ok(), qPrintable(guest.error()));
+
+        const QString before = snapshot(host, lab.state);
+        test::CommandResult r = runScript(host, lab, QStringLiteral("start"));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        r = runScript(host, lab, QStringLiteral("status"));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+
+        // The guest: a tap in its own namespace plugged into vm1's planned switch port, with vm1's MAC.
+        QCOMPARE(lab.plan.runtime.switches.size(), 1);
+        const plan::SwitchPlan &sw = lab.plan.runtime.switches[0];
+        const auto port = std::find_if(sw.ports.cbegin(), sw.ports.cend(), [](const plan::VdePort &p) { return p.kind == plan::VdePort::Kind::Guest; });
+        QVERIFY(port != sw.ports.cend());
+        const QString plugPid = lab.dir.filePath(QStringLiteral("guest-plug.pid"));
+        r = guest.exec({QStringLiteral("vde_plug"), QStringLiteral("-d"), QStringLiteral("-p"), plugPid,
+                        QStringLiteral("vde://%1[port=%2]").arg(sw.socketDir).arg(port->number), QStringLiteral("tap://nltg0")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        r = guest.sh(QStringLiteral("i=0; while ! ip link show nltg0 >/dev/null 2>&1 && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done; "
+                                    "ip link set nltg0 address %1 && ip link set nltg0 up").arg(port->mac));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QString log;
+        const QString leased = dhcp(guest, lab, QStringLiteral("nltg0"), &log);
+        QVERIFY2(leased.startsWith(QStringLiteral("10.0.2.")) && leased.endsWith(QStringLiteral("/24")), qPrintable(leased + QStringLiteral(" ") + log));
+        const int last = leased.section(QLatin1Char('.'), 3).section(QLatin1Char('/'), 0, 0).toInt();
+        QVERIFY2(last >= 100 && last <= 199, qPrintable(leased));
+        const QByteArray leases = test::readFile(lab.state + QStringLiteral("/dnsmasq-%1.leases").arg(lab.plan.host.dnsmasq[0].ifname));
+        QVERIFY2(leases.contains(port->mac.toUtf8()), leases.constData());
+        r = guest.exec({test::findTool(QStringLiteral("busybox")), QStringLiteral("ping"), QStringLiteral("-c"), QStringLiteral("2"),
+                        QStringLiteral("-W"), QStringLiteral("2"), QStringLiteral("10.0.2.1")}, 15000);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+
+        // Idempotent start.
+        const QString running = snapshot(host, lab.state);
+        QVERIFY2(running.contains(QStringLiteral("vde_switch")) && running.contains(QStringLiteral("dnsmasq")), qPrintable(running));
+        QVERIFY2(running.contains(QStringLiteral("masquerade")), qPrintable(running));
+        r = runScript(host, lab, QStringLiteral("start"));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        const QString again = snapshot(host, lab.state);
+        QVERIFY2(running == again, qPrintable(firstDifference(running, again)));
+
+        // Stop: nothing left behind.
+        r = runScript(host, lab, QStringLiteral("stop"));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        const QString after = snapshot(host, lab.state);
+        QVERIFY2(before == after, qPrintable(firstDifference(before, after)));
+        r = runScript(host, lab, QStringLiteral("status"));
+        QCOMPARE(r.exitCode, 3);
+        r = runScript(host, lab, QStringLiteral("stop"));  // stopping a stopped network is fine
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+    }
+
+    void kernelBridgeWithVethGuest()
+    {
+        Lab lab;
+        QString error;
+        QVERIFY2(prepare(lab, QStringLiteral("d-bridge-taps.json"), &error), qPrintable(error));
+        ScopedNetns host(QStringLiteral("exd"));
+        QVERIFY2(host.ok(), qPrintable(host.error()));
+        ScopedNetns guest(QStringLiteral("exdg"));
+        QVERIFY2(guest.ok(), qPrintable(guest.error()));
+
+        const QString before = snapshot(host, lab.state);
+        test::CommandResult r = runScript(host, lab, QStringLiteral("start"));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QCOMPARE(lab.plan.host.bridges.size(), 1);
+        const QString bridge = lab.plan.host.bridges[0].ifname;
+        const QString links = QString::fromUtf8(host.exec({QStringLiteral("ip"), QStringLiteral("-o"), QStringLiteral("link")}).out);
+        for (const QString &tap : lab.plan.host.bridges[0].ports)
+            QVERIFY2(links.contains(QStringLiteral(" master %1 ").arg(bridge)) && links.contains(tap), qPrintable(links));
+
+        // The guest joins the bridge through a veth (created and removed by the test).
+        r = host.exec({QStringLiteral("ip"), QStringLiteral("link"), QStringLiteral("add"), QStringLiteral("nltv0"), QStringLiteral("type"),
+                       QStringLiteral("veth"), QStringLiteral("peer"), QStringLiteral("name"), QStringLiteral("nltv1"),
+                       QStringLiteral("netns"), guest.name()});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        r = host.sh(QStringLiteral("ip link set nltv0 master %1 && ip link set nltv0 up").arg(bridge));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        r = guest.exec({QStringLiteral("ip"), QStringLiteral("link"), QStringLiteral("set"), QStringLiteral("nltv1"), QStringLiteral("up")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QString log;
+        const QString leased = dhcp(guest, lab, QStringLiteral("nltv1"), &log);
+        QVERIFY2(leased.startsWith(QStringLiteral("10.0.5.")) && leased.endsWith(QStringLiteral("/24")), qPrintable(leased + QStringLiteral(" ") + log));
+        r = guest.exec({test::findTool(QStringLiteral("busybox")), QStringLiteral("ping"), QStringLiteral("-c"), QStringLiteral("2"),
+                        QStringLiteral("-W"), QStringLiteral("2"), QStringLiteral("10.0.5.1")}, 15000);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+
+        const QString running = snapshot(host, lab.state);
+        r = runScript(host, lab, QStringLiteral("start"));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        const QString again = snapshot(host, lab.state);
+        QVERIFY2(running == again, qPrintable(firstDifference(running, again)));
+
+        r = host.exec({QStringLiteral("ip"), QStringLiteral("link"), QStringLiteral("del"), QStringLiteral("nltv0")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        r = runScript(host, lab, QStringLiteral("stop"));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        const QString after = snapshot(host, lab.state);
+        QVERIFY2(before == after, qPrintable(firstDifference(before, after)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestExportNetns)
+#include "test_export_netns.moc"
