@@ -225,20 +225,23 @@ void HelperServer::onReadyRead(quint64 id)
     Connection *c = m_connections.value(id);
     if (!c || c->closing || !c->socket)
         return;
-    while (c->queue.size() < kMaxQueuedRequests && c->socket->bytesAvailable() > 0) {
-        const QByteArray chunk = c->socket->read(kReadChunk);
-        if (chunk.isEmpty())
-            break;
-        if (auto s = c->decoder.feed(chunk); !s) {
-            closeConnection(*c, s.error());
-            return;
-        }
+    for (;;) {
+        // Complete frames already decoded come first (a burst may hold many).
         QByteArray payload;
         while (c->queue.size() < kMaxQueuedRequests && c->decoder.takeFrame(&payload))
             c->queue.append(payload);
         if (c->decoder.failed()) {
             closeConnection(*c, Error::failed(ErrorCode::LimitExceeded, QStringLiteral("read"), QStringLiteral("message"),
                                               QStringLiteral("invalid frame length")));
+            return;
+        }
+        if (c->queue.size() >= kMaxQueuedRequests || c->socket->bytesAvailable() <= 0)
+            break;
+        const QByteArray chunk = c->socket->read(kReadChunk);
+        if (chunk.isEmpty())
+            break;
+        if (auto s = c->decoder.feed(chunk); !s) {
+            closeConnection(*c, s.error());
             return;
         }
     }
