@@ -201,7 +201,7 @@ private:
     void startPlug(const QString &rel, const QString &urlA, const QString &urlB, const QString &what)
     {
         const QString pid = rel + QStringLiteral(".pid");
-        m_start << QStringLiteral("  if ! pid_alive %1; then\n    vde_plug -d -p %1 %2 %3 || die %4\n    record %5\n    wait_for %1 || die %6\n  fi")
+        m_start << QStringLiteral("  if ! pid_alive %1; then\n    record %5\n    vde_plug -d -p %1 %2 %3 || die %4\n    wait_for %1 || die %6\n  fi")
                        .arg(state(pid), word(urlA), word(urlB), word(QStringLiteral("failed to start %1").arg(what)),
                             word(QStringLiteral("proc ") + rel), word(QStringLiteral("failed to start %1: no pid file").arg(what)));
         undo(QStringLiteral("proc ") + rel, QStringLiteral("    stop_pid %1").arg(state(pid)));
@@ -253,7 +253,7 @@ private:
                 cmd += QStringLiteral(" -tap ") + word(p.tap);
         m_start << QStringLiteral("  if ! pid_alive %1; then\n"
                                   "    printf '%s\\n' %2 >%3 || die %4\n    record %5\n"
-                                  "    %6 || die %7\n    record %8\n"
+                                  "    record %8\n    %6 || die %7\n"
                                   "    wait_for %9 || die %10\n  fi")
                        .arg(state(pid), rcWords.join(QLatin1Char(' ')), state(rc),
                             word(QStringLiteral("failed to write '%1'").arg(rc)), word(QStringLiteral("file ") + rc), cmd,
@@ -337,7 +337,7 @@ private:
         }
         m_start << QStringLiteral("  if ! pid_alive %1; then\n"
                                   "    printf '%s\\n' \\\n      %2 >%3 || die %4\n    record %5\n"
-                                  "    dnsmasq --conf-file=%3 || die %6\n    record %7\n"
+                                  "    record %7\n    dnsmasq --conf-file=%3 || die %6\n"
                                   "    wait_for %1 || die %8\n  fi")
                        .arg(state(pid), words(lines, QStringLiteral(" \\\n      ")), state(conf),
                             word(QStringLiteral("failed to write '%1'").arg(conf)), word(QStringLiteral("file ") + conf),
@@ -356,7 +356,7 @@ private:
             noteSocket(base + QStringLiteral(".qmp"));
             QStringList argv = g.argv;
             argv << QStringLiteral("-daemonize") << QStringLiteral("-pidfile") << kToken + QLatin1Char('/') + pid;
-            m_guestStart << QStringLiteral("  if ! pid_alive %1; then\n    %2 || die %3\n    record %4\n  fi")
+            m_guestStart << QStringLiteral("  if ! pid_alive %1; then\n    record %4\n    %2 || die %3\n  fi")
                                 .arg(state(pid), words(argv), word(QStringLiteral("failed to start guest '%1'").arg(g.name)),
                                      word(QStringLiteral("proc ") + base));
             m_guestStop << QStringLiteral("  if created %1; then\n    stop_pid %2\n    rm -f %3 %4\n    forget %1\n  fi")

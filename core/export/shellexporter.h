@@ -10,7 +10,8 @@
 // spaces, quotes, $ or backticks neither break nor inject.
 //
 // The script's `start` checks before it creates and appends one line per created object to
-// $STATE_DIR/created; `stop` walks the objects the script knows about in reverse order and
+// $STATE_DIR/created (a process is recorded just before it is launched, so that the files a
+// failed launch leaves behind are still cleaned up); `stop` walks the objects the script knows about in reverse order and
 // removes only those recorded there. Commands: start, start-net (no guests), stop, restart,
 // status. docs/export.md describes the script for its users.
 #pragma once

@@ -236,6 +236,32 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     }
 
+    // A start that fails half-way (dnsmasq cannot open its lease file, because something that
+    // is not the script's sits there) exits 1 naming the step; stop then removes everything
+    // the partial start made and leaves the pre-existing state directory and its foreign entry.
+    void failedStartIsUndone()
+    {
+        Lab lab;
+        QString error;
+        QVERIFY2(prepare(lab, QStringLiteral("a-vde-nat.json"), &error), qPrintable(error));
+        ScopedNetns host(QStringLiteral("exf"));
+        QVERIFY2(host.ok(), qPrintable(host.error()));
+        QCOMPARE(lab.plan.host.dnsmasq.size(), 1);
+        const QString foreign = lab.state + QStringLiteral("/dnsmasq-%1.leases").arg(lab.plan.host.dnsmasq[0].ifname);
+        QVERIFY(QDir().mkpath(foreign));
+
+        const QString before = snapshot(host, lab.state);
+        test::CommandResult r = runScript(host, lab, QStringLiteral("start"));
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("failed to start dnsmasq on '"), qPrintable(r.describe()));
+        QVERIFY2(snapshot(host, lab.state).contains(QStringLiteral("vde_switch")), "the partial start did not get as far as the switch");
+        r = runScript(host, lab, QStringLiteral("stop"));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        const QString after = snapshot(host, lab.state);
+        QVERIFY2(before == after, qPrintable(firstDifference(before, after)));
+        QVERIFY(QFileInfo(foreign).isDir());
+    }
+
     void kernelBridgeWithVethGuest()
     {
         Lab lab;
