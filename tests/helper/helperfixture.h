@@ -18,6 +18,8 @@ public:
     HelperProcess(const netloom::test::ScopedNetns &ns, const QString &dir);
     ~HelperProcess();
 
+    // Environment for the helper (e.g. DBUS_SYSTEM_BUS_ADDRESS); default: the test's own.
+    void setEnvironment(const QProcessEnvironment &env) { m_proc.setProcessEnvironment(env); }
     // Starts the helper with extra arguments; waits until it accepts connections (≤10 s).
     bool start(const QStringList &extraArgs = {});
     // SIGTERM and wait (orderly shutdown).
