@@ -306,6 +306,7 @@ void QemuSupervisor::onFinished(int exitCode, QProcess::ExitStatus status)
     if (m_output.size() > kOutputTailBytes)
         m_output.remove(0, m_output.size() - kOutputTailBytes);
     signalGroup(SIGKILL);  // anything QEMU left in its group
+    m_qmp.drain();         // events QEMU sent just before exiting (SHUTDOWN)
     m_qmp.close();
     const QString how = status == QProcess::CrashExit ? QStringLiteral("was killed by a signal")
                                                       : QStringLiteral("exited with status %1").arg(exitCode);

@@ -80,6 +80,15 @@ void QmpClient::onSocketDisconnected()
         drop(ErrorCode::Io, QStringLiteral("QMP connection '%1' closed by QEMU").arg(m_path));
 }
 
+void QmpClient::drain()
+{
+    // waitForReadyRead(0) reads what the kernel holds and emits readyRead synchronously.
+    for (int i = 0; i < 64 && m_socket && m_socket->state() == QLocalSocket::ConnectedState; ++i) {
+        if (!m_socket->waitForReadyRead(0))
+            break;
+    }
+}
+
 void QmpClient::close()
 {
     if (m_state == State::Disconnected && !m_socket)

@@ -50,6 +50,9 @@ public:
     // Connects to the QMP socket at `path`, retrying until `timeoutMs` has passed, then
     // negotiates capabilities. Emits ready() or disconnected(reason).
     void connectToSocket(const QString &path, int timeoutMs);
+    // Processes whatever QEMU already wrote to the socket (events sent just before it
+    // exited, e.g. SHUTDOWN) without waiting for more.
+    void drain();
     // Closes the connection; pending commands fail with Cancelled. Emits disconnected().
     void close();
 
