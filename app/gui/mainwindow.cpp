@@ -1,0 +1,547 @@
+#include "mainwindow.h"
+
+#include "autosave.h"
+#include "canvasview.h"
+#include "editcommands.h"
+#include "exportdialog.h"
+#include "helperstatuswidget.h"
+#include "model/topologyjson.h"
+#include "nodekinds.h"
+#include "palettewidget.h"
+#include "propertiespanel.h"
+#include "topologydocument.h"
+#include "topologyscene.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenuBar>
+#include <QPlainTextEdit>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTimer>
+#include <QToolBar>
+#include <QUndoStack>
+
+namespace netloom::gui {
+
+namespace {
+QIcon icon(const char *name)
+{
+    return QIcon(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(name)));
+}
+}  // namespace
+
+MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowIcon(icon("netloom"));
+    resize(1280, 800);
+    m_doc = new TopologyDocument(this);
+    m_undo = new QUndoStack(this);
+    m_undo->setUndoLimit(1000);
+    m_scene = new TopologyScene(m_doc, this);
+    m_view = new CanvasView(m_scene, this);
+    m_view->setObjectName(QStringLiteral("canvas"));
+    setCentralWidget(m_view);
+    m_autosave = new Autosave(this);
+    m_ask = [this](const QString &title, const QString &text, QMessageBox::StandardButtons buttons) {
+        return QMessageBox::question(this, title, text, buttons);
+    };
+
+    buildDocks();
+    buildActions();
+
+    m_validateTimer = new QTimer(this);
+    m_validateTimer->setSingleShot(true);
+    m_validateTimer->setInterval(kValidateDelayMs);
+    connect(m_validateTimer, &QTimer::timeout, this, &MainWindow::validateNow);
+    connect(m_doc, &TopologyDocument::contentChanged, m_validateTimer, qOverload<>(&QTimer::start));
+    connect(m_doc, &TopologyDocument::contentChanged, this, [this] { m_autosaveDirty = true; });
+    connect(m_doc, &TopologyDocument::filePathChanged, this, &MainWindow::updateTitle);
+    connect(m_doc, &TopologyDocument::topologyChanged, this, &MainWindow::updateTitle);
+    connect(m_undo, &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
+
+    connect(m_scene, &TopologyScene::nodesMoved, this, [this](const QList<MoveNodesCommand::Move> &moves) {
+        m_undo->push(new MoveNodesCommand(m_doc, moves));
+    });
+    connect(m_scene, &TopologyScene::connectRequested, this, &MainWindow::connectNodes);
+    connect(m_scene, &TopologyScene::kindDropped, this, [this](const QString &kind, QPointF pos) {
+        addNode(kind, pos);
+    });
+    connect(m_scene, &QGraphicsScene::selectionChanged, this, &MainWindow::updateSelection);
+    connect(m_palette, &PaletteWidget::kindActivated, this, [this](const QString &kind) {
+        // Activated entries go to the visible centre, or the nearest free spot to its right
+        // and below, so nodes added in a row do not hide each other.
+        QPointF pos = m_scene->snapped(m_view->visibleCenter());
+        for (int i = 0; i < 64; ++i) {
+            bool taken = false;
+            for (const model::Node &n : m_doc->topology().nodes)
+                taken = taken || QLineF(n.position, pos).length() < NodeItem::kSize * 1.5;
+            if (!taken)
+                break;
+            pos += QPointF(NodeItem::kSize * 2, (i % 2) ? NodeItem::kSize : 0);
+        }
+        addNode(kind, pos);
+    });
+
+    connect(m_autosave, &Autosave::wanted, this, &MainWindow::doAutosave);
+    m_autosave->start();
+    updateTitle();
+    validateNow();
+}
+
+MainWindow::~MainWindow()
+{
+    // A clean close leaves no autosave behind (a crash does).
+    if (m_undo->isClean())
+        m_autosave->discard(m_doc->filePath());
+    // Children die in creation order: the stack must not report to a half-destroyed window.
+    m_undo->blockSignals(true);
+    m_scene->blockSignals(true);
+}
+
+void MainWindow::buildDocks()
+{
+    m_palette = new PaletteWidget(this);
+    auto *paletteDock = new QDockWidget(tr("Palette"), this);
+    paletteDock->setObjectName(QStringLiteral("paletteDock"));
+    paletteDock->setWidget(m_palette);
+    addDockWidget(Qt::LeftDockWidgetArea, paletteDock);
+
+    m_props = new PropertiesPanel(m_doc, m_undo, this);
+    auto *propsDock = new QDockWidget(tr("Properties"), this);
+    propsDock->setObjectName(QStringLiteral("propertiesDock"));
+    propsDock->setWidget(m_props);
+    propsDock->setMinimumWidth(300);
+    addDockWidget(Qt::RightDockWidgetArea, propsDock);
+
+    m_log = new QPlainTextEdit(this);
+    m_log->setObjectName(QStringLiteral("log"));
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(kMaxLogLines);
+    auto *logDock = new QDockWidget(tr("Log"), this);
+    logDock->setObjectName(QStringLiteral("logDock"));
+    logDock->setWidget(m_log);
+    addDockWidget(Qt::BottomDockWidgetArea, logDock);
+
+    m_helper = new HelperStatusWidget(this);
+    statusBar()->addPermanentWidget(m_helper);
+    connect(m_helper, &HelperStatusWidget::message, this, &MainWindow::log);
+}
+
+void MainWindow::buildActions()
+{
+    auto make = [this](const QString &name, const QString &text, const QIcon &ic, const QKeySequence &key,
+                       auto slot) {
+        auto *a = new QAction(ic, text, this);
+        a->setObjectName(name);
+        if (!key.isEmpty())
+            a->setShortcut(key);
+        connect(a, &QAction::triggered, this, slot);
+        return a;
+    };
+
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *actNew = make(QStringLiteral("actionNew"), tr("&New"), QIcon::fromTheme(QStringLiteral("document-new"), icon("new")),
+                           QKeySequence::New, [this] {
+                               if (maybeSave())
+                                   newDocument();
+                           });
+    QAction *actOpen = make(QStringLiteral("actionOpen"), tr("&Open\u2026"),
+                            QIcon::fromTheme(QStringLiteral("document-open"), icon("open")), QKeySequence::Open,
+                            [this] { open(); });
+    QAction *actSave = make(QStringLiteral("actionSave"), tr("&Save"),
+                            QIcon::fromTheme(QStringLiteral("document-save"), icon("save")), QKeySequence::Save,
+                            [this] { save(); });
+    QAction *actSaveAs = make(QStringLiteral("actionSaveAs"), tr("Save &As\u2026"), QIcon(), QKeySequence::SaveAs,
+                              [this] { saveAs(); });
+    file->addActions({actNew, actOpen});
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
+    file->addActions({actSave, actSaveAs});
+    file->addSeparator();
+    QAction *actExport = make(QStringLiteral("actionExport"), tr("&Export as Shell Script\u2026"), icon("export"),
+                              QKeySequence(tr("Ctrl+E")), [this] { showExportDialog(); });
+    file->addAction(actExport);
+    file->addSeparator();
+    file->addAction(make(QStringLiteral("actionQuit"), tr("&Quit"), QIcon(), QKeySequence::Quit, [this] { close(); }));
+    rebuildRecentMenu();
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QAction *undo = m_undo->createUndoAction(this, tr("&Undo"));
+    undo->setObjectName(QStringLiteral("actionUndo"));
+    undo->setIcon(QIcon::fromTheme(QStringLiteral("edit-undo"), icon("undo")));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction *redo = m_undo->createRedoAction(this, tr("&Redo"));
+    redo->setObjectName(QStringLiteral("actionRedo"));
+    redo->setIcon(QIcon::fromTheme(QStringLiteral("edit-redo"), icon("redo")));
+    redo->setShortcut(QKeySequence::Redo);
+    QAction *del = make(QStringLiteral("actionDelete"), tr("&Delete"), icon("delete"), QKeySequence::Delete,
+                        [this] { deleteSelection(); });
+    QAction *connectMode = make(QStringLiteral("actionConnect"), tr("&Connect Mode"), icon("connect"),
+                                QKeySequence(tr("Ctrl+L")), [] {});
+    connectMode->setCheckable(true);
+    connectMode->setToolTip(tr("Draw cables: drag from one node to another"));
+    connect(connectMode, &QAction::toggled, this, [this](bool on) {
+        m_scene->setMode(on ? TopologyScene::Mode::Connect : TopologyScene::Mode::Select);
+        m_view->setDragMode(on ? QGraphicsView::NoDrag : QGraphicsView::RubberBandDrag);
+    });
+    QAction *selectAll = make(QStringLiteral("actionSelectAll"), tr("Select &All"), QIcon(), QKeySequence::SelectAll,
+                              [this] {
+                                  for (QGraphicsItem *item : m_scene->items())
+                                      item->setSelected(true);
+                              });
+    edit->addActions({undo, redo});
+    edit->addSeparator();
+    edit->addActions({connectMode, del, selectAll});
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *zoomIn = make(QStringLiteral("actionZoomIn"), tr("Zoom &In"), icon("zoom-in"), QKeySequence::ZoomIn,
+                           [this] { m_view->zoomBy(1.25); });
+    QAction *zoomOut = make(QStringLiteral("actionZoomOut"), tr("Zoom &Out"), icon("zoom-out"), QKeySequence::ZoomOut,
+                            [this] { m_view->zoomBy(0.8); });
+    QAction *fit = make(QStringLiteral("actionFit"), tr("&Fit to Window"), icon("zoom-fit"), QKeySequence(tr("Ctrl+0")),
+                        [this] { m_view->fitAll(); });
+    QAction *snap = make(QStringLiteral("actionSnap"), tr("&Snap to Grid"), QIcon(), QKeySequence(), [] {});
+    snap->setCheckable(true);
+    snap->setChecked(m_scene->snapToGrid());
+    connect(snap, &QAction::toggled, this, [this](bool on) {
+        m_scene->setSnapToGrid(on);
+        m_scene->update();
+    });
+    view->addActions({zoomIn, zoomOut, fit});
+    view->addSeparator();
+    view->addAction(snap);
+
+    QMenu *topo = menuBar()->addMenu(tr("&Topology"));
+    topo->addAction(make(QStringLiteral("actionValidate"), tr("&Validate Now"), QIcon(), QKeySequence(tr("F7")), [this] {
+        validateNow();
+        const int errors = int(std::count_if(m_issues.cbegin(), m_issues.cend(), [](const model::Issue &i) {
+            return i.severity == model::Issue::Severity::Error;
+        }));
+        log(tr("Validation: %1 error(s), %2 warning(s)").arg(errors).arg(m_issues.size() - errors));
+        for (const model::Issue &i : std::as_const(m_issues))
+            log(QStringLiteral("  %1: %2: %3").arg(model::severityName(i.severity), i.path, i.message));
+    }));
+    topo->addAction(actExport);
+    topo->addAction(make(QStringLiteral("actionCheckHelper"), tr("Check &Helper"), QIcon(), QKeySequence(),
+                         [this] { m_helper->check(); }));
+
+    // The runtime (issue #5) is not part of this build: the actions exist, honestly disabled.
+    QMenu *run = menuBar()->addMenu(tr("&Run"));
+    const QString unavailable = tr("The runtime is not available in this build");
+    QAction *start = make(QStringLiteral("actionStart"), tr("&Start"), icon("start"), QKeySequence(), [] {});
+    QAction *stop = make(QStringLiteral("actionStop"), tr("S&top"), icon("stop"), QKeySequence(), [] {});
+    for (QAction *a : {start, stop}) {
+        a->setEnabled(false);
+        a->setToolTip(unavailable);
+        a->setStatusTip(unavailable);
+    }
+    run->setToolTipsVisible(true);
+    run->addActions({start, stop});
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(make(QStringLiteral("actionAbout"), tr("&About Netloom"), icon("netloom"), QKeySequence(), [this] {
+        QMessageBox::about(this, tr("About Netloom"),
+                           tr("<b>Netloom %1</b><p>Draw a virtual network of QEMU guests, export it as a shell "
+                              "script.</p>").arg(QApplication::applicationVersion()));
+    }));
+
+    QToolBar *tb = addToolBar(tr("Main"));
+    tb->setObjectName(QStringLiteral("mainToolBar"));
+    tb->addActions({actNew, actOpen, actSave});
+    tb->addSeparator();
+    tb->addActions({undo, redo, del, connectMode});
+    tb->addSeparator();
+    tb->addActions({zoomIn, zoomOut, fit});
+    tb->addSeparator();
+    tb->addActions({actExport, start, stop});
+}
+
+QString MainWindow::logText() const
+{
+    return m_log->toPlainText();
+}
+
+void MainWindow::log(const QString &line)
+{
+    m_log->appendPlainText(QStringLiteral("%1  %2").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")), line));
+}
+
+bool MainWindow::isModified() const
+{
+    return !m_undo->isClean();
+}
+
+void MainWindow::updateTitle()
+{
+    const QString path = m_doc->filePath();
+    const QString shown = path.isEmpty() ? tr("untitled") : QFileInfo(path).fileName();
+    setWindowTitle(QStringLiteral("%1[*] \u2014 %2").arg(shown, tr("Netloom")));
+    setWindowModified(isModified());
+}
+
+void MainWindow::updateSelection()
+{
+    const QStringList nodes = m_scene->selectedNodeIds();
+    const QStringList links = m_scene->selectedLinkIds();
+    if (nodes.size() + links.size() == 1)
+        m_props->showItem(nodes.isEmpty() ? links.first() : nodes.first());
+    else
+        m_props->showItem(QString());
+}
+
+QString MainWindow::addNode(const QString &kindName, QPointF pos)
+{
+    const std::optional<NodeKind> kind = kindFromName(kindName);
+    if (!kind) {
+        log(tr("failed to add node '%1': unknown kind").arg(kindName.left(64)));
+        return {};
+    }
+    if (m_doc->topology().nodes.size() >= model::limits::kMaxNodes) {
+        log(tr("failed to add node '%1': the topology already has %2 nodes").arg(kindLabel(*kind)).arg(model::limits::kMaxNodes));
+        return {};
+    }
+    const model::Node node = withAllocatedMacs(m_doc->topology(), makeNode(*kind, *m_doc, m_scene->snapped(pos)));
+    m_undo->push(new AddNodeCommand(m_doc, node));
+    m_scene->selectOnly(node.id);
+    return node.id;
+}
+
+QString MainWindow::connectNodes(const QString &fromId, const QString &toId)
+{
+    if (m_doc->topology().links.size() >= model::limits::kMaxLinks) {
+        log(tr("failed to connect '%1': the topology already has %2 cables").arg(fromId).arg(model::limits::kMaxLinks));
+        return {};
+    }
+    const Result<ConnectionPlan> plan = planConnection(*m_doc, fromId, toId);
+    if (!plan) {
+        log(plan.error().message);
+        statusBar()->showMessage(plan.error().message, 5000);
+        return {};
+    }
+    auto *cmd = new QUndoCommand(tr("connect %1").arg(plan->link.id));
+    if (plan->guestA)
+        new SetNodeCommand(m_doc, plan->guestA->first, plan->guestA->second, cmd);
+    if (plan->guestB)
+        new SetNodeCommand(m_doc, plan->guestB->first, plan->guestB->second, cmd);
+    new AddLinkCommand(m_doc, plan->link, cmd);
+    m_undo->push(cmd);
+    return plan->link.id;
+}
+
+void MainWindow::deleteSelection()
+{
+    const QStringList nodes = m_scene->selectedNodeIds();
+    const QStringList links = m_scene->selectedLinkIds();
+    if (nodes.isEmpty() && links.isEmpty())
+        return;
+    m_undo->push(new RemoveItemsCommand(m_doc, nodes, links));
+}
+
+void MainWindow::validateNow()
+{
+    m_validateTimer->stop();
+    m_issues = model::validate(m_doc->topology());
+    m_scene->setIssues(m_issues);
+    m_props->setIssues(m_issues);
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!isModified())
+        return true;
+    const auto answer = m_ask(tr("Unsaved changes"),
+                              tr("The topology '%1' has unsaved changes. Save them?").arg(m_doc->topology().name),
+                              QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+    if (answer == QMessageBox::Save)
+        return save();
+    return answer == QMessageBox::Discard;
+}
+
+void MainWindow::newDocument(bool atStartup)
+{
+    m_autosave->discard(m_doc->filePath());
+    model::Topology t;
+    t.name = QStringLiteral("untitled");
+    m_doc->reset(t, QString());
+    m_undo->clear();
+    m_autosaveDirty = false;
+    if (atStartup)
+        offerRecovery(QString());
+    m_view->fitAll();
+}
+
+bool MainWindow::openFile(const QString &path, bool force)
+{
+    if (!force && !maybeSave())
+        return false;
+    const Result<model::Topology> t = model::loadTopologyFile(path);
+    if (!t) {
+        log(t.error().message);
+        m_ask(tr("Open topology"), t.error().message, QMessageBox::Ok);
+        return false;
+    }
+    if (m_undo->isClean())
+        m_autosave->discard(m_doc->filePath());
+    const QString abs = QFileInfo(path).absoluteFilePath();
+    m_doc->reset(*t, abs);
+    m_undo->clear();
+    m_autosaveDirty = false;
+    addRecent(abs);
+    log(tr("Opened %1 (%2 nodes, %3 cables)").arg(abs).arg(t->nodes.size()).arg(t->links.size()));
+    validateNow();
+    m_view->fitAll();
+    offerRecovery(abs);
+    return true;
+}
+
+void MainWindow::offerRecovery(const QString &sourcePath)
+{
+    const QList<RecoveryCandidate> found = m_autosave->candidates(sourcePath);
+    if (found.isEmpty())
+        return;
+    const RecoveryCandidate &c = found.first();
+    const QString what = sourcePath.isEmpty() ? tr("an unsaved topology") : QFileInfo(sourcePath).fileName();
+    const auto answer = m_ask(tr("Recover unsaved work"),
+                              tr("Netloom found unsaved changes to %1 from %2, newer than the file. Recover them?")
+                                  .arg(what, QLocale().toString(c.saved, QLocale::ShortFormat)),
+                              QMessageBox::Yes | QMessageBox::No);
+    if (answer == QMessageBox::Yes) {
+        const Result<model::Topology> t = model::loadTopologyFile(c.autosavePath);
+        if (!t) {
+            log(t.error().message);
+            return;
+        }
+        // Recovered content is an unsaved change on top of the file: one undoable step.
+        auto *cmd = new QUndoCommand(tr("recover unsaved work"));
+        QStringList nodeIds, linkIds;
+        for (const model::Node &n : m_doc->topology().nodes)
+            nodeIds.append(n.id);
+        for (const model::Link &l : m_doc->topology().links)
+            linkIds.append(l.id);
+        new RemoveItemsCommand(m_doc, nodeIds, linkIds, cmd);
+        new SetTopologyInfoCommand(m_doc, t->name, t->description, cmd);
+        for (const model::Node &n : t->nodes)
+            new AddNodeCommand(m_doc, n, cmd);
+        for (const model::Link &l : t->links)
+            new AddLinkCommand(m_doc, l, cmd);
+        m_undo->push(cmd);
+        log(tr("Recovered unsaved work from %1").arg(c.autosavePath));
+    }
+    // Either recovered into this session (which autosaves under its own key) or declined.
+    QFile::remove(c.autosavePath);
+    QString meta = c.autosavePath;
+    meta.replace(meta.size() - 5, 5, QStringLiteral(".meta"));
+    QFile::remove(meta);
+}
+
+bool MainWindow::saveTo(const QString &path)
+{
+    const QString abs = QFileInfo(path).absoluteFilePath();
+    if (Status s = model::saveTopologyFile(m_doc->topology(), abs); !s) {
+        log(s.error().message);
+        m_ask(tr("Save topology"), s.error().message, QMessageBox::Ok);
+        return false;
+    }
+    m_autosave->discard(m_doc->filePath());
+    m_autosave->discard(abs);
+    m_doc->setFilePath(abs);
+    m_undo->setClean();
+    m_autosaveDirty = false;
+    addRecent(abs);
+    log(tr("Saved %1").arg(abs));
+    updateTitle();
+    return true;
+}
+
+bool MainWindow::save()
+{
+    if (m_doc->filePath().isEmpty())
+        return saveAs();
+    return saveTo(m_doc->filePath());
+}
+
+bool MainWindow::saveAs()
+{
+    const QString suggested = m_doc->filePath().isEmpty() ? m_doc->topology().name + QStringLiteral(".json")
+                                                           : m_doc->filePath();
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save topology"), suggested,
+                                                      tr("Netloom topologies (*.json);;All files (*)"));
+    return !path.isEmpty() && saveTo(path);
+}
+
+void MainWindow::open()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open topology"), QString(),
+                                                      tr("Netloom topologies (*.json);;All files (*)"));
+    if (!path.isEmpty())
+        openFile(path);
+}
+
+QStringList MainWindow::recentFiles() const
+{
+    return QSettings().value(QStringLiteral("recentFiles")).toStringList().mid(0, kMaxRecentFiles);
+}
+
+void MainWindow::addRecent(const QString &path)
+{
+    QStringList files = recentFiles();
+    files.removeAll(path);
+    files.prepend(path);
+    QSettings().setValue(QStringLiteral("recentFiles"), files.mid(0, kMaxRecentFiles));
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList files = recentFiles();
+    for (const QString &f : files) {
+        QAction *a = m_recentMenu->addAction(QFileInfo(f).fileName());
+        a->setToolTip(f);
+        connect(a, &QAction::triggered, this, [this, f] { openFile(f); });
+    }
+    m_recentMenu->setEnabled(!files.isEmpty());
+}
+
+void MainWindow::doAutosave()
+{
+    if (!m_autosaveDirty || !isModified())
+        return;
+    if (Status s = m_autosave->save(m_doc->topology(), m_doc->filePath()); !s)
+        log(s.error().message);
+    else
+        m_autosaveDirty = false;
+}
+
+QDialog *MainWindow::showExportDialog(bool modal)
+{
+    validateNow();
+    const QString dir = m_doc->filePath().isEmpty() ? QDir::currentPath() : QFileInfo(m_doc->filePath()).absolutePath();
+    auto *dlg = new ExportDialog(m_doc->topology(), dir, this);
+    dlg->setAttribute(Qt::WA_DeleteOnClose);
+    if (!dlg->hasScript())
+        log(dlg->errorText());
+    if (modal) {
+        dlg->exec();
+        return nullptr;
+    }
+    dlg->show();
+    return dlg;
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (maybeSave())
+        event->accept();
+    else
+        event->ignore();
+}
+
+}  // namespace netloom::gui

@@ -1,0 +1,119 @@
+// The Netloom main window: palette (left), canvas (centre), properties (right), log
+// (bottom), helper status in the status bar; File/Edit/View/Topology/Run/Help menus.
+//
+// Design note. The window owns the document, the undo stack and the scene, and is the one
+// place where user gestures become undo commands (addNode, connectNodes, deleteSelection,
+// scene moves, and the properties panel's edits). The document's "modified" state is the
+// undo stack's clean state. Validation runs kValidateDelayMs after the last change and
+// feeds the scene's badges and the properties panel. Questions to the user (save changes?
+// recover?) go through an overridable asker, so tests can answer them without a modal
+// dialog. Run > Start/Stop exist but are disabled: the runtime is not in this build.
+#pragma once
+
+#include "model/validator.h"
+
+#include <QMainWindow>
+#include <QMessageBox>
+
+#include <functional>
+
+class QUndoStack;
+class QPlainTextEdit;
+class QMenu;
+
+namespace netloom::gui {
+
+class Autosave;
+class CanvasView;
+class HelperStatusWidget;
+class PaletteWidget;
+class PropertiesPanel;
+class TopologyDocument;
+class TopologyScene;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    static constexpr int kValidateDelayMs = 250;
+    static constexpr int kMaxRecentFiles = 8;
+    static constexpr int kMaxLogLines = 2000;
+
+    using Asker = std::function<QMessageBox::StandardButton(const QString &title, const QString &text,
+                                                            QMessageBox::StandardButtons buttons)>;
+
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    TopologyDocument *document() const { return m_doc; }
+    QUndoStack *undoStack() const { return m_undo; }
+    TopologyScene *scene() const { return m_scene; }
+    CanvasView *view() const { return m_view; }
+    PaletteWidget *palette() const { return m_palette; }
+    PropertiesPanel *properties() const { return m_props; }
+    HelperStatusWidget *helperStatus() const { return m_helper; }
+    Autosave *autosave() const { return m_autosave; }
+    const QList<model::Issue> &issues() const { return m_issues; }
+    QString logText() const;
+    bool isModified() const;
+    QStringList recentFiles() const;
+
+    // Replaces the modal questions (tests). The default shows a QMessageBox.
+    void setAsker(Asker asker) { m_ask = std::move(asker); }
+
+    // Adds a node of kind `kindName` (nodekinds.h) at `pos` (snapped). Returns its id or "".
+    QString addNode(const QString &kindName, QPointF pos);
+    // Cables node `fromId` to node `toId` (adding a guest NIC if needed) as one undo step.
+    // Returns the link id, or "" after logging why not.
+    QString connectNodes(const QString &fromId, const QString &toId);
+    // Deletes the selected nodes and cables as one undo step.
+    void deleteSelection();
+
+    // Loads `path` into the window (after asking about unsaved changes unless `force`),
+    // then offers recovery of a newer autosave. Returns false (and reports) on failure.
+    bool openFile(const QString &path, bool force = false);
+    // Saves to `path`; on success the document is clean and its autosave removed.
+    bool saveTo(const QString &path);
+    // Starts a new empty document (offers recovery of an abandoned unsaved one if `atStartup`).
+    void newDocument(bool atStartup = false);
+    // Runs the validator now (normally on a timer after edits).
+    void validateNow();
+    // Opens the export dialog (modal unless `modal` is false; returns it when non-modal).
+    QDialog *showExportDialog(bool modal = true);
+
+public slots:
+    void log(const QString &line);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildActions();
+    void buildDocks();
+    void updateTitle();
+    void updateSelection();
+    bool maybeSave();
+    bool save();
+    bool saveAs();
+    void open();
+    void addRecent(const QString &path);
+    void rebuildRecentMenu();
+    void offerRecovery(const QString &sourcePath);
+    void doAutosave();
+
+    TopologyDocument *m_doc = nullptr;
+    QUndoStack *m_undo = nullptr;
+    TopologyScene *m_scene = nullptr;
+    CanvasView *m_view = nullptr;
+    PaletteWidget *m_palette = nullptr;
+    PropertiesPanel *m_props = nullptr;
+    QPlainTextEdit *m_log = nullptr;
+    HelperStatusWidget *m_helper = nullptr;
+    Autosave *m_autosave = nullptr;
+    QTimer *m_validateTimer = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QList<model::Issue> m_issues;
+    Asker m_ask;
+    bool m_autosaveDirty = false;
+};
+
+}  // namespace netloom::gui

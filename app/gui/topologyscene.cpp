@@ -1,0 +1,424 @@
+#include "topologyscene.h"
+
+#include "nodekinds.h"
+#include "topologydocument.h"
+
+#include <QGraphicsSceneDragDropEvent>
+#include <QGraphicsSceneMouseEvent>
+#include <QMimeData>
+#include <QPainter>
+#include <QStyleOptionGraphicsItem>
+
+#include <cmath>
+
+namespace netloom::gui {
+
+// --- NodeItem ----------------------------------------------------------------------------
+
+NodeItem::NodeItem(const QString &id) : m_id(id)
+{
+    setFlags(ItemIsMovable | ItemIsSelectable | ItemSendsGeometryChanges);
+    setZValue(1);
+    setCacheMode(DeviceCoordinateCache);
+}
+
+void NodeItem::update(const model::Node &node)
+{
+    prepareGeometryChange();
+    m_label = node.name;
+    m_icon = kindIcon(kindOf(node)).pixmap(QSize(int(kSize), int(kSize)));
+    setToolTip(QStringLiteral("%1 (%2)").arg(node.name, kindLabel(kindOf(node))));
+    QGraphicsObject::update();
+}
+
+void NodeItem::setModelPos(QPointF pos)
+{
+    m_fromModel = true;
+    setPos(pos);
+    m_fromModel = false;
+}
+
+void NodeItem::setIssueCounts(int errors, int warnings)
+{
+    if (errors == m_errors && warnings == m_warnings)
+        return;
+    m_errors = errors;
+    m_warnings = warnings;
+    QGraphicsObject::update();
+}
+
+QRectF NodeItem::boundingRect() const
+{
+    return QRectF(-60, -kSize / 2 - 10, 120, kSize + 34);
+}
+
+QPainterPath NodeItem::shape() const
+{
+    QPainterPath p;
+    p.addRect(QRectF(-kSize / 2 - 4, -kSize / 2 - 4, kSize + 8, kSize + 24));
+    return p;
+}
+
+void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *)
+{
+    const QRectF iconRect(-kSize / 2, -kSize / 2, kSize, kSize);
+    if (option->state & QStyle::State_Selected) {
+        painter->setPen(QPen(QColor(0x1e, 0x66, 0xd0), 2));
+        painter->setBrush(QColor(0x1e, 0x66, 0xd0, 40));
+        painter->drawRoundedRect(iconRect.adjusted(-4, -4, 4, 4), 6, 6);
+    }
+    painter->drawPixmap(iconRect.toRect(), m_icon);
+    painter->setPen(Qt::black);
+    const QRectF textRect(-60, kSize / 2 + 2, 120, 20);
+    painter->drawText(textRect, Qt::AlignHCenter | Qt::AlignTop,
+                      painter->fontMetrics().elidedText(m_label, Qt::ElideRight, 118));
+    if (m_errors + m_warnings > 0) {
+        const QRectF badge(kSize / 2 - 10, -kSize / 2 - 8, 18, 18);
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(m_errors ? QColor(0xd0, 0x30, 0x30) : QColor(0xe0, 0xa0, 0x10));
+        painter->drawEllipse(badge);
+        painter->setPen(Qt::white);
+        painter->drawText(badge, Qt::AlignCenter, QString::number(m_errors ? m_errors : m_warnings));
+    }
+}
+
+QVariant NodeItem::itemChange(GraphicsItemChange change, const QVariant &value)
+{
+    auto *s = qobject_cast<TopologyScene *>(scene());
+    if (change == ItemPositionChange && s && !m_fromModel) {
+        QPointF p = s->snapped(value.toPointF());
+        const qreal lim = model::limits::kMaxCoordinate;
+        p.setX(std::clamp(p.x(), -lim, lim));
+        p.setY(std::clamp(p.y(), -lim, lim));
+        return p;
+    }
+    if (change == ItemPositionHasChanged && s)
+        s->adjustLinksOf(m_id);
+    return QGraphicsObject::itemChange(change, value);
+}
+
+// --- LinkItem ----------------------------------------------------------------------------
+
+LinkItem::LinkItem(const QString &id, NodeItem *a, NodeItem *b) : m_id(id)
+{
+    setFlags(ItemIsSelectable);
+    setZValue(0);
+    setEnds(a, b);
+}
+
+void LinkItem::setEnds(NodeItem *a, NodeItem *b)
+{
+    m_a = a;
+    m_b = b;
+    adjust();
+}
+
+void LinkItem::setLabel(const QString &label)
+{
+    m_label = label;
+    setToolTip(label);
+}
+
+void LinkItem::setHasErrors(bool errors)
+{
+    if (m_errors == errors)
+        return;
+    m_errors = errors;
+    update();
+}
+
+void LinkItem::adjust()
+{
+    if (!m_a || !m_b)
+        return;
+    const QLineF line(m_a->pos(), m_b->pos());
+    if (line == m_line)
+        return;
+    prepareGeometryChange();
+    m_line = line;
+}
+
+QRectF LinkItem::boundingRect() const
+{
+    return QRectF(m_line.p1(), m_line.p2()).normalized().adjusted(-6, -6, 6, 6);
+}
+
+QPainterPath LinkItem::shape() const
+{
+    QPainterPath path(m_line.p1());
+    path.lineTo(m_line.p2());
+    QPainterPathStroker stroker;
+    stroker.setWidth(10);
+    return stroker.createStroke(path);
+}
+
+void LinkItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *)
+{
+    QColor color = m_errors ? QColor(0xd0, 0x30, 0x30) : QColor(0x40, 0x48, 0x50);
+    qreal width = 2;
+    if (option->state & QStyle::State_Selected) {
+        color = QColor(0x1e, 0x66, 0xd0);
+        width = 3.5;
+    }
+    painter->setPen(QPen(color, width, Qt::SolidLine, Qt::RoundCap));
+    painter->drawLine(m_line);
+}
+
+// --- TopologyScene -----------------------------------------------------------------------
+
+TopologyScene::TopologyScene(TopologyDocument *doc, QObject *parent) : QGraphicsScene(parent), m_doc(doc)
+{
+    setItemIndexMethod(QGraphicsScene::NoIndex);
+    connect(doc, &TopologyDocument::documentReset, this, &TopologyScene::rebuild);
+    connect(doc, &TopologyDocument::nodeAdded, this, &TopologyScene::addNodeItem);
+    connect(doc, &TopologyDocument::nodeRemoved, this, [this](const QString &id) {
+        delete m_nodes.take(id);
+    });
+    connect(doc, &TopologyDocument::nodeChanged, this, &TopologyScene::refreshNode);
+    connect(doc, &TopologyDocument::nodeMoved, this, [this](const QString &id) {
+        if (NodeItem *item = m_nodes.value(id)) {
+            if (const model::Node *n = m_doc->topology().node(id))
+                item->setModelPos(n->position);
+        }
+        adjustLinksOf(id);
+    });
+    connect(doc, &TopologyDocument::linkAdded, this, &TopologyScene::addLinkItem);
+    connect(doc, &TopologyDocument::linkRemoved, this, &TopologyScene::removeLinkItem);
+    connect(doc, &TopologyDocument::linkChanged, this, &TopologyScene::refreshLink);
+    rebuild();
+}
+
+void TopologyScene::setMode(Mode mode)
+{
+    m_mode = mode;
+    for (NodeItem *item : std::as_const(m_nodes))
+        item->setFlag(QGraphicsItem::ItemIsMovable, mode == Mode::Select);
+}
+
+QPointF TopologyScene::snapped(QPointF p) const
+{
+    if (!m_snap)
+        return p;
+    return QPointF(std::round(p.x() / kGrid) * kGrid, std::round(p.y() / kGrid) * kGrid);
+}
+
+QStringList TopologyScene::selectedNodeIds() const
+{
+    QStringList ids;
+    for (QGraphicsItem *item : selectedItems())
+        if (item->type() == NodeItem::kType)
+            ids.append(static_cast<NodeItem *>(item)->nodeId());
+    return ids;
+}
+
+QStringList TopologyScene::selectedLinkIds() const
+{
+    QStringList ids;
+    for (QGraphicsItem *item : selectedItems())
+        if (item->type() == LinkItem::kType)
+            ids.append(static_cast<LinkItem *>(item)->linkId());
+    return ids;
+}
+
+void TopologyScene::selectOnly(const QString &id)
+{
+    clearSelection();
+    if (NodeItem *n = m_nodes.value(id))
+        n->setSelected(true);
+    else if (LinkItem *l = m_links.value(id))
+        l->setSelected(true);
+}
+
+void TopologyScene::setIssues(const QList<model::Issue> &issues)
+{
+    QHash<QString, QPair<int, int>> counts;
+    QSet<QString> badLinks;
+    for (const model::Issue &issue : issues) {
+        const bool error = issue.severity == model::Issue::Severity::Error;
+        if (!issue.nodeId.isEmpty()) {
+            auto &c = counts[issue.nodeId];
+            (error ? c.first : c.second)++;
+        }
+        if (!issue.linkId.isEmpty() && error)
+            badLinks.insert(issue.linkId);
+    }
+    for (auto it = m_nodes.cbegin(); it != m_nodes.cend(); ++it) {
+        const auto c = counts.value(it.key());
+        it.value()->setIssueCounts(c.first, c.second);
+    }
+    for (auto it = m_links.cbegin(); it != m_links.cend(); ++it)
+        it.value()->setHasErrors(badLinks.contains(it.key()));
+}
+
+void TopologyScene::rebuild()
+{
+    clearSelection();
+    for (LinkItem *item : std::as_const(m_links))
+        delete item;
+    for (NodeItem *item : std::as_const(m_nodes))
+        delete item;
+    m_links.clear();
+    m_nodes.clear();
+    for (const model::Node &n : m_doc->topology().nodes)
+        addNodeItem(n.id);
+    for (const model::Link &l : m_doc->topology().links)
+        addLinkItem(l.id);
+}
+
+void TopologyScene::addNodeItem(const QString &id)
+{
+    const model::Node *n = m_doc->topology().node(id);
+    if (!n || m_nodes.contains(id))
+        return;
+    auto *item = new NodeItem(id);
+    item->update(*n);
+    item->setFlag(QGraphicsItem::ItemIsMovable, m_mode == Mode::Select);
+    addItem(item);
+    item->setModelPos(n->position);
+    m_nodes.insert(id, item);
+}
+
+void TopologyScene::refreshNode(const QString &id)
+{
+    const model::Node *n = m_doc->topology().node(id);
+    NodeItem *item = m_nodes.value(id);
+    if (n && item)
+        item->update(*n);
+}
+
+static QString linkLabel(const model::Topology &t, const model::Link &l)
+{
+    auto end = [&t](const model::Endpoint &e) {
+        const model::Node *n = t.node(e.node);
+        const QString name = n ? n->name : e.node;
+        return e.nic.isEmpty() ? name : name + QLatin1Char('.') + e.nic;
+    };
+    return QStringLiteral("%1: %2 \u2194 %3").arg(l.id, end(l.a), end(l.b));
+}
+
+void TopologyScene::addLinkItem(const QString &id)
+{
+    const model::Link *l = m_doc->topology().link(id);
+    if (!l || m_links.contains(id))
+        return;
+    auto *item = new LinkItem(id, m_nodes.value(l->a.node), m_nodes.value(l->b.node));
+    item->setLabel(linkLabel(m_doc->topology(), *l));
+    addItem(item);
+    m_links.insert(id, item);
+}
+
+void TopologyScene::removeLinkItem(const QString &id)
+{
+    delete m_links.take(id);
+}
+
+void TopologyScene::refreshLink(const QString &id)
+{
+    const model::Link *l = m_doc->topology().link(id);
+    LinkItem *item = m_links.value(id);
+    if (!l || !item)
+        return;
+    item->setEnds(m_nodes.value(l->a.node), m_nodes.value(l->b.node));
+    item->setLabel(linkLabel(m_doc->topology(), *l));
+}
+
+void TopologyScene::adjustLinksOf(const QString &nodeId)
+{
+    for (const model::Link *l : m_doc->topology().linksOf(nodeId))
+        if (LinkItem *item = m_links.value(l->id))
+            item->adjust();
+}
+
+NodeItem *TopologyScene::nodeAt(QPointF pos) const
+{
+    for (QGraphicsItem *item : items(pos))
+        if (item->type() == NodeItem::kType)
+            return static_cast<NodeItem *>(item);
+    return nullptr;
+}
+
+void TopologyScene::mousePressEvent(QGraphicsSceneMouseEvent *event)
+{
+    if (m_mode == Mode::Connect && event->button() == Qt::LeftButton) {
+        if (NodeItem *from = nodeAt(event->scenePos())) {
+            m_cableFrom = from->nodeId();
+            m_rubberCable = addLine(QLineF(from->pos(), event->scenePos()),
+                                    QPen(QColor(0x1e, 0x66, 0xd0), 2, Qt::DashLine));
+            event->accept();
+            return;
+        }
+    }
+    QGraphicsScene::mousePressEvent(event);
+}
+
+void TopologyScene::mouseMoveEvent(QGraphicsSceneMouseEvent *event)
+{
+    if (m_rubberCable) {
+        m_rubberCable->setLine(QLineF(m_rubberCable->line().p1(), event->scenePos()));
+        event->accept();
+        return;
+    }
+    QGraphicsScene::mouseMoveEvent(event);
+}
+
+void TopologyScene::mouseReleaseEvent(QGraphicsSceneMouseEvent *event)
+{
+    if (m_rubberCable) {
+        delete m_rubberCable;
+        m_rubberCable = nullptr;
+        const QString from = std::exchange(m_cableFrom, QString());
+        NodeItem *to = nodeAt(event->scenePos());
+        if (to && to->nodeId() != from)
+            emit connectRequested(from, to->nodeId());
+        event->accept();
+        return;
+    }
+    QGraphicsScene::mouseReleaseEvent(event);
+    QList<MoveNodesCommand::Move> moves;
+    for (const model::Node &n : m_doc->topology().nodes) {
+        NodeItem *item = m_nodes.value(n.id);
+        if (item && item->pos() != n.position)
+            moves.append({n.id, n.position, item->pos()});
+    }
+    if (!moves.isEmpty())
+        emit nodesMoved(moves);
+}
+
+void TopologyScene::dragEnterEvent(QGraphicsSceneDragDropEvent *event)
+{
+    event->setAccepted(event->mimeData()->hasFormat(QString::fromLatin1(kKindMimeType)));
+}
+
+void TopologyScene::dragMoveEvent(QGraphicsSceneDragDropEvent *event)
+{
+    event->setAccepted(event->mimeData()->hasFormat(QString::fromLatin1(kKindMimeType)));
+}
+
+void TopologyScene::dropEvent(QGraphicsSceneDragDropEvent *event)
+{
+    const QByteArray payload = event->mimeData()->data(QString::fromLatin1(kKindMimeType));
+    if (payload.isEmpty() || payload.size() > 64) {
+        event->ignore();
+        return;
+    }
+    event->acceptProposedAction();
+    emit kindDropped(QString::fromLatin1(payload), snapped(event->scenePos()));
+}
+
+void TopologyScene::drawBackground(QPainter *painter, const QRectF &rect)
+{
+    painter->fillRect(rect, QColor(0xfa, 0xfa, 0xf7));
+    if (!m_snap)
+        return;
+    const qreal step = kGrid * 2;
+    if (rect.width() / step > 400 || rect.height() / step > 400)
+        return;  // zoomed far out: the dots would be noise and cost time
+    painter->setPen(QPen(QColor(0xd8, 0xd8, 0xd0), 0));
+    QList<QPointF> dots;
+    for (qreal x = std::floor(rect.left() / step) * step; x < rect.right(); x += step)
+        for (qreal y = std::floor(rect.top() / step) * step; y < rect.bottom(); y += step)
+            dots.append(QPointF(x, y));
+    painter->drawPoints(dots.constData(), int(dots.size()));
+}
+
+}  // namespace netloom::gui

@@ -1,0 +1,152 @@
+// The canvas scene: one item per node and per cable, following the document.
+//
+// Design note. The scene never edits the document. It mirrors it through the document's
+// signals (items are looked up by id) and reports user gestures as signals carrying ids:
+// nodesMoved() when a drag ends, connectRequested() when a cable is drawn from one node
+// to another in connect mode. The owner turns those into undo commands; the document's
+// signals then update the items. Validation results arrive through setIssues() and show
+// as badges on nodes and a red pen on cables.
+#pragma once
+
+#include "editcommands.h"
+#include "model/validator.h"
+
+#include <QGraphicsObject>
+#include <QGraphicsScene>
+#include <QHash>
+#include <QPointer>
+
+namespace netloom::gui {
+
+class TopologyDocument;
+class LinkItem;
+
+// One node on the canvas.
+class NodeItem : public QGraphicsObject {
+    Q_OBJECT
+public:
+    static constexpr int kType = UserType + 1;
+    static constexpr qreal kSize = 48;
+
+    explicit NodeItem(const QString &id);
+    int type() const override { return kType; }
+    QString nodeId() const { return m_id; }
+
+    // Refreshes label, icon and tooltip from `node`.
+    void update(const model::Node &node);
+    // Places the item at the model's position exactly (no snapping).
+    void setModelPos(QPointF pos);
+    // Sets the badge counts (0/0 hides the badge).
+    void setIssueCounts(int errors, int warnings);
+    int errorCount() const { return m_errors; }
+    int warningCount() const { return m_warnings; }
+
+    QRectF boundingRect() const override;
+    QPainterPath shape() const override;
+    void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
+
+protected:
+    QVariant itemChange(GraphicsItemChange change, const QVariant &value) override;
+
+private:
+    QString m_id;
+    QString m_label;
+    QPixmap m_icon;
+    int m_errors = 0;
+    int m_warnings = 0;
+    bool m_fromModel = false;
+};
+
+// One cable between two nodes.
+class LinkItem : public QGraphicsItem {
+public:
+    static constexpr int kType = UserType + 2;
+    LinkItem(const QString &id, NodeItem *a, NodeItem *b);
+    int type() const override { return kType; }
+    QString linkId() const { return m_id; }
+    void setEnds(NodeItem *a, NodeItem *b);
+    void setLabel(const QString &label);
+    void setHasErrors(bool errors);
+    bool hasErrors() const { return m_errors; }
+    // Re-reads the end positions (call after a node moved).
+    void adjust();
+
+    QRectF boundingRect() const override;
+    QPainterPath shape() const override;
+    void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
+
+private:
+    QString m_id;
+    QString m_label;
+    QPointer<NodeItem> m_a, m_b;
+    QLineF m_line;
+    bool m_errors = false;
+};
+
+class TopologyScene : public QGraphicsScene {
+    Q_OBJECT
+public:
+    enum class Mode { Select, Connect };
+    static constexpr qreal kGrid = 20;
+
+    explicit TopologyScene(TopologyDocument *doc, QObject *parent = nullptr);
+
+    Mode mode() const { return m_mode; }
+    void setMode(Mode mode);
+    bool snapToGrid() const { return m_snap; }
+    void setSnapToGrid(bool snap) { m_snap = snap; }
+    // `p` rounded to the grid if snapping is on.
+    QPointF snapped(QPointF p) const;
+
+    NodeItem *nodeItem(const QString &id) const { return m_nodes.value(id); }
+    LinkItem *linkItem(const QString &id) const { return m_links.value(id); }
+    QStringList selectedNodeIds() const;
+    QStringList selectedLinkIds() const;
+    // Selects exactly the node or link with `id`.
+    void selectOnly(const QString &id);
+
+    // Re-routes the cables of node `nodeId` (after its item moved).
+    void adjustLinksOf(const QString &nodeId);
+
+    // Shows validation results: badges on nodes, red cables.
+    void setIssues(const QList<model::Issue> &issues);
+
+signals:
+    // A drag of nodes ended with these position changes.
+    void nodesMoved(const QList<netloom::gui::MoveNodesCommand::Move> &moves);
+    // In connect mode, a cable was drawn from node `fromId` to node `toId`.
+    void connectRequested(const QString &fromId, const QString &toId);
+    // Kind name dropped from the palette at scene position `pos`.
+    void kindDropped(const QString &kindName, QPointF pos);
+
+protected:
+    void mousePressEvent(QGraphicsSceneMouseEvent *event) override;
+    void mouseMoveEvent(QGraphicsSceneMouseEvent *event) override;
+    void mouseReleaseEvent(QGraphicsSceneMouseEvent *event) override;
+    void dragEnterEvent(QGraphicsSceneDragDropEvent *event) override;
+    void dragMoveEvent(QGraphicsSceneDragDropEvent *event) override;
+    void dropEvent(QGraphicsSceneDragDropEvent *event) override;
+    void drawBackground(QPainter *painter, const QRectF &rect) override;
+
+private:
+    void rebuild();
+    void addNodeItem(const QString &id);
+    void addLinkItem(const QString &id);
+    void removeLinkItem(const QString &id);
+    void refreshNode(const QString &id);
+    void refreshLink(const QString &id);
+    NodeItem *nodeAt(QPointF pos) const;
+
+    TopologyDocument *m_doc;
+    QHash<QString, NodeItem *> m_nodes;
+    QHash<QString, LinkItem *> m_links;
+    Mode m_mode = Mode::Select;
+    bool m_snap = true;
+    QGraphicsLineItem *m_rubberCable = nullptr;
+    QString m_cableFrom;
+};
+
+// MIME type of palette drags; the payload is the kind name (nodekinds.h).
+inline constexpr const char *kKindMimeType = "application/x-netloom-node-kind";
+
+}  // namespace netloom::gui

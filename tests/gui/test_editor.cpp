@@ -1,0 +1,474 @@
+// The editor driven as a user would, on the offscreen platform: palette -> canvas, drawing
+// a cable with the mouse, dragging nodes, editing in the properties panel, undo/redo, save,
+// reopen and compare, export dialog, autosave recovery, German UI.
+#include "canvasview.h"
+#include "autosave.h"
+#include "exportdialog.h"
+#include "mainwindow.h"
+#include "model/topologyjson.h"
+#include "palettewidget.h"
+#include "propertiespanel.h"
+#include "common/testutil.h"
+#include "topologydocument.h"
+#include "topologyscene.h"
+#include "translations.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QPushButton>
+#include <QGraphicsSceneDragDropEvent>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QMimeData>
+#include <QPlainTextEdit>
+#include <QProcess>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUndoStack>
+
+using namespace netloom;
+using namespace netloom::gui;
+
+namespace {
+
+QAction *action(MainWindow &w, const char *name)
+{
+    auto *a = w.findChild<QAction *>(QLatin1String(name));
+    if (!a)
+        qFatal("no action %s", name);
+    return a;
+}
+
+QPoint viewPos(MainWindow &w, const QString &nodeId)
+{
+    NodeItem *item = w.scene()->nodeItem(nodeId);
+    return w.view()->mapFromScene(item->pos());
+}
+
+// Presses at `from`, moves in steps, releases at `to` (viewport coordinates).
+void drag(QWidget *viewport, QPoint from, QPoint to)
+{
+    QTest::mousePress(viewport, Qt::LeftButton, {}, from);
+    for (int i = 1; i <= 5; ++i) {
+        const QPoint p = from + (to - from) * i / 5;
+        QMouseEvent move(QEvent::MouseMove, p, viewport->mapToGlobal(p), Qt::NoButton, Qt::LeftButton, {});
+        QApplication::sendEvent(viewport, &move);
+    }
+    QTest::mouseRelease(viewport, Qt::LeftButton, {}, to);
+}
+
+// Types `text` into the field and commits it with Enter, as a user would.
+void typeInto(QLineEdit *edit, const QString &text)
+{
+    edit->setFocus();
+    edit->selectAll();
+    QTest::keyClick(edit, Qt::Key_Backspace);
+    QTest::keyClicks(edit, text);
+    QTest::keyClick(edit, Qt::Key_Return);
+}
+
+}  // namespace
+
+class TestEditor : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void buildConnectEditUndoSaveReopen();
+    void dropFromPaletteAddsNodeAtDropPoint();
+    void deleteAndUndoRestoreCables();
+    void zoomAndFit();
+    void runActionsAreHonestlyDisabled();
+    void exportDialogShowsScriptAndSaves();
+    void exportDialogExplainsRefusal();
+    void autosaveIsOfferedAfterCrash();
+    void openReportsBadFiles();
+    void germanTranslationIsLoaded();
+
+private:
+    QTemporaryDir m_tmp;
+};
+
+void TestEditor::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QApplication::setOrganizationName(QStringLiteral("netloom-test"));
+    QApplication::setApplicationName(QStringLiteral("netloom-test"));
+    QVERIFY(m_tmp.isValid());
+}
+
+void TestEditor::buildConnectEditUndoSaveReopen()
+{
+    MainWindow w;
+    w.autosave()->setDirectory(m_tmp.filePath(QStringLiteral("autosave1")));
+    w.setAsker([](auto &&...) { return QMessageBox::Discard; });
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+
+    // Palette: activate "Netloom switch", then "Host port", then "Guest" (double click / Enter).
+    PaletteWidget *palette = w.palette();
+    auto activate = [&](const QString &kind) {
+        QListWidgetItem *item = palette->entry(kind);
+        QVERIFY(item);
+        palette->setCurrentItem(item);
+        palette->setFocus();
+        QTest::keyClick(palette, Qt::Key_Return);
+    };
+    activate(QStringLiteral("switch"));
+    activate(QStringLiteral("hostport"));
+    activate(QStringLiteral("guest"));
+    const model::Topology &t = w.document()->topology();
+    QCOMPARE(t.nodes.size(), 3);
+    QCOMPARE(w.undoStack()->count(), 3);
+    QVERIFY(w.isModified());
+    const QString sw = t.nodes[0].id, gw = t.nodes[1].id, guest = t.nodes[2].id;
+    QCOMPARE(t.nodes[1].type, model::NodeType::HostPort);
+    QVERIFY(t.nodes[2].guest.nics.value(0).mac.startsWith(QStringLiteral("52:54:00:")));  // allocated at once
+
+    // Spread them out by dragging with the mouse (select mode): one merged undo step each.
+    w.view()->fitAll();
+    drag(w.view()->viewport(), viewPos(w, gw), viewPos(w, gw) + QPoint(0, -120));
+    QApplication::processEvents();
+    QVERIFY(t.node(gw)->position.y() < t.node(sw)->position.y() - 60);
+    QCOMPARE(w.undoStack()->count(), 4);
+    QCOMPARE(std::fmod(t.node(gw)->position.y(), TopologyScene::kGrid), 0.0);  // snapped
+    drag(w.view()->viewport(), viewPos(w, guest), viewPos(w, guest) + QPoint(0, 120));
+    QCOMPARE(w.undoStack()->count(), 5);
+
+    // Draw two cables in connect mode.
+    action(w, "actionConnect")->trigger();
+    QCOMPARE(w.scene()->mode(), TopologyScene::Mode::Connect);
+    drag(w.view()->viewport(), viewPos(w, gw), viewPos(w, sw));
+    drag(w.view()->viewport(), viewPos(w, guest), viewPos(w, sw));
+    action(w, "actionConnect")->trigger();
+    QCOMPARE(t.links.size(), 2);
+    QCOMPARE(t.links[0].a.node, gw);
+    QCOMPARE(t.links[0].b.node, sw);
+    QCOMPARE(t.links[1].a.nic, QStringLiteral("net0"));
+    QVERIFY(w.scene()->linkItem(t.links[1].id));
+
+    // Select the gateway by clicking it; edit its address and DHCP in the panel.
+    QTest::mouseClick(w.view()->viewport(), Qt::LeftButton, {}, viewPos(w, gw));
+    QCOMPARE(w.properties()->currentId(), gw);
+    auto *address = w.properties()->findChild<QLineEdit *>(QStringLiteral("field.hostPort.address"));
+    QVERIFY(address);
+    typeInto(address, QStringLiteral("10.9.0.1/24"));
+    QCOMPARE(t.node(gw)->hostPort.address, QStringLiteral("10.9.0.1/24"));
+    auto *dhcp = w.properties()->findChild<QCheckBox *>(QStringLiteral("field.hostPort.dhcp.enabled"));
+    QVERIFY(dhcp);
+    dhcp->setFocus();
+    QTest::keyClick(dhcp, Qt::Key_Space);
+    QVERIFY(t.node(gw)->hostPort.dhcp.enabled);
+    typeInto(w.properties()->findChild<QLineEdit *>(QStringLiteral("field.hostPort.dhcp.rangeStart")),
+             QStringLiteral("10.9.0.100"));
+    typeInto(w.properties()->findChild<QLineEdit *>(QStringLiteral("field.hostPort.dhcp.rangeEnd")),
+             QStringLiteral("10.9.0.150"));
+    auto *nat = w.properties()->findChild<QComboBox *>(QStringLiteral("field.hostPort.nat.mode"));
+    QVERIFY(nat);
+    nat->setFocus();
+    QTest::keyClick(nat, Qt::Key_Down);  // none -> masquerade, as the keyboard would
+    QCOMPARE(t.node(gw)->hostPort.nat.mode, model::NatConfig::Mode::Masquerade);
+    typeInto(w.properties()->findChild<QLineEdit *>(QStringLiteral("field.hostPort.nat.uplinks")),
+             QStringLiteral("eth+, wlan0"));
+    QCOMPARE(t.node(gw)->hostPort.nat.uplinks, (QStringList{QStringLiteral("eth+"), QStringLiteral("wlan0")}));
+    const int stepsAfterEdits = w.undoStack()->count();
+
+    // An invalid address shows inline: message in the panel, red field, badge on the node.
+    typeInto(address, QStringLiteral("10.9.0.300/24"));
+    w.validateNow();
+    QVERIFY2(w.properties()->messagesText().contains(QStringLiteral("Error")), qPrintable(w.properties()->messagesText()));
+    QVERIFY(address->styleSheet().contains(QStringLiteral("#c02020")));
+    QVERIFY(w.scene()->nodeItem(gw)->errorCount() > 0);
+    // Undo (the action, as the menu would) fixes it again.
+    action(w, "actionUndo")->trigger();
+    QCOMPARE(t.node(gw)->hostPort.address, QStringLiteral("10.9.0.1/24"));
+    QCOMPARE(address->text(), QStringLiteral("10.9.0.1/24"));  // the panel follows the model
+    w.validateNow();
+    QCOMPARE(w.scene()->nodeItem(gw)->errorCount(), 0);
+    QCOMPARE(w.undoStack()->count(), stepsAfterEdits + 1);
+
+    // The guest's memory through its spin box.
+    QTest::mouseClick(w.view()->viewport(), Qt::LeftButton, {}, viewPos(w, guest));
+    auto *memory = w.properties()->findChild<QSpinBox *>(QStringLiteral("field.guest.memoryMiB"));
+    QVERIFY(memory);
+    memory->setFocus();
+    memory->selectAll();
+    QTest::keyClicks(memory, QStringLiteral("512"));
+    QTest::keyClick(memory, Qt::Key_Return);
+    QCOMPARE(t.node(guest)->guest.memoryMiB, 512);
+
+    // Undo everything, then redo everything: the same topology comes back.
+    const model::Topology built = t;
+    while (w.undoStack()->canUndo())
+        action(w, "actionUndo")->trigger();
+    QVERIFY(t.nodes.isEmpty());
+    QVERIFY(w.scene()->items().isEmpty());
+    while (w.undoStack()->canRedo())
+        action(w, "actionRedo")->trigger();
+    QCOMPARE(t, built);
+    QCOMPARE(w.scene()->items().size(), 5);
+
+    // Save, reopen in a fresh window, compare.
+    const QString path = m_tmp.filePath(QStringLiteral("built.json"));
+    QVERIFY(w.saveTo(path));
+    QVERIFY(!w.isModified());
+    QVERIFY(!w.windowTitle().isEmpty() && w.windowTitle().contains(QStringLiteral("built.json")));
+    QCOMPARE(w.recentFiles().value(0), QFileInfo(path).absoluteFilePath());
+
+    MainWindow again;
+    again.autosave()->setDirectory(m_tmp.filePath(QStringLiteral("autosave1")));
+    QVERIFY(again.openFile(path));
+    QCOMPARE(again.document()->topology(), built);
+    QCOMPARE(again.scene()->items().size(), 5);
+    QVERIFY(!again.isModified());
+    auto onDisk = model::loadTopologyFile(path);
+    QVERIFY(onDisk);
+    QCOMPARE(*onDisk, built);
+
+    // Saving again through the menu action writes to the same file.
+    QTest::mouseClick(w.view()->viewport(), Qt::LeftButton, {}, viewPos(w, guest));
+    QCOMPARE(w.properties()->currentId(), guest);
+    typeInto(w.properties()->findChild<QLineEdit *>(QStringLiteral("field.name")), QStringLiteral("vm-one"));
+    QVERIFY(w.isModified());
+    action(w, "actionSave")->trigger();
+    QVERIFY(!w.isModified());
+    QCOMPARE(model::loadTopologyFile(path)->node(guest)->name, QStringLiteral("vm-one"));
+}
+
+void TestEditor::dropFromPaletteAddsNodeAtDropPoint()
+{
+    MainWindow w;
+    w.autosave()->setDirectory(m_tmp.filePath(QStringLiteral("autosave2")));
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    // The palette's own drag payload, dropped on the scene.
+    QMimeData *mime = w.palette()->model()->mimeData({w.palette()->indexFromItem(w.palette()->entry(QStringLiteral("remote")))});
+    QVERIFY(mime);
+    QGraphicsSceneDragDropEvent enter(QEvent::GraphicsSceneDragEnter);
+    enter.setMimeData(mime);
+    enter.setScenePos(QPointF(203, 98));
+    enter.setProposedAction(Qt::CopyAction);
+    QApplication::sendEvent(w.scene(), &enter);
+    QGraphicsSceneDragDropEvent drop(QEvent::GraphicsSceneDrop);
+    drop.setMimeData(mime);
+    drop.setScenePos(QPointF(203, 98));
+    drop.setProposedAction(Qt::CopyAction);
+    drop.setPossibleActions(Qt::CopyAction);
+    QApplication::sendEvent(w.scene(), &drop);
+    delete mime;
+    QCOMPARE(w.document()->topology().nodes.size(), 1);
+    const model::Node &n = w.document()->topology().nodes.first();
+    QCOMPARE(n.type, model::NodeType::Remote);
+    QCOMPARE(n.position, QPointF(200, 100));  // snapped to the 20 px grid
+
+    // A hostile payload adds nothing.
+    QMimeData junk;
+    junk.setData(QString::fromLatin1(kKindMimeType), QByteArray(5000, 'x'));
+    QGraphicsSceneDragDropEvent drop2(QEvent::GraphicsSceneDrop);
+    drop2.setMimeData(&junk);
+    QApplication::sendEvent(w.scene(), &drop2);
+    QCOMPARE(w.document()->topology().nodes.size(), 1);
+}
+
+void TestEditor::deleteAndUndoRestoreCables()
+{
+    MainWindow w;
+    w.autosave()->setDirectory(m_tmp.filePath(QStringLiteral("autosave3")));
+    w.setAsker([](auto &&...) { return QMessageBox::No; });
+    QVERIFY(w.openFile(test::sourcePath(QStringLiteral("examples/demo.json"))));
+    const model::Topology demo = w.document()->topology();
+    w.scene()->selectOnly(QStringLiteral("lan"));
+    QCOMPARE(w.properties()->currentId(), QStringLiteral("lan"));
+    action(w, "actionDelete")->trigger();
+    QVERIFY(!w.document()->topology().node(QStringLiteral("lan")));
+    QVERIFY(w.document()->topology().links.isEmpty());
+    QVERIFY(!w.scene()->linkItem(QStringLiteral("alpha-lan")));
+    action(w, "actionUndo")->trigger();
+    QCOMPARE(w.document()->topology(), demo);
+    QVERIFY(w.scene()->linkItem(QStringLiteral("alpha-lan")));
+    QVERIFY(!w.isModified());
+
+    // A cable alone, and its VLAN settings in the panel.
+    w.scene()->selectOnly(QStringLiteral("alpha-lan"));
+    QCOMPARE(w.properties()->currentId(), QStringLiteral("alpha-lan"));
+    auto *mode = w.properties()->findChild<QComboBox *>(QStringLiteral("field.b.vlan.mode"));
+    QVERIFY(mode);
+    mode->setCurrentIndex(mode->findData(QStringLiteral("trunk")));
+    emit mode->activated(mode->currentIndex());
+    auto *allowed = w.properties()->findChild<QLineEdit *>(QStringLiteral("field.b.vlan.allowed"));
+    QVERIFY(allowed);
+    typeInto(allowed, QStringLiteral("10, 20"));
+    const model::Link *l = w.document()->topology().link(QStringLiteral("alpha-lan"));
+    QVERIFY(l->b.vlan);
+    QCOMPARE(l->b.vlan->mode, model::VlanConfig::Mode::Trunk);
+    QCOMPARE(l->b.vlan->allowed, (QList<int>{10, 20}));
+    typeInto(allowed, QStringLiteral("10, 5000"));
+    QCOMPARE(l->b.vlan->allowed, (QList<int>{10, 20}));  // refused, with a message
+    QVERIFY2(w.properties()->messagesText().contains(QStringLiteral("'5000'")), qPrintable(w.properties()->messagesText()));
+    action(w, "actionDelete")->trigger();
+    QVERIFY(!w.document()->topology().link(QStringLiteral("alpha-lan")));
+    QCOMPARE(w.document()->topology().nodes.size(), demo.nodes.size());
+}
+
+void TestEditor::zoomAndFit()
+{
+    MainWindow w;
+    w.autosave()->setDirectory(m_tmp.filePath(QStringLiteral("autosave4")));
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.openFile(test::sourcePath(QStringLiteral("examples/demo.json"))));
+    const qreal z = w.view()->zoom();
+    action(w, "actionZoomIn")->trigger();
+    QVERIFY(w.view()->zoom() > z);
+    for (int i = 0; i < 50; ++i)
+        action(w, "actionZoomOut")->trigger();
+    QCOMPARE(w.view()->zoom(), CanvasView::kMinZoom);
+    action(w, "actionFit")->trigger();
+    const QRect visible = w.view()->mapFromScene(w.scene()->itemsBoundingRect()).boundingRect();
+    QVERIFY(w.view()->viewport()->rect().contains(visible));
+    action(w, "actionSnap")->trigger();
+    QVERIFY(!w.scene()->snapToGrid());
+}
+
+void TestEditor::runActionsAreHonestlyDisabled()
+{
+    MainWindow w;
+    for (const char *name : {"actionStart", "actionStop"}) {
+        QAction *a = action(w, name);
+        QVERIFY(!a->isEnabled());
+        QVERIFY(a->toolTip().contains(QStringLiteral("not available")));
+    }
+}
+
+void TestEditor::exportDialogShowsScriptAndSaves()
+{
+    MainWindow w;
+    w.autosave()->setDirectory(m_tmp.filePath(QStringLiteral("autosave5")));
+    QVERIFY(w.openFile(test::sourcePath(QStringLiteral("examples/demo.json"))));
+    QDialog *dlg = w.showExportDialog(false);
+    QVERIFY(dlg);
+    auto *view = dlg->findChild<QPlainTextEdit *>(QStringLiteral("exportScript"));
+    QVERIFY(view);
+    const QString script = view->toPlainText();
+    QVERIFY2(script.startsWith(QStringLiteral("#!/bin/sh")), qPrintable(script.left(300) + qobject_cast<ExportDialog *>(dlg)->errorText()));
+    QVERIFY(script.contains(QStringLiteral("52:54:00:6e:6c:01")));
+    QVERIFY(script.contains(QStringLiteral("vde_switch")));
+    auto *exportDlg = qobject_cast<ExportDialog *>(dlg);
+    QVERIFY(exportDlg);
+    QTest::mouseClick(dlg->findChild<QPushButton *>(QStringLiteral("exportCopy")), Qt::LeftButton);
+    QCOMPARE(QApplication::clipboard()->text(), script);
+    const QString out = m_tmp.filePath(QStringLiteral("demo.sh"));
+    QCOMPARE(exportDlg->saveTo(out), QString());
+    QCOMPARE(QString::fromUtf8(test::readFile(out)), script);
+    QVERIFY(QFileInfo(out).isExecutable());
+    QVERIFY(!exportDlg->saveTo(m_tmp.filePath(QStringLiteral("no/such/dir/x.sh"))).isEmpty());
+    dlg->close();
+}
+
+void TestEditor::exportDialogExplainsRefusal()
+{
+    model::Topology t;
+    t.name = QStringLiteral("broken");
+    model::Node g;
+    g.id = QStringLiteral("g");
+    g.name = QStringLiteral("g");
+    g.type = model::NodeType::Guest;
+    g.guest.memoryMiB = 1;  // out of range: the planner refuses
+    t.nodes.append(g);
+    ExportDialog dlg(t, m_tmp.path());
+    QVERIFY(!dlg.hasScript());
+    QVERIFY2(dlg.errorText().contains(QStringLiteral("failed to")), qPrintable(dlg.errorText()));
+    QVERIFY(!dlg.findChild<QPushButton *>(QStringLiteral("exportSave"))->isEnabled());
+}
+
+void TestEditor::autosaveIsOfferedAfterCrash()
+{
+    const QString dir = m_tmp.filePath(QStringLiteral("autosave6"));
+    const QString path = m_tmp.filePath(QStringLiteral("recover.json"));
+    QVERIFY(model::saveTopologyFile(*model::loadTopologyFile(test::sourcePath(QStringLiteral("examples/demo.json"))), path));
+    QTest::qWait(20);  // the autosave must be strictly newer than the file
+    {
+        MainWindow w;
+        w.autosave()->setDirectory(dir);
+        QVERIFY(w.openFile(path));
+        QVERIFY(w.addNode(QStringLiteral("uplink"), QPointF(0, 500)).size() > 0);
+        emit w.autosave()->wanted();  // the timer's tick
+        QVERIFY(QFileInfo::exists(w.autosave()->autosavePathFor(path)));
+        // Simulate a crash: the writer's pid is gone and the window never closes cleanly.
+        QProcess dead;
+        dead.start(QStringLiteral("true"));
+        QVERIFY(dead.waitForStarted());
+        const qint64 deadPid = dead.processId();
+        QVERIFY(dead.waitForFinished());
+        QString metaPath = w.autosave()->autosavePathFor(path);
+        metaPath.replace(QStringLiteral(".json"), QStringLiteral(".meta"));
+        QByteArray meta = test::readFile(metaPath);
+        QVERIFY(meta.contains(QByteArray::number(QCoreApplication::applicationPid())));
+        meta.replace(QByteArray::number(QCoreApplication::applicationPid()), QByteArray::number(deadPid));
+        QFile f(metaPath);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(meta);
+        f.close();
+        QVERIFY(w.isModified());  // so the window keeps the autosave, as a crash would
+    }
+    Autosave probe;
+    probe.setDirectory(dir);
+    QCOMPARE(probe.candidates(path).size(), 1);
+    MainWindow w2;
+    w2.autosave()->setDirectory(dir);
+    QString asked;
+    w2.setAsker([&asked](const QString &title, const QString &, QMessageBox::StandardButtons) {
+        asked = title;
+        return QMessageBox::Yes;
+    });
+    QVERIFY(w2.openFile(path));
+    QCOMPARE(asked, QStringLiteral("Recover unsaved work"));
+    QCOMPARE(w2.document()->topology().nodes.size(), 5);  // demo's 4 + the uplink
+    QVERIFY(w2.isModified());
+    action(w2, "actionUndo")->trigger();  // back to the file's content
+    QCOMPARE(w2.document()->topology().nodes.size(), 4);
+    QVERIFY(!w2.isModified());
+}
+
+void TestEditor::openReportsBadFiles()
+{
+    MainWindow w;
+    QString said;
+    w.setAsker([&said](const QString &, const QString &text, QMessageBox::StandardButtons) {
+        said = text;
+        return QMessageBox::Ok;
+    });
+    const QString bad = m_tmp.filePath(QStringLiteral("bad.json"));
+    QFile f(bad);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("{\"format\": \"netloom-topology\", \"version\": 1, \"name\": \"x\", \"nodes\": [{\"id\": 3}]}");
+    f.close();
+    QVERIFY(!w.openFile(bad));
+    QVERIFY2(said.startsWith(QStringLiteral("failed to load topology")), qPrintable(said));
+    QVERIFY(w.logText().contains(QStringLiteral("failed to load topology")));
+    QVERIFY(!w.openFile(m_tmp.filePath(QStringLiteral("missing.json"))));
+}
+
+void TestEditor::germanTranslationIsLoaded()
+{
+    QVERIFY(installTranslations(QLocale(QStringLiteral("de_DE"))));
+    {
+        MainWindow w;
+        QStringList menus;
+        for (QAction *a : w.menuBar()->actions())
+            menus.append(a->text());
+        QCOMPARE(menus.value(0), QStringLiteral("&Datei"));
+        QVERIFY2(action(w, "actionStart")->toolTip().contains(QStringLiteral("nicht")), qPrintable(action(w, "actionStart")->toolTip()));
+        QCOMPARE(w.palette()->entry(QStringLiteral("guest"))->text(), QStringLiteral("Gast"));
+    }
+    QVERIFY(!installTranslations(QLocale(QStringLiteral("en_US"))));
+    MainWindow w;
+    QCOMPARE(w.menuBar()->actions().value(0)->text(), QStringLiteral("&File"));
+}
+
+QTEST_MAIN(TestEditor)
+#include "test_editor.moc"

@@ -1,0 +1,781 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>EditCommands</name>
+    <message>
+        <source>add %1</source>
+        <translation>%1 hinzufügen</translation>
+    </message>
+    <message>
+        <source>delete %1</source>
+        <translation>%1 löschen</translation>
+    </message>
+    <message numerus="yes">
+        <source>delete %n item(s)</source>
+        <translation>
+            <numerusform>%n Element löschen</numerusform>
+            <numerusform>%n Elemente löschen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>move %1</source>
+        <translation>%1 verschieben</translation>
+    </message>
+    <message>
+        <source>move nodes</source>
+        <translation>Knoten verschieben</translation>
+    </message>
+    <message>
+        <source>edit %1</source>
+        <translation>%1 bearbeiten</translation>
+    </message>
+    <message>
+        <source>connect %1</source>
+        <translation>%1 verbinden</translation>
+    </message>
+    <message>
+        <source>edit cable %1</source>
+        <translation>Kabel %1 bearbeiten</translation>
+    </message>
+    <message>
+        <source>edit topology</source>
+        <translation>Topologie bearbeiten</translation>
+    </message>
+</context>
+<context>
+    <name>NodeKinds</name>
+    <message>
+        <source>Netloom switch</source>
+        <translation>Netloom-Switch</translation>
+    </message>
+    <message>
+        <source>Kernel bridge</source>
+        <translation>Kernel-Bridge</translation>
+    </message>
+    <message>
+        <source>Host port / gateway</source>
+        <translation>Host-Port / Gateway</translation>
+    </message>
+    <message>
+        <source>Uplink</source>
+        <translation>Uplink</translation>
+    </message>
+    <message>
+        <source>Guest</source>
+        <translation>Gast</translation>
+    </message>
+    <message>
+        <source>Remote cable</source>
+        <translation>Fernkabel</translation>
+    </message>
+    <message>
+        <source>A user-space Ethernet switch; guests join it without root</source>
+        <translation>Ein Ethernet-Switch im Benutzerraum; Gäste verbinden sich ohne Root-Rechte</translation>
+    </message>
+    <message>
+        <source>A kernel bridge created by the helper</source>
+        <translation>Eine vom Helfer angelegte Kernel-Bridge</translation>
+    </message>
+    <message>
+        <source>The host&apos;s interface on a segment: address, DHCP, DNS and NAT</source>
+        <translation>Die Schnittstelle des Hosts in einem Segment: Adresse, DHCP, DNS und NAT</translation>
+    </message>
+    <message>
+        <source>A physical interface enslaved to a kernel bridge</source>
+        <translation>Eine physische Schnittstelle als Port einer Kernel-Bridge</translation>
+    </message>
+    <message>
+        <source>A QEMU virtual machine</source>
+        <translation>Eine virtuelle QEMU-Maschine</translation>
+    </message>
+    <message>
+        <source>The far end of a cable to another host</source>
+        <translation>Das entfernte Ende eines Kabels zu einem anderen Host</translation>
+    </message>
+    <message>
+        <source>connect</source>
+        <translation>verbinden</translation>
+    </message>
+    <message>
+        <source>the guest already has the maximum of %1 NICs</source>
+        <translation>der Gast hat bereits die Höchstzahl von %1 Netzwerkkarten</translation>
+    </message>
+    <message>
+        <source>no such node</source>
+        <translation>diesen Knoten gibt es nicht</translation>
+    </message>
+    <message>
+        <source>a node cannot be cabled to itself</source>
+        <translation>ein Knoten kann nicht mit sich selbst verkabelt werden</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Draw and export virtual networks of QEMU guests.</source>
+        <translation>Virtuelle Netzwerke aus QEMU-Gästen zeichnen und exportieren.</translation>
+    </message>
+    <message>
+        <source>Topology file to open.</source>
+        <translation>Zu öffnende Topologiedatei.</translation>
+    </message>
+    <message>
+        <source>only one file can be opened; ignoring the others</source>
+        <translation>es kann nur eine Datei geöffnet werden; die übrigen werden ignoriert</translation>
+    </message>
+</context>
+<context>
+    <name>netloom::gui::ExportDialog</name>
+    <message>
+        <source>Export as shell script</source>
+        <translation>Als Shell-Skript exportieren</translation>
+    </message>
+    <message>
+        <source>A standalone POSIX sh script that builds this network with stock tools. Run it as root with start, start-net, stop, restart or status.</source>
+        <translation>Ein eigenständiges POSIX-sh-Skript, das dieses Netzwerk mit Standardwerkzeugen aufbaut. Als root mit start, start-net, stop, restart oder status ausführen.</translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation>Speichern…</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>The topology cannot be exported: %1</source>
+        <translation>Die Topologie kann nicht exportiert werden: %1</translation>
+    </message>
+    <message>
+        <source>failed to save &apos;%1&apos;: %2</source>
+        <translation>&apos;%1&apos; konnte nicht gespeichert werden: %2</translation>
+    </message>
+    <message>
+        <source>Save script</source>
+        <translation>Skript speichern</translation>
+    </message>
+    <message>
+        <source>Shell scripts (*.sh);;All files (*)</source>
+        <translation>Shell-Skripte (*.sh);;Alle Dateien (*)</translation>
+    </message>
+</context>
+<context>
+    <name>netloom::gui::HelperProbe</name>
+    <message>
+        <source>the helper did not answer within %1 s</source>
+        <translation>der Helfer hat nicht innerhalb von %1 s geantwortet</translation>
+    </message>
+    <message>
+        <source>no helper socket at %1</source>
+        <translation>kein Helfer-Socket unter %1</translation>
+    </message>
+    <message>
+        <source>failed to connect to &apos;%1&apos;: %2</source>
+        <translation>Verbindung zu &apos;%1&apos; fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>the helper&apos;s reply is too large</source>
+        <translation>die Antwort des Helfers ist zu groß</translation>
+    </message>
+    <message>
+        <source>polkit could not be asked: %1</source>
+        <translation>polkit konnte nicht gefragt werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>netloom::gui::HelperStatusWidget</name>
+    <message>
+        <source>checking…</source>
+        <translation>wird geprüft…</translation>
+    </message>
+    <message>
+        <source>not running</source>
+        <translation>läuft nicht</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>not answering correctly</source>
+        <translation>antwortet nicht korrekt</translation>
+    </message>
+    <message>
+        <source>authorization unknown</source>
+        <translation>Berechtigung unbekannt</translation>
+    </message>
+    <message>
+        <source>authorized</source>
+        <translation>berechtigt</translation>
+    </message>
+    <message>
+        <source>authorized after a password prompt</source>
+        <translation>berechtigt nach Passwortabfrage</translation>
+    </message>
+    <message>
+        <source>not authorized</source>
+        <translation>nicht berechtigt</translation>
+    </message>
+    <message>
+        <source>Helper: %1, %2</source>
+        <translation>Helfer: %1, %2</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>Prüfen</translation>
+    </message>
+    <message>
+        <source>Ask the helper and polkit again</source>
+        <translation>Helfer und polkit erneut fragen</translation>
+    </message>
+    <message>
+        <source>Start helper</source>
+        <translation>Helfer starten</translation>
+    </message>
+    <message>
+        <source>Helper: checking…</source>
+        <translation>Helfer: wird geprüft…</translation>
+    </message>
+    <message>
+        <source>Starting the helper: %1</source>
+        <translation>Helfer wird gestartet: %1</translation>
+    </message>
+    <message>
+        <source>failed to start &apos;%1&apos;: %2</source>
+        <translation>&apos;%1&apos; konnte nicht gestartet werden: %2</translation>
+    </message>
+    <message>
+        <source>failed to start &apos;netloom-helper.socket&apos;: %1</source>
+        <translation>&apos;netloom-helper.socket&apos; konnte nicht gestartet werden: %1</translation>
+    </message>
+    <message>
+        <source>exit code %1</source>
+        <translation>Exit-Code %1</translation>
+    </message>
+    <message>
+        <source>Runs: %1</source>
+        <translation>Führt aus: %1</translation>
+    </message>
+</context>
+<context>
+    <name>netloom::gui::MainWindow</name>
+    <message>
+        <source>Palette</source>
+        <translation>Palette</translation>
+    </message>
+    <message>
+        <source>Properties</source>
+        <translation>Eigenschaften</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>Protokoll</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;New</source>
+        <translation>&amp;Neu</translation>
+    </message>
+    <message>
+        <source>&amp;Open…</source>
+        <translation>Ö&amp;ffnen…</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>&amp;Speichern</translation>
+    </message>
+    <message>
+        <source>Save &amp;As…</source>
+        <translation>Speichern &amp;unter…</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>&amp;Zuletzt geöffnet</translation>
+    </message>
+    <message>
+        <source>&amp;Export as Shell Script…</source>
+        <translation>Als Shell-Skript &amp;exportieren…</translation>
+    </message>
+    <message>
+        <source>Ctrl+E</source>
+        <translation>Ctrl+E</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;Bearbeiten</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>&amp;Rückgängig</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>&amp;Wiederholen</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>&amp;Löschen</translation>
+    </message>
+    <message>
+        <source>&amp;Connect Mode</source>
+        <translation>&amp;Verbindungsmodus</translation>
+    </message>
+    <message>
+        <source>Ctrl+L</source>
+        <translation>Ctrl+L</translation>
+    </message>
+    <message>
+        <source>Draw cables: drag from one node to another</source>
+        <translation>Kabel zeichnen: von einem Knoten zu einem anderen ziehen</translation>
+    </message>
+    <message>
+        <source>Select &amp;All</source>
+        <translation>&amp;Alles auswählen</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;In</source>
+        <translation>Ver&amp;größern</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;Out</source>
+        <translation>Ver&amp;kleinern</translation>
+    </message>
+    <message>
+        <source>&amp;Fit to Window</source>
+        <translation>An &amp;Fenster anpassen</translation>
+    </message>
+    <message>
+        <source>Ctrl+0</source>
+        <translation>Ctrl+0</translation>
+    </message>
+    <message>
+        <source>&amp;Snap to Grid</source>
+        <translation>Am &amp;Raster ausrichten</translation>
+    </message>
+    <message>
+        <source>&amp;Topology</source>
+        <translation>&amp;Topologie</translation>
+    </message>
+    <message>
+        <source>&amp;Validate Now</source>
+        <translation>Jetzt &amp;prüfen</translation>
+    </message>
+    <message>
+        <source>F7</source>
+        <translation>F7</translation>
+    </message>
+    <message>
+        <source>Validation: %1 error(s), %2 warning(s)</source>
+        <translation>Prüfung: %1 Fehler, %2 Warnung(en)</translation>
+    </message>
+    <message>
+        <source>Check &amp;Helper</source>
+        <translation>&amp;Helfer prüfen</translation>
+    </message>
+    <message>
+        <source>&amp;Run</source>
+        <translation>&amp;Ausführen</translation>
+    </message>
+    <message>
+        <source>The runtime is not available in this build</source>
+        <translation>Die Laufzeitumgebung ist in diesem Build nicht verfügbar</translation>
+    </message>
+    <message>
+        <source>&amp;Start</source>
+        <translation>&amp;Starten</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>S&amp;toppen</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>&amp;About Netloom</source>
+        <translation>Ü&amp;ber Netloom</translation>
+    </message>
+    <message>
+        <source>About Netloom</source>
+        <translation>Über Netloom</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Netloom %1&lt;/b&gt;&lt;p&gt;Draw a virtual network of QEMU guests, export it as a shell script.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;Netloom %1&lt;/b&gt;&lt;p&gt;Ein virtuelles Netzwerk aus QEMU-Gästen zeichnen und als Shell-Skript exportieren.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>Haupt</translation>
+    </message>
+    <message>
+        <source>untitled</source>
+        <translation>unbenannt</translation>
+    </message>
+    <message>
+        <source>Netloom</source>
+        <translation>Netloom</translation>
+    </message>
+    <message>
+        <source>failed to add node &apos;%1&apos;: unknown kind</source>
+        <translation>Knoten &apos;%1&apos; konnte nicht hinzugefügt werden: unbekannte Art</translation>
+    </message>
+    <message>
+        <source>failed to add node &apos;%1&apos;: the topology already has %2 nodes</source>
+        <translation>Knoten &apos;%1&apos; konnte nicht hinzugefügt werden: die Topologie hat bereits %2 Knoten</translation>
+    </message>
+    <message>
+        <source>failed to connect &apos;%1&apos;: the topology already has %2 cables</source>
+        <translation>&apos;%1&apos; konnte nicht verbunden werden: die Topologie hat bereits %2 Kabel</translation>
+    </message>
+    <message>
+        <source>connect %1</source>
+        <translation>%1 verbinden</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>Ungespeicherte Änderungen</translation>
+    </message>
+    <message>
+        <source>The topology &apos;%1&apos; has unsaved changes. Save them?</source>
+        <translation>Die Topologie &apos;%1&apos; hat ungespeicherte Änderungen. Speichern?</translation>
+    </message>
+    <message>
+        <source>Open topology</source>
+        <translation>Topologie öffnen</translation>
+    </message>
+    <message>
+        <source>Opened %1 (%2 nodes, %3 cables)</source>
+        <translation>%1 geöffnet (%2 Knoten, %3 Kabel)</translation>
+    </message>
+    <message>
+        <source>an unsaved topology</source>
+        <translation>einer ungespeicherten Topologie</translation>
+    </message>
+    <message>
+        <source>Recover unsaved work</source>
+        <translation>Ungespeicherte Arbeit wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Netloom found unsaved changes to %1 from %2, newer than the file. Recover them?</source>
+        <translation>Netloom hat ungespeicherte Änderungen an %1 vom %2 gefunden, neuer als die Datei. Wiederherstellen?</translation>
+    </message>
+    <message>
+        <source>recover unsaved work</source>
+        <translation>ungespeicherte Arbeit wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Recovered unsaved work from %1</source>
+        <translation>Ungespeicherte Arbeit aus %1 wiederhergestellt</translation>
+    </message>
+    <message>
+        <source>Save topology</source>
+        <translation>Topologie speichern</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>%1 gespeichert</translation>
+    </message>
+    <message>
+        <source>Netloom topologies (*.json);;All files (*)</source>
+        <translation>Netloom-Topologien (*.json);;Alle Dateien (*)</translation>
+    </message>
+</context>
+<context>
+    <name>netloom::gui::PropertiesPanel</name>
+    <message>
+        <source>Topology</source>
+        <translation>Topologie</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>Beschreibung</translation>
+    </message>
+    <message>
+        <source>Select a node or cable to edit it.</source>
+        <translation>Einen Knoten oder ein Kabel auswählen, um es zu bearbeiten.</translation>
+    </message>
+    <message>
+        <source>Cable %1</source>
+        <translation>Kabel %1</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>The topology has %1 error(s) and %2 warning(s).</source>
+        <translation>Die Topologie hat %1 Fehler und %2 Warnung(en).</translation>
+    </message>
+    <message>
+        <source>No problems found.</source>
+        <translation>Keine Probleme gefunden.</translation>
+    </message>
+    <message>
+        <source>failed to set &apos;%1&apos;: more than %2 items</source>
+        <translation>&apos;%1&apos; konnte nicht gesetzt werden: mehr als %2 Einträge</translation>
+    </message>
+    <message>
+        <source>Hub mode</source>
+        <translation>Hub-Modus</translation>
+    </message>
+    <message>
+        <source>MAC table size</source>
+        <translation>Größe der MAC-Tabelle</translation>
+    </message>
+    <message>
+        <source>MAC aging (s)</source>
+        <translation>MAC-Alterung (s)</translation>
+    </message>
+    <message>
+        <source>MTU (0 = default)</source>
+        <translation>MTU (0 = Standard)</translation>
+    </message>
+    <message>
+        <source>Interface name</source>
+        <translation>Schnittstellenname</translation>
+    </message>
+    <message>
+        <source>Spanning tree (STP)</source>
+        <translation>Spanning Tree (STP)</translation>
+    </message>
+    <message>
+        <source>Address (CIDR)</source>
+        <translation>Adresse (CIDR)</translation>
+    </message>
+    <message>
+        <source>DHCP server</source>
+        <translation>DHCP-Server</translation>
+    </message>
+    <message>
+        <source>DHCP range start</source>
+        <translation>DHCP-Bereich Anfang</translation>
+    </message>
+    <message>
+        <source>DHCP range end</source>
+        <translation>DHCP-Bereich Ende</translation>
+    </message>
+    <message>
+        <source>Lease time (s)</source>
+        <translation>Lease-Dauer (s)</translation>
+    </message>
+    <message>
+        <source>Domain</source>
+        <translation>Domäne</translation>
+    </message>
+    <message>
+        <source>DNS server</source>
+        <translation>DNS-Server</translation>
+    </message>
+    <message>
+        <source>NAT</source>
+        <translation>NAT</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keins</translation>
+    </message>
+    <message>
+        <source>masquerade</source>
+        <translation>Masquerading</translation>
+    </message>
+    <message>
+        <source>route</source>
+        <translation>Routing</translation>
+    </message>
+    <message>
+        <source>NAT uplinks (e.g. eth+)</source>
+        <translation>NAT-Uplinks (z. B. eth+)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n DHCP reservation(s) are kept as they are in the file.</source>
+        <translation>
+            <numerusform>%n DHCP-Reservierung bleibt wie in der Datei.</numerusform>
+            <numerusform>%n DHCP-Reservierungen bleiben wie in der Datei.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Physical interface</source>
+        <translation>Physische Schnittstelle</translation>
+    </message>
+    <message>
+        <source>QEMU binary</source>
+        <translation>QEMU-Programm</translation>
+    </message>
+    <message>
+        <source>Machine</source>
+        <translation>Maschine</translation>
+    </message>
+    <message>
+        <source>Accelerator</source>
+        <translation>Beschleuniger</translation>
+    </message>
+    <message>
+        <source>automatic</source>
+        <translation>automatisch</translation>
+    </message>
+    <message>
+        <source>Memory (MiB)</source>
+        <translation>Speicher (MiB)</translation>
+    </message>
+    <message>
+        <source>CPUs</source>
+        <translation>CPUs</translation>
+    </message>
+    <message>
+        <source>Kernel</source>
+        <translation>Kernel</translation>
+    </message>
+    <message>
+        <source>Initrd</source>
+        <translation>Initrd</translation>
+    </message>
+    <message>
+        <source>Kernel command line</source>
+        <translation>Kernel-Kommandozeile</translation>
+    </message>
+    <message>
+        <source>CD-ROM image</source>
+        <translation>CD-ROM-Abbild</translation>
+    </message>
+    <message>
+        <source>Boot order</source>
+        <translation>Startreihenfolge</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n disk(s) are kept as they are in the file.</source>
+        <translation>
+            <numerusform>%n Laufwerk bleibt wie in der Datei.</numerusform>
+            <numerusform>%n Laufwerke bleiben wie in der Datei.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>switch port</source>
+        <translation>Switch-Port</translation>
+    </message>
+    <message>
+        <source>own tap</source>
+        <translation>eigenes Tap</translation>
+    </message>
+    <message>
+        <source>user mode</source>
+        <translation>User-Modus</translation>
+    </message>
+    <message>
+        <source>socket</source>
+        <translation>Socket</translation>
+    </message>
+    <message>
+        <source>NIC %1 model</source>
+        <translation>Netzwerkkarte %1 Modell</translation>
+    </message>
+    <message>
+        <source>NIC %1 MAC</source>
+        <translation>Netzwerkkarte %1 MAC</translation>
+    </message>
+    <message>
+        <source>NIC %1 mode</source>
+        <translation>Netzwerkkarte %1 Modus</translation>
+    </message>
+    <message>
+        <source>NIC %1 tap</source>
+        <translation>Netzwerkkarte %1 Tap</translation>
+    </message>
+    <message>
+        <source>URL (netloom switch)</source>
+        <translation>URL (Netloom-Switch)</translation>
+    </message>
+    <message>
+        <source>VXLAN (kernel bridge)</source>
+        <translation>VXLAN (Kernel-Bridge)</translation>
+    </message>
+    <message>
+        <source>VNI</source>
+        <translation>VNI</translation>
+    </message>
+    <message>
+        <source>Remote address</source>
+        <translation>Gegenstellenadresse</translation>
+    </message>
+    <message>
+        <source>Multicast group</source>
+        <translation>Multicast-Gruppe</translation>
+    </message>
+    <message>
+        <source>Underlay device</source>
+        <translation>Underlay-Gerät</translation>
+    </message>
+    <message>
+        <source>UDP port</source>
+        <translation>UDP-Port</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Notizen</translation>
+    </message>
+    <message>
+        <source>VLAN at %1</source>
+        <translation>VLAN an %1</translation>
+    </message>
+    <message>
+        <source>default (access, VLAN 1)</source>
+        <translation>Standard (Access, VLAN 1)</translation>
+    </message>
+    <message>
+        <source>access</source>
+        <translation>Access</translation>
+    </message>
+    <message>
+        <source>trunk</source>
+        <translation>Trunk</translation>
+    </message>
+    <message>
+        <source>VLAN id at %1 (trunk: native, 0 = none)</source>
+        <translation>VLAN-ID an %1 (Trunk: nativ, 0 = keins)</translation>
+    </message>
+    <message>
+        <source>Tagged VLANs at %1 (trunk)</source>
+        <translation>Getaggte VLANs an %1 (Trunk)</translation>
+    </message>
+    <message>
+        <source>failed to set &apos;tagged VLANs at %1&apos;: &apos;%2&apos; is not a VLAN id 1..4094</source>
+        <translation>&apos;Getaggte VLANs an %1&apos; konnte nicht gesetzt werden: &apos;%2&apos; ist keine VLAN-ID 1..4094</translation>
+    </message>
+    <message>
+        <source>failed to set &apos;tagged VLANs at %1&apos;: too many VLANs</source>
+        <translation>&apos;Getaggte VLANs an %1&apos; konnte nicht gesetzt werden: zu viele VLANs</translation>
+    </message>
+    <message>
+        <source>failed to set &apos;tagged VLANs at %1&apos;: choose the trunk mode first</source>
+        <translation>&apos;Getaggte VLANs an %1&apos; konnte nicht gesetzt werden: zuerst den Trunk-Modus wählen</translation>
+    </message>
+    <message>
+        <source>From %1 to %2</source>
+        <translation>Von %1 nach %2</translation>
+    </message>
+    <message>
+        <source>Joining tap / veth name</source>
+        <translation>Name des verbindenden Tap / veth</translation>
+    </message>
+</context>
+</TS>
