@@ -136,10 +136,12 @@ private slots:
         clock.start();
         while (!bound() && clock.elapsed() < 45000 && guest.state() == QemuSupervisor::State::Running)
             QTest::qWait(100);
-        QVERIFY2(bound(), qPrintable(QStringLiteral("no lease after %1 ms; guest %2 (%3)\nserial:\n%4\ndnsmasq:\n%5")
+        QVERIFY2(bound(), qPrintable(QStringLiteral("no lease after %1 ms; guest %2 (%3); %4 processes left in %5\n"
+                                                    "dnsmasq log:\n%6\nserial:\n%7")
                                          .arg(clock.elapsed())
-                                         .arg(QLatin1String(QemuSupervisor::stateName(guest.state())), guest.reason(),
-                                              fileText(serial).right(3000), fileText(dnsLog).right(2000))));
+                                         .arg(QLatin1String(QemuSupervisor::stateName(guest.state())), guest.reason())
+                                         .arg(ns.pids().size())
+                                         .arg(ns.name(), fileText(dnsLog).right(1500), fileText(serial).right(1000))));
         const LeaseEntry lease = *tracker.table().find(mac);
         qInfo("lease after %lld ms: %s", clock.elapsed(), qPrintable(describeEntry(lease)));
         QCOMPARE(lease.source, LeaseSource::LeaseFile);
