@@ -1,5 +1,6 @@
 #include "planner.h"
 
+#include "plan/qemuargs.h"
 #include "protocol/netaddr.h"
 
 #include <QDir>
@@ -25,8 +26,8 @@ using protocol::Cidr;
 using protocol::Ipv4;
 using protocol::Mac;
 
-constexpr std::uint32_t kMinLeaseSeconds = 120;
-constexpr std::uint32_t kMaxLeaseSeconds = 31536000;
+constexpr std::uint32_t kMinLeaseSeconds = model::limits::kMinLeaseSeconds;
+constexpr std::uint32_t kMaxLeaseSeconds = model::limits::kMaxLeaseSeconds;
 constexpr int kMinVdePorts = 32;
 
 // What one end of a link is.
@@ -544,95 +545,33 @@ private:
         return ok();
     }
 
-    QString resolvePath(const QString &p) const
-    {
-        return QDir::cleanPath(QDir(m_ctx.topologyDir).absoluteFilePath(p));
-    }
-
     Status planGuests()
     {
-        static const QRegularExpression idRe(QStringLiteral("^[A-Za-z][A-Za-z0-9_.-]{0,31}$"));
-        static const QRegularExpression wordRe(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.,=:+-]{0,127}$"));
         QHash<QString, QString> macs;  // canonical MAC -> user
         for (const Node &n : m_t.nodes) {
             if (n.type != NodeType::Guest)
                 continue;
-            const model::GuestConfig &g = n.guest;
             auto fail = [&n](const QString &r) { return nodeError(n, r); };
             GuestPlan gp;
             gp.node = n.id;
             gp.name = n.name.isEmpty() ? n.id : n.name;
-            gp.binary = g.qemu;
-            if (g.qemu.isEmpty() || hasControlChars(g.qemu) || g.qemu.startsWith(QLatin1Char('-')))
-                return fail(QStringLiteral("'%1' is not a usable QEMU binary").arg(g.qemu));
-            if (g.memoryMiB < 16 || g.memoryMiB > 1024 * 1024)
-                return fail(QStringLiteral("memory %1 MiB is outside 16..1048576").arg(g.memoryMiB));
-            if (g.cpus < 1 || g.cpus > 512)
-                return fail(QStringLiteral("%1 CPUs is outside 1..512").arg(g.cpus));
-            for (const QString *word : {&g.machine, &g.cpuModel, &g.boot})
-                if (!word->isEmpty() && !wordRe.match(*word).hasMatch())
-                    return fail(QStringLiteral("'%1' is not a valid machine, CPU model or boot order").arg(*word));
+            gp.binary = n.guest.qemu;
             gp.qmpSocket = m_ctx.runtimeDir + QStringLiteral("/guest-") + n.id + QStringLiteral(".qmp");
             gp.serialLog = m_ctx.runtimeDir + QStringLiteral("/guest-") + n.id + QStringLiteral(".serial.log");
             if (Status s = checkUnixPath(n, gp.qmpSocket); !s)
                 return s;
-
-            QStringList &a = gp.argv;
-            a << g.qemu << QStringLiteral("-name") << QStringLiteral("guest=%1").arg(qemuOptValue(gp.name))
-              << QStringLiteral("-nodefaults") << QStringLiteral("-no-user-config");
-            if (!g.machine.isEmpty())
-                a << QStringLiteral("-machine") << g.machine;
-            if (g.accel == QLatin1String("auto"))
-                a << QStringLiteral("-accel") << QStringLiteral("kvm") << QStringLiteral("-accel") << QStringLiteral("tcg");
-            else if (g.accel == QLatin1String("kvm") || g.accel == QLatin1String("tcg"))
-                a << QStringLiteral("-accel") << g.accel;
-            else
-                return fail(QStringLiteral("accelerator '%1' is not one of auto, kvm, tcg").arg(g.accel));
-            if (!g.cpuModel.isEmpty())
-                a << QStringLiteral("-cpu") << g.cpuModel;
-            a << QStringLiteral("-m") << QString::number(g.memoryMiB) << QStringLiteral("-smp") << QString::number(g.cpus)
-              << QStringLiteral("-display") << QStringLiteral("none")
-              << QStringLiteral("-qmp") << QStringLiteral("unix:%1,server=on,wait=off").arg(qemuOptValue(gp.qmpSocket))
-              << QStringLiteral("-serial") << QStringLiteral("file:%1").arg(qemuOptValue(gp.serialLog));
-            static const QStringList formats{QStringLiteral("raw"), QStringLiteral("qcow2"), QStringLiteral("vmdk"),
-                                             QStringLiteral("vdi"), QStringLiteral("vhdx"), QStringLiteral("qed")};
-            static const QStringList ifaces{QStringLiteral("virtio"), QStringLiteral("ide"), QStringLiteral("scsi")};
-            for (const model::DiskConfig &d : g.disks) {
-                if (d.path.isEmpty() || hasControlChars(d.path))
-                    return fail(QStringLiteral("a disk has an empty or unprintable path"));
-                if (!formats.contains(d.format))
-                    return fail(QStringLiteral("disk format '%1' is not one of %2").arg(d.format, formats.join(QStringLiteral(", "))));
-                if (!ifaces.contains(d.interface))
-                    return fail(QStringLiteral("disk interface '%1' is not one of %2").arg(d.interface, ifaces.join(QStringLiteral(", "))));
-                QString spec = QStringLiteral("file=%1,format=%2,if=%3").arg(qemuOptValue(resolvePath(d.path)), d.format, d.interface);
-                if (d.readOnly)
-                    spec += QStringLiteral(",readonly=on");
-                if (d.snapshot)
-                    spec += QStringLiteral(",snapshot=on");
-                a << QStringLiteral("-drive") << spec;
-            }
-            if (!g.cdrom.isEmpty())
-                a << QStringLiteral("-drive") << QStringLiteral("file=%1,media=cdrom,readonly=on").arg(qemuOptValue(resolvePath(g.cdrom)));
-            if (!g.kernel.isEmpty())
-                a << QStringLiteral("-kernel") << resolvePath(g.kernel);
-            if (!g.initrd.isEmpty())
-                a << QStringLiteral("-initrd") << resolvePath(g.initrd);
-            if (!g.append.isEmpty())
-                a << QStringLiteral("-append") << g.append;
-            if ((!g.initrd.isEmpty() || !g.append.isEmpty()) && g.kernel.isEmpty())
-                return fail(QStringLiteral("an initrd or kernel command line needs a kernel"));
-            if (!g.boot.isEmpty())
-                a << QStringLiteral("-boot") << QStringLiteral("order=%1").arg(g.boot);
+            Result<QStringList> machine = qemuMachineArgs(n, gp.qmpSocket, gp.serialLog, m_ctx.topologyDir);
+            if (!machine)
+                return fail(machine.error().message);
+            gp.argv = *machine;
 
             QSet<QString> nicIds;
-            for (const NicConfig &nic : g.nics) {
-                if (!idRe.match(nic.id).hasMatch())
-                    return fail(QStringLiteral("NIC id '%1' must start with a letter and use [A-Za-z0-9_.-], at most 32").arg(nic.id));
+            for (const NicConfig &nic : n.guest.nics) {
+                if (Status s = checkQemuNic(nic); !s)
+                    return fail(s.error().message);
                 if (nicIds.contains(nic.id))
                     return fail(QStringLiteral("NIC id '%1' is used twice").arg(nic.id));
                 nicIds.insert(nic.id);
-                if (nic.model.isEmpty() || !wordRe.match(nic.model).hasMatch() || nic.model.contains(QLatin1Char(',')))
-                    return fail(QStringLiteral("NIC model '%1' is not a valid device name").arg(nic.model));
                 if (nic.mac.isEmpty())
                     return fail(QStringLiteral("NIC '%1' has no MAC address (run the allocator)").arg(nic.id));
                 Result<Mac> mac = Mac::parse(nic.mac);
@@ -646,7 +585,7 @@ private:
 
                 const QString key = nicKey(n.id, nic.id);
                 const Link *link = m_t.linkOfNic(n.id, nic.id);
-                QString netdev;
+                Result<QString> netdev = QString();
                 switch (nic.mode) {
                 case NicConfig::Mode::Switch:
                 case NicConfig::Mode::Tap:
@@ -660,63 +599,25 @@ private:
                     }
                     if (m_nicPort.contains(key)) {
                         const SwitchPlan &sp = m_plan.runtime.switches[m_switchIndex.value(m_nicSwitch.value(key))];
-                        netdev = QStringLiteral("vde,id=%1,sock=%2,port=%3")
-                                     .arg(nic.id, qemuOptValue(sp.socketDir), QString::number(m_nicPort.value(key)));
+                        netdev = qemuVdeNetdev(nic, sp.socketDir, m_nicPort.value(key));
                     } else {
-                        const QString tap = m_nicTap.value(key);
-                        netdev = QStringLiteral("tap,id=%1,ifname=%2,script=no,downscript=no").arg(nic.id, tap);
-                        gp.taps << tap;
+                        netdev = qemuTapNetdev(nic, m_nicTap.value(key));
+                        gp.taps << m_nicTap.value(key);
                     }
                     break;
-                case NicConfig::Mode::User: {
+                case NicConfig::Mode::User:
+                case NicConfig::Mode::Socket:
                     if (link)
-                        return fail(QStringLiteral("NIC '%1' is in user mode and cannot be connected by a link").arg(nic.id));
-                    netdev = QStringLiteral("user,id=%1").arg(nic.id);
-                    if (!nic.user.network.isEmpty()) {
-                        Result<Cidr> net = Cidr::parse(nic.user.network);
-                        if (!net)
-                            return fail(net.error().message);
-                        netdev += QStringLiteral(",net=%1").arg(net->networkString());
-                    }
-                    if (nic.user.restrict)
-                        netdev += QStringLiteral(",restrict=on");
-                    for (const model::HostForward &f : nic.user.forwards) {
-                        if (f.protocol != QLatin1String("tcp") && f.protocol != QLatin1String("udp"))
-                            return fail(QStringLiteral("forward protocol '%1' is not tcp or udp").arg(f.protocol));
-                        if (f.hostPort < 1 || f.hostPort > 65535 || f.guestPort < 1 || f.guestPort > 65535)
-                            return fail(QStringLiteral("forward ports %1 -> %2 must be within 1..65535").arg(f.hostPort).arg(f.guestPort));
-                        for (const QString *addr : {&f.hostAddress, &f.guestAddress})
-                            if (!addr->isEmpty())
-                                if (Result<Ipv4> ip = Ipv4::parse(*addr); !ip)
-                                    return fail(ip.error().message);
-                        netdev += QStringLiteral(",hostfwd=%1:%2:%3-%4:%5")
-                                      .arg(f.protocol, f.hostAddress).arg(f.hostPort).arg(f.guestAddress).arg(f.guestPort);
-                    }
+                        return fail(QStringLiteral("NIC '%1' is in %2 mode and cannot be connected by a link").arg(nic.id, model::nicModeName(nic.mode)));
+                    netdev = nic.mode == NicConfig::Mode::User ? qemuUserNetdev(nic) : qemuSocketNetdev(nic);
                     break;
                 }
-                case NicConfig::Mode::Socket: {
-                    if (link)
-                        return fail(QStringLiteral("NIC '%1' is in socket mode and cannot be connected by a link").arg(nic.id));
-                    const QString &addr = nic.socket.address;
-                    const qsizetype colon = addr.lastIndexOf(QLatin1Char(':'));
-                    const QString host = colon < 0 ? QString() : addr.left(colon);
-                    if (colon < 0 || (!host.isEmpty() && !Ipv4::parse(host)) || !protocol::parsePort(addr.mid(colon + 1)))
-                        return fail(QStringLiteral("socket address '%1' of NIC '%2' is not ADDRESS:PORT").arg(addr, nic.id));
-                    if (nic.socket.kind == model::SocketConfig::Kind::Mcast) {
-                        Result<Ipv4> group = Ipv4::parse(host);
-                        if (!group || (group->value >> 28) != 0xe)
-                            return fail(QStringLiteral("socket address '%1' of NIC '%2' is not a multicast group").arg(addr, nic.id));
-                    } else if (nic.socket.kind == model::SocketConfig::Kind::Connect && host.isEmpty()) {
-                        return fail(QStringLiteral("socket address '%1' of NIC '%2' needs a host to connect to").arg(addr, nic.id));
-                    }
-                    netdev = QStringLiteral("socket,id=%1,%2=%3").arg(nic.id, model::socketKindName(nic.socket.kind), addr);
-                    break;
-                }
-                }
-                a << QStringLiteral("-netdev") << netdev << QStringLiteral("-device")
-                  << QStringLiteral("%1,netdev=%2,mac=%3").arg(nic.model, nic.id, mac->toString());
+                if (!netdev)
+                    return fail(netdev.error().message);
+                gp.argv << QStringLiteral("-netdev") << *netdev << QStringLiteral("-device")
+                        << QStringLiteral("%1,netdev=%2,mac=%3").arg(nic.model, nic.id, mac->toString());
             }
-            a << g.extraArgs;
+            gp.argv << n.guest.extraArgs;
             m_plan.runtime.guests.append(gp);
         }
         return ok();

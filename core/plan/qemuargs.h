@@ -1,0 +1,33 @@
+// Pure builders of QEMU command-line pieces, used by the planner for GuestPlan::argv.
+//
+// Every value that QEMU parses as an option list ("key=value,...") has its commas doubled
+// (qemuOptValue in planner.h), so paths and names with commas stay one value. Values are
+// checked here, where their QEMU syntax is known; a returned Error carries only the reason
+// (the planner prefixes it with the guest it belongs to).
+#pragma once
+
+#include "base/result.h"
+#include "model/topology.h"
+
+#include <QString>
+#include <QStringList>
+
+namespace netloom::plan {
+
+// The machine part of a guest's argv, argv[0] included: -name, -nodefaults,
+// -no-user-config, -machine, -accel (auto = kvm then tcg), -cpu, -m, -smp, -display none,
+// -qmp unix:QMP,server=on,wait=off, -serial file:SERIAL, drives, cdrom, kernel, initrd,
+// append, -boot. Relative paths are resolved against topologyDir. Pure.
+Result<QStringList> qemuMachineArgs(const model::Node &guest, const QString &qmpSocket, const QString &serialLog,
+                                    const QString &topologyDir);
+
+// -netdev values. Pure.
+QString qemuVdeNetdev(const model::NicConfig &nic, const QString &socketDir, int port);
+QString qemuTapNetdev(const model::NicConfig &nic, const QString &ifname);
+Result<QString> qemuUserNetdev(const model::NicConfig &nic);
+Result<QString> qemuSocketNetdev(const model::NicConfig &nic);
+
+// Checks a NIC's id and device model for use in -netdev/-device. Pure.
+Status checkQemuNic(const model::NicConfig &nic);
+
+}  // namespace netloom::plan
