@@ -62,6 +62,7 @@ private Q_SLOTS:
         QTest::newRow("fixture nat lan") << QString();
         QTest::newRow("fixture bridge lan") << QStringLiteral("!bridge");
         QTest::newRow("fixture hostile") << QStringLiteral("!hostile");
+        QTest::newRow("fixture two bridges") << QStringLiteral("!twobridges");
     }
     void shellcheckEveryExample()
     {
@@ -72,6 +73,11 @@ private Q_SLOTS:
             script = mustExport(test::natLan());
         } else if (example == QLatin1String("!bridge")) {
             script = mustExport(test::bridgeLan());
+        } else if (example == QLatin1String("!twobridges")) {
+            script = mustExport(test::twoBridges());
+            QVERIFY(script.contains(QStringLiteral("ip link add name 'loomc0' type veth peer name 'loomc0p'")));
+            QVERIFY(script.contains(QStringLiteral("ip link add name 'loomvx0' type vxlan id 42 remote '192.0.2.7' dstport 4789")));
+            QVERIFY(script.contains(QStringLiteral("ip link set dev 'eth0' nomaster")));
         } else if (example == QLatin1String("!hostile")) {
             script = mustExport(hostile());
         } else {

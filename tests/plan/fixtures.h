@@ -104,4 +104,32 @@ inline model::Topology bridgeLan(const QString &name = QStringLiteral("bridgelan
     return t;
 }
 
+// Two kernel bridges joined by a veth cable, one with a VXLAN remote cable and an uplink.
+inline model::Topology twoBridges(const QString &name = QStringLiteral("twobridges"))
+{
+    model::Topology t;
+    t.name = name;
+    model::Node remote;
+    remote.id = QStringLiteral("siteb");
+    remote.name = remote.id;
+    remote.type = model::NodeType::Remote;
+    model::VxlanConfig vx;
+    vx.vni = 42;
+    vx.remote = QStringLiteral("192.0.2.7");
+    vx.ifname = QStringLiteral("loomvx0");
+    remote.remote.vxlan = vx;
+    model::Node up;
+    up.id = QStringLiteral("eth");
+    up.name = up.id;
+    up.type = model::NodeType::Uplink;
+    up.uplink.ifname = QStringLiteral("eth0");
+    t.nodes = {switchNode(QStringLiteral("b1"), model::SwitchConfig::Engine::Bridge, QStringLiteral("loomb1")),
+               switchNode(QStringLiteral("b2"), model::SwitchConfig::Engine::Bridge, QStringLiteral("loomb2")), remote, up};
+    model::Link cable = link(QStringLiteral("c"), QStringLiteral("b1"), QStringLiteral("b2"));
+    cable.tapIfname = QStringLiteral("loomc0");
+    t.links = {cable, link(QStringLiteral("r"), QStringLiteral("b2"), QStringLiteral("siteb")),
+               link(QStringLiteral("u"), QStringLiteral("b1"), QStringLiteral("eth"))};
+    return t;
+}
+
 }  // namespace netloom::test

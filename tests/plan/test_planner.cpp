@@ -149,6 +149,24 @@ private Q_SLOTS:
                  QStringList{QStringLiteral("tap,id=net0,ifname=loomr0,script=no,downscript=no")});
     }
 
+    void bridgeCablesVxlanUplink()
+    {
+        const Plan p = mustPlan(test::twoBridges());
+        QCOMPARE(p.host.veths.size(), 1);
+        QCOMPARE(p.host.veths[0].ifname, QStringLiteral("loomc0"));
+        QCOMPARE(p.host.veths[0].peer, model::vethPeerName(QStringLiteral("loomc0")));
+        QCOMPARE(p.host.bridges[0].ports, QStringList{QStringLiteral("loomc0")});
+        QCOMPARE(p.host.bridges[1].ports, (QStringList{p.host.veths[0].peer, QStringLiteral("loomvx0")}));
+        QCOMPARE(p.host.vxlans.size(), 1);
+        QCOMPARE(p.host.vxlans[0].vni, 42u);
+        QCOMPARE(p.host.vxlans[0].remote, QStringLiteral("192.0.2.7"));
+        QCOMPARE(p.host.uplinks.size(), 1);
+        QCOMPARE(p.host.uplinks[0].ifname, QStringLiteral("eth0"));
+        QCOMPARE(p.host.uplinks[0].bridge, QStringLiteral("loomb1"));
+        QVERIFY(!p.host.ipv4Forwarding);
+        QVERIFY(p.runtime.switches.isEmpty());
+    }
+
     void portNumberingCablesAndVlans()
     {
         model::Topology t = natLan();
