@@ -18,6 +18,7 @@ namespace netloom::qemu {
 namespace {
 
 constexpr qsizetype kMaxSunPath = 107;  // sizeof(sockaddr_un::sun_path) - 1
+constexpr int kExitGraceMs = 1000;      // QMP gone while starting: wait this long for QEMU's exit
 
 bool argvHas(const QStringList &argv, const QString &option)
 {
@@ -62,12 +63,18 @@ QemuSupervisor::QemuSupervisor(const GuestLaunch &launch, const SupervisorTimeou
         emit qmpEvent(name, data);
     });
     connect(&m_qmp, &QmpClient::disconnected, this, [this](const QString &why) {
-        // QEMU closes QMP as it exits: the process's end decides. Before Running, a QMP
-        // connection that never came up is fatal.
-        if (m_state == State::Starting && m_process.state() != QProcess::NotRunning) {
-            fail(Error::failed(ErrorCode::Timeout, QStringLiteral("start guest"), m_launch.name, why).message);
-            signalGroup(SIGKILL);
-        }
+        // QEMU closes QMP as it exits: the process's end decides (and reports QEMU's own
+        // output), so give it kExitGraceMs. Before Running, a monitor that is gone while
+        // QEMU lives on is fatal.
+        if (m_state != State::Starting)
+            return;
+        QPointer<QemuSupervisor> self(this);
+        QTimer::singleShot(kExitGraceMs, this, [this, self, why] {
+            if (self && m_state == State::Starting && m_process.state() != QProcess::NotRunning) {
+                fail(Error::failed(ErrorCode::Timeout, QStringLiteral("start guest"), m_launch.name, why).message);
+                signalGroup(SIGKILL);
+            }
+        });
     });
 }
 
@@ -213,8 +220,6 @@ void QemuSupervisor::onQmpReady()
                                                                                     : QStringLiteral("tcg");
             if (m_state == State::Starting)
                 setState(State::Running, QStringLiteral("%1, accel %2").arg(m_runStatus, m_accel));
-            else if (m_state == State::Stopping && m_step == StopStep::Terminate)
-                ;  // already escalating
         });
     });
 }

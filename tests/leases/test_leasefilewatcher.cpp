@@ -7,6 +7,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 using namespace netloom::leases;
 
@@ -118,6 +119,31 @@ private slots:
         QVERIFY(!w.readNow());
         QCOMPARE(failed.size(), 1);
         QVERIFY(failed.at(0).at(0).toString().startsWith(QStringLiteral("failed to read lease file '") + path));
+    }
+
+    void eventsFromAnotherThreadAreAppliedOnTheOwnersThread()
+    {
+        LeaseTracker tracker(LeaseTableConfig{}, nullptr, {}, 0);
+        QThread *changedOn = nullptr;
+        connect(&tracker, &LeaseTracker::tableChanged, &tracker, [&] { changedOn = QThread::currentThread(); },
+                Qt::DirectConnection);
+        // A producer object living on a worker thread (as the switch's snooper does).
+        QThread worker;
+        QObject producer;
+        producer.moveToThread(&worker);
+        worker.start();
+        QMetaObject::invokeMethod(&producer, [&tracker] {
+            LeaseEvent arp;
+            arp.kind = LeaseEventKind::Arp;
+            arp.mac = Mac::parse(QStringLiteral("52:54:00:00:00:07")).value();
+            arp.ip = Ipv4::parse(QStringLiteral("10.0.0.7")).value();
+            QMetaObject::invokeMethod(&tracker, "apply", Qt::QueuedConnection, Q_ARG(netloom::leases::LeaseEvent, arp));
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(changedOn != nullptr, 3000);
+        worker.quit();
+        worker.wait();
+        QCOMPARE(changedOn, QThread::currentThread());
+        QCOMPARE(tracker.table().entries.size(), 1);
     }
 
     void trackerTicksExpiry()
