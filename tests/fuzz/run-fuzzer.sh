@@ -11,7 +11,12 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/corpus" "$work/artifacts"
 cp -R "$seeds"/. "$work/corpus/"
 if [ -d "$regress" ]; then
-  "$bin" "$regress"
+  # Replay only (-runs=0): never fuzz into, or write to, the source tree.
+  if [ "$libfuzzer" = ON ]; then
+    "$bin" -runs=0 "$regress"
+  else
+    "$bin" "$regress"
+  fi
 fi
 if [ "$libfuzzer" = ON ]; then
   "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
