@@ -12,6 +12,7 @@
 #pragma once
 
 #include "base/result.h"
+#include "dnsmasqconfig.h"
 #include "protocol/hoststate.h"
 
 #include <QDateTime>
@@ -22,13 +23,6 @@
 
 namespace netloom::helper {
 
-struct DnsmasqPaths {
-    QString conf, pid, leases;
-};
-
-// Config text for one instance (pure).
-QString buildDnsmasqConfig(const protocol::DnsmasqSpec &spec, const DnsmasqPaths &paths, const QString &user,
-                           const QString &group);
 
 class DnsmasqSupervisor : public QObject {
     Q_OBJECT

@@ -127,7 +127,7 @@ Status within(const QString &what, Status s)
 {
     if (s)
         return s;
-    return Error{s.error().code, QStringLiteral("%1: %2").arg(what, s.error().message)};
+    return Error{s.error().code, QStringLiteral("failed to validate '%1': %2").arg(what.left(64), s.error().message)};
 }
 
 Status checkMtu(const QString &what, int mtu)
@@ -155,7 +155,7 @@ Result<Ipv4> unicastIp(const QString &what, const QString &text)
 {
     auto ip = Ipv4::parse(text);
     if (!ip)
-        return Error{ip.error().code, what + QStringLiteral(": ") + ip.error().message};
+        return Error{ip.error().code, QStringLiteral("failed to validate '%1': %2").arg(what.left(64), ip.error().message)};
     return ip;
 }
 
@@ -348,7 +348,7 @@ Status validateHostState(const HostState &s)
     }
     const auto needOwn = [&](const QString &what, const QString &name) -> Status {
         if (auto st = validateOwnIfname(name); !st)
-            return Error{st.error().code, what + QStringLiteral(": ") + st.error().message};
+            return Error{st.error().code, QStringLiteral("failed to validate %1: %2").arg(what, st.error().message)};
         if (!own.contains(name))
             return invalid(name, QStringLiteral("%1 must name an interface created by this network").arg(what));
         return ok();
