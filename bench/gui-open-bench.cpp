@@ -71,17 +71,31 @@ int main(int argc, char **argv)
     QCommandLineOption nodesOpt(QStringLiteral("nodes"), QStringLiteral("Number of nodes."), QStringLiteral("N"), QStringLiteral("500"));
     QCommandLineOption runsOpt(QStringLiteral("runs"), QStringLiteral("Number of runs."), QStringLiteral("R"), QStringLiteral("5"));
     QCommandLineOption keepOpt(QStringLiteral("keep"), QStringLiteral("Also write the topology here."), QStringLiteral("FILE"));
-    parser.addOptions({nodesOpt, runsOpt, keepOpt});
+    QCommandLineOption openOpt(QStringLiteral("open"), QStringLiteral("Time this file instead."), QStringLiteral("FILE"));
+    QCommandLineOption shotOpt(QStringLiteral("screenshot"), QStringLiteral("Save the window as PNG."), QStringLiteral("PNG"));
+    parser.addOptions({nodesOpt, runsOpt, keepOpt, openOpt, shotOpt});
     parser.process(app);
-    const int nodes = std::clamp(parser.value(nodesOpt).toInt(), 1, model::limits::kMaxNodes);
+    int nodes = std::clamp(parser.value(nodesOpt).toInt(), 1, model::limits::kMaxNodes);
     const int runs = std::clamp(parser.value(runsOpt).toInt(), 1, 100);
 
     QTemporaryDir dir;
-    const QString path = dir.filePath(QStringLiteral("bench.json"));
-    const model::Topology t = generate(nodes);
-    if (Status s = model::saveTopologyFile(t, path); !s) {
-        std::fprintf(stderr, "%s\n", qPrintable(s.error().message));
-        return 1;
+    QString path = dir.filePath(QStringLiteral("bench.json"));
+    model::Topology t;
+    if (parser.isSet(openOpt)) {
+        path = parser.value(openOpt);
+        auto loaded = model::loadTopologyFile(path);
+        if (!loaded) {
+            std::fprintf(stderr, "%s\n", qPrintable(loaded.error().message));
+            return 1;
+        }
+        t = *loaded;
+        nodes = int(t.nodes.size());
+    } else {
+        t = generate(nodes);
+        if (Status s = model::saveTopologyFile(t, path); !s) {
+            std::fprintf(stderr, "%s\n", qPrintable(s.error().message));
+            return 1;
+        }
     }
     if (parser.isSet(keepOpt))
         (void)model::saveTopologyFile(t, parser.value(keepOpt));
@@ -105,6 +119,13 @@ int main(int argc, char **argv)
         if (window.document()->topology().nodes.size() != nodes || shot.isNull()) {
             std::fprintf(stderr, "opened topology does not match\n");
             return 1;
+        }
+        if (r == runs - 1 && parser.isSet(shotOpt)) {
+            window.resize(1280, 800);
+            QApplication::processEvents();
+            window.view()->fitAll();
+            if (!window.grab().save(parser.value(shotOpt)))
+                std::fprintf(stderr, "failed to save '%s'\n", qPrintable(parser.value(shotOpt)));
         }
         openMs.append(open);
         paintMs.append(painted);

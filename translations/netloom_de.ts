@@ -257,6 +257,10 @@
         <source>Runs: %1</source>
         <translation>Führt aus: %1</translation>
     </message>
+    <message>
+        <source>Helper: not checked yet</source>
+        <translation>Helfer: noch nicht geprüft</translation>
+    </message>
 </context>
 <context>
     <name>netloom::gui::MainWindow</name>

@@ -51,6 +51,7 @@ HelperStatusWidget::HelperStatusWidget(QWidget *parent) : QWidget(parent)
     connect(m_start, &QToolButton::clicked, this, &HelperStatusWidget::startHelper);
     connect(&m_probe, &HelperProbe::finished, this, &HelperStatusWidget::showStatus);
     showStatus(HelperStatus{});
+    m_label->setText(tr("Helper: not checked yet"));
 }
 
 QString HelperStatusWidget::text() const

@@ -128,6 +128,8 @@ void MainWindow::buildDocks()
     logDock->setObjectName(QStringLiteral("logDock"));
     logDock->setWidget(m_log);
     addDockWidget(Qt::BottomDockWidgetArea, logDock);
+    resizeDocks({logDock}, {120}, Qt::Vertical);
+    resizeDocks({paletteDock, propsDock}, {200, 340}, Qt::Horizontal);
 
     m_helper = new HelperStatusWidget(this);
     statusBar()->addPermanentWidget(m_helper);

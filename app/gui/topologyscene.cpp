@@ -26,7 +26,13 @@ void NodeItem::update(const model::Node &node)
 {
     prepareGeometryChange();
     m_label = node.name;
-    m_icon = kindIcon(kindOf(node)).pixmap(QSize(int(kSize), int(kSize)));
+    // One rendering per kind: 500 nodes must not mean 500 SVG rasterizations.
+    static QHash<int, QPixmap> cache;
+    const int key = int(kindOf(node));
+    auto it = cache.find(key);
+    if (it == cache.end())
+        it = cache.insert(key, kindIcon(kindOf(node)).pixmap(QSize(int(kSize), int(kSize))));
+    m_icon = *it;
     setToolTip(QStringLiteral("%1 (%2)").arg(node.name, kindLabel(kindOf(node))));
     QGraphicsObject::update();
 }
@@ -92,8 +98,8 @@ QVariant NodeItem::itemChange(GraphicsItemChange change, const QVariant &value)
         p.setY(std::clamp(p.y(), -lim, lim));
         return p;
     }
-    if (change == ItemPositionHasChanged && s)
-        s->adjustLinksOf(m_id);
+    if (change == ItemPositionHasChanged && s && !m_fromModel)
+        s->adjustLinksOf(m_id);  // model moves re-route their cables in the scene's handler
     return QGraphicsObject::itemChange(change, value);
 }
 
@@ -259,23 +265,47 @@ void TopologyScene::rebuild()
         delete item;
     m_links.clear();
     m_nodes.clear();
-    for (const model::Node &n : m_doc->topology().nodes)
-        addNodeItem(n.id);
-    for (const model::Link &l : m_doc->topology().links)
-        addLinkItem(l.id);
+    // Straight from the lists, no lookups by id: opening 500 nodes stays linear.
+    const model::Topology &t = m_doc->topology();
+    m_nodes.reserve(t.nodes.size());
+    m_links.reserve(t.links.size());
+    for (const model::Node &n : t.nodes)
+        createNodeItem(n);
+    QHash<QString, const model::Node *> byId;
+    byId.reserve(t.nodes.size());
+    for (const model::Node &n : t.nodes)
+        byId.insert(n.id, &n);
+    auto end = [&byId](const model::Endpoint &e) {
+        const model::Node *n = byId.value(e.node);
+        const QString name = n ? n->name : e.node;
+        return e.nic.isEmpty() ? name : name + QLatin1Char('.') + e.nic;
+    };
+    for (const model::Link &l : t.links) {
+        if (m_links.contains(l.id))
+            continue;
+        auto *item = new LinkItem(l.id, m_nodes.value(l.a.node), m_nodes.value(l.b.node));
+        item->setLabel(QStringLiteral("%1: %2 \u2194 %3").arg(l.id, end(l.a), end(l.b)));
+        addItem(item);
+        m_links.insert(l.id, item);
+    }
 }
 
 void TopologyScene::addNodeItem(const QString &id)
 {
-    const model::Node *n = m_doc->topology().node(id);
-    if (!n || m_nodes.contains(id))
+    if (const model::Node *n = m_doc->topology().node(id))
+        createNodeItem(*n);
+}
+
+void TopologyScene::createNodeItem(const model::Node &n)
+{
+    if (m_nodes.contains(n.id))
         return;
-    auto *item = new NodeItem(id);
-    item->update(*n);
+    auto *item = new NodeItem(n.id);
+    item->update(n);
     item->setFlag(QGraphicsItem::ItemIsMovable, m_mode == Mode::Select);
     addItem(item);
-    item->setModelPos(n->position);
-    m_nodes.insert(id, item);
+    item->setModelPos(n.position);
+    m_nodes.insert(n.id, item);
 }
 
 void TopologyScene::refreshNode(const QString &id)

@@ -131,6 +131,7 @@ protected:
 private:
     void rebuild();
     void addNodeItem(const QString &id);
+    void createNodeItem(const model::Node &node);
     void addLinkItem(const QString &id);
     void removeLinkItem(const QString &id);
     void refreshNode(const QString &id);
