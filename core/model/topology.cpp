@@ -49,6 +49,18 @@ QString vethPeerName(const QString &tapIfname)
     return tapIfname.left(14) + QLatin1Char('p');
 }
 
+QString nodeConfigKey(NodeType t)
+{
+    switch (t) {
+    case NodeType::Switch: return QStringLiteral("switch");
+    case NodeType::HostPort: return QStringLiteral("hostPort");
+    case NodeType::Uplink: return QStringLiteral("uplink");
+    case NodeType::Guest: return QStringLiteral("guest");
+    case NodeType::Remote: return QStringLiteral("remote");
+    }
+    return QStringLiteral("unknown");
+}
+
 QString nodeTypeName(NodeType t)
 {
     switch (t) {

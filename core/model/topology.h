@@ -258,6 +258,10 @@ struct Topology {
 // followed by 'p' (so it stays within the 15-byte kernel limit).
 QString vethPeerName(const QString &tapIfname);
 
+// The JSON key of a node type's configuration object: "switch", "hostPort", "uplink",
+// "guest", "remote".
+QString nodeConfigKey(NodeType t);
+
 // Stable lowercase names used in JSON and messages ("switch", "hostport", ...).
 QString nodeTypeName(NodeType t);
 QString engineName(SwitchConfig::Engine e);

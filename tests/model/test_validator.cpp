@@ -396,6 +396,23 @@ private Q_SLOTS:
              "nodes[2] (id 'alpha').guest.nics[0] (id 'net0').user.forwards[0].guestAddress", "alpha", "is outside the user network 10.0.9.0/24"},
             {"user network", [](Topology &t) { userForwards(t, fwd("", 2222), fwd("", 2223)); nic(t, "alpha").user.network = QStringLiteral("10.0.9.1/24"); },
              "nodes[2] (id 'alpha').guest.nics[0] (id 'net0').user.network", "alpha", "must be a network address"},
+            {"reservation hostname", [](Topology &t) { gw(t).dhcp.reservations = {{QStringLiteral("52:54:00:00:00:09"), QStringLiteral("10.0.2.9"), QStringLiteral("a,b\nc")}}; },
+             "nodes[1] (id 'gw').hostPort.dhcp.reservations[0].hostname", "gw", "is not a host name"},
+            // cable loops
+            {"parallel cables", [](Topology &t) {
+                 t.nodes.append(makeNode("lan2", NodeType::Switch));
+                 t.links.append(makeLink("c1", "lan", "lan2"));
+                 t.links.append(makeLink("c2", "lan2", "lan"));
+             },
+             "links[4] (id 'c2')", "", "cable between 'lan2' and 'lan' closes a loop of switches"},
+            {"triangle of switches", [](Topology &t) {
+                 t.nodes.append(makeNode("s2", NodeType::Switch));
+                 t.nodes.append(makeNode("s3", NodeType::Switch));
+                 t.links.append(makeLink("c1", "lan", "s2"));
+                 t.links.append(makeLink("c2", "s2", "s3"));
+                 t.links.append(makeLink("c3", "s3", "lan"));
+             },
+             "links[5] (id 'c3')", "", "closes a loop of switches"},
             // switches
             {"mac table size", [](Topology &t) { nodeOf(t, "lan").sw.macTableSize = 1; }, "nodes[0] (id 'lan').switch.macTableSize", "lan", "MAC table size 1 is out of range"},
             {"ifname on netloom switch", [](Topology &t) { nodeOf(t, "lan").sw.ifname = QStringLiteral("loomx"); }, "nodes[0] (id 'lan').switch.ifname", "lan",
@@ -420,6 +437,24 @@ private Q_SLOTS:
             }
         }
         QCOMPARE(failures, 0);
+    }
+
+    void stpBridgesMayLoop()
+    {
+        Topology t = demo();
+        for (const char *id : {"b1", "b2"}) {
+            Node b = makeNode(id, NodeType::Switch);
+            b.sw.engine = SwitchConfig::Engine::Bridge;
+            b.sw.stp = true;
+            t.nodes.append(b);
+        }
+        t.links.append(makeLink("c1", "b1", "b2"));
+        t.links.append(makeLink("c2", "b2", "b1"));
+        QVERIFY2(!hasErrors(validate(t)), "a loop of STP bridges is allowed");
+        t.node(QStringLiteral("b2"))->sw.stp = false;
+        const QList<Issue> issues = validate(t);
+        QVERIFY(hasErrors(issues));
+        QCOMPARE(issues.last().path, QStringLiteral("links[4] (id 'c2')"));
     }
 
     void linkIssuesCarryLinkId()

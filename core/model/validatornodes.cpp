@@ -1,0 +1,346 @@
+// Validator rules for each node's own settings (see validatorimpl.h).
+#include "validatorimpl.h"
+
+#include <QRegularExpression>
+#include <QSet>
+
+#include <cmath>
+
+namespace netloom::model::detail {
+
+void Validator::checkMtu(qsizetype i, int mtu)
+{
+    if (mtu != 0 && (mtu < limits::kMinMtu || mtu > limits::kMaxMtu))
+        error(cfgPath(i, "mtu"), m_t.nodes[i].id,
+              QStringLiteral("MTU %1 is out of range (0 for the default, or %2..%3)").arg(mtu).arg(limits::kMinMtu).arg(limits::kMaxMtu));
+}
+
+void Validator::checkNode(qsizetype i)
+{
+    const Node &n = m_t.nodes[i];
+    if (!std::isfinite(n.position.x()) || !std::isfinite(n.position.y()) || std::abs(n.position.x()) > limits::kMaxCoordinate
+        || std::abs(n.position.y()) > limits::kMaxCoordinate)
+        error(join(nodePath(i), QStringLiteral("position")), n.id, QStringLiteral("canvas position is not a finite number within ±1e7"));
+    switch (n.type) {
+    case NodeType::Switch: checkSwitch(i); break;
+    case NodeType::HostPort: checkHostPort(i); break;
+    case NodeType::Uplink: checkUplink(i); break;
+    case NodeType::Guest: checkGuest(i); break;
+    case NodeType::Remote: checkRemote(i); break;
+    }
+}
+
+void Validator::checkSwitch(qsizetype i)
+{
+    const Node &n = m_t.nodes[i];
+    const SwitchConfig &s = n.sw;
+    if (s.engine == SwitchConfig::Engine::Netloom) {
+        if (!s.ifname.isEmpty())
+            warning(cfgPath(i, "ifname"), n.id, QStringLiteral("ifname is only used by kernel bridges; a netloom switch ignores it"));
+        if (s.stp)
+            warning(cfgPath(i, "stp"), n.id, QStringLiteral("STP is only supported by kernel bridges; a netloom switch ignores it"));
+    } else if (s.hub) {
+        warning(cfgPath(i, "hub"), n.id, QStringLiteral("hub mode is only supported by netloom switches; a kernel bridge ignores it"));
+    }
+    if (s.macTableSize < limits::kMinMacTableSize || s.macTableSize > limits::kMaxMacTableSize)
+        error(cfgPath(i, "macTableSize"), n.id, QStringLiteral("MAC table size %1 is out of range %2..%3")
+                                                    .arg(s.macTableSize).arg(limits::kMinMacTableSize).arg(limits::kMaxMacTableSize));
+    if (s.macAgingSeconds < limits::kMinMacAgingSeconds || s.macAgingSeconds > limits::kMaxMacAgingSeconds)
+        error(cfgPath(i, "macAgingSeconds"), n.id, QStringLiteral("MAC aging time %1 s is out of range %2..%3")
+                                                       .arg(s.macAgingSeconds).arg(limits::kMinMacAgingSeconds).arg(limits::kMaxMacAgingSeconds));
+    checkMtu(i, s.mtu);
+}
+
+void Validator::checkHostPort(qsizetype i)
+{
+    const Node &n = m_t.nodes[i];
+    const HostPortConfig &h = n.hostPort;
+    std::optional<Cidr> cidr;
+    if (!h.address.isEmpty()) {
+        auto c = Cidr::parse(h.address);
+        if (!c) {
+            error(cfgPath(i, "address"), n.id, QStringLiteral("host address %1 is not an IPv4 address with a prefix (like 10.0.2.1/24): %2")
+                                                   .arg(q(h.address), reasonOf(c.error())));
+        } else if (c->isNetworkOrBroadcast()) {
+            const bool isNet = c->address == c->network();
+            error(cfgPath(i, "address"), n.id, QStringLiteral("host address %1 is the %2 address of %3; use a host address such as %4")
+                                                   .arg(h.address, isNet ? QStringLiteral("network") : QStringLiteral("broadcast"),
+                                                        c->networkString(), Ipv4{c->network().value + 1}.toString()));
+        } else if (c->prefix > 30) {
+            error(cfgPath(i, "address"), n.id, QStringLiteral("host address %1 leaves no room for guests (prefix must be /30 or shorter)").arg(h.address));
+        } else {
+            cidr = *c;
+        }
+    }
+    checkDhcp(i, cidr);
+    const NatConfig &nat = h.nat;
+    if (nat.mode != NatConfig::Mode::None) {
+        const QString what = nat.mode == NatConfig::Mode::Masquerade ? QStringLiteral("NAT") : QStringLiteral("routing");
+        if (nat.uplinks.isEmpty())
+            error(cfgPath(i, "nat.uplinks"), n.id, QStringLiteral("%1 (mode %2) needs at least one uplink interface or pattern such as \"eth+\"")
+                                                       .arg(what, natModeName(nat.mode)));
+        if (h.address.isEmpty())
+            error(cfgPath(i, "nat.mode"), n.id, QStringLiteral("%1 needs a host address on this port (the guests' gateway)").arg(what));
+    } else if (!nat.uplinks.isEmpty()) {
+        warning(cfgPath(i, "nat.uplinks"), n.id, QStringLiteral("uplinks are ignored while nat.mode is 'none'"));
+    }
+    for (qsizetype u = 0; u < nat.uplinks.size(); ++u) {
+        const QString p = QStringLiteral("%1[%2]").arg(cfgPath(i, "nat.uplinks")).arg(u);
+        if (Status s = protocol::validateUplinkPattern(nat.uplinks[u]); !s)
+            error(p, n.id, QStringLiteral("invalid uplink %1: %2").arg(q(nat.uplinks[u]), reasonOf(s.error())));
+        else if (nat.uplinks[u].startsWith(QLatin1String("loom")))
+            error(p, n.id, QStringLiteral("uplink %1 names an interface Netloom creates (\"loom\" prefix); uplinks are physical interfaces").arg(q(nat.uplinks[u])));
+    }
+    checkMtu(i, h.mtu);
+}
+
+void Validator::checkDhcp(qsizetype i, const std::optional<Cidr> &cidr)
+{
+    const Node &n = m_t.nodes[i];
+    const DhcpConfig &d = n.hostPort.dhcp;
+    if (!d.enabled)
+        return;
+    if (n.hostPort.address.isEmpty()) {
+        error(cfgPath(i, "dhcp.enabled"), n.id, QStringLiteral("DHCP needs a host address on this port (dnsmasq serves from it)"));
+        return;
+    }
+    if (d.leaseSeconds < limits::kMinLeaseSeconds || d.leaseSeconds > limits::kMaxLeaseSeconds)
+        error(cfgPath(i, "dhcp.leaseSeconds"), n.id, QStringLiteral("lease time %1 s is out of range %2..%3")
+                                                         .arg(d.leaseSeconds).arg(limits::kMinLeaseSeconds).arg(limits::kMaxLeaseSeconds));
+    if (!d.domain.isEmpty()) {
+        static const QRegularExpression re(QStringLiteral("^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"));
+        if (!re.match(d.domain).hasMatch())
+            error(cfgPath(i, "dhcp.domain"), n.id, QStringLiteral("domain %1 is not a DNS name (labels of letters, digits and '-', separated by dots)").arg(q(d.domain)));
+    }
+    if (!cidr)
+        return;  // the address problem is already reported
+    const Ipv4 gw = cidr->address;
+    auto inSubnet = [&](Ipv4 ip) { return cidr->contains(ip) && ip != cidr->network() && ip != cidr->broadcast(); };
+    std::optional<Ipv4> start, end;
+    auto parseBound = [&](const QString &text, const char *field, const char *what) -> std::optional<Ipv4> {
+        if (text.isEmpty()) {
+            error(cfgPath(i, field), n.id, QStringLiteral("DHCP is enabled but the range %1 is empty").arg(QLatin1String(what)));
+            return std::nullopt;
+        }
+        auto ip = Ipv4::parse(text);
+        if (!ip) {
+            error(cfgPath(i, field), n.id, QStringLiteral("DHCP range %1 %2: %3").arg(QLatin1String(what), q(text), reasonOf(ip.error())));
+            return std::nullopt;
+        }
+        if (!inSubnet(*ip)) {
+            error(cfgPath(i, field), n.id, QStringLiteral("DHCP range %1 %2 is outside the usable addresses of %3")
+                                               .arg(QLatin1String(what), text, cidr->networkString()));
+            return std::nullopt;
+        }
+        return *ip;
+    };
+    start = parseBound(d.rangeStart, "dhcp.rangeStart", "start");
+    end = parseBound(d.rangeEnd, "dhcp.rangeEnd", "end");
+    if (start && end) {
+        if (*start > *end)
+            error(cfgPath(i, "dhcp.rangeStart"), n.id, QStringLiteral("DHCP range start %1 is after its end %2").arg(d.rangeStart, d.rangeEnd));
+        else if (*start <= gw && gw <= *end)
+            error(cfgPath(i, "dhcp.rangeStart"), n.id, QStringLiteral("DHCP range %1-%2 contains the host address %3")
+                                                           .arg(d.rangeStart, d.rangeEnd, gw.toString()));
+    }
+    QHash<QString, qsizetype> macs;
+    QHash<quint32, qsizetype> ips;
+    for (qsizetype r = 0; r < d.reservations.size(); ++r) {
+        const DhcpReservation &res = d.reservations[r];
+        const QString p = QStringLiteral("%1[%2]").arg(cfgPath(i, "dhcp.reservations")).arg(r);
+        auto mac = Mac::parse(res.mac);
+        if (!mac) {
+            error(p + QStringLiteral(".mac"), n.id, QStringLiteral("reservation MAC %1: %2").arg(q(res.mac), reasonOf(mac.error())));
+        } else if (mac->isMulticast() || mac->isZero()) {
+            error(p + QStringLiteral(".mac"), n.id, QStringLiteral("reservation MAC %1 is not a unicast address").arg(res.mac));
+        } else if (macs.contains(mac->toString())) {
+            error(p + QStringLiteral(".mac"), n.id, QStringLiteral("MAC %1 is reserved twice (also reservations[%2])").arg(res.mac).arg(macs.value(mac->toString())));
+        } else {
+            macs.insert(mac->toString(), r);
+        }
+        static const QRegularExpression hostname(QStringLiteral("^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"));
+        if (!res.hostname.isEmpty() && !hostname.match(res.hostname).hasMatch())
+            error(p + QStringLiteral(".hostname"), n.id,
+                  QStringLiteral("reservation hostname %1 is not a host name (1-63 letters, digits and '-', no dots)").arg(q(res.hostname)));
+        auto ip = Ipv4::parse(res.ip);
+        if (!ip) {
+            error(p + QStringLiteral(".ip"), n.id, QStringLiteral("reservation address %1: %2").arg(q(res.ip), reasonOf(ip.error())));
+        } else if (!inSubnet(*ip)) {
+            error(p + QStringLiteral(".ip"), n.id, QStringLiteral("reserved address %1 is outside the usable addresses of %2").arg(res.ip, cidr->networkString()));
+        } else if (*ip == gw) {
+            error(p + QStringLiteral(".ip"), n.id, QStringLiteral("reserved address %1 is the host address").arg(res.ip));
+        } else if (ips.contains(ip->value)) {
+            error(p + QStringLiteral(".ip"), n.id, QStringLiteral("address %1 is reserved twice (also reservations[%2])").arg(res.ip).arg(ips.value(ip->value)));
+        } else {
+            ips.insert(ip->value, r);
+        }
+    }
+}
+
+void Validator::checkUplink(qsizetype i)
+{
+    const Node &n = m_t.nodes[i];
+    const QString &name = n.uplink.ifname;
+    if (name.isEmpty())
+        error(cfgPath(i, "ifname"), n.id, QStringLiteral("an uplink needs the name of a physical interface (like \"eth0\")"));
+    else if (Status s = protocol::validateIfname(name); !s)
+        error(cfgPath(i, "ifname"), n.id, QStringLiteral("uplink interface %1: %2").arg(q(name), reasonOf(s.error())));
+    else if (name.startsWith(QLatin1String("loom")))
+        error(cfgPath(i, "ifname"), n.id, QStringLiteral("uplink %1 must be a physical interface, not a \"loom\" interface Netloom creates").arg(q(name)));
+    else if (m_uplinkNames.contains(name))
+        error(cfgPath(i, "ifname"), n.id, QStringLiteral("interface %1 is already the uplink of node %2").arg(q(name), q(m_uplinkNames.value(name))));
+    else
+        m_uplinkNames.insert(name, n.id);
+}
+
+void Validator::checkGuest(qsizetype i)
+{
+    const Node &n = m_t.nodes[i];
+    const GuestConfig &g = n.guest;
+    if (g.qemu.trimmed().isEmpty())
+        error(cfgPath(i, "qemu"), n.id, QStringLiteral("the QEMU binary is empty (for example \"qemu-system-x86_64\")"));
+    static const QStringList accels{QStringLiteral("auto"), QStringLiteral("kvm"), QStringLiteral("tcg")};
+    if (!accels.contains(g.accel))
+        error(cfgPath(i, "accel"), n.id, QStringLiteral("accelerator %1 is not one of auto, kvm, tcg").arg(q(g.accel)));
+    if (g.memoryMiB < limits::kMinMemoryMiB || g.memoryMiB > limits::kMaxMemoryMiB)
+        error(cfgPath(i, "memoryMiB"), n.id, QStringLiteral("memory %1 MiB is out of range %2..%3")
+                                                 .arg(g.memoryMiB).arg(limits::kMinMemoryMiB).arg(limits::kMaxMemoryMiB));
+    if (g.cpus < limits::kMinCpus || g.cpus > limits::kMaxCpus)
+        error(cfgPath(i, "cpus"), n.id, QStringLiteral("%1 CPUs is out of range %2..%3").arg(g.cpus).arg(limits::kMinCpus).arg(limits::kMaxCpus));
+    static const QStringList interfaces{QStringLiteral("virtio"), QStringLiteral("ide"), QStringLiteral("scsi"),
+                                        QStringLiteral("sd"), QStringLiteral("none")};
+    for (qsizetype d = 0; d < g.disks.size(); ++d) {
+        const DiskConfig &disk = g.disks[d];
+        const QString p = QStringLiteral("%1[%2]").arg(cfgPath(i, "disks")).arg(d);
+        if (disk.path.isEmpty())
+            error(p + QStringLiteral(".path"), n.id, QStringLiteral("disk path is empty"));
+        static const QRegularExpression fmt(QStringLiteral("^[a-z0-9_-]{1,32}$"));
+        if (!fmt.match(disk.format).hasMatch())
+            error(p + QStringLiteral(".format"), n.id, QStringLiteral("disk format %1 is not a QEMU format name (raw, qcow2, ...)").arg(q(disk.format)));
+        if (!interfaces.contains(disk.interface))
+            error(p + QStringLiteral(".interface"), n.id, QStringLiteral("disk interface %1 is not one of virtio, ide, scsi, sd, none").arg(q(disk.interface)));
+    }
+    if (g.kernel.isEmpty() && !g.initrd.isEmpty())
+        error(cfgPath(i, "initrd"), n.id, QStringLiteral("an initrd needs a kernel (QEMU loads it with -kernel)"));
+    if (g.kernel.isEmpty() && !g.append.isEmpty())
+        error(cfgPath(i, "append"), n.id, QStringLiteral("a kernel command line needs a kernel (QEMU passes it with -kernel)"));
+    if (g.kernel.isEmpty() && g.disks.isEmpty() && g.cdrom.isEmpty())
+        warning(join(nodePath(i), QStringLiteral("guest")), n.id, QStringLiteral("guest has nothing to boot (no disk, cdrom or kernel)"));
+    static const QSet<QString> owned{QStringLiteral("-netdev"), QStringLiteral("-nic"), QStringLiteral("-net"),
+                                     QStringLiteral("-qmp"), QStringLiteral("-qmp-pretty"), QStringLiteral("-daemonize")};
+    for (qsizetype a = 0; a < g.extraArgs.size(); ++a) {
+        QString opt = g.extraArgs[a].section(QLatin1Char('='), 0, 0);
+        if (opt.startsWith(QLatin1String("--")))
+            opt.remove(0, 1);
+        if (owned.contains(opt))
+            error(QStringLiteral("%1[%2]").arg(cfgPath(i, "extraArgs")).arg(a), n.id,
+                  QStringLiteral("extra argument %1 is not allowed: Netloom builds the guest's network and monitor options itself (use NICs instead)")
+                      .arg(q(g.extraArgs[a])));
+    }
+    if (g.nics.size() > limits::kMaxNicsPerGuest)
+        error(cfgPath(i, "nics"), n.id, QStringLiteral("more than %1 NICs").arg(limits::kMaxNicsPerGuest));
+    QHash<QString, qsizetype> nicIds;
+    for (qsizetype j = 0; j < g.nics.size(); ++j) {
+        const NicConfig &nic = g.nics[j];
+        const QString p = nicPath(i, j);
+        if (!validId(nic.id))
+            error(p + QStringLiteral(".id"), n.id, QStringLiteral("NIC id %1 must be 1-64 characters of A-Z a-z 0-9 _ . -").arg(q(nic.id)));
+        else if (nicIds.contains(nic.id))
+            error(p + QStringLiteral(".id"), n.id, QStringLiteral("duplicate NIC id %1 in this guest (also nics[%2])").arg(q(nic.id)).arg(nicIds.value(nic.id)));
+        nicIds.insert(nic.id, j);
+        static const QRegularExpression model(QStringLiteral("^[A-Za-z0-9_.-]{1,64}$"));
+        if (!model.match(nic.model).hasMatch())
+            error(p + QStringLiteral(".model"), n.id, QStringLiteral("NIC model %1 is not a QEMU device name (like virtio-net-pci, e1000)").arg(q(nic.model)));
+        if ((nic.mode == NicConfig::Mode::User || nic.mode == NicConfig::Mode::Socket) && !nic.tapIfname.isEmpty())
+            warning(p + QStringLiteral(".tapIfname"), n.id, QStringLiteral("tapIfname is ignored for a NIC in %1 mode").arg(nicModeName(nic.mode)));
+        if (nic.mode == NicConfig::Mode::User)
+            checkUserNet(i, j);
+    }
+}
+
+void Validator::checkUserNet(qsizetype i, qsizetype j)
+{
+    const Node &n = m_t.nodes[i];
+    const UserNetConfig &u = n.guest.nics[j].user;
+    const QString p = nicPath(i, j) + QStringLiteral(".user");
+    std::optional<Cidr> net;
+    if (!u.network.isEmpty()) {
+        auto c = Cidr::parse(u.network);
+        if (!c)
+            error(p + QStringLiteral(".network"), n.id, QStringLiteral("user network %1: %2").arg(q(u.network), reasonOf(c.error())));
+        else if (c->prefix > 29 || c->address != c->network())
+            error(p + QStringLiteral(".network"), n.id, QStringLiteral("user network %1 must be a network address with a prefix of /29 or shorter (like 10.0.2.0/24)").arg(u.network));
+        else
+            net = *c;
+    }
+    for (qsizetype f = 0; f < u.forwards.size(); ++f) {
+        const HostForward &fw = u.forwards[f];
+        const QString fp = QStringLiteral("%1.forwards[%2]").arg(p).arg(f);
+        if (fw.protocol != QLatin1String("tcp") && fw.protocol != QLatin1String("udp"))
+            error(fp + QStringLiteral(".protocol"), n.id, QStringLiteral("forward protocol %1 is not tcp or udp").arg(q(fw.protocol)));
+        if (!fw.hostAddress.isEmpty())
+            if (auto ip = Ipv4::parse(fw.hostAddress); !ip)
+                error(fp + QStringLiteral(".hostAddress"), n.id, QStringLiteral("forward host address %1: %2").arg(q(fw.hostAddress), reasonOf(ip.error())));
+        if (!fw.guestAddress.isEmpty()) {
+            auto ip = Ipv4::parse(fw.guestAddress);
+            if (!ip)
+                error(fp + QStringLiteral(".guestAddress"), n.id, QStringLiteral("forward guest address %1: %2").arg(q(fw.guestAddress), reasonOf(ip.error())));
+            else if (net && !net->contains(*ip))
+                error(fp + QStringLiteral(".guestAddress"), n.id, QStringLiteral("forward guest address %1 is outside the user network %2").arg(fw.guestAddress, u.network));
+        }
+        if (fw.hostPort < 1 || fw.hostPort > 65535)
+            error(fp + QStringLiteral(".hostPort"), n.id, QStringLiteral("host port %1 is out of range 1..65535").arg(fw.hostPort));
+        if (fw.guestPort < 1 || fw.guestPort > 65535)
+            error(fp + QStringLiteral(".guestPort"), n.id, QStringLiteral("guest port %1 is out of range 1..65535").arg(fw.guestPort));
+    }
+}
+
+void Validator::checkRemote(qsizetype i)
+{
+    const Node &n = m_t.nodes[i];
+    const RemoteConfig &r = n.remote;
+    if (r.url.isEmpty() == !r.vxlan.has_value()) {
+        error(join(nodePath(i), QStringLiteral("remote")), n.id,
+              r.url.isEmpty() ? QStringLiteral("a remote needs either a url (netloom switch) or vxlan settings (kernel bridge)")
+                              : QStringLiteral("a remote has either a url (netloom switch) or vxlan settings (kernel bridge), not both"));
+    }
+    if (!r.url.isEmpty()) {
+        static const QRegularExpression re(QStringLiteral("^[a-z][a-z0-9+.-]{0,15}://[^\\x00-\\x1f\\x7f]*$"));
+        if (!re.match(r.url).hasMatch())
+            error(cfgPath(i, "url"), n.id, QStringLiteral("remote url %1 is not a plug URL like vxvde://239.1.2.3 or udp://host:port (scheme://, no control characters)")
+                                               .arg(q(r.url)));
+    }
+    if (!r.vxlan)
+        return;
+    const VxlanConfig &v = *r.vxlan;
+    if (v.vni < 1 || v.vni > limits::kMaxVni)
+        error(cfgPath(i, "vxlan.vni"), n.id, QStringLiteral("VNI %1 is out of range 1..%2").arg(v.vni).arg(limits::kMaxVni));
+    if (v.remote.isEmpty() == v.group.isEmpty())
+        error(cfgPath(i, "vxlan"), n.id, QStringLiteral("VXLAN needs exactly one of remote (unicast peer) and group (multicast)"));
+    if (!v.remote.isEmpty()) {
+        auto ip = Ipv4::parse(v.remote);
+        if (!ip)
+            error(cfgPath(i, "vxlan.remote"), n.id, QStringLiteral("VXLAN remote %1: %2").arg(q(v.remote), reasonOf(ip.error())));
+        else if (isMulticast(*ip))
+            error(cfgPath(i, "vxlan.remote"), n.id, QStringLiteral("VXLAN remote %1 is a multicast address; put it in group").arg(v.remote));
+    }
+    if (!v.group.isEmpty()) {
+        auto ip = Ipv4::parse(v.group);
+        if (!ip)
+            error(cfgPath(i, "vxlan.group"), n.id, QStringLiteral("VXLAN group %1: %2").arg(q(v.group), reasonOf(ip.error())));
+        else if (!isMulticast(*ip))
+            error(cfgPath(i, "vxlan.group"), n.id, QStringLiteral("VXLAN group %1 is not a multicast address (224.0.0.0/4)").arg(v.group));
+        else if (v.device.isEmpty())
+            warning(cfgPath(i, "vxlan.device"), n.id, QStringLiteral("a multicast VXLAN without an underlay device uses the default route's interface"));
+    }
+    if (!v.local.isEmpty())
+        if (auto ip = Ipv4::parse(v.local); !ip)
+            error(cfgPath(i, "vxlan.local"), n.id, QStringLiteral("VXLAN local address %1: %2").arg(q(v.local), reasonOf(ip.error())));
+    if (!v.device.isEmpty())
+        if (Status s = protocol::validateIfname(v.device); !s)
+            error(cfgPath(i, "vxlan.device"), n.id, QStringLiteral("VXLAN device %1: %2").arg(q(v.device), reasonOf(s.error())));
+    if (v.dstPort < 1 || v.dstPort > 65535)
+        error(cfgPath(i, "vxlan.dstPort"), n.id, QStringLiteral("VXLAN port %1 is out of range 1..65535").arg(v.dstPort));
+}
+
+}  // namespace netloom::model::detail
