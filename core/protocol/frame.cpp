@@ -61,9 +61,9 @@ Status FrameDecoder::feed(const char *data, qsizetype size)
             m_ready.append(std::move(m_buffer));
             m_buffer = QByteArray();
             m_expected = -1;
-            if (m_readyBytes > kMaxMessageBytes)
+            if (m_readyBytes > 2 * kMaxMessageBytes)
                 return fail(ErrorCode::LimitExceeded,
-                            QStringLiteral("more than %1 bytes of messages arrived without being processed").arg(kMaxMessageBytes));
+                            QStringLiteral("more than %1 bytes of messages arrived without being processed").arg(2 * kMaxMessageBytes));
         }
     }
     return ok();

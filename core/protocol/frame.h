@@ -1,7 +1,7 @@
 // Framing of the helper protocol: a 4-byte big-endian length, then that many bytes of one
 // compact JSON object. Design note: the length is checked against kMaxMessageBytes BEFORE
 // the body is buffered, so a peer can never make the reader hold more than one maximal
-// message in progress plus at most kMaxMessageBytes of complete, not yet taken messages
+// message in progress plus at most 2 * kMaxMessageBytes of complete, not yet taken messages
 // (callers drain with takeFrame after every feed and feed bounded chunks); a zero length
 // is a protocol error (no empty messages). The decoder is pure (bytes in, payloads out)
 // and is fuzzed.

@@ -12,10 +12,14 @@
 #include "hoststates.h"
 #include "taprelay.h"
 
+#include <QFile>
 #include <QJsonArray>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
+
+#include <csignal>
 
 using namespace netloom;
 using namespace netloom::helper::test;
@@ -121,9 +125,48 @@ private Q_SLOTS:
         VERIFY_OK(status);
         QVERIFY(status->value(QStringLiteral("dnsmasq")).toArray().first().toObject().value(QStringLiteral("pid")).toInt() > 0);
 
+        // dnsmasq is supervised: killed, it comes back with a new pid.
+        const int dnsPid =
+            status->value(QStringLiteral("dnsmasq")).toArray().first().toObject().value(QStringLiteral("pid")).toInt();
+        QVERIFY(::kill(pid_t(dnsPid), SIGKILL) == 0);
+        QVERIFY2(waitFor([&] {
+                     auto s2 = client.call(st);
+                     const int p = s2 ? s2->value(QStringLiteral("dnsmasq")).toArray().first().toObject().value(QStringLiteral("pid")).toInt() : 0;
+                     return p > 0 && p != dnsPid;
+                 }, 5000),
+                 qPrintable(helper.log()));
+
         VERIFY_OK(teardownNow(client, QStringLiteral("a")));
         QCOMPARE(snapshot(ns, helper.stateDir(), helper.pid()), before);
         helper.stop();
+    }
+
+    void socketActivation()
+    {
+        // As under systemd: the listening socket arrives as fd 3 with LISTEN_PID/LISTEN_FDS.
+        const QString activate = netloom::test::requireTool(QStringLiteral("systemd-socket-activate"));
+        ScopedNetns ns(QStringLiteral("hlps"));
+        QVERIFY2(ns.ok(), qPrintable(ns.error()));
+        QTemporaryDir dir;
+        const QString sock = dir.filePath(QStringLiteral("activated.sock"));
+        QProcess proc;
+        proc.setProcessChannelMode(QProcess::MergedChannels);
+        proc.start(ns.prefix().first(), ns.prefix().mid(1) + QStringList{activate, QStringLiteral("-l"), sock,
+                   netloom::test::binaryPath(QStringLiteral("helper/netloom-helper")), QStringLiteral("--state-dir"),
+                   dir.filePath(QStringLiteral("state"))});
+        QVERIFY(proc.waitForStarted(5000));
+        QVERIFY(waitFor([&] { return QFile::exists(sock); }, 5000));
+        HelperClient client;
+        VERIFY_OK(client.connectAndWait(sock));
+        Request hello;
+        hello.op = Op::Hello;
+        auto h = client.call(hello, 10000);
+        QVERIFY2(h.isOk(), h ? "" : qPrintable(h.error().message + QString::fromUtf8(proc.readAll())));
+        QCOMPARE(h->value(QStringLiteral("version")).toInt(), 1);
+        VERIFY_OK(applyNow(client, QStringLiteral("sa"), exampleA(QStringLiteral("loomsa0"))));
+        VERIFY_OK(teardownNow(client, QStringLiteral("sa")));
+        proc.terminate();
+        QVERIFY(proc.waitForFinished(15000));
     }
 
     void failureAtEveryStepLeavesNothing()
