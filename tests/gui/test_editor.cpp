@@ -21,6 +21,7 @@
 #include <QPushButton>
 #include <QGraphicsSceneDragDropEvent>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMimeData>
 #include <QPlainTextEdit>
@@ -87,6 +88,7 @@ private slots:
     void exportDialogExplainsRefusal();
     void autosaveIsOfferedAfterCrash();
     void openReportsBadFiles();
+    void closeAsksAboutUnsavedChangesAndRecentReopens();
     void germanTranslationIsLoaded();
 
 private:
@@ -451,6 +453,44 @@ void TestEditor::openReportsBadFiles()
     QVERIFY2(said.startsWith(QStringLiteral("failed to load topology")), qPrintable(said));
     QVERIFY(w.logText().contains(QStringLiteral("failed to load topology")));
     QVERIFY(!w.openFile(m_tmp.filePath(QStringLiteral("missing.json"))));
+}
+
+void TestEditor::closeAsksAboutUnsavedChangesAndRecentReopens()
+{
+    const QString path = m_tmp.filePath(QStringLiteral("close.json"));
+    QVERIFY(model::saveTopologyFile(*model::loadTopologyFile(test::sourcePath(QStringLiteral("examples/demo.json"))), path));
+    MainWindow w;
+    w.autosave()->setDirectory(m_tmp.filePath(QStringLiteral("autosave7")));
+    QMessageBox::StandardButton answer = QMessageBox::Cancel;
+    int asked = 0;
+    w.setAsker([&](const QString &, const QString &, QMessageBox::StandardButtons) {
+        ++asked;
+        return answer;
+    });
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.openFile(path));
+    QVERIFY(w.close());  // clean: no question
+    QCOMPARE(asked, 0);
+    w.show();
+    w.addNode(QStringLiteral("switch"), QPointF(0, 0));
+    QVERIFY(!w.close());  // Cancel keeps the window and the change
+    QCOMPARE(asked, 1);
+    QVERIFY(w.isVisible());
+    answer = QMessageBox::Discard;
+    QVERIFY(w.close());
+    QCOMPARE(asked, 2);
+
+    // File > Open Recent lists the file; choosing it opens it again.
+    MainWindow w2;
+    w2.autosave()->setDirectory(m_tmp.filePath(QStringLiteral("autosave7")));
+    auto *recent = w2.findChild<QMenu *>(QStringLiteral("recentMenu"));
+    QVERIFY(recent);
+    QVERIFY(!recent->actions().isEmpty());
+    QCOMPARE(recent->actions().first()->toolTip(), QFileInfo(path).absoluteFilePath());
+    recent->actions().first()->trigger();
+    QCOMPARE(w2.document()->filePath(), QFileInfo(path).absoluteFilePath());
+    QCOMPARE(w2.document()->topology().nodes.size(), 4);
 }
 
 void TestEditor::germanTranslationIsLoaded()
