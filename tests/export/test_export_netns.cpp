@@ -8,6 +8,7 @@
 // address, nft rule, process, sysctl change or file behind (compared with a snapshot taken
 // before start). Guests are skipped (VNET_NO_GUESTS=1): there are no guest images.
 #include "common/netns.h"
+#include "nssnapshot.h"
 #include "common/testutil.h"
 #include "export/shellexporter.h"
 #include "plan/planner.h"
@@ -95,57 +96,6 @@ test::CommandResult runScript(const ScopedNetns &ns, const Lab &lab, const QStri
                    kScriptTimeoutMs);
 }
 
-// Everything start may change in the namespace, as text: links, addresses, the nft ruleset,
-// forwarding, processes (with their command lines) and the files under the state dir.
-QString snapshot(const ScopedNetns &ns, const QString &stateDir)
-{
-    QString s;
-    for (const QStringList &argv : {QStringList{QStringLiteral("ip"), QStringLiteral("-d"), QStringLiteral("link")},
-                                    QStringList{QStringLiteral("ip"), QStringLiteral("-4"), QStringLiteral("addr")},
-                                    QStringList{QStringLiteral("nft"), QStringLiteral("list"), QStringLiteral("ruleset")},
-                                    QStringList{QStringLiteral("cat"), QStringLiteral("/proc/sys/net/ipv4/ip_forward")}}) {
-        const test::CommandResult r = ns.exec(argv, 10000);
-        // Bridge timers tick by themselves; they are not state anyone created.
-        static const QRegularExpression timers(QStringLiteral("\\b(\\w+_timer)\\s+[0-9.]+"));
-        const QString out = QString::fromUtf8(r.out).replace(timers, QStringLiteral("\\1 *"));
-        s += QStringLiteral("$ %1 (exit %2)\n%3").arg(argv.join(QLatin1Char(' '))).arg(r.exitCode).arg(out);
-    }
-    QStringList procs;
-    for (int pid : ns.pids()) {
-        QByteArray cmd = test::readFile(QStringLiteral("/proc/%1/cmdline").arg(pid));
-        if (!cmd.isEmpty())
-            procs << QStringLiteral("%1 %2").arg(pid).arg(QString::fromUtf8(cmd.replace('\0', ' ')));
-    }
-    procs.sort();
-    s += QStringLiteral("$ processes\n") + procs.join(QLatin1Char('\n')) + QLatin1Char('\n');
-    QStringList files;
-    if (QFileInfo::exists(stateDir))
-        files << QStringLiteral("<state dir exists>");
-    QDirIterator it(stateDir, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString f = it.next();
-        const QFileInfo fi(f);
-        QString line = QDir(stateDir).relativeFilePath(f);
-        if (fi.isFile())
-            line += QStringLiteral(" ") + QString::fromLatin1(QCryptographicHash::hash(test::readFile(f), QCryptographicHash::Sha1).toHex());
-        files << line;
-    }
-    files.sort();
-    s += QStringLiteral("$ files\n") + files.join(QLatin1Char('\n')) + QLatin1Char('\n');
-    return s;
-}
-
-// A readable first difference of two snapshots.
-QString firstDifference(const QString &a, const QString &b)
-{
-    const QStringList la = a.split(QLatin1Char('\n')), lb = b.split(QLatin1Char('\n'));
-    for (qsizetype i = 0; i < std::max(la.size(), lb.size()); ++i)
-        if (la.value(i) != lb.value(i))
-            return QStringLiteral("line %1:\n  before: %2\n  after:  %3\n--- before ---\n%4\n--- after ---\n%5")
-                .arg(i + 1).arg(la.value(i), lb.value(i), a, b);
-    return {};
-}
-
 // DHCP from the guest namespace on `ifname`; returns the leased address or "".
 QString dhcp(const ScopedNetns &guest, const Lab &lab, const QString &ifname, QString *log)
 {
@@ -187,7 +137,7 @@ private Q_SLOTS:
         ScopedNetns guest(QStringLiteral("exag"));
         QVERIFY2(guest.ok(), qPrintable(guest.error()));
 
-        const QString before = snapshot(host, lab.state);
+        const QString before = test::nsSnapshot(host, lab.state);
         test::CommandResult r = runScript(host, lab, QStringLiteral("start"));
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         r = runScript(host, lab, QStringLiteral("status"));
@@ -217,19 +167,19 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
 
         // Idempotent start.
-        const QString running = snapshot(host, lab.state);
+        const QString running = test::nsSnapshot(host, lab.state);
         QVERIFY2(running.contains(QStringLiteral("vde_switch")) && running.contains(QStringLiteral("dnsmasq")), qPrintable(running));
         QVERIFY2(running.contains(QStringLiteral("masquerade")), qPrintable(running));
         r = runScript(host, lab, QStringLiteral("start"));
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
-        const QString again = snapshot(host, lab.state);
-        QVERIFY2(running == again, qPrintable(firstDifference(running, again)));
+        const QString again = test::nsSnapshot(host, lab.state);
+        QVERIFY2(running == again, qPrintable(test::snapshotDifference(running, again)));
 
         // Stop: nothing left behind.
         r = runScript(host, lab, QStringLiteral("stop"));
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
-        const QString after = snapshot(host, lab.state);
-        QVERIFY2(before == after, qPrintable(firstDifference(before, after)));
+        const QString after = test::nsSnapshot(host, lab.state);
+        QVERIFY2(before == after, qPrintable(test::snapshotDifference(before, after)));
         r = runScript(host, lab, QStringLiteral("status"));
         QCOMPARE(r.exitCode, 3);
         r = runScript(host, lab, QStringLiteral("stop"));  // stopping a stopped network is fine
@@ -250,15 +200,15 @@ private Q_SLOTS:
         const QString foreign = lab.state + QStringLiteral("/dnsmasq-%1.leases").arg(lab.plan.host.dnsmasq[0].ifname);
         QVERIFY(QDir().mkpath(foreign));
 
-        const QString before = snapshot(host, lab.state);
+        const QString before = test::nsSnapshot(host, lab.state);
         test::CommandResult r = runScript(host, lab, QStringLiteral("start"));
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("failed to start dnsmasq on '"), qPrintable(r.describe()));
-        QVERIFY2(snapshot(host, lab.state).contains(QStringLiteral("vde_switch")), "the partial start did not get as far as the switch");
+        QVERIFY2(test::nsSnapshot(host, lab.state).contains(QStringLiteral("vde_switch")), "the partial start did not get as far as the switch");
         r = runScript(host, lab, QStringLiteral("stop"));
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
-        const QString after = snapshot(host, lab.state);
-        QVERIFY2(before == after, qPrintable(firstDifference(before, after)));
+        const QString after = test::nsSnapshot(host, lab.state);
+        QVERIFY2(before == after, qPrintable(test::snapshotDifference(before, after)));
         QVERIFY(QFileInfo(foreign).isDir());
     }
 
@@ -272,7 +222,7 @@ private Q_SLOTS:
         ScopedNetns guest(QStringLiteral("exdg"));
         QVERIFY2(guest.ok(), qPrintable(guest.error()));
 
-        const QString before = snapshot(host, lab.state);
+        const QString before = test::nsSnapshot(host, lab.state);
         test::CommandResult r = runScript(host, lab, QStringLiteral("start"));
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QCOMPARE(lab.plan.host.bridges.size(), 1);
@@ -297,18 +247,18 @@ private Q_SLOTS:
                         QStringLiteral("-W"), QStringLiteral("2"), QStringLiteral("10.0.5.1")}, 15000);
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
 
-        const QString running = snapshot(host, lab.state);
+        const QString running = test::nsSnapshot(host, lab.state);
         r = runScript(host, lab, QStringLiteral("start"));
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
-        const QString again = snapshot(host, lab.state);
-        QVERIFY2(running == again, qPrintable(firstDifference(running, again)));
+        const QString again = test::nsSnapshot(host, lab.state);
+        QVERIFY2(running == again, qPrintable(test::snapshotDifference(running, again)));
 
         r = host.exec({QStringLiteral("ip"), QStringLiteral("link"), QStringLiteral("del"), QStringLiteral("nltv0")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         r = runScript(host, lab, QStringLiteral("stop"));
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
-        const QString after = snapshot(host, lab.state);
-        QVERIFY2(before == after, qPrintable(firstDifference(before, after)));
+        const QString after = test::nsSnapshot(host, lab.state);
+        QVERIFY2(before == after, qPrintable(test::snapshotDifference(before, after)));
     }
 };
 
