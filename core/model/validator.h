@@ -14,6 +14,8 @@
 //     (nothing else in the topology can answer); to another address only a warning (the
 //     listener may be on another host).
 //   - Host ports, uplinks and remotes without a link are warnings (they do nothing).
+//   - Cables between switches must not form a loop unless every switch in the loop is a
+//     kernel bridge with STP: netloom switches have no spanning tree.
 #pragma once
 
 #include "model/topology.h"
