@@ -121,6 +121,9 @@ Status HelperServer::recover()
     }
     // 3. Host-global state: the nftables table holds exactly the adopted networks' rules;
     //    forwarding goes back to its original value unless an adopted network needs it.
+    //    With no journal at all there is nothing of ours to repair: touch nothing.
+    if (records.isEmpty() && errors.isEmpty() && !m_journal.global().forwardingOriginal)
+        return ok();
     QList<NatSpec> nat;
     bool forwarding = false;
     for (const Network &n : std::as_const(m_networks)) {
@@ -303,7 +306,9 @@ void HelperServer::send(Connection &c, const Response &response)
     if (c.socket->bytesToWrite() > kMaxPendingOutput) {
         qCWarning(lcServer).noquote() << "connection" << c.id << "does not read its responses; closing it";
         c.closing = true;
-        c.socket->abort();
+        c.queue.clear();
+        // Queued: aborting emits disconnected(), which deletes the connection our callers hold.
+        QMetaObject::invokeMethod(c.socket.data(), &QLocalSocket::abort, Qt::QueuedConnection);
     }
 }
 
