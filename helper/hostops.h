@@ -18,6 +18,8 @@ namespace netloom::helper {
 class HostOps {
 public:
     virtual ~HostOps() = default;
+    // True if an interface with this name exists.
+    virtual bool linkExists(const QString &ifname) = 0;
     // Creates a persistent tap owned by `owner` (Conflict if the name exists).
     virtual Status createTap(const protocol::TapSpec &tap, uid_t owner) = 0;
     virtual Status createBridge(const protocol::BridgeSpec &bridge) = 0;

@@ -29,8 +29,7 @@ public:
 
     // Connects the netlink socket; must succeed before any operation.
     Status init();
-    // True if an interface with this name exists in our namespace.
-    bool linkExists(const QString &ifname);
+    bool linkExists(const QString &ifname) override;
 
     Status createTap(const protocol::TapSpec &tap, uid_t owner) override;
     Status createBridge(const protocol::BridgeSpec &bridge) override;

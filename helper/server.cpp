@@ -6,6 +6,7 @@
 #include "protocol/hoststatedecode.h"
 
 #include <QJsonArray>
+#include <QSet>
 #include <QLocalSocket>
 #include <QLoggingCategory>
 #include <QTimer>
@@ -55,6 +56,31 @@ HelperServer::~HelperServer()
 }
 
 // --- start-up --------------------------------------------------------------------------
+
+HostState HelperServer::presentPart(const HostState &committed)
+{
+    QSet<QString> missing;
+    for (const QString &name : createdIfnames(committed))
+        if (!m_ops.linkExists(name))
+            missing.insert(name);
+    HostState p = committed;
+    p.dnsmasq.clear();  // not running: started again by the converging steps
+    p.taps.removeIf([&](const TapSpec &t) { return missing.contains(t.ifname); });
+    p.bridges.removeIf([&](const BridgeSpec &b) { return missing.contains(b.ifname); });
+    p.veths.removeIf([&](const VethSpec &v) { return missing.contains(v.ifname) || missing.contains(v.peer); });
+    p.vxlans.removeIf([&](const VxlanSpec &v) { return missing.contains(v.ifname); });
+    const QStringList kept = createdIfnames(p);
+    for (auto &b : p.bridges)
+        b.ports.removeIf([&](const QString &port) { return !kept.contains(port); });
+    p.addresses.removeIf([&](const AddressSpec &a) { return !kept.contains(a.ifname); });
+    p.links.removeIf([&](const LinkSpec &l) { return !kept.contains(l.ifname); });
+    p.uplinks.removeIf([&](const UplinkSpec &u) { return !kept.contains(u.bridge); });
+    // A veth with one end left: remove that end first so it can be created as a pair.
+    for (const auto &v : committed.veths)
+        if (missing.contains(v.ifname) != missing.contains(v.peer))
+            (void)m_ops.deleteLink(missing.contains(v.ifname) ? v.peer : v.ifname);
+    return p;
+}
 
 Status HelperServer::recover()
 {
@@ -106,17 +132,17 @@ Status HelperServer::recover()
             (void)m_journal.remove(r.network);
         }
     }
-    // 2. Re-adopt persistent networks: their links, addresses and ports survived; their
-    //    dnsmasq died with the old helper.
+    // 2. Re-adopt persistent networks. Their dnsmasq died with the old helper; their links
+    //    normally survived — any that vanished meanwhile are created again (with what
+    //    depends on them) by converging from what is present to the committed state.
     for (NetworkRecord r : adopted) {
         r.pending.reset();
         if (auto s = m_journal.save(r); !s)
             qCWarning(lcServer).noquote() << s.error().message;
-        Network n{r.network, r.uid, true, r.committed, 0};
-        for (const auto &d : r.committed.dnsmasq)
-            if (auto s = m_ops.startDnsmasq(r.network, d); !s)
-                qCWarning(lcServer).noquote() << "re-adopting" << r.network << ":" << s.error().message;
-        m_networks.insert(n.id, n);
+        const HostState present = presentPart(r.committed);
+        if (auto done = m_executor.run(buildSteps(r.network, r.uid, present, r.committed, GlobalContext{})); !done)
+            qCWarning(lcServer).noquote() << "re-adopting" << r.network << ":" << done.error().message;
+        m_networks.insert(r.network, Network{r.network, r.uid, true, r.committed, 0});
         qCInfo(lcServer).noquote() << "re-adopted persistent network" << r.network << "of uid" << r.uid;
     }
     // 3. Host-global state: the nftables table holds exactly the adopted networks' rules;

@@ -106,6 +106,8 @@ private:
     Result<QJsonObject> apply(quint64 conn, uid_t uid, const protocol::Request &r);
     Status teardown(const QString &network);
     GlobalContext globalContext(const QString &except) const;
+    // The part of a committed state whose interfaces still exist (re-adoption).
+    protocol::HostState presentPart(const protocol::HostState &committed);
     bool mayAccess(const Connection &c, const Network &n) const;
 
     Journal &m_journal;

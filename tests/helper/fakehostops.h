@@ -21,6 +21,7 @@ public:
     QString nft;  // current table script ("" = no table)
     QHash<QString, QString> peers;  // veth ends
 
+    bool linkExists(const QString &ifname) override { return has(ifname); }
     Status createTap(const protocol::TapSpec &t, uid_t owner) override
     {
         log << QStringLiteral("create-tap %1 %2").arg(t.ifname).arg(owner);

@@ -268,8 +268,10 @@ private Q_SLOTS:
         QVERIFY2(waitFor(gone, 5000), qPrintable(helper.log()));
         QCOMPARE(ns.exec({QStringLiteral("ip"), QStringLiteral("link"), QStringLiteral("show"), QStringLiteral("loomptap")}).exitCode, 0);
 
-        // Crash, restart: the persistent network is re-adopted, its dnsmasq restarted.
+        // Crash, restart: the persistent network is re-adopted, its dnsmasq restarted, and
+        // its tap — deleted by someone meanwhile — created again.
         helper.kill9();
+        QCOMPARE(ns.exec({QStringLiteral("ip"), QStringLiteral("link"), QStringLiteral("del"), QStringLiteral("loomptap")}).exitCode, 0);
         HelperProcess again(ns, dir.path());
         QVERIFY2(again.start(), qPrintable(again.log()));
         HelperClient client;
@@ -287,7 +289,8 @@ private Q_SLOTS:
         const int pid = status->value(QStringLiteral("dnsmasq")).toArray().first().toObject().value(QStringLiteral("pid")).toInt();
         QVERIFY(pid > 0);
         QVERIFY(ns.pids().contains(pid));
-        QCOMPARE(ns.exec({QStringLiteral("ip"), QStringLiteral("link"), QStringLiteral("show"), QStringLiteral("loomptap")}).exitCode, 0);
+        const auto addr = ns.exec({QStringLiteral("ip"), QStringLiteral("addr"), QStringLiteral("show"), QStringLiteral("loomptap")});
+        QVERIFY2(addr.exitCode == 0 && addr.out.contains("inet 10.0.9.1/24"), qPrintable(addr.describe() + again.log()));
         VERIFY_OK(teardownNow(client, QStringLiteral("p")));
         QCOMPARE(snapshot(ns, again.stateDir(), again.pid()), before);
         again.stop();
