@@ -1,6 +1,6 @@
 #include "helperprobe.h"
 
-#include "protocol/frame.h"
+#include "helperclient/helperclient.h"
 #include "protocol/message.h"
 
 #include <QCoreApplication>
@@ -11,9 +11,9 @@
 #include <QDBusPendingCallWatcher>
 #include <QDBusPendingReply>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
-#include <QLocalSocket>
 
 #include <unistd.h>
 
@@ -48,7 +48,7 @@ HelperProbe::HelperProbe(QObject *parent) : QObject(parent)
     m_timeout.setSingleShot(true);
     m_timeout.setInterval(kTimeoutMs);
     connect(&m_timeout, &QTimer::timeout, this, [this] {
-        if (m_socket)
+        if (m_client)
             socketDone(HelperStatus::Reach::Broken, tr("the helper did not answer within %1 s").arg(kTimeoutMs / 1000));
     });
 }
@@ -65,73 +65,48 @@ void HelperProbe::probe()
 
 void HelperProbe::probeSocket()
 {
+    m_socketPending = true;
     if (!QFileInfo::exists(m_socketPath)) {
         socketDone(HelperStatus::Reach::NotRunning, tr("no helper socket at %1").arg(m_socketPath));
         return;
     }
-    m_buffer.clear();
-    m_socket = new QLocalSocket(this);
-    connect(m_socket, &QLocalSocket::connected, this, [this] {
+    m_client = new HelperClient(this);
+    connect(m_client, &HelperClient::connected, this, [this] {
+        m_connected = true;
         protocol::Request hello;
-        hello.id = 1;
         hello.op = protocol::Op::Hello;
-        const Result<QByteArray> frame = protocol::encodeFrame(protocol::encodeRequest(hello));
-        if (!frame) {
-            socketDone(HelperStatus::Reach::Broken, frame.error().message);
-            return;
-        }
-        m_socket->write(*frame);
+        m_client->send(hello,
+                       [this](const Result<QJsonObject> &r) {
+                           if (!r)
+                               socketDone(HelperStatus::Reach::Broken, r.error().message);
+                           else
+                               socketDone(HelperStatus::Reach::Reachable, QString(),
+                                          r->value(QStringLiteral("version")).toInt());
+                       },
+                       kTimeoutMs);
     });
-    connect(m_socket, &QLocalSocket::readyRead, this, &HelperProbe::onSocketData);
-    connect(m_socket, &QLocalSocket::errorOccurred, this, [this](QLocalSocket::LocalSocketError e) {
-        if (!m_socket)
-            return;
-        const bool absent = e == QLocalSocket::ConnectionRefusedError || e == QLocalSocket::ServerNotFoundError;
-        socketDone(absent ? HelperStatus::Reach::NotRunning : HelperStatus::Reach::Broken,
-                   tr("failed to connect to '%1': %2").arg(m_socketPath, m_socket->errorString()));
+    connect(m_client, &HelperClient::errorOccurred, this, [this](const Error &e) {
+        // Refused before a connection existed: a stale socket, nobody listens. A failure
+        // after connecting is answered through the hello callback.
+        if (!m_connected)
+            socketDone(HelperStatus::Reach::NotRunning, e.message);
     });
     m_timeout.start();
-    m_socket->connectToServer(m_socketPath);
-}
-
-void HelperProbe::onSocketData()
-{
-    if (!m_socket)
-        return;
-    protocol::FrameDecoder decoder;
-    m_buffer += m_socket->read(protocol::kMaxMessageBytes + protocol::kFrameHeaderBytes);
-    if (m_buffer.size() > protocol::kMaxMessageBytes + protocol::kFrameHeaderBytes) {
-        socketDone(HelperStatus::Reach::Broken, tr("the helper's reply is too large"));
-        return;
-    }
-    if (Status s = decoder.feed(m_buffer); !s) {
-        socketDone(HelperStatus::Reach::Broken, s.error().message);
-        return;
-    }
-    QByteArray payload;
-    if (!decoder.takeFrame(&payload))
-        return;  // wait for the rest
-    const Result<protocol::Response> r = protocol::decodeResponse(payload);
-    if (!r) {
-        socketDone(HelperStatus::Reach::Broken, r.error().message);
-        return;
-    }
-    if (!r->ok) {
-        socketDone(HelperStatus::Reach::Broken, r->error.message);
-        return;
-    }
-    socketDone(HelperStatus::Reach::Reachable, QString(), r->result.value(QStringLiteral("version")).toInt());
+    m_client->connectToHelper(m_socketPath);
 }
 
 void HelperProbe::socketDone(HelperStatus::Reach reach, const QString &detail, int version)
 {
+    if (!m_socketPending)
+        return;  // already answered (e.g. the timeout fired before a late callback)
+    m_socketPending = false;
     m_timeout.stop();
-    if (m_socket) {
-        m_socket->disconnect(this);
-        m_socket->abort();
-        m_socket->deleteLater();
-        m_socket = nullptr;
+    if (m_client) {
+        m_client->disconnect(this);
+        m_client->deleteLater();
+        m_client = nullptr;
     }
+    m_connected = false;
     m_status.reach = reach;
     m_status.protocolVersion = version;
     if (!detail.isEmpty())
@@ -141,6 +116,23 @@ void HelperProbe::socketDone(HelperStatus::Reach reach, const QString &detail, i
 
 // polkit's subject: (sa{sv}) with kind "unix-process" and pid + start-time.
 namespace {
+// Field 22 of /proc/self/stat (start time in clock ticks), which polkit compares to tell
+// a process from a later one with the same pid. 0 if unreadable (polkit then looks it up).
+quint64 processStartTime()
+{
+    QFile f(QStringLiteral("/proc/self/stat"));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    const QByteArray stat = f.read(4096);
+    // The command name (field 2) may contain spaces and ')': fields restart after the last ')'.
+    const qsizetype close = stat.lastIndexOf(')');
+    if (close < 0)
+        return 0;
+    const QList<QByteArray> fields = stat.mid(close + 2).split(' ');
+    // After ')' come fields 3, 4, ...: field 22 is index 19.
+    return fields.size() > 19 ? fields[19].toULongLong() : 0;
+}
+
 struct PolkitSubject {
     QString kind;
     QVariantMap details;
@@ -201,7 +193,7 @@ void HelperProbe::probeAuthorization()
     PolkitSubject subject;
     subject.kind = QStringLiteral("unix-process");
     subject.details.insert(QStringLiteral("pid"), QVariant::fromValue(quint32(::getpid())));
-    subject.details.insert(QStringLiteral("start-time"), QVariant::fromValue(quint64(0)));
+    subject.details.insert(QStringLiteral("start-time"), QVariant::fromValue(processStartTime()));
     subject.details.insert(QStringLiteral("uid"), QVariant::fromValue(qint32(::getuid())));
     QDBusMessage call = QDBusMessage::createMethodCall(
         QStringLiteral("org.freedesktop.PolicyKit1"), QStringLiteral("/org/freedesktop/PolicyKit1/Authority"),

@@ -1,8 +1,8 @@
 // Asks the privileged helper whether it is there and whether we may use it.
 //
 // Design note. Two independent questions, both asynchronous and bounded in time:
-//   1. reachable: connect to the helper socket and exchange one `hello` request/response
-//      (core/protocol framing); the reply's shape is checked like any outside bytes.
+//   1. reachable: connect to the helper socket with HelperClient (core/helperclient) and
+//      exchange one `hello` request/response.
 //   2. authorized: ask polkit (org.freedesktop.PolicyKit1.Authority.CheckAuthorization,
 //      no user interaction) whether this process may perform "org.netloom.manage" — the
 //      same action the helper checks on every apply. The answer is three-way: yes,
@@ -17,7 +17,9 @@
 #include <QStringList>
 #include <QTimer>
 
-class QLocalSocket;
+namespace netloom {
+class HelperClient;
+}
 
 namespace netloom::gui {
 
@@ -61,14 +63,14 @@ signals:
 private:
     void probeSocket();
     void probeAuthorization();
-    void onSocketData();
     void socketDone(HelperStatus::Reach reach, const QString &detail, int version = 0);
     void partDone();
 
     QString m_socketPath = QString::fromLatin1(kDefaultHelperSocket);
     HelperStatus m_status;
-    QPointer<QLocalSocket> m_socket;
-    QByteArray m_buffer;
+    QPointer<HelperClient> m_client;
+    bool m_connected = false;
+    bool m_socketPending = false;
     QTimer m_timeout;
     int m_pending = 0;
 };

@@ -20,6 +20,7 @@ private slots:
     void startCommandIsArgvOnly();
     void notRunningWithoutSocket();
     void notRunningWhenNobodyListens();
+    void brokenWhenThePeerSpeaksGarbage();
     void reachableWithRealHelper();
 };
 
@@ -67,6 +68,34 @@ void TestHelperStatus::notRunningWhenNobodyListens()
     QVERIFY(done.wait(10000));
     QCOMPARE(probe.status().reach, HelperStatus::Reach::NotRunning);
     QVERIFY(probe.status().detail.startsWith(QStringLiteral("failed to connect to '")));
+}
+
+void TestHelperStatus::brokenWhenThePeerSpeaksGarbage()
+{
+    // Something listens on the socket but answers with a zero-length frame (a protocol
+    // violation): the probe reports it as broken, with the reason, instead of "running".
+    const QString python = test::requireTool(QStringLiteral("python3"));
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("liar.sock"));
+    QProcess server;
+    server.start(python, {QStringLiteral("-c"),
+                          QStringLiteral("import socket,sys,time\n"
+                                         "s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(1)\n"
+                                         "c,_=s.accept(); c.recv(65536); c.sendall(b'\\0\\0\\0\\0'); time.sleep(5)\n"),
+                          path});
+    QVERIFY(server.waitForStarted());
+    for (int i = 0; i < 100 && !QFileInfo::exists(path); ++i)
+        QTest::qWait(20);
+    QVERIFY(QFileInfo::exists(path));
+    HelperProbe probe;
+    probe.setSocketPath(path);
+    QSignalSpy done(&probe, &HelperProbe::finished);
+    probe.probe();
+    QVERIFY(done.wait(10000));
+    QCOMPARE(probe.status().reach, HelperStatus::Reach::Broken);
+    QVERIFY2(!probe.status().detail.isEmpty(), "the reason is reported");
+    server.kill();
+    server.waitForFinished();
 }
 
 void TestHelperStatus::reachableWithRealHelper()
