@@ -171,14 +171,6 @@
         <translation>kein Helfer-Socket unter %1</translation>
     </message>
     <message>
-        <source>failed to connect to &apos;%1&apos;: %2</source>
-        <translation>Verbindung zu &apos;%1&apos; fehlgeschlagen: %2</translation>
-    </message>
-    <message>
-        <source>the helper&apos;s reply is too large</source>
-        <translation>die Antwort des Helfers ist zu groß</translation>
-    </message>
-    <message>
         <source>polkit could not be asked: %1</source>
         <translation>polkit konnte nicht gefragt werden: %1</translation>
     </message>
