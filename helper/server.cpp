@@ -596,6 +596,22 @@ Result<QJsonObject> HelperServer::apply(quint64 conn, uid_t callerUid, const Req
     const bool isNew = existing == m_networks.cend();
     Network n = isNew ? Network{r.network, callerUid, r.persistent, HostState{}, 0} : *existing;
     const QList<Step> steps = buildSteps(r.network, n.uid, n.state, r.state, globalContext(r.network));
+    // Refuse names that exist but are not ours BEFORE journaling them: recovery deletes
+    // what the journal names, and it must never name someone else's interface.
+    const QStringList owned = createdIfnames(n.state);
+    for (const Step &s : steps) {
+        const Action &a = s.apply;
+        QStringList names;
+        if (a.kind == Action::Kind::CreateTap || a.kind == Action::Kind::CreateBridge
+            || a.kind == Action::Kind::CreateVxlan)
+            names << a.ifname;
+        else if (a.kind == Action::Kind::CreateVeth)
+            names << a.veth.ifname << a.veth.peer;
+        for (const QString &name : names)
+            if (!owned.contains(name) && m_ops.linkExists(name))
+                return applyError(ErrorCode::Conflict, r.network,
+                                  QStringLiteral("interface '%1' already exists and was not created by Netloom").arg(name));
+    }
 
     NetworkRecord record{r.network, n.uid, r.persistent, n.state, r.state};
     if (auto s = m_journal.save(record); !s)

@@ -11,6 +11,7 @@
 #include "protocol/message.h"
 
 #include <QDeadlineTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocalSocket>
@@ -223,7 +224,7 @@ private Q_SLOTS:
         QTest::newRow("uplink without flag") << QByteArray("{\"bridges\":[{\"ifname\":\"loombr\"}],\"uplinks\":[{\"ifname\":\"eth0\",\"bridge\":\"loombr\"}]}") << false << "permission-denied" << "allowPhysical";
         QTest::newRow("address on eth0") << QByteArray("{\"addresses\":[{\"ifname\":\"eth0\",\"cidr\":\"10.9.9.9/24\"}]}") << false << "invalid-argument" << "'loom'";
         QTest::newRow("down lo") << QByteArray("{\"links\":[{\"ifname\":\"lo\",\"up\":false}]}") << false << "invalid-argument" << "'loom'";
-        QTest::newRow("take foreign loom") << QByteArray("{\"taps\":[{\"ifname\":\"loomforeign\"}]}") << false << "conflict" << "already exists";
+        QTest::newRow("take foreign loom") << QByteArray("{\"taps\":[{\"ifname\":\"loomforeign\"}]}") << false << "conflict" << "not created by Netloom";
         QTest::newRow("enslave foreign loom") << QByteArray("{\"bridges\":[{\"ifname\":\"loombr\",\"ports\":[\"loomforeign\"]}]}") << false << "invalid-argument" << "created by this network";
     }
     void badNames()
@@ -236,7 +237,8 @@ private Q_SLOTS:
         QCOMPARE(errorCode(r), code);
         QCOMPARE(r.value(QStringLiteral("id")).toInteger(), 5);
         QVERIFY2(errorMessage(r).contains(mentions), qPrintable(errorMessage(r)));
-        // Nothing foreign was touched, nothing of ours was left.
+        // Nothing foreign was touched, nothing of ours was left — not even in the journal.
+        QVERIFY(!QFile::exists(m_helper->stateDir() + QStringLiteral("/journal/bad.json")));
         QVERIFY(linkExists(QStringLiteral("eth0")));
         QVERIFY(linkExists(QStringLiteral("loomforeign")));
         QVERIFY(linkExists(QStringLiteral("lo")));
