@@ -773,5 +773,48 @@
         <source>Joining tap / veth name</source>
         <translation>Name des verbindenden Tap / veth</translation>
     </message>
+    <message>
+        <source>Disk image</source>
+        <translation>Festplattenabbild</translation>
+    </message>
+    <message>
+        <source>Disk format</source>
+        <translation>Abbildformat</translation>
+    </message>
+    <message>
+        <source>NIC %1 network (CIDR)</source>
+        <translation>Netzwerkkarte %1 Netz (CIDR)</translation>
+    </message>
+    <message>
+        <source>NIC %1 restricted</source>
+        <translation>Netzwerkkarte %1 eingeschränkt</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n port forward(s) are kept as they are in the file.</source>
+        <translation>
+            <numerusform>%n Portweiterleitung bleibt wie in der Datei.</numerusform>
+            <numerusform>%n Portweiterleitungen bleiben wie in der Datei.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>NIC %1 socket</source>
+        <translation>Netzwerkkarte %1 Socket</translation>
+    </message>
+    <message>
+        <source>listen</source>
+        <translation>lauschen</translation>
+    </message>
+    <message>
+        <source>connect</source>
+        <translation>verbinden</translation>
+    </message>
+    <message>
+        <source>multicast</source>
+        <translation>Multicast</translation>
+    </message>
+    <message>
+        <source>NIC %1 socket address</source>
+        <translation>Netzwerkkarte %1 Socket-Adresse</translation>
+    </message>
 </context>
 </TS>

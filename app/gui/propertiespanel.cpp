@@ -81,8 +81,12 @@ QString PropertiesPanel::shapeKey() const
         const Node *n = m_doc->topology().node(m_id);
         if (!n)
             return {};
-        return QStringLiteral("node/%1/%2/%3").arg(kindName(kindOf(*n))).arg(n->guest.nics.size())
-            .arg(n->remote.vxlan.has_value());
+        // Everything that changes which fields exist (not their values).
+        QString nicModes;
+        for (const model::NicConfig &nic : n->guest.nics)
+            nicModes += model::nicModeName(nic.mode) + QString::number(nic.user.forwards.size()) + QLatin1Char(',');
+        return QStringLiteral("node/%1/%2/%3/%4").arg(kindName(kindOf(*n)), nicModes)
+            .arg(n->remote.vxlan.has_value()).arg(n->guest.disks.size() > 1);
     }
     if (m_target == Target::Link)
         return QStringLiteral("link/") + m_id;

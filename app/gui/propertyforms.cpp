@@ -83,8 +83,30 @@ void PropertiesPanel::buildNodeFields()
         addText(tr("Kernel command line"), QStringLiteral("guest.append"), [g]() -> QString & { return g().append; });
         addText(tr("CD-ROM image"), QStringLiteral("guest.cdrom"), [g]() -> QString & { return g().cdrom; });
         addText(tr("Boot order"), QStringLiteral("guest.boot"), [g]() -> QString & { return g().boot; });
-        if (!n->guest.disks.isEmpty())
+        if (n->guest.disks.size() <= 1) {
+            // One disk is edited here (empty path = no disk); more are kept as in the file.
+            addLine(tr("Disk image"), QStringLiteral("guest.disks[0].path"),
+                    [g] { return g().disks.isEmpty() ? QString() : g().disks.first().path; },
+                    [g](const QString &v) {
+                        const QString path = v.trimmed();
+                        if (path.isEmpty())
+                            g().disks.clear();
+                        else if (g().disks.isEmpty())
+                            g().disks.append(model::DiskConfig{path});
+                        else
+                            g().disks.first().path = path;
+                        return QString();
+                    });
+            addChoice(tr("Disk format"), QStringLiteral("guest.disks[0].format"),
+                      {QStringLiteral("raw"), QStringLiteral("qcow2")}, {QStringLiteral("raw"), QStringLiteral("qcow2")},
+                      [g] { return g().disks.isEmpty() ? QStringLiteral("raw") : g().disks.first().format; },
+                      [g](const QString &v) {
+                          if (!g().disks.isEmpty())
+                              g().disks.first().format = v;
+                      });
+        } else {
             addNote(tr("%n disk(s) are kept as they are in the file.", nullptr, int(n->guest.disks.size())));
+        }
         const QStringList modes = {model::nicModeName(NicConfig::Mode::Switch), model::nicModeName(NicConfig::Mode::Tap),
                                    model::nicModeName(NicConfig::Mode::User), model::nicModeName(NicConfig::Mode::Socket)};
         const QStringList modeLabels = {tr("switch port"), tr("own tap"), tr("user mode"), tr("socket")};
@@ -102,7 +124,38 @@ void PropertiesPanel::buildNodeFields()
                               if (model::nicModeName(m) == v)
                                   nic().mode = m;
                       });
-            addText(tr("NIC %1 tap").arg(id), p + QStringLiteral(".tapIfname"), [nic]() -> QString & { return nic().tapIfname; });
+            switch (n->guest.nics[i].mode) {
+            case NicConfig::Mode::Switch:
+            case NicConfig::Mode::Tap:
+                addText(tr("NIC %1 tap").arg(id), p + QStringLiteral(".tapIfname"),
+                        [nic]() -> QString & { return nic().tapIfname; });
+                break;
+            case NicConfig::Mode::User:
+                addText(tr("NIC %1 network (CIDR)").arg(id), p + QStringLiteral(".user.network"),
+                        [nic]() -> QString & { return nic().user.network; });
+                addCheck(tr("NIC %1 restricted").arg(id), p + QStringLiteral(".user.restrict"),
+                         [nic]() -> bool & { return nic().user.restrict; });
+                if (!n->guest.nics[i].user.forwards.isEmpty())
+                    addNote(tr("%n port forward(s) are kept as they are in the file.", nullptr,
+                               int(n->guest.nics[i].user.forwards.size())));
+                break;
+            case NicConfig::Mode::Socket: {
+                using model::SocketConfig;
+                addChoice(tr("NIC %1 socket").arg(id), p + QStringLiteral(".socket.kind"),
+                          {model::socketKindName(SocketConfig::Kind::Listen), model::socketKindName(SocketConfig::Kind::Connect),
+                           model::socketKindName(SocketConfig::Kind::Mcast)},
+                          {tr("listen"), tr("connect"), tr("multicast")},
+                          [nic] { return model::socketKindName(nic().socket.kind); },
+                          [nic](const QString &v) {
+                              for (auto k : {SocketConfig::Kind::Listen, SocketConfig::Kind::Connect, SocketConfig::Kind::Mcast})
+                                  if (model::socketKindName(k) == v)
+                                      nic().socket.kind = k;
+                          });
+                addText(tr("NIC %1 socket address").arg(id), p + QStringLiteral(".socket.address"),
+                        [nic]() -> QString & { return nic().socket.address; });
+                break;
+            }
+            }
         }
         break;
     }

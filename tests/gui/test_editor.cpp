@@ -82,6 +82,7 @@ private slots:
     void buildConnectEditUndoSaveReopen();
     void dropFromPaletteAddsNodeAtDropPoint();
     void deleteAndUndoRestoreCables();
+    void guestFormFollowsNicModeAndEditsDisk();
     void zoomAndFit();
     void runActionsAreHonestlyDisabled();
     void exportDialogShowsScriptAndSaves();
@@ -314,6 +315,45 @@ void TestEditor::deleteAndUndoRestoreCables()
     action(w, "actionDelete")->trigger();
     QVERIFY(!w.document()->topology().link(QStringLiteral("alpha-lan")));
     QCOMPARE(w.document()->topology().nodes.size(), demo.nodes.size());
+}
+
+void TestEditor::guestFormFollowsNicModeAndEditsDisk()
+{
+    MainWindow w;
+    w.autosave()->setDirectory(m_tmp.filePath(QStringLiteral("autosave8")));
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    const QString g = w.addNode(QStringLiteral("guest"), QPointF(0, 0));
+    QCOMPARE(w.properties()->currentId(), g);
+    QVERIFY(!w.properties()->findChild<QLineEdit *>(QStringLiteral("field.guest.nics[0].socket.address")));
+    auto *mode = w.properties()->findChild<QComboBox *>(QStringLiteral("field.guest.nics[0].mode"));
+    QVERIFY(mode);
+    mode->setCurrentIndex(mode->findData(QStringLiteral("socket")));
+    emit mode->activated(mode->currentIndex());
+    QCOMPARE(w.document()->topology().node(g)->guest.nics[0].mode, model::NicConfig::Mode::Socket);
+    auto *address = w.properties()->findChild<QLineEdit *>(QStringLiteral("field.guest.nics[0].socket.address"));
+    QVERIFY2(address, "the form was rebuilt for the socket mode");
+    typeInto(address, QStringLiteral("127.0.0.1:10001"));
+    QCOMPARE(w.document()->topology().node(g)->guest.nics[0].socket.address, QStringLiteral("127.0.0.1:10001"));
+
+    auto *disk = w.properties()->findChild<QLineEdit *>(QStringLiteral("field.guest.disks[0].path"));
+    QVERIFY(disk);
+    typeInto(disk, QStringLiteral("images/vm one.qcow2"));
+    QCOMPARE(w.document()->topology().node(g)->guest.disks.size(), 1);
+    QCOMPARE(w.document()->topology().node(g)->guest.disks[0].path, QStringLiteral("images/vm one.qcow2"));
+    auto *format = w.properties()->findChild<QComboBox *>(QStringLiteral("field.guest.disks[0].format"));
+    QVERIFY(format);
+    format->setCurrentIndex(format->findData(QStringLiteral("qcow2")));
+    emit format->activated(format->currentIndex());
+    QCOMPARE(w.document()->topology().node(g)->guest.disks[0].format, QStringLiteral("qcow2"));
+    typeInto(w.properties()->findChild<QLineEdit *>(QStringLiteral("field.guest.disks[0].path")), QString());
+    QVERIFY(w.document()->topology().node(g)->guest.disks.isEmpty());
+    // Each edit was one undo step; undoing them all leaves the new guest as created.
+    for (int i = 0; i < 5; ++i)
+        action(w, "actionUndo")->trigger();
+    QCOMPARE(w.document()->topology().node(g)->guest.nics[0].mode, model::NicConfig::Mode::Switch);
+    QVERIFY(w.document()->topology().node(g)->guest.disks.isEmpty());
+    QCOMPARE(w.undoStack()->index(), 1);
 }
 
 void TestEditor::zoomAndFit()
