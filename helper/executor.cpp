@@ -2,6 +2,8 @@
 
 #include <QLoggingCategory>
 
+#include <csignal>
+
 Q_LOGGING_CATEGORY(lcExec, "netloom.helper.executor")
 
 namespace netloom::helper {
@@ -32,7 +34,11 @@ Status Executor::perform(const Action &a)
 
 Result<int> Executor::run(const QList<Step> &steps)
 {
-    for (qsizetype i = 0; i < steps.size(); ++i) {
+    for (qsizetype i = 0; i <= steps.size(); ++i) {
+        if (i == m_crashAt && !steps.isEmpty())
+            ::raise(SIGKILL);
+        if (i == steps.size())
+            break;
         Status s = ok();
         if (i == m_failAt)
             s = Error::failed(ErrorCode::Internal, QStringLiteral("apply step"), steps[i].apply.describe(),

@@ -19,6 +19,9 @@ public:
 
     // Injects a failure before step `index` of every run() (-1 = never). Test mode only.
     void setFailAt(int index) { m_failAt = index; }
+    // Kills the whole process with SIGKILL before step `index` of the next run() (index ==
+    // the number of steps: after the last one) — a kill -9 at an exact point. Test mode only.
+    void setCrashAt(int index) { m_crashAt = index; }
     // Applies all steps or none. Returns the number of steps applied.
     Result<int> run(const QList<Step> &steps);
     // Applies every step, logging and skipping failures (crash recovery). Returns the
@@ -30,6 +33,7 @@ public:
 private:
     HostOps &m_ops;
     int m_failAt = -1;
+    int m_crashAt = -1;
 };
 
 }  // namespace netloom::helper

@@ -1,7 +1,7 @@
 // netloom-helper: the privileged helper (DESIGN.md §1, docs/helper-protocol.md).
 //
 //   netloom-helper [--socket PATH] [--state-dir DIR] [--max-networks N] [--max-taps N]
-//                  [--max-addresses N] [--test-mode --fail-at-step K]
+//                  [--max-addresses N] [--test-mode [--fail-at-step K] [--crash-at-step K]]
 //
 // Without --socket it expects a listening socket from systemd (LISTEN_PID/LISTEN_FDS, fd 3).
 // It acts on the network namespace it runs in.
@@ -77,7 +77,10 @@ int main(int argc, char **argv)
     QCommandLineOption testOpt(QStringLiteral("test-mode"), QStringLiteral("Allow test-only options."));
     QCommandLineOption failOpt(QStringLiteral("fail-at-step"), QStringLiteral("Test mode: fail every apply before step K."),
                                QStringLiteral("k"));
-    parser.addOptions({socketOpt, stateOpt, netsOpt, tapsOpt, addrOpt, testOpt, failOpt});
+    QCommandLineOption crashOpt(QStringLiteral("crash-at-step"),
+                                QStringLiteral("Test mode: SIGKILL itself before step K of the first non-empty apply."),
+                                QStringLiteral("k"));
+    parser.addOptions({socketOpt, stateOpt, netsOpt, tapsOpt, addrOpt, testOpt, failOpt, crashOpt});
     parser.process(app);
 
     if (::geteuid() != 0)
@@ -89,15 +92,24 @@ int main(int argc, char **argv)
     limits.maxAddressesPerUid = parser.value(addrOpt).toInt(&okA);
     if (!okN || !okT || !okA || limits.maxNetworksPerUid < 0 || limits.maxTapsPerUid < 0 || limits.maxAddressesPerUid < 0)
         return die(QStringLiteral("failed to parse quotas: they must be non-negative integers"));
-    int failAt = -1;
-    if (parser.isSet(failOpt)) {
-        if (!parser.isSet(testOpt))
-            return die(QStringLiteral("failed to parse '--fail-at-step': it is only accepted with --test-mode"));
-        bool okF = false;
-        failAt = parser.value(failOpt).toInt(&okF);
-        if (!okF || failAt < 0)
-            return die(QStringLiteral("failed to parse '--fail-at-step': expected a step number"));
-    }
+    const auto testStep = [&](const QCommandLineOption &opt, const QString &name, int *out) -> bool {
+        if (!parser.isSet(opt))
+            return true;
+        if (!parser.isSet(testOpt)) {
+            die(QStringLiteral("failed to parse '--%1': it is only accepted with --test-mode").arg(name));
+            return false;
+        }
+        bool okS = false;
+        *out = parser.value(opt).toInt(&okS);
+        if (!okS || *out < 0) {
+            die(QStringLiteral("failed to parse '--%1': expected a step number").arg(name));
+            return false;
+        }
+        return true;
+    };
+    int failAt = -1, crashAt = -1;
+    if (!testStep(failOpt, QStringLiteral("fail-at-step"), &failAt) || !testStep(crashOpt, QStringLiteral("crash-at-step"), &crashAt))
+        return 1;
 
     const QString stateDir = parser.value(stateOpt);
     if (auto s = ensurePrivateDir(stateDir, 0755); !s)
@@ -115,10 +127,12 @@ int main(int argc, char **argv)
     PolkitAuthorizer authorizer;
     HelperServer server(*journal, ops, dnsmasq, authorizer, limits);
     server.setFailAtStep(failAt);
+    // Armed after recovery (which runs steps too), so it hits the first apply.
 
     const int inherited = inheritedSocket();
     if (auto s = server.recover(); !s)
         return die(s.error().message);
+    server.setCrashAtStep(crashAt);
     Status listening = inherited >= 0 ? server.listenOnDescriptor(inherited)
                        : parser.isSet(socketOpt) ? server.listen(parser.value(socketOpt))
                                                  : Status(Error{ErrorCode::InvalidArgument,

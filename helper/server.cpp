@@ -613,7 +613,9 @@ Result<QJsonObject> HelperServer::apply(quint64 conn, uid_t callerUid, const Req
                                   QStringLiteral("interface '%1' already exists and was not created by Netloom").arg(name));
     }
 
-    NetworkRecord record{r.network, n.uid, r.persistent, n.state, r.state};
+    // Until it commits, the record keeps the committed persistence: a crash during the first
+    // apply of a "persistent" network must not make recovery adopt a network that never was.
+    NetworkRecord record{r.network, n.uid, isNew ? false : n.persistent, n.state, r.state};
     if (auto s = m_journal.save(record); !s)
         return s.error();
     auto done = m_executor.run(steps);
@@ -621,7 +623,6 @@ Result<QJsonObject> HelperServer::apply(quint64 conn, uid_t callerUid, const Req
         if (isNew) {
             (void)m_journal.remove(r.network);
         } else {
-            record.persistent = n.persistent;
             record.pending.reset();
             (void)m_journal.save(record);
         }
@@ -630,6 +631,7 @@ Result<QJsonObject> HelperServer::apply(quint64 conn, uid_t callerUid, const Req
     n.state = r.state;
     n.persistent = r.persistent;
     n.connection = r.persistent ? 0 : conn;
+    record.persistent = r.persistent;
     record.committed = r.state;
     record.pending.reset();
     if (auto s = m_journal.save(record); !s)

@@ -60,6 +60,7 @@ public:
     ~HelperServer() override;
 
     void setFailAtStep(int step) { m_executor.setFailAt(step); }
+    void setCrashAtStep(int step) { m_executor.setCrashAt(step); }
     // Removes leftovers of a previous run and re-adopts persistent networks (before listen).
     Status recover();
     // Listens on `path` (replacing a stale socket file) or on an inherited listening fd.
