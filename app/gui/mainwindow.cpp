@@ -189,6 +189,11 @@ void MainWindow::buildActions()
                                 QKeySequence(tr("Ctrl+L")), [] {});
     connectMode->setCheckable(true);
     connectMode->setToolTip(tr("Draw cables: drag from one node to another"));
+    // Escape leaves connect mode (window-wide, so it works wherever the focus is).
+    auto *leaveConnect = new QAction(this);
+    leaveConnect->setShortcut(QKeySequence(Qt::Key_Escape));
+    connect(leaveConnect, &QAction::triggered, connectMode, [connectMode] { connectMode->setChecked(false); });
+    addAction(leaveConnect);
     connect(connectMode, &QAction::toggled, this, [this](bool on) {
         m_scene->setMode(on ? TopologyScene::Mode::Connect : TopologyScene::Mode::Select);
         m_view->setDragMode(on ? QGraphicsView::NoDrag : QGraphicsView::RubberBandDrag);

@@ -219,8 +219,26 @@ void PropertiesPanel::updateMessages()
             }
         }
     }
-    if (m_target == Target::Topology && (errors || warnings))
+    if (m_target == Target::Topology && (errors || warnings)) {
+        // The overview names where the problems are (bounded: the first kMaxListedIssues).
+        QStringList where;
+        for (const model::Issue &issue : std::as_const(m_issues)) {
+            if (issue.nodeId.isEmpty() && issue.linkId.isEmpty())
+                continue;  // already listed above as the topology's own
+            if (where.size() == kMaxListedIssues) {
+                where.append(QStringLiteral("\u2026"));
+                break;
+            }
+            const model::Node *n = m_doc->topology().node(issue.nodeId);
+            const QString subject = n ? n->name : issue.linkId.isEmpty() ? issue.nodeId : issue.linkId;
+            where.append(QStringLiteral("<span style='color:%1'>%2: %3</span>")
+                             .arg(issue.severity == model::Issue::Severity::Error ? QStringLiteral("#c02020")
+                                                                                  : QStringLiteral("#a06000"),
+                                  subject.toHtmlEscaped(), issue.message.toHtmlEscaped()));
+        }
+        lines.append(where);
         lines.prepend(tr("The topology has %1 error(s) and %2 warning(s).").arg(errors).arg(warnings));
+    }
     if (lines.isEmpty() && m_target != Target::Topology)
         lines.append(QStringLiteral("<span style='color:#208020'>%1</span>").arg(tr("No problems found.")));
     m_messages->setText(lines.join(QStringLiteral("<br>")));

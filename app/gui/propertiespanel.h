@@ -31,6 +31,8 @@ class TopologyDocument;
 class PropertiesPanel : public QWidget {
     Q_OBJECT
 public:
+    static constexpr int kMaxListedIssues = 20;
+
     PropertiesPanel(TopologyDocument *doc, QUndoStack *undo, QWidget *parent = nullptr);
 
     // Shows node or link `id` ("" = the topology). Unknown ids show the topology.

@@ -147,7 +147,9 @@ void TestEditor::buildConnectEditUndoSaveReopen()
     QCOMPARE(w.scene()->mode(), TopologyScene::Mode::Connect);
     drag(w.view()->viewport(), viewPos(w, gw), viewPos(w, sw));
     drag(w.view()->viewport(), viewPos(w, guest), viewPos(w, sw));
-    action(w, "actionConnect")->trigger();
+    QTest::keyClick(w.view()->viewport(), Qt::Key_Escape);  // leaves connect mode
+    QVERIFY(!action(w, "actionConnect")->isChecked());
+    QCOMPARE(w.scene()->mode(), TopologyScene::Mode::Select);
     QCOMPARE(t.links.size(), 2);
     QCOMPARE(t.links[0].a.node, gw);
     QCOMPARE(t.links[0].b.node, sw);
@@ -186,6 +188,11 @@ void TestEditor::buildConnectEditUndoSaveReopen()
     QVERIFY2(w.properties()->messagesText().contains(QStringLiteral("Error")), qPrintable(w.properties()->messagesText()));
     QVERIFY(address->styleSheet().contains(QStringLiteral("#c02020")));
     QVERIFY(w.scene()->nodeItem(gw)->errorCount() > 0);
+    w.scene()->clearSelection();  // the topology overview names the node with the problem
+    QVERIFY2(w.properties()->messagesText().contains(t.node(gw)->name + QStringLiteral(": ")),
+             qPrintable(w.properties()->messagesText()));
+    w.scene()->selectOnly(gw);
+    address = w.properties()->findChild<QLineEdit *>(QStringLiteral("field.hostPort.address"));
     // Undo (the action, as the menu would) fixes it again.
     action(w, "actionUndo")->trigger();
     QCOMPARE(t.node(gw)->hostPort.address, QStringLiteral("10.9.0.1/24"));
