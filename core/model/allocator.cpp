@@ -3,6 +3,7 @@
 #include "protocol/netaddr.h"
 
 #include <QCryptographicHash>
+#include <QHash>
 #include <QSet>
 
 namespace netloom::model {
@@ -27,7 +28,22 @@ QByteArray digest(const QString &topology, char role, const QString &key, int at
 
 class Allocator {
 public:
-    explicit Allocator(Topology t) : m_t(std::move(t)) { collectUsed(); }
+    explicit Allocator(Topology t) : m_t(std::move(t))
+    {
+        // Indexes, so that allocation stays linear on the largest topologies the format allows.
+        for (qsizetype i = 0; i < m_t.nodes.size(); ++i)
+            if (!m_nodeIndex.contains(m_t.nodes[i].id))
+                m_nodeIndex.insert(m_t.nodes[i].id, i);
+        for (qsizetype k = 0; k < m_t.links.size(); ++k) {
+            const Link &l = m_t.links[k];
+            for (const Endpoint *e : {&l.a, &l.b}) {
+                m_nodeLinks[e->node].append(k);
+                if (!e->nic.isEmpty() && !m_nicLink.contains(nicKey(e->node, e->nic)))
+                    m_nicLink.insert(nicKey(e->node, e->nic), k);
+            }
+        }
+        collectUsed();
+    }
 
     Topology run()
     {
@@ -97,9 +113,22 @@ private:
         return QString();
     }
 
+    static QString nicKey(const QString &node, const QString &nic) { return node + QChar(0) + nic; }
+
+    Node *node(const QString &id)
+    {
+        const auto it = m_nodeIndex.constFind(id);
+        return it == m_nodeIndex.cend() ? nullptr : &m_t.nodes[*it];
+    }
+    const Node *node(const QString &id) const
+    {
+        const auto it = m_nodeIndex.constFind(id);
+        return it == m_nodeIndex.cend() ? nullptr : &m_t.nodes[*it];
+    }
+
     const Node *peerOf(const Link &l, const QString &id) const
     {
-        return m_t.node(l.a.node == id ? l.b.node : l.a.node);
+        return node(l.a.node == id ? l.b.node : l.a.node);
     }
 
     static bool isBridge(const Node *n)
@@ -108,7 +137,7 @@ private:
     }
     static bool isSwitch(const Node *n) { return n && n->type == NodeType::Switch; }
 
-    bool isBridgeBridge(const Link &l) const { return isBridge(m_t.node(l.a.node)) && isBridge(m_t.node(l.b.node)); }
+    bool isBridgeBridge(const Link &l) const { return isBridge(node(l.a.node)) && isBridge(node(l.b.node)); }
 
     void allocateMacs()
     {
@@ -123,7 +152,7 @@ private:
 
     NicConfig *nicOf(const QString &guestId, const QString &nicId)
     {
-        Node *g = m_t.node(guestId);
+        Node *g = node(guestId);
         if (!g || g->type != NodeType::Guest)
             return nullptr;
         for (NicConfig &nic : g->guest.nics)
@@ -152,8 +181,8 @@ private:
         for (Node &n : m_t.nodes) {
             if (n.type != NodeType::HostPort)
                 continue;
-            const QList<const Link *> links = m_t.linksOf(n.id);
-            const Link *l = links.size() == 1 ? links[0] : nullptr;
+            const QList<qsizetype> links = m_nodeLinks.value(n.id);
+            const Link *l = links.size() == 1 ? &m_t.links[links[0]] : nullptr;
             const Node *peer = l ? peerOf(*l, n.id) : nullptr;
             if (isBridge(peer))
                 continue;  // the bridge itself carries the address
@@ -175,7 +204,8 @@ private:
             for (NicConfig &nic : n.guest.nics) {
                 if (!nic.tapIfname.isEmpty())
                     continue;
-                const Link *l = m_t.linkOfNic(n.id, nic.id);
+                const auto it = m_nicLink.constFind(nicKey(n.id, nic.id));
+                const Link *l = it == m_nicLink.cend() ? nullptr : &m_t.links[*it];
                 const Node *peer = l ? peerOf(*l, n.id) : nullptr;
                 const bool ownTap = (nic.mode == NicConfig::Mode::Tap && !peer)
                                     || (nic.mode == NicConfig::Mode::Switch && isBridge(peer));
@@ -185,8 +215,8 @@ private:
         }
         // Cables to kernel bridges.
         for (Link &l : m_t.links) {
-            const Node *a = m_t.node(l.a.node);
-            const Node *b = m_t.node(l.b.node);
+            const Node *a = node(l.a.node);
+            const Node *b = node(l.b.node);
             if (!l.tapIfname.isEmpty() || a == b || !isSwitch(a) || !isSwitch(b) || (!isBridge(a) && !isBridge(b)))
                 continue;
             l.tapIfname = newIfname('c', l.id, isBridge(a) && isBridge(b));
@@ -194,6 +224,9 @@ private:
     }
 
     Topology m_t;
+    QHash<QString, qsizetype> m_nodeIndex;         // node id -> first index
+    QHash<QString, QList<qsizetype>> m_nodeLinks;  // node id -> links touching it
+    QHash<QString, qsizetype> m_nicLink;           // nicKey -> first link attaching it
     QSet<QString> m_macs;     // canonical lowercase
     QSet<QString> m_ifnames;
 };

@@ -195,6 +195,7 @@ void Validator::checkLink(qsizetype k)
     } else if (aSwitch && b.kind == EndKind::Uplink) {
         if (a.kind == EndKind::Netloom)
             return incompatible(QStringLiteral("a physical uplink can only be enslaved to a kernel bridge"));
+        m_bridgeUplinks[a.node->id].append(b.node->uplink.ifname);
     } else if (aSwitch && b.kind == EndKind::Remote) {
         if (a.kind == EndKind::Netloom && r(b).vxlan)
             return incompatible(QStringLiteral("VXLAN remotes attach to kernel bridges; a netloom switch needs a remote with a url"));
@@ -274,12 +275,9 @@ void Validator::checkAttachments()
         const Node *hp = findNode(it.value().value(0));
         if (!sw || !hp || !hp->hostPort.dhcp.enabled || sw->sw.engine != SwitchConfig::Engine::Bridge)
             continue;
-        for (const Link *l : m_t.linksOf(sw->id)) {
-            const Node *other = findNode(l->a.node == sw->id ? l->b.node : l->a.node);
-            if (other && other->type == NodeType::Uplink)
-                warning(cfgPath(nodeIndex(hp->id), "dhcp.enabled"), hp->id,
-                        QStringLiteral("DHCP would be served onto the physical network of uplink %1 through switch %2").arg(q(other->uplink.ifname), q(sw->id)));
-        }
+        for (const QString &uplink : m_bridgeUplinks.value(sw->id))
+            warning(cfgPath(nodeIndex(hp->id), "dhcp.enabled"), hp->id,
+                    QStringLiteral("DHCP would be served onto the physical network of uplink %1 through switch %2").arg(q(uplink), q(sw->id)));
     }
 }
 

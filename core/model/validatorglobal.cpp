@@ -76,7 +76,8 @@ void Validator::checkInterfaceNames()
                 const NicConfig &nic = n.guest.nics[j];
                 if (nic.tapIfname.isEmpty())
                     continue;
-                const Link *l = m_t.linkOfNic(n.id, nic.id);
+                const QList<qsizetype> nl = m_nicLinks.value(nicKey(n.id, nic.id));
+                const Link *l = nl.isEmpty() ? nullptr : &m_t.links[nl.first()];
                 const Node *peer = l ? findNode(l->a.node == n.id ? l->b.node : l->a.node) : nullptr;
                 const QString p = nicPath(i, j) + QStringLiteral(".tapIfname");
                 if (nic.mode == NicConfig::Mode::Switch) {
@@ -162,14 +163,17 @@ void Validator::checkSubnets()
     }
 }
 
+// Listeners and connectors are matched through hashes keyed by port (a topology may hold
+// 131072 socket NICs): a listener on 0.0.0.0 overlaps every address of its port.
 void Validator::checkSockets()
 {
-    struct Sock {
+    QHash<std::uint16_t, QHash<quint32, QString>> listeners;  // port -> address -> first path
+    struct Connect {
         SocketAddress addr;
         QString path;
         QString nodeId;
     };
-    QList<Sock> listeners, connects;
+    QList<Connect> connects;
     for (qsizetype i = 0; i < m_t.nodes.size(); ++i) {
         const Node &n = m_t.nodes[i];
         if (n.type != NodeType::Guest)
@@ -190,36 +194,35 @@ void Validator::checkSockets()
                 if (!mcast)
                     error(p, n.id, QStringLiteral("mcast address %1 is not a multicast group (224.0.0.0/4)").arg(a->ip.toString()));
                 break;
-            case SocketConfig::Kind::Listen:
-                if (mcast)
+            case SocketConfig::Kind::Listen: {
+                if (mcast) {
                     error(p, n.id, QStringLiteral("cannot listen on multicast address %1; use kind 'mcast'").arg(a->ip.toString()));
+                    break;
+                }
+                QHash<quint32, QString> &onPort = listeners[a->port];
+                QString other = onPort.value(a->ip.value);
+                if (other.isEmpty())
+                    other = onPort.value(0);  // a wildcard listener on this port
+                if (other.isEmpty() && a->ip.value == 0 && !onPort.isEmpty())
+                    other = onPort.cbegin().value();
+                if (!other.isEmpty())
+                    error(p, n.id, QStringLiteral("two NICs listen on %1:%2 (also %3)").arg(a->ip.toString()).arg(a->port).arg(other));
                 else
-                    listeners.append({*a, p, n.id});
+                    onPort.insert(a->ip.value, p);
                 break;
+            }
             case SocketConfig::Kind::Connect:
                 if (mcast || a->ip.value == 0)
                     error(p, n.id, QStringLiteral("cannot connect to %1; give the listener's unicast address").arg(a->ip.toString()));
                 else
-                    connects.append({*a, p, n.id});
+                    connects.append(Connect{*a, p, n.id});
                 break;
             }
         }
     }
-    auto sameEndpoint = [](const SocketAddress &x, const SocketAddress &y) {
-        return x.port == y.port && (x.ip == y.ip || x.ip.value == 0 || y.ip.value == 0);
-    };
-    for (qsizetype x = 0; x < listeners.size(); ++x)
-        for (qsizetype y = 0; y < x; ++y)
-            if (sameEndpoint(listeners[x].addr, listeners[y].addr)) {
-                error(listeners[x].path, listeners[x].nodeId, QStringLiteral("two NICs listen on %1:%2 (also %3)")
-                                                                  .arg(listeners[x].addr.ip.toString()).arg(listeners[x].addr.port).arg(listeners[y].path));
-                break;
-            }
-    for (const Sock &c : connects) {
-        bool found = false;
-        for (const Sock &l : listeners)
-            found = found || sameEndpoint(c.addr, l.addr);
-        if (found)
+    for (const Connect &c : connects) {
+        const auto it = listeners.constFind(c.addr.port);
+        if (it != listeners.cend() && (it->contains(c.addr.ip.value) || it->contains(0)))
             continue;
         const QString msg = QStringLiteral("no NIC in this topology listens on %1:%2").arg(c.addr.ip.toString()).arg(c.addr.port);
         if (isLoopback(c.addr.ip))
@@ -229,10 +232,11 @@ void Validator::checkSockets()
     }
 }
 
+// Host forwards collide on (protocol, port) when their host addresses are equal or one of
+// them is "" (all addresses). Hashed by (protocol, port), like the sockets.
 void Validator::checkForwards()
 {
-    // (protocol, port) -> (host address, path)
-    QHash<QString, QList<std::pair<QString, QString>>> used;
+    QHash<QString, QHash<QString, QString>> used;  // "tcp/2222" -> host address -> first path
     for (qsizetype i = 0; i < m_t.nodes.size(); ++i) {
         const Node &n = m_t.nodes[i];
         if (n.type != NodeType::Guest)
@@ -243,18 +247,19 @@ void Validator::checkForwards()
                 continue;
             for (qsizetype f = 0; f < nic.user.forwards.size(); ++f) {
                 const HostForward &fw = nic.user.forwards[f];
-                const QString key = QStringLiteral("%1/%2").arg(fw.protocol).arg(fw.hostPort);
                 const QString p = QStringLiteral("%1.user.forwards[%2]").arg(nicPath(i, j)).arg(f);
-                QList<std::pair<QString, QString>> &list = used[key];
-                for (const auto &[addr, otherPath] : list) {
-                    if (addr == fw.hostAddress || addr.isEmpty() || fw.hostAddress.isEmpty()) {
-                        error(p, n.id, QStringLiteral("host port %1 %2 on %3 is already forwarded by %4")
-                                           .arg(fw.protocol).arg(fw.hostPort)
-                                           .arg(fw.hostAddress.isEmpty() ? QStringLiteral("all addresses") : fw.hostAddress, otherPath));
-                        break;
-                    }
-                }
-                list.append({fw.hostAddress, p});
+                QHash<QString, QString> &onPort = used[QStringLiteral("%1/%2").arg(fw.protocol).arg(fw.hostPort)];
+                QString other = onPort.value(fw.hostAddress);
+                if (other.isEmpty())
+                    other = onPort.value(QString());
+                if (other.isEmpty() && fw.hostAddress.isEmpty() && !onPort.isEmpty())
+                    other = onPort.cbegin().value();
+                if (!other.isEmpty())
+                    error(p, n.id, QStringLiteral("host port %1 %2 on %3 is already forwarded by %4")
+                                       .arg(fw.protocol).arg(fw.hostPort)
+                                       .arg(fw.hostAddress.isEmpty() ? QStringLiteral("all addresses") : fw.hostAddress, other));
+                else
+                    onPort.insert(fw.hostAddress, p);
             }
         }
     }

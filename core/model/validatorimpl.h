@@ -161,6 +161,7 @@ private:
     QHash<QString, QList<qsizetype>> m_nicLinks;     // nicKey -> links
     QHash<QString, QList<qsizetype>> m_nodeLinks;    // host port / uplink / remote id -> links
     QMap<QString, QStringList> m_switchHostPorts;    // switch id -> host port ids
+    QHash<QString, QStringList> m_bridgeUplinks;     // bridge id -> uplink ifnames linked to it
     QList<std::pair<qsizetype, bool>> m_cableLinks;  // links needing a cable tap; true = veth pair
     struct Cable {
         qsizetype link, a, b;  // indexes into links / nodes

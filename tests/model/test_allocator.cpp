@@ -8,6 +8,7 @@
 #include "protocol/netaddr.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QSet>
 #include <QTest>
 
@@ -186,6 +187,60 @@ private Q_SLOTS:
         const QStringList all = macs(a);
         QCOMPARE(all.size(), 800);
         QCOMPARE(QSet<QString>(all.begin(), all.end()).size(), 800);
+    }
+
+    // The largest topologies the format allows (4096 nodes, 16384 links, 32 NICs per guest)
+    // must validate and allocate in seconds: every cross-check is hashed, none pairwise.
+    void largeTopologyStaysFast()
+    {
+        Topology t;
+        t.name = QStringLiteral("large");
+        Node br;
+        br.id = br.name = QStringLiteral("br");
+        br.sw.engine = SwitchConfig::Engine::Bridge;
+        t.nodes.append(br);
+        for (int s = 1; s < 1024; ++s) {
+            Node sw;
+            sw.id = sw.name = QStringLiteral("s%1").arg(s);
+            t.nodes.append(sw);
+        }
+        for (int g = 0; t.nodes.size() < limits::kMaxNodes; ++g) {
+            Node n;
+            n.id = n.name = QStringLiteral("g%1").arg(g);
+            n.type = NodeType::Guest;
+            n.guest.kernel = QStringLiteral("k");
+            for (int j = 0; j < limits::kMaxNicsPerGuest; ++j) {
+                NicConfig nic;
+                nic.id = QStringLiteral("n%1").arg(j);
+                if (j >= 8) {  // listeners on distinct loopback addresses, one port
+                    nic.mode = NicConfig::Mode::Socket;
+                    nic.socket = SocketConfig{SocketConfig::Kind::Listen,
+                                              QStringLiteral("127.%1.%2.%3:5000").arg(g / 256).arg(g % 256).arg(j)};
+                } else if (j >= 4) {
+                    nic.mode = NicConfig::Mode::User;
+                    nic.user.forwards = {HostForward{QStringLiteral("tcp"), QStringLiteral("127.%1.%2.%3").arg(g / 256).arg(g % 256).arg(j), 2222,
+                                                     QString(), 22}};
+                }
+                n.guest.nics.append(nic);
+            }
+            t.nodes.append(n);
+        }
+        for (int k = 0; k < limits::kMaxLinks; ++k) {
+            const int guest = k % 3072;
+            const int nicNo = k / 3072;  // 0..5 -> switch-mode NICs 0..3 only
+            if (nicNo > 3)
+                break;
+            const QString sw = k % 2 ? QStringLiteral("br") : QStringLiteral("s%1").arg(1 + k % 1023);
+            t.links.append(Link{QStringLiteral("l%1").arg(k), {QStringLiteral("g%1").arg(guest), QStringLiteral("n%1").arg(nicNo), {}}, {sw, {}, {}}, {}});
+        }
+        QElapsedTimer timer;
+        timer.start();
+        const Topology a = allocate(t);
+        const QList<Issue> issues = validate(a);
+        const qint64 ms = timer.elapsed();
+        qInfo("validate+allocate of %lld nodes, %lld links: %lld ms", qint64(a.nodes.size()), qint64(a.links.size()), ms);
+        QVERIFY2(!hasErrors(issues), qPrintable(issues.isEmpty() ? QString() : issues.first().path + QStringLiteral(": ") + issues.first().message));
+        QVERIFY2(ms < 30000, "validation or allocation is not linear any more");
     }
 };
 
