@@ -41,14 +41,16 @@ Status writeAtomically(const QString &path, const QByteArray &bytes)
 Autosave::Autosave(QObject *parent) : QObject(parent)
 {
     m_dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/autosave");
+    static int instances = 0;
+    m_untitledKey = QStringLiteral("untitled-%1-%2").arg(::getpid()).arg(++instances);
     m_timer.setInterval(kDefaultIntervalMs);
     connect(&m_timer, &QTimer::timeout, this, &Autosave::wanted);
 }
 
-QString Autosave::keyFor(const QString &sourcePath)
+QString Autosave::keyFor(const QString &sourcePath) const
 {
     if (sourcePath.isEmpty())
-        return QStringLiteral("untitled-%1").arg(::getpid());
+        return m_untitledKey;
     const QByteArray abs = QFileInfo(sourcePath).absoluteFilePath().toUtf8();
     return QString::fromLatin1(QCryptographicHash::hash(abs, QCryptographicHash::Sha256).toHex().left(24));
 }

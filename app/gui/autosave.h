@@ -3,9 +3,9 @@
 // Design note. While a document has unsaved changes, its topology is written every
 // interval to <dir>/<key>.json (canonical topology JSON) with a sidecar <key>.meta
 // ({"source": file path or "", "pid": writer's pid, "saved": ISO time}); <dir> defaults
-// to QStandardPaths::AppDataLocation/autosave. The key is a hash of the absolute file path,
-// or "untitled-<pid>" for a document never saved. A clean save or a clean close removes the
-// pair. At start-up, a pair counts as recoverable when its source file is older than the
+// to QStandardPaths::AppDataLocation/autosave. The key is a hash of the absolute file
+// path, or "untitled-<pid>-<n>" (n counts editor windows) for a document never saved. A
+// clean save or a clean close removes the pair. At start-up, a pair counts as recoverable when its source file is older than the
 // autosave (or it has no source file) and the process that wrote it is gone — so two
 // running editors never steal each other's work. Writes are atomic (QSaveFile). Sizes are
 // bounded by the topology format's own limits; at most kMaxCandidates files are examined.
@@ -38,8 +38,8 @@ public:
     QString directory() const { return m_dir; }
     void setInterval(int ms) { m_timer.setInterval(ms); }
 
-    // Key of the autosave for `sourcePath` ("" = unsaved document of this process).
-    static QString keyFor(const QString &sourcePath);
+    // Key of the autosave for `sourcePath` ("" = this editor's unsaved document).
+    QString keyFor(const QString &sourcePath) const;
     QString autosavePathFor(const QString &sourcePath) const;
 
     // Starts the periodic timer; each tick emits wanted() (the owner calls save() if dirty).
@@ -59,6 +59,7 @@ signals:
 
 private:
     QString m_dir;
+    QString m_untitledKey;  // "untitled-<pid>-<n>": unique per editor window
     QTimer m_timer;
 };
 

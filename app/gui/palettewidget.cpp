@@ -12,6 +12,7 @@ PaletteWidget::PaletteWidget(QWidget *parent) : QListWidget(parent)
     setObjectName(QStringLiteral("palette"));
     setDragEnabled(true);
     setDragDropMode(QAbstractItemView::DragOnly);
+    setDefaultDropAction(Qt::CopyAction);
     setIconSize(QSize(32, 32));
     setSelectionMode(QAbstractItemView::SingleSelection);
     for (NodeKind kind : allNodeKinds()) {

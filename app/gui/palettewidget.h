@@ -19,6 +19,8 @@ signals:
 protected:
     QMimeData *mimeData(const QList<QListWidgetItem *> &items) const override;
     QStringList mimeTypes() const override;
+    // Copy only: a drop must never remove the entry from the palette.
+    Qt::DropActions supportedDropActions() const override { return Qt::CopyAction; }
 };
 
 }  // namespace netloom::gui

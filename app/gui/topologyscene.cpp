@@ -416,11 +416,13 @@ void TopologyScene::mouseReleaseEvent(QGraphicsSceneMouseEvent *event)
 
 void TopologyScene::dragEnterEvent(QGraphicsSceneDragDropEvent *event)
 {
+    event->setDropAction(Qt::CopyAction);
     event->setAccepted(event->mimeData()->hasFormat(QString::fromLatin1(kKindMimeType)));
 }
 
 void TopologyScene::dragMoveEvent(QGraphicsSceneDragDropEvent *event)
 {
+    event->setDropAction(Qt::CopyAction);
     event->setAccepted(event->mimeData()->hasFormat(QString::fromLatin1(kKindMimeType)));
 }
 
@@ -431,7 +433,8 @@ void TopologyScene::dropEvent(QGraphicsSceneDragDropEvent *event)
         event->ignore();
         return;
     }
-    event->acceptProposedAction();
+    event->setDropAction(Qt::CopyAction);  // never Move: the palette keeps its entry
+    event->accept();
     emit kindDropped(QString::fromLatin1(payload), snapped(event->scenePos()));
 }
 

@@ -88,6 +88,7 @@ private slots:
     void exportDialogShowsScriptAndSaves();
     void exportDialogExplainsRefusal();
     void autosaveIsOfferedAfterCrash();
+    void unsavedDocumentIsRecoveredAtStartup();
     void openReportsBadFiles();
     void closeAsksAboutUnsavedChangesAndRecentReopens();
     void germanTranslationIsLoaded();
@@ -274,6 +275,9 @@ void TestEditor::dropFromPaletteAddsNodeAtDropPoint()
     const model::Node &n = w.document()->topology().nodes.first();
     QCOMPARE(n.type, model::NodeType::Remote);
     QCOMPARE(n.position, QPointF(200, 100));  // snapped to the 20 px grid
+    QCOMPARE(drop.dropAction(), Qt::CopyAction);  // a Move would take the entry out of the palette
+    QCOMPARE(w.palette()->model()->supportedDragActions(), Qt::DropActions(Qt::CopyAction));
+    QCOMPARE(w.palette()->count(), 6);
 
     // A hostile payload adds nothing.
     QMimeData junk;
@@ -481,6 +485,56 @@ void TestEditor::autosaveIsOfferedAfterCrash()
     action(w2, "actionUndo")->trigger();  // back to the file's content
     QCOMPARE(w2.document()->topology().nodes.size(), 4);
     QVERIFY(!w2.isModified());
+}
+
+void TestEditor::unsavedDocumentIsRecoveredAtStartup()
+{
+    const QString dir = m_tmp.filePath(QStringLiteral("autosave9"));
+    {
+        // An editor with a never-saved topology "crashes" after an autosave.
+        MainWindow w;
+        w.autosave()->setDirectory(dir);
+        w.newDocument(true);
+        w.addNode(QStringLiteral("bridge"), QPointF(0, 0));
+        w.addNode(QStringLiteral("uplink"), QPointF(100, 0));
+        emit w.autosave()->wanted();
+        QProcess dead;
+        dead.start(QStringLiteral("true"));
+        QVERIFY(dead.waitForStarted());
+        const qint64 deadPid = dead.processId();
+        QVERIFY(dead.waitForFinished());
+        QString metaPath = w.autosave()->autosavePathFor(QString());
+        metaPath.replace(QStringLiteral(".json"), QStringLiteral(".meta"));
+        QByteArray meta = test::readFile(metaPath);
+        QVERIFY(meta.contains("\"source\":\"\""));
+        meta.replace(QByteArray::number(QCoreApplication::applicationPid()), QByteArray::number(deadPid));
+        QFile f(metaPath);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(meta);
+    }
+    MainWindow w;
+    w.autosave()->setDirectory(dir);
+    int asked = 0;
+    w.setAsker([&asked](auto &&...) {
+        ++asked;
+        return QMessageBox::Yes;
+    });
+    w.newDocument(true);  // what `netloom` without a file does
+    QCOMPARE(asked, 1);
+    QCOMPARE(w.document()->topology().nodes.size(), 2);
+    QVERIFY(w.isModified());
+    QVERIFY(w.document()->filePath().isEmpty());
+    // The old autosave was consumed: a second start offers nothing.
+    MainWindow again;
+    again.autosave()->setDirectory(dir);
+    again.setAsker([&asked](auto &&...) {
+        ++asked;
+        return QMessageBox::Yes;
+    });
+    again.newDocument(true);
+    QCOMPARE(asked, 1);
+    QVERIFY(again.document()->topology().nodes.isEmpty());
+    w.undoStack()->setClean();  // leave no autosave of this test's own pid behind
 }
 
 void TestEditor::openReportsBadFiles()
