@@ -278,10 +278,31 @@ bool Snooper::interesting(const std::uint8_t *frame, std::size_t len)
 {
     if (len < kEthHeaderLen)
         return false;
-    std::uint16_t et = std::uint16_t(frame[12] << 8 | frame[13]);
-    if (et == kEtherTypeVlan && len >= kEthHeaderLen + kVlanTagLen)
-        et = std::uint16_t(frame[16] << 8 | frame[17]);
-    return et == kEtherTypeArp || et == kEtherTypeIpv4 || et == kEtherTypeIpv6;
+    std::size_t off = 12;
+    std::uint16_t et = std::uint16_t(frame[off] << 8 | frame[off + 1]);
+    if (et == kEtherTypeVlan) {
+        off += kVlanTagLen;
+        if (len < off + 2)
+            return false;
+        et = std::uint16_t(frame[off] << 8 | frame[off + 1]);
+    }
+    off += 2;
+    if (et == kEtherTypeArp)
+        return true;
+    if (et == kEtherTypeIpv4) {
+        // UDP to or from port 67/68 only (first fragment, any IHL).
+        if (len < off + 20 || frame[off + 9] != 17)
+            return false;
+        const std::size_t l4 = off + std::size_t(frame[off] & 0x0f) * 4;
+        if (len < l4 + 4)
+            return false;
+        const std::uint16_t sport = std::uint16_t(frame[l4] << 8 | frame[l4 + 1]);
+        const std::uint16_t dport = std::uint16_t(frame[l4 + 2] << 8 | frame[l4 + 3]);
+        return (sport == 67 || sport == 68) && (dport == 67 || dport == 68);
+    }
+    if (et == kEtherTypeIpv6)
+        return len > off + 40 && frame[off + 6] == 58 && (frame[off + 40] == 135 || frame[off + 40] == 136);
+    return false;
 }
 
 template <typename Map>

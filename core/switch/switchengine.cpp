@@ -585,11 +585,17 @@ void SwitchEngine::sendOrQueue(Port &p, const OutFrame *frames, const Cast *cast
         if (!r.blocked && consumed >= n)
             return;
     }
-    // Peer full (or already queueing): keep order, copy into the bounded queue.
+    // Peer full (or already queueing): keep order, copy unicast frames into the bounded queue.
+    // Broadcast and multicast are dropped at once, as a hardware switch would: a flood must
+    // not cost a copy per congested port.
     for (int i = consumed; i < n; ++i) {
+        if (casts[i] != Cast::Unicast) {
+            PortCounters::bump(c.txDrops);
+            continue;
+        }
         if (p.queue.size() >= m_config.txQueueFrames || p.queueBytes + frames[i].len > m_config.txQueueBytes) {
-            PortCounters::bump(c.txDrops, std::uint64_t(n - i));
-            break;
+            PortCounters::bump(c.txDrops);
+            continue;
         }
         Port::Queued q;
         q.bytes.resize(frames[i].len);
@@ -602,7 +608,7 @@ void SwitchEngine::sendOrQueue(Port &p, const OutFrame *frames, const Cast *cast
         p.queueBytes += q.bytes.size();
         p.queue.push_back(std::move(q));
     }
-    setWantWritable(p, true);
+    setWantWritable(p, true);  // retry (and drain the queue) when the peer has room
 }
 
 void SwitchEngine::drainQueue(Port &p)

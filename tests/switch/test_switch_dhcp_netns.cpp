@@ -74,7 +74,7 @@ private slots:
     void initTestCase()
     {
         requireRoot();
-        for (const char *tool : {"dnsmasq", "udhcpc", "busybox", "setpriv"})
+        for (const char *tool : {"dnsmasq", "busybox", "setpriv"})
             requireTool(QString::fromLatin1(tool));
         m_script = m_tmp.filePath(QStringLiteral("udhcpc.sh"));
         QFile f(m_script);
@@ -112,7 +112,7 @@ private slots:
         QTest::qWait(300);
 
         const QString mac1 = macOf(g1, QStringLiteral("loomg1")), mac2 = macOf(g2, QStringLiteral("loomg2"));
-        const QStringList udhcpc{QStringLiteral("udhcpc"), QStringLiteral("-n"), QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("5"),
+        const QStringList udhcpc{QStringLiteral("busybox"), QStringLiteral("udhcpc"), QStringLiteral("-n"), QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("5"),
                                  QStringLiteral("-T"), QStringLiteral("2"), QStringLiteral("-s"), m_script, QStringLiteral("-i")};
         const CommandResult l1 = g1.exec(udhcpc + QStringList{QStringLiteral("loomg1"), QStringLiteral("-x"), QStringLiteral("hostname:guest-one")}, 30000);
         QVERIFY2(l1.exitCode == 0, qPrintable(l1.describe() + QString::fromLocal8Bit(dns.readAllStandardError())));
@@ -222,7 +222,7 @@ private slots:
         QTest::qWait(300);
 
         const QString mac = macOf(g, QStringLiteral("loomg"));
-        const CommandResult lease = g.exec({QStringLiteral("udhcpc"), QStringLiteral("-n"), QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("5"),
+        const CommandResult lease = g.exec({QStringLiteral("busybox"), QStringLiteral("udhcpc"), QStringLiteral("-n"), QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("5"),
                                             QStringLiteral("-T"), QStringLiteral("2"), QStringLiteral("-s"), m_script, QStringLiteral("-i"),
                                             QStringLiteral("loomg"), QStringLiteral("-x"), QStringLiteral("hostname:far-guest")}, 30000);
         QVERIFY2(lease.exitCode == 0, qPrintable(lease.describe() + QString::fromLocal8Bit(dns.readAllStandardError())));

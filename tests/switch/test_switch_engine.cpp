@@ -200,17 +200,45 @@ private slots:
             QVERIFY2(got == (burst + 1) * 50, qPrintable(QStringLiteral("burst %1: c got %2").arg(burst).arg(got)));
         }
         QTest::qWait(100);
+        PortCounterValues slowBefore;
         for (const PortSnapshot &s : engine.counters()) {
             if (s.port == *ps) {
-                QVERIFY(s.values.txDrops > 0);
-                QVERIFY(s.values.txFrames + s.values.txDrops + 64 >= 5000);  // sent + dropped + queued
+                QVERIFY(s.values.txDrops > 0);  // floods to a full peer are dropped, not queued
+                QCOMPARE(s.values.txFrames + s.values.txDrops, 5000u);
+                slowBefore = s.values;
             }
             if (s.port == *pc)
                 QCOMPARE(s.values.txDrops, 0u);
         }
-        // The slow peer starts reading: its queue drains.
-        const int drained = int(readDgrams(slow.fd, 64, 2000).size());
-        QVERIFY(drained >= 64);
+        // Unicast to the full peer waits in its bounded queue (64 frames) and is delivered
+        // once it reads again; beyond the bound frames are dropped and counted.
+        const QByteArray hello = ether(mac("ff:ff:ff:ff:ff:ff"), macN(9), 0x0800, QByteArray(46, 'h'));
+        (void)!::send(slow.fd, hello.constData(), std::size_t(hello.size()), 0);
+        QTest::qWait(50);
+        const QByteArray uni = ether(macN(9), macN(1), 0x0800, QByteArray(500, 'u'));
+        for (int i = 0; i < 300; ++i)
+            while (::send(a.fd, uni.constData(), std::size_t(uni.size()), MSG_DONTWAIT) < 0)
+                QThread::usleep(100);
+        QTest::qWait(100);
+        int unicastSeen = 0;
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < 3000) {
+            const QList<QByteArray> frames = readDgrams(slow.fd, 0, 100);
+            for (const QByteArray &g : frames)
+                unicastSeen += g.mid(14, 1) == "u";
+            if (frames.isEmpty() && t.elapsed() > 500)
+                break;
+        }
+        PortCounterValues slowAfter;
+        for (const PortSnapshot &s : engine.counters())
+            if (s.port == *ps)
+                slowAfter = s.values;
+        const std::uint64_t uniSent = slowAfter.txFrames - slowBefore.txFrames;
+        const std::uint64_t uniDropped = slowAfter.txDrops - slowBefore.txDrops;
+        QCOMPARE(uniSent + uniDropped, 300u);
+        QVERIFY2(uniDropped > 0 && uniSent >= 64, qPrintable(QStringLiteral("sent %1 dropped %2").arg(uniSent).arg(uniDropped)));
+        QVERIFY2(std::uint64_t(unicastSeen) == uniSent, qPrintable(QStringLiteral("%1 read, %2 sent").arg(unicastSeen).arg(uniSent)));
         engine.stop();
         for (int fd : {a.fd, slow.fd, c.fd})
             ::close(fd);
@@ -244,7 +272,8 @@ private slots:
         QCOMPARE(events[0].hostname, QStringLiteral("in-process"));
         QCOMPARE(events[0].ip.toString(), QStringLiteral("10.1.2.3"));
         QVERIFY(events[0].monotonicNs >= sent);
-        QVERIFY2(events[0].monotonicNs - sent < 10'000'000, "the switch saw the frame within 10 ms");
+        // Informational only (timing is the bench's business, not a test's).
+        qInfo("frame seen by the switch %.3f ms after it was sent", double(events[0].monotonicNs - sent) / 1e6);
         engine.stop();
         ::close(a.fd);
         ::close(b.fd);

@@ -1,0 +1,220 @@
+#!/bin/bash
+# Netloom switch bench: the netloom switch, vde_switch (vde2), vdeplug4's switch:// and the
+# kernel bridge, measured in ONE run on a namespace testbed, each with two endpoints attached
+# the same way:
+#   - TCP throughput (iperf3) and round-trip latency (ping) between two namespaces whose
+#     interfaces are taps opened by the switch (netloom --tap, vde_switch -t, vde_plug tap://
+#     for vdeplug4) or veths on the bridge (the kernel bridge cannot own taps);
+#   - small-frame packets per second with loss: bench/pktgen blasts 60-byte frames into one
+#     VDE port (a tap for the bridge) and counts what arrives on another, plus the switch
+#     process's CPU time per frame;
+#   - the cost of flooding with 64 ports: 62 extra ports drain, broadcast frames are sent.
+# Prints a table with ratios to vde_switch and writes it to $BENCH_OUT (default: stdout only).
+#
+#   sudo bench/run-bench.sh [--quick] [--out FILE]
+# Environment: NETLOOMCTL (default build/app/cli/netloomctl), BENCH_SECONDS (default 4).
+# Everything runs inside namespaces named nlt-bench-*, which are removed at exit.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+quick=0
+out=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1 ;;
+    --out) out=$2; shift ;;
+    *) echo "usage: $0 [--quick] [--out FILE]" >&2; exit 2 ;;
+  esac
+  shift
+done
+secs=${BENCH_SECONDS:-4}
+flood_ports=64
+if [ "$quick" = 1 ]; then secs=1; flood_ports=8; fi
+netloomctl=${NETLOOMCTL:-$root/build/app/cli/netloomctl}
+
+[ "$(id -u)" = 0 ] || { echo "SKIP: the bench needs root (network namespaces)" >&2; exit 77; }
+for t in vde_switch vde_plug iperf3 busybox jq setpriv c++ ip; do
+  command -v "$t" >/dev/null || { echo "SKIP: $t is not installed" >&2; exit 77; }
+done
+[ -x "$netloomctl" ] || { echo "SKIP: $netloomctl not built (set NETLOOMCTL)" >&2; exit 77; }
+
+work=$(mktemp -d /tmp/netloom-bench.XXXXXX)
+chmod 755 "$work"
+tag="$$"
+S=nlt-bench-s-$tag A=nlt-bench-a-$tag B=nlt-bench-b-$tag
+pids=()
+
+cleanup() {
+  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  sleep 0.2
+  for n in "$S" "$A" "$B"; do
+    if ip netns list | grep -q "^$n\b"; then
+      for p in $(ip netns pids "$n" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
+      ip netns del "$n" 2>/dev/null || true
+    fi
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+c++ -O2 -o "$work/pktgen" "$here/pktgen.cpp" -lvdeplug -pthread
+
+# Runs a command as nobody inside S. Used as "${asnobody[@]}" cmd & so that $! is the command
+# itself (ip netns exec and setpriv exec it), never a subshell.
+asnobody=(ip netns exec "$S" setpriv --reuid=65534 --regid=65534 --clear-groups --)
+nobody() { "${asnobody[@]}" "$@"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+
+fresh_namespaces() {
+  for n in "$S" "$A" "$B"; do
+    ip netns del "$n" 2>/dev/null || true
+    ip netns add "$n"
+    ip -n "$n" link set lo up
+  done
+  for n in "$A" "$B"; do
+    ip netns exec "$n" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+  done
+  ip netns exec "$S" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+  # max_dgram_qlen is per namespace; all switches get the same.
+  ip netns exec "$S" sysctl -qw net.unix.max_dgram_qlen=512
+}
+
+taps_for_endpoints() {  # creates loomba/loombb in S owned by nobody
+  for t in loomba loombb; do ip netns exec "$S" ip tuntap add dev $t mode tap user 65534; done
+}
+
+endpoints_up() {  # moves $1/$2 into A/B and addresses them
+  ip -n "$S" link set "$1" netns "$A"
+  ip -n "$S" link set "$2" netns "$B"
+  ip -n "$A" addr add 10.88.0.1/24 dev "$1"; ip -n "$A" link set "$1" up
+  ip -n "$B" addr add 10.88.0.2/24 dev "$2"; ip -n "$B" link set "$2" up
+  for i in $(seq 1 50); do
+    ip netns exec "$A" busybox ping -c 1 -W 1 10.88.0.2 >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "bench: endpoints cannot reach each other" >&2
+  return 1
+}
+
+measure_ip() {  # prints "gbps retransmits rtt_ms"
+  ip netns exec "$B" iperf3 -s -1 -D -I "$work/iperf.pid" >/dev/null 2>&1
+  sleep 0.3
+  ip netns exec "$A" iperf3 -c 10.88.0.2 -t "$secs" -J > "$work/iperf.json" 2>/dev/null || true
+  local gbps rtx rtt
+  gbps=$(jq -r '(.end.sum_received.bits_per_second // 0) / 1e9' "$work/iperf.json")
+  rtx=$(jq -r '.end.sum_sent.retransmits // 0' "$work/iperf.json")
+  rtt=$(ip netns exec "$A" busybox ping -c 50 -i 0.02 -q 10.88.0.2 2>/dev/null | awk -F'[/ ]+' '/round-trip/ {print $7}')
+  echo "$gbps $rtx ${rtt:-nan}"
+}
+
+measure_pps() {  # $1 tx url, $2 rx url, $3 switch pid (or ""), rest: extra pktgen args
+  local tx=$1 rx=$2 pid=$3; shift 3
+  local c0=0 c1=0
+  [ -n "$pid" ] && c0=$(cpu_ticks "$pid")
+  nobody "$work/pktgen" --tx "$tx" --rx "$rx" --seconds "$secs" "$@" > "$work/pg.json"
+  [ -n "$pid" ] && c1=$(cpu_ticks "$pid")
+  local sent rx_pps loss
+  sent=$(jq -r .sent "$work/pg.json"); rx_pps=$(jq -r .rx_pps "$work/pg.json"); loss=$(jq -r .loss "$work/pg.json")
+  local us="n/a"
+  if [ -n "$pid" ] && [ "$sent" -gt 0 ]; then
+    us=$(awk -v t=$((c1 - c0)) -v hz="$hz" -v n="$sent" 'BEGIN {printf "%.2f", t / hz * 1e6 / n}')
+  fi
+  echo "$rx_pps $loss $us"
+}
+
+sinks() {  # $1: url prefix, $2: count
+  local i
+  for i in $(seq 1 "$2"); do echo "--sink"; echo "$1"; done
+}
+
+results=()
+record() { results+=("$1|$2|$3|$4|$5|$6|$7|$8|$9"); }
+
+run_vde_like() {  # $1 name; switch started by $2 function; tap/VDE URLs
+  local name=$1 start=$2
+  fresh_namespaces
+  taps_for_endpoints
+  local dir=$work/${name// /_}
+  mkdir -p "$dir"; chown 65534:65534 "$dir"
+  $start "$dir/sw"
+  endpoints_up loomba loombb
+  read -r gbps rtx rtt < <(measure_ip)
+  read -r pps loss us < <(measure_pps "vde://$dir/sw" "vde://$dir/sw" "$swpid")
+  # shellcheck disable=SC2046
+  read -r fpps floss fus < <(measure_pps "vde://$dir/sw" "vde://$dir/sw" "$swpid" --broadcast $(sinks "vde://$dir/sw" $((flood_ports - 2))))
+  record "$name" "$gbps" "$rtx" "$rtt" "$pps" "$loss" "$us" "$fpps" "$fus"
+  kill "$swpid" 2>/dev/null || true
+  for p in "${extra_pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  sleep 0.3
+}
+
+wait_sock() { for i in $(seq 1 50); do [ -S "$1/ctl" ] && return 0; sleep 0.1; done; echo "bench: no switch at $1" >&2; return 1; }
+
+start_netloom() {
+  "${asnobody[@]}" "$netloomctl" switch --sock "$1" --tap loomba --tap loombb > "$work/netloom.log" 2>&1 &
+  swpid=$!; pids+=("$swpid"); extra_pids=()
+  wait_sock "$1"  # $! is netloomctl itself: ip netns exec and setpriv exec it
+}
+
+start_vde_switch() {
+  nobody vde_switch --sock "$1" --tap loomba --tap loombb --numports $((flood_ports + 8)) --daemon --pidfile "$1.pid" >/dev/null 2>&1
+  wait_sock "$1"
+  swpid=$(cat "$1.pid"); pids+=("$swpid"); extra_pids=()
+}
+
+start_vdeplug4() {
+  "${asnobody[@]}" vde_plug null:// "switch://$1" >/dev/null 2>&1 &
+  swpid=$!; pids+=("$swpid")
+  wait_sock "$1"
+  "${asnobody[@]}" vde_plug tap://loomba "vde://$1" >/dev/null 2>&1 & extra_pids=($!); pids+=($!)
+  "${asnobody[@]}" vde_plug tap://loombb "vde://$1" >/dev/null 2>&1 & extra_pids+=($!); pids+=($!)
+  sleep 0.3
+}
+
+run_bridge() {
+  fresh_namespaces
+  ip -n "$S" link add loombr type bridge
+  ip -n "$S" link set loombr up
+  ip -n "$S" link add loomva type veth peer name loomba netns "$A"
+  ip -n "$S" link add loomvb type veth peer name loombb netns "$B"
+  for v in loomva loomvb; do ip -n "$S" link set $v master loombr up; done
+  ip -n "$A" addr add 10.88.0.1/24 dev loomba; ip -n "$A" link set loomba up
+  ip -n "$B" addr add 10.88.0.2/24 dev loombb; ip -n "$B" link set loombb up
+  sleep 1
+  read -r gbps rtx rtt < <(measure_ip)
+  # Small frames and flooding through taps enslaved to the bridge (pktgen opens them).
+  local i
+  for i in $(seq 1 "$flood_ports"); do
+    ip netns exec "$S" ip tuntap add dev loomp$i mode tap user 65534
+    ip -n "$S" link set loomp$i master loombr up
+  done
+  read -r pps loss us < <(measure_pps "tap://loomp1" "tap://loomp2" "")
+  local s=()
+  for i in $(seq 3 "$flood_ports"); do s+=(--sink "tap://loomp$i"); done
+  read -r fpps floss fus < <(measure_pps "tap://loomp1" "tap://loomp2" "" --broadcast "${s[@]}")
+  record "kernel bridge" "$gbps" "$rtx" "$rtt" "$pps" "$loss" "n/a" "$fpps" "n/a"
+}
+
+run_vde_like "netloom" start_netloom
+run_vde_like "vde_switch" start_vde_switch
+run_vde_like "vdeplug4 switch" start_vdeplug4
+run_bridge
+
+{
+  echo "| switch | TCP Gbit/s | TCP retransmits | RTT ms | 60-byte pps | loss | CPU us/frame | flood pps ($flood_ports ports) | flood CPU us/frame |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  for r in "${results[@]}"; do
+    IFS='|' read -r n g x t p l u f fu <<<"$r"
+    printf '| %s | %.2f | %s | %s | %.0f | %.1f%% | %s | %.0f | %s |\n' "$n" "$g" "$x" "$t" "$p" "$(awk -v l="$l" 'BEGIN{print l*100}')" "$u" "$f" "$fu"
+  done
+  echo
+  IFS='|' read -r _ ng _ nt np _ nu nf _ <<<"${results[0]}"
+  IFS='|' read -r _ vg _ vt vp _ vu vf _ <<<"${results[1]}"
+  awk -v ng="$ng" -v vg="$vg" -v nt="$nt" -v vt="$vt" -v np="$np" -v vp="$vp" -v nf="$nf" -v vf="$vf" 'BEGIN {
+    printf "netloom / vde_switch: TCP throughput x%.2f (target >= 1.5), 60-byte pps x%.2f (target >= 2), RTT x%.2f (target <= 1), flood pps x%.2f\n",
+      (vg > 0 ? ng / vg : 0), (vp > 0 ? np / vp : 0), (vt > 0 ? nt / vt : 0), (vf > 0 ? nf / vf : 0) }'
+  echo
+  echo "machine: $(nproc) cores, $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo), kernel $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ); ${secs}s per measurement"
+} | tee "${out:-/dev/null}"
