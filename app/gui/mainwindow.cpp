@@ -89,6 +89,10 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
         addNode(kind, pos);
     });
 
+    const QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+
     connect(m_autosave, &Autosave::wanted, this, &MainWindow::doAutosave);
     m_autosave->start();
     updateTitle();
@@ -545,10 +549,14 @@ QDialog *MainWindow::showExportDialog(bool modal)
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    if (maybeSave())
-        event->accept();
-    else
+    if (!maybeSave()) {
         event->ignore();
+        return;
+    }
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    event->accept();
 }
 
 }  // namespace netloom::gui

@@ -26,13 +26,17 @@ void NodeItem::update(const model::Node &node)
 {
     prepareGeometryChange();
     m_label = node.name;
-    // One rendering per kind: 500 nodes must not mean 500 SVG rasterizations.
-    static QHash<int, QPixmap> cache;
+    // One rendering per kind and size: 500 nodes must not mean 500 SVG rasterizations.
+    static QHash<int, QPair<QPixmap, QPixmap>> cache;
     const int key = int(kindOf(node));
     auto it = cache.find(key);
-    if (it == cache.end())
-        it = cache.insert(key, kindIcon(kindOf(node)).pixmap(QSize(int(kSize), int(kSize))));
-    m_icon = *it;
+    if (it == cache.end()) {
+        const QIcon icon = kindIcon(kindOf(node));
+        it = cache.insert(key, {icon.pixmap(QSize(int(kSize), int(kSize))),
+                                icon.pixmap(QSize(int(kSize) * 2, int(kSize) * 2))});
+    }
+    m_icon = it->first;
+    m_iconLarge = it->second;
     setToolTip(QStringLiteral("%1 (%2)").arg(node.name, kindLabel(kindOf(node))));
     QGraphicsObject::update();
 }
@@ -73,7 +77,13 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
         painter->setBrush(QColor(0x1e, 0x66, 0xd0, 40));
         painter->drawRoundedRect(iconRect.adjusted(-4, -4, 4, 4), 6, 6);
     }
-    painter->drawPixmap(iconRect.toRect(), m_icon);
+    // 1:1 at zoom <= 1 (cheap); zoomed in, the 2x rendering scaled smoothly stays sharp.
+    if (option->levelOfDetailFromTransform(painter->worldTransform()) <= 1.0) {
+        painter->drawPixmap(iconRect.topLeft(), m_icon);
+    } else {
+        painter->setRenderHint(QPainter::SmoothPixmapTransform);
+        painter->drawPixmap(iconRect, m_iconLarge, QRectF(m_iconLarge.rect()));
+    }
     painter->setPen(Qt::black);
     const QRectF textRect(-60, kSize / 2 + 2, 120, 20);
     painter->drawText(textRect, Qt::AlignHCenter | Qt::AlignTop,

@@ -51,7 +51,8 @@ protected:
 private:
     QString m_id;
     QString m_label;
-    QPixmap m_icon;
+    QPixmap m_icon;       // kSize x kSize
+    QPixmap m_iconLarge;  // 2 kSize, for zoom > 1
     int m_errors = 0;
     int m_warnings = 0;
     bool m_fromModel = false;
