@@ -12,6 +12,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTextStream>
 
@@ -66,6 +67,7 @@ int main(int argc, char **argv)
 {
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("netloom-bench"));
+    QStandardPaths::setTestModeEnabled(true);  // recent files and window state stay out of ~/.config
     QCommandLineParser parser;
     parser.addHelpOption();
     QCommandLineOption nodesOpt(QStringLiteral("nodes"), QStringLiteral("Number of nodes."), QStringLiteral("N"), QStringLiteral("500"));
