@@ -8,6 +8,7 @@
 #include <QJsonObject>
 #include <QJsonParseError>
 #include <QSaveFile>
+#include <QSet>
 
 #include <algorithm>
 #include <cmath>
@@ -557,6 +558,53 @@ void decodeLink(const QJsonObject &o, const QString &basePath, Failure *f, Link 
     r.string("tapIfname", &out->tapIfname);
 }
 
+// Finds a key that appears twice in one object (QJsonDocument silently keeps the last
+// one, which would hide an editing mistake). `json` must already be valid JSON. Returns
+// the offset of the second occurrence and sets *key, or -1.
+qsizetype findDuplicateKey(const QByteArray &json, QString *key)
+{
+    struct Frame {
+        bool object = false;
+        bool expectKey = false;
+        QSet<QString> keys;
+    };
+    QList<Frame> stack;
+    for (qsizetype i = 0; i < json.size(); ++i) {
+        const char c = json[i];
+        if (c == '"') {
+            qsizetype j = i + 1;
+            bool escaped = false;
+            for (; j < json.size(); ++j) {
+                if (json[j] == '\\') {
+                    escaped = true;
+                    ++j;  // skip the escaped character
+                } else if (json[j] == '"') {
+                    break;
+                }
+            }
+            if (!stack.isEmpty() && stack.last().object && stack.last().expectKey) {
+                QString k = QString::fromUtf8(json.mid(i + 1, j - i - 1));
+                if (escaped)  // decode escapes so that "a" and "\u0061" compare equal
+                    k = QJsonDocument::fromJson("[" + json.mid(i, j - i + 1) + "]").array().at(0).toString();
+                if (stack.last().keys.contains(k)) {
+                    *key = k;
+                    return i;
+                }
+                stack.last().keys.insert(k);
+                stack.last().expectKey = false;
+            }
+            i = j;
+        } else if (c == '{' || c == '[') {
+            stack.append(Frame{c == '{', c == '{', {}});
+        } else if ((c == '}' || c == ']') && !stack.isEmpty()) {
+            stack.removeLast();
+        } else if (c == ',' && !stack.isEmpty() && stack.last().object) {
+            stack.last().expectKey = true;
+        }
+    }
+    return -1;
+}
+
 // 1-based line and column of a byte offset (columns count bytes).
 std::pair<int, int> lineColumn(const QByteArray &data, qsizetype offset)
 {
@@ -589,6 +637,13 @@ Result<Topology> parseTopology(const QByteArray &json, const QString &sourceName
         return Error::failed(ErrorCode::Parse, verb, sourceName,
                              QStringLiteral("JSON syntax error at line %1, column %2: %3")
                                  .arg(line).arg(column).arg(perr.errorString()));
+    }
+    QString duplicate;
+    if (const qsizetype at = findDuplicateKey(json, &duplicate); at >= 0) {
+        const auto [line, column] = lineColumn(json, at);
+        return Error::failed(ErrorCode::InvalidArgument, verb, sourceName,
+                             QStringLiteral("line %1, column %2: key '%3' appears twice in the same object")
+                                 .arg(line).arg(column).arg(duplicate.left(limits::kMaxIdChars)));
     }
     if (!doc.isObject())
         return Error::failed(ErrorCode::InvalidArgument, verb, sourceName,
@@ -643,8 +698,15 @@ Result<Topology> loadTopologyFile(const QString &path)
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return Error::failed(ErrorCode::Io, verb, path, file.errorString());
-    // Read one byte past the limit so that pipes and growing files are bounded too.
-    const QByteArray data = file.read(limits::kMaxFileBytes + 1);
+    // Read up to one byte past the limit, in a loop: a pipe (stdin) returns what has
+    // arrived so far, and pipes and growing files must be bounded too.
+    QByteArray data;
+    while (data.size() <= limits::kMaxFileBytes) {
+        const QByteArray chunk = file.read(limits::kMaxFileBytes + 1 - data.size());
+        if (chunk.isEmpty())
+            break;
+        data += chunk;
+    }
     if (file.error() != QFileDevice::NoError)
         return Error::failed(ErrorCode::Io, verb, path, file.errorString());
     if (data.size() > limits::kMaxFileBytes)

@@ -184,6 +184,9 @@ private Q_SLOTS:
         QTest::newRow("no format") << QByteArray(R"({"version": 1, "name": "t", "nodes": []})") << inval << "not a Netloom topology file";
         QTest::newRow("syntax") << QByteArray("{\n  \"format\": \"netloom-topology\",\n  \"version\": 1\n  \"name\": \"x\"\n}")
                                 << int(ErrorCode::Parse) << "JSON syntax error at line 4, column";
+        QTest::newRow("duplicate key") << QByteArray("{\"format\": \"netloom-topology\", \"version\": 1, \"name\": \"t\",\n \"nodes\": [{\"id\": \"s\", \"type\": \"switch\", \"id\": \"t\"}]}")
+                                       << inval << "line 2, column 42: key 'id' appears twice in the same object";
+        QTest::newRow("duplicate escaped key") << minimal("[{\"id\": \"s\", \"type\": \"switch\", \"\\u0069d\": \"t\"}]") << inval << "key 'id' appears twice";
         QTest::newRow("top-level array") << QByteArray("[]") << inval << "expected a JSON object at the top level";
         QTest::newRow("unknown top key") << minimal("[]").replace("\"name\"", "\"nmae\"") << inval << "nmae: unknown key (did you mean 'name'?)";
         QTest::newRow("unknown key, no suggestion") << minimal(R"([{"id": "s", "type": "switch", "zzzzzzz": 1}])") << inval
@@ -232,6 +235,14 @@ private Q_SLOTS:
         QVERIFY2(t.error().message.startsWith(QStringLiteral("failed to load topology 'in.json': ")), qPrintable(t.error().message));
         QVERIFY2(t.error().message.contains(message), qPrintable(t.error().message));
         QCOMPARE(int(t.error().code), code);
+    }
+
+    void sameKeyInDifferentObjectsIsFine()
+    {
+        const Result<Topology> t = parseTopology(minimal("[{\"id\": \"a\", \"type\": \"switch\"}, {\"id\": \"b\", \"type\": \"switch\", \"name\": \"x\\\"id\\\":\"}]"),
+                                                 QStringLiteral("x"));
+        QVERIFY2(t.isOk(), qPrintable(t.isOk() ? QString() : t.error().message));
+        QCOMPARE(t->nodes[1].name, QStringLiteral("x\"id\":"));
     }
 
     void defaultsApplied()
