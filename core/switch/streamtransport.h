@@ -26,6 +26,7 @@ public:
     int receive(std::uint8_t *const *bufs, std::size_t bufSize, std::size_t *lens, int max) override;
     SendResult send(const OutFrame *frames, int n) override;
     bool flushPending(bool *stillBlocked) override;
+    bool hasPending() const override { return m_outOff < m_out.size(); }
     QString kind() const override { return QStringLiteral("stream"); }
     QString description() const override { return m_description; }
 

@@ -608,7 +608,9 @@ void SwitchEngine::sendOrQueue(Port &p, const OutFrame *frames, const Cast *cast
         p.queueBytes += q.bytes.size();
         p.queue.push_back(std::move(q));
     }
-    setWantWritable(p, true);  // retry (and drain the queue) when the peer has room
+    // Wake up when the peer has room only if something waits; otherwise the next frame
+    // simply tries again (no epoll churn for ports that only miss floods).
+    setWantWritable(p, !p.queue.empty() || p.transport->hasPending());
 }
 
 void SwitchEngine::drainQueue(Port &p)
@@ -653,7 +655,7 @@ void SwitchEngine::drainQueue(Port &p)
         if (r.sent + r.dropped == 0 && !r.blocked)
             break;
     }
-    setWantWritable(p, blocked || !p.queue.empty());
+    setWantWritable(p, !p.queue.empty() || p.transport->hasPending());
 }
 
 void SwitchEngine::setWantWritable(Port &p, bool want)

@@ -59,6 +59,8 @@ public:
         *stillBlocked = false;
         return true;
     }
+    // True while a partly written frame waits (the engine then watches for writability).
+    virtual bool hasPending() const { return false; }
 
     // "vde", "tap", "stream", "dgram", "vdeplug".
     virtual QString kind() const = 0;
