@@ -71,7 +71,7 @@ ExportDialog::ExportDialog(const model::Topology &topology, const QString &topol
 
 QString ExportDialog::errorText() const
 {
-    return m_error->isVisible() || !m_error->text().isEmpty() ? m_error->text() : QString();
+    return m_error->text();
 }
 
 QString ExportDialog::saveTo(const QString &path) const
