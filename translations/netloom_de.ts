@@ -44,6 +44,37 @@
     </message>
 </context>
 <context>
+    <name>ListSyntax</name>
+    <message>
+        <source>DHCP reservations</source>
+        <translation>DHCP-Reservierungen</translation>
+    </message>
+    <message>
+        <source>expected a MAC address, an IPv4 address and an optional host name</source>
+        <translation>erwartet werden eine MAC-Adresse, eine IPv4-Adresse und optional ein Hostname</translation>
+    </message>
+    <message>
+        <source>port forwards</source>
+        <translation>Portweiterleitungen</translation>
+    </message>
+    <message>
+        <source>expected protocol:host-address:host-port-guest-address:guest-port, e.g. tcp:127.0.0.1:2222-:22</source>
+        <translation>erwartet wird Protokoll:Host-Adresse:Host-Port-Gast-Adresse:Gast-Port, z. B. tcp:127.0.0.1:2222-:22</translation>
+    </message>
+    <message>
+        <source>the protocol must be tcp or udp</source>
+        <translation>das Protokoll muss tcp oder udp sein</translation>
+    </message>
+    <message>
+        <source>failed to parse &apos;%1&apos;: entry %2 &apos;%3&apos;: %4</source>
+        <translation>&apos;%1&apos; konnte nicht gelesen werden: Eintrag %2 &apos;%3&apos;: %4</translation>
+    </message>
+    <message>
+        <source>failed to parse &apos;%1&apos;: more than %2 entries</source>
+        <translation>&apos;%1&apos; konnte nicht gelesen werden: mehr als %2 Einträge</translation>
+    </message>
+</context>
+<context>
     <name>NodeKinds</name>
     <message>
         <source>Netloom switch</source>
@@ -603,13 +634,6 @@
         <source>NAT uplinks (e.g. eth+)</source>
         <translation>NAT-Uplinks (z. B. eth+)</translation>
     </message>
-    <message numerus="yes">
-        <source>%n DHCP reservation(s) are kept as they are in the file.</source>
-        <translation>
-            <numerusform>%n DHCP-Reservierung bleibt wie in der Datei.</numerusform>
-            <numerusform>%n DHCP-Reservierungen bleiben wie in der Datei.</numerusform>
-        </translation>
-    </message>
     <message>
         <source>Physical interface</source>
         <translation>Physische Schnittstelle</translation>
@@ -789,13 +813,6 @@
         <source>NIC %1 restricted</source>
         <translation>Netzwerkkarte %1 eingeschränkt</translation>
     </message>
-    <message numerus="yes">
-        <source>%n port forward(s) are kept as they are in the file.</source>
-        <translation>
-            <numerusform>%n Portweiterleitung bleibt wie in der Datei.</numerusform>
-            <numerusform>%n Portweiterleitungen bleiben wie in der Datei.</numerusform>
-        </translation>
-    </message>
     <message>
         <source>NIC %1 socket</source>
         <translation>Netzwerkkarte %1 Socket</translation>
@@ -815,6 +832,18 @@
     <message>
         <source>NIC %1 socket address</source>
         <translation>Netzwerkkarte %1 Socket-Adresse</translation>
+    </message>
+    <message>
+        <source>DHCP reservations (MAC IP [name]; …)</source>
+        <translation>DHCP-Reservierungen (MAC IP [Name]; …)</translation>
+    </message>
+    <message>
+        <source>NIC %1 port forwards</source>
+        <translation>Netzwerkkarte %1 Portweiterleitungen</translation>
+    </message>
+    <message>
+        <source>QEMU hostfwd rules, e.g. tcp:127.0.0.1:2222-:22</source>
+        <translation>QEMU-hostfwd-Regeln, z. B. tcp:127.0.0.1:2222-:22</translation>
     </message>
 </context>
 </TS>

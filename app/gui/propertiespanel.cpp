@@ -84,7 +84,7 @@ QString PropertiesPanel::shapeKey() const
         // Everything that changes which fields exist (not their values).
         QString nicModes;
         for (const model::NicConfig &nic : n->guest.nics)
-            nicModes += model::nicModeName(nic.mode) + QString::number(nic.user.forwards.size()) + QLatin1Char(',');
+            nicModes += model::nicModeName(nic.mode) + QLatin1Char(',');
         return QStringLiteral("node/%1/%2/%3/%4").arg(kindName(kindOf(*n)), nicModes)
             .arg(n->remote.vxlan.has_value()).arg(n->guest.disks.size() > 1);
     }
@@ -197,7 +197,7 @@ void PropertiesPanel::updateMessages()
     QStringList lines;
     for (Field &f : m_fields) {
         f.widget->setStyleSheet(QString());
-        f.widget->setToolTip(QString());
+        f.widget->setToolTip(f.hint);
     }
     int errors = 0, warnings = 0;
     for (const model::Issue &issue : std::as_const(m_issues)) {
@@ -255,7 +255,7 @@ void PropertiesPanel::addLine(const QString &label, const QString &path, std::fu
     m_layout->addRow(label, edit);
     connect(edit, &QLineEdit::editingFinished, this, &PropertiesPanel::commit);
     m_fields.append({edit, path, [edit, get] { edit->setText(get()); },
-                     [edit, set] { return set(edit->text()); }});
+                     [edit, set] { return set(edit->text()); }, {}});
 }
 
 void PropertiesPanel::addText(const QString &label, const QString &path, std::function<QString &()> ref)
@@ -275,7 +275,7 @@ void PropertiesPanel::addCheck(const QString &label, const QString &path, std::f
     m_fields.append({box, path, [box, ref] { box->setChecked(ref()); }, [box, ref] {
                          ref() = box->isChecked();
                          return QString();
-                     }});
+                     }, {}});
 }
 
 void PropertiesPanel::addSpin(const QString &label, const QString &path, int min, int max,
@@ -290,7 +290,7 @@ void PropertiesPanel::addSpin(const QString &label, const QString &path, int min
     m_fields.append({spin, path, [spin, get] { spin->setValue(get()); }, [spin, set] {
                          set(spin->value());
                          return QString();
-                     }});
+                     }, {}});
 }
 
 void PropertiesPanel::addInt(const QString &label, const QString &path, int min, int max,
@@ -313,7 +313,7 @@ void PropertiesPanel::addChoice(const QString &label, const QString &path, const
                      [combo, set] {
                          set(combo->currentData().toString());
                          return QString();
-                     }});
+                     }, {}});
 }
 
 void PropertiesPanel::addList(const QString &label, const QString &path, std::function<QStringList &()> ref)

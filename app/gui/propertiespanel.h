@@ -49,6 +49,7 @@ private:
         QString path;  // JSON path suffix, e.g. "hostPort.dhcp.rangeStart"
         std::function<void()> write;
         std::function<QString()> read;  // applies the widget to m_editNode/m_editLink
+        QString hint;                   // tooltip when there is no issue to show
     };
     enum class Target { Topology, Node, Link };
 

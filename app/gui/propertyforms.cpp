@@ -1,4 +1,5 @@
 // The per-type forms of PropertiesPanel (see propertiespanel.h for how fields work).
+#include "listsyntax.h"
 #include "nodekinds.h"
 #include "propertiespanel.h"
 #include "topologydocument.h"
@@ -59,9 +60,15 @@ void PropertiesPanel::buildNodeFields()
                 [hp]() -> QStringList & { return hp().nat.uplinks; });
         addInt(tr("MTU (0 = default)"), QStringLiteral("hostPort.mtu"), 0, lim::kMaxMtu,
                [hp]() -> int & { return hp().mtu; });
-        if (!n->hostPort.dhcp.reservations.isEmpty())
-            addNote(tr("%n DHCP reservation(s) are kept as they are in the file.", nullptr,
-                       int(n->hostPort.dhcp.reservations.size())));
+        addLine(tr("DHCP reservations (MAC IP [name]; \u2026)"), QStringLiteral("hostPort.dhcp.reservations"),
+                [hp] { return formatReservations(hp().dhcp.reservations); },
+                [hp](const QString &v) {
+                    auto parsed = parseReservations(v);
+                    if (!parsed)
+                        return parsed.error().message;
+                    hp().dhcp.reservations = *parsed;
+                    return QString();
+                });
         break;
     }
     case NodeKind::Uplink:
@@ -135,9 +142,16 @@ void PropertiesPanel::buildNodeFields()
                         [nic]() -> QString & { return nic().user.network; });
                 addCheck(tr("NIC %1 restricted").arg(id), p + QStringLiteral(".user.restrict"),
                          [nic]() -> bool & { return nic().user.restrict; });
-                if (!n->guest.nics[i].user.forwards.isEmpty())
-                    addNote(tr("%n port forward(s) are kept as they are in the file.", nullptr,
-                               int(n->guest.nics[i].user.forwards.size())));
+                addLine(tr("NIC %1 port forwards").arg(id), p + QStringLiteral(".user.forwards"),
+                        [nic] { return formatForwards(nic().user.forwards); },
+                        [nic](const QString &v) {
+                            auto parsed = parseForwards(v);
+                            if (!parsed)
+                                return parsed.error().message;
+                            nic().user.forwards = *parsed;
+                            return QString();
+                        });
+                m_fields.last().hint = tr("QEMU hostfwd rules, e.g. tcp:127.0.0.1:2222-:22");
                 break;
             case NicConfig::Mode::Socket: {
                 using model::SocketConfig;

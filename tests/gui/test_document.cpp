@@ -1,6 +1,7 @@
 // Unit tests of the editor's document, undo commands and connection planning: every edit
 // goes through a command, undo restores exactly the previous topology, moves merge.
 #include "editcommands.h"
+#include "listsyntax.h"
 #include "model/topologyjson.h"
 #include "nodekinds.h"
 #include "common/testutil.h"
@@ -22,6 +23,8 @@ private slots:
     void connectRefusesSelfAndUnknown();
     void removeNodeTakesItsLinksAndUndoRestoresOrder();
     void mutatorsRefuseBadIds();
+    void reservationsRoundTripAndErrors();
+    void forwardsRoundTripAndErrors();
 };
 
 void TestDocument::addRemoveUndoRestoresExactly()
@@ -153,6 +156,55 @@ void TestDocument::mutatorsRefuseBadIds()
     QCOMPARE(doc.removeNode(QStringLiteral("a")), -1);  // still cabled
     QCOMPARE(doc.removeLink(QStringLiteral("l")), 0);
     QCOMPARE(doc.removeNode(QStringLiteral("a")), 0);
+}
+
+void TestDocument::reservationsRoundTripAndErrors()
+{
+    auto r = parseReservations(QStringLiteral("  52:54:00:12:34:56   10.0.2.50 web ;52:54:00:12:34:57 10.0.2.51;; "));
+    QVERIFY(r);
+    QCOMPARE(r->size(), 2);
+    QCOMPARE(r->at(0), (model::DhcpReservation{QStringLiteral("52:54:00:12:34:56"), QStringLiteral("10.0.2.50"), QStringLiteral("web")}));
+    QCOMPARE(r->at(1).hostname, QString());
+    QCOMPARE(formatReservations(*r), QStringLiteral("52:54:00:12:34:56 10.0.2.50 web; 52:54:00:12:34:57 10.0.2.51"));
+    QCOMPARE(*parseReservations(formatReservations(*r)), *r);
+    QVERIFY(parseReservations(QString())->isEmpty());
+
+    auto bad = parseReservations(QStringLiteral("52:54:00:12:34:56 10.0.2.50; lonely"));
+    QVERIFY(!bad);
+    QCOMPARE(bad.error().code, ErrorCode::InvalidArgument);
+    QVERIFY2(bad.error().message.contains(QStringLiteral("entry 2 'lonely'")), qPrintable(bad.error().message));
+    QVERIFY(bad.error().message.startsWith(QStringLiteral("failed to parse 'DHCP reservations'")));
+
+    QStringList many;
+    for (int i = 0; i <= model::limits::kMaxListItems; ++i)
+        many.append(QStringLiteral("m %1").arg(i));
+    auto tooMany = parseReservations(many.join(QLatin1Char(';')));
+    QVERIFY(!tooMany);
+    QCOMPARE(tooMany.error().code, ErrorCode::LimitExceeded);
+}
+
+void TestDocument::forwardsRoundTripAndErrors()
+{
+    auto f = parseForwards(QStringLiteral("tcp:127.0.0.1:2222-:22; udp::5353-10.0.2.15:53  :0.0.0.0:8080-:80"));
+    QVERIFY2(f, qPrintable(f ? QString() : f.error().message));
+    QCOMPARE(f->size(), 3);
+    QCOMPARE(f->at(0).hostAddress, QStringLiteral("127.0.0.1"));
+    QCOMPARE(f->at(0).hostPort, 2222);
+    QCOMPARE(f->at(0).guestAddress, QString());
+    QCOMPARE(f->at(0).guestPort, 22);
+    QCOMPARE(f->at(1).protocol, QStringLiteral("udp"));
+    QCOMPARE(f->at(1).guestAddress, QStringLiteral("10.0.2.15"));
+    QCOMPARE(f->at(2).protocol, QStringLiteral("tcp"));  // QEMU's default
+    QCOMPARE(formatForwards(*f), QStringLiteral("tcp:127.0.0.1:2222-:22 udp::5353-10.0.2.15:53 tcp:0.0.0.0:8080-:80"));
+    QCOMPARE(*parseForwards(formatForwards(*f)), *f);
+
+    for (const char *bad : {"tcp:127.0.0.1:2222", "sctp::1-:2", "tcp::0-:22", "tcp::70000-:22", "tcp::22-:x",
+                            "tcp:a:b:22-:22", "tcp::1-2-:3"}) {
+        auto r = parseForwards(QString::fromLatin1(bad));
+        QVERIFY2(!r, bad);
+        QVERIFY2(r.error().message.startsWith(QStringLiteral("failed to parse 'port forwards': entry 1 '")),
+                 qPrintable(r.error().message));
+    }
 }
 
 QTEST_MAIN(TestDocument)

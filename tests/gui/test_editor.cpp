@@ -181,6 +181,16 @@ void TestEditor::buildConnectEditUndoSaveReopen()
     typeInto(w.properties()->findChild<QLineEdit *>(QStringLiteral("field.hostPort.nat.uplinks")),
              QStringLiteral("eth+, wlan0"));
     QCOMPARE(t.node(gw)->hostPort.nat.uplinks, (QStringList{QStringLiteral("eth+"), QStringLiteral("wlan0")}));
+    auto *reservations = w.properties()->findChild<QLineEdit *>(QStringLiteral("field.hostPort.dhcp.reservations"));
+    QVERIFY(reservations);
+    typeInto(reservations, QStringLiteral("52:54:00:aa:bb:01 10.9.0.20 db"));
+    QCOMPARE(t.node(gw)->hostPort.dhcp.reservations.size(), 1);
+    QCOMPARE(t.node(gw)->hostPort.dhcp.reservations[0].hostname, QStringLiteral("db"));
+    const int beforeBadInput = w.undoStack()->count();
+    typeInto(reservations, QStringLiteral("52:54:00:aa:bb:01"));  // no address: refused, said inline
+    QCOMPARE(w.undoStack()->count(), beforeBadInput);
+    QVERIFY2(w.properties()->messagesText().contains(QStringLiteral("failed to parse")), qPrintable(w.properties()->messagesText()));
+    typeInto(reservations, QStringLiteral("52:54:00:aa:bb:01 10.9.0.20 db"));  // back to the model's value: no step
     const int stepsAfterEdits = w.undoStack()->count();
 
     // An invalid address shows inline: message in the panel, red field, badge on the node.
@@ -346,6 +356,16 @@ void TestEditor::guestFormFollowsNicModeAndEditsDisk()
     QVERIFY2(address, "the form was rebuilt for the socket mode");
     typeInto(address, QStringLiteral("127.0.0.1:10001"));
     QCOMPARE(w.document()->topology().node(g)->guest.nics[0].socket.address, QStringLiteral("127.0.0.1:10001"));
+    mode = w.properties()->findChild<QComboBox *>(QStringLiteral("field.guest.nics[0].mode"));
+    mode->setCurrentIndex(mode->findData(QStringLiteral("user")));
+    emit mode->activated(mode->currentIndex());
+    auto *forwards = w.properties()->findChild<QLineEdit *>(QStringLiteral("field.guest.nics[0].user.forwards"));
+    QVERIFY2(forwards, "the form was rebuilt for user mode");
+    typeInto(forwards, QStringLiteral("tcp:127.0.0.1:2222-:22"));
+    QCOMPARE(w.document()->topology().node(g)->guest.nics[0].user.forwards.size(), 1);
+    QCOMPARE(w.document()->topology().node(g)->guest.nics[0].user.forwards[0].hostPort, 2222);
+    action(w, "actionUndo")->trigger();
+    action(w, "actionUndo")->trigger();  // back to socket mode
 
     auto *disk = w.properties()->findChild<QLineEdit *>(QStringLiteral("field.guest.disks[0].path"));
     QVERIFY(disk);

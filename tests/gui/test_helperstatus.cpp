@@ -81,12 +81,17 @@ void TestHelperStatus::brokenWhenThePeerSpeaksGarbage()
     server.start(python, {QStringLiteral("-c"),
                           QStringLiteral("import socket,sys,time\n"
                                          "s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(1)\n"
+                                         "print('listening', flush=True)\n"
                                          "c,_=s.accept(); c.recv(65536); c.sendall(b'\\0\\0\\0\\0'); time.sleep(5)\n"),
                           path});
     QVERIFY(server.waitForStarted());
-    for (int i = 0; i < 100 && !QFileInfo::exists(path); ++i)
-        QTest::qWait(20);
-    QVERIFY(QFileInfo::exists(path));
+    // The file exists from bind() on; only "listening" (after listen()) means connectable.
+    QByteArray out;
+    for (int i = 0; i < 50 && !out.contains("listening"); ++i) {
+        server.waitForReadyRead(100);
+        out += server.readAllStandardOutput();
+    }
+    QVERIFY2(out.contains("listening"), out.constData());
     HelperProbe probe;
     probe.setSocketPath(path);
     QSignalSpy done(&probe, &HelperProbe::finished);
@@ -111,12 +116,16 @@ void TestHelperStatus::reachableWithRealHelper()
     QProcess proc;
     QStringList argv = ns.prefix();
     argv << helper << QStringLiteral("--socket") << sock << QStringLiteral("--state-dir") << dir.filePath(QStringLiteral("state"));
-    proc.setProcessChannelMode(QProcess::ForwardedChannels);
+    proc.setProcessChannelMode(QProcess::ForwardedOutputChannel);
     proc.start(argv.first(), argv.mid(1));
     QVERIFY(proc.waitForStarted());
-    for (int i = 0; i < 100 && !QFileInfo::exists(sock); ++i)
-        QTest::qWait(50);
-    QVERIFY2(QFileInfo::exists(sock), "the helper did not create its socket within 5 s");
+    // "netloom-helper: ready" is printed once it listens (bounded wait: 5 s).
+    QByteArray err;
+    for (int i = 0; i < 50 && !err.contains("ready"); ++i) {
+        proc.waitForReadyRead(100);
+        err += proc.readAllStandardError();
+    }
+    QVERIFY2(err.contains("ready"), err.constData());
 
     HelperStatusWidget widget;
     widget.probe()->setSocketPath(sock);
