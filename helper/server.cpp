@@ -209,9 +209,15 @@ void HelperServer::onNewConnection()
     while (QLocalSocket *sock = m_server.nextPendingConnection()) {
         auto peer = PeerInfo::fromSocket(int(sock->socketDescriptor()));
         if (!peer) {
+            // Typically the connecting process is already gone. Whoever holds the socket
+            // is told why, then the connection is closed.
             qCWarning(lcServer).noquote() << peer.error().message;
-            sock->abort();
-            sock->deleteLater();
+            const Error denied = Error::failed(ErrorCode::PermissionDenied, QStringLiteral("identify"),
+                                               QStringLiteral("client"), peer.error().message);
+            if (auto frame = encodeFrame(encodeResponse(Response{-1, false, {}, denied})))
+                sock->write(*frame);
+            connect(sock, &QLocalSocket::disconnected, sock, &QObject::deleteLater);
+            sock->disconnectFromServer();
             continue;
         }
         int sameUid = 0;
@@ -421,72 +427,72 @@ void HelperServer::handle(Connection &c, const Request &r)
 
 void HelperServer::authorizeThen(Connection &c, const Request &r, const QStringList &actions)
 {
-    const quint64 id = c.id;
-    // The continuation, run once every action is granted (or right away for root).
-    auto run = [this, id, r]() {
-        Connection *conn = m_connections.value(id);
-        if (!conn)
-            return;
-        Result<QJsonObject> result = QJsonObject{};
-        if (r.op == Op::Apply) {
-            result = apply(id, conn->peer.uid(), r);
-        } else {
-            auto s = teardown(r.network);
-            if (s)
-                result = QJsonObject{{QStringLiteral("network"), r.network}};
-            else
-                result = s.error();
-        }
-        conn = m_connections.value(id);
-        if (!conn)
-            return;
-        if (result)
-            send(*conn, Response{r.id, true, *result, {}});
-        else
-            fail(*conn, r.id, result.error());
-        finish(id);
-    };
-    if (c.peer.uid() == 0) {
-        run();
+    if (c.peer.uid() == 0) {  // root needs no polkit (documented)
+        runAuthorized(c.id, r);
         return;
     }
-    // Chain the checks: each must allow, and the pinned peer must be unchanged afterwards.
-    auto step = std::make_shared<std::function<void(int)>>();
-    *step = [this, id, r, actions, run, step](int index) {
-        Connection *conn = m_connections.value(id);
-        if (!conn)
+    checkNext(c.id, r, actions, 0);
+}
+
+void HelperServer::checkNext(quint64 id, const Request &r, const QStringList &actions, int index)
+{
+    // The checks run one after another; each must allow, and the pinned peer must be
+    // unchanged after each answer.
+    Connection *conn = m_connections.value(id);
+    if (!conn)
+        return;
+    if (index == actions.size()) {
+        runAuthorized(id, r);
+        return;
+    }
+    const AuthSubject subject{conn->peer.pid(), conn->peer.startTime(), conn->peer.uid()};
+    QMap<QString, QString> details{{QStringLiteral("network"), r.network}};
+    if (actions[index] == QLatin1String(kActionBridgePhysical)) {
+        QStringList names;
+        for (const auto &u : r.state.uplinks)
+            names << u.ifname;
+        details.insert(QStringLiteral("interfaces"), names.join(u','));
+    }
+    conn->authHandle = m_auth.check(subject, actions[index], details, [this, id, r, actions, index](Status s) {
+        Connection *c = m_connections.value(id);
+        if (!c)
             return;
-        if (index == actions.size()) {
-            run();
+        c->authHandle = 0;
+        if (s && !c->peer.stillSame())
+            s = Error::failed(ErrorCode::PermissionDenied, QStringLiteral("authorize"), c->peer.describe(),
+                              QStringLiteral("the client process exited or changed during the check"));
+        if (!s) {
+            qCInfo(lcServer).noquote() << "denied" << opName(r.op) << r.network << "for" << c->peer.describe() << ":"
+                                       << s.error().message;
+            fail(*c, r.id, s.error());
+            finish(id);
             return;
         }
-        const AuthSubject subject{conn->peer.pid(), conn->peer.startTime(), conn->peer.uid()};
-        QMap<QString, QString> details{{QStringLiteral("network"), r.network}};
-        if (actions[index] == QLatin1String(kActionBridgePhysical)) {
-            QStringList names;
-            for (const auto &u : r.state.uplinks)
-                names << u.ifname;
-            details.insert(QStringLiteral("interfaces"), names.join(u','));
-        }
-        conn->authHandle = m_auth.check(subject, actions[index], details, [this, id, r, index, step](Status s) {
-            Connection *c2 = m_connections.value(id);
-            if (!c2)
-                return;
-            c2->authHandle = 0;
-            if (s && !c2->peer.stillSame())
-                s = Error::failed(ErrorCode::PermissionDenied, QStringLiteral("authorize"), c2->peer.describe(),
-                                  QStringLiteral("the client process exited or changed during the check"));
-            if (!s) {
-                qCInfo(lcServer).noquote() << "denied" << opName(r.op) << r.network << "for" << c2->peer.describe()
-                                           << ":" << s.error().message;
-                fail(*c2, r.id, s.error());
-                finish(id);
-                return;
-            }
-            (*step)(index + 1);
-        });
-    };
-    (*step)(0);
+        checkNext(id, r, actions, index + 1);
+    });
+}
+
+void HelperServer::runAuthorized(quint64 id, const Request &r)
+{
+    Connection *conn = m_connections.value(id);
+    if (!conn)
+        return;
+    Result<QJsonObject> result = QJsonObject{};
+    if (r.op == Op::Apply) {
+        result = apply(id, conn->peer.uid(), r);
+    } else if (auto s = teardown(r.network); s) {
+        result = QJsonObject{{QStringLiteral("network"), r.network}};
+    } else {
+        result = s.error();
+    }
+    conn = m_connections.value(id);
+    if (!conn)
+        return;
+    if (result)
+        send(*conn, Response{r.id, true, *result, {}});
+    else
+        fail(*conn, r.id, result.error());
+    finish(id);
 }
 
 QJsonObject HelperServer::hello(const Connection &c) const

@@ -95,6 +95,8 @@ private:
     void processNext(quint64 conn);
     void handle(Connection &c, const protocol::Request &r);
     void authorizeThen(Connection &c, const protocol::Request &r, const QStringList &actions);
+    void checkNext(quint64 conn, const protocol::Request &r, const QStringList &actions, int index);
+    void runAuthorized(quint64 conn, const protocol::Request &r);
     void send(Connection &c, const protocol::Response &response);
     void fail(Connection &c, qint64 id, const Error &error);
     void finish(quint64 conn);

@@ -45,7 +45,7 @@ class TestHelperPolkit : public QObject {
     std::unique_ptr<ScopedNetns> m_ns;
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<HelperProcess> m_helper;
-    QString m_allow, m_deny, m_slow;
+    QString m_allow, m_deny, m_slow, m_bridger;
 
     QStringList asUser(const QString &user)
     {
@@ -80,6 +80,7 @@ private Q_SLOTS:
         m_allow = m_pk->addUser(QStringLiteral("nlta") + tag, {grant});
         m_deny = m_pk->addUser(QStringLiteral("nltd") + tag, {});
         m_slow = m_pk->addUser(QStringLiteral("nlts") + tag, {grant});
+        m_bridger = m_pk->addUser(QStringLiteral("nltp") + tag, {grant, bridge});
         QVERIFY(m_pk->uidOf(m_allow) && m_pk->uidOf(m_deny) && m_pk->uidOf(m_slow));
         const QString rules = QStringLiteral(
             "polkit.addRule(function(action, subject) {\n"
@@ -174,13 +175,36 @@ private Q_SLOTS:
         const auto eth = m_ns->exec({QStringLiteral("ip"), QStringLiteral("link"), QStringLiteral("show"), QStringLiteral("eth0")});
         QVERIFY(!eth.out.contains("master"));
     }
+    void bothActionsGrantedEnslavesAndReleasesTheUplink()
+    {
+        const QString holdFile = m_dir->path() + QStringLiteral("/release-2");
+        QProcess probe;
+        const QStringList argv = asUser(m_bridger) + QStringList{QStringLiteral("--hold"), holdFile};
+        probe.start(argv.first(), argv.mid(1));
+        QVERIFY(probe.waitForStarted(5000));
+        probe.write(applyLine(QStringLiteral("phys2"),
+                              "{\"bridges\":[{\"ifname\":\"loompkbr2\"}],\"uplinks\":[{\"ifname\":\"eth0\",\"bridge\":\"loompkbr2\"}]}",
+                              ",\"allowPhysical\":true"));
+        probe.closeWriteChannel();
+        QVERIFY(probe.waitForReadyRead(15000));
+        const QJsonObject r = parseLine(probe.readLine());
+        QVERIFY2(r.value(QStringLiteral("ok")).toBool(), qPrintable(message(r)));
+        const auto enslaved = m_ns->exec({QStringLiteral("ip"), QStringLiteral("link"), QStringLiteral("show"), QStringLiteral("eth0")});
+        QVERIFY2(enslaved.out.contains("master loompkbr2"), enslaved.out.constData());
+        QFile(holdFile).open(QIODevice::WriteOnly);
+        QVERIFY(probe.waitForFinished(10000));
+        QVERIFY(waitFor([&] { return !linkExists(QStringLiteral("loompkbr2")); }, 5000));
+        const auto released = m_ns->exec({QStringLiteral("ip"), QStringLiteral("link"), QStringLiteral("show"), QStringLiteral("eth0")});
+        QVERIFY2(released.exitCode == 0 && !released.out.contains("master"), released.out.constData());
+    }
     void clientProcessVanishingMidCheckIsDenied_data()
     {
         QTest::addColumn<int>("delayMs");
         QTest::addColumn<QString>("reason");
-        // Gone at once: polkit itself fails to find it (an error means deny) or, if it read
-        // /proc just in time, the helper's re-check catches it.
-        QTest::newRow("at once") << 0 << QStringLiteral("polkit reported an error|exited or changed during the check");
+        // Gone at once: the helper cannot even identify it, or polkit fails to find it (an
+        // error means deny), or, if polkit read /proc just in time, the re-check catches it.
+        QTest::newRow("at once") << 0
+                                 << QStringLiteral("failed to identify 'client'|polkit reported an error|exited or changed during the check");
         // Gone while the rule runs (it sleeps 1 s and then says yes): the helper's re-check
         // of the pinned process turns the "yes" into a deny.
         QTest::newRow("while the rule runs") << 400 << QStringLiteral("exited or changed during the check");
