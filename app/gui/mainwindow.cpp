@@ -523,7 +523,14 @@ void MainWindow::rebuildRecentMenu()
 
 void MainWindow::doAutosave()
 {
-    if (!m_autosaveDirty || !isModified())
+    if (!isModified()) {
+        // Undone back to the saved state: an older autosave must not be offered later.
+        if (m_autosaveDirty)
+            m_autosave->discard(m_doc->filePath());
+        m_autosaveDirty = false;
+        return;
+    }
+    if (!m_autosaveDirty)
         return;
     if (Status s = m_autosave->save(m_doc->topology(), m_doc->filePath()); !s)
         log(s.error().message);

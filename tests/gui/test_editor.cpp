@@ -471,6 +471,13 @@ void TestEditor::autosaveIsOfferedAfterCrash()
         QVERIFY(w.addNode(QStringLiteral("uplink"), QPointF(0, 500)).size() > 0);
         emit w.autosave()->wanted();  // the timer's tick
         QVERIFY(QFileInfo::exists(w.autosave()->autosavePathFor(path)));
+        // Undoing back to the saved state withdraws the autosave; redoing brings it back.
+        action(w, "actionUndo")->trigger();
+        emit w.autosave()->wanted();
+        QVERIFY(!QFileInfo::exists(w.autosave()->autosavePathFor(path)));
+        action(w, "actionRedo")->trigger();
+        emit w.autosave()->wanted();
+        QVERIFY(QFileInfo::exists(w.autosave()->autosavePathFor(path)));
         // Simulate a crash: the writer's pid is gone and the window never closes cleanly.
         QProcess dead;
         dead.start(QStringLiteral("true"));
