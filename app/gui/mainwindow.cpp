@@ -398,8 +398,8 @@ bool MainWindow::openFile(const QString &path, bool force)
         m_ask(tr("Open topology"), t.error().message, QMessageBox::Ok);
         return false;
     }
-    if (m_undo->isClean())
-        m_autosave->discard(m_doc->filePath());
+    // The current document was saved or its changes discarded: its autosave goes too.
+    m_autosave->discard(m_doc->filePath());
     const QString abs = QFileInfo(path).absoluteFilePath();
     m_doc->reset(*t, abs);
     m_undo->clear();
@@ -560,6 +560,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
         event->ignore();
         return;
     }
+    m_autosave->discard(m_doc->filePath());  // saved, or the user chose to discard
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());

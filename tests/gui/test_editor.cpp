@@ -605,9 +605,12 @@ void TestEditor::closeAsksAboutUnsavedChangesAndRecentReopens()
     QVERIFY(!w.close());  // Cancel keeps the window and the change
     QCOMPARE(asked, 1);
     QVERIFY(w.isVisible());
+    emit w.autosave()->wanted();
+    QVERIFY(QFileInfo::exists(w.autosave()->autosavePathFor(path)));
     answer = QMessageBox::Discard;
     QVERIFY(w.close());
     QCOMPARE(asked, 2);
+    QVERIFY(!QFileInfo::exists(w.autosave()->autosavePathFor(path)));  // discarded means discarded
 
     // File > Open Recent lists the file; choosing it opens it again.
     MainWindow w2;
