@@ -22,7 +22,9 @@ namespace {
 enum Tag : std::uint64_t { TagWake = 1, TagTimer, TagVde, TagStream, TagData, TagCtl };
 std::uint64_t tagOf(Tag t, std::uint32_t id) { return std::uint64_t(t) << 32 | id; }
 
-constexpr std::size_t kRxBufferBytes = kAbsoluteMaxFrameLen + 64;
+// Room for a GSO super-frame from a tap with offloads (64 KiB + headers); larger than any
+// legal frame from every other transport, which the forwarder then drops as oversize.
+constexpr std::size_t kRxBufferBytes = 65536 + 256;
 const std::uint8_t kZeros[kMinFrameLen + kVlanTagLen] = {};
 
 std::int64_t wallNs()
@@ -41,6 +43,8 @@ struct SwitchEngine::Port {
     std::unique_ptr<Transport> transport;
     std::shared_ptr<PortCounters> counters;
     int dataFd = -1, ctlFd = -1;
+    bool vnet = false;        // speaks virtio_net_hdr (a tap that can take offload frames)
+    bool offloads = false;    // offloads currently switched on
     bool wantOut = false;
     bool dead = false;
     // Frames gathered for this egress port during the current ingress batch.
@@ -313,6 +317,7 @@ void SwitchEngine::attachPort(PortId id, std::unique_ptr<Transport> t, const Por
     p->dataFd = t->dataFd();
     p->ctlFd = t->controlFd() == p->dataFd ? -1 : t->controlFd();
     p->transport = std::move(t);
+    p->vnet = p->transport->vnetHeader();
     epoll_event ev{};
     ev.events = EPOLLIN;
     ev.data.u64 = tagOf(TagData, id);
@@ -341,6 +346,7 @@ void SwitchEngine::attachPort(PortId id, std::unique_ptr<Transport> t, const Por
         info.counters = p->counters;
     }
     m_portsById[id] = std::move(p);
+    updateOffloads();
     QMetaObject::invokeMethod(this, [this, id, kind, descr] { emit portAdded(id, kind, descr); }, Qt::QueuedConnection);
 }
 
@@ -360,7 +366,25 @@ void SwitchEngine::detachPort(PortId id, const QString &reason)
         std::lock_guard<std::mutex> lock(m_registryMutex);
         m_registry.erase(id);
     }
+    updateOffloads();
     QMetaObject::invokeMethod(this, [this, id, reason] { emit portRemoved(id, reason); }, Qt::QueuedConnection);
+}
+
+void SwitchEngine::updateOffloads()
+{
+    // Offload frames (GSO super-frames, partial checksums) can only go to ports that take a
+    // virtio_net_hdr; allow them only while every port does. Frames already queued in a tap
+    // when offloads go off are dropped (counted) if they reach a port that cannot take them.
+    bool all = true;
+    for (const auto &p : m_portsById)
+        if (p && !p->vnet)
+            all = false;
+    for (auto &p : m_portsById) {
+        if (p && p->vnet && p->offloads != all) {
+            p->transport->setOffloads(all);
+            p->offloads = all;
+        }
+    }
 }
 
 void SwitchEngine::loop()
@@ -466,18 +490,23 @@ void SwitchEngine::readPort(Port &p)
         return;
     const std::int64_t now = monotonicNs();
     for (int i = 0; i < n; ++i)
-        handleFrame(p, m_rxPtrs[std::size_t(i)], m_rxLens[std::size_t(i)], now, m_tags[std::size_t(i)].data());
+        handleFrame(p, m_rxPtrs[std::size_t(i)], m_rxLens[std::size_t(i)], now, m_tags[std::size_t(i)].data(),
+                    p.vnet ? p.transport->rxVnetHeader(i) : nullptr);
     flushEgress();
 }
 
-void SwitchEngine::handleFrame(Port &in, std::uint8_t *frame, std::size_t len, std::int64_t now, std::uint8_t *tagSlot)
+void SwitchEngine::handleFrame(Port &in, std::uint8_t *frame, std::size_t len, std::int64_t now, std::uint8_t *tagSlot,
+                               const std::uint8_t *vnet)
 {
     PortCounters &c = *in.counters;
     PortCounters::bump(c.rxFrames);
     PortCounters::bump(c.rxBytes, len);
     if (in.capture)
         in.capture->write(frame, len, wallNs());
-    const ForwardDecision d = m_forwarder.decide(frame, len, in.id, now);
+    const bool offload = vnetNeedsOffload(vnet);
+    // A GSO super-frame is decided on its headers: its size is the kernel's business.
+    const std::size_t decideLen = vnetIsGso(vnet) ? std::min(len, kEthHeaderLen + 1500) : len;
+    const ForwardDecision d = m_forwarder.decide(frame, decideLen, in.id, now);
     if (d.cast == Cast::Broadcast)
         PortCounters::bump(c.rxBroadcast);
     else if (d.cast == Cast::Multicast)
@@ -497,14 +526,29 @@ void SwitchEngine::handleFrame(Port &in, std::uint8_t *frame, std::size_t len, s
     }
     // Egress variants as iovecs over the received bytes.
     const std::size_t bodyOff = d.ingressTagged ? kEthHeaderLen + kVlanTagLen - 2 : kEthHeaderLen - 2;  // at EtherType
-    const std::size_t padLen = d.pad ? kMinFrameLen - d.untaggedLen : 0;
+    const std::size_t padLen = d.pad && !vnetIsGso(vnet) ? kMinFrameLen - d.untaggedLen : 0;
     OutFrame untagged, tagged;
     bool haveTagged = false;
     untagged.add(frame, 12);
     untagged.add(frame + bodyOff, len - bodyOff);
     if (padLen)
         untagged.add(kZeros, padLen);
+    untagged.vnetHdr = vnet;
+    OutFrame asIs;  // offload frames leave exactly as they came, header included
+    asIs.add(frame, len);
+    asIs.vnetHdr = vnet;
     for (const Egress &e : *d.egress) {
+        if (offload) {
+            // Only to a port with offloads on, and with the tagging unchanged (the header's
+            // offsets are relative to the frame as received).
+            const Port &out = *m_portsById[e.port];
+            if (!out.offloads || e.tagged != d.ingressTagged) {
+                PortCounters::bump(out.counters->txDrops);
+                continue;
+            }
+            enqueue(*m_portsById[e.port], asIs, d.cast);
+            continue;
+        }
         if (!e.tagged) {
             enqueue(*m_portsById[e.port], untagged, d.cast);
             continue;
@@ -521,6 +565,7 @@ void SwitchEngine::handleFrame(Port &in, std::uint8_t *frame, std::size_t len, s
             tagged.add(frame + bodyOff, len - bodyOff);
             if (padLen)
                 tagged.add(kZeros, padLen);
+            tagged.vnetHdr = nullptr;
             haveTagged = true;
         }
         enqueue(*m_portsById[e.port], tagged, d.cast);
@@ -589,8 +634,8 @@ void SwitchEngine::sendOrQueue(Port &p, const OutFrame *frames, const Cast *cast
     // Broadcast and multicast are dropped at once, as a hardware switch would: a flood must
     // not cost a copy per congested port.
     for (int i = consumed; i < n; ++i) {
-        if (casts[i] != Cast::Unicast) {
-            PortCounters::bump(c.txDrops);
+        if (casts[i] != Cast::Unicast || vnetNeedsOffload(frames[i].vnetHdr)) {
+            PortCounters::bump(c.txDrops);  // floods and offload frames are never queued
             continue;
         }
         if (p.queue.size() >= m_config.txQueueFrames || p.queueBytes + frames[i].len > m_config.txQueueBytes) {

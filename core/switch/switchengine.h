@@ -119,7 +119,9 @@ private:
     void runCommands();
     void handleEvent(std::uint64_t tag, std::uint32_t events);
     void readPort(Port &p);
-    void handleFrame(Port &in, std::uint8_t *frame, std::size_t len, std::int64_t now, std::uint8_t *tagSlot);
+    void handleFrame(Port &in, std::uint8_t *frame, std::size_t len, std::int64_t now, std::uint8_t *tagSlot,
+                     const std::uint8_t *vnet);
+    void updateOffloads();
     void enqueue(Port &out, const OutFrame &f, Cast cast);
     void flushEgress();
     void sendOrQueue(Port &p, const OutFrame *frames, const Cast *casts, int n);

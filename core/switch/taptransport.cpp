@@ -2,6 +2,7 @@
 
 #include "protocol/netaddr.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -12,7 +13,7 @@
 
 namespace netloom::sw {
 
-Result<Transport *> TapTransport::open(const QString &name)
+Result<Transport *> TapTransport::open(const QString &name, bool vnetHdr)
 {
     const QString verb = QStringLiteral("open tap");
     if (const Status s = protocol::validateIfname(name); !s)
@@ -22,7 +23,7 @@ Result<Transport *> TapTransport::open(const QString &name)
         return Error::failed(ErrorCode::System, verb, name,
                              QStringLiteral("/dev/net/tun: %1").arg(QString::fromLocal8Bit(std::strerror(errno))));
     ifreq ifr{};
-    ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+    ifr.ifr_flags = IFF_TAP | IFF_NO_PI | (vnetHdr ? IFF_VNET_HDR : 0);
     const QByteArray n = name.toLatin1();
     std::memcpy(ifr.ifr_name, n.constData(), std::size_t(n.size()));
     if (::ioctl(fd, TUNSETIFF, &ifr) != 0) {
@@ -33,7 +34,12 @@ Result<Transport *> TapTransport::open(const QString &name)
             reason += QStringLiteral(" (the tap must exist and belong to this user: ip tuntap add %1 mode tap user USER)").arg(name);
         return Error::failed(e == EPERM ? ErrorCode::PermissionDenied : ErrorCode::System, verb, name, reason);
     }
-    return static_cast<Transport *>(new TapTransport(fd, name));
+    if (vnetHdr) {
+        int size = int(kVnetHdrLen);
+        ::ioctl(fd, TUNSETVNETHDRSZ, &size);
+        ::ioctl(fd, TUNSETOFFLOAD, 0);
+    }
+    return static_cast<Transport *>(new TapTransport(fd, name, vnetHdr));
 }
 
 TapTransport::~TapTransport()
@@ -42,13 +48,25 @@ TapTransport::~TapTransport()
         ::close(m_fd);
 }
 
+void TapTransport::setOffloads(bool on)
+{
+    if (!m_vnet)
+        return;
+    const unsigned long flags = on ? (TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN) : 0;
+    ::ioctl(m_fd, TUNSETOFFLOAD, flags);
+}
+
 int TapTransport::receive(std::uint8_t *const *bufs, std::size_t bufSize, std::size_t *lens, int max)
 {
     int n = 0;
+    max = std::min(max, kMaxBatch);
     while (n < max) {
-        const ssize_t r = ::read(m_fd, bufs[n], bufSize);
+        iovec iov[2] = {{m_rxHdr[n], kVnetHdrLen}, {bufs[n], bufSize}};
+        const ssize_t r = m_vnet ? ::readv(m_fd, iov, 2) : ::read(m_fd, bufs[n], bufSize);
         if (r > 0) {
-            lens[n++] = std::size_t(r);
+            if (m_vnet && std::size_t(r) <= kVnetHdrLen)
+                continue;  // a header without a frame: nothing to forward
+            lens[n++] = std::size_t(r) - (m_vnet ? kVnetHdrLen : 0);
             continue;
         }
         if (r < 0 && errno == EINTR)
@@ -66,7 +84,14 @@ SendResult TapTransport::send(const OutFrame *frames, int n)
 {
     SendResult r;
     for (int i = 0; i < n; ++i) {
-        const ssize_t w = ::writev(m_fd, frames[i].iov, frames[i].iovcnt);
+        static const std::uint8_t kZeroHdr[kVnetHdrLen] = {};
+        iovec iov[OutFrame::kMaxIov + 1];
+        int cnt = 0;
+        if (m_vnet)
+            iov[cnt++] = {const_cast<std::uint8_t *>(frames[i].vnetHdr ? frames[i].vnetHdr : kZeroHdr), kVnetHdrLen};
+        for (int k = 0; k < frames[i].iovcnt; ++k)
+            iov[cnt++] = frames[i].iov[k];
+        const ssize_t w = ::writev(m_fd, iov, cnt);
         if (w >= 0) {
             ++r.sent;
             continue;

@@ -12,7 +12,9 @@ class TapTransport final : public Transport {
 public:
     // Opens /dev/net/tun and attaches to tap `name`. Errors name the tap and the reason
     // (no such device, not owned by this user, ...).
-    static Result<Transport *> open(const QString &name);
+    // With vnetHdr, frames carry a virtio_net_hdr so that GSO super-frames and partial
+    // checksums can pass between taps (offloads start switched off; see setOffloads).
+    static Result<Transport *> open(const QString &name, bool vnetHdr = true);
     ~TapTransport() override;
 
     int dataFd() const override { return m_fd; }
@@ -20,11 +22,18 @@ public:
     SendResult send(const OutFrame *frames, int n) override;
     QString kind() const override { return QStringLiteral("tap"); }
     QString description() const override { return QStringLiteral("tap %1").arg(m_name); }
+    bool vnetHeader() const override { return m_vnet; }
+    const std::uint8_t *rxVnetHeader(int i) const override { return m_vnet ? m_rxHdr[i] : nullptr; }
+    void setOffloads(bool on) override;
+
+    static constexpr int kMaxBatch = 64;
 
 private:
-    TapTransport(int fd, QString name) : m_fd(fd), m_name(std::move(name)) {}
+    TapTransport(int fd, QString name, bool vnet) : m_fd(fd), m_name(std::move(name)), m_vnet(vnet) {}
     int m_fd = -1;
     QString m_name;
+    bool m_vnet = false;
+    std::uint8_t m_rxHdr[kMaxBatch][kVnetHdrLen]{};
 };
 
 }  // namespace netloom::sw

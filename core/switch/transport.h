@@ -19,6 +19,9 @@ struct OutFrame {
     iovec iov[kMaxIov]{};
     int iovcnt = 0;
     std::size_t len = 0;
+    // Taps with offloads only: the virtio_net_hdr (kVnetHdrLen bytes) of the frame, or nullptr
+    // for "no offload" (a zero header is written). Other transports never see offload frames.
+    const std::uint8_t *vnetHdr = nullptr;
     void add(const void *p, std::size_t n)
     {
         iov[iovcnt].iov_base = const_cast<void *>(p);
@@ -34,6 +37,13 @@ struct SendResult {
     bool blocked = false; // the peer is full: the rest should wait for writability
     bool dead = false;    // the transport is gone; remove the port
 };
+
+// struct virtio_net_hdr (little-endian): flags, gso_type, hdr_len, gso_size, csum_start, csum_offset.
+constexpr std::size_t kVnetHdrLen = 10;
+// True when a frame with this header still needs the kernel's help (a partial checksum or a
+// GSO super-frame): it may only go to a port that also speaks virtio_net_hdr.
+inline bool vnetNeedsOffload(const std::uint8_t *hdr) { return hdr && ((hdr[0] & 1) || hdr[1] != 0); }
+inline bool vnetIsGso(const std::uint8_t *hdr) { return hdr && hdr[1] != 0; }
 
 class Transport {
 public:
@@ -61,6 +71,13 @@ public:
     }
     // True while a partly written frame waits (the engine then watches for writability).
     virtual bool hasPending() const { return false; }
+
+    // Offloads (taps only). vnetHeader(): frames carry a virtio_net_hdr; after receive(),
+    // rxVnetHeader(i) is frame i's header. setOffloads() turns checksum/TSO offload on or off
+    // (the engine enables it only while every port can take offload frames).
+    virtual bool vnetHeader() const { return false; }
+    virtual const std::uint8_t *rxVnetHeader(int) const { return nullptr; }
+    virtual void setOffloads(bool) {}
 
     // "vde", "tap", "stream", "dgram", "vdeplug".
     virtual QString kind() const = 0;

@@ -5,6 +5,7 @@
 // carry a DHCP exchange end to end.
 #include "switchharness.h"
 
+#include <QJsonDocument>
 #include <QtTest>
 
 using namespace netloom::test;
@@ -74,7 +75,7 @@ private slots:
     void initTestCase()
     {
         requireRoot();
-        for (const char *tool : {"dnsmasq", "busybox", "setpriv"})
+        for (const char *tool : {"dnsmasq", "busybox", "setpriv", "iperf3"})
             requireTool(QString::fromLatin1(tool));
         m_script = m_tmp.filePath(QStringLiteral("udhcpc.sh"));
         QFile f(m_script);
@@ -146,6 +147,21 @@ private slots:
                        return o[QStringLiteral("type")] == QLatin1String("address") && o[QStringLiteral("kind")].toString().startsWith(QLatin1String("arp"))
                            && o[QStringLiteral("ip")] == ip2 && o[QStringLiteral("mac")] == mac2;
                    }, 3000).isEmpty());
+
+        // TCP between the guests: with every port a tap, offloads are on and GSO super-frames
+        // cross the switch untouched (the counters below must still match the kernel's).
+        QProcess server;
+        QStringList sargv = g2.prefix() + QStringList{QStringLiteral("iperf3"), QStringLiteral("-s"), QStringLiteral("-1")};
+        server.start(sargv.takeFirst(), sargv);
+        QVERIFY(server.waitForStarted(5000));
+        QTest::qWait(300);
+        const CommandResult tcp = g1.exec({QStringLiteral("iperf3"), QStringLiteral("-c"), ip2, QStringLiteral("-t"), QStringLiteral("1"),
+                                           QStringLiteral("-J")}, 20000);
+        QVERIFY2(tcp.exitCode == 0, qPrintable(tcp.describe()));
+        const double bps = QJsonDocument::fromJson(tcp.out)[QStringLiteral("end")][QStringLiteral("sum_received")][QStringLiteral("bits_per_second")].toDouble();
+        qInfo("TCP between tap guests through the switch: %.2f Gbit/s", bps / 1e9);
+        QVERIFY(bps > 1e6);
+        server.waitForFinished(5000);
 
         // Counters add up: what the switch read from a tap is what the kernel sent on it, and
         // what it wrote is what the kernel received (frames and bytes), on every port.
