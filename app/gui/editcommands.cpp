@@ -56,8 +56,9 @@ void RemoveItemsCommand::undo()
         m_doc->addLink(link, index);
 }
 
-MoveNodesCommand::MoveNodesCommand(TopologyDocument *doc, const QList<Move> &moves, QUndoCommand *parent)
-    : QUndoCommand(parent), m_doc(doc), m_moves(moves)
+MoveNodesCommand::MoveNodesCommand(TopologyDocument *doc, const QList<Move> &moves, int gesture,
+                                   QUndoCommand *parent)
+    : QUndoCommand(parent), m_doc(doc), m_moves(moves), m_gesture(gesture)
 {
     setText(moves.size() == 1 ? QCoreApplication::translate("EditCommands", "move %1").arg(moves.first().id) : QCoreApplication::translate("EditCommands", "move nodes"));
 }
@@ -77,7 +78,7 @@ void MoveNodesCommand::undo()
 bool MoveNodesCommand::mergeWith(const QUndoCommand *other)
 {
     const auto *o = static_cast<const MoveNodesCommand *>(other);
-    if (o->m_moves.size() != m_moves.size())
+    if (m_gesture == 0 || o->m_gesture != m_gesture || o->m_moves.size() != m_moves.size())
         return false;
     for (int i = 0; i < m_moves.size(); ++i)
         if (o->m_moves[i].id != m_moves[i].id)

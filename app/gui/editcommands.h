@@ -2,9 +2,9 @@
 //
 // Design note. Commands hold ids and value copies (Node, Link), never pointers to scene
 // items or to nodes inside the topology, so they stay valid across any sequence of
-// undo/redo. Each redo()/undo() calls the document's id-based mutators. Moves of the same
-// set of nodes merge into one command (mergeWith, id kMoveCommandId) so dragging a node
-// around is one undo step; compound edits (connecting a guest that needs a new NIC,
+// undo/redo. Each redo()/undo() calls the document's id-based mutators. The moves of one
+// drag gesture (same gesture number, same nodes) merge into one command (mergeWith, id
+// kMoveCommandId), so dragging a node around is one undo step and the next drag another; compound edits (connecting a guest that needs a new NIC,
 // deleting nodes with their cables) are parent commands with children, which QUndoStack
 // runs in order and undoes in reverse.
 #pragma once
@@ -49,7 +49,8 @@ private:
     QList<QPair<int, model::Link>> m_links;
 };
 
-// Moves nodes to new positions. Consecutive moves of the same node set merge.
+// Moves nodes to new positions. Moves of the same node set within one gesture (> 0)
+// merge; gesture 0 never merges.
 class MoveNodesCommand : public QUndoCommand {
 public:
     struct Move {
@@ -57,7 +58,8 @@ public:
         QPointF from;
         QPointF to;
     };
-    MoveNodesCommand(TopologyDocument *doc, const QList<Move> &moves, QUndoCommand *parent = nullptr);
+    MoveNodesCommand(TopologyDocument *doc, const QList<Move> &moves, int gesture = 0,
+                     QUndoCommand *parent = nullptr);
     void redo() override;
     void undo() override;
     int id() const override { return kMoveCommandId; }
@@ -66,6 +68,7 @@ public:
 private:
     TopologyDocument *m_doc;
     QList<Move> m_moves;
+    int m_gesture;
 };
 
 // Replaces a node's contents (properties panel edits).

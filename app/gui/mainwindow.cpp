@@ -66,8 +66,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     connect(m_doc, &TopologyDocument::topologyChanged, this, &MainWindow::updateTitle);
     connect(m_undo, &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
 
-    connect(m_scene, &TopologyScene::nodesMoved, this, [this](const QList<MoveNodesCommand::Move> &moves) {
-        m_undo->push(new MoveNodesCommand(m_doc, moves));
+    connect(m_scene, &TopologyScene::nodesMoved, this, [this](const QList<MoveNodesCommand::Move> &moves, int gesture) {
+        m_undo->push(new MoveNodesCommand(m_doc, moves, gesture));
     });
     connect(m_scene, &TopologyScene::connectRequested, this, &MainWindow::connectNodes);
     connect(m_scene, &TopologyScene::kindDropped, this, [this](const QString &kind, QPointF pos) {

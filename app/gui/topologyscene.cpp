@@ -379,6 +379,7 @@ NodeItem *TopologyScene::nodeAt(QPointF pos) const
 
 void TopologyScene::mousePressEvent(QGraphicsSceneMouseEvent *event)
 {
+    ++m_gesture;  // every press starts a new gesture: moves merge only within one drag
     if (m_mode == Mode::Connect && event->button() == Qt::LeftButton) {
         if (NodeItem *from = nodeAt(event->scenePos())) {
             m_cableFrom = from->nodeId();
@@ -399,6 +400,8 @@ void TopologyScene::mouseMoveEvent(QGraphicsSceneMouseEvent *event)
         return;
     }
     QGraphicsScene::mouseMoveEvent(event);
+    if (m_mode == Mode::Select && (event->buttons() & Qt::LeftButton))
+        reportMoves();  // the document follows the drag live (one merged undo step)
 }
 
 void TopologyScene::mouseReleaseEvent(QGraphicsSceneMouseEvent *event)
@@ -414,14 +417,22 @@ void TopologyScene::mouseReleaseEvent(QGraphicsSceneMouseEvent *event)
         return;
     }
     QGraphicsScene::mouseReleaseEvent(event);
+    reportMoves();
+}
+
+void TopologyScene::reportMoves()
+{
+    // Only selected nodes move with the mouse; sorted so a gesture's commands line up.
     QList<MoveNodesCommand::Move> moves;
-    for (const model::Node &n : m_doc->topology().nodes) {
-        NodeItem *item = m_nodes.value(n.id);
-        if (item && item->pos() != n.position)
-            moves.append({n.id, n.position, item->pos()});
+    for (const QString &id : selectedNodeIds()) {
+        const model::Node *n = m_doc->topology().node(id);
+        NodeItem *item = m_nodes.value(id);
+        if (n && item && item->pos() != n->position)
+            moves.append({id, n->position, item->pos()});
     }
+    std::sort(moves.begin(), moves.end(), [](const auto &a, const auto &b) { return a.id < b.id; });
     if (!moves.isEmpty())
-        emit nodesMoved(moves);
+        emit nodesMoved(moves, m_gesture);
 }
 
 void TopologyScene::dragEnterEvent(QGraphicsSceneDragDropEvent *event)

@@ -113,8 +113,9 @@ public:
     void setIssues(const QList<model::Issue> &issues);
 
 signals:
-    // A drag of nodes ended with these position changes.
-    void nodesMoved(const QList<netloom::gui::MoveNodesCommand::Move> &moves);
+    // Nodes were dragged to new positions (during and at the end of a drag); `gesture`
+    // numbers the mouse press the drag started with.
+    void nodesMoved(const QList<netloom::gui::MoveNodesCommand::Move> &moves, int gesture);
     // In connect mode, a cable was drawn from node `fromId` to node `toId`.
     void connectRequested(const QString &fromId, const QString &toId);
     // Kind name dropped from the palette at scene position `pos`.
@@ -138,6 +139,7 @@ private:
     void refreshNode(const QString &id);
     void refreshLink(const QString &id);
     NodeItem *nodeAt(QPointF pos) const;
+    void reportMoves();
 
     TopologyDocument *m_doc;
     QHash<QString, NodeItem *> m_nodes;
@@ -146,6 +148,7 @@ private:
     bool m_snap = true;
     QGraphicsLineItem *m_rubberCable = nullptr;
     QString m_cableFrom;
+    int m_gesture = 0;
 };
 
 // MIME type of palette drags; the payload is the kind name (nodekinds.h).

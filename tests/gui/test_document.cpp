@@ -55,17 +55,23 @@ void TestDocument::movesMerge()
     const model::Node n = makeNode(NodeKind::Guest, doc, QPointF(0, 0));
     stack.push(new AddNodeCommand(&doc, n));
     for (int i = 1; i <= 5; ++i)
-        stack.push(new MoveNodesCommand(&doc, {{n.id, QPointF((i - 1) * 10, 0), QPointF(i * 10, 0)}}));
-    QCOMPARE(stack.count(), 2);  // add + one merged move
+        stack.push(new MoveNodesCommand(&doc, {{n.id, QPointF((i - 1) * 10, 0), QPointF(i * 10, 0)}}, 7));
+    QCOMPARE(stack.count(), 2);  // add + one merged move (one gesture)
     QCOMPARE(doc.topology().node(n.id)->position, QPointF(50, 0));
     stack.undo();
     QCOMPARE(doc.topology().node(n.id)->position, QPointF(0, 0));
-    // A move of a different node does not merge.
+    stack.redo();
+    // The next gesture is its own step, as are moves without a gesture.
+    stack.push(new MoveNodesCommand(&doc, {{n.id, QPointF(50, 0), QPointF(60, 0)}}, 8));
+    stack.push(new MoveNodesCommand(&doc, {{n.id, QPointF(60, 0), QPointF(70, 0)}}));
+    stack.push(new MoveNodesCommand(&doc, {{n.id, QPointF(70, 0), QPointF(80, 0)}}));
+    QCOMPARE(stack.count(), 5);
+    // A move of a different node in the same gesture number does not merge either.
     const model::Node m = makeNode(NodeKind::Guest, doc, QPointF(100, 0));
     stack.push(new AddNodeCommand(&doc, m));
-    stack.push(new MoveNodesCommand(&doc, {{m.id, QPointF(100, 0), QPointF(120, 0)}}));
-    stack.push(new MoveNodesCommand(&doc, {{n.id, QPointF(0, 0), QPointF(0, 40)}}));
-    QCOMPARE(stack.count(), 4);
+    stack.push(new MoveNodesCommand(&doc, {{m.id, QPointF(100, 0), QPointF(120, 0)}}, 9));
+    stack.push(new MoveNodesCommand(&doc, {{n.id, QPointF(80, 0), QPointF(0, 40)}}, 9));
+    QCOMPARE(stack.count(), 8);
 }
 
 void TestDocument::connectAddsNicWhenAllUsed()

@@ -142,6 +142,13 @@ void TestEditor::buildConnectEditUndoSaveReopen()
     QCOMPARE(std::fmod(t.node(gw)->position.y(), TopologyScene::kGrid), 0.0);  // snapped
     drag(w.view()->viewport(), viewPos(w, guest), viewPos(w, guest) + QPoint(0, 120));
     QCOMPARE(w.undoStack()->count(), 5);
+    // A second drag of the same node is its own undo step.
+    const QPointF guestAt = t.node(guest)->position;
+    drag(w.view()->viewport(), viewPos(w, guest), viewPos(w, guest) + QPoint(60, 0));
+    QCOMPARE(w.undoStack()->count(), 6);
+    action(w, "actionUndo")->trigger();
+    QCOMPARE(t.node(guest)->position, guestAt);
+    QCOMPARE(w.scene()->nodeItem(guest)->pos(), guestAt);  // the item follows the model
 
     // Draw two cables in connect mode.
     action(w, "actionConnect")->trigger();
