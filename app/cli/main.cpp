@@ -13,6 +13,9 @@ int runValidate(const QStringList &args);
 int runPlan(const QStringList &args);
 int runExport(const QStringList &args);
 int runSwitch(const QStringList &args);
+int runUp(const QStringList &args);
+int runLeases(const QStringList &args);
+int runStats(const QStringList &args);
 
 namespace {
 
@@ -21,6 +24,9 @@ constexpr std::array kCommands{
     Command{"plan", "show what starting a topology would create (--json for machines)", runPlan},
     Command{"export", "write a standalone shell script that rebuilds a topology", runExport},
     Command{"switch", "run one netloom switch in the foreground (VDE-compatible)", runSwitch},
+    Command{"up", "run a topology in the foreground (helper, switches, guests, live view)", runUp},
+    Command{"leases", "show the lease tables of a running topology", runLeases},
+    Command{"stats", "show the port counters and rates of a running topology", runStats},
 };
 
 void printUsage()

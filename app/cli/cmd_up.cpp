@@ -1,0 +1,283 @@
+// netloomctl up FILE: runs a topology in the foreground (DESIGN.md §1: the runtime lives in
+// the process that runs a topology). Plans the file, starts core::Runtime (helper apply,
+// switches, lease tracking, guests), serves the per-user control socket for `leases` and
+// `stats`, and shows a live text view or a JSON-lines event stream. SIGINT/SIGTERM stop
+// everything in reverse order; the exit code is 130 after a clean stop.
+#include "commands.h"
+
+#include "export/shellexporter.h"
+#include "plan/planner.h"
+#include "plan/topologyloader.h"
+#include "runtime/controlserver.h"
+#include "runtime/runtime.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSocketNotifier>
+#include <QTimer>
+
+#include <csignal>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace netloom::cli {
+
+namespace {
+
+const QString kCmd = QStringLiteral("up");
+int g_upSignalPipe[2] = {-1, -1};
+
+void onUpSignal(int sig)
+{
+    const char c = char(sig);
+    (void)!::write(g_upSignalPipe[1], &c, 1);
+}
+
+const char *kUpUsage =
+    "usage: netloomctl up FILE [options]\n"
+    "\n"
+    "Starts the topology in FILE and runs it in the foreground: the privileged helper creates\n"
+    "the host side (taps, addresses, NAT, dnsmasq), netloom switches and QEMU guests run in\n"
+    "this process. Ctrl-C (SIGINT) or SIGTERM stops everything in reverse order.\n"
+    "While it runs, 'netloomctl leases' and 'netloomctl stats' query it.\n"
+    "\n"
+    "options:\n"
+    "  --helper-socket PATH  the helper's socket (default /run/netloom/helper.sock)\n"
+    "  --json                a JSON-lines event stream on stdout instead of the text view\n"
+    "  --runtime-dir DIR     sockets and logs (default $XDG_RUNTIME_DIR/netloom/<name>)\n"
+    "  --control-socket PATH (default $XDG_RUNTIME_DIR/netloom/<name>.ctl)\n"
+    "  --tcg                 never use KVM, even when /dev/kvm is usable\n"
+    "  --interval SECONDS    text view refresh (default 2)\n"
+    "  --keep-logs           keep the runtime directory (serial logs) after the stop\n";
+
+QString defaultRuntimeDirFor(const QString &name)
+{
+    const QString id = exporter::safeId(name);
+    const QByteArray xdg = qgetenv("XDG_RUNTIME_DIR");
+    if (!xdg.isEmpty() && QDir::isAbsolutePath(QString::fromLocal8Bit(xdg)))
+        return QDir::cleanPath(QString::fromLocal8Bit(xdg) + QStringLiteral("/netloom/") + id);
+    return QStringLiteral("/tmp/netloom-%1/%2").arg(::getuid()).arg(id);
+}
+
+void emitJson(const QJsonObject &o)
+{
+    printOut(QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)) + u'\n');
+}
+
+QString rate(double bps)
+{
+    if (bps >= 1e6)
+        return QStringLiteral("%1 Mbit/s").arg(bps / 1e6, 0, 'f', 1);
+    if (bps >= 1e3)
+        return QStringLiteral("%1 kbit/s").arg(bps / 1e3, 0, 'f', 1);
+    return QStringLiteral("%1 bit/s").arg(bps, 0, 'f', 0);
+}
+
+QString textView(const runtime::Runtime &rt)
+{
+    QString s = QStringLiteral("== %1: %2 (%3) ==\n")
+                    .arg(rt.topologyName(), QString::fromLatin1(runtime::runStateName(rt.state())), rt.accelerator());
+    s += QStringLiteral("guests:\n");
+    for (const plan::GuestPlan &g : rt.plan().runtime.guests)
+        s += QStringLiteral("  %1 %2\n").arg(g.name.leftJustified(16), QString::fromLatin1(runtime::nodeStateName(rt.nodeState(g.node))));
+    s += QStringLiteral("leases:\n");
+    for (const leases::LeaseTable &t : rt.leaseTables())
+        for (const leases::LeaseEntry &e : t.entries)
+            s += QStringLiteral("  %1 %2 %3 %4 %5 %6\n")
+                     .arg(t.config.network.leftJustified(10), e.mac.toString(), (e.ip.value ? e.ip.toString() : QStringLiteral("-")).leftJustified(15),
+                          (e.hostname.isEmpty() ? QStringLiteral("-") : e.hostname).leftJustified(16),
+                          QString::fromLatin1(leases::leaseStateName(e.state)),
+                          e.conflict ? QStringLiteral("CONFLICT") : QString());
+    s += QStringLiteral("ports:\n");
+    for (const runtime::PortRateRow &r : rt.portRates())
+        s += QStringLiteral("  %1 %2 %3 rx %4 tx %5\n")
+                 .arg(r.network.leftJustified(10), QString::number(r.port).rightJustified(3),
+                      (r.owner.isEmpty() ? r.description : r.owner).leftJustified(22), rate(r.rate.rxBitsPerSec).leftJustified(14),
+                      rate(r.rate.txBitsPerSec));
+    return s;
+}
+
+}  // namespace
+
+int runUp(const QStringList &args)
+{
+    QString file, helperSocket, runtimeDir, controlPath;
+    bool json = false, tcg = false, keepLogs = false;
+    int interval = 2;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const QString &a = args[i];
+        auto value = [&](QString *out) {
+            if (i + 1 >= args.size()) {
+                printError(kCmd, QStringLiteral("%1 needs a value").arg(a));
+                return false;
+            }
+            *out = args[++i];
+            return true;
+        };
+        if (a == QLatin1String("-h") || a == QLatin1String("--help")) {
+            printOut(QString::fromLatin1(kUpUsage));
+            return ExitOk;
+        } else if (a == QLatin1String("--json")) {
+            json = true;
+        } else if (a == QLatin1String("--tcg")) {
+            tcg = true;
+        } else if (a == QLatin1String("--keep-logs")) {
+            keepLogs = true;
+        } else if (a == QLatin1String("--helper-socket")) {
+            if (!value(&helperSocket))
+                return ExitUsage;
+        } else if (a == QLatin1String("--runtime-dir")) {
+            if (!value(&runtimeDir))
+                return ExitUsage;
+            if (!QDir::isAbsolutePath(runtimeDir)) {
+                printError(kCmd, QStringLiteral("failed to use runtime directory '%1': not an absolute path").arg(runtimeDir));
+                return ExitUsage;
+            }
+        } else if (a == QLatin1String("--control-socket")) {
+            if (!value(&controlPath))
+                return ExitUsage;
+        } else if (a == QLatin1String("--interval")) {
+            QString v;
+            if (!value(&v))
+                return ExitUsage;
+            bool okNum = false;
+            interval = v.toInt(&okNum);
+            if (!okNum || interval < 1 || interval > 3600) {
+                printError(kCmd, QStringLiteral("failed to use interval '%1': not a number of seconds in 1..3600").arg(v));
+                return ExitUsage;
+            }
+        } else if (a.startsWith(u'-')) {
+            printError(kCmd, QStringLiteral("unknown option '%1' (see 'netloomctl up --help')").arg(a));
+            return ExitUsage;
+        } else if (file.isEmpty()) {
+            file = a;
+        } else {
+            printError(kCmd, QStringLiteral("more than one topology file given"));
+            return ExitUsage;
+        }
+    }
+    if (file.isEmpty()) {
+        printError(kCmd, QStringLiteral("no topology file given (usage: netloomctl up FILE [--json] [--helper-socket PATH])"));
+        return ExitUsage;
+    }
+    Result<model::Topology> t = plan::loadTopologyForPlan(file);
+    if (!t) {
+        printError(kCmd, t.error().message);
+        return ExitInvalid;
+    }
+    if (runtimeDir.isEmpty())
+        runtimeDir = defaultRuntimeDirFor(t->name);
+    Result<plan::Plan> p = plan::plan(*t, plan::PlanContext{runtimeDir, QFileInfo(file).absolutePath()});
+    if (!p) {
+        printError(kCmd, p.error().message);
+        return ExitInvalid;
+    }
+
+    runtime::RuntimeOptions options;
+    options.helperSocket = helperSocket;
+    options.forceTcg = tcg;
+    options.removeRuntimeDir = !keepLogs;
+    runtime::Runtime rt(t->name, *p, options);
+    runtime::ControlServer control(&rt);
+    if (controlPath.isEmpty())
+        controlPath = runtime::controlSocketPathFor(t->name);
+    if (Status s = control.listen(controlPath); !s) {
+        printError(kCmd, s.error().message);
+        return ExitFailure;
+    }
+
+    if (::pipe2(g_upSignalPipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+        printError(kCmd, QStringLiteral("failed to create signal pipe"));
+        return ExitFailure;
+    }
+    struct sigaction sa {};
+    sa.sa_handler = onUpSignal;
+    ::sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    for (int sig : {SIGINT, SIGTERM, SIGHUP})
+        ::sigaction(sig, &sa, nullptr);
+    ::signal(SIGPIPE, SIG_IGN);
+
+    int exitCode = ExitOk;
+    bool interrupted = false;
+    QSocketNotifier notifier(g_upSignalPipe[0], QSocketNotifier::Read);
+    QObject::connect(&notifier, &QSocketNotifier::activated, [&] {
+        char c;
+        while (::read(g_upSignalPipe[0], &c, 1) == 1) {
+            if (!interrupted) {
+                interrupted = true;
+                if (json)
+                    emitJson({{QStringLiteral("event"), QStringLiteral("signal")}, {QStringLiteral("signal"), int(c)}});
+                else
+                    printErr(QStringLiteral("netloomctl up: stopping (signal %1)\n").arg(int(c)));
+                rt.stop();
+            }
+        }
+    });
+
+    using runtime::Runtime;
+    QObject::connect(&rt, &Runtime::logged, [&](const QDateTime &time, const QString &level, const QString &node, const QString &message) {
+        if (json)
+            emitJson({{QStringLiteral("event"), QStringLiteral("log")}, {QStringLiteral("time"), time.toString(Qt::ISODateWithMs)},
+                      {QStringLiteral("level"), level}, {QStringLiteral("node"), node}, {QStringLiteral("message"), message}});
+        else
+            printErr(QStringLiteral("%1 %2 %3%4\n").arg(time.toString(QStringLiteral("HH:mm:ss")), level,
+                                                       node.isEmpty() ? QString() : QStringLiteral("[%1] ").arg(node), message));
+    });
+    QObject::connect(&rt, &Runtime::nodeStateChanged, [&](const QString &node, runtime::NodeState s, const QString &detail) {
+        if (json)
+            emitJson({{QStringLiteral("event"), QStringLiteral("node")}, {QStringLiteral("node"), node},
+                      {QStringLiteral("state"), QString::fromLatin1(runtime::nodeStateName(s))}, {QStringLiteral("detail"), detail}});
+    });
+    QObject::connect(&rt, &Runtime::leasesChanged, [&](const QString &network, const leases::LeaseTable &) {
+        if (!json)
+            return;
+        QJsonArray rows;
+        for (const QJsonValue &v : runtime::leasesJson(rt).value(QStringLiteral("leases")).toArray())
+            if (v.toObject().value(QStringLiteral("network")).toString() == network)
+                rows.append(v);
+        emitJson({{QStringLiteral("event"), QStringLiteral("leases")}, {QStringLiteral("network"), network}, {QStringLiteral("leases"), rows}});
+    });
+    QObject::connect(&rt, &Runtime::ratesUpdated, [&] {
+        if (json)
+            emitJson({{QStringLiteral("event"), QStringLiteral("rates")},
+                      {QStringLiteral("ports"), runtime::statsJson(rt).value(QStringLiteral("ports"))}});
+    });
+    QObject::connect(&rt, &Runtime::started, [&] {
+        if (json)
+            emitJson({{QStringLiteral("event"), QStringLiteral("started")}, {QStringLiteral("status"), runtime::statusJson(rt)},
+                      {QStringLiteral("control"), control.path()}});
+    });
+    QObject::connect(&rt, &Runtime::failed, [&](const QString &message) {
+        if (json)
+            emitJson({{QStringLiteral("event"), QStringLiteral("failed")}, {QStringLiteral("message"), message}});
+        printError(kCmd, message);
+        exitCode = ExitFailure;
+    });
+    QObject::connect(&rt, &Runtime::stopped, [&] {
+        if (json)
+            emitJson({{QStringLiteral("event"), QStringLiteral("stopped")}, {QStringLiteral("state"), QString::fromLatin1(runtime::runStateName(rt.state()))}});
+        if (exitCode == ExitOk)
+            exitCode = interrupted ? ExitInterrupted : ExitOk;
+        QCoreApplication::quit();
+    });
+    QTimer view;
+    if (!json) {
+        const bool tty = ::isatty(STDOUT_FILENO);
+        QObject::connect(&view, &QTimer::timeout, [&] {
+            if (rt.state() == runtime::RunState::Running)
+                printOut((tty ? QStringLiteral("\x1b[H\x1b[2J") : QString()) + textView(rt));
+        });
+        view.start(interval * 1000);
+    }
+    QTimer::singleShot(0, &rt, &Runtime::start);
+    QCoreApplication::exec();
+    ::close(g_upSignalPipe[0]);
+    ::close(g_upSignalPipe[1]);
+    return exitCode;
+}
+
+}  // namespace netloom::cli

@@ -1,0 +1,209 @@
+#include "controlserver.h"
+
+#include "export/shellexporter.h"
+#include "runtime.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLocalSocket>
+#include <QTimer>
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace netloom::runtime {
+
+QString controlSocketPathFor(const QString &topologyName)
+{
+    const QString id = exporter::safeId(topologyName);
+    const QByteArray xdg = qgetenv("XDG_RUNTIME_DIR");
+    if (!xdg.isEmpty() && QDir::isAbsolutePath(QString::fromLocal8Bit(xdg)))
+        return QDir::cleanPath(QString::fromLocal8Bit(xdg) + QStringLiteral("/netloom/") + id + QStringLiteral(".ctl"));
+    return QStringLiteral("/tmp/netloom-%1/%2.ctl").arg(::getuid()).arg(id);
+}
+
+QJsonObject statusJson(const Runtime &rt)
+{
+    QJsonObject nodes;
+    const auto states = rt.nodeStates();
+    for (auto it = states.begin(); it != states.end(); ++it)
+        nodes.insert(it.key(), QString::fromLatin1(nodeStateName(it.value())));
+    return QJsonObject{{QStringLiteral("topology"), rt.topologyName()},
+                       {QStringLiteral("state"), QString::fromLatin1(runStateName(rt.state()))},
+                       {QStringLiteral("accelerator"), rt.accelerator()},
+                       {QStringLiteral("nodes"), nodes}};
+}
+
+QJsonObject leasesJson(const Runtime &rt)
+{
+    QJsonArray rows;
+    for (const leases::LeaseTable &t : rt.leaseTables()) {
+        for (const leases::LeaseEntry &e : t.entries) {
+            rows.append(QJsonObject{
+                {QStringLiteral("network"), t.config.network},
+                {QStringLiteral("mac"), e.mac.toString()},
+                {QStringLiteral("ip"), e.ip.value ? e.ip.toString() : QString()},
+                {QStringLiteral("hostname"), e.hostname},
+                {QStringLiteral("guest"), e.guest},
+                {QStringLiteral("nic"), e.nic},
+                {QStringLiteral("port"), e.port},
+                {QStringLiteral("state"), QString::fromLatin1(leases::leaseStateName(e.state))},
+                {QStringLiteral("source"), QString::fromLatin1(leases::leaseSourceName(e.source))},
+                {QStringLiteral("expiresAtMs"), e.expiresAtMs},
+                {QStringLiteral("conflict"), e.conflict},
+                {QStringLiteral("rogueServer"), e.fromRogueServer},
+            });
+        }
+    }
+    return QJsonObject{{QStringLiteral("leases"), rows}};
+}
+
+QJsonObject statsJson(const Runtime &rt)
+{
+    QJsonArray rows;
+    for (const PortRateRow &r : rt.portRates()) {
+        rows.append(QJsonObject{
+            {QStringLiteral("network"), r.network},
+            {QStringLiteral("port"), qint64(r.port)},
+            {QStringLiteral("owner"), r.owner.isEmpty() ? r.description : r.owner},
+            {QStringLiteral("rxBitsPerSec"), r.rate.rxBitsPerSec},
+            {QStringLiteral("txBitsPerSec"), r.rate.txBitsPerSec},
+            {QStringLiteral("rxFramesPerSec"), r.rate.rxFramesPerSec},
+            {QStringLiteral("txFramesPerSec"), r.rate.txFramesPerSec},
+            {QStringLiteral("rxFrames"), qint64(r.totals.rxFrames)},
+            {QStringLiteral("txFrames"), qint64(r.totals.txFrames)},
+            {QStringLiteral("rxBytes"), qint64(r.totals.rxBytes)},
+            {QStringLiteral("txBytes"), qint64(r.totals.txBytes)},
+            {QStringLiteral("drops"), qint64(r.totals.rxDrops + r.totals.txDrops)},
+        });
+    }
+    return QJsonObject{{QStringLiteral("ports"), rows}};
+}
+
+ControlServer::ControlServer(Runtime *runtime, QObject *parent) : QObject(parent), m_runtime(runtime)
+{
+    m_server.setMaxPendingConnections(kMaxClients);
+    connect(&m_server, &QLocalServer::newConnection, this, &ControlServer::onNewConnection);
+}
+
+ControlServer::~ControlServer()
+{
+    if (m_server.isListening()) {
+        m_server.close();
+        QFile::remove(m_path);
+    }
+}
+
+Status ControlServer::listen(const QString &path)
+{
+    const QString verb = QStringLiteral("listen on control socket");
+    const QString dir = QFileInfo(path).absolutePath();
+    if (!QDir().mkpath(dir) || ::chmod(QFile::encodeName(dir).constData(), 0700) != 0)
+        return Error::failed(ErrorCode::System, verb, path, QStringLiteral("cannot create directory '%1'").arg(dir));
+    if (QFileInfo::exists(path)) {
+        QLocalSocket probe;
+        probe.connectToServer(path);
+        if (probe.waitForConnected(500))
+            return Error::failed(ErrorCode::Conflict, verb, path, QStringLiteral("another instance of this topology is running"));
+        QFileInfo fi(path);
+        if (!fi.isSymLink() && !fi.isDir())
+            QFile::remove(path);
+    }
+    m_server.setSocketOptions(QLocalServer::UserAccessOption);
+    if (!m_server.listen(path))
+        return Error::failed(ErrorCode::System, verb, path, m_server.errorString());
+    ::chmod(QFile::encodeName(path).constData(), 0600);
+    m_path = path;
+    return ok();
+}
+
+void ControlServer::onNewConnection()
+{
+    while (QLocalSocket *s = m_server.nextPendingConnection()) {
+        ucred cred{};
+        socklen_t len = sizeof cred;
+        const bool sameUser = ::getsockopt(int(s->socketDescriptor()), SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
+                              cred.uid == ::getuid();
+        if (!sameUser || m_clients >= kMaxClients) {
+            s->write(QJsonDocument(QJsonObject{{QStringLiteral("ok"), false},
+                                               {QStringLiteral("error"), sameUser ? QStringLiteral("too many clients")
+                                                                                  : QStringLiteral("not your topology")}})
+                         .toJson(QJsonDocument::Compact) +
+                     '\n');
+            s->disconnectFromServer();
+            connect(s, &QLocalSocket::disconnected, s, &QObject::deleteLater);
+            continue;
+        }
+        ++m_clients;
+        auto *idle = new QTimer(s);
+        idle->setSingleShot(true);
+        idle->start(kIdleMs);
+        connect(idle, &QTimer::timeout, s, [s] { s->abort(); });
+        connect(s, &QLocalSocket::disconnected, this, [this, s] {
+            --m_clients;
+            s->deleteLater();
+        });
+        connect(s, &QLocalSocket::readyRead, s, [this, s, idle] {
+            while (s->canReadLine()) {
+                const QByteArray line = s->readLine(kMaxRequestBytes + 2);
+                s->write(answer(line.trimmed()) + '\n');
+                idle->start(kIdleMs);
+            }
+            if (s->bytesAvailable() > kMaxRequestBytes)
+                s->abort();
+        });
+    }
+}
+
+QByteArray ControlServer::answer(const QByteArray &line) const
+{
+    QJsonParseError pe{};
+    const QJsonDocument doc = QJsonDocument::fromJson(line, &pe);
+    const QString op = doc.object().value(QStringLiteral("op")).toString();
+    QJsonObject reply;
+    if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
+        reply = {{QStringLiteral("ok"), false}, {QStringLiteral("error"), QStringLiteral("request is not a JSON object")}};
+    } else if (op == QLatin1String("status")) {
+        reply = {{QStringLiteral("ok"), true}, {QStringLiteral("result"), statusJson(*m_runtime)}};
+    } else if (op == QLatin1String("leases")) {
+        reply = {{QStringLiteral("ok"), true}, {QStringLiteral("result"), leasesJson(*m_runtime)}};
+    } else if (op == QLatin1String("stats")) {
+        reply = {{QStringLiteral("ok"), true}, {QStringLiteral("result"), statsJson(*m_runtime)}};
+    } else {
+        reply = {{QStringLiteral("ok"), false}, {QStringLiteral("error"), QStringLiteral("unknown op '%1'").arg(op.left(32))}};
+    }
+    return QJsonDocument(reply).toJson(QJsonDocument::Compact);
+}
+
+Result<QJsonObject> queryControl(const QString &path, const QString &op, int timeoutMs)
+{
+    const QString verb = QStringLiteral("query");
+    QLocalSocket s;
+    s.connectToServer(path);
+    if (!s.waitForConnected(timeoutMs))
+        return Error::failed(ErrorCode::Io, verb, path, s.errorString() + QStringLiteral(" (is 'netloomctl up' running?)"));
+    s.write(QJsonDocument(QJsonObject{{QStringLiteral("op"), op}}).toJson(QJsonDocument::Compact) + '\n');
+    QElapsedTimer clock;
+    clock.start();
+    QByteArray buf;
+    constexpr qint64 kMaxReplyBytes = 4 << 20;
+    while (!buf.contains('\n')) {
+        const int left = timeoutMs - int(clock.elapsed());
+        if (left <= 0 || (!s.bytesAvailable() && !s.waitForReadyRead(left)))
+            return Error::failed(ErrorCode::Timeout, verb, path, QStringLiteral("no answer within %1 ms").arg(timeoutMs));
+        buf += s.readAll();
+        if (buf.size() > kMaxReplyBytes)
+            return Error::failed(ErrorCode::LimitExceeded, verb, path, QStringLiteral("answer larger than 4 MiB"));
+    }
+    const QJsonObject reply = QJsonDocument::fromJson(buf.left(buf.indexOf('\n'))).object();
+    if (!reply.value(QStringLiteral("ok")).toBool())
+        return Error::failed(ErrorCode::Protocol, verb, path, reply.value(QStringLiteral("error")).toString(QStringLiteral("malformed answer")));
+    return reply.value(QStringLiteral("result")).toObject();
+}
+
+}  // namespace netloom::runtime

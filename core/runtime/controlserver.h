@@ -1,0 +1,60 @@
+// ControlServer: the per-user control socket of a running topology, which `netloomctl leases`
+// and `netloomctl stats` query.
+//
+// Design note. A QLocalServer at $XDG_RUNTIME_DIR/netloom/<topology>.ctl (socketPathFor),
+// mode 0600, and every connection's peer uid (SO_PEERCRED) must equal ours. Protocol: JSON
+// lines. A request is one object {"op":"status"|"leases"|"stats"} of at most kMaxRequestBytes;
+// the answer is one line {"ok":true,"result":{...}} or {"ok":false,"error":"..."}. Bounds:
+// kMaxClients connections, kMaxRequestBytes per line (longer closes the connection), and an
+// idle connection is closed after kIdleMs. Read-only: nothing a client sends changes the run.
+#pragma once
+
+#include "base/result.h"
+
+#include <QJsonObject>
+#include <QLocalServer>
+#include <QObject>
+
+namespace netloom::runtime {
+
+class Runtime;
+
+// Control socket path for a topology: $XDG_RUNTIME_DIR/netloom/<id>.ctl, or
+// /tmp/netloom-<uid>/<id>.ctl without XDG_RUNTIME_DIR. Pure apart from reading the environment.
+QString controlSocketPathFor(const QString &topologyName);
+
+// The answers, also used for `netloomctl up --json`. Pure over the runtime's state.
+QJsonObject statusJson(const Runtime &runtime);
+QJsonObject leasesJson(const Runtime &runtime);
+QJsonObject statsJson(const Runtime &runtime);
+
+class ControlServer : public QObject {
+    Q_OBJECT
+public:
+    static constexpr int kMaxClients = 16;
+    static constexpr qint64 kMaxRequestBytes = 4096;
+    static constexpr int kIdleMs = 10000;
+
+    ControlServer(Runtime *runtime, QObject *parent = nullptr);
+    ~ControlServer() override;  // closes and removes the socket file
+
+    // Listens at `path` (a stale socket is replaced; a live one — another instance of this
+    // topology — is an error). Touches: creates the directory (0700) and the socket (0600).
+    Status listen(const QString &path);
+    QString path() const { return m_path; }
+
+private:
+    void onNewConnection();
+    QByteArray answer(const QByteArray &line) const;
+
+    Runtime *m_runtime;
+    QLocalServer m_server;
+    QString m_path;
+    int m_clients = 0;
+};
+
+// Client side: sends one request to `path` and returns the "result" object, or an error
+// ("failed to query '<path>': ..."). Bounded by timeoutMs.
+Result<QJsonObject> queryControl(const QString &path, const QString &op, int timeoutMs = 3000);
+
+}  // namespace netloom::runtime

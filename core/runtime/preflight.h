@@ -1,0 +1,35 @@
+// Checks the runtime makes before it asks the helper for anything, so that a bad input
+// (a missing disk or kernel, an absent qemu binary, a host port already taken) is refused
+// with an error naming the guest while nothing has been started yet.
+#pragma once
+
+#include "base/result.h"
+#include "plan/runtimeplan.h"
+
+#include <QList>
+#include <QString>
+
+namespace netloom::runtime {
+
+// A host port a guest's argv will bind: user-mode host forwards and socket listen NICs.
+struct HostPortUse {
+    bool udp = false;
+    QString address;   // "" = any
+    quint16 port = 0;
+    QString what;      // "host forward" | "socket listen"
+};
+
+// Host ports named in `argv` (-netdev/-nic values). Pure.
+QList<HostPortUse> hostPortsOf(const QStringList &argv);
+
+// Binds `use` for a moment to see that it is free. Returns Conflict
+// "failed to start guest '<guest>': host forward port 2222/tcp is not available: <why>".
+// Touches: one socket, closed again.
+Status checkHostPortFree(const QString &guest, const HostPortUse &use);
+
+// The binary (on PATH or as given), every file the argv reads, and every host port.
+// Returns the first problem as "failed to start guest '<name>': ...". Touches: file
+// tests and the host-port probes above.
+Status preflightGuest(const plan::GuestPlan &guest);
+
+}  // namespace netloom::runtime

@@ -1,0 +1,183 @@
+// Runtime: one call takes a topology to a running network (issue #5).
+//
+// Design note.
+// - Input: a planned topology (plan::Plan). The runtime never builds kernel objects or
+//   argv itself: the HostState goes to the privileged helper as one `apply`, the
+//   RuntimePlan's switches become SwitchEngines and its guests QemuSupervisors.
+// - Start order: preflight (every guest's binary and files, the runtime directory) ->
+//   helper apply -> switch engines (VDE listener, then tap ports, then cables) -> lease
+//   watchers and trackers -> guests. Stop is the exact reverse. A failure at any step
+//   stops what was started so far (reverse order) and reports one error naming the node;
+//   nothing half-started is left behind.
+// - Per-node control while running: stopGuest/startGuest run one supervisor;
+//   stopNetwork/startNetwork take one netloom switch (and its guests) down or up and
+//   re-apply a HostState without (or with) that switch's host-side pieces — the helper
+//   converges. Incremental topology edits are not applied live yet: restart to apply them.
+// - Leases: one LeaseTracker per netloom switch, fed by the switch's AddressEvents (mapped
+//   by toLeaseEvent) and by the dnsmasq lease file of the switch's host port, whose path
+//   the helper returns in its `apply` reply (the file is world-readable; the runtime opens
+//   it with its own rights, the helper never opens a client-named file).
+// - Rates: every second each engine's counters go through a sw::CounterSampler.
+// - Everything here lives on the owner's thread; the switch threads talk to it through
+//   queued signals only.
+#pragma once
+
+#include "base/result.h"
+#include "leases/lease.h"
+#include "plan/planner.h"
+#include "switch/addressevent.h"
+#include "switch/portcounters.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <memory>
+#include <optional>
+
+namespace netloom {
+class HelperClient;
+namespace sw { class SwitchEngine; }
+namespace qemu { class QemuSupervisor; }
+namespace leases { class LeaseTracker; class LeaseFileWatcher; }
+}
+
+namespace netloom::runtime {
+
+class LogModel;
+class LeaseTableModel;
+class PortTableModel;
+
+struct RuntimeOptions {
+    QString helperSocket;           // "" = HelperClient::defaultSocketPath()
+    bool forceTcg = false;          // drop "-accel kvm" even when /dev/kvm is usable
+    int helperTimeoutMs = 30000;    // per helper request
+    int guestPowerdownMs = 15000;   // ACPI power-down before QMP quit, SIGTERM, SIGKILL
+    int guestStartMs = 20000;       // launch -> QMP answering
+    int sampleMs = 1000;            // counter sampling period (rates)
+    bool removeRuntimeDir = true;   // remove the runtime directory after a stop
+};
+
+enum class RunState { Idle, Starting, Running, Stopping, Stopped, Failed };
+const char *runStateName(RunState s);
+
+enum class NodeState { Down, Starting, Up, Stopping, Failed };
+const char *nodeStateName(NodeState s);
+
+struct PortRateRow {
+    QString network;       // switch name
+    quint32 port = 0;
+    QString description;   // "tap loomta019e1", "vde port 2 (alpha)", ...
+    QString owner;         // guest name / tap / cable, from the plan ("" = unknown)
+    sw::PortCounterValues totals;
+    sw::PortRate rate;
+};
+
+// The topology's network id for the helper (1..32 bytes of [a-z0-9_-]).
+QString helperNetworkId(const QString &topologyName);
+
+// Maps a switch AddressEvent onto the tracker's LeaseEvent (docs/runtime-parts.md): DHCP
+// kinds one to one, ARP request/reply/announce -> Arp, ND solicit/advert -> Nd. Probes, DAD
+// and the switch's own conflict events carry nothing the merge needs: std::nullopt. Pure.
+std::optional<leases::LeaseEvent> toLeaseEvent(const sw::AddressEvent &event, const QString &portName);
+
+// The guest argv the supervisor runs: the planner's argv without -qmp and -serial (the
+// supervisor adds its own from the plan's paths) and, with `tcg`, without "-accel kvm"
+// (and its -enable-kvm / accel=kvm forms). Pure.
+QStringList supervisorArgv(const QStringList &planArgv, bool tcg);
+
+// `host` without everything that belongs to interfaces in `ifnames` (taps, addresses, link
+// settings, NAT, dnsmasq, bridge ports). Pure.
+protocol::HostState withoutInterfaces(const protocol::HostState &host, const QStringList &ifnames);
+
+class Runtime : public QObject {
+    Q_OBJECT
+public:
+    Runtime(const QString &topologyName, const plan::Plan &plan, const RuntimeOptions &options,
+            QObject *parent = nullptr);
+    ~Runtime() override;  // kills what still runs (no graceful stop); call stop() first
+
+    // Starts everything (asynchronous). started() or failed() follows exactly once.
+    void start();
+    // Stops everything in reverse order (asynchronous); stopped() follows. Safe in any state.
+    void stop();
+
+    // One guest / one netloom switch while the rest runs. Return an error naming the node
+    // when it is unknown or in the wrong state; the change itself completes asynchronously.
+    Status stopGuest(const QString &node);
+    Status startGuest(const QString &node);
+    Status stopNetwork(const QString &switchNode);
+    Status startNetwork(const QString &switchNode);
+
+    RunState state() const { return m_state; }
+    QString topologyName() const { return m_name; }
+    const plan::Plan &plan() const { return m_plan; }
+    QString accelerator() const { return m_accel; }   // "kvm" or "tcg", decided at start
+    QString accelReason() const { return m_accelReason; }
+    NodeState nodeState(const QString &node) const { return m_nodeStates.value(node, NodeState::Down); }
+    QHash<QString, NodeState> nodeStates() const { return m_nodeStates; }
+    QList<leases::LeaseTable> leaseTables() const;
+    QList<PortRateRow> portRates() const { return m_rates; }
+    QString errorMessage() const { return m_error; }
+
+    LogModel *logModel() const { return m_logModel; }
+    LeaseTableModel *leaseModel() const { return m_leaseModel; }
+    PortTableModel *portModel() const { return m_portModel; }
+
+signals:
+    void stateChanged(netloom::runtime::RunState state);
+    void started();
+    void failed(const QString &message);
+    void stopped();
+    void nodeStateChanged(const QString &node, netloom::runtime::NodeState state, const QString &detail);
+    // One log line: level "info" | "warning" | "error", the node it is about ("" = the runtime).
+    void logged(const QDateTime &time, const QString &level, const QString &node, const QString &message);
+    void leasesChanged(const QString &network, const netloom::leases::LeaseTable &table);
+    void leaseNoted(const QString &network, const netloom::leases::LeaseNote &note);
+    void ratesUpdated();
+
+private:
+    struct SwitchRt;
+    struct GuestRt;
+    void setState(RunState s);
+    void setNode(const QString &node, NodeState s, const QString &detail = QString());
+    void log(const QString &level, const QString &node, const QString &message);
+    Status preflight();
+    void applyHost(const protocol::HostState &state, std::function<void(const Result<QJsonObject> &)> done);
+    Status startSwitch(const plan::SwitchPlan &sp);
+    void startLeaseWatchers(const QJsonObject &applyReply);
+    Status launchGuest(const plan::GuestPlan &gp);
+    void startFailed(const QString &message);
+    void continueStop();
+    void finishStop();
+    void sample();
+    void onGuestState(const QString &node, int state, const QString &reason);
+    QStringList tapsOfSwitch(const plan::SwitchPlan &sp) const;
+    protocol::HostState desiredHost() const;
+
+    QString m_name;
+    QString m_network;
+    plan::Plan m_plan;
+    RuntimeOptions m_options;
+    RunState m_state = RunState::Idle;
+    QString m_error;
+    QString m_accel;
+    QString m_accelReason;
+    bool m_failing = false;          // a start failed: stopping, then failed() instead of stopped()
+    bool m_helperApplied = false;
+    QStringList m_downSwitches;      // switch nodes stopped by stopNetwork
+    HelperClient *m_helper = nullptr;
+    std::vector<std::unique_ptr<SwitchRt>> m_switches;
+    std::vector<std::unique_ptr<GuestRt>> m_guests;
+    QHash<QString, NodeState> m_nodeStates;
+    QList<PortRateRow> m_rates;
+    QTimer m_sampleTimer;
+    QTimer m_stopGuard;
+    LogModel *m_logModel = nullptr;
+    LeaseTableModel *m_leaseModel = nullptr;
+    PortTableModel *m_portModel = nullptr;
+};
+
+}  // namespace netloom::runtime
