@@ -6,7 +6,8 @@
 // announces its MAC so learning switches know where it is; then the tx endpoint sends
 // N-byte frames as fast as the transport accepts them for S seconds, while a thread counts
 // the frames arriving at rx and another drains the sinks (extra ports, for flooding). Prints
-// one JSON line: sent, received, seconds, tx_pps, rx_pps, loss.
+// one JSON line: sent, received (at rx), sink_received (at all sinks), seconds, tx_pps, rx_pps,
+// loss (at rx).
 // Standalone (no Qt); built by run-bench.sh with: c++ -O2 pktgen.cpp -lvdeplug -pthread
 extern "C" {
 #include <libvdeplug.h>
@@ -94,7 +95,7 @@ int main(int argc, char **argv)
         sinkc.push_back(openUrl(s));
 
     std::atomic<bool> stop{false};
-    std::atomic<std::uint64_t> received{0};
+    std::atomic<std::uint64_t> received{0}, sinkReceived{0};
     // Receivers drain without blocking until EAGAIN, and poll only when idle.
     ::fcntl(vde_datafd(rxc), F_SETFL, ::fcntl(vde_datafd(rxc), F_GETFL) | O_NONBLOCK);
     for (VDECONN *c : sinkc)
@@ -123,8 +124,9 @@ int main(int argc, char **argv)
                 continue;
             for (std::size_t i = 0; i < fds.size(); ++i)
                 if (fds[i].revents & POLLIN)
-                    while (vde_recv(sinkc[i], buf, sizeof buf, 0) > 0) {
-                    }
+                    for (ssize_t n; (n = vde_recv(sinkc[i], buf, sizeof buf, 0)) > 0;)
+                        if (n >= 18 && std::memcmp(buf + 6, kMacA, 6) == 0 && std::memcmp(buf + 14, kMagic, 4) == 0)
+                            sinkReceived.fetch_add(1, std::memory_order_relaxed);
         }
     });
 
@@ -141,7 +143,7 @@ int main(int argc, char **argv)
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    const std::uint64_t before = received.load();
+    const std::uint64_t before = received.load(), sinkBefore = sinkReceived.load();
 
     std::uint64_t sent = 0;
     const auto t0 = std::chrono::steady_clock::now();
@@ -162,10 +164,11 @@ int main(int argc, char **argv)
     stop = true;
     rxThread.join();
     sinkThread.join();
-    const std::uint64_t got = received.load() - before;
-    std::printf("{\"sent\":%llu,\"received\":%llu,\"seconds\":%.3f,\"tx_pps\":%.0f,\"rx_pps\":%.0f,\"loss\":%.4f}\n",
-                (unsigned long long)sent, (unsigned long long)got, elapsed, double(sent) / elapsed, double(got) / elapsed,
-                sent ? 1.0 - double(got) / double(sent) : 0.0);
+    const std::uint64_t got = received.load() - before, sinkGot = sinkReceived.load() - sinkBefore;
+    std::printf("{\"sent\":%llu,\"received\":%llu,\"sink_received\":%llu,\"seconds\":%.3f,\"tx_pps\":%.0f,\"rx_pps\":%.0f,"
+                "\"loss\":%.4f}\n",
+                (unsigned long long)sent, (unsigned long long)got, (unsigned long long)sinkGot, elapsed, double(sent) / elapsed,
+                double(got) / elapsed, sent ? 1.0 - double(got) / double(sent) : 0.0);
     vde_close(txc);
     vde_close(rxc);
     for (VDECONN *c : sinkc)

@@ -110,18 +110,22 @@ measure_ip() {  # prints "gbps retransmits rtt_ms"
 }
 
 measure_pps() {  # $1 tx url, $2 rx url, $3 switch pid (or ""), rest: extra pktgen args
+  # prints "rx_pps loss cpu_us_per_input_frame tx_pps delivered_fraction"
   local tx=$1 rx=$2 pid=$3; shift 3
-  local c0=0 c1=0
+  local c0=0 c1=0 nsinks=0 a
+  for a in "$@"; do [ "$a" = --sink ] && nsinks=$((nsinks + 1)); done
   [ -n "$pid" ] && c0=$(cpu_ticks "$pid")
   nobody "$work/pktgen" --tx "$tx" --rx "$rx" --seconds "$secs" "$@" > "$work/pg.json"
   [ -n "$pid" ] && c1=$(cpu_ticks "$pid")
-  local sent rx_pps loss
+  local sent rx_pps loss tx_pps delivered
   sent=$(jq -r .sent "$work/pg.json"); rx_pps=$(jq -r .rx_pps "$work/pg.json"); loss=$(jq -r .loss "$work/pg.json")
+  tx_pps=$(jq -r .tx_pps "$work/pg.json")
+  delivered=$(jq -r --argjson k "$nsinks" 'if .sent > 0 then (.received + .sink_received) / (.sent * ($k + 1)) else 0 end' "$work/pg.json")
   local us="n/a"
   if [ -n "$pid" ] && [ "$sent" -gt 0 ]; then
     us=$(awk -v t=$((c1 - c0)) -v hz="$hz" -v n="$sent" 'BEGIN {printf "%.2f", t / hz * 1e6 / n}')
   fi
-  echo "$rx_pps $loss $us"
+  echo "$rx_pps $loss $us $tx_pps $delivered"
 }
 
 sinks() {  # $1: url prefix, $2: count
@@ -130,7 +134,7 @@ sinks() {  # $1: url prefix, $2: count
 }
 
 results=()
-record() { results+=("$1|$2|$3|$4|$5|$6|$7|$8|$9"); }
+record() { results+=("$1|$2|$3|$4|$5|$6|$7|$8|$9|${10}"); }
 
 run_vde_like() {  # $1 name; switch started by $2 function; tap/VDE URLs
   local name=$1 start=$2
@@ -141,10 +145,10 @@ run_vde_like() {  # $1 name; switch started by $2 function; tap/VDE URLs
   $start "$dir/sw"
   endpoints_up loomba loombb
   read -r gbps rtx rtt < <(measure_ip)
-  read -r pps loss us < <(measure_pps "vde://$dir/sw" "vde://$dir/sw" "$swpid")
+  read -r pps loss us _ _ < <(measure_pps "vde://$dir/sw" "vde://$dir/sw" "$swpid")
   # shellcheck disable=SC2046
-  read -r fpps floss fus < <(measure_pps "vde://$dir/sw" "vde://$dir/sw" "$swpid" --broadcast $(sinks "vde://$dir/sw" $((flood_ports - 2))))
-  record "$name" "$gbps" "$rtx" "$rtt" "$pps" "$loss" "$us" "$fpps" "$fus"
+  read -r _ _ fus fin fdel < <(measure_pps "vde://$dir/sw" "vde://$dir/sw" "$swpid" --broadcast $(sinks "vde://$dir/sw" $((flood_ports - 2))))
+  record "$name" "$gbps" "$rtx" "$rtt" "$pps" "$loss" "$us" "$fin" "$fdel" "$fus"
   kill "$swpid" 2>/dev/null || true
   for p in "${extra_pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
   sleep 0.3
@@ -190,11 +194,11 @@ run_bridge() {
     ip netns exec "$S" ip tuntap add dev loomp$i mode tap user 65534
     ip -n "$S" link set loomp$i master loombr up
   done
-  read -r pps loss us < <(measure_pps "tap://loomp1" "tap://loomp2" "")
+  read -r pps loss us _ _ < <(measure_pps "tap://loomp1" "tap://loomp2" "")
   local s=()
   for i in $(seq 3 "$flood_ports"); do s+=(--sink "tap://loomp$i"); done
-  read -r fpps floss fus < <(measure_pps "tap://loomp1" "tap://loomp2" "" --broadcast "${s[@]}")
-  record "kernel bridge" "$gbps" "$rtx" "$rtt" "$pps" "$loss" "n/a" "$fpps" "n/a"
+  read -r _ _ fus fin fdel < <(measure_pps "tap://loomp1" "tap://loomp2" "" --broadcast "${s[@]}")
+  record "kernel bridge" "$gbps" "$rtx" "$rtt" "$pps" "$loss" "n/a" "$fin" "$fdel" "n/a"
 }
 
 run_vde_like "netloom" start_netloom
@@ -203,18 +207,19 @@ run_vde_like "vdeplug4 switch" start_vdeplug4
 run_bridge
 
 {
-  echo "| switch | TCP Gbit/s | TCP retransmits | RTT ms | 60-byte pps | loss | CPU us/frame | flood pps ($flood_ports ports) | flood CPU us/frame |"
-  echo "|---|---|---|---|---|---|---|---|---|"
+  echo "| switch | TCP Gbit/s | TCP retransmits | RTT ms | 60-byte pps | loss | CPU us/frame | flood: frames in/s ($flood_ports ports) | flood: delivered | flood: CPU us/frame in |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
   for r in "${results[@]}"; do
-    IFS='|' read -r n g x t p l u f fu <<<"$r"
-    printf '| %s | %.2f | %s | %s | %.0f | %.1f%% | %s | %.0f | %s |\n' "$n" "$g" "$x" "$t" "$p" "$(awk -v l="$l" 'BEGIN{print l*100}')" "$u" "$f" "$fu"
+    IFS='|' read -r n g x t p l u f fd fu <<<"$r"
+    printf '| %s | %.2f | %s | %s | %.0f | %.1f%% | %s | %.0f | %.0f%% | %s |\n' "$n" "$g" "$x" "$t" "$p" \
+      "$(awk -v l="$l" 'BEGIN{print l*100}')" "$u" "$f" "$(awk -v d="$fd" 'BEGIN{print d*100}')" "$fu"
   done
   echo
-  IFS='|' read -r _ ng _ nt np _ nu nf _ <<<"${results[0]}"
-  IFS='|' read -r _ vg _ vt vp _ vu vf _ <<<"${results[1]}"
-  awk -v ng="$ng" -v vg="$vg" -v nt="$nt" -v vt="$vt" -v np="$np" -v vp="$vp" -v nf="$nf" -v vf="$vf" 'BEGIN {
-    printf "netloom / vde_switch: TCP throughput x%.2f (target >= 1.5), 60-byte pps x%.2f (target >= 2), RTT x%.2f (target <= 1), flood pps x%.2f\n",
-      (vg > 0 ? ng / vg : 0), (vp > 0 ? np / vp : 0), (vt > 0 ? nt / vt : 0), (vf > 0 ? nf / vf : 0) }'
+  IFS='|' read -r _ ng _ nt np _ _ nf nd _ <<<"${results[0]}"
+  IFS='|' read -r _ vg _ vt vp _ _ vf vd _ <<<"${results[1]}"
+  awk -v ng="$ng" -v vg="$vg" -v nt="$nt" -v vt="$vt" -v np="$np" -v vp="$vp" -v nf="$nf" -v vf="$vf" -v nd="$nd" -v vd="$vd" 'BEGIN {
+    printf "netloom / vde_switch: TCP throughput x%.2f (target >= 1.5), 60-byte pps x%.2f (target >= 2), RTT x%.2f (target <= 1), flood deliveries/s x%.2f\n",
+      (vg > 0 ? ng / vg : 0), (vp > 0 ? np / vp : 0), (vt > 0 ? nt / vt : 0), (vf * vd > 0 ? nf * nd / (vf * vd) : 0) }'
   echo
-  echo "machine: $(nproc) cores, $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo), kernel $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ); ${secs}s per measurement"
+  echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo), kernel $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ); ${secs}s per measurement"
 } | tee "${out:-/dev/null}"
