@@ -37,6 +37,17 @@ struct Runtime::GuestRt {
 
 namespace {
 constexpr int kStopGuardExtraMs = 30000;  // beyond the guests' own stop bound
+
+// A guest with a "-netdev socket,...,connect=" NIC: QEMU refuses to start when nobody
+// listens yet, so it waits for the guests that listen.
+bool connectsToPeer(const QStringList &argv)
+{
+    for (qsizetype i = 1; i + 1 < argv.size(); ++i)
+        if ((argv[i] == QLatin1String("-netdev") || argv[i] == QLatin1String("-nic")) &&
+            argv[i + 1].startsWith(QLatin1String("socket,")) && argv[i + 1].contains(QLatin1String(",connect=")))
+            return true;
+    return false;
+}
 }
 
 Runtime::Runtime(const QString &topologyName, const plan::Plan &plan, const RuntimeOptions &options, QObject *parent)
@@ -184,7 +195,10 @@ void Runtime::start()
         startLeaseWatchers(*reply);
         for (const plan::SwitchPlan &sp : m_plan.runtime.switches)
             setNode(sp.node, NodeState::Up);
+        // Guests whose socket NICs connect to another guest start once the listeners run.
         for (const plan::GuestPlan &gp : m_plan.runtime.guests) {
+            if (connectsToPeer(gp.argv))
+                continue;
             if (Status s = launchGuest(gp); !s) {
                 startFailed(s.error().message);
                 return;
@@ -427,8 +441,18 @@ void Runtime::onGuestState(const QString &node, int state, const QString &reason
         for (const auto &x : m_guests)
             if (!x->sup || x->sup->state() != QemuSupervisor::State::Running)
                 return;
-        if (m_guests.size() != std::size_t(m_plan.runtime.guests.size()))
+        if (m_guests.size() != std::size_t(m_plan.runtime.guests.size())) {
+            // Second wave: every listener runs, so the connecting guests can start.
+            for (const plan::GuestPlan &gp : m_plan.runtime.guests) {
+                if (!connectsToPeer(gp.argv))
+                    continue;
+                if (Status st = launchGuest(gp); !st) {
+                    startFailed(st.error().message);
+                    return;
+                }
+            }
             return;
+        }
         setState(RunState::Running);
         log(QStringLiteral("info"), QString(), QStringLiteral("topology '%1' is running").arg(m_name));
         emit started();

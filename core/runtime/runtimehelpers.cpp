@@ -94,6 +94,10 @@ std::optional<leases::LeaseEvent> toLeaseEvent(const sw::AddressEvent &e, const 
     case AddressEventKind::IpConflict:
         return std::nullopt;
     }
+    // A server's OFFER/ACK/NAK crosses the server's port, not the client's: leave the
+    // client's port as the client's own messages showed it.
+    if (out.kind == LeaseEventKind::DhcpOffer || out.kind == LeaseEventKind::DhcpAck || out.kind == LeaseEventKind::DhcpNak)
+        out.port.clear();
     // REQUEST names its address in option 50 when ciaddr is empty.
     if (out.ip.value == 0 && e.requestedIp.value != 0)
         out.ip = e.requestedIp;

@@ -1,0 +1,161 @@
+#include "runtimefixture.h"
+
+#include "common/testutil.h"
+
+#include <QDeadlineTimer>
+#include <QFile>
+#include <QJsonDocument>
+
+#include <csignal>
+
+namespace netloom::runtime::test {
+
+using namespace netloom::test;
+
+QString requireDemoGuest()
+{
+    requireRoot();
+    requireTool(QStringLiteral("qemu-system-x86_64"));
+    requireTool(QStringLiteral("dnsmasq"));
+    requireTool(QStringLiteral("nft"));
+    requireTool(QStringLiteral("busybox"));
+    const QString guestDir = binaryPath(QStringLiteral("tests/runtime/demo-guest"));
+    const CommandResult built = run({sourcePath(QStringLiteral("scripts/build-demo-guest")), guestDir}, 60000);
+    if (built.exitCode != 0 && built.err.contains("failed to find"))
+        skipTest(QStringLiteral("cannot build the demo guest: ") + QString::fromUtf8(built.err.trimmed()));
+    if (built.exitCode != 0)
+        qFatal("build-demo-guest failed: %s", qPrintable(built.describe()));
+    return guestDir;
+}
+
+UpProcess::UpProcess(const ScopedNetns &ns, const QString &xdgDir) : m_ns(ns), m_xdg(xdgDir) {}
+
+UpProcess::~UpProcess()
+{
+    if (m_proc.state() != QProcess::NotRunning) {
+        m_proc.kill();
+        m_proc.waitForFinished(5000);
+    }
+}
+
+void UpProcess::start(const QStringList &args)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("XDG_RUNTIME_DIR"), m_xdg);
+    m_proc.setProcessEnvironment(env);
+    // `ip netns exec` execs the command: the child's pid is netloomctl's.
+    QStringList argv = m_ns.prefix().mid(1);
+    argv << binaryPath(QStringLiteral("app/cli/netloomctl")) << QStringLiteral("up") << args;
+    m_proc.start(m_ns.prefix().first(), argv);
+    m_proc.waitForStarted(5000);
+}
+
+void UpProcess::pump()
+{
+    m_buf += m_proc.readAllStandardOutput();
+    m_err += m_proc.readAllStandardError();
+    qsizetype nl;
+    while ((nl = m_buf.indexOf('\n')) >= 0) {
+        const QByteArray line = m_buf.left(nl);
+        m_buf.remove(0, nl + 1);
+        const QJsonDocument d = QJsonDocument::fromJson(line);
+        if (d.isObject())
+            m_events.append(d.object());
+        else
+            m_events.append(QJsonObject{{QStringLiteral("event"), QStringLiteral("garbage")}, {QStringLiteral("line"), QString::fromUtf8(line)}});
+    }
+}
+
+const QList<QJsonObject> &UpProcess::events()
+{
+    pump();
+    return m_events;
+}
+
+QJsonObject UpProcess::waitEvent(const std::function<bool(const QJsonObject &)> &pred, int timeoutMs)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    qsizetype seen = 0;
+    while (true) {
+        pump();
+        for (; seen < m_events.size(); ++seen)
+            if (pred(m_events[seen]))
+                return m_events[seen];
+        if (deadline.hasExpired() || m_proc.state() == QProcess::NotRunning)
+            return {};
+        m_proc.waitForReadyRead(50);
+    }
+}
+
+int UpProcess::waitExit(int timeoutMs)
+{
+    if (m_proc.state() != QProcess::NotRunning && !m_proc.waitForFinished(timeoutMs))
+        return -1;
+    pump();
+    return m_proc.exitStatus() == QProcess::NormalExit ? m_proc.exitCode() : -1;
+}
+
+int UpProcess::signalAndWait(int sig, int timeoutMs)
+{
+    ::kill(pid_t(m_proc.processId()), sig);
+    return waitExit(timeoutMs);
+}
+
+QString UpProcess::stderrText()
+{
+    pump();
+    return QString::fromUtf8(m_err);
+}
+
+QString UpProcess::describe()
+{
+    pump();
+    QString s = QStringLiteral("stderr: %1\nlast events:\n").arg(QString::fromUtf8(m_err.right(2000)));
+    int n = 0;
+    for (qsizetype i = m_events.size() - 1; i >= 0 && n < 25; --i) {
+        if (m_events[i].value(QStringLiteral("event")).toString() == QLatin1String("rates"))
+            continue;
+        s += QString::fromUtf8(QJsonDocument(m_events[i]).toJson(QJsonDocument::Compact)).left(400) + u'\n';
+        ++n;
+    }
+    return s;
+}
+
+QString writeTopology(const QString &dir, const QString &name, const QJsonObject &topology)
+{
+    const QString path = dir + u'/' + name + QStringLiteral(".json");
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        qFatal("cannot write %s", qPrintable(path));
+    f.write(QJsonDocument(topology).toJson());
+    return path;
+}
+
+QJsonObject demoTopology(const QString &guestDir)
+{
+    QJsonObject t = QJsonDocument::fromJson(readFile(sourcePath(QStringLiteral("examples/demo.json")))).object();
+    QJsonArray nodes = t.value(QStringLiteral("nodes")).toArray();
+    for (qsizetype i = 0; i < nodes.size(); ++i) {
+        QJsonObject n = nodes[i].toObject();
+        if (n.value(QStringLiteral("type")).toString() != QLatin1String("guest"))
+            continue;
+        QJsonObject g = n.value(QStringLiteral("guest")).toObject();
+        g.insert(QStringLiteral("kernel"), guestDir + QStringLiteral("/vmlinuz"));
+        g.insert(QStringLiteral("initrd"), guestDir + QStringLiteral("/initrd.img"));
+        n.insert(QStringLiteral("guest"), g);
+        nodes[i] = n;
+    }
+    t.insert(QStringLiteral("nodes"), nodes);
+    return t;
+}
+
+QStringList linesWith(const QString &path, const QString &needle)
+{
+    QStringList out;
+    for (const QString &l : QString::fromUtf8(readFile(path)).split(u'\n'))
+        if (l.contains(needle))
+            out << l.trimmed();
+    return out;
+}
+
+}  // namespace netloom::runtime::test

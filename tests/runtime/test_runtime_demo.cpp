@@ -1,0 +1,194 @@
+// e2e (issue #5 acceptance): the demo topology under `netloomctl up --json`, run inside a
+// test namespace against the real helper: two QEMU guests (TCG) lease from dnsmasq through the
+// netloom switch, appear in the lease table with their hostnames within a second of the ACK,
+// ping each other and the gateway, their ports show non-zero rates, `netloomctl leases/stats`
+// answer over the control socket, and SIGINT leaves the namespace exactly as before.
+#include "common/netns.h"
+#include "common/testutil.h"
+#include "helper/helperfixture.h"
+#include "runtimefixture.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QDirIterator>
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+using namespace netloom;
+using namespace netloom::runtime::test;
+
+namespace {
+
+QStringList filesUnder(const QString &dir)
+{
+    QStringList out;
+    QDirIterator it(dir, QDir::AllEntries | QDir::System | QDir::Hidden | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        it.next();
+        if (!it.fileInfo().isDir())
+            out << it.filePath();
+    }
+    return out;
+}
+
+const QString kAlphaMac = QStringLiteral("52:54:00:6e:6c:01");
+const QString kBetaMac = QStringLiteral("52:54:00:6e:6c:02");
+
+}  // namespace
+
+class TestRuntimeDemo : public QObject {
+    Q_OBJECT
+private slots:
+    void demoUpLeasesPingsRatesCleanStop()
+    {
+        const QString guestDir = requireDemoGuest();
+        QElapsedTimer total;
+        total.start();
+        netloom::test::ScopedNetns ns(QStringLiteral("rtdemo"));
+        QVERIFY2(ns.ok(), qPrintable(ns.error()));
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QDir(dir.path()).mkdir(QStringLiteral("helper"));
+        QDir(dir.path()).mkdir(QStringLiteral("xdg"));
+        const QString xdg = dir.filePath(QStringLiteral("xdg"));
+        helper::test::HelperProcess helper(ns, dir.filePath(QStringLiteral("helper")));
+        QVERIFY2(helper.start(), qPrintable(helper.log()));
+        const QString before = helper::test::snapshot(ns, helper.stateDir(), helper.pid());
+
+        // The demo, with fixed addresses so that each guest can ping the other.
+        QJsonObject topo = demoTopology(guestDir);
+        QJsonArray nodes = topo.value(QStringLiteral("nodes")).toArray();
+        for (qsizetype i = 0; i < nodes.size(); ++i) {
+            QJsonObject n = nodes[i].toObject();
+            const QString id = n.value(QStringLiteral("id")).toString();
+            if (id == QLatin1String("gw")) {
+                QJsonObject hp = n.value(QStringLiteral("hostPort")).toObject();
+                QJsonObject dhcp = hp.value(QStringLiteral("dhcp")).toObject();
+                dhcp.insert(QStringLiteral("reservations"),
+                            QJsonArray{QJsonObject{{QStringLiteral("mac"), kAlphaMac}, {QStringLiteral("ip"), QStringLiteral("10.0.2.101")}},
+                                       QJsonObject{{QStringLiteral("mac"), kBetaMac}, {QStringLiteral("ip"), QStringLiteral("10.0.2.102")}}});
+                hp.insert(QStringLiteral("dhcp"), dhcp);
+                n.insert(QStringLiteral("hostPort"), hp);
+            } else if (id == QLatin1String("alpha") || id == QLatin1String("beta")) {
+                QJsonObject g = n.value(QStringLiteral("guest")).toObject();
+                const QString peer = id == QLatin1String("alpha") ? QStringLiteral("10.0.2.102") : QStringLiteral("10.0.2.101");
+                g.insert(QStringLiteral("append"), g.value(QStringLiteral("append")).toString() +
+                                                       QStringLiteral(" netloom.ping=%1,10.0.2.1").arg(peer));
+                n.insert(QStringLiteral("guest"), g);
+            }
+            nodes[i] = n;
+        }
+        topo.insert(QStringLiteral("nodes"), nodes);
+        const QString file = writeTopology(dir.path(), QStringLiteral("demo"), topo);
+
+        UpProcess up(ns, xdg);
+        up.start({file, QStringLiteral("--helper-socket"), helper.socketPath(), QStringLiteral("--json"), QStringLiteral("--tcg")});
+        const QJsonObject started = up.waitEvent([](const QJsonObject &e) {
+            const QString ev = e.value(QStringLiteral("event")).toString();
+            return ev == QLatin1String("started") || ev == QLatin1String("failed");
+        }, 30000);
+        QVERIFY2(started.value(QStringLiteral("event")).toString() == QLatin1String("started"), qPrintable(up.describe()));
+        QCOMPARE(started.value(QStringLiteral("status")).toObject().value(QStringLiteral("accelerator")).toString(), QStringLiteral("tcg"));
+        const QString control = started.value(QStringLiteral("control")).toString();
+        QCOMPARE(control, xdg + QStringLiteral("/netloom/demo.ctl"));
+
+        // Leases: each guest's first bound entry already carries its hostname, and it shows up
+        // within a second of the ACK (expiry - lease time).
+        QHash<QString, QJsonObject> firstBound;
+        QHash<QString, qint64> seenAtMs;
+        const QJsonObject both = up.waitEvent([&](const QJsonObject &e) {
+            if (e.value(QStringLiteral("event")).toString() != QLatin1String("leases"))
+                return false;
+            for (const QJsonValue &v : e.value(QStringLiteral("leases")).toArray()) {
+                const QJsonObject l = v.toObject();
+                const QString mac = l.value(QStringLiteral("mac")).toString();
+                if (l.value(QStringLiteral("state")).toString() == QLatin1String("bound") && !firstBound.contains(mac) &&
+                    (mac == kAlphaMac || mac == kBetaMac)) {
+                    firstBound.insert(mac, l);
+                    seenAtMs.insert(mac, QDateTime::currentMSecsSinceEpoch());
+                }
+            }
+            return firstBound.size() == 2;
+        }, 60000);
+        QVERIFY2(!both.isEmpty(), qPrintable(up.describe()));
+        for (const auto &[mac, name, ip] : {std::tuple{kAlphaMac, QStringLiteral("alpha"), QStringLiteral("10.0.2.101")},
+                                            std::tuple{kBetaMac, QStringLiteral("beta"), QStringLiteral("10.0.2.102")}}) {
+            const QJsonObject l = firstBound.value(mac);
+            QCOMPARE(l.value(QStringLiteral("ip")).toString(), ip);
+            QCOMPARE(l.value(QStringLiteral("hostname")).toString(), name);
+            QCOMPARE(l.value(QStringLiteral("guest")).toString(), name);
+            QCOMPARE(l.value(QStringLiteral("network")).toString(), QStringLiteral("lan"));
+            const qint64 ackMs = qint64(l.value(QStringLiteral("expiresAtMs")).toDouble()) - 3600 * 1000;
+            const qint64 lag = seenAtMs.value(mac) - ackMs;
+            QVERIFY2(lag < 1000, qPrintable(QStringLiteral("%1 appeared %2 ms after its ACK (%3)").arg(name).arg(lag)
+                                                .arg(QString::fromUtf8(QJsonDocument(l).toJson(QJsonDocument::Compact)))));
+        }
+
+        // Pings: each guest reaches the other and the gateway (their serial consoles say so).
+        const QString runDir = xdg + QStringLiteral("/netloom/demo");
+        QElapsedTimer pingClock;
+        pingClock.start();
+        auto pinged = [&](const QString &guest, const QString &target) {
+            return !linesWith(runDir + QStringLiteral("/guest-%1.serial.log").arg(guest),
+                              QStringLiteral("netloom-demo: ping %1 #").arg(target))
+                        .filter(QStringLiteral(" ok"))
+                        .isEmpty();
+        };
+        while (pingClock.elapsed() < 20000 &&
+               !(pinged(QStringLiteral("alpha"), QStringLiteral("10.0.2.102")) && pinged(QStringLiteral("beta"), QStringLiteral("10.0.2.101")) &&
+                 pinged(QStringLiteral("alpha"), QStringLiteral("10.0.2.1")) && pinged(QStringLiteral("beta"), QStringLiteral("10.0.2.1"))))
+            QTest::qWait(200);
+        QVERIFY2(pinged(QStringLiteral("alpha"), QStringLiteral("10.0.2.102")),
+                 qPrintable(QString::fromUtf8(netloom::test::readFile(runDir + QStringLiteral("/guest-alpha.serial.log"))).right(1500)));
+        QVERIFY(pinged(QStringLiteral("beta"), QStringLiteral("10.0.2.101")));
+        QVERIFY(pinged(QStringLiteral("alpha"), QStringLiteral("10.0.2.1")));
+        QVERIFY(pinged(QStringLiteral("beta"), QStringLiteral("10.0.2.1")));
+
+        // Rates of both guest ports are non-zero in one sample.
+        const QJsonObject rates = up.waitEvent([](const QJsonObject &e) {
+            if (e.value(QStringLiteral("event")).toString() != QLatin1String("rates"))
+                return false;
+            int busy = 0;
+            for (const QJsonValue &v : e.value(QStringLiteral("ports")).toArray()) {
+                const QJsonObject p = v.toObject();
+                const QString owner = p.value(QStringLiteral("owner")).toString();
+                if ((owner == QLatin1String("alpha/net0") || owner == QLatin1String("beta/net0")) &&
+                    p.value(QStringLiteral("rxBitsPerSec")).toDouble() > 0 && p.value(QStringLiteral("txBitsPerSec")).toDouble() > 0)
+                    ++busy;
+            }
+            return busy == 2;
+        }, 10000);
+        QVERIFY2(!rates.isEmpty(), qPrintable(up.describe()));
+
+        // The control socket: leases and stats from another process.
+        const QString ctl = netloom::test::binaryPath(QStringLiteral("app/cli/netloomctl"));
+        const auto leases = netloom::test::run({ctl, QStringLiteral("leases"), QStringLiteral("--socket"), control, QStringLiteral("--json")});
+        QVERIFY2(leases.exitCode == 0, qPrintable(leases.describe()));
+        const QJsonArray rows = QJsonDocument::fromJson(leases.out).object().value(QStringLiteral("leases")).toArray();
+        QStringList names;
+        for (const QJsonValue &v : rows)
+            if (v.toObject().value(QStringLiteral("state")).toString() == QLatin1String("bound"))
+                names << v.toObject().value(QStringLiteral("hostname")).toString();
+        QVERIFY2(names.contains(QStringLiteral("alpha")) && names.contains(QStringLiteral("beta")), qPrintable(QString::fromUtf8(leases.out)));
+        const auto text = netloom::test::run({ctl, QStringLiteral("leases"), QStringLiteral("--socket"), control});
+        QVERIFY2(text.exitCode == 0 && text.out.contains("10.0.2.101") && text.out.contains("alpha/net0"), qPrintable(text.describe()));
+        const auto stats = netloom::test::run({ctl, QStringLiteral("stats"), QStringLiteral("--socket"), control});
+        QVERIFY2(stats.exitCode == 0 && stats.out.contains("beta/net0") && stats.out.contains("tap loom"), qPrintable(stats.describe()));
+
+        // SIGINT: everything goes, in reverse order; the namespace is exactly as before.
+        const int code = up.signalAndWait(SIGINT, 40000);
+        QVERIFY2(code == 130, qPrintable(QStringLiteral("exit %1\n%2").arg(code).arg(up.describe())));
+        QVERIFY(!up.waitEvent([](const QJsonObject &e) { return e.value(QStringLiteral("event")).toString() == QLatin1String("stopped"); }, 0).isEmpty());
+        const QString after = helper::test::snapshot(ns, helper.stateDir(), helper.pid());
+        QVERIFY2(before == after, qPrintable(QStringLiteral("before:\n%1\nafter:\n%2").arg(before, after)));
+        QVERIFY2(filesUnder(xdg).isEmpty(), qPrintable(filesUnder(xdg).join(u'\n')));
+        qInfo("demo e2e took %lld ms", total.elapsed());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRuntimeDemo)
+#include "test_runtime_demo.moc"

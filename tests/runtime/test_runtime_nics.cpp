@@ -1,0 +1,117 @@
+// e2e (issue #5 acceptance): NIC modes without any switch or helper. A user-mode guest with a
+// host port forward serves HTTP that a client in the namespace reaches through the forward;
+// two guests on a socket VLAN (listen/connect) ping each other. SIGINT leaves nothing behind.
+#include "common/netns.h"
+#include "common/testutil.h"
+#include "runtimefixture.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+using namespace netloom;
+using namespace netloom::runtime::test;
+
+namespace {
+
+QJsonObject guest(const QString &id, const QString &guestDir, const QString &append, const QJsonObject &nic)
+{
+    return QJsonObject{{QStringLiteral("id"), id},
+                       {QStringLiteral("type"), QStringLiteral("guest")},
+                       {QStringLiteral("name"), id},
+                       {QStringLiteral("guest"), QJsonObject{{QStringLiteral("memoryMiB"), 192},
+                                                             {QStringLiteral("kernel"), guestDir + QStringLiteral("/vmlinuz")},
+                                                             {QStringLiteral("initrd"), guestDir + QStringLiteral("/initrd.img")},
+                                                             {QStringLiteral("append"), QStringLiteral("console=ttyS0 quiet netloom.hostname=") + id + u' ' + append},
+                                                             {QStringLiteral("nics"), QJsonArray{nic}}}}};
+}
+
+}  // namespace
+
+class TestRuntimeNics : public QObject {
+    Q_OBJECT
+private slots:
+    void userForwardAndSocketVlan()
+    {
+        const QString guestDir = requireDemoGuest();
+        const QString wget = netloom::test::requireTool(QStringLiteral("busybox"));
+        netloom::test::ScopedNetns ns(QStringLiteral("rtnics"));
+        QVERIFY2(ns.ok(), qPrintable(ns.error()));
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QDir(dir.path()).mkdir(QStringLiteral("xdg"));
+        const QString xdg = dir.filePath(QStringLiteral("xdg"));
+        const QJsonObject userNic{{QStringLiteral("id"), QStringLiteral("net0")},
+                                  {QStringLiteral("mode"), QStringLiteral("user")},
+                                  {QStringLiteral("user"), QJsonObject{{QStringLiteral("forwards"),
+                                                                        QJsonArray{QJsonObject{{QStringLiteral("protocol"), QStringLiteral("tcp")},
+                                                                                               {QStringLiteral("hostAddress"), QStringLiteral("127.0.0.1")},
+                                                                                               {QStringLiteral("hostPort"), 18080},
+                                                                                               {QStringLiteral("guestPort"), 8080}}}}}}};
+        auto socketNic = [](const QString &kind) {
+            return QJsonObject{{QStringLiteral("id"), QStringLiteral("net0")},
+                               {QStringLiteral("mode"), QStringLiteral("socket")},
+                               {QStringLiteral("socket"), QJsonObject{{QStringLiteral("kind"), kind}, {QStringLiteral("address"), QStringLiteral("127.0.0.1:18090")}}}};
+        };
+        const QJsonObject topo{
+            {QStringLiteral("format"), QStringLiteral("netloom-topology")},
+            {QStringLiteral("version"), 1},
+            {QStringLiteral("name"), QStringLiteral("nics")},
+            {QStringLiteral("nodes"),
+             QJsonArray{guest(QStringLiteral("web"), guestDir, QStringLiteral("netloom.httpd=8080"), userNic),
+                        guest(QStringLiteral("s1"), guestDir, QStringLiteral("netloom.ip=10.9.0.1/24 netloom.ping=10.9.0.2"), socketNic(QStringLiteral("listen"))),
+                        guest(QStringLiteral("s2"), guestDir, QStringLiteral("netloom.ip=10.9.0.2/24 netloom.ping=10.9.0.1"), socketNic(QStringLiteral("connect")))}},
+            {QStringLiteral("links"), QJsonArray{}}};
+        const QString file = writeTopology(dir.path(), QStringLiteral("nics"), topo);
+
+        // No host state: no helper socket is needed at all (an absent one proves it).
+        UpProcess up(ns, xdg);
+        up.start({file, QStringLiteral("--helper-socket"), dir.filePath(QStringLiteral("no-helper.sock")), QStringLiteral("--json"), QStringLiteral("--tcg")});
+        const QJsonObject started = up.waitEvent([](const QJsonObject &e) {
+            const QString ev = e.value(QStringLiteral("event")).toString();
+            return ev == QLatin1String("started") || ev == QLatin1String("failed");
+        }, 40000);
+        QVERIFY2(started.value(QStringLiteral("event")).toString() == QLatin1String("started"), qPrintable(up.describe()));
+
+        // The forward: HTTP from the namespace's loopback into the guest.
+        QElapsedTimer clock;
+        clock.start();
+        QByteArray page;
+        while (clock.elapsed() < 45000) {
+            const auto r = ns.exec({wget, QStringLiteral("wget"), QStringLiteral("-q"), QStringLiteral("-T"), QStringLiteral("2"),
+                                    QStringLiteral("-O"), QStringLiteral("-"), QStringLiteral("http://127.0.0.1:18080/")}, 5000);
+            if (r.exitCode == 0) {
+                page = r.out;
+                break;
+            }
+            QTest::qWait(500);
+        }
+        QVERIFY2(page.trimmed() == "netloom-demo web", qPrintable(QString::fromUtf8(page) + up.describe()));
+
+        // The socket VLAN: s1 and s2 ping each other.
+        const QString runDir = xdg + QStringLiteral("/netloom/nics");
+        auto pinged = [&](const QString &g, const QString &target) {
+            return !linesWith(runDir + QStringLiteral("/guest-%1.serial.log").arg(g), QStringLiteral("netloom-demo: ping %1 #").arg(target))
+                        .filter(QStringLiteral(" ok"))
+                        .isEmpty();
+        };
+        clock.restart();
+        while (clock.elapsed() < 30000 && !(pinged(QStringLiteral("s1"), QStringLiteral("10.9.0.2")) && pinged(QStringLiteral("s2"), QStringLiteral("10.9.0.1"))))
+            QTest::qWait(200);
+        QVERIFY2(pinged(QStringLiteral("s1"), QStringLiteral("10.9.0.2")),
+                 qPrintable(QString::fromUtf8(netloom::test::readFile(runDir + QStringLiteral("/guest-s1.serial.log"))).right(1500)));
+        QVERIFY(pinged(QStringLiteral("s2"), QStringLiteral("10.9.0.1")));
+
+        QCOMPARE(up.signalAndWait(SIGINT, 40000), 130);
+        QVERIFY2(ns.pids().isEmpty(), "processes left in the namespace");
+        QVERIFY2(QDir(xdg + QStringLiteral("/netloom")).entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot).isEmpty(),
+                 "files left in the runtime directory");
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRuntimeNics)
+#include "test_runtime_nics.moc"

@@ -1,0 +1,219 @@
+// Unit tests of the runtime's pure parts: AddressEvent -> LeaseEvent mapping, the argv the
+// supervisor runs, reduced host states, host-port extraction, network ids, the item models,
+// and the control socket (a real local socket, a runtime that was never started).
+#include "runtime/controlserver.h"
+#include "runtime/preflight.h"
+#include "runtime/runtime.h"
+#include "runtime/runtimemodels.h"
+
+#include <QJsonArray>
+#include <QLocalSocket>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sys/stat.h>
+
+using namespace netloom;
+using namespace netloom::runtime;
+
+class TestRuntimeUnit : public QObject {
+    Q_OBJECT
+private slots:
+    void mapsDhcpAndArp()
+    {
+        sw::AddressEvent e;
+        e.kind = sw::AddressEventKind::DhcpAck;
+        e.mac = *protocol::Mac::parse(QStringLiteral("52:54:00:00:00:01"));
+        e.ip = QHostAddress(QStringLiteral("10.0.2.100"));
+        e.hostname = QStringLiteral("alpha");
+        e.leaseSeconds = 3600;
+        e.serverId = *protocol::Ipv4::parse(QStringLiteral("10.0.2.1"));
+        e.wallMs = 1234;
+        auto le = toLeaseEvent(e, QStringLiteral("tap loom0"));
+        QVERIFY(le);
+        QCOMPARE(le->kind, leases::LeaseEventKind::DhcpAck);
+        QCOMPARE(le->ip.toString(), QStringLiteral("10.0.2.100"));
+        QCOMPARE(le->hostname, QStringLiteral("alpha"));
+        QCOMPARE(le->leaseSeconds, 3600u);
+        QCOMPARE(le->timeMs, 1234);
+        QVERIFY(le->port.isEmpty());  // the server's port says nothing about the client
+
+        e.kind = sw::AddressEventKind::DhcpRequest;
+        e.ip = QHostAddress();
+        e.requestedIp = *protocol::Ipv4::parse(QStringLiteral("10.0.2.100"));
+        le = toLeaseEvent(e, QStringLiteral("alpha/net0"));
+        QVERIFY(le);
+        QCOMPARE(le->ip.toString(), QStringLiteral("10.0.2.100"));
+        QCOMPARE(le->port, QStringLiteral("alpha/net0"));
+
+        e.kind = sw::AddressEventKind::ArpReply;
+        e.ip = QHostAddress(QStringLiteral("10.0.2.7"));
+        le = toLeaseEvent(e, QStringLiteral("p"));
+        QVERIFY(le);
+        QCOMPARE(le->kind, leases::LeaseEventKind::Arp);
+
+        e.kind = sw::AddressEventKind::ArpProbe;
+        QVERIFY(!toLeaseEvent(e, QString()));
+        e.kind = sw::AddressEventKind::IpConflict;
+        QVERIFY(!toLeaseEvent(e, QString()));
+        e.kind = sw::AddressEventKind::NdAdvert;
+        e.ip = QHostAddress(QStringLiteral("fe80::1"));
+        le = toLeaseEvent(e, QString());
+        QVERIFY(le);
+        QCOMPARE(le->kind, leases::LeaseEventKind::Nd);
+        QCOMPARE(le->ipv6, QHostAddress(QStringLiteral("fe80::1")));
+    }
+
+    void supervisorArgvDropsMonitorAndKvm()
+    {
+        const QStringList plan{QStringLiteral("qemu-system-x86_64"), QStringLiteral("-name"), QStringLiteral("guest=a"),
+                               QStringLiteral("-accel"), QStringLiteral("kvm"), QStringLiteral("-accel"), QStringLiteral("tcg"),
+                               QStringLiteral("-qmp"), QStringLiteral("unix:/x.qmp,server=on,wait=off"),
+                               QStringLiteral("-serial"), QStringLiteral("file:/x.log"), QStringLiteral("-m"), QStringLiteral("64")};
+        QCOMPARE(supervisorArgv(plan, false),
+                 (QStringList{QStringLiteral("qemu-system-x86_64"), QStringLiteral("-name"), QStringLiteral("guest=a"), QStringLiteral("-accel"),
+                              QStringLiteral("kvm"), QStringLiteral("-accel"), QStringLiteral("tcg"), QStringLiteral("-m"), QStringLiteral("64")}));
+        QCOMPARE(supervisorArgv(plan, true),
+                 (QStringList{QStringLiteral("qemu-system-x86_64"), QStringLiteral("-name"), QStringLiteral("guest=a"), QStringLiteral("-accel"),
+                              QStringLiteral("tcg"), QStringLiteral("-m"), QStringLiteral("64")}));
+        QCOMPARE(supervisorArgv({QStringLiteral("q"), QStringLiteral("-enable-kvm")}, true),
+                 (QStringList{QStringLiteral("q"), QStringLiteral("-accel"), QStringLiteral("tcg")}));
+    }
+
+    void reducedHostState()
+    {
+        protocol::HostState h;
+        protocol::TapSpec a, b;
+        a.ifname = QStringLiteral("loomA");
+        b.ifname = QStringLiteral("loomB");
+        h.taps = {a, b};
+        h.addresses = {{QStringLiteral("loomA"), QStringLiteral("10.0.2.1/24")}, {QStringLiteral("loomB"), QStringLiteral("10.0.3.1/24")}};
+        h.nat = {{QStringLiteral("loomA"), QStringLiteral("10.0.2.0/24"), protocol::NatSpec::Mode::Masquerade, {QStringLiteral("eth+")}}};
+        h.ipv4Forwarding = true;
+        protocol::DnsmasqSpec d;
+        d.ifname = QStringLiteral("loomA");
+        h.dnsmasq = {d};
+        h.bridges = {protocol::BridgeSpec{QStringLiteral("loomBr"), 0, false, false, {QStringLiteral("loomA"), QStringLiteral("loomB")}}};
+        const protocol::HostState r = withoutInterfaces(h, {QStringLiteral("loomA")});
+        QCOMPARE(r.taps.size(), 1);
+        QCOMPARE(r.taps[0].ifname, QStringLiteral("loomB"));
+        QCOMPARE(r.addresses.size(), 1);
+        QVERIFY(r.nat.isEmpty());
+        QVERIFY(!r.ipv4Forwarding);
+        QVERIFY(r.dnsmasq.isEmpty());
+        QCOMPARE(r.bridges[0].ports, QStringList{QStringLiteral("loomB")});
+        QCOMPARE(withoutInterfaces(h, {}), h);
+    }
+
+    void hostPortsAndProbe()
+    {
+        const QList<HostPortUse> uses = hostPortsOf({QStringLiteral("q"), QStringLiteral("-netdev"),
+                                                     QStringLiteral("user,id=n,hostfwd=tcp:127.0.0.1:2222-:22,hostfwd=udp::5353-:53"),
+                                                     QStringLiteral("-netdev"), QStringLiteral("socket,id=s,listen=127.0.0.1:4000")});
+        QCOMPARE(uses.size(), 3);
+        QCOMPARE(uses[0].port, quint16(2222));
+        QCOMPARE(uses[0].address, QStringLiteral("127.0.0.1"));
+        QVERIFY(!uses[0].udp);
+        QVERIFY(uses[1].udp);
+        QCOMPARE(uses[1].port, quint16(5353));
+        QCOMPARE(uses[2].what, QStringLiteral("socket listen"));
+        QTcpServer holder;
+        QVERIFY(holder.listen(QHostAddress::LocalHost));
+        const Status s = checkHostPortFree(QStringLiteral("vm1"), {false, QStringLiteral("127.0.0.1"), holder.serverPort(), QStringLiteral("host forward")});
+        QVERIFY(!s);
+        QVERIFY2(s.error().message.startsWith(QStringLiteral("failed to start guest 'vm1': host forward port %1/tcp is not available").arg(holder.serverPort())),
+                 qPrintable(s.error().message));
+        const quint16 port = holder.serverPort();
+        holder.close();
+        QVERIFY(checkHostPortFree(QStringLiteral("vm1"), {false, QStringLiteral("127.0.0.1"), port, QStringLiteral("host forward")}));
+    }
+
+    void preflightNamesTheGuest()
+    {
+        plan::GuestPlan g;
+        g.name = QStringLiteral("vm9");
+        g.argv = {QStringLiteral("qemu-system-nonexistent-arch")};
+        Status s = preflightGuest(g);
+        QVERIFY(!s);
+        QVERIFY2(s.error().message.contains(QStringLiteral("'vm9'")) && s.error().message.contains(QStringLiteral("qemu-system-nonexistent-arch")),
+                 qPrintable(s.error().message));
+    }
+
+    void networkIds()
+    {
+        QCOMPARE(helperNetworkId(QStringLiteral("demo")), QStringLiteral("demo"));
+        const QString id = helperNetworkId(QStringLiteral("My Lab / ÄÖ!"));
+        QVERIFY(!id.isEmpty() && id.size() <= 32);
+        for (QChar c : id)
+            QVERIFY((c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9') || c == u'-' || c == u'_');
+        QVERIFY(helperNetworkId(QString(100, u'x')).size() <= 32);
+    }
+
+    void leaseModel()
+    {
+        LeaseTableModel m;
+        leases::LeaseTable t;
+        leases::LeaseEntry e;
+        e.mac = *protocol::Mac::parse(QStringLiteral("52:54:00:00:00:01"));
+        e.ip = *protocol::Ipv4::parse(QStringLiteral("10.0.2.5"));
+        e.hostname = QStringLiteral("alpha");
+        e.guest = QStringLiteral("alpha");
+        e.nic = QStringLiteral("net0");
+        e.state = leases::LeaseState::Bound;
+        e.conflict = true;
+        t.entries = {e};
+        m.setTable(QStringLiteral("lan"), t);
+        m.setTable(QStringLiteral("dmz"), t);
+        QCOMPARE(m.rowCount(), 2);
+        QCOMPARE(m.data(m.index(1, LeaseTableModel::Network)).toString(), QStringLiteral("dmz"));
+        QCOMPARE(m.data(m.index(0, LeaseTableModel::Guest)).toString(), QStringLiteral("alpha/net0"));
+        QCOMPARE(m.data(m.index(0, LeaseTableModel::State)).toString(), QStringLiteral("bound"));
+        QCOMPARE(m.data(m.index(0, LeaseTableModel::Flags)).toString(), QStringLiteral("conflict"));
+        m.setTable(QStringLiteral("lan"), leases::LeaseTable{});
+        QCOMPARE(m.rowCount(), 1);
+        LogModel log;
+        for (int i = 0; i < LogModel::kMaxRows + 3; ++i)
+            log.append({QDateTime::currentDateTimeUtc(), QStringLiteral("info"), QStringLiteral("n"), QString::number(i)});
+        QCOMPARE(log.rowCount(), LogModel::kMaxRows);
+        QCOMPARE(log.rows().first().message, QStringLiteral("3"));
+    }
+
+    void controlSocket()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        plan::Plan p;
+        p.runtime.runtimeDir = dir.filePath(QStringLiteral("run"));
+        Runtime rt(QStringLiteral("unit"), p, {});
+        ControlServer server(&rt);
+        const QString path = dir.filePath(QStringLiteral("sub/unit.ctl"));
+        QVERIFY(server.listen(path));
+        struct stat st {};
+        QCOMPARE(::stat(QFile::encodeName(path).constData(), &st), 0);
+        QCOMPARE(st.st_mode & 0777, 0600u);
+        // A second instance refuses to take over a live socket.
+        ControlServer second(&rt);
+        const Status s = second.listen(path);
+        QVERIFY(!s);
+        QVERIFY(s.error().message.contains(QStringLiteral("another instance")));
+
+        QLocalSocket c;
+        c.connectToServer(path);
+        QVERIFY(c.waitForConnected(2000));
+        c.write("{\"op\":\"status\"}\n{\"op\":\"leases\"}\nnot json\n{\"op\":\"x\"}\n");
+        QByteArray got;
+        QTRY_VERIFY_WITH_TIMEOUT((got += c.readAll()).count('\n') >= 4, 3000);
+        const QList<QByteArray> lines = got.split('\n');
+        QVERIFY(lines[0].contains("\"state\":\"idle\""));
+        QVERIFY(lines[1].contains("\"leases\":[]"));
+        QVERIFY(lines[2].contains("\"ok\":false"));
+        QVERIFY(lines[3].contains("unknown op 'x'"));
+        // An oversized request closes the connection.
+        c.write(QByteArray(ControlServer::kMaxRequestBytes + 100, 'a'));
+        QTRY_VERIFY_WITH_TIMEOUT(c.state() == QLocalSocket::UnconnectedState, 3000);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRuntimeUnit)
+#include "test_runtime_unit.moc"
