@@ -8,6 +8,7 @@
 #include "mainwindow.h"
 #include "model/topologyjson.h"
 #include "topologydocument.h"
+#include "topologyscene.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -75,7 +76,8 @@ int main(int argc, char **argv)
     QCommandLineOption keepOpt(QStringLiteral("keep"), QStringLiteral("Also write the topology here."), QStringLiteral("FILE"));
     QCommandLineOption openOpt(QStringLiteral("open"), QStringLiteral("Time this file instead."), QStringLiteral("FILE"));
     QCommandLineOption shotOpt(QStringLiteral("screenshot"), QStringLiteral("Save the window as PNG."), QStringLiteral("PNG"));
-    parser.addOptions({nodesOpt, runsOpt, keepOpt, openOpt, shotOpt});
+    QCommandLineOption selectOpt(QStringLiteral("select"), QStringLiteral("Select this node or cable for the screenshot."), QStringLiteral("ID"));
+    parser.addOptions({nodesOpt, runsOpt, keepOpt, openOpt, shotOpt, selectOpt});
     parser.process(app);
     int nodes = std::clamp(parser.value(nodesOpt).toInt(), 1, model::limits::kMaxNodes);
     const int runs = std::clamp(parser.value(runsOpt).toInt(), 1, 100);
@@ -126,6 +128,9 @@ int main(int argc, char **argv)
             window.resize(1280, 800);
             QApplication::processEvents();
             window.view()->fitAll();
+            if (parser.isSet(selectOpt))
+                window.scene()->selectOnly(parser.value(selectOpt));
+            QApplication::processEvents();
             if (!window.grab().save(parser.value(shotOpt)))
                 std::fprintf(stderr, "failed to save '%s'\n", qPrintable(parser.value(shotOpt)));
         }

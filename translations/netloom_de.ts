@@ -631,10 +631,6 @@
         <translation>Routing</translation>
     </message>
     <message>
-        <source>NAT uplinks (e.g. eth+)</source>
-        <translation>NAT-Uplinks (z. B. eth+)</translation>
-    </message>
-    <message>
         <source>Physical interface</source>
         <translation>Physische Schnittstelle</translation>
     </message>
@@ -834,16 +830,24 @@
         <translation>Netzwerkkarte %1 Socket-Adresse</translation>
     </message>
     <message>
-        <source>DHCP reservations (MAC IP [name]; …)</source>
-        <translation>DHCP-Reservierungen (MAC IP [Name]; …)</translation>
-    </message>
-    <message>
         <source>NIC %1 port forwards</source>
         <translation>Netzwerkkarte %1 Portweiterleitungen</translation>
     </message>
     <message>
         <source>QEMU hostfwd rules, e.g. tcp:127.0.0.1:2222-:22</source>
         <translation>QEMU-hostfwd-Regeln, z. B. tcp:127.0.0.1:2222-:22</translation>
+    </message>
+    <message>
+        <source>NAT uplinks</source>
+        <translation>NAT-Uplinks</translation>
+    </message>
+    <message>
+        <source>DHCP reservations</source>
+        <translation>DHCP-Reservierungen</translation>
+    </message>
+    <message>
+        <source>MAC IP [name]; …</source>
+        <translation>MAC IP [Name]; …</translation>
     </message>
 </context>
 </TS>

@@ -32,6 +32,7 @@ PropertiesPanel::PropertiesPanel(TopologyDocument *doc, QUndoStack *undo, QWidge
     m_scroll = new QScrollArea(this);
     m_scroll->setWidgetResizable(true);
     m_scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     layout->addWidget(m_scroll, 1);
     m_messages = new QLabel(this);
     m_messages->setObjectName(QStringLiteral("propertiesMessages"));
@@ -100,6 +101,7 @@ void PropertiesPanel::rebuild()
     m_form = new QWidget;
     m_layout = new QFormLayout(m_form);
     m_layout->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    m_layout->setRowWrapPolicy(QFormLayout::WrapLongRows);  // narrow panel: label above field
     m_shape = shapeKey();
     switch (m_target) {
     case Target::Topology:
@@ -328,6 +330,12 @@ void PropertiesPanel::addList(const QString &label, const QString &path, std::fu
         ref() = items;
         return QString();
     });
+}
+
+void PropertiesPanel::setPlaceholder(const QString &text)
+{
+    if (auto *edit = qobject_cast<QLineEdit *>(m_fields.last().widget))
+        edit->setPlaceholderText(text);
 }
 
 void PropertiesPanel::addNote(const QString &text)

@@ -72,6 +72,8 @@ private:
                    const QStringList &labels, std::function<QString()> get, std::function<void(const QString &)> set);
     void addList(const QString &label, const QString &path, std::function<QStringList &()> ref);
     void addNote(const QString &text);
+    // Sets the placeholder text of the last field added (a line edit).
+    void setPlaceholder(const QString &text);
     void buildNodeFields();
     void buildLinkFields();
     void buildEndpointVlan(const QString &side, bool sideA);

@@ -5,6 +5,7 @@
 #include "topologydocument.h"
 
 #include <QCheckBox>
+#include <QLineEdit>
 
 namespace netloom::gui {
 
@@ -56,11 +57,12 @@ void PropertiesPanel::buildNodeFields()
                           if (model::natModeName(m) == v)
                               hp().nat.mode = m;
                   });
-        addList(tr("NAT uplinks (e.g. eth+)"), QStringLiteral("hostPort.nat.uplinks"),
+        addList(tr("NAT uplinks"), QStringLiteral("hostPort.nat.uplinks"),
                 [hp]() -> QStringList & { return hp().nat.uplinks; });
+        setPlaceholder(QStringLiteral("eth+, wlan0"));
         addInt(tr("MTU (0 = default)"), QStringLiteral("hostPort.mtu"), 0, lim::kMaxMtu,
                [hp]() -> int & { return hp().mtu; });
-        addLine(tr("DHCP reservations (MAC IP [name]; \u2026)"), QStringLiteral("hostPort.dhcp.reservations"),
+        addLine(tr("DHCP reservations"), QStringLiteral("hostPort.dhcp.reservations"),
                 [hp] { return formatReservations(hp().dhcp.reservations); },
                 [hp](const QString &v) {
                     auto parsed = parseReservations(v);
@@ -69,6 +71,7 @@ void PropertiesPanel::buildNodeFields()
                     hp().dhcp.reservations = *parsed;
                     return QString();
                 });
+        setPlaceholder(tr("MAC IP [name]; \u2026"));
         break;
     }
     case NodeKind::Uplink:
@@ -152,6 +155,7 @@ void PropertiesPanel::buildNodeFields()
                             return QString();
                         });
                 m_fields.last().hint = tr("QEMU hostfwd rules, e.g. tcp:127.0.0.1:2222-:22");
+                setPlaceholder(QStringLiteral("tcp:127.0.0.1:2222-:22"));
                 break;
             case NicConfig::Mode::Socket: {
                 using model::SocketConfig;
