@@ -174,6 +174,17 @@ QByteArray ControlServer::answer(const QByteArray &line) const
         reply = {{QStringLiteral("ok"), true}, {QStringLiteral("result"), leasesJson(*m_runtime)}};
     } else if (op == QLatin1String("stats")) {
         reply = {{QStringLiteral("ok"), true}, {QStringLiteral("result"), statsJson(*m_runtime)}};
+    } else if (op == QLatin1String("stop-guest") || op == QLatin1String("start-guest") || op == QLatin1String("stop-network") ||
+               op == QLatin1String("start-network")) {
+        const QString node = doc.object().value(QStringLiteral("node")).toString().left(kMaxNodeIdChars);
+        Status st = op == QLatin1String("stop-guest")    ? m_runtime->stopGuest(node)
+                    : op == QLatin1String("start-guest") ? m_runtime->startGuest(node)
+                    : op == QLatin1String("stop-network") ? m_runtime->stopNetwork(node)
+                                                          : m_runtime->startNetwork(node);
+        if (st)
+            reply = {{QStringLiteral("ok"), true}, {QStringLiteral("result"), QJsonObject{{QStringLiteral("node"), node}}}};
+        else
+            reply = {{QStringLiteral("ok"), false}, {QStringLiteral("error"), st.error().message}};
     } else {
         reply = {{QStringLiteral("ok"), false}, {QStringLiteral("error"), QStringLiteral("unknown op '%1'").arg(op.left(32))}};
     }
@@ -182,12 +193,17 @@ QByteArray ControlServer::answer(const QByteArray &line) const
 
 Result<QJsonObject> queryControl(const QString &path, const QString &op, int timeoutMs)
 {
+    return queryControl(path, QJsonObject{{QStringLiteral("op"), op}}, timeoutMs);
+}
+
+Result<QJsonObject> queryControl(const QString &path, const QJsonObject &request, int timeoutMs)
+{
     const QString verb = QStringLiteral("query");
     QLocalSocket s;
     s.connectToServer(path);
     if (!s.waitForConnected(timeoutMs))
         return Error::failed(ErrorCode::Io, verb, path, s.errorString() + QStringLiteral(" (is 'netloomctl up' running?)"));
-    s.write(QJsonDocument(QJsonObject{{QStringLiteral("op"), op}}).toJson(QJsonDocument::Compact) + '\n');
+    s.write(QJsonDocument(request).toJson(QJsonDocument::Compact) + '\n');
     QElapsedTimer clock;
     clock.start();
     QByteArray buf;

@@ -3,10 +3,12 @@
 //
 // Design note. A QLocalServer at $XDG_RUNTIME_DIR/netloom/<topology>.ctl (socketPathFor),
 // mode 0600, and every connection's peer uid (SO_PEERCRED) must equal ours. Protocol: JSON
-// lines. A request is one object {"op":"status"|"leases"|"stats"} of at most kMaxRequestBytes;
+// lines. A request is one object of at most kMaxRequestBytes: {"op":"status"|"leases"|"stats"}
+// (read-only) or {"op":"stop-guest"|"start-guest"|"stop-network"|"start-network","node":ID}
+// (the Runtime's per-node control; only the user who runs the topology can connect);
 // the answer is one line {"ok":true,"result":{...}} or {"ok":false,"error":"..."}. Bounds:
 // kMaxClients connections, kMaxRequestBytes per line (longer closes the connection), and an
-// idle connection is closed after kIdleMs. Read-only: nothing a client sends changes the run.
+// idle connection is closed after kIdleMs.
 #pragma once
 
 #include "base/result.h"
@@ -34,6 +36,7 @@ public:
     static constexpr int kMaxClients = 16;
     static constexpr qint64 kMaxRequestBytes = 4096;
     static constexpr int kIdleMs = 10000;
+    static constexpr int kMaxNodeIdChars = 64;
 
     ControlServer(Runtime *runtime, QObject *parent = nullptr);
     ~ControlServer() override;  // closes and removes the socket file
@@ -56,5 +59,7 @@ private:
 // Client side: sends one request to `path` and returns the "result" object, or an error
 // ("failed to query '<path>': ..."). Bounded by timeoutMs.
 Result<QJsonObject> queryControl(const QString &path, const QString &op, int timeoutMs = 3000);
+// The same with a whole request object ({"op":..., "node":...}).
+Result<QJsonObject> queryControl(const QString &path, const QJsonObject &request, int timeoutMs = 3000);
 
 }  // namespace netloom::runtime

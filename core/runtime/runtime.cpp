@@ -613,6 +613,11 @@ Status Runtime::stopNetwork(const QString &switchNode)
             s.watcher->deleteLater();
         }
         s.engine->stop();
+        if (s.tracker) {
+            s.tracker->disconnect(this);
+            s.tracker->deleteLater();
+            m_leaseModel->setTable(s.plan.name, leases::LeaseTable{});
+        }
         const QString dir = s.plan.socketDir;
         const QString name = s.plan.name;
         m_switches.erase(it);

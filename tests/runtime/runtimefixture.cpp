@@ -72,10 +72,10 @@ const QList<QJsonObject> &UpProcess::events()
     return m_events;
 }
 
-QJsonObject UpProcess::waitEvent(const std::function<bool(const QJsonObject &)> &pred, int timeoutMs)
+QJsonObject UpProcess::waitEvent(const std::function<bool(const QJsonObject &)> &pred, int timeoutMs, qsizetype from)
 {
     QDeadlineTimer deadline(timeoutMs);
-    qsizetype seen = 0;
+    qsizetype seen = from;
     while (true) {
         pump();
         for (; seen < m_events.size(); ++seen)

@@ -29,8 +29,9 @@ public:
     void start(const QStringList &args);
     // Reads what is available; returns the events parsed so far (one JSON object per line).
     const QList<QJsonObject> &events();
-    // Waits (≤ timeoutMs) until `pred` holds for some event; returns it, or {} on timeout.
-    QJsonObject waitEvent(const std::function<bool(const QJsonObject &)> &pred, int timeoutMs);
+    // Waits (≤ timeoutMs) until `pred` holds for some event with index >= from; returns it,
+    // or {} on timeout.
+    QJsonObject waitEvent(const std::function<bool(const QJsonObject &)> &pred, int timeoutMs, qsizetype from = 0);
     // Sends `sig` and waits for the exit (≤ timeoutMs); returns the exit code or -1.
     int signalAndWait(int sig, int timeoutMs);
     int waitExit(int timeoutMs);

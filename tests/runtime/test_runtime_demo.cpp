@@ -6,6 +6,7 @@
 #include "common/netns.h"
 #include "common/testutil.h"
 #include "helper/helperfixture.h"
+#include "runtime/controlserver.h"
 #include "runtimefixture.h"
 
 #include <QDateTime>
@@ -178,6 +179,56 @@ private slots:
         QVERIFY2(text.exitCode == 0 && text.out.contains("10.0.2.101") && text.out.contains("alpha/net0"), qPrintable(text.describe()));
         const auto stats = netloom::test::run({ctl, QStringLiteral("stats"), QStringLiteral("--socket"), control});
         QVERIFY2(stats.exitCode == 0 && stats.out.contains("beta/net0") && stats.out.contains("tap loom"), qPrintable(stats.describe()));
+
+        // One guest, then the whole network, down and up again while the rest runs (the
+        // control socket drives the Runtime's per-node control; the helper converges).
+        qsizetype mark = 0;  // events before the last control request are not its answer
+        auto control1 = [&](const QString &op, const QString &node) {
+            mark = up.events().size();
+            return runtime::queryControl(control, QJsonObject{{QStringLiteral("op"), op}, {QStringLiteral("node"), node}}, 5000);
+        };
+        auto nodeEvent = [&](const QString &node, const QString &state, int timeoutMs) {
+            return !up.waitEvent([&](const QJsonObject &e) {
+                          return e.value(QStringLiteral("event")).toString() == QLatin1String("node") &&
+                                 e.value(QStringLiteral("node")).toString() == node && e.value(QStringLiteral("state")).toString() == state;
+                      }, timeoutMs, mark).isEmpty();
+        };
+        QString tap;
+        for (const QJsonValue &v : rates.value(QStringLiteral("ports")).toArray())
+            if (v.toObject().value(QStringLiteral("owner")).toString().startsWith(QLatin1String("tap ")))
+                tap = v.toObject().value(QStringLiteral("owner")).toString().mid(4);
+        QVERIFY2(tap.startsWith(QLatin1String("loom")), qPrintable(tap));
+        auto tapExists = [&] { return ns.exec({QStringLiteral("ip"), QStringLiteral("link"), QStringLiteral("show"), tap}).exitCode == 0; };
+        QVERIFY(tapExists());
+        {
+            const auto r = control1(QStringLiteral("stop-guest"), QStringLiteral("beta"));
+            QVERIFY2(r, qPrintable(r ? QString() : r.error().message));
+        }
+        QVERIFY2(nodeEvent(QStringLiteral("beta"), QStringLiteral("down"), 20000), qPrintable(up.describe()));
+        {
+            const auto r = control1(QStringLiteral("start-guest"), QStringLiteral("nosuch"));
+            QVERIFY(!r);
+            QVERIFY2(r.error().message.contains(QStringLiteral("failed to start guest 'nosuch': no such guest")), qPrintable(r.error().message));
+        }
+        QVERIFY(control1(QStringLiteral("stop-network"), QStringLiteral("lan")));
+        QVERIFY2(nodeEvent(QStringLiteral("lan"), QStringLiteral("down"), 5000), qPrintable(up.describe()));
+        QVERIFY2(nodeEvent(QStringLiteral("alpha"), QStringLiteral("down"), 20000), qPrintable(up.describe()));
+        QTRY_VERIFY_WITH_TIMEOUT(!tapExists(), 10000);  // the reduced host state no longer has the tap
+        QVERIFY(control1(QStringLiteral("start-network"), QStringLiteral("lan")));
+        QVERIFY2(nodeEvent(QStringLiteral("lan"), QStringLiteral("up"), 10000), qPrintable(up.describe()));
+        QVERIFY(tapExists());
+        QVERIFY(control1(QStringLiteral("start-guest"), QStringLiteral("alpha")));
+        const QJsonObject again = up.waitEvent([&](const QJsonObject &e) {  // after start-guest
+            if (e.value(QStringLiteral("event")).toString() != QLatin1String("leases"))
+                return false;
+            for (const QJsonValue &v : e.value(QStringLiteral("leases")).toArray())
+                if (v.toObject().value(QStringLiteral("hostname")).toString() == QLatin1String("alpha") &&
+                    v.toObject().value(QStringLiteral("state")).toString() == QLatin1String("bound") &&
+                    v.toObject().value(QStringLiteral("source")).toString() == QLatin1String("dhcp"))  // a fresh ACK, not the old file
+                    return true;
+            return false;
+        }, 45000, mark);
+        QVERIFY2(!again.isEmpty(), qPrintable(up.describe()));
 
         // SIGINT: everything goes, in reverse order; the namespace is exactly as before.
         const int code = up.signalAndWait(SIGINT, 40000);
