@@ -67,6 +67,7 @@ class TestRuntimeBadInput : public QObject {
         const auto r = netloom::test::run(argv, 40000);
         QVERIFY2(r.exitCode == 1, qPrintable(r.describe()));
         const QString err = QString::fromUtf8(r.err);
+        qInfo("%s", qPrintable(err.trimmed()));
         for (const QString &n : needles)
             QVERIFY2(err.contains(n), qPrintable(QStringLiteral("'%1' not in: %2").arg(n, err)));
         const QString after = helper::test::snapshot(*m_ns, m_helper->stateDir(), m_helper->pid());
@@ -146,10 +147,22 @@ private slots:
         holder.kill();
         holder.waitForFinished(5000);
         QVERIFY2(r.exitCode == 1, qPrintable(r.describe()));
+        qInfo("%s", r.err.trimmed().constData());
         QVERIFY2(r.err.contains("failed to start guest 'alpha': host forward port 18081/tcp is not available"), qPrintable(r.describe()));
         const QString after = helper::test::snapshot(*m_ns, m_helper->stateDir(), m_helper->pid());
         QVERIFY2(after == m_before, qPrintable(QStringLiteral("before:\n%1\nafter:\n%2").arg(m_before, after)));
         QVERIFY(filesUnder(xdg).isEmpty());
+    }
+
+    void guestDiesWhileStarting()
+    {
+        // Everything before the guests is up (helper state, switch, lease watcher) when QEMU
+        // refuses its command line: all of it is taken down again.
+        const QJsonObject t = editGuest(demoTopology(m_guestDir), QStringLiteral("beta"), [](QJsonObject &g) {
+            g.insert(QStringLiteral("extraArgs"), QJsonArray{QStringLiteral("-no-such-qemu-option")});
+        });
+        expectFailure(writeTopology(m_dir->path(), QStringLiteral("late"), t), helperArgs(),
+                      {QStringLiteral("netloomctl up: "), QStringLiteral("'beta'"), QStringLiteral("-no-such-qemu-option")});
     }
 
     void helperUnreachable()
@@ -172,6 +185,7 @@ private slots:
              << QStringLiteral("--helper-socket") << strict.socketPath();
         const auto r = netloom::test::run(argv, 40000);
         QVERIFY2(r.exitCode == 1, qPrintable(r.describe()));
+        qInfo("%s", r.err.trimmed().constData());
         QVERIFY2(r.err.contains("failed to apply host network of 'demo'"), qPrintable(r.describe()));
         QVERIFY2(r.err.contains("limit-exceeded") || r.err.contains("tap"), qPrintable(r.describe()));
         const QString stateBefore = helper::test::snapshot(*m_ns, strict.stateDir(), strict.pid());
