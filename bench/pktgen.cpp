@@ -1,6 +1,7 @@
 // pktgen: a small-frame generator and counter for the switch bench (bench/run-bench.sh).
 //
 //   pktgen --tx URL --rx URL [--sink URL]... [--seconds S] [--size N] [--broadcast]
+//   pktgen --tx URL --dhcp-acks N
 //
 // Opens every URL with libvdeplug (vde://DIR, tap://NAME, ...). The rx endpoint first
 // announces its MAC so learning switches know where it is; then the tx endpoint sends
@@ -8,6 +9,8 @@
 // the frames arriving at rx and another drains the sinks (extra ports, for flooding). Prints
 // one JSON line: sent, received (at rx), sink_received (at all sinks), seconds, tx_pps, rx_pps,
 // loss (at rx).
+// With --dhcp-acks, it instead sends N DHCP ACK frames 20 ms apart and prints one JSON line
+// per frame: {"xid":..,"sent_ns":..} (CLOCK_MONOTONIC), for the address-event latency figure.
 // Standalone (no Qt); built by run-bench.sh with: c++ -O2 pktgen.cpp -lvdeplug -pthread
 extern "C" {
 #include <libvdeplug.h>
@@ -19,6 +22,7 @@ extern "C" {
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fcntl.h>
 #include <poll.h>
 #include <string>
@@ -55,6 +59,53 @@ void frame(unsigned char *f, std::size_t size, const unsigned char *dst, const u
     std::memcpy(f + 18, &seq, 4);
 }
 
+std::int64_t monoNs()
+{
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return std::int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+// Sends n DHCP ACKs (server 10.99.0.1 -> broadcast) for clients 52:54:00:be:01:xx.
+int sendDhcpAcks(VDECONN *c, int n)
+{
+    for (int i = 0; i < n; ++i) {
+        unsigned char f[342] = {};
+        std::memset(f, 0xff, 6);
+        std::memcpy(f + 6, kMacA, 6);
+        f[12] = 0x08;
+        unsigned char *ip = f + 14;
+        const int udpLen = 8 + 240 + 3 + 1;
+        const int ipLen = 20 + udpLen;
+        ip[0] = 0x45;
+        ip[2] = std::uint8_t(ipLen >> 8);
+        ip[3] = std::uint8_t(ipLen);
+        ip[8] = 64;
+        ip[9] = 17;
+        ip[12] = 10; ip[13] = 99; ip[14] = 0; ip[15] = 1;
+        std::memset(ip + 16, 0xff, 4);
+        unsigned char *udp = ip + 20;
+        udp[1] = 67;
+        udp[3] = 68;
+        udp[4] = std::uint8_t(udpLen >> 8);
+        udp[5] = std::uint8_t(udpLen);
+        unsigned char *b = udp + 8;
+        b[0] = 2; b[1] = 1; b[2] = 6;
+        const std::uint32_t xid = 0x10000 + std::uint32_t(i);
+        b[4] = std::uint8_t(xid >> 24); b[5] = std::uint8_t(xid >> 16); b[6] = std::uint8_t(xid >> 8); b[7] = std::uint8_t(xid);
+        b[16] = 10; b[17] = 99; b[18] = 1; b[19] = std::uint8_t(i);           // yiaddr
+        const unsigned char ch[6] = {0x52, 0x54, 0x00, 0xbe, 0x01, std::uint8_t(i)};
+        std::memcpy(b + 28, ch, 6);                                            // chaddr
+        b[236] = 0x63; b[237] = 0x82; b[238] = 0x53; b[239] = 0x63;
+        b[240] = 53; b[241] = 1; b[242] = 5; b[243] = 255;
+        const std::int64_t t = monoNs();
+        vde_send(c, f, sizeof f, 0);
+        std::printf("{\"xid\":%u,\"sent_ns\":%lld}\n", xid, (long long)t);
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char **argv)
@@ -64,6 +115,7 @@ int main(int argc, char **argv)
     double seconds = 3;
     std::size_t size = 60;
     bool broadcast = false;
+    int dhcpAcks = 0;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         auto next = [&]() -> std::string {
@@ -79,10 +131,17 @@ int main(int argc, char **argv)
         else if (a == "--seconds") seconds = std::atof(next().c_str());
         else if (a == "--size") size = std::size_t(std::atoi(next().c_str()));
         else if (a == "--broadcast") broadcast = true;
+        else if (a == "--dhcp-acks") dhcpAcks = std::atoi(next().c_str());
         else {
             std::fprintf(stderr, "usage: pktgen --tx URL --rx URL [--sink URL]... [--seconds S] [--size N] [--broadcast]\n");
             return 2;
         }
+    }
+    if (dhcpAcks > 0 && dhcpAcks <= 250 && !tx.empty()) {
+        VDECONN *c = openUrl(tx);
+        sendDhcpAcks(c, dhcpAcks);
+        vde_close(c);
+        return 0;
     }
     if (tx.empty() || rx.empty() || size < 60 || size > 1514 || seconds <= 0 || seconds > 60) {
         std::fprintf(stderr, "pktgen: need --tx and --rx, --size 60..1514, --seconds 0..60\n");

@@ -149,6 +149,17 @@ run_vde_like() {  # $1 name; switch started by $2 function; tap/VDE URLs
   # shellcheck disable=SC2046
   read -r _ _ fus fin fdel < <(measure_pps "vde://$dir/sw" "vde://$dir/sw" "$swpid" --broadcast $(sinks "vde://$dir/sw" $((flood_ports - 2))))
   record "$name" "$gbps" "$rtx" "$rtt" "$pps" "$loss" "$us" "$fin" "$fdel" "$fus"
+  if [ "$name" = netloom ]; then
+    # Address-event latency: DHCP ACKs sent into a VDE port vs. the event lines printed.
+    nobody "$work/pktgen" --tx "vde://$dir/sw" --dhcp-acks 50 > "$work/acks.json"
+    sleep 0.3
+    event_latency=$(grep '^{' "$work/netloom.log" | jq -s -r --slurpfile sent "$work/acks.json" '
+      [ .[] | select(.type? == "address" and .kind == "dhcp-ack") ] as $ev
+      | [ $sent[] as $s | ($ev[] | select(.xid == $s.xid)) | (.printed_ns - $s.sent_ns) / 1e6 ] | sort
+      | if length == 0 then "no events" else
+          "\(length)/50 DHCP ACKs reported; sent -> event printed: median \(.[length / 2 | floor] * 1000 | round / 1000) ms, max \(.[-1] * 1000 | round / 1000) ms (target <= 10 ms)"
+        end' 2>/dev/null || echo "n/a")
+  fi
   kill "$swpid" 2>/dev/null || true
   for p in "${extra_pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
   sleep 0.3
@@ -157,7 +168,7 @@ run_vde_like() {  # $1 name; switch started by $2 function; tap/VDE URLs
 wait_sock() { for i in $(seq 1 50); do [ -S "$1/ctl" ] && return 0; sleep 0.1; done; echo "bench: no switch at $1" >&2; return 1; }
 
 start_netloom() {
-  "${asnobody[@]}" "$netloomctl" switch --sock "$1" --tap loomba --tap loombb > "$work/netloom.log" 2>&1 &
+  "${asnobody[@]}" "$netloomctl" switch --json --sock "$1" --tap loomba --tap loombb > "$work/netloom.log" 2>&1 &
   swpid=$!; pids+=("$swpid"); extra_pids=()
   wait_sock "$1"  # $! is netloomctl itself: ip netns exec and setpriv exec it
 }
@@ -220,6 +231,7 @@ run_bridge
   awk -v ng="$ng" -v vg="$vg" -v nt="$nt" -v vt="$vt" -v np="$np" -v vp="$vp" -v nf="$nf" -v vf="$vf" -v nd="$nd" -v vd="$vd" 'BEGIN {
     printf "netloom / vde_switch: TCP throughput x%.2f (target >= 1.5), 60-byte pps x%.2f (target >= 2), RTT x%.2f (target <= 1), flood deliveries/s x%.2f\n",
       (vg > 0 ? ng / vg : 0), (vp > 0 ? np / vp : 0), (vt > 0 ? nt / vt : 0), (vf * vd > 0 ? nf * nd / (vf * vd) : 0) }'
+  echo "netloom address events: ${event_latency:-n/a}"
   echo
   echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo), kernel $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ); ${secs}s per measurement"
 } | tee "${out:-/dev/null}"

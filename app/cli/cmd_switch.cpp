@@ -163,7 +163,10 @@ public:
                       {QStringLiteral("mac"), e.mac.toString()},
                       {QStringLiteral("port"), qint64(e.port)},
                       {QStringLiteral("vlan"), e.vlan},
-                      {QStringLiteral("time"), QDateTime::fromMSecsSinceEpoch(e.wallMs).toUTC().toString(Qt::ISODateWithMs)}};
+                      {QStringLiteral("time"), QDateTime::fromMSecsSinceEpoch(e.wallMs).toUTC().toString(Qt::ISODateWithMs)},
+                      // CLOCK_MONOTONIC when the frame crossed the switch and when this line was printed.
+                      {QStringLiteral("seen_ns"), qint64(e.monotonicNs)},
+                      {QStringLiteral("printed_ns"), qint64(SwitchEngine::monotonicNs())}};
         QString text = QStringLiteral("%1 port %2 mac %3").arg(QString::fromLatin1(addressEventKindName(e.kind))).arg(e.port).arg(e.mac.toString());
         if (!e.ip.isNull()) {
             o[QStringLiteral("ip")] = e.ip.toString();
