@@ -155,6 +155,22 @@
         <source>only one file can be opened; ignoring the others</source>
         <translation>es kann nur eine Datei geöffnet werden; die übrigen werden ignoriert</translation>
     </message>
+    <message>
+        <source>The privileged helper&apos;s socket.</source>
+        <translation>Der Socket des privilegierten Helfers.</translation>
+    </message>
+    <message>
+        <source>Never use KVM for guests.</source>
+        <translation>Für Gäste nie KVM verwenden.</translation>
+    </message>
+    <message>
+        <source>Start the topology once it is open.</source>
+        <translation>Die Topologie nach dem Öffnen starten.</translation>
+    </message>
+    <message>
+        <source>Save a PNG of the window to FILE after SECONDS (then keep running).</source>
+        <translation>Nach SEKUNDEN ein PNG des Fensters in DATEI speichern (danach weiterlaufen).</translation>
+    </message>
 </context>
 <context>
     <name>netloom::gui::ExportDialog</name>
@@ -283,6 +299,116 @@
     <message>
         <source>Helper: not checked yet</source>
         <translation>Helfer: noch nicht geprüft</translation>
+    </message>
+</context>
+<context>
+    <name>netloom::gui::LeaseListModel</name>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>abgelaufen</translation>
+    </message>
+    <message>
+        <source> (conflict)</source>
+        <translation> (Konflikt)</translation>
+    </message>
+    <message>
+        <source> (foreign server)</source>
+        <translation> (fremder Server)</translation>
+    </message>
+    <message>
+        <source>Another client or DHCP server claims this address</source>
+        <translation>Ein anderer Client oder DHCP-Server beansprucht diese Adresse</translation>
+    </message>
+    <message>
+        <source>MAC</source>
+        <translation>MAC</translation>
+    </message>
+    <message>
+        <source>IP</source>
+        <translation>IP</translation>
+    </message>
+    <message>
+        <source>Hostname</source>
+        <translation>Hostname</translation>
+    </message>
+    <message>
+        <source>Guest</source>
+        <translation>Gast</translation>
+    </message>
+    <message>
+        <source>Network / port</source>
+        <translation>Netz / Port</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Expires in</source>
+        <translation>Läuft ab in</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Quelle</translation>
+    </message>
+</context>
+<context>
+    <name>netloom::gui::LeasesPanel</name>
+    <message>
+        <source>Filter by MAC, IP, hostname, guest…</source>
+        <translation>Nach MAC, IP, Hostname, Gast filtern…</translation>
+    </message>
+    <message>
+        <source>Copied %1</source>
+        <translation>%1 kopiert</translation>
+    </message>
+    <message>
+        <source>Copied “%1”</source>
+        <translation>„%1“ kopiert</translation>
+    </message>
+    <message>
+        <source>failed to pin &apos;%1&apos; as a reservation: %2</source>
+        <translation>&apos;%1&apos; konnte nicht als Reservierung festgelegt werden: %2</translation>
+    </message>
+    <message>
+        <source>the lease has no IPv4 address</source>
+        <translation>die Lease hat keine IPv4-Adresse</translation>
+    </message>
+    <message>
+        <source>no host port serves DHCP on network &apos;%1&apos;</source>
+        <translation>kein Host-Port bedient DHCP im Netz &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; already has a reservation for %2 / %3</source>
+        <translation>&apos;%1&apos; hat bereits eine Reservierung für %2 / %3</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; already has %2 reservations</source>
+        <translation>&apos;%1&apos; hat bereits %2 Reservierungen</translation>
+    </message>
+    <message>
+        <source>pin %1 as a reservation</source>
+        <translation>%1 als Reservierung festlegen</translation>
+    </message>
+    <message>
+        <source>Pinned %1 → %2 on %3 (applies at the next start)</source>
+        <translation>%1 → %2 auf %3 festgelegt (gilt ab dem nächsten Start)</translation>
+    </message>
+    <message>
+        <source>Copy &amp;IP</source>
+        <translation>&amp;IP kopieren</translation>
+    </message>
+    <message>
+        <source>Copy &amp;ssh Command</source>
+        <translation>&amp;ssh-Befehl kopieren</translation>
+    </message>
+    <message>
+        <source>&amp;Pin as Reservation</source>
+        <translation>Als Reservierung &amp;festlegen</translation>
     </message>
 </context>
 <context>
@@ -416,10 +542,6 @@
         <translation>&amp;Ausführen</translation>
     </message>
     <message>
-        <source>The runtime is not available in this build</source>
-        <translation>Die Laufzeitumgebung ist in diesem Build nicht verfügbar</translation>
-    </message>
-    <message>
         <source>&amp;Start</source>
         <translation>&amp;Starten</translation>
     </message>
@@ -518,6 +640,50 @@
     <message>
         <source>Netloom topologies (*.json);;All files (*)</source>
         <translation>Netloom-Topologien (*.json);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>runtime</source>
+        <translation>Laufzeit</translation>
+    </message>
+    <message>
+        <source>Leases</source>
+        <translation>Leases</translation>
+    </message>
+    <message>
+        <source>Traffic</source>
+        <translation>Verkehr</translation>
+    </message>
+    <message>
+        <source>F5</source>
+        <translation>F5</translation>
+    </message>
+    <message>
+        <source>Shift+F5</source>
+        <translation>Shift+F5</translation>
+    </message>
+    <message>
+        <source>Start the topology: helper, switches, guests</source>
+        <translation>Die Topologie starten: Helfer, Switches, Gäste</translation>
+    </message>
+    <message>
+        <source>Stop everything the run started, in reverse order</source>
+        <translation>Alles, was der Lauf gestartet hat, in umgekehrter Reihenfolge stoppen</translation>
+    </message>
+    <message>
+        <source>Starting %1</source>
+        <translation>Starte %1</translation>
+    </message>
+    <message>
+        <source>Stopping %1</source>
+        <translation>Stoppe %1</translation>
+    </message>
+    <message>
+        <source>Start %1</source>
+        <translation>%1 starten</translation>
+    </message>
+    <message>
+        <source>Stop %1</source>
+        <translation>%1 stoppen</translation>
     </message>
 </context>
 <context>
@@ -848,6 +1014,40 @@
     <message>
         <source>MAC IP [name]; …</source>
         <translation>MAC IP [Name]; …</translation>
+    </message>
+</context>
+<context>
+    <name>netloom::gui::RunController</name>
+    <message>
+        <source>failed to start &apos;%1&apos;: it is already running</source>
+        <translation>&apos;%1&apos; konnte nicht gestartet werden: läuft bereits</translation>
+    </message>
+    <message>
+        <source>failed to start &apos;%1&apos;: not a running guest or netloom switch</source>
+        <translation>&apos;%1&apos; konnte nicht gestartet werden: kein Gast oder netloom-Switch eines Laufs</translation>
+    </message>
+    <message>
+        <source>failed to stop &apos;%1&apos;: not a running guest or netloom switch</source>
+        <translation>&apos;%1&apos; konnte nicht gestoppt werden: kein Gast oder netloom-Switch eines Laufs</translation>
+    </message>
+</context>
+<context>
+    <name>netloom::gui::TrafficPanel</name>
+    <message>
+        <source>bits/s</source>
+        <translation>Bit/s</translation>
+    </message>
+    <message>
+        <source>packets/s</source>
+        <translation>Pakete/s</translation>
+    </message>
+    <message>
+        <source>%1 rx</source>
+        <translation>%1 empfangen</translation>
+    </message>
+    <message>
+        <source>%1 tx</source>
+        <translation>%1 gesendet</translation>
     </message>
 </context>
 </TS>

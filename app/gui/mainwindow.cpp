@@ -5,6 +5,10 @@
 #include "editcommands.h"
 #include "exportdialog.h"
 #include "helperstatuswidget.h"
+#include "helperprobe.h"
+#include "leasespanel.h"
+#include "runcontroller.h"
+#include "trafficpanel.h"
 #include "model/topologyjson.h"
 #include "nodekinds.h"
 #include "palettewidget.h"
@@ -19,6 +23,7 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QMenu>
 #include <QMenuBar>
 #include <QPlainTextEdit>
 #include <QSettings>
@@ -49,6 +54,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_view->setObjectName(QStringLiteral("canvas"));
     setCentralWidget(m_view);
     m_autosave = new Autosave(this);
+    m_run = new RunController(this);
     m_ask = [this](const QString &title, const QString &text, QMessageBox::StandardButtons buttons) {
         return QMessageBox::question(this, title, text, buttons);
     };
@@ -74,6 +80,22 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
         addNode(kind, pos);
     });
     connect(m_scene, &QGraphicsScene::selectionChanged, this, &MainWindow::updateSelection);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QWidget::customContextMenuRequested, this, &MainWindow::showCanvasMenu);
+    connect(m_run, &RunController::nodeColoursChanged, this, &MainWindow::updateRunView);
+    connect(m_run, &RunController::ratesUpdated, this, &MainWindow::updateRunView);
+    connect(m_run, &RunController::runStateChanged, this, &MainWindow::updateRunActions);
+    connect(m_run, &RunController::logLine, this, [this](const QString &level, const QString &node, const QString &message) {
+        const QString who = node.isEmpty() ? tr("runtime") : node;
+        log(level == QLatin1String("info") ? QStringLiteral("[%1] %2").arg(who, message)
+                                           : QStringLiteral("[%1] %2: %3").arg(who, level, message));
+    });
+    connect(m_run, &RunController::stopped, this, [this] {
+        updateRunActions();
+        updateRunView();
+        if (m_closeAfterStop)
+            QTimer::singleShot(0, this, &QWidget::close);
+    });
     connect(m_palette, &PaletteWidget::kindActivated, this, [this](const QString &kind) {
         // Activated entries go to the visible centre, or the nearest free spot to its right
         // and below, so nodes added in a row do not hide each other.
@@ -134,6 +156,24 @@ void MainWindow::buildDocks()
     addDockWidget(Qt::BottomDockWidgetArea, logDock);
     resizeDocks({logDock}, {120}, Qt::Vertical);
     resizeDocks({paletteDock, propsDock}, {200, 340}, Qt::Horizontal);
+
+    m_leases = new LeasesPanel(m_run, m_doc, m_undo, this);
+    m_leases->setObjectName(QStringLiteral("leasesPanel"));
+    connect(m_leases, &LeasesPanel::message, this, &MainWindow::log);
+    auto *leasesDock = new QDockWidget(tr("Leases"), this);
+    leasesDock->setObjectName(QStringLiteral("leasesDock"));
+    leasesDock->setWidget(m_leases);
+    addDockWidget(Qt::BottomDockWidgetArea, leasesDock);
+
+    m_traffic = new TrafficPanel(m_run, this);
+    m_traffic->setObjectName(QStringLiteral("trafficPanel"));
+    auto *trafficDock = new QDockWidget(tr("Traffic"), this);
+    trafficDock->setObjectName(QStringLiteral("trafficDock"));
+    trafficDock->setWidget(m_traffic);
+    addDockWidget(Qt::BottomDockWidgetArea, trafficDock);
+    tabifyDockWidget(logDock, leasesDock);
+    splitDockWidget(leasesDock, trafficDock, Qt::Horizontal);
+    logDock->raise();
 
     m_helper = new HelperStatusWidget(this);
     statusBar()->addPermanentWidget(m_helper);
@@ -243,18 +283,18 @@ void MainWindow::buildActions()
     topo->addAction(make(QStringLiteral("actionCheckHelper"), tr("Check &Helper"), QIcon(), QKeySequence(),
                          [this] { m_helper->check(); }));
 
-    // The runtime (issue #5) is not part of this build: the actions exist, honestly disabled.
     QMenu *run = menuBar()->addMenu(tr("&Run"));
-    const QString unavailable = tr("The runtime is not available in this build");
-    QAction *start = make(QStringLiteral("actionStart"), tr("&Start"), icon("start"), QKeySequence(), [] {});
-    QAction *stop = make(QStringLiteral("actionStop"), tr("S&top"), icon("stop"), QKeySequence(), [] {});
-    for (QAction *a : {start, stop}) {
-        a->setEnabled(false);
-        a->setToolTip(unavailable);
-        a->setStatusTip(unavailable);
-    }
+    QAction *start = make(QStringLiteral("actionStart"), tr("&Start"), icon("start"), QKeySequence(tr("F5")),
+                          [this] { startRun(); });
+    QAction *stop = make(QStringLiteral("actionStop"), tr("S&top"), icon("stop"), QKeySequence(tr("Shift+F5")),
+                         [this] { stopRun(); });
+    start->setToolTip(tr("Start the topology: helper, switches, guests"));
+    stop->setToolTip(tr("Stop everything the run started, in reverse order"));
+    m_start = start;
+    m_stop = stop;
     run->setToolTipsVisible(true);
     run->addActions({start, stop});
+    updateRunActions();
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(make(QStringLiteral("actionAbout"), tr("&About Netloom"), icon("netloom"), QKeySequence(), [this] {
@@ -554,8 +594,114 @@ QDialog *MainWindow::showExportDialog(bool modal)
     return dlg;
 }
 
+bool MainWindow::startRun()
+{
+    validateNow();
+    const QString dir = m_doc->filePath().isEmpty() ? QDir::currentPath() : QFileInfo(m_doc->filePath()).absolutePath();
+    m_run->setHelperSocket(m_helper->probe()->socketPath());
+    log(tr("Starting %1").arg(m_doc->topology().name));
+    if (Status s = m_run->start(m_doc->topology(), dir); !s) {
+        log(s.error().message);
+        statusBar()->showMessage(s.error().message, 8000);
+        return false;
+    }
+    updateRunActions();
+    return true;
+}
+
+void MainWindow::stopRun()
+{
+    if (!m_run->isActive())
+        return;
+    log(tr("Stopping %1").arg(m_doc->topology().name));
+    m_run->stop();
+}
+
+bool MainWindow::startNode(const QString &nodeId)
+{
+    if (Status s = m_run->startNode(nodeId); !s) {
+        log(s.error().message);
+        return false;
+    }
+    return true;
+}
+
+bool MainWindow::stopNode(const QString &nodeId)
+{
+    if (Status s = m_run->stopNode(nodeId); !s) {
+        log(s.error().message);
+        return false;
+    }
+    return true;
+}
+
+void MainWindow::updateRunActions()
+{
+    if (!m_start)
+        return;
+    const bool active = m_run->isActive();
+    m_start->setEnabled(!active);
+    m_stop->setEnabled(active);
+}
+
+void MainWindow::updateRunView()
+{
+    for (const model::Node &n : m_doc->topology().nodes)
+        if (NodeItem *item = m_scene->nodeItem(n.id))
+            item->setRunColour(m_run->nodeColour(n.id));
+    for (const model::Link &l : m_doc->topology().links) {
+        LinkItem *item = m_scene->linkItem(l.id);
+        if (!item)
+            continue;
+        const RunColour a = m_run->nodeColour(l.a.node);
+        const RunColour b = m_run->nodeColour(l.b.node);
+        RunColour c = RunColour::None;
+        if (a != RunColour::None || b != RunColour::None) {
+            if (a == RunColour::Error || b == RunColour::Error)
+                c = RunColour::Error;
+            else if (a == RunColour::Starting || b == RunColour::Starting)
+                c = RunColour::Starting;
+            else if (a == RunColour::Running && b == RunColour::Running)
+                c = RunColour::Running;
+            else
+                c = RunColour::Stopped;
+        }
+        item->setRun(c, c == RunColour::None ? -1 : m_run->linkBitsPerSec(l.id));
+    }
+}
+
+void MainWindow::showCanvasMenu(const QPoint &pos)
+{
+    QString nodeId;
+    for (QGraphicsItem *item : m_view->items(pos))
+        if (item->type() == NodeItem::kType) {
+            nodeId = static_cast<NodeItem *>(item)->nodeId();
+            break;
+        }
+    QMenu menu(this);
+    if (!nodeId.isEmpty()) {
+        const bool can = m_run->canControl(nodeId);
+        const RunColour c = m_run->nodeColour(nodeId);
+        QAction *s = menu.addAction(icon("start"), tr("Start %1").arg(nodeId), this, [this, nodeId] { startNode(nodeId); });
+        s->setEnabled(can && c != RunColour::Running && c != RunColour::Starting);
+        QAction *t = menu.addAction(icon("stop"), tr("Stop %1").arg(nodeId), this, [this, nodeId] { stopNode(nodeId); });
+        t->setEnabled(can && c == RunColour::Running);
+        menu.addSeparator();
+    }
+    menu.addAction(m_start);
+    menu.addAction(m_stop);
+    menu.exec(m_view->viewport()->mapToGlobal(pos));
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (m_run->isActive()) {
+        // Stop in order first (bounded by the runtime's own stop timeouts), then close.
+        m_closeAfterStop = true;
+        stopRun();
+        event->ignore();
+        return;
+    }
     if (!maybeSave()) {
         event->ignore();
         return;

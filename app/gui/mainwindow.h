@@ -7,7 +7,9 @@
 // undo stack's clean state. Validation runs kValidateDelayMs after the last change and
 // feeds the scene's badges and the properties panel. Questions to the user (save changes?
 // recover?) go through an overridable asker, so tests can answer them without a modal
-// dialog. Run > Start/Stop exist but are disabled: the runtime is not in this build.
+// dialog. Run > Start/Stop (and per node, the canvas context menu) go through the
+// RunController, which owns the core Runtime; its live state colours nodes and cables and
+// feeds the Leases and Traffic docks, and its log lines (each naming its node) go to the log.
 #pragma once
 
 #include "model/validator.h"
@@ -28,6 +30,9 @@ class CanvasView;
 class HelperStatusWidget;
 class PaletteWidget;
 class PropertiesPanel;
+class LeasesPanel;
+class RunController;
+class TrafficPanel;
 class TopologyDocument;
 class TopologyScene;
 
@@ -52,6 +57,17 @@ public:
     PropertiesPanel *properties() const { return m_props; }
     HelperStatusWidget *helperStatus() const { return m_helper; }
     Autosave *autosave() const { return m_autosave; }
+    RunController *runController() const { return m_run; }
+    LeasesPanel *leasesPanel() const { return m_leases; }
+    TrafficPanel *trafficPanel() const { return m_traffic; }
+
+    // Starts the document's topology (Run > Start). Returns false after logging why not.
+    bool startRun();
+    // Stops the run (Run > Stop); asynchronous.
+    void stopRun();
+    // Starts / stops one guest or netloom switch of the run (canvas context menu).
+    bool startNode(const QString &nodeId);
+    bool stopNode(const QString &nodeId);
     const QList<model::Issue> &issues() const { return m_issues; }
     QString logText() const;
     bool isModified() const;
@@ -99,6 +115,9 @@ private:
     void rebuildRecentMenu();
     void offerRecovery(const QString &sourcePath);
     void doAutosave();
+    void updateRunView();
+    void updateRunActions();
+    void showCanvasMenu(const QPoint &pos);
 
     TopologyDocument *m_doc = nullptr;
     QUndoStack *m_undo = nullptr;
@@ -109,6 +128,12 @@ private:
     QPlainTextEdit *m_log = nullptr;
     HelperStatusWidget *m_helper = nullptr;
     Autosave *m_autosave = nullptr;
+    RunController *m_run = nullptr;
+    LeasesPanel *m_leases = nullptr;
+    TrafficPanel *m_traffic = nullptr;
+    QAction *m_start = nullptr;
+    QAction *m_stop = nullptr;
+    bool m_closeAfterStop = false;
     QTimer *m_validateTimer = nullptr;
     QMenu *m_recentMenu = nullptr;
     QList<model::Issue> m_issues;

@@ -88,6 +88,11 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
     const QRectF textRect(-60, kSize / 2 + 2, 120, 20);
     painter->drawText(textRect, Qt::AlignHCenter | Qt::AlignTop,
                       painter->fontMetrics().elidedText(m_label, Qt::ElideRight, 118));
+    if (m_run != RunColour::None) {
+        painter->setPen(QPen(netloom::gui::runColour(m_run), 3));
+        painter->setBrush(Qt::NoBrush);
+        painter->drawRoundedRect(iconRect.adjusted(-6, -6, 6, 6), 8, 8);
+    }
     if (m_errors + m_warnings > 0) {
         const QRectF badge(kSize / 2 - 10, -kSize / 2 - 8, 18, 18);
         painter->setPen(Qt::NoPen);
@@ -96,6 +101,14 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
         painter->setPen(Qt::white);
         painter->drawText(badge, Qt::AlignCenter, QString::number(m_errors ? m_errors : m_warnings));
     }
+}
+
+void NodeItem::setRunColour(RunColour c)
+{
+    if (c == m_run)
+        return;
+    m_run = c;
+    QGraphicsObject::update();
 }
 
 QVariant NodeItem::itemChange(GraphicsItemChange change, const QVariant &value)
@@ -156,7 +169,26 @@ void LinkItem::adjust()
 
 QRectF LinkItem::boundingRect() const
 {
-    return QRectF(m_line.p1(), m_line.p2()).normalized().adjusted(-6, -6, 6, 6);
+    const qreal m = m_bps >= 0 ? 48 : 6;  // room for the rate badge
+    return QRectF(m_line.p1(), m_line.p2()).normalized().adjusted(-m, -m, m, m);
+}
+
+qreal LinkItem::trafficWidth(double bitsPerSec)
+{
+    if (bitsPerSec < 1000)
+        return 2;
+    return std::min<qreal>(9, 2 + 1.2 * (std::log10(bitsPerSec) - 3));
+}
+
+void LinkItem::setRun(RunColour c, double bitsPerSec)
+{
+    if (c == m_run && qFuzzyCompare(bitsPerSec + 2, m_bps + 2))
+        return;
+    if ((bitsPerSec >= 0) != (m_bps >= 0))
+        prepareGeometryChange();
+    m_run = c;
+    m_bps = bitsPerSec;
+    update();
 }
 
 QPainterPath LinkItem::shape() const
@@ -171,13 +203,30 @@ QPainterPath LinkItem::shape() const
 void LinkItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *)
 {
     QColor color = m_errors ? QColor(0xd0, 0x30, 0x30) : QColor(0x40, 0x48, 0x50);
-    qreal width = 2;
+    if (m_run != RunColour::None)
+        color = netloom::gui::runColour(m_run);
+    qreal width = m_run == RunColour::None ? 2 : trafficWidth(m_bps);
     if (option->state & QStyle::State_Selected) {
         color = QColor(0x1e, 0x66, 0xd0);
-        width = 3.5;
+        width = std::max<qreal>(width, 3.5);
     }
     painter->setPen(QPen(color, width, Qt::SolidLine, Qt::RoundCap));
     painter->drawLine(m_line);
+    if (m_run != RunColour::None && m_bps >= 1000) {
+        const QString text = m_bps >= 1e6 ? QStringLiteral("%1 Mbit/s").arg(m_bps / 1e6, 0, 'f', 1)
+                                          : QStringLiteral("%1 kbit/s").arg(m_bps / 1e3, 0, 'f', 1);
+        QFont f = painter->font();
+        f.setPointSizeF(f.pointSizeF() * 0.8);
+        painter->setFont(f);
+        const QRectF box = QRectF(0, 0, painter->fontMetrics().horizontalAdvance(text) + 8, painter->fontMetrics().height() + 2)
+                               .translated(m_line.center() - QPointF(0, 0));
+        const QRectF r = box.translated(-box.width() / 2, -box.height() / 2);
+        painter->setPen(QPen(color, 1));
+        painter->setBrush(Qt::white);
+        painter->drawRoundedRect(r, 4, 4);
+        painter->setPen(Qt::black);
+        painter->drawText(r, Qt::AlignCenter, text);
+    }
 }
 
 // --- TopologyScene -----------------------------------------------------------------------

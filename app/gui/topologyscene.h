@@ -10,6 +10,7 @@
 
 #include "editcommands.h"
 #include "model/validator.h"
+#include "runcolour.h"
 
 #include <QGraphicsObject>
 #include <QGraphicsScene>
@@ -40,6 +41,9 @@ public:
     void setIssueCounts(int errors, int warnings);
     int errorCount() const { return m_errors; }
     int warningCount() const { return m_warnings; }
+    // Shows the node's run state as a coloured ring (None: the editor look).
+    void setRunColour(RunColour c);
+    RunColour runColour() const { return m_run; }
 
     QRectF boundingRect() const override;
     QPainterPath shape() const override;
@@ -56,6 +60,7 @@ private:
     int m_errors = 0;
     int m_warnings = 0;
     bool m_fromModel = false;
+    RunColour m_run = RunColour::None;
 };
 
 // One cable between two nodes.
@@ -69,6 +74,13 @@ public:
     void setLabel(const QString &label);
     void setHasErrors(bool errors);
     bool hasErrors() const { return m_errors; }
+    // Live state: the colour of the run (None: editor look) and the cable's traffic in
+    // bits/s (< 0: unknown), shown as thickness and a rate badge.
+    void setRun(RunColour c, double bitsPerSec);
+    RunColour runColour() const { return m_run; }
+    double bitsPerSec() const { return m_bps; }
+    // Pen width for `bitsPerSec`: 2 idle, growing with log10 of the rate up to 9. Pure.
+    static qreal trafficWidth(double bitsPerSec);
     // Re-reads the end positions (call after a node moved).
     void adjust();
 
@@ -82,6 +94,8 @@ private:
     QPointer<NodeItem> m_a, m_b;
     QLineF m_line;
     bool m_errors = false;
+    RunColour m_run = RunColour::None;
+    double m_bps = -1;
 };
 
 class TopologyScene : public QGraphicsScene {

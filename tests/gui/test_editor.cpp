@@ -4,6 +4,9 @@
 #include "canvasview.h"
 #include "autosave.h"
 #include "exportdialog.h"
+#include "helperprobe.h"
+#include "helperstatuswidget.h"
+#include "runcontroller.h"
 #include "mainwindow.h"
 #include "model/topologyjson.h"
 #include "palettewidget.h"
@@ -26,6 +29,7 @@
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -84,7 +88,7 @@ private slots:
     void deleteAndUndoRestoreCables();
     void guestFormFollowsNicModeAndEditsDisk();
     void zoomAndFit();
-    void runActionsAreHonestlyDisabled();
+    void runActionsFollowTheRun();
     void exportDialogShowsScriptAndSaves();
     void exportDialogExplainsRefusal();
     void autosaveIsOfferedAfterCrash();
@@ -414,14 +418,39 @@ void TestEditor::zoomAndFit()
     QVERIFY(!w.scene()->snapToGrid());
 }
 
-void TestEditor::runActionsAreHonestlyDisabled()
+void TestEditor::runActionsFollowTheRun()
 {
+    // A lone netloom switch needs no helper: it really runs (green), Stop takes it down
+    // (grey). With a host port the helper is needed: absent, the run fails,
+    // the log names the socket, nothing stays running and Start is offered again.
     MainWindow w;
-    for (const char *name : {"actionStart", "actionStop"}) {
-        QAction *a = action(w, name);
-        QVERIFY(!a->isEnabled());
-        QVERIFY(a->toolTip().contains(QStringLiteral("not available")));
-    }
+    QVERIFY(action(w, "actionStart")->isEnabled());
+    QVERIFY(!action(w, "actionStop")->isEnabled());
+    const QString sw = w.addNode(QStringLiteral("switch"), QPointF(0, 0));
+    w.helperStatus()->probe()->setSocketPath(m_tmp.filePath(QStringLiteral("no-helper.sock")));
+    QSignalSpy state(w.runController(), &RunController::runStateChanged);
+    action(w, "actionStart")->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(w.runController()->runtime() &&
+                                 w.runController()->runtime()->state() == runtime::RunState::Running, 10000);
+    QCOMPARE(w.scene()->nodeItem(sw)->runColour(), RunColour::Running);
+    QVERIFY(!action(w, "actionStart")->isEnabled());
+    QVERIFY(action(w, "actionStop")->isEnabled());
+    QVERIFY2(w.logText().contains(QStringLiteral("[%1] switch listening").arg(sw)), qPrintable(w.logText()));
+    QSignalSpy stopped(w.runController(), &RunController::stopped);
+    action(w, "actionStop")->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(stopped.size(), 1, 15000);
+    QCOMPARE(w.scene()->nodeItem(sw)->runColour(), RunColour::Stopped);
+    QVERIFY(action(w, "actionStart")->isEnabled());
+
+    const QString hp = w.addNode(QStringLiteral("hostport"), QPointF(200, 0));
+    QVERIFY(!w.connectNodes(hp, sw).isEmpty());
+    action(w, "actionStart")->trigger();
+    QTRY_VERIFY2_WITH_TIMEOUT(stopped.size() == 2, qPrintable(w.logText()), 15000);
+    QVERIFY2(w.logText().contains(QStringLiteral("no-helper.sock")), qPrintable(w.logText()));
+    QVERIFY(!w.runController()->isActive());
+    QCOMPARE(w.scene()->nodeItem(hp)->runColour(), RunColour::Error);
+    QVERIFY(action(w, "actionStart")->isEnabled());
+    QVERIFY(!action(w, "actionStop")->isEnabled());
 }
 
 void TestEditor::exportDialogShowsScriptAndSaves()
@@ -640,7 +669,7 @@ void TestEditor::germanTranslationIsLoaded()
         for (QAction *a : w.menuBar()->actions())
             menus.append(a->text());
         QCOMPARE(menus.value(0), QStringLiteral("&Datei"));
-        QVERIFY2(action(w, "actionStart")->toolTip().contains(QStringLiteral("nicht")), qPrintable(action(w, "actionStart")->toolTip()));
+        QVERIFY2(action(w, "actionStart")->toolTip().contains(QStringLiteral("Topologie starten")), qPrintable(action(w, "actionStart")->toolTip()));
         QCOMPARE(w.palette()->entry(QStringLiteral("guest"))->text(), QStringLiteral("Gast"));
     }
     QVERIFY(!installTranslations(QLocale(QStringLiteral("en_US"))));

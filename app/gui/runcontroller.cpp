@@ -1,0 +1,165 @@
+#include "runcontroller.h"
+
+#include "export/shellexporter.h"
+#include "model/allocator.h"
+#include "model/validator.h"
+
+#include <QDir>
+#include <QTimer>
+
+#include <unistd.h>
+
+namespace netloom::gui {
+
+using runtime::NodeState;
+using runtime::RunState;
+using runtime::Runtime;
+
+QHash<QString, PortRef> linkPorts(const plan::Plan &plan)
+{
+    QHash<QString, PortRef> out;
+    for (const plan::SwitchPlan &sp : plan.runtime.switches)
+        for (const plan::VdePort &p : sp.ports)
+            if (!p.link.isEmpty() && !out.contains(p.link))
+                out.insert(p.link, PortRef{sp.name, quint32(p.number)});
+    return out;
+}
+
+QString guiRuntimeDir(const QString &name)
+{
+    const QString id = exporter::safeId(name);
+    const QByteArray xdg = qgetenv("XDG_RUNTIME_DIR");
+    if (!xdg.isEmpty() && QDir::isAbsolutePath(QString::fromLocal8Bit(xdg)))
+        return QDir::cleanPath(QString::fromLocal8Bit(xdg) + QStringLiteral("/netloom/") + id);
+    return QStringLiteral("/tmp/netloom-%1/%2").arg(::getuid()).arg(id);
+}
+
+RunController::RunController(QObject *parent) : QObject(parent) {}
+
+RunController::~RunController()
+{
+    teardown();
+}
+
+void RunController::teardown()
+{
+    if (m_rt) {
+        m_rt->disconnect(this);
+        delete m_rt;  // kills what still runs (the window stops first when it can)
+        m_rt = nullptr;
+    }
+}
+
+bool RunController::isActive() const
+{
+    if (!m_rt)
+        return false;
+    const RunState s = m_rt->state();
+    return s == RunState::Starting || s == RunState::Running || s == RunState::Stopping;
+}
+
+Status RunController::start(const model::Topology &topology, const QString &topologyDir)
+{
+    if (isActive())
+        return Error{ErrorCode::Conflict, tr("failed to start '%1': it is already running").arg(topology.name)};
+    // The same preparation as every front end: fill in names and MACs, refuse errors.
+    const model::Topology t = model::allocate(topology);
+    for (const model::Issue &issue : model::validate(t))
+        if (issue.severity == model::Issue::Severity::Error)
+            return Error{ErrorCode::InvalidArgument,
+                         tr("failed to start '%1': %2: %3").arg(t.name, issue.path, issue.message)};
+    Result<plan::Plan> p = plan::plan(t, plan::PlanContext{guiRuntimeDir(t.name), topologyDir});
+    if (!p)
+        return p.error();
+    teardown();
+    m_linkPorts = linkPorts(*p);
+    m_switchNames.clear();
+    for (const plan::SwitchPlan &sp : p->runtime.switches)
+        m_switchNames.insert(sp.node, sp.name);
+    runtime::RuntimeOptions options;
+    options.helperSocket = m_helperSocket;
+    options.forceTcg = m_tcg;
+    m_rt = new Runtime(t.name, *p, options, this);
+    connect(m_rt, &Runtime::stateChanged, this, [this](RunState s) {
+        emit runStateChanged(s);
+        emit nodeColoursChanged();
+    });
+    connect(m_rt, &Runtime::nodeStateChanged, this, &RunController::nodeColoursChanged);
+    connect(m_rt, &Runtime::ratesUpdated, this, &RunController::ratesUpdated);
+    connect(m_rt, &Runtime::leasesChanged, this, &RunController::leasesChanged);
+    connect(m_rt, &Runtime::logged, this, [this](const QDateTime &, const QString &level, const QString &node, const QString &message) {
+        emit logLine(level, node, message);
+    });
+    connect(m_rt, &Runtime::stopped, this, &RunController::stopped);
+    m_rt->start();
+    return ok();
+}
+
+void RunController::stop()
+{
+    if (m_rt)
+        m_rt->stop();
+}
+
+bool RunController::canControl(const QString &nodeId) const
+{
+    if (!m_rt || m_rt->state() != RunState::Running)
+        return false;
+    if (m_switchNames.contains(nodeId))
+        return true;
+    for (const plan::GuestPlan &g : m_rt->plan().runtime.guests)
+        if (g.node == nodeId)
+            return true;
+    return false;
+}
+
+Status RunController::startNode(const QString &nodeId)
+{
+    if (!canControl(nodeId))
+        return Error{ErrorCode::Conflict, tr("failed to start '%1': not a running guest or netloom switch").arg(nodeId)};
+    return m_switchNames.contains(nodeId) ? m_rt->startNetwork(nodeId) : m_rt->startGuest(nodeId);
+}
+
+Status RunController::stopNode(const QString &nodeId)
+{
+    if (!canControl(nodeId))
+        return Error{ErrorCode::Conflict, tr("failed to stop '%1': not a running guest or netloom switch").arg(nodeId)};
+    return m_switchNames.contains(nodeId) ? m_rt->stopNetwork(nodeId) : m_rt->stopGuest(nodeId);
+}
+
+RunColour RunController::nodeColour(const QString &nodeId) const
+{
+    if (!m_rt || m_rt->state() == RunState::Idle)
+        return RunColour::None;
+    const RunState run = m_rt->state();
+    const QHash<QString, NodeState> states = m_rt->nodeStates();
+    if (states.contains(nodeId)) {
+        switch (states.value(nodeId)) {
+        case NodeState::Up: return RunColour::Running;
+        case NodeState::Starting:
+        case NodeState::Stopping: return RunColour::Starting;
+        case NodeState::Failed: return RunColour::Error;
+        case NodeState::Down: return RunColour::Stopped;
+        }
+    }
+    switch (run) {
+    case RunState::Running: return RunColour::Running;
+    case RunState::Starting:
+    case RunState::Stopping: return RunColour::Starting;
+    case RunState::Failed: return RunColour::Error;
+    default: return RunColour::Stopped;
+    }
+}
+
+double RunController::linkBitsPerSec(const QString &linkId) const
+{
+    if (!m_rt || !m_linkPorts.contains(linkId))
+        return -1;
+    const PortRef ref = m_linkPorts.value(linkId);
+    for (const runtime::PortRateRow &r : m_rt->portRates())
+        if (r.network == ref.network && r.port == ref.port)
+            return r.rate.rxBitsPerSec + r.rate.txBitsPerSec;
+    return -1;
+}
+
+}  // namespace netloom::gui

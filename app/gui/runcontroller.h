@@ -1,0 +1,83 @@
+// The GUI's side of running a topology (issue #6, point 2): plans the document, owns the
+// core Runtime while it runs, and turns its live state into what the canvas shows.
+//
+// Design note. The controller plans the document as it is when Start is pressed (edits made
+// while running are not applied live: the runtime does not support that yet, and the log
+// says so). It never touches widgets: the window listens to its signals. Node colours come
+// from the runtime's node states; nodes the runtime does not track (host ports, uplinks)
+// follow the whole run's state. Cable traffic maps each planned switch port to the link it
+// realizes, so a cable's load is the rate of its port (bits/s, rx + tx).
+#pragma once
+
+#include "plan/planner.h"
+#include "runcolour.h"
+#include "runtime/runtime.h"
+
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+
+namespace netloom::gui {
+
+// Where a link's traffic is counted: switch display name and port number.
+struct PortRef {
+    QString network;
+    quint32 port = 0;
+    bool operator==(const PortRef &) const = default;
+};
+
+// link id -> the switch port realizing it, for every netloom switch of `plan`. Pure.
+QHash<QString, PortRef> linkPorts(const plan::Plan &plan);
+
+// The runtime directory of a topology named `name`: $XDG_RUNTIME_DIR/netloom/<id>, or
+// /tmp/netloom-<uid>/<id> without XDG_RUNTIME_DIR. Reads the environment only.
+QString guiRuntimeDir(const QString &name);
+
+class RunController : public QObject {
+    Q_OBJECT
+public:
+    explicit RunController(QObject *parent = nullptr);
+    ~RunController() override;
+
+    void setHelperSocket(const QString &path) { m_helperSocket = path; }
+    QString helperSocket() const { return m_helperSocket; }
+    void setForceTcg(bool tcg) { m_tcg = tcg; }
+
+    // Allocates (interface names, MACs), validates and plans `topology` (relative guest
+    // paths resolved from `topologyDir`) and starts it. Returns the first validation or
+    // planning error (nothing started), or ok: the runtime's signals follow.
+    Status start(const model::Topology &topology, const QString &topologyDir);
+    // Stops the whole run (asynchronous; stopped() follows). No-op when nothing runs.
+    void stop();
+    // Per node: a guest or a netloom switch. Error names the node when it cannot be done.
+    Status startNode(const QString &nodeId);
+    Status stopNode(const QString &nodeId);
+    // True when `nodeId` is something startNode/stopNode can act on in the current run.
+    bool canControl(const QString &nodeId) const;
+
+    bool isActive() const;  // starting, running or stopping
+    runtime::Runtime *runtime() const { return m_rt; }
+    RunColour nodeColour(const QString &nodeId) const;
+    // Bits/s (rx + tx) of the port realizing `linkId`; -1 when unknown.
+    double linkBitsPerSec(const QString &linkId) const;
+
+signals:
+    void runStateChanged(netloom::runtime::RunState state);
+    void nodeColoursChanged();
+    void ratesUpdated();
+    void leasesChanged();
+    // A log line naming its node ("" = the runtime itself).
+    void logLine(const QString &level, const QString &node, const QString &message);
+    void stopped();
+
+private:
+    void teardown();
+
+    QString m_helperSocket;
+    bool m_tcg = false;
+    runtime::Runtime *m_rt = nullptr;
+    QHash<QString, PortRef> m_linkPorts;
+    QHash<QString, QString> m_switchNames;  // node id -> display name (netloom switches)
+};
+
+}  // namespace netloom::gui

@@ -1,0 +1,254 @@
+#include "trafficpanel.h"
+
+#include "runcontroller.h"
+
+#include <QDateTime>
+#include <QListWidget>
+#include <QSplitter>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <qcustomplot.h>
+
+namespace netloom::gui {
+
+SampleRing::SampleRing(int capacity) : m_buf(size_t(std::max(capacity, 1))) {}
+
+void SampleRing::push(const TrafficSample &s)
+{
+    const int cap = capacity();
+    if (m_size < cap) {
+        m_buf[size_t((m_head + m_size) % cap)] = s;
+        ++m_size;
+    } else {
+        m_buf[size_t(m_head)] = s;
+        m_head = (m_head + 1) % cap;
+    }
+}
+
+const TrafficSample &SampleRing::at(int i) const
+{
+    return m_buf[size_t((m_head + i) % capacity())];
+}
+
+namespace {
+
+QColor portColour(int i)
+{
+    static const QColor colours[] = {QColor(0x1f, 0x77, 0xb4), QColor(0xff, 0x7f, 0x0e), QColor(0x2c, 0xa0, 0x2c),
+                                     QColor(0xd6, 0x27, 0x28), QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b),
+                                     QColor(0xe3, 0x77, 0xc2), QColor(0x7f, 0x7f, 0x7f)};
+    return colours[i % 8];
+}
+
+QCustomPlot *makePlot(QWidget *parent, const QString &name, const QString &yLabel)
+{
+    auto *p = new QCustomPlot(parent);
+    p->setObjectName(name);
+    p->setMinimumHeight(120);
+    QSharedPointer<QCPAxisTickerDateTime> ticker(new QCPAxisTickerDateTime);
+    ticker->setDateTimeFormat(QStringLiteral("HH:mm:ss"));
+    p->xAxis->setTicker(ticker);
+    p->yAxis->setLabel(yLabel);
+    p->legend->setVisible(true);
+    p->legend->setFont(QFont(p->font().family(), 8));
+    p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    p->setNoAntialiasingOnDrag(true);
+    p->setNotAntialiasedElements(QCP::aeAll);
+    return p;
+}
+
+}  // namespace
+
+TrafficPanel::TrafficPanel(RunController *run, QWidget *parent) : QWidget(parent), m_run(run)
+{
+    m_list = new QListWidget(this);
+    m_list->setObjectName(QStringLiteral("trafficPorts"));
+    m_list->setMaximumWidth(220);
+    m_bits = makePlot(this, QStringLiteral("trafficBits"), tr("bits/s"));
+    m_packets = makePlot(this, QStringLiteral("trafficPackets"), tr("packets/s"));
+    auto *charts = new QWidget(this);
+    auto *cl = new QVBoxLayout(charts);
+    cl->setContentsMargins(0, 0, 0, 0);
+    cl->addWidget(m_bits);
+    cl->addWidget(m_packets);
+    auto *split = new QSplitter(this);
+    split->addWidget(m_list);
+    split->addWidget(charts);
+    split->setStretchFactor(1, 1);
+    auto *lay = new QVBoxLayout(this);
+    lay->setContentsMargins(2, 2, 2, 2);
+    lay->addWidget(split);
+
+    connect(m_list, &QListWidget::itemChanged, this, [this](QListWidgetItem *item) {
+        const QString key = item->data(Qt::UserRole).toString();
+        Port *p = m_ports.value(key);
+        const bool on = item->checkState() == Qt::Checked;
+        if (p && p->chosen != on) {
+            m_userChose = true;
+            p->chosen = on;
+            m_graphsStale = true;
+            m_dirty = true;
+        }
+    });
+    m_timer = new QTimer(this);
+    m_timer->setInterval(kReplotMs);
+    connect(m_timer, &QTimer::timeout, this, &TrafficPanel::replotIfDirty);
+    m_timer->start();
+
+    if (m_run) {
+        connect(m_run, &RunController::ratesUpdated, this, [this] {
+            if (m_run->runtime())
+                addRates(m_run->runtime()->portRates(), double(QDateTime::currentMSecsSinceEpoch()) / 1000.0);
+        });
+        connect(m_run, &RunController::runStateChanged, this, [this](runtime::RunState s) {
+            if (s == runtime::RunState::Starting)
+                clear();
+        });
+    }
+}
+
+TrafficPanel::~TrafficPanel()
+{
+    qDeleteAll(m_ports);
+}
+
+void TrafficPanel::clear()
+{
+    qDeleteAll(m_ports);
+    m_ports.clear();
+    m_order.clear();
+    m_list->clear();
+    m_userChose = false;
+    m_graphsStale = true;
+    m_dirty = true;
+}
+
+void TrafficPanel::addSample(const QString &key, const QString &label, const TrafficSample &s)
+{
+    Port *p = m_ports.value(key);
+    if (!p) {
+        if (m_ports.size() >= kMaxPorts)
+            return;
+        p = new Port;
+        p->label = label;
+        m_ports.insert(key, p);
+        m_order.append(key);
+        p->chosen = !m_userChose && int(chosenPorts().size()) < kAutoChosen;
+        const QSignalBlocker block(m_list);
+        p->item = new QListWidgetItem(label, m_list);
+        p->item->setData(Qt::UserRole, key);
+        p->item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
+        p->item->setCheckState(p->chosen ? Qt::Checked : Qt::Unchecked);
+        p->item->setForeground(portColour(int(m_order.size()) - 1));
+        m_graphsStale = m_graphsStale || p->chosen;
+    }
+    p->ring.push(s);
+    m_dirty = m_dirty || p->chosen;
+}
+
+void TrafficPanel::addRates(const QList<runtime::PortRateRow> &rows, double t)
+{
+    for (const runtime::PortRateRow &r : rows) {
+        const QString key = QStringLiteral("%1:%2").arg(r.network).arg(r.port);
+        const QString who = r.owner.isEmpty() ? r.description : r.owner;
+        addSample(key, QStringLiteral("%1 %2 \u2014 %3").arg(r.network).arg(r.port).arg(who),
+                  TrafficSample{t, r.rate.rxBitsPerSec, r.rate.txBitsPerSec, r.rate.rxFramesPerSec, r.rate.txFramesPerSec});
+    }
+}
+
+void TrafficPanel::setChosen(const QString &key, bool chosen)
+{
+    if (Port *p = m_ports.value(key); p && p->item)
+        p->item->setCheckState(chosen ? Qt::Checked : Qt::Unchecked);  // itemChanged does the rest
+}
+
+QStringList TrafficPanel::chosenPorts() const
+{
+    QStringList out;
+    for (const QString &k : m_order)
+        if (m_ports.value(k)->chosen)
+            out << k;
+    return out;
+}
+
+const SampleRing *TrafficPanel::ring(const QString &key) const
+{
+    const Port *p = m_ports.value(key);
+    return p ? &p->ring : nullptr;
+}
+
+void TrafficPanel::rebuildGraphs()
+{
+    for (QCustomPlot *plot : {m_bits, m_packets}) {
+        plot->clearGraphs();
+        int i = 0;
+        for (const QString &k : std::as_const(m_order)) {
+            const Port *p = m_ports.value(k);
+            const QColor c = portColour(i++);
+            if (!p->chosen)
+                continue;
+            QCPGraph *rx = plot->addGraph();
+            rx->setPen(QPen(c, 1.5));
+            rx->setName(tr("%1 rx").arg(p->label));
+            rx->setProperty("port", k);
+            QCPGraph *tx = plot->addGraph();
+            tx->setPen(QPen(c, 1.5, Qt::DashLine));
+            tx->setName(tr("%1 tx").arg(p->label));
+            tx->setProperty("port", k);
+        }
+        plot->legend->setVisible(plot->graphCount() > 0 && plot->graphCount() <= 16);
+    }
+    m_graphsStale = false;
+}
+
+bool TrafficPanel::replotIfDirty()
+{
+    if (!m_dirty)
+        return false;
+    if (m_graphsStale)
+        rebuildGraphs();
+    double newest = 0;
+    QVector<QCPGraphData> rx, tx, rxp, txp;
+    for (int g = 0; g + 1 < m_bits->graphCount(); g += 2) {
+        const Port *p = m_ports.value(m_bits->graph(g)->property("port").toString());
+        if (!p)
+            continue;
+        const int n = p->ring.size();
+        rx.resize(n);
+        tx.resize(n);
+        rxp.resize(n);
+        txp.resize(n);
+        for (int i = 0; i < n; ++i) {
+            const TrafficSample &s = p->ring.at(i);
+            rx[i] = QCPGraphData(s.t, s.rxBits);
+            tx[i] = QCPGraphData(s.t, s.txBits);
+            rxp[i] = QCPGraphData(s.t, s.rxPackets);
+            txp[i] = QCPGraphData(s.t, s.txPackets);
+        }
+        if (n)
+            newest = std::max(newest, p->ring.last().t);
+        m_bits->graph(g)->data()->set(rx, true);
+        m_bits->graph(g + 1)->data()->set(tx, true);
+        m_packets->graph(g)->data()->set(rxp, true);
+        m_packets->graph(g + 1)->data()->set(txp, true);
+    }
+    for (QCustomPlot *plot : {m_bits, m_packets}) {
+        if (newest > 0)
+            plot->xAxis->setRange(newest - kHistorySeconds, newest);
+        bool found = false;
+        QCPRange y(0, 1);
+        for (int g = 0; g < plot->graphCount(); ++g) {
+            const QCPRange r = plot->graph(g)->data()->valueRange(found, QCP::sdBoth, plot->xAxis->range());
+            if (found)
+                y.upper = std::max(y.upper, r.upper * 1.1);
+        }
+        plot->yAxis->setRange(y);
+        plot->replot(QCustomPlot::rpQueuedReplot);
+    }
+    m_dirty = false;
+    ++m_replots;
+    return true;
+}
+
+}  // namespace netloom::gui

@@ -1,0 +1,105 @@
+// The traffic panel (issue #6, point 4): live QCustomPlot charts of rx/tx bits/s and
+// packets/s per switch port over the last five minutes, with the ports to compare chosen
+// from a checkable list.
+//
+// Design note. Samples go into one fixed-capacity ring per port (kMaxSamples, enough for
+// five minutes at 10 Hz) and only set a dirty flag; a kReplotMs timer copies the rings of
+// the chosen ports into their graphs and replots once, and only when something changed.
+// So the cost is bounded by the replot rate, not by the sample rate, and memory is bounded
+// by kMaxPorts x kMaxSamples however long the run lasts. Ports seen first are chosen
+// automatically until kAutoChosen are shown; the user's choice is never overridden.
+#pragma once
+
+#include <QHash>
+#include <QWidget>
+
+#include <vector>
+
+class QCustomPlot;
+class QListWidget;
+class QListWidgetItem;
+class QTimer;
+
+namespace netloom::runtime { struct PortRateRow; }
+
+namespace netloom::gui {
+
+class RunController;
+
+struct TrafficSample {
+    double t = 0;  // seconds since the epoch
+    double rxBits = 0, txBits = 0, rxPackets = 0, txPackets = 0;
+};
+
+// A fixed-capacity ring of samples, oldest first. Never allocates after construction.
+class SampleRing {
+public:
+    explicit SampleRing(int capacity);
+    void push(const TrafficSample &s);
+    int size() const { return m_size; }
+    int capacity() const { return int(m_buf.size()); }
+    const TrafficSample &at(int i) const;  // 0 = oldest
+    const TrafficSample &last() const { return at(m_size - 1); }
+
+private:
+    std::vector<TrafficSample> m_buf;
+    int m_head = 0;  // index of the oldest
+    int m_size = 0;
+};
+
+class TrafficPanel : public QWidget {
+    Q_OBJECT
+public:
+    static constexpr int kHistorySeconds = 300;
+    static constexpr int kMaxSamples = kHistorySeconds * 10;  // five minutes at 10 Hz
+    static constexpr int kMaxPorts = 1024;
+    static constexpr int kAutoChosen = 8;
+    static constexpr int kReplotMs = 500;
+
+    explicit TrafficPanel(RunController *run, QWidget *parent = nullptr);
+    ~TrafficPanel() override;
+
+    // Adds one sample for port `key` (shown as `label`); creates the port's ring on first
+    // sight (ignored beyond kMaxPorts). Marks the charts dirty; does not replot.
+    void addSample(const QString &key, const QString &label, const TrafficSample &s);
+    // Feeds a runtime rate snapshot taken at `t` (seconds since the epoch).
+    void addRates(const QList<runtime::PortRateRow> &rows, double t);
+    // Chooses (or un-chooses) port `key` for the charts.
+    void setChosen(const QString &key, bool chosen);
+    QStringList chosenPorts() const;
+    QStringList ports() const { return m_order; }
+    const SampleRing *ring(const QString &key) const;
+    // Forgets every port (a new run).
+    void clear();
+
+    QCustomPlot *bitsPlot() const { return m_bits; }
+    QCustomPlot *packetsPlot() const { return m_packets; }
+    QListWidget *portList() const { return m_list; }
+    // Copies the chosen rings into the graphs and replots, if anything changed. Returns
+    // whether it replotted (the timer calls this).
+    bool replotIfDirty();
+    int replotCount() const { return m_replots; }
+
+private:
+    struct Port {
+        QString label;
+        SampleRing ring{kMaxSamples};
+        QListWidgetItem *item = nullptr;
+        bool chosen = false;
+    };
+    void rebuildGraphs();
+
+    RunController *m_run;
+    QCustomPlot *m_bits;
+    QCustomPlot *m_packets;
+    QListWidget *m_list;
+    QTimer *m_timer;
+    QHash<QString, Port *> m_ports;
+    QStringList m_order;
+    bool m_dirty = false;
+    bool m_graphsStale = true;
+    bool m_userChose = false;
+    int m_replots = 0;
+};
+
+}  // namespace netloom::gui
