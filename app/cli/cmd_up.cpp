@@ -41,7 +41,8 @@ const char *kUpUsage =
     "\n"
     "Starts the topology in FILE and runs it in the foreground: the privileged helper creates\n"
     "the host side (taps, addresses, NAT, dnsmasq), netloom switches and QEMU guests run in\n"
-    "this process. Ctrl-C (SIGINT) or SIGTERM stops everything in reverse order.\n"
+    "this process. Ctrl-C (SIGINT) or SIGTERM stops everything in reverse order; SIGHUP\n"
+    "re-reads FILE and applies guest and host edits without stopping the rest.\n"
     "While it runs, 'netloomctl leases' and 'netloomctl stats' query it.\n"
     "\n"
     "options:\n"
@@ -207,6 +208,19 @@ int runUp(const QStringList &args)
     QObject::connect(&notifier, &QSocketNotifier::activated, [&] {
         char c;
         while (::read(g_upSignalPipe[0], &c, 1) == 1) {
+            if (c == SIGHUP) {
+                // Re-read the file and apply the edit where that makes sense.
+                Result<model::Topology> nt = plan::loadTopologyForPlan(file);
+                Result<plan::Plan> np = nt ? plan::plan(*nt, plan::PlanContext{runtimeDir, QFileInfo(file).absolutePath()})
+                                           : Result<plan::Plan>(nt.error());
+                const Status st = np ? rt.applyEdit(*np) : Status(np.error());
+                if (json)
+                    emitJson({{QStringLiteral("event"), QStringLiteral("edit")}, {QStringLiteral("ok"), bool(st)},
+                              {QStringLiteral("message"), st ? QString() : st.error().message}});
+                else if (!st)
+                    printError(kCmd, st.error().message);
+                continue;
+            }
             if (!interrupted) {
                 interrupted = true;
                 if (json)

@@ -110,9 +110,10 @@ Status ControlServer::listen(const QString &path)
         probe.connectToServer(path);
         if (probe.waitForConnected(500))
             return Error::failed(ErrorCode::Conflict, verb, path, QStringLiteral("another instance of this topology is running"));
-        QFileInfo fi(path);
-        if (!fi.isSymLink() && !fi.isDir())
-            QFile::remove(path);
+        struct stat st {};
+        if (::lstat(QFile::encodeName(path).constData(), &st) != 0 || !S_ISSOCK(st.st_mode))
+            return Error::failed(ErrorCode::Conflict, verb, path, QStringLiteral("exists and is not a socket"));
+        QFile::remove(path);  // a stale socket of an instance that died
     }
     m_server.setSocketOptions(QLocalServer::UserAccessOption);
     if (!m_server.listen(path))

@@ -38,6 +38,18 @@ struct Runtime::GuestRt {
 namespace {
 constexpr int kStopGuardExtraMs = 30000;  // beyond the guests' own stop bound
 
+// Removes the sockets a switch left in its VDE directory, then the directory if empty.
+void removeSocketDir(const QString &dir)
+{
+    const QFileInfoList entries = QDir(dir).entryInfoList(QDir::System | QDir::Files | QDir::NoDotAndDotDot);
+    for (const QFileInfo &fi : entries) {
+        struct stat st {};
+        if (::lstat(QFile::encodeName(fi.filePath()).constData(), &st) == 0 && S_ISSOCK(st.st_mode))
+            QFile::remove(fi.filePath());
+    }
+    QDir().rmdir(dir);
+}
+
 // A guest with a "-netdev socket,...,connect=" NIC: QEMU refuses to start when nobody
 // listens yet, so it waits for the guests that listen.
 bool connectsToPeer(const QStringList &argv)
@@ -425,7 +437,8 @@ void Runtime::onGuestState(const QString &node, int state, const QString &reason
         case QemuSupervisor::State::Stopped:
             setNode(node, NodeState::Down, reason);
             log(QStringLiteral("info"), name, QStringLiteral("stopped: %1").arg(reason));
-            break;
+            afterGuestDown(node);
+            return;
         case QemuSupervisor::State::Failed:
             setNode(node, NodeState::Failed, reason);
             log(QStringLiteral("error"), name, reason);
@@ -433,7 +446,8 @@ void Runtime::onGuestState(const QString &node, int state, const QString &reason
                 startFailed(reason);
                 return;
             }
-            break;
+            afterGuestDown(node);
+            return;
         case QemuSupervisor::State::Idle: break;
         }
     }
@@ -459,6 +473,124 @@ void Runtime::onGuestState(const QString &node, int state, const QString &reason
     } else if (m_state == RunState::Stopping) {
         continueStop();
     }
+}
+
+void Runtime::afterGuestDown(const QString &node)
+{
+    if (m_state == RunState::Stopping) {
+        continueStop();
+        return;
+    }
+    if (m_state != RunState::Running)
+        return;
+    if (m_dropWhenDown.removeAll(node) > 0) {
+        for (auto it = m_guests.begin(); it != m_guests.end(); ++it) {
+            if ((*it)->plan.node != node)
+                continue;
+            if ((*it)->sup) {
+                (*it)->sup->disconnect(this);
+                (*it)->sup->deleteLater();
+            }
+            log(QStringLiteral("info"), (*it)->plan.name, QStringLiteral("removed from the topology"));
+            QFile::remove((*it)->plan.qmpSocket);
+            if (m_options.removeRuntimeDir)
+                QFile::remove((*it)->plan.serialLog);
+            m_guests.erase(it);
+            break;
+        }
+        m_nodeStates.remove(node);
+        emit nodeStateChanged(node, NodeState::Down, QStringLiteral("removed"));
+        return;
+    }
+    if (m_restartWhenDown.contains(node)) {
+        const plan::GuestPlan gp = m_restartWhenDown.take(node);
+        for (auto &g : m_guests)
+            if (g->plan.node == node)
+                g->plan = gp;
+        if (Status s = preflightGuest(gp); !s) {
+            setNode(node, NodeState::Failed, s.error().message);
+            log(QStringLiteral("error"), gp.name, s.error().message);
+            return;
+        }
+        if (Status s = launchGuest(gp); !s)
+            log(QStringLiteral("error"), gp.name, s.error().message);
+    }
+}
+
+Status Runtime::applyEdit(const plan::Plan &next)
+{
+    const QString verb = QStringLiteral("apply edit of");
+    if (m_state != RunState::Running)
+        return Error::failed(ErrorCode::InvalidArgument, verb, m_name, QStringLiteral("the topology is not running"));
+    if (next.runtime.switches != m_plan.runtime.switches || next.runtime.cables != m_plan.runtime.cables ||
+        next.runtime.runtimeDir != m_plan.runtime.runtimeDir)
+        return Error::failed(ErrorCode::Unsupported, verb, m_name,
+                             QStringLiteral("switches, cables or the runtime directory changed; stop and start the topology to apply that"));
+    QHash<QString, plan::GuestPlan> nextGuests;
+    for (const plan::GuestPlan &g : next.runtime.guests)
+        nextGuests.insert(g.node, g);
+    QList<plan::GuestPlan> added;
+    for (const plan::GuestPlan &g : next.runtime.guests) {
+        bool known = false;
+        for (const plan::GuestPlan &old : m_plan.runtime.guests)
+            known = known || old.node == g.node;
+        if (!known) {
+            if (Status s = preflightGuest(g); !s)
+                return s;
+            added.append(g);
+        }
+    }
+    const bool hostChanged = next.host != m_plan.host;
+    for (const plan::GuestPlan &old : m_plan.runtime.guests) {
+        const NodeState st = nodeState(old.node);
+        const bool running = st == NodeState::Up || st == NodeState::Starting;
+        if (!nextGuests.contains(old.node)) {
+            if (running) {
+                m_dropWhenDown << old.node;
+                (void)stopGuest(old.node);
+            } else {
+                m_dropWhenDown << old.node;
+                afterGuestDown(old.node);
+            }
+        } else if (nextGuests.value(old.node) != old) {
+            log(QStringLiteral("info"), old.name, QStringLiteral("changed: restarting"));
+            m_restartWhenDown.insert(old.node, nextGuests.value(old.node));
+            if (running)
+                (void)stopGuest(old.node);
+            else
+                afterGuestDown(old.node);
+        }
+    }
+    m_plan = next;
+    auto startAdded = [this, added](const Result<QJsonObject> &r) {
+        if (!r) {
+            log(QStringLiteral("error"), QString(), r.error().message);
+            return;
+        }
+        for (const plan::GuestPlan &g : added) {
+            m_nodeStates.insert(g.node, NodeState::Down);
+            log(QStringLiteral("info"), g.name, QStringLiteral("added to the topology"));
+            if (Status s = launchGuest(g); !s)
+                log(QStringLiteral("error"), g.name, s.error().message);
+        }
+    };
+    if (hostChanged && m_plan.host.isEmpty() && m_helperApplied && m_helper) {
+        log(QStringLiteral("info"), QString(), QStringLiteral("no host state left: tearing down network '%1'").arg(m_network));
+        m_helper->teardown(m_network, [this, startAdded](const Result<QJsonObject> &r) {
+            m_helperApplied = !r;
+            startAdded(r);
+        });
+    } else if (hostChanged && !m_plan.host.isEmpty()) {
+        log(QStringLiteral("info"), QString(), QStringLiteral("host state changed: re-applying"));
+        applyHost(desiredHost(), [this, startAdded](const Result<QJsonObject> &r) {
+            if (r)
+                m_helperApplied = true;
+            startAdded(r);
+        });
+    } else {
+        startAdded(QJsonObject{});
+    }
+    return ok();
 }
 
 void Runtime::startFailed(const QString &message)
@@ -525,7 +657,7 @@ void Runtime::continueStop()
     }
     m_switches.clear();
     for (const plan::SwitchPlan &sp : m_plan.runtime.switches)
-        QDir(sp.socketDir).removeRecursively();
+        removeSocketDir(sp.socketDir);
     if (m_helperApplied && m_helper && m_helper->isConnected()) {
         log(QStringLiteral("info"), QString(), QStringLiteral("asking the helper to tear down network '%1'").arg(m_network));
         m_helper->teardown(m_network, [this](const Result<QJsonObject> &r) {
@@ -547,15 +679,28 @@ void Runtime::finishStop()
         m_helper->deleteLater();
         m_helper = nullptr;
     }
-    for (auto &g : m_guests)
+    QList<plan::GuestPlan> ran = m_plan.runtime.guests;  // plus guests an edit was removing
+    for (auto &g : m_guests) {
+        ran.append(g->plan);
         if (g->sup) {
             g->sup->disconnect(this);
             g->sup->deleteLater();
             g->sup = nullptr;
         }
+    }
     m_guests.clear();
-    if (m_options.removeRuntimeDir)
-        QDir(m_plan.runtime.runtimeDir).removeRecursively();
+    m_dropWhenDown.clear();
+    m_restartWhenDown.clear();
+    if (m_options.removeRuntimeDir) {
+        // Only what the plan put there: the directory may be one the user named.
+        for (const plan::GuestPlan &g : ran) {
+            QFile::remove(g.qmpSocket);
+            QFile::remove(g.serialLog);
+        }
+        for (const plan::SwitchPlan &sp : m_plan.runtime.switches)
+            QFile::remove(sp.mgmtSocket);
+        QDir().rmdir(m_plan.runtime.runtimeDir);  // only when empty
+    }
     if (m_failing) {
         setState(RunState::Failed);
         emit failed(m_error);
@@ -621,7 +766,7 @@ Status Runtime::stopNetwork(const QString &switchNode)
         const QString dir = s.plan.socketDir;
         const QString name = s.plan.name;
         m_switches.erase(it);
-        QDir(dir).removeRecursively();
+        removeSocketDir(dir);
         m_downSwitches << switchNode;
         setNode(switchNode, NodeState::Down);
         log(QStringLiteral("info"), name, QStringLiteral("switch stopped"));

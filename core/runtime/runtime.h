@@ -12,7 +12,8 @@
 // - Per-node control while running: stopGuest/startGuest run one supervisor;
 //   stopNetwork/startNetwork take one netloom switch (and its guests) down or up and
 //   re-apply a HostState without (or with) that switch's host-side pieces — the helper
-//   converges. Incremental topology edits are not applied live yet: restart to apply them.
+//   converges. applyEdit takes an edited plan: host-state changes are re-applied, guests
+//   added/removed/changed are started/stopped/restarted; switch or cable edits need a restart.
 // - Leases: one LeaseTracker per netloom switch, fed by the switch's AddressEvents (mapped
 //   by toLeaseEvent) and by the dnsmasq lease file of the switch's host port, whose path
 //   the helper returns in its `apply` reply (the file is world-readable; the runtime opens
@@ -111,6 +112,13 @@ public:
     Status stopNetwork(const QString &switchNode);
     Status startNetwork(const QString &switchNode);
 
+    // Applies an edited topology's plan while running, where that makes sense: changed host
+    // state is re-applied (the helper converges), removed guests are stopped, added guests
+    // started, changed guests restarted; the rest keeps running. Switches, cables and the
+    // runtime directory must be unchanged (otherwise Unsupported: restart to apply). Returns
+    // the refusal; the changes complete asynchronously.
+    Status applyEdit(const plan::Plan &next);
+
     RunState state() const { return m_state; }
     QString topologyName() const { return m_name; }
     const plan::Plan &plan() const { return m_plan; }
@@ -154,6 +162,7 @@ private:
     void finishStop();
     void sample();
     void onGuestState(const QString &node, int state, const QString &reason);
+    void afterGuestDown(const QString &node);
     QStringList tapsOfSwitch(const plan::SwitchPlan &sp) const;
     protocol::HostState desiredHost() const;
 
@@ -168,6 +177,8 @@ private:
     bool m_failing = false;          // a start failed: stopping, then failed() instead of stopped()
     bool m_helperApplied = false;
     QStringList m_downSwitches;      // switch nodes stopped by stopNetwork
+    QHash<QString, plan::GuestPlan> m_restartWhenDown;  // applyEdit: changed guests
+    QStringList m_dropWhenDown;                          // applyEdit: removed guests
     HelperClient *m_helper = nullptr;
     std::vector<std::unique_ptr<SwitchRt>> m_switches;
     std::vector<std::unique_ptr<GuestRt>> m_guests;

@@ -7,6 +7,8 @@
 #include <QJsonDocument>
 
 #include <csignal>
+#include <pwd.h>
+#include <unistd.h>
 
 namespace netloom::runtime::test {
 
@@ -45,7 +47,7 @@ void UpProcess::start(const QStringList &args)
     m_proc.setProcessEnvironment(env);
     // `ip netns exec` execs the command: the child's pid is netloomctl's.
     QStringList argv = m_ns.prefix().mid(1);
-    argv << binaryPath(QStringLiteral("app/cli/netloomctl")) << QStringLiteral("up") << args;
+    argv << m_wrapper << binaryPath(QStringLiteral("app/cli/netloomctl")) << QStringLiteral("up") << args;
     m_proc.start(m_ns.prefix().first(), argv);
     m_proc.waitForStarted(5000);
 }
@@ -147,6 +149,25 @@ QJsonObject demoTopology(const QString &guestDir)
     }
     t.insert(QStringLiteral("nodes"), nodes);
     return t;
+}
+
+TempUser::TempUser() : m_name(QStringLiteral("nlt-rt%1").arg(::getpid() % 100000))
+{
+    run({QStringLiteral("userdel"), m_name}, 10000);  // a leftover of a crashed run
+    const CommandResult r = run({QStringLiteral("useradd"), QStringLiteral("--system"), QStringLiteral("-M"), QStringLiteral("-U"),
+                                 QStringLiteral("-s"), QStringLiteral("/usr/sbin/nologin"), m_name}, 10000);
+    const passwd *pw = r.exitCode == 0 ? ::getpwnam(m_name.toLatin1().constData()) : nullptr;
+    if (pw) {
+        m_uid = pw->pw_uid;
+        m_gid = pw->pw_gid;
+        m_ok = true;
+    }
+}
+
+TempUser::~TempUser()
+{
+    if (m_ok)
+        run({QStringLiteral("userdel"), m_name}, 10000);
 }
 
 QStringList linesWith(const QString &path, const QString &needle)

@@ -26,6 +26,9 @@ public:
     UpProcess(const netloom::test::ScopedNetns &ns, const QString &xdgDir);
     ~UpProcess();  // SIGKILL if still running
 
+    // Runs netloomctl as `uid`:`gid` (setpriv, no supplementary groups) instead of root.
+    void setUser(uint uid, uint gid) { m_wrapper = {QStringLiteral("setpriv"), QStringLiteral("--reuid=%1").arg(uid),
+                                                    QStringLiteral("--regid=%1").arg(gid), QStringLiteral("--clear-groups"), QStringLiteral("--")}; }
     void start(const QStringList &args);
     // Reads what is available; returns the events parsed so far (one JSON object per line).
     const QList<QJsonObject> &events();
@@ -43,6 +46,7 @@ private:
     void pump();
     const netloom::test::ScopedNetns &m_ns;
     QString m_xdg;
+    QStringList m_wrapper;
     QProcess m_proc;
     QByteArray m_buf;
     QByteArray m_err;
@@ -54,6 +58,22 @@ QString writeTopology(const QString &dir, const QString &name, const QJsonObject
 
 // The demo topology (examples/demo.json) with kernel/initrd taken from `guestDir`.
 QJsonObject demoTopology(const QString &guestDir);
+
+// A system user that exists for the test's lifetime (useradd/userdel); ok() false when it
+// could not be created.
+class TempUser {
+public:
+    TempUser();
+    ~TempUser();
+    bool ok() const { return m_ok; }
+    uint uid() const { return m_uid; }
+    uint gid() const { return m_gid; }
+
+private:
+    QString m_name;
+    bool m_ok = false;
+    uint m_uid = 0, m_gid = 0;
+};
 
 // Lines of a file containing `needle`.
 QStringList linesWith(const QString &path, const QString &needle);

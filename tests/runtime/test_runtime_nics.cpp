@@ -1,6 +1,7 @@
 // e2e (issue #5 acceptance): NIC modes without any switch or helper. A user-mode guest with a
 // host port forward serves HTTP that a client in the namespace reaches through the forward;
 // two guests on a socket VLAN (listen/connect) ping each other. SIGINT leaves nothing behind.
+// `netloomctl up` runs as a temporary unprivileged user (setpriv): the runtime needs no root.
 #include "common/netns.h"
 #include "common/testutil.h"
 #include "runtimefixture.h"
@@ -12,6 +13,8 @@
 #include <QTest>
 
 #include <csignal>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace netloom;
 using namespace netloom::runtime::test;
@@ -41,10 +44,19 @@ private slots:
         const QString wget = netloom::test::requireTool(QStringLiteral("busybox"));
         netloom::test::ScopedNetns ns(QStringLiteral("rtnics"));
         QVERIFY2(ns.ok(), qPrintable(ns.error()));
+        netloom::test::requireTool(QStringLiteral("setpriv"));
+        netloom::test::requireTool(QStringLiteral("useradd"));
+        // Run as an ordinary user: nothing here needs root.
+        TempUser user;
+        QVERIFY2(user.ok(), "cannot create a temporary user");
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
+        QVERIFY(QFile::setPermissions(dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadOther |
+                                                      QFile::ExeOther | QFile::ReadGroup | QFile::ExeGroup));
         QDir(dir.path()).mkdir(QStringLiteral("xdg"));
         const QString xdg = dir.filePath(QStringLiteral("xdg"));
+        QCOMPARE(::chown(QFile::encodeName(xdg).constData(), user.uid(), user.gid()), 0);
+        QCOMPARE(::chmod(QFile::encodeName(xdg).constData(), 0700), 0);
         const QJsonObject userNic{{QStringLiteral("id"), QStringLiteral("net0")},
                                   {QStringLiteral("mode"), QStringLiteral("user")},
                                   {QStringLiteral("user"), QJsonObject{{QStringLiteral("forwards"),
@@ -70,6 +82,7 @@ private slots:
 
         // No host state: no helper socket is needed at all (an absent one proves it).
         UpProcess up(ns, xdg);
+        up.setUser(user.uid(), user.gid());
         up.start({file, QStringLiteral("--helper-socket"), dir.filePath(QStringLiteral("no-helper.sock")), QStringLiteral("--json"), QStringLiteral("--tcg")});
         const QJsonObject started = up.waitEvent([](const QJsonObject &e) {
             const QString ev = e.value(QStringLiteral("event")).toString();
@@ -118,6 +131,44 @@ private slots:
                  qPrintable(QString::fromUtf8(netloom::test::readFile(runDir + QStringLiteral("/guest-s1.serial.log"))).right(1500)));
         QVERIFY(pinged(QStringLiteral("s2"), QStringLiteral("10.9.0.1")));
 
+        // An edit applied while running (SIGHUP re-reads the file): web is removed, w2 added;
+        // s1 and s2 keep running untouched.
+        QJsonObject edited = topo;
+        QJsonArray nodes = edited.value(QStringLiteral("nodes")).toArray();
+        nodes.removeAt(0);  // web
+        nodes.append(guest(QStringLiteral("w2"), guestDir, QString(),
+                           QJsonObject{{QStringLiteral("id"), QStringLiteral("net0")}, {QStringLiteral("mode"), QStringLiteral("user")}}));
+        edited.insert(QStringLiteral("nodes"), nodes);
+        writeTopology(dir.path(), QStringLiteral("nics"), edited);
+        const qsizetype mark = up.events().size();
+        ::kill(pid_t(up.pid()), SIGHUP);
+        auto nodeEvent = [&](const QString &node, const QString &state, const QString &detail) {
+            return !up.waitEvent([&](const QJsonObject &e) {
+                          return e.value(QStringLiteral("event")).toString() == QLatin1String("node") &&
+                                 e.value(QStringLiteral("node")).toString() == node && e.value(QStringLiteral("state")).toString() == state &&
+                                 (detail.isEmpty() || e.value(QStringLiteral("detail")).toString() == detail);
+                      }, 30000, mark).isEmpty();
+        };
+        QVERIFY2(nodeEvent(QStringLiteral("web"), QStringLiteral("down"), QStringLiteral("removed")), qPrintable(up.describe()));
+        QVERIFY2(nodeEvent(QStringLiteral("w2"), QStringLiteral("up"), QString()), qPrintable(up.describe()));
+        for (qsizetype i = mark; i < up.events().size(); ++i) {
+            const QJsonObject &e = up.events()[i];
+            QVERIFY2(!(e.value(QStringLiteral("event")).toString() == QLatin1String("node") &&
+                       (e.value(QStringLiteral("node")).toString() == QLatin1String("s1") || e.value(QStringLiteral("node")).toString() == QLatin1String("s2"))),
+                     "an untouched guest was restarted");
+        }
+        QVERIFY(ns.exec({wget, QStringLiteral("wget"), QStringLiteral("-q"), QStringLiteral("-O"), QStringLiteral("-"),
+                         QStringLiteral("http://127.0.0.1:18080/")}, 5000).exitCode != 0);  // web's forward is gone
+
+        // netloomctl and the three QEMUs all run as that user.
+        const QList<int> pids = ns.pids();
+        QVERIFY2(pids.size() >= 4, qPrintable(QString::number(pids.size())));
+        for (int pid : pids) {
+            const QByteArray status = netloom::test::readFile(QStringLiteral("/proc/%1/status").arg(pid));
+            const qsizetype at = status.indexOf("\nUid:\t");
+            QVERIFY(at >= 0);
+            QCOMPARE(status.mid(at + 6).split('\t').value(0).toUInt(), user.uid());
+        }
         QCOMPARE(up.signalAndWait(SIGINT, 40000), 130);
         QVERIFY2(ns.pids().isEmpty(), "processes left in the namespace");
         QVERIFY2(QDir(xdg + QStringLiteral("/netloom")).entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot).isEmpty(),
