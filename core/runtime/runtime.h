@@ -163,6 +163,7 @@ private:
     void sample();
     void onGuestState(const QString &node, int state, const QString &reason);
     void afterGuestDown(const QString &node);
+    static void removeSocketDir(const QString &dir);
     QStringList tapsOfSwitch(const plan::SwitchPlan &sp) const;
     protocol::HostState desiredHost() const;
 
