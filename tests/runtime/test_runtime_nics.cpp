@@ -91,8 +91,8 @@ private slots:
         QVERIFY2(started.value(QStringLiteral("event")).toString() == QLatin1String("started"), qPrintable(up.describe()));
 
         // The forward: HTTP from the namespace's loopback into the guest, once its httpd runs
-        // (busybox wget without -T: its static build crashes with -T on a refused connection)
-        // (a connection slirp accepts before the guest has its address is never completed).
+        // (a connection slirp accepts before the guest has its address never completes).
+        // busybox wget runs without -T: its static build crashes with -T on a refused connection.
         const QString webLog = xdg + QStringLiteral("/netloom/nics/guest-web.serial.log");
         QElapsedTimer clock;
         clock.start();

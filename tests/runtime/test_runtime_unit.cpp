@@ -6,7 +6,11 @@
 #include "runtime/runtime.h"
 #include "runtime/runtimemodels.h"
 
+#include "plan/topologyloader.h"
+
+#include <QFileInfo>
 #include <QJsonArray>
+#include <QSignalSpy>
 #include <QLocalSocket>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -177,6 +181,52 @@ private slots:
             log.append({QDateTime::currentDateTimeUtc(), QStringLiteral("info"), QStringLiteral("n"), QString::number(i)});
         QCOMPARE(log.rowCount(), LogModel::kMaxRows);
         QCOMPARE(log.rows().first().message, QStringLiteral("3"));
+    }
+
+    void switchOnlyLifecycle()
+    {
+        // A topology with one netloom switch and nothing on the host: no helper, no guest.
+        // start() brings the switch up (its VDE socket answers), stop() removes every file.
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString file = dir.filePath(QStringLiteral("t.json"));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"format":"netloom-topology","version":1,"name":"sw-only",
+                   "nodes":[{"id":"sw","type":"switch","name":"sw"}],"links":[]})");
+        f.close();
+        Result<model::Topology> t = plan::loadTopologyForPlan(file);
+        QVERIFY2(t, qPrintable(t ? QString() : t.error().message));
+        const QString runDir = dir.filePath(QStringLiteral("run/sw-only"));
+        Result<plan::Plan> p = plan::plan(*t, plan::PlanContext{runDir, dir.path()});
+        QVERIFY2(p, qPrintable(p ? QString() : p.error().message));
+        QVERIFY(p->host.isEmpty());
+        QCOMPARE(p->runtime.switches.size(), 1);
+        RuntimeOptions o;
+        o.helperSocket = dir.filePath(QStringLiteral("never-used.sock"));
+        o.sampleMs = 100;
+        Runtime rt(t->name, *p, o);
+        QSignalSpy started(&rt, &Runtime::started);
+        QSignalSpy stopped(&rt, &Runtime::stopped);
+        QSignalSpy rates(&rt, &Runtime::ratesUpdated);
+        rt.start();
+        QTRY_COMPARE_WITH_TIMEOUT(started.size(), 1, 5000);
+        QCOMPARE(rt.state(), RunState::Running);
+        QCOMPARE(rt.nodeState(QStringLiteral("sw")), NodeState::Up);
+        const QString ctl = p->runtime.switches[0].socketDir + QStringLiteral("/ctl");
+        QLocalSocket probe;
+        probe.connectToServer(ctl);
+        QVERIFY2(probe.waitForConnected(2000), qPrintable(ctl));
+        probe.abort();
+        QTRY_VERIFY_WITH_TIMEOUT(rates.size() >= 1, 3000);
+        QCOMPARE(statusJson(rt).value(QStringLiteral("state")).toString(), QStringLiteral("running"));
+        QVERIFY(rt.logModel()->rowCount() > 0);
+        rt.stop();
+        QTRY_COMPARE_WITH_TIMEOUT(stopped.size(), 1, 5000);
+        QCOMPARE(rt.state(), RunState::Stopped);
+        QCOMPARE(rt.nodeState(QStringLiteral("sw")), NodeState::Down);
+        QVERIFY(!QFileInfo::exists(runDir));
+        QVERIFY(!rt.stopGuest(QStringLiteral("nosuch")));
     }
 
     void controlSocket()
