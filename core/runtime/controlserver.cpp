@@ -200,6 +200,8 @@ Result<QJsonObject> queryControl(const QString &path, const QString &op, int tim
 Result<QJsonObject> queryControl(const QString &path, const QJsonObject &request, int timeoutMs)
 {
     const QString verb = QStringLiteral("query");
+    if (!QFileInfo::exists(path))
+        return Error::failed(ErrorCode::NotFound, verb, path, QStringLiteral("no such socket (is 'netloomctl up' running?)"));
     QLocalSocket s;
     s.connectToServer(path);
     if (!s.waitForConnected(timeoutMs))

@@ -14,6 +14,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 
 #include <sys/stat.h>
@@ -235,6 +236,11 @@ void Runtime::applyHost(const protocol::HostState &state, std::function<void(con
     };
     if (m_helper && m_helper->isConnected()) {
         send();
+        return;
+    }
+    if (!QFileInfo::exists(socket)) {
+        once(Error::failed(ErrorCode::NotFound, QStringLiteral("reach helper"), socket,
+                           QStringLiteral("no such socket (is netloom-helper running? --helper-socket names another one)")));
         return;
     }
     delete m_helper;
