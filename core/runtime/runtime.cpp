@@ -131,6 +131,14 @@ protocol::HostState Runtime::desiredHost() const
 
 Status Runtime::preflight()
 {
+    // VDE clients get their port when they connect, and the engine has no per-port VLAN
+    // setting for those yet: a VLAN on a guest port is refused, not ignored.
+    for (const plan::SwitchPlan &sp : m_plan.runtime.switches)
+        for (const plan::VdePort &p : sp.ports)
+            if (p.kind == plan::VdePort::Kind::Guest && p.vlan != model::VlanConfig{})
+                return Error::failed(ErrorCode::Unsupported, QStringLiteral("start switch"), sp.name,
+                                     QStringLiteral("port %1 (guest '%2') has VLAN settings; the runtime supports VLANs only on "
+                                                    "tap, cable and remote ports so far").arg(p.number).arg(p.guest));
     for (const plan::GuestPlan &g : m_plan.runtime.guests)
         if (Status s = preflightGuest(g); !s)
             return s;
@@ -184,7 +192,12 @@ void Runtime::start()
                     if (b.node == c.switchB)
                         peerDir = b.socketDir;
                 Result<sw::Transport *> t = sw::VdePlugTransport::open(peerDir, QStringLiteral("netloom cable %1").arg(c.link));
-                Result<sw::PortId> id = t ? s->engine->addPort(std::unique_ptr<sw::Transport>(*t)) : Result<sw::PortId>(t.error());
+                sw::PortOptions po;
+                po.name = QStringLiteral("cable %1").arg(c.link);
+                for (const plan::VdePort &p : s->plan.ports)
+                    if (p.kind == plan::VdePort::Kind::Cable && p.link == c.link)
+                        po.vlan = toPortVlan(p.vlan);
+                Result<sw::PortId> id = t ? s->engine->addPort(std::unique_ptr<sw::Transport>(*t), po) : Result<sw::PortId>(t.error());
                 if (!id) {
                     startFailed(id.error().context(QStringLiteral("failed to connect cable '%1'").arg(c.link)).message);
                     return;
@@ -300,6 +313,7 @@ Status Runtime::startSwitch(const plan::SwitchPlan &sp)
             return Error{t.error().code, QStringLiteral("failed to start switch '%1': %2").arg(sp.name, t.error().message)};
         sw::PortOptions po;
         po.name = owner;
+        po.vlan = toPortVlan(p.vlan);
         Result<sw::PortId> id = engine->addPort(std::unique_ptr<sw::Transport>(*t), po);
         if (!id)
             return Error{id.error().code, QStringLiteral("failed to %1 '%2': %3").arg(verb, sp.name, id.error().message)};

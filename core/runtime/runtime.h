@@ -27,6 +27,7 @@
 #include "leases/lease.h"
 #include "plan/planner.h"
 #include "switch/addressevent.h"
+#include "switch/forwarder.h"
 #include "switch/portcounters.h"
 
 #include <QDateTime>
@@ -88,6 +89,9 @@ std::optional<leases::LeaseEvent> toLeaseEvent(const sw::AddressEvent &event, co
 // supervisor adds its own from the plan's paths) and, with `tcg`, without "-accel kvm"
 // (and its -enable-kvm / accel=kvm forms). Pure.
 QStringList supervisorArgv(const QStringList &planArgv, bool tcg);
+
+// The switch engine's port VLAN settings for a planned port's. Pure.
+sw::VlanPortConfig toPortVlan(const model::VlanConfig &vlan);
 
 // `host` without everything that belongs to interfaces in `ifnames` (taps, addresses, link
 // settings, NAT, dnsmasq, bridge ports). Pure.

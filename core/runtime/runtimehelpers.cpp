@@ -6,6 +6,8 @@
 #include "qemu/qemuhost.h"
 
 #include <QFileInfo>
+
+#include <algorithm>
 #include <QTcpServer>
 #include <QUdpSocket>
 
@@ -143,6 +145,17 @@ protocol::HostState withoutInterfaces(const protocol::HostState &host, const QSt
     if (out.nat.isEmpty() && !host.nat.isEmpty())
         out.ipv4Forwarding = false;  // forwarding was there for the NAT that went away
     return out;
+}
+
+sw::VlanPortConfig toPortVlan(const model::VlanConfig &v)
+{
+    if (v.mode == model::VlanConfig::Mode::Access)
+        return sw::VlanPortConfig::access(std::uint16_t(std::clamp(v.vlan, 1, 4094)));
+    std::vector<std::uint16_t> allowed;
+    for (int id : v.allowed)
+        if (id >= 1 && id <= 4094)
+            allowed.push_back(std::uint16_t(id));
+    return sw::VlanPortConfig::trunk(allowed, std::uint16_t(std::clamp(v.vlan, 0, 4094)));
 }
 
 QList<HostPortUse> hostPortsOf(const QStringList &argv)

@@ -144,6 +144,21 @@ private slots:
                  qPrintable(s.error().message));
     }
 
+    void vlanMapping()
+    {
+        const sw::VlanPortConfig a = toPortVlan(model::VlanConfig{});
+        QVERIFY(a.mode == sw::VlanPortConfig::Mode::Access);
+        QCOMPARE(a.accessVlan, std::uint16_t(1));
+        model::VlanConfig t;
+        t.mode = model::VlanConfig::Mode::Trunk;
+        t.vlan = 0;
+        t.allowed = {10, 20};
+        const sw::VlanPortConfig tr = toPortVlan(t);
+        QVERIFY(tr.mode == sw::VlanPortConfig::Mode::Trunk);
+        QVERIFY(tr.carries(10) && tr.carries(20) && !tr.carries(30));
+        QCOMPARE(tr.nativeVlan, std::uint16_t(0));
+    }
+
     void networkIds()
     {
         QCOMPARE(helperNetworkId(QStringLiteral("demo")), QStringLiteral("demo"));
@@ -227,6 +242,31 @@ private slots:
         QCOMPARE(rt.nodeState(QStringLiteral("sw")), NodeState::Down);
         QVERIFY(!QFileInfo::exists(runDir));
         QVERIFY(!rt.stopGuest(QStringLiteral("nosuch")));
+    }
+
+    void guestPortVlanIsRefused()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        plan::Plan p;
+        p.runtime.runtimeDir = dir.filePath(QStringLiteral("run"));
+        plan::SwitchPlan sp;
+        sp.node = sp.name = QStringLiteral("lan");
+        sp.socketDir = dir.filePath(QStringLiteral("run/switch-lan"));
+        plan::VdePort port;
+        port.number = 2;
+        port.guest = QStringLiteral("vm1");
+        port.vlan.vlan = 5;
+        sp.ports = {port};
+        p.runtime.switches = {sp};
+        Runtime rt(QStringLiteral("vlan"), p, {});
+        QSignalSpy failed(&rt, &Runtime::failed);
+        rt.start();
+        QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 3000);
+        QVERIFY2(failed[0][0].toString().startsWith(QStringLiteral("failed to start switch 'lan': port 2 (guest 'vm1') has VLAN settings")),
+                 qPrintable(failed[0][0].toString()));
+        QCOMPARE(rt.state(), RunState::Failed);
+        QVERIFY(!QFileInfo::exists(sp.socketDir));
     }
 
     void controlSocket()
