@@ -32,4 +32,12 @@ Status checkHostPortFree(const QString &guest, const HostPortUse &use);
 // tests and the host-port probes above.
 Status preflightGuest(const plan::GuestPlan &guest);
 
+// The VDE port numbers and 802.1Q settings of a netloom switch's guest ports, which the
+// runtime presets on the switch before the guests connect: every number in
+// 1..max(numPorts, 32) (what the switch's VDE server accepts) and used once, access VLANs
+// in 1..4094, trunks carrying VLANs in 1..4094 with a native VLAN in 0..4094 and at least
+// one VLAN. Returns the first problem as "failed to start switch '<name>': port N (guest
+// '<guest>') ...". Pure.
+Status preflightSwitchPorts(const plan::SwitchPlan &sw);
+
 }  // namespace netloom::runtime

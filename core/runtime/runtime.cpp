@@ -131,14 +131,9 @@ protocol::HostState Runtime::desiredHost() const
 
 Status Runtime::preflight()
 {
-    // VDE clients get their port when they connect, and the engine has no per-port VLAN
-    // setting for those yet: a VLAN on a guest port is refused, not ignored.
     for (const plan::SwitchPlan &sp : m_plan.runtime.switches)
-        for (const plan::VdePort &p : sp.ports)
-            if (p.kind == plan::VdePort::Kind::Guest && p.vlan != model::VlanConfig{})
-                return Error::failed(ErrorCode::Unsupported, QStringLiteral("start switch"), sp.name,
-                                     QStringLiteral("port %1 (guest '%2') has VLAN settings; the runtime supports VLANs only on "
-                                                    "tap, cable and remote ports so far").arg(p.number).arg(p.guest));
+        if (Status s = preflightSwitchPorts(sp); !s)
+            return s;
     for (const plan::GuestPlan &g : m_plan.runtime.guests)
         if (Status s = preflightGuest(g); !s)
             return s;
@@ -296,6 +291,12 @@ Status Runtime::startSwitch(const plan::SwitchPlan &sp)
                 if (g.node == p.guest)
                     guestName = g.name;
             rt->owners.insert(quint32(p.number), guestName + u'/' + p.nic);
+            // The guest's QEMU connects asking for this number: its VLAN is set before.
+            sw::PortOptions po;
+            po.name = guestName + u'/' + p.nic;
+            po.vlan = toPortVlan(p.vlan);
+            if (Status s = engine->presetPort(sw::PortId(p.number), po); !s)
+                return Error{s.error().code, QStringLiteral("failed to start switch '%1': %2").arg(sp.name, s.error().message)};
             continue;
         }
         Result<sw::Transport *> t = Error{};

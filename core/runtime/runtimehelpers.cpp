@@ -6,6 +6,7 @@
 #include "qemu/qemuhost.h"
 
 #include <QFileInfo>
+#include <QSet>
 
 #include <algorithm>
 #include <QTcpServer>
@@ -156,6 +157,39 @@ sw::VlanPortConfig toPortVlan(const model::VlanConfig &v)
         if (id >= 1 && id <= 4094)
             allowed.push_back(std::uint16_t(id));
     return sw::VlanPortConfig::trunk(allowed, std::uint16_t(std::clamp(v.vlan, 0, 4094)));
+}
+
+Status preflightSwitchPorts(const plan::SwitchPlan &sw)
+{
+    const int maxPort = std::max(sw.numPorts, 32);
+    QSet<int> seen;
+    for (const plan::VdePort &p : sw.ports) {
+        if (p.kind != plan::VdePort::Kind::Guest)
+            continue;
+        auto refuse = [&](const QString &reason) {
+            return Error::failed(ErrorCode::InvalidArgument, QStringLiteral("start switch"), sw.name,
+                                 QStringLiteral("port %1 (guest '%2') %3").arg(p.number).arg(p.guest, reason));
+        };
+        if (p.number < 1 || p.number > maxPort)
+            return refuse(QStringLiteral("is outside the switch's ports 1..%1").arg(maxPort));
+        if (seen.contains(p.number))
+            return refuse(QStringLiteral("is planned twice"));
+        seen.insert(p.number);
+        const model::VlanConfig &v = p.vlan;
+        if (v.mode == model::VlanConfig::Mode::Access) {
+            if (v.vlan < 1 || v.vlan > 4094)
+                return refuse(QStringLiteral("has access VLAN %1, outside 1..4094").arg(v.vlan));
+            continue;
+        }
+        if (v.vlan < 0 || v.vlan > 4094)
+            return refuse(QStringLiteral("has native VLAN %1, outside 0..4094").arg(v.vlan));
+        for (int id : v.allowed)
+            if (id < 1 || id > 4094)
+                return refuse(QStringLiteral("has trunk VLAN %1, outside 1..4094").arg(id));
+        if (v.allowed.isEmpty() && v.vlan == 0)
+            return refuse(QStringLiteral("is a trunk that carries no VLAN"));
+    }
+    return ok();
 }
 
 QList<HostPortUse> hostPortsOf(const QStringList &argv)

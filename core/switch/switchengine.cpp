@@ -67,7 +67,8 @@ struct SwitchEngine::Listener {
 };
 
 SwitchEngine::SwitchEngine(const SwitchConfig &config, QObject *parent)
-    : QObject(parent), m_config(config), m_forwarder(config.forwarder)
+    : QObject(parent), m_config(config), m_presets(std::clamp<std::uint32_t>(config.maxPorts, 1, 65535)),
+      m_forwarder(config.forwarder)
 {
     qRegisterMetaType<netloom::sw::AddressEvent>();
     m_config.batch = std::clamp(m_config.batch, 1, 64);
@@ -163,16 +164,43 @@ void SwitchEngine::runCommands()
         c();
 }
 
-PortId SwitchEngine::pickPortId(std::uint32_t requested)
+PortId SwitchEngine::pickPortId(std::uint32_t requested, const std::vector<PortId> &pending)
 {
-    if (m_registry.size() >= m_config.maxPorts)
+    if (m_registry.size() + pending.size() >= m_config.maxPorts)
         return kNoPort;
-    if (requested != 0)
-        return (requested <= m_config.maxPorts && !m_registry.count(requested)) ? requested : kNoPort;
-    for (PortId id = 1; id <= m_config.maxPorts; ++id)
-        if (!m_registry.count(id))
-            return id;
-    return kNoPort;
+    return choosePortId(
+        requested, m_config.maxPorts,
+        [&](PortId id) { return m_registry.count(id) != 0 || std::find(pending.begin(), pending.end(), id) != pending.end(); },
+        [&](PortId id) { return m_presets.contains(id); });
+}
+
+Status SwitchEngine::presetPort(PortId port, const PortOptions &options)
+{
+    bool held = false;
+    {
+        std::lock_guard<std::mutex> lock(m_registryMutex);
+        if (Status s = m_presets.set(port, options); !s)
+            return s;
+        if (auto it = m_registry.find(port); it != m_registry.end()) {
+            held = true;
+            if (!options.name.isEmpty())
+                it->second.name = options.name;
+        }
+    }
+    if (held) {
+        const VlanPortConfig vlan = options.vlan;
+        post([this, port, vlan] {
+            if (port < m_portsById.size() && m_portsById[port])
+                m_forwarder.setPort(port, vlan);
+        });
+    }
+    return ok();
+}
+
+void SwitchEngine::clearPortPreset(PortId port)
+{
+    std::lock_guard<std::mutex> lock(m_registryMutex);
+    m_presets.clear(port);
 }
 
 Status SwitchEngine::listenVde(const VdeServerOptions &options)
@@ -423,18 +451,27 @@ void SwitchEngine::handleEvent(std::uint64_t tag, std::uint32_t events)
         Listener &l = *m_listeners[id];
         std::vector<VdeServer::Accepted> accepted;
         QStringList errors;
-        l.vde->process(monotonicNs(), [this](std::uint32_t requested) {
+        // Numbers handed out in this batch are not in the registry yet: two clients must not
+        // get the same one (a refused handshake's number is simply never used).
+        std::vector<PortId> promised;
+        l.vde->process(monotonicNs(), [this, &promised](std::uint32_t requested) {
             std::lock_guard<std::mutex> lock(m_registryMutex);
-            return pickPortId(requested);
+            const PortId id = pickPortId(requested, promised);
+            if (id != kNoPort)
+                promised.push_back(id);
+            return id;
         }, &accepted, &errors);
         for (auto &a : accepted) {
+            PortOptions options;
             {
                 std::lock_guard<std::mutex> lock(m_registryMutex);
                 PortInfo info;
                 info.id = a.port;
                 m_registry[a.port] = info;
+                if (const PortOptions *preset = m_presets.find(a.port))
+                    options = *preset;
             }
-            attachPort(a.port, std::move(a.transport), PortOptions{});
+            attachPort(a.port, std::move(a.transport), options);
         }
         for (const QString &e : errors)
             emitWarning(e);

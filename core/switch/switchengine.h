@@ -22,6 +22,7 @@
 #include "addressevent.h"
 #include "forwarder.h"
 #include "portcounters.h"
+#include "portpresets.h"
 #include "snooper.h"
 #include "transport.h"
 #include "vdeserver.h"
@@ -47,11 +48,6 @@ struct SwitchConfig {
     std::int64_t tickNs = 250'000'000;            // housekeeping (aging, capture flush, timeouts)
     std::uint32_t maxPorts = 1024;
     bool snooping = true;
-};
-
-struct PortOptions {
-    VlanPortConfig vlan = VlanPortConfig::access(1);
-    QString name;  // optional label
 };
 
 struct PortInfo {
@@ -94,6 +90,14 @@ public:
     // Starts capturing every frame received and sent on `port` into a pcap file at `path`
     // (truncated), or stops when path is empty. Thread-safe.
     Status setCapture(PortId port, const QString &path);
+    // Pre-configures port number `port` (see PortPresets): the VDE client that connects asking
+    // for that number gets options.vlan and options.name; clients and local ports asking for no
+    // number are given other numbers. If the port is held already, its VLAN setting and name
+    // change now (its learnt addresses are forgotten). Fails with InvalidArgument for a number
+    // outside 1..maxPorts or an invalid VLAN setting. Thread-safe.
+    Status presetPort(PortId port, const PortOptions &options);
+    // Forgets the preset of `port` (a client holding it keeps its settings). Thread-safe.
+    void clearPortPreset(PortId port);
     // Hub mode: flood every frame (VLANs still apply). Thread-safe.
     void setHub(bool hub);
 
@@ -131,7 +135,8 @@ private:
     void detachPort(PortId id, const QString &reason);
     void tick();
     void deliverEvents();
-    PortId pickPortId(std::uint32_t requested);  // registry lock held by caller
+    // registry lock held by caller; `pending` = numbers promised but not yet in the registry
+    PortId pickPortId(std::uint32_t requested, const std::vector<PortId> &pending = {});
     void emitWarning(const QString &message);
 
     SwitchConfig m_config;
@@ -145,6 +150,7 @@ private:
 
     mutable std::mutex m_registryMutex;  // never taken on the hot path
     std::map<PortId, PortInfo> m_registry;
+    PortPresets m_presets;  // guarded by m_registryMutex
 
     // Switch-thread state.
     Forwarder m_forwarder;

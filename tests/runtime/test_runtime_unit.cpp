@@ -7,9 +7,11 @@
 #include "runtime/runtimemodels.h"
 
 #include "plan/topologyloader.h"
+#include "common/testutil.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QSet>
 #include <QSignalSpy>
 #include <QLocalSocket>
 #include <QTcpServer>
@@ -244,8 +246,9 @@ private slots:
         QVERIFY(!rt.stopGuest(QStringLiteral("nosuch")));
     }
 
-    void guestPortVlanIsRefused()
+    void guestPortVlanStartsTheSwitch()
     {
+        // A guest port with a VLAN: the runtime presets it on the switch and starts.
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         plan::Plan p;
@@ -259,14 +262,77 @@ private slots:
         port.vlan.vlan = 5;
         sp.ports = {port};
         p.runtime.switches = {sp};
-        Runtime rt(QStringLiteral("vlan"), p, {});
+        RuntimeOptions o;
+        o.helperSocket = dir.filePath(QStringLiteral("never-used.sock"));
+        Runtime rt(QStringLiteral("vlan"), p, o);
+        QSignalSpy started(&rt, &Runtime::started);
         QSignalSpy failed(&rt, &Runtime::failed);
         rt.start();
-        QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 3000);
-        QVERIFY2(failed[0][0].toString().startsWith(QStringLiteral("failed to start switch 'lan': port 2 (guest 'vm1') has VLAN settings")),
-                 qPrintable(failed[0][0].toString()));
-        QCOMPARE(rt.state(), RunState::Failed);
-        QVERIFY(!QFileInfo::exists(sp.socketDir));
+        QTRY_VERIFY_WITH_TIMEOUT(started.size() + failed.size() >= 1, 5000);
+        QVERIFY2(failed.isEmpty(), qPrintable(failed.isEmpty() ? QString() : failed[0][0].toString()));
+        QCOMPARE(rt.state(), RunState::Running);
+        rt.stop();
+        QTRY_COMPARE_WITH_TIMEOUT(rt.state(), RunState::Stopped, 5000);
+    }
+
+    void exampleHPassesSwitchPreflight()
+    {
+        // examples/h-cables-remote.json puts guests on access VLANs 10 and 20: its plan passes
+        // the switch-port preflight, with those VLANs on guest ports.
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        Result<model::Topology> t = plan::loadTopologyForPlan(netloom::test::sourcePath(QStringLiteral("examples/h-cables-remote.json")));
+        QVERIFY2(t, qPrintable(t ? QString() : t.error().message));
+        Result<plan::Plan> p = plan::plan(*t, plan::PlanContext{dir.filePath(QStringLiteral("run")), dir.path()});
+        QVERIFY2(p, qPrintable(p ? QString() : p.error().message));
+        QSet<int> guestVlans;
+        for (const plan::SwitchPlan &sp : p->runtime.switches) {
+            const Status s = preflightSwitchPorts(sp);
+            QVERIFY2(s, qPrintable(s ? QString() : s.error().message));
+            for (const plan::VdePort &port : sp.ports)
+                if (port.kind == plan::VdePort::Kind::Guest && port.vlan.mode == model::VlanConfig::Mode::Access)
+                    guestVlans.insert(port.vlan.vlan);
+        }
+        QVERIFY(guestVlans.contains(10));
+        QVERIFY(guestVlans.contains(20));
+    }
+
+    void switchPreflightRefusesBadPorts()
+    {
+        plan::SwitchPlan sp;
+        sp.node = sp.name = QStringLiteral("lan");
+        plan::VdePort a;
+        a.number = 3;
+        a.guest = QStringLiteral("vm1");
+        a.vlan.vlan = 10;
+        sp.ports = {a};
+        QVERIFY(preflightSwitchPorts(sp));
+        auto expectError = [&](const plan::SwitchPlan &bad, const QString &text) {
+            const Status s = preflightSwitchPorts(bad);
+            QVERIFY(!s);
+            QVERIFY2(s.error().message.startsWith(QStringLiteral("failed to start switch 'lan': port ")), qPrintable(s.error().message));
+            QVERIFY2(s.error().message.contains(text), qPrintable(s.error().message));
+        };
+        plan::SwitchPlan bad = sp;
+        bad.ports[0].vlan.vlan = 4095;
+        expectError(bad, QStringLiteral("access VLAN 4095"));
+        bad = sp;
+        bad.ports.append(a);
+        expectError(bad, QStringLiteral("planned twice"));
+        bad = sp;
+        bad.ports[0].number = 33;
+        expectError(bad, QStringLiteral("outside the switch's ports 1..32"));
+        bad = sp;
+        bad.ports[0].vlan.mode = model::VlanConfig::Mode::Trunk;
+        bad.ports[0].vlan.vlan = 0;
+        expectError(bad, QStringLiteral("carries no VLAN"));
+        bad.ports[0].vlan.allowed = {10, 5000};
+        expectError(bad, QStringLiteral("trunk VLAN 5000"));
+        // Tap, cable and remote ports are the engine's own: not checked here.
+        bad = sp;
+        bad.ports[0].kind = plan::VdePort::Kind::Tap;
+        bad.ports[0].vlan.vlan = 4095;
+        QVERIFY(preflightSwitchPorts(bad));
     }
 
     void controlSocket()
