@@ -2,6 +2,7 @@
 //
 //   netloomctl switch --sock DIR [--tap NAME] [--port URL]... [--json] [--mode OCTAL]
 //                     [--group NAME] [--hub] [--stats SECONDS] [--capture PORT=FILE]...
+//                     [--vlan PORT=access:VLAN | PORT=trunk:VLAN,...[:NATIVE]]...
 //
 // Prints one line per address event and per port change (JSON lines with --json), counters
 // every --stats seconds, on SIGUSR1, and once at exit. Runs as an ordinary user; SIGINT or
@@ -24,6 +25,7 @@
 
 #include <csignal>
 #include <fcntl.h>
+#include <map>
 #include <unistd.h>
 
 namespace netloom::cli {
@@ -55,6 +57,13 @@ const char *kUsage =
     "                      stream-connect:PATH, dgram:PATH (qemu -netdev dgram remote),\n"
     "                      tap:NAME, or any libvdeplug URL (vde://, vxvde://, udp://, cmd://)\n"
     "  --hub               flood every frame (hub mode)\n"
+    "  --vlan N=access:V   802.1Q settings of port N, set before a client plugs in\n"
+    "  --vlan N=trunk:V,V[:NATIVE]\n"
+    "                      (like vde_switch port/setvlan): the VDE client asking for port N\n"
+    "                      (qemu -nic vde,sock=DIR,port=N; vde_plug vde://DIR[N]) gets them;\n"
+    "                      clients asking for no port get other numbers. Access: untagged\n"
+    "                      frames in VLAN V. Trunk: VLANs V tagged, NATIVE (if given) untagged.\n"
+    "                      Ports without --vlan are access ports of VLAN 1.\n"
     "  --capture N=FILE    capture port N into a pcap file (N: port number)\n"
     "  --stats SECONDS     print counters periodically (0 = only on SIGUSR1 and at exit)\n"
     "  --json              print JSON lines instead of text\n";
@@ -69,6 +78,7 @@ struct Options {
     bool json = false;
     int statsSeconds = 0;
     QList<QPair<PortId, QString>> captures;
+    std::map<PortId, VlanPortConfig> vlans;
 };
 
 Result<Options> parseArgs(const QStringList &args)
@@ -121,6 +131,20 @@ Result<Options> parseArgs(const QStringList &args)
             if (!ok || port == 0 || eq + 1 >= v.size())
                 return bad(v, QStringLiteral("expected PORT=FILE with a port number from 1"));
             o.captures.append({PortId(port), v.mid(eq + 1)});
+        } else if (a == QLatin1String("--vlan")) {
+            if (!value(&v))
+                return bad(a, QStringLiteral("needs PORT=access:VLAN or PORT=trunk:VLAN[,VLAN...][:NATIVE]"));
+            const qsizetype eq = v.indexOf(u'=');
+            bool ok = false;
+            const uint port = eq > 0 ? v.left(eq).toUInt(&ok) : 0;
+            if (!ok || port == 0 || port > SwitchConfig{}.maxPorts)
+                return bad(v, QStringLiteral("expected PORT=SETTING with a port number from 1 to %1").arg(SwitchConfig{}.maxPorts));
+            auto vlan = parseVlanSetting(v.mid(eq + 1));
+            if (!vlan)
+                return vlan.error();
+            if (o.vlans.count(PortId(port)))
+                return bad(v, QStringLiteral("port %1 has two --vlan settings").arg(port));
+            o.vlans[PortId(port)] = *vlan;
         } else {
             return bad(a, QStringLiteral("unknown option (see 'netloomctl switch --help')"));
         }
@@ -272,6 +296,15 @@ int runSwitch(const QStringList &args)
         printErr(QStringLiteral("netloomctl switch: %1\n").arg(message));
     });
 
+    // Before any port is attached, so that --tap and --port ports take other numbers.
+    for (const auto &[port, vlan] : o.vlans) {
+        PortOptions po;
+        po.vlan = vlan;
+        if (const Status s = engine.presetPort(port, po); !s) {
+            printError(cmd, s.error().message);
+            return ExitUsage;
+        }
+    }
     if (!o.sock.isEmpty()) {
         VdeServerOptions vo;
         vo.dir = o.sock;
