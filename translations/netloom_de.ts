@@ -1030,6 +1030,10 @@
         <source>failed to stop &apos;%1&apos;: not a running guest or netloom switch</source>
         <translation>&apos;%1&apos; konnte nicht gestoppt werden: kein Gast oder netloom-Switch eines Laufs</translation>
     </message>
+    <message>
+        <source>failed to start &apos;%1&apos;: %2: %3</source>
+        <translation>&apos;%1&apos; konnte nicht gestartet werden: %2: %3</translation>
+    </message>
 </context>
 <context>
     <name>netloom::gui::TrafficPanel</name>
@@ -1048,6 +1052,10 @@
     <message>
         <source>%1 tx</source>
         <translation>%1 gesendet</translation>
+    </message>
+    <message>
+        <source>Ports to compare. In the charts, rx is drawn in the port&apos;s colour, tx lighter.</source>
+        <translation>Zu vergleichende Ports. In den Diagrammen ist Empfang in der Farbe des Ports gezeichnet, Senden heller.</translation>
     </message>
 </context>
 </TS>

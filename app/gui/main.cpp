@@ -8,9 +8,24 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QSocketNotifier>
 #include <QTimer>
 
+#include <csignal>
 #include <cstdio>
+#include <memory>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace {
+int g_signalPipe[2] = {-1, -1};
+void onSignal(int sig)
+{
+    const char c = char(sig);
+    [[maybe_unused]] const ssize_t n = ::write(g_signalPipe[1], &c, 1);
+}
+}  // namespace
 
 int main(int argc, char **argv)
 {
@@ -51,6 +66,28 @@ int main(int argc, char **argv)
     if (files.isEmpty() || !window.openFile(files.first(), true))
         window.newDocument(true);
     window.helperStatus()->check();
+    // SIGTERM/SIGINT/SIGHUP (logout, Ctrl-C in a terminal): close the window as the user
+    // would, which stops a running topology in order first. A second signal quits at once.
+    std::unique_ptr<QSocketNotifier> notifier;
+    if (::pipe2(g_signalPipe, O_CLOEXEC | O_NONBLOCK) == 0) {
+        struct sigaction sa {};
+        sa.sa_handler = onSignal;
+        ::sigemptyset(&sa.sa_mask);
+        sa.sa_flags = SA_RESTART;
+        for (int sig : {SIGINT, SIGTERM, SIGHUP})
+            ::sigaction(sig, &sa, nullptr);
+        notifier = std::make_unique<QSocketNotifier>(g_signalPipe[0], QSocketNotifier::Read);
+        int seen = 0;
+        QObject::connect(notifier.get(), &QSocketNotifier::activated, &window, [&window, seen]() mutable {
+            char c;
+            while (::read(g_signalPipe[0], &c, 1) == 1)
+                ++seen;
+            if (seen > 1)
+                QCoreApplication::exit(1);
+            else
+                window.close();
+        });
+    }
     if (parser.isSet(start))
         QTimer::singleShot(0, &window, [&window] { window.startRun(); });
     if (parser.isSet(shot)) {

@@ -154,7 +154,6 @@ void MainWindow::buildDocks()
     logDock->setObjectName(QStringLiteral("logDock"));
     logDock->setWidget(m_log);
     addDockWidget(Qt::BottomDockWidgetArea, logDock);
-    resizeDocks({logDock}, {120}, Qt::Vertical);
     resizeDocks({paletteDock, propsDock}, {200, 340}, Qt::Horizontal);
 
     m_leases = new LeasesPanel(m_run, m_doc, m_undo, this);
@@ -163,17 +162,22 @@ void MainWindow::buildDocks()
     auto *leasesDock = new QDockWidget(tr("Leases"), this);
     leasesDock->setObjectName(QStringLiteral("leasesDock"));
     leasesDock->setWidget(m_leases);
-    addDockWidget(Qt::BottomDockWidgetArea, leasesDock);
 
     m_traffic = new TrafficPanel(m_run, this);
     m_traffic->setObjectName(QStringLiteral("trafficPanel"));
     auto *trafficDock = new QDockWidget(tr("Traffic"), this);
     trafficDock->setObjectName(QStringLiteral("trafficDock"));
     trafficDock->setWidget(m_traffic);
-    addDockWidget(Qt::BottomDockWidgetArea, trafficDock);
+    // Traffic beside the log; Leases shares the log's tab and comes forward when a run starts.
+    splitDockWidget(logDock, trafficDock, Qt::Horizontal);
     tabifyDockWidget(logDock, leasesDock);
-    splitDockWidget(leasesDock, trafficDock, Qt::Horizontal);
     logDock->raise();
+    resizeDocks({logDock, trafficDock}, {600, 600}, Qt::Horizontal);
+    resizeDocks({logDock}, {300}, Qt::Vertical);
+    connect(m_run, &RunController::runStateChanged, leasesDock, [leasesDock](runtime::RunState s) {
+        if (s == runtime::RunState::Starting)
+            leasesDock->raise();
+    });
 
     m_helper = new HelperStatusWidget(this);
     statusBar()->addPermanentWidget(m_helper);

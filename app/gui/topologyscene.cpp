@@ -212,9 +212,10 @@ void LinkItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
     }
     painter->setPen(QPen(color, width, Qt::SolidLine, Qt::RoundCap));
     painter->drawLine(m_line);
-    if (m_run != RunColour::None && m_bps >= 1000) {
-        const QString text = m_bps >= 1e6 ? QStringLiteral("%1 Mbit/s").arg(m_bps / 1e6, 0, 'f', 1)
-                                          : QStringLiteral("%1 kbit/s").arg(m_bps / 1e3, 0, 'f', 1);
+    if (m_run != RunColour::None && m_bps >= 1) {
+        const QString text = m_bps >= 1e6   ? QStringLiteral("%1 Mbit/s").arg(m_bps / 1e6, 0, 'f', 1)
+                             : m_bps >= 1e3 ? QStringLiteral("%1 kbit/s").arg(m_bps / 1e3, 0, 'f', 1)
+                                            : QStringLiteral("%1 bit/s").arg(qRound(m_bps));
         QFont f = painter->font();
         f.setPointSizeF(f.pointSizeF() * 0.8);
         painter->setFont(f);

@@ -50,9 +50,7 @@ QCustomPlot *makePlot(QWidget *parent, const QString &name, const QString &yLabe
     ticker->setDateTimeFormat(QStringLiteral("HH:mm:ss"));
     p->xAxis->setTicker(ticker);
     p->yAxis->setLabel(yLabel);
-    p->legend->setVisible(true);
-    p->legend->setFont(QFont(p->font().family(), 8));
-    p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    // No legend: the port list beside the charts is the legend (same colours).
     p->setNoAntialiasingOnDrag(true);
     p->setNotAntialiasedElements(QCP::aeAll);
     return p;
@@ -64,8 +62,10 @@ TrafficPanel::TrafficPanel(RunController *run, QWidget *parent) : QWidget(parent
 {
     m_list = new QListWidget(this);
     m_list->setObjectName(QStringLiteral("trafficPorts"));
-    m_list->setMaximumWidth(220);
+    m_list->setMaximumWidth(260);
+    m_list->setToolTip(tr("Ports to compare. In the charts, rx is drawn in the port's colour, tx lighter."));
     m_bits = makePlot(this, QStringLiteral("trafficBits"), tr("bits/s"));
+    m_bits->xAxis->setTickLabels(false);  // the packets chart below carries the time
     m_packets = makePlot(this, QStringLiteral("trafficPackets"), tr("packets/s"));
     auto *charts = new QWidget(this);
     auto *cl = new QVBoxLayout(charts);
@@ -76,6 +76,7 @@ TrafficPanel::TrafficPanel(RunController *run, QWidget *parent) : QWidget(parent
     split->addWidget(m_list);
     split->addWidget(charts);
     split->setStretchFactor(1, 1);
+    split->setSizes({170, 600});
     auto *lay = new QVBoxLayout(this);
     lay->setContentsMargins(2, 2, 2, 2);
     lay->addWidget(split);
@@ -211,7 +212,6 @@ void TrafficPanel::rebuildGraphs()
             tx->setName(tr("%1 tx").arg(p->label));
             tx->setProperty("port", k);
         }
-        plot->legend->setVisible(plot->graphCount() > 0 && plot->graphCount() <= 16);
     }
     m_graphsStale = false;
 }
@@ -223,6 +223,7 @@ bool TrafficPanel::replotIfDirty()
     if (m_graphsStale)
         rebuildGraphs();
     double newest = 0;
+    double oldest = 0;
     QVector<QCPGraphData> rx, tx, rxp, txp;
     for (int g = 0; g + 1 < m_bits->graphCount(); g += 2) {
         const Port *p = m_ports.value(m_bits->graph(g)->property("port").toString());
@@ -240,16 +241,19 @@ bool TrafficPanel::replotIfDirty()
             rxp[i] = QCPGraphData(s.t, s.rxPackets);
             txp[i] = QCPGraphData(s.t, s.txPackets);
         }
-        if (n)
+        if (n) {
             newest = std::max(newest, p->ring.last().t);
+            oldest = oldest == 0 ? p->ring.at(0).t : std::min(oldest, p->ring.at(0).t);
+        }
         m_bits->graph(g)->data()->set(rx, true);
         m_bits->graph(g + 1)->data()->set(tx, true);
         m_packets->graph(g)->data()->set(rxp, true);
         m_packets->graph(g + 1)->data()->set(txp, true);
     }
     for (QCustomPlot *plot : {m_bits, m_packets}) {
+        // The last five minutes; a younger run spans what it has (at least a minute).
         if (newest > 0)
-            plot->xAxis->setRange(newest - kHistorySeconds, newest);
+            plot->xAxis->setRange(std::max(newest - kHistorySeconds, std::min(oldest, newest - 60)), newest);
         bool found = false;
         QCPRange y(0, 1);
         for (int g = 0; g < plot->graphCount(); ++g) {
