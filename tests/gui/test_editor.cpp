@@ -423,6 +423,8 @@ void TestEditor::runActionsFollowTheRun()
     // A lone netloom switch needs no helper: it really runs (green), Stop takes it down
     // (grey). With a host port the helper is needed: absent, the run fails,
     // the log names the socket, nothing stays running and Start is offered again.
+    QDir(m_tmp.path()).mkdir(QStringLiteral("xdg"));
+    qputenv("XDG_RUNTIME_DIR", m_tmp.filePath(QStringLiteral("xdg")).toLocal8Bit());  // the run's sockets
     MainWindow w;
     QVERIFY(action(w, "actionStart")->isEnabled());
     QVERIFY(!action(w, "actionStop")->isEnabled());
@@ -435,7 +437,7 @@ void TestEditor::runActionsFollowTheRun()
     QCOMPARE(w.scene()->nodeItem(sw)->runColour(), RunColour::Running);
     QVERIFY(!action(w, "actionStart")->isEnabled());
     QVERIFY(action(w, "actionStop")->isEnabled());
-    QVERIFY2(w.logText().contains(QStringLiteral("[%1] switch listening").arg(sw)), qPrintable(w.logText()));
+    QVERIFY2(w.logText().contains(QStringLiteral("[%1] switch listening on %2").arg(sw, m_tmp.path())), qPrintable(w.logText()));
     QSignalSpy stopped(w.runController(), &RunController::stopped);
     action(w, "actionStop")->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(stopped.size(), 1, 15000);
