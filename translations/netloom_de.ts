@@ -685,6 +685,22 @@
         <source>Stop %1</source>
         <translation>%1 stoppen</translation>
     </message>
+    <message>
+        <source>&amp;Apply Changes</source>
+        <translation>Änderungen &amp;anwenden</translation>
+    </message>
+    <message>
+        <source>Ctrl+F5</source>
+        <translation>Ctrl+F5</translation>
+    </message>
+    <message>
+        <source>Apply the edits made since Start to the running topology (guests and host settings)</source>
+        <translation>Die seit dem Start gemachten Änderungen auf die laufende Topologie anwenden (Gäste und Host-Einstellungen)</translation>
+    </message>
+    <message>
+        <source>Applying changes to %1</source>
+        <translation>Wende Änderungen auf %1 an</translation>
+    </message>
 </context>
 <context>
     <name>netloom::gui::PropertiesPanel</name>
@@ -1031,8 +1047,16 @@
         <translation>&apos;%1&apos; konnte nicht gestoppt werden: kein Gast oder netloom-Switch eines Laufs</translation>
     </message>
     <message>
+        <source>failed to apply changes to &apos;%1&apos;: it is not running</source>
+        <translation>Änderungen an &apos;%1&apos; konnten nicht angewendet werden: sie läuft nicht</translation>
+    </message>
+    <message>
         <source>failed to start &apos;%1&apos;: %2: %3</source>
         <translation>&apos;%1&apos; konnte nicht gestartet werden: %2: %3</translation>
+    </message>
+    <message>
+        <source>failed to apply changes to &apos;%1&apos;: %2: %3</source>
+        <translation>Änderungen an &apos;%1&apos; konnten nicht angewendet werden: %2: %3</translation>
     </message>
 </context>
 <context>

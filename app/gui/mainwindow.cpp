@@ -294,10 +294,14 @@ void MainWindow::buildActions()
                          [this] { stopRun(); });
     start->setToolTip(tr("Start the topology: helper, switches, guests"));
     stop->setToolTip(tr("Stop everything the run started, in reverse order"));
+    QAction *apply = make(QStringLiteral("actionApplyChanges"), tr("&Apply Changes"), QIcon(), QKeySequence(tr("Ctrl+F5")),
+                          [this] { applyRunEdits(); });
+    apply->setToolTip(tr("Apply the edits made since Start to the running topology (guests and host settings)"));
     m_start = start;
     m_stop = stop;
+    m_apply = apply;
     run->setToolTipsVisible(true);
-    run->addActions({start, stop});
+    run->addActions({start, stop, apply});
     updateRunActions();
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
@@ -613,6 +617,19 @@ bool MainWindow::startRun()
     return true;
 }
 
+bool MainWindow::applyRunEdits()
+{
+    validateNow();
+    const QString dir = m_doc->filePath().isEmpty() ? QDir::currentPath() : QFileInfo(m_doc->filePath()).absolutePath();
+    if (Status s = m_run->applyEdits(m_doc->topology(), dir); !s) {
+        log(s.error().message);
+        statusBar()->showMessage(s.error().message, 8000);
+        return false;
+    }
+    log(tr("Applying changes to %1").arg(m_doc->topology().name));
+    return true;
+}
+
 void MainWindow::stopRun()
 {
     if (!m_run->isActive())
@@ -646,6 +663,7 @@ void MainWindow::updateRunActions()
     const bool active = m_run->isActive();
     m_start->setEnabled(!active);
     m_stop->setEnabled(active);
+    m_apply->setEnabled(m_run->runtime() && m_run->runtime()->state() == runtime::RunState::Running);
 }
 
 void MainWindow::updateRunView()

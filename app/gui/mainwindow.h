@@ -65,6 +65,9 @@ public:
     bool startRun();
     // Stops the run (Run > Stop); asynchronous.
     void stopRun();
+    // Applies the document's edits to the running topology (Run > Apply Changes). Returns
+    // false after logging why not.
+    bool applyRunEdits();
     // Starts / stops one guest or netloom switch of the run (canvas context menu).
     bool startNode(const QString &nodeId);
     bool stopNode(const QString &nodeId);
@@ -133,6 +136,7 @@ private:
     TrafficPanel *m_traffic = nullptr;
     QAction *m_start = nullptr;
     QAction *m_stop = nullptr;
+    QAction *m_apply = nullptr;
     bool m_closeAfterStop = false;
     QTimer *m_validateTimer = nullptr;
     QMenu *m_recentMenu = nullptr;

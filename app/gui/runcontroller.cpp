@@ -58,17 +58,21 @@ bool RunController::isActive() const
     return s == RunState::Starting || s == RunState::Running || s == RunState::Stopping;
 }
 
-Status RunController::start(const model::Topology &topology, const QString &topologyDir)
+Result<plan::Plan> RunController::prepare(const model::Topology &topology, const QString &topologyDir, const QString &failure) const
 {
-    if (isActive())
-        return Error{ErrorCode::Conflict, tr("failed to start '%1': it is already running").arg(topology.name)};
     // The same preparation as every front end: fill in names and MACs, refuse errors.
     const model::Topology t = model::allocate(topology);
     for (const model::Issue &issue : model::validate(t))
         if (issue.severity == model::Issue::Severity::Error)
-            return Error{ErrorCode::InvalidArgument,
-                         tr("failed to start '%1': %2: %3").arg(t.name, issue.path, issue.message)};
-    Result<plan::Plan> p = plan::plan(t, plan::PlanContext{guiRuntimeDir(t.name), topologyDir});
+            return Error{ErrorCode::InvalidArgument, failure.arg(t.name, issue.path, issue.message)};
+    return plan::plan(t, plan::PlanContext{guiRuntimeDir(t.name), topologyDir});
+}
+
+Status RunController::start(const model::Topology &topology, const QString &topologyDir)
+{
+    if (isActive())
+        return Error{ErrorCode::Conflict, tr("failed to start '%1': it is already running").arg(topology.name)};
+    Result<plan::Plan> p = prepare(topology, topologyDir, tr("failed to start '%1': %2: %3"));
     if (!p)
         return p.error();
     teardown();
@@ -79,7 +83,7 @@ Status RunController::start(const model::Topology &topology, const QString &topo
     runtime::RuntimeOptions options;
     options.helperSocket = m_helperSocket;
     options.forceTcg = m_tcg;
-    m_rt = new Runtime(t.name, *p, options, this);
+    m_rt = new Runtime(topology.name, *p, options, this);
     connect(m_rt, &Runtime::stateChanged, this, [this](RunState s) {
         emit runStateChanged(s);
         emit nodeColoursChanged();
@@ -92,6 +96,19 @@ Status RunController::start(const model::Topology &topology, const QString &topo
     });
     connect(m_rt, &Runtime::stopped, this, &RunController::stopped);
     m_rt->start();
+    return ok();
+}
+
+Status RunController::applyEdits(const model::Topology &topology, const QString &topologyDir)
+{
+    if (!m_rt || m_rt->state() != RunState::Running)
+        return Error{ErrorCode::Conflict, tr("failed to apply changes to '%1': it is not running").arg(topology.name)};
+    Result<plan::Plan> p = prepare(topology, topologyDir, tr("failed to apply changes to '%1': %2: %3"));
+    if (!p)
+        return p.error();
+    if (Status s = m_rt->applyEdit(*p); !s)
+        return s;
+    m_linkPorts = linkPorts(*p);  // guest links may have been added or removed
     return ok();
 }
 

@@ -1,9 +1,9 @@
 // The GUI's side of running a topology (issue #6, point 2): plans the document, owns the
 // core Runtime while it runs, and turns its live state into what the canvas shows.
 //
-// Design note. The controller plans the document as it is when Start is pressed (edits made
-// while running are not applied live: the runtime does not support that yet, and the log
-// says so). It never touches widgets: the window listens to its signals. Node colours come
+// Design note. The controller plans the document as it is when Start is pressed; edits made
+// while running are applied by Run > Apply Changes (the runtime's applyEdit: host state and
+// guests follow, switch or cable edits are refused until a restart, and the log says why). It never touches widgets: the window listens to its signals. Node colours come
 // from the runtime's node states; nodes the runtime does not track (host ports, uplinks)
 // follow the whole run's state. Cable traffic maps each planned switch port to the link it
 // realizes, so a cable's load is the rate of its port (bits/s, rx + tx).
@@ -47,6 +47,9 @@ public:
     // paths resolved from `topologyDir`) and starts it. Returns the first validation or
     // planning error (nothing started), or ok: the runtime's signals follow.
     Status start(const model::Topology &topology, const QString &topologyDir);
+    // Plans the edited `topology` the same way and hands it to the running runtime
+    // (Runtime::applyEdit). Returns the planning error or the runtime's refusal.
+    Status applyEdits(const model::Topology &topology, const QString &topologyDir);
     // Stops the whole run (asynchronous; stopped() follows). No-op when nothing runs.
     void stop();
     // Per node: a guest or a netloom switch. Error names the node when it cannot be done.
@@ -72,6 +75,9 @@ signals:
 
 private:
     void teardown();
+    // Allocates, validates and plans `topology`; a validation error is reported as
+    // `failure` with %1 = topology name, %2 = path, %3 = message.
+    Result<plan::Plan> prepare(const model::Topology &topology, const QString &topologyDir, const QString &failure) const;
 
     QString m_helperSocket;
     bool m_tcg = false;

@@ -438,9 +438,18 @@ void TestEditor::runActionsFollowTheRun()
     QVERIFY(!action(w, "actionStart")->isEnabled());
     QVERIFY(action(w, "actionStop")->isEnabled());
     QVERIFY2(w.logText().contains(QStringLiteral("[%1] switch listening on %2").arg(sw, m_tmp.path())), qPrintable(w.logText()));
+    // A switch added while running cannot be applied live: refused, the log says why, the
+    // run goes on.
+    QVERIFY(action(w, "actionApplyChanges")->isEnabled());
+    w.addNode(QStringLiteral("switch"), QPointF(300, 0));
+    action(w, "actionApplyChanges")->trigger();
+    QVERIFY2(w.logText().contains(QStringLiteral("stop and start the topology")), qPrintable(w.logText()));
+    QCOMPARE(w.runController()->runtime()->state(), runtime::RunState::Running);
+    w.undoStack()->undo();
     QSignalSpy stopped(w.runController(), &RunController::stopped);
     action(w, "actionStop")->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(stopped.size(), 1, 15000);
+    QVERIFY(!action(w, "actionApplyChanges")->isEnabled());
     QCOMPARE(w.scene()->nodeItem(sw)->runColour(), RunColour::Stopped);
     QVERIFY(action(w, "actionStart")->isEnabled());
 
