@@ -18,6 +18,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+extern "C" {
+#include <libvdeplug.h>
+}
+#include <poll.h>
 #include <sys/stat.h>
 
 using namespace netloom;
@@ -260,7 +264,13 @@ private slots:
         port.number = 2;
         port.guest = QStringLiteral("vm1");
         port.vlan.vlan = 5;
-        sp.ports = {port};
+        plan::VdePort other = port, same = port;
+        other.number = 3;
+        other.guest = QStringLiteral("vm2");
+        other.vlan.vlan = 6;
+        same.number = 4;
+        same.guest = QStringLiteral("vm3");
+        sp.ports = {port, other, same};
         p.runtime.switches = {sp};
         RuntimeOptions o;
         o.helperSocket = dir.filePath(QStringLiteral("never-used.sock"));
@@ -271,6 +281,31 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(started.size() + failed.size() >= 1, 5000);
         QVERIFY2(failed.isEmpty(), qPrintable(failed.isEmpty() ? QString() : failed[0][0].toString()));
         QCOMPARE(rt.state(), RunState::Running);
+
+        // VDE clients asking for the planned numbers (as the guests' QEMU would) land in the
+        // planned VLANs: 2 and 4 in VLAN 5, 3 in VLAN 6 (a client on port 3 hears only VLAN 6).
+        auto open = [&](int port) {
+            const QByteArray url = QStringLiteral("vde://%1[%2]").arg(sp.socketDir).arg(port).toLocal8Bit();
+            return vde_open(const_cast<char *>(url.constData()), const_cast<char *>("runtime test"), nullptr);
+        };
+        VDECONN *c2 = open(2), *c3 = open(3), *c4 = open(4);
+        QVERIFY(c2 && c3 && c4);
+        QTest::qWait(200);  // the switch thread attaches the ports
+        QByteArray frame = QByteArray::fromHex("ffffffffffff525400000002" "0800") + QByteArray(46, 'v');
+        QCOMPARE(vde_send(c2, frame.constData(), std::size_t(frame.size()), 0), ssize_t(frame.size()));
+        auto receive = [](VDECONN *c, int timeoutMs) {
+            pollfd pfd{vde_datafd(c), POLLIN, 0};
+            char buf[2000];
+            if (::poll(&pfd, 1, timeoutMs) != 1)
+                return QByteArray();
+            const ssize_t n = vde_recv(c, buf, sizeof buf, 0);
+            return n > 0 ? QByteArray(buf, int(n)) : QByteArray();
+        };
+        QCOMPARE(receive(c4, 3000).left(frame.size()), frame);
+        QVERIFY(receive(c3, 300).isEmpty());
+        vde_close(c2);
+        vde_close(c3);
+        vde_close(c4);
         rt.stop();
         QTRY_COMPARE_WITH_TIMEOUT(rt.state(), RunState::Stopped, 5000);
     }
