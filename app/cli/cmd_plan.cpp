@@ -1,6 +1,7 @@
 // netloomctl plan FILE [--json] [--runtime-dir DIR]: show what starting a topology would
 // create, without creating anything.
 #include "commands.h"
+#include "plan/rundir.h"
 
 #include "export/shellexporter.h"
 #include "plan/planner.h"
@@ -120,15 +121,6 @@ QString summary(const QString &name, const plan::Plan &p)
 
 // Default runtime directory for a topology: $XDG_RUNTIME_DIR/netloom/<id>, or
 // /tmp/netloom-<uid>/<id> without XDG_RUNTIME_DIR.
-QString defaultRuntimeDir(const QString &topologyName)
-{
-    const QString id = exporter::safeId(topologyName);
-    const QByteArray xdg = qgetenv("XDG_RUNTIME_DIR");
-    if (!xdg.isEmpty() && QDir::isAbsolutePath(QString::fromLocal8Bit(xdg)))
-        return QDir::cleanPath(QString::fromLocal8Bit(xdg) + QStringLiteral("/netloom/") + id);
-    return QStringLiteral("/tmp/netloom-%1/%2").arg(::getuid()).arg(id);
-}
-
 }  // namespace
 
 int runPlan(const QStringList &args)
@@ -174,7 +166,7 @@ int runPlan(const QStringList &args)
         return ExitInvalid;
     }
     if (runtimeDir.isEmpty())
-        runtimeDir = defaultRuntimeDir(t->name);
+        runtimeDir = plan::defaultRuntimeDir(t->name);
     Result<plan::Plan> p = plan::plan(*t, plan::PlanContext{runtimeDir, QFileInfo(file).absolutePath()});
     if (!p) {
         printError(kCmd, p.error().message);

@@ -4,6 +4,7 @@
 // `stats`, and shows a live text view or a JSON-lines event stream. SIGINT/SIGTERM stop
 // everything in reverse order; the exit code is 130 after a clean stop.
 #include "commands.h"
+#include "plan/rundir.h"
 
 #include "export/shellexporter.h"
 #include "plan/planner.h"
@@ -53,15 +54,6 @@ const char *kUpUsage =
     "  --tcg                 never use KVM, even when /dev/kvm is usable\n"
     "  --interval SECONDS    text view refresh (default 2)\n"
     "  --keep-logs           keep the runtime directory (serial logs) after the stop\n";
-
-QString defaultRuntimeDirFor(const QString &name)
-{
-    const QString id = exporter::safeId(name);
-    const QByteArray xdg = qgetenv("XDG_RUNTIME_DIR");
-    if (!xdg.isEmpty() && QDir::isAbsolutePath(QString::fromLocal8Bit(xdg)))
-        return QDir::cleanPath(QString::fromLocal8Bit(xdg) + QStringLiteral("/netloom/") + id);
-    return QStringLiteral("/tmp/netloom-%1/%2").arg(::getuid()).arg(id);
-}
 
 void emitJson(const QJsonObject &o)
 {
@@ -170,7 +162,7 @@ int runUp(const QStringList &args)
         return ExitInvalid;
     }
     if (runtimeDir.isEmpty())
-        runtimeDir = defaultRuntimeDirFor(t->name);
+        runtimeDir = plan::defaultRuntimeDir(t->name);
     Result<plan::Plan> p = plan::plan(*t, plan::PlanContext{runtimeDir, QFileInfo(file).absolutePath()});
     if (!p) {
         printError(kCmd, p.error().message);

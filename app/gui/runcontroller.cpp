@@ -1,6 +1,7 @@
 #include "runcontroller.h"
 
 #include "export/shellexporter.h"
+#include "plan/rundir.h"
 #include "model/allocator.h"
 #include "model/validator.h"
 
@@ -23,15 +24,6 @@ QHash<QString, PortRef> linkPorts(const plan::Plan &plan)
             if (!p.link.isEmpty() && !out.contains(p.link))
                 out.insert(p.link, PortRef{sp.name, quint32(p.number)});
     return out;
-}
-
-QString guiRuntimeDir(const QString &name)
-{
-    const QString id = exporter::safeId(name);
-    const QByteArray xdg = qgetenv("XDG_RUNTIME_DIR");
-    if (!xdg.isEmpty() && QDir::isAbsolutePath(QString::fromLocal8Bit(xdg)))
-        return QDir::cleanPath(QString::fromLocal8Bit(xdg) + QStringLiteral("/netloom/") + id);
-    return QStringLiteral("/tmp/netloom-%1/%2").arg(::getuid()).arg(id);
 }
 
 RunController::RunController(QObject *parent) : QObject(parent) {}
@@ -65,7 +57,7 @@ Result<plan::Plan> RunController::prepare(const model::Topology &topology, const
     for (const model::Issue &issue : model::validate(t))
         if (issue.severity == model::Issue::Severity::Error)
             return Error{ErrorCode::InvalidArgument, failure.arg(t.name, issue.path, issue.message)};
-    return plan::plan(t, plan::PlanContext{guiRuntimeDir(t.name), topologyDir});
+    return plan::plan(t, plan::PlanContext{plan::defaultRuntimeDir(t.name), topologyDir});
 }
 
 Status RunController::start(const model::Topology &topology, const QString &topologyDir)

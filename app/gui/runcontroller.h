@@ -29,10 +29,6 @@ struct PortRef {
 // link id -> the switch port realizing it, for every netloom switch of `plan`. Pure.
 QHash<QString, PortRef> linkPorts(const plan::Plan &plan);
 
-// The runtime directory of a topology named `name`: $XDG_RUNTIME_DIR/netloom/<id>, or
-// /tmp/netloom-<uid>/<id> without XDG_RUNTIME_DIR. Reads the environment only.
-QString guiRuntimeDir(const QString &name);
-
 class RunController : public QObject {
     Q_OBJECT
 public:

@@ -1,6 +1,7 @@
 #include "controlserver.h"
 
 #include "export/shellexporter.h"
+#include "plan/rundir.h"
 #include "runtime.h"
 
 #include <QDir>
@@ -20,11 +21,7 @@ namespace netloom::runtime {
 
 QString controlSocketPathFor(const QString &topologyName)
 {
-    const QString id = exporter::safeId(topologyName);
-    const QByteArray xdg = qgetenv("XDG_RUNTIME_DIR");
-    if (!xdg.isEmpty() && QDir::isAbsolutePath(QString::fromLocal8Bit(xdg)))
-        return QDir::cleanPath(QString::fromLocal8Bit(xdg) + QStringLiteral("/netloom/") + id + QStringLiteral(".ctl"));
-    return QStringLiteral("/tmp/netloom-%1/%2.ctl").arg(::getuid()).arg(id);
+    return plan::defaultControlSocket(topologyName);
 }
 
 QJsonObject statusJson(const Runtime &rt)
