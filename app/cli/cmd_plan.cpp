@@ -160,18 +160,14 @@ int runPlan(const QStringList &args)
         printError(kCmd, QStringLiteral("no topology file given (usage: netloomctl plan FILE [--json] [--runtime-dir DIR])"));
         return ExitUsage;
     }
-    Result<model::Topology> t = plan::loadTopologyForPlan(file);
-    if (!t) {
-        printError(kCmd, t.error().message);
+    Result<plan::LoadedPlan> loaded = plan::loadAndPlan(file, runtimeDir);
+    if (!loaded) {
+        printError(kCmd, loaded.error().message);
         return ExitInvalid;
     }
-    if (runtimeDir.isEmpty())
-        runtimeDir = plan::defaultRuntimeDir(t->name);
-    Result<plan::Plan> p = plan::plan(*t, plan::PlanContext{runtimeDir, QFileInfo(file).absolutePath()});
-    if (!p) {
-        printError(kCmd, p.error().message);
-        return ExitInvalid;
-    }
+    runtimeDir = loaded->runtimeDir;
+    const model::Topology *t = &loaded->topology;
+    const plan::Plan *p = &loaded->plan;
     if (json)
         printOut(QString::fromUtf8(QJsonDocument(plan::toJson(*p)).toJson(QJsonDocument::Indented)));
     else

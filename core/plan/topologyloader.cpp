@@ -3,6 +3,9 @@
 #include "model/allocator.h"
 #include "model/topologyjson.h"
 #include "model/validator.h"
+#include "plan/rundir.h"
+
+#include <QFileInfo>
 
 namespace netloom::plan {
 
@@ -18,6 +21,18 @@ Result<model::Topology> loadTopologyForPlan(const QString &path)
                                  QStringLiteral("%1: %2").arg(issue.path, issue.message));
     }
     return t;
+}
+
+Result<LoadedPlan> loadAndPlan(const QString &path, const QString &runtimeDir)
+{
+    Result<model::Topology> t = loadTopologyForPlan(path);
+    if (!t)
+        return t.error();
+    const QString dir = runtimeDir.isEmpty() ? defaultRuntimeDir(t->name) : runtimeDir;
+    Result<Plan> p = plan(*t, PlanContext{dir, QFileInfo(path).absolutePath()});
+    if (!p)
+        return p.error();
+    return LoadedPlan{std::move(*t), std::move(*p), dir};
 }
 
 }  // namespace netloom::plan

@@ -6,6 +6,7 @@
 
 #include "base/result.h"
 #include "model/topology.h"
+#include "plan/planner.h"
 
 #include <QString>
 
@@ -17,5 +18,15 @@ namespace netloom::plan {
 // error: "failed to validate '<path>': <json path>: <message>". Warnings are ignored.
 // Touches: reads the file.
 Result<model::Topology> loadTopologyForPlan(const QString &path);
+
+struct LoadedPlan {
+    model::Topology topology;
+    Plan plan;
+    QString runtimeDir;
+};
+// loadTopologyForPlan(path), then plan() it in `runtimeDir` (defaultRuntimeDir(name) when
+// empty) with relative guest paths resolved against the file's directory. Returns the first
+// Error of either step. Touches: reads the file and the environment (default directory).
+Result<LoadedPlan> loadAndPlan(const QString &path, const QString &runtimeDir);
 
 }  // namespace netloom::plan
