@@ -5,6 +5,7 @@
 #include "common/netns.h"
 #include "common/testutil.h"
 #include "helperclient/helperclient.h"
+#include "helpercalls.h"
 #include "helperfixture.h"
 #include "hoststates.h"
 
@@ -18,34 +19,6 @@ using namespace netloom;
 using namespace netloom::helper::test;
 using namespace netloom::protocol;
 using netloom::test::ScopedNetns;
-
-namespace {
-
-Result<QJsonObject> applyNow(HelperClient &c, const QString &network, const HostState &s, bool persistent = false)
-{
-    Request r;
-    r.op = Op::Apply;
-    r.network = network;
-    r.state = s;
-    r.persistent = persistent;
-    return c.call(r, 30000);
-}
-
-Result<QJsonObject> teardownNow(HelperClient &c, const QString &network)
-{
-    Request r;
-    r.op = Op::Teardown;
-    r.network = network;
-    return c.call(r, 30000);
-}
-
-#define VERIFY_OK(expr)                                                                                      \
-    do {                                                                                                     \
-        const auto &res_ = (expr);                                                                           \
-        QVERIFY2(res_.isOk(), res_.isOk() ? "" : qPrintable(res_.error().message));                          \
-    } while (0)
-
-}  // namespace
 
 class TestHelperRecovery : public QObject {
     Q_OBJECT
