@@ -3,6 +3,8 @@
 #include "common/testutil.h"
 
 #include <QDeadlineTimer>
+#include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QJsonDocument>
 
@@ -176,6 +178,18 @@ QStringList linesWith(const QString &path, const QString &needle)
     for (const QString &l : QString::fromUtf8(readFile(path)).split(u'\n'))
         if (l.contains(needle))
             out << l.trimmed();
+    return out;
+}
+
+QStringList filesUnder(const QString &dir)
+{
+    QStringList out;
+    QDirIterator it(dir, QDir::AllEntries | QDir::System | QDir::Hidden | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        it.next();
+        if (!it.fileInfo().isDir())
+            out << it.filePath();
+    }
     return out;
 }
 

@@ -78,4 +78,7 @@ private:
 // Lines of a file containing `needle`.
 QStringList linesWith(const QString &path, const QString &needle);
 
+// Every non-directory entry below `dir` (hidden ones and sockets included): what a run left.
+QStringList filesUnder(const QString &dir);
+
 }  // namespace netloom::runtime::test

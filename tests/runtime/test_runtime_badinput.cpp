@@ -17,18 +17,6 @@ using namespace netloom::runtime::test;
 
 namespace {
 
-QStringList filesUnder(const QString &dir)
-{
-    QStringList out;
-    QDirIterator it(dir, QDir::AllEntries | QDir::System | QDir::Hidden | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        it.next();
-        if (!it.fileInfo().isDir())
-            out << it.filePath();
-    }
-    return out;
-}
-
 // Applies `edit` to the guest node `id` of `topo`.
 QJsonObject editGuest(QJsonObject topo, const QString &id, const std::function<void(QJsonObject &)> &edit)
 {

@@ -24,18 +24,6 @@ using namespace netloom::runtime::test;
 
 namespace {
 
-QStringList filesUnder(const QString &dir)
-{
-    QStringList out;
-    QDirIterator it(dir, QDir::AllEntries | QDir::System | QDir::Hidden | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        it.next();
-        if (!it.fileInfo().isDir())
-            out << it.filePath();
-    }
-    return out;
-}
-
 const QString kAlphaMac = QStringLiteral("52:54:00:6e:6c:01");
 const QString kBetaMac = QStringLiteral("52:54:00:6e:6c:02");
 
