@@ -3,6 +3,7 @@
 // and off at run time), 802.1Q tags written on the wire, a slow peer that never stalls the
 // others, and address events delivered on the owner's thread.
 #include "framebuilder.h"
+#include "testpeers.h"
 #include "switch/dgramtransport.h"
 #include "switch/streamtransport.h"
 #include "switch/switchengine.h"
@@ -18,50 +19,10 @@
 #include <unistd.h>
 
 using namespace netloom::sw;
+using namespace netloom::sw::test;
 using namespace netloom::test;
 
 namespace {
-
-struct Peer {
-    int fd = -1;  // the test's end
-    std::unique_ptr<Transport> transport;
-};
-
-Peer dgramPeer(const QString &name)
-{
-    int sv[2];
-    ::socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv);
-    ::fcntl(sv[0], F_SETFL, O_NONBLOCK);
-    enlargeSocketBuffers(sv[0]);
-    return {sv[1], std::make_unique<DgramTransport>(sv[0], -1, QStringLiteral("dgram"), name, QString())};
-}
-
-Peer streamPeer(const QString &name)
-{
-    int sv[2];
-    ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
-    ::fcntl(sv[0], F_SETFL, O_NONBLOCK);
-    return {sv[1], std::make_unique<StreamTransport>(sv[0], name)};
-}
-
-QList<QByteArray> readDgrams(int fd, int atLeast, int timeoutMs = 2000)
-{
-    QList<QByteArray> out;
-    QElapsedTimer t;
-    t.start();
-    char buf[10000];
-    while (t.elapsed() < timeoutMs) {
-        const ssize_t n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
-        if (n >= 0) {
-            out << QByteArray(buf, int(n));
-            continue;
-        }
-        if (out.size() >= atLeast)
-            break;
-        QThread::msleep(5);
-    }
-    return out;
-}
 
 void sendStreamFrame(int fd, const QByteArray &f, int splitAt = -1)
 {

@@ -4,6 +4,7 @@
 // engine in-process: local ports skip preset numbers, and a preset on a held port changes
 // its VLAN at once.
 #include "framebuilder.h"
+#include "testpeers.h"
 #include "switch/dgramtransport.h"
 #include "switch/portpresets.h"
 #include "switch/switchengine.h"
@@ -20,43 +21,10 @@
 
 using namespace netloom;
 using namespace netloom::sw;
+using namespace netloom::sw::test;
 using namespace netloom::test;
 
 namespace {
-
-struct Peer {
-    int fd = -1;
-    std::unique_ptr<Transport> transport;
-};
-
-Peer dgramPeer(const QString &name)
-{
-    int sv[2];
-    if (::socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv) != 0)
-        return {};
-    ::fcntl(sv[0], F_SETFL, O_NONBLOCK);
-    ::fcntl(sv[1], F_SETFL, O_NONBLOCK);
-    return {sv[1], std::make_unique<DgramTransport>(sv[0], -1, QStringLiteral("dgram"), name, QString())};
-}
-
-QList<QByteArray> readDgrams(int fd, int atLeast, int timeoutMs)
-{
-    QList<QByteArray> out;
-    QElapsedTimer t;
-    t.start();
-    char buf[4096];
-    while (t.elapsed() < timeoutMs) {
-        const ssize_t n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
-        if (n >= 0) {
-            out << QByteArray(buf, int(n));
-            continue;
-        }
-        if (out.size() >= atLeast)
-            break;
-        QThread::msleep(5);
-    }
-    return out;
-}
 
 QByteArray macN(int n) { return mac("52:54:00:00:20:00").left(5) + char(n); }
 
