@@ -5,28 +5,19 @@
 #include "controlquery.h"
 
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
 
 namespace netloom::cli {
 
-int runLeases(const QStringList &args)
+namespace {
+
+QString leasesTable(const QJsonObject &reply)
 {
-    bool json = false;
-    int exitCode = ExitOk;
-    const std::optional<QJsonObject> r = queryRunningTopology(QStringLiteral("leases"),
-                                                              QStringLiteral("the lease tables (every network)"), args, &json, &exitCode);
-    if (!r)
-        return exitCode;
-    if (json) {
-        printOut(QString::fromUtf8(QJsonDocument(*r).toJson(QJsonDocument::Compact)) + u'\n');
-        return ExitOk;
-    }
     QString out = QStringLiteral("%1 %2 %3 %4 %5 %6 %7\n")
                       .arg(QStringLiteral("NETWORK").leftJustified(10), QStringLiteral("MAC").leftJustified(17), QStringLiteral("IP").leftJustified(15),
                            QStringLiteral("HOSTNAME").leftJustified(16), QStringLiteral("GUEST").leftJustified(14), QStringLiteral("STATE").leftJustified(9),
                            QStringLiteral("SOURCE"));
-    for (const QJsonValue &v : r->value(QStringLiteral("leases")).toArray()) {
+    for (const QJsonValue &v : reply.value(QStringLiteral("leases")).toArray()) {
         const QJsonObject o = v.toObject();
         auto f = [&](const char *k) {
             const QString s = o.value(QLatin1String(k)).toString();
@@ -40,8 +31,14 @@ int runLeases(const QStringList &args)
                         guest.leftJustified(14), f("state").leftJustified(9), f("source"),
                         o.value(QStringLiteral("conflict")).toBool() ? QStringLiteral(" CONFLICT") : QString());
     }
-    printOut(out);
-    return ExitOk;
+    return out;
+}
+
+}  // namespace
+
+int runLeases(const QStringList &args)
+{
+    return runControlQuery(QStringLiteral("leases"), QStringLiteral("the lease tables (every network)"), args, leasesTable);
 }
 
 }  // namespace netloom::cli

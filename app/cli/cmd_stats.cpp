@@ -5,28 +5,19 @@
 #include "controlquery.h"
 
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
 
 namespace netloom::cli {
 
-int runStats(const QStringList &args)
+namespace {
+
+QString statsTable(const QJsonObject &reply)
 {
-    bool json = false;
-    int exitCode = ExitOk;
-    const std::optional<QJsonObject> r = queryRunningTopology(QStringLiteral("stats"),
-                                                              QStringLiteral("the per-port counters and rates"), args, &json, &exitCode);
-    if (!r)
-        return exitCode;
-    if (json) {
-        printOut(QString::fromUtf8(QJsonDocument(*r).toJson(QJsonDocument::Compact)) + u'\n');
-        return ExitOk;
-    }
     QString out = QStringLiteral("%1 %2 %3 %4 %5 %6 %7\n")
                       .arg(QStringLiteral("NETWORK").leftJustified(10), QStringLiteral("PORT").rightJustified(4), QStringLiteral("OWNER").leftJustified(24),
                            QStringLiteral("RX bit/s").rightJustified(12), QStringLiteral("TX bit/s").rightJustified(12),
                            QStringLiteral("RX frames").rightJustified(10), QStringLiteral("TX frames").rightJustified(10));
-    for (const QJsonValue &v : r->value(QStringLiteral("ports")).toArray()) {
+    for (const QJsonValue &v : reply.value(QStringLiteral("ports")).toArray()) {
         const QJsonObject o = v.toObject();
         out += QStringLiteral("%1 %2 %3 %4 %5 %6 %7\n")
                    .arg(o.value(QStringLiteral("network")).toString().leftJustified(10),
@@ -37,8 +28,14 @@ int runStats(const QStringList &args)
                         QString::number(o.value(QStringLiteral("rxFrames")).toInteger()).rightJustified(10),
                         QString::number(o.value(QStringLiteral("txFrames")).toInteger()).rightJustified(10));
     }
-    printOut(out);
-    return ExitOk;
+    return out;
+}
+
+}  // namespace
+
+int runStats(const QStringList &args)
+{
+    return runControlQuery(QStringLiteral("stats"), QStringLiteral("the per-port counters and rates"), args, statsTable);
 }
 
 }  // namespace netloom::cli

@@ -5,18 +5,18 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonDocument>
 
 namespace netloom::cli {
 
-std::optional<QJsonObject> queryRunningTopology(const QString &op, const QString &what, const QStringList &args,
-                                                bool *json, int *exitCode)
+int runControlQuery(const QString &op, const QString &what, const QStringList &args,
+                    const std::function<QString(const QJsonObject &)> &formatTable)
 {
     QString topology, socket;
-    *json = false;
+    bool json = false;
     const auto fail = [&](int code, const QString &message) {
         printError(op, message);
-        *exitCode = code;
-        return std::nullopt;
+        return code;
     };
     for (qsizetype i = 0; i < args.size(); ++i) {
         const QString &a = args[i];
@@ -26,11 +26,10 @@ std::optional<QJsonObject> queryRunningTopology(const QString &op, const QString
                                     "or of the only one running when NAME is omitted, asked over\n"
                                     "$XDG_RUNTIME_DIR/netloom/NAME.ctl. --json prints the reply as one JSON object.\n")
                          .arg(op, what));
-            *exitCode = ExitOk;
-            return std::nullopt;
+            return ExitOk;
         }
         if (a == QLatin1String("--json")) {
-            *json = true;
+            json = true;
         } else if (a == QLatin1String("--socket")) {
             if (i + 1 >= args.size())
                 return fail(ExitUsage, QStringLiteral("--socket needs a path"));
@@ -59,7 +58,8 @@ std::optional<QJsonObject> queryRunningTopology(const QString &op, const QString
     Result<QJsonObject> r = runtime::queryControl(socket, op);
     if (!r)
         return fail(ExitFailure, r.error().message);
-    return *r;
+    printOut(json ? QString::fromUtf8(QJsonDocument(*r).toJson(QJsonDocument::Compact)) + u'\n' : formatTable(*r));
+    return ExitOk;
 }
 
 }  // namespace netloom::cli
