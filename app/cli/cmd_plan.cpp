@@ -12,8 +12,6 @@
 #include <QJsonDocument>
 #include <QStandardPaths>
 
-#include <unistd.h>
-
 namespace netloom::cli {
 
 namespace {

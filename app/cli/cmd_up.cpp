@@ -6,7 +6,6 @@
 #include "commands.h"
 #include "plan/rundir.h"
 
-#include "export/shellexporter.h"
 #include "plan/planner.h"
 #include "plan/topologyloader.h"
 #include "runtime/controlserver.h"

@@ -1,6 +1,7 @@
 #include "exportdialog.h"
 
 #include "export/shellexporter.h"
+#include "plan/rundir.h"
 #include "model/allocator.h"
 #include "shellhighlighter.h"
 
@@ -54,7 +55,7 @@ ExportDialog::ExportDialog(const model::Topology &topology, const QString &topol
     connect(m_copy, &QPushButton::clicked, this, &ExportDialog::copyToClipboard);
     layout->addWidget(buttons);
 
-    m_defaultName = exporter::safeId(topology.name) + QStringLiteral(".sh");
+    m_defaultName = plan::safeId(topology.name) + QStringLiteral(".sh");
     // As `netloomctl export`: MACs and interface names left empty are allocated first.
     const Result<QString> script = exporter::exportShell(model::allocate(topology), topologyDir);
     if (script) {

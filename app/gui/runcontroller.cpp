@@ -1,14 +1,11 @@
 #include "runcontroller.h"
 
-#include "export/shellexporter.h"
 #include "plan/rundir.h"
 #include "model/allocator.h"
 #include "model/validator.h"
 
 #include <QDir>
 #include <QTimer>
-
-#include <unistd.h>
 
 namespace netloom::gui {
 

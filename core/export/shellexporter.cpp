@@ -1,5 +1,7 @@
 #include "shellexporter.h"
 
+#include "plan/rundir.h"
+
 #include <QCryptographicHash>
 
 #include <algorithm>
@@ -32,7 +34,7 @@ public:
 
     Result<QString> run()
     {
-        m_id = safeId(m_name);
+        m_id = plan::safeId(m_name);
         m_table = QStringLiteral("vnet_") + m_id;
         renderNet();
         renderGuests();
@@ -552,19 +554,6 @@ QString shellQuote(const QString &s)
     QString q = s;
     q.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
     return QLatin1Char('\'') + q + QLatin1Char('\'');
-}
-
-QString safeId(const QString &name)
-{
-    QString out;
-    for (QChar c : name)
-        out += (c.isLetterOrNumber() && c.unicode() < 0x80) || c == QLatin1Char('_') ? c : QLatin1Char('_');
-    if (out.isEmpty())
-        out = QStringLiteral("net");
-    if (out == name && out.size() <= 24)
-        return out;
-    const QByteArray hash = QCryptographicHash::hash(name.toUtf8(), QCryptographicHash::Sha1).toHex().left(8);
-    return out.left(24) + QLatin1Char('_') + QString::fromLatin1(hash);
 }
 
 Result<QString> renderShell(const QString &name, const plan::Plan &plan)

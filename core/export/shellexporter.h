@@ -39,9 +39,4 @@ Result<QString> renderShell(const QString &name, const plan::Plan &plan);
 // `s` as one POSIX sh word in single quotes ('it'\''s'). Pure.
 QString shellQuote(const QString &s);
 
-// A name reduced to [A-Za-z0-9_] (at most 24 characters), with a short stable hash appended
-// when anything had to change, so distinct names stay distinct. Used for the default state
-// directory and the nft table name. Pure.
-QString safeId(const QString &name);
-
 }  // namespace netloom::exporter

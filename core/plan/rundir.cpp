@@ -1,12 +1,24 @@
 #include "rundir.h"
 
-#include "export/shellexporter.h"
-
+#include <QCryptographicHash>
 #include <QDir>
 
 #include <unistd.h>
 
 namespace netloom::plan {
+
+QString safeId(const QString &name)
+{
+    QString out;
+    for (QChar c : name)
+        out += (c.isLetterOrNumber() && c.unicode() < 0x80) || c == QLatin1Char('_') ? c : QLatin1Char('_');
+    if (out.isEmpty())
+        out = QStringLiteral("net");
+    if (out == name && out.size() <= 24)
+        return out;
+    const QByteArray hash = QCryptographicHash::hash(name.toUtf8(), QCryptographicHash::Sha1).toHex().left(8);
+    return out.left(24) + QLatin1Char('_') + QString::fromLatin1(hash);
+}
 
 QString userRunBase()
 {
@@ -18,7 +30,7 @@ QString userRunBase()
 
 QString defaultRuntimeDir(const QString &topologyName)
 {
-    return userRunBase() + u'/' + exporter::safeId(topologyName);
+    return userRunBase() + u'/' + safeId(topologyName);
 }
 
 QString defaultControlSocket(const QString &topologyName)

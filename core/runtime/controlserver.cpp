@@ -1,6 +1,5 @@
 #include "controlserver.h"
 
-#include "export/shellexporter.h"
 #include "plan/rundir.h"
 #include "runtime.h"
 

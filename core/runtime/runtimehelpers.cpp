@@ -2,7 +2,7 @@
 #include "preflight.h"
 #include "runtime.h"
 
-#include "export/shellexporter.h"
+#include "plan/rundir.h"
 #include "qemu/qemuhost.h"
 
 #include <QFileInfo>
@@ -44,7 +44,7 @@ const char *nodeStateName(NodeState s)
 
 QString helperNetworkId(const QString &topologyName)
 {
-    QString id = exporter::safeId(topologyName).toLower();
+    QString id = plan::safeId(topologyName).toLower();
     QString out;
     for (QChar c : id)
         if ((c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9') || c == u'-' || c == u'_')

@@ -2,6 +2,7 @@
 // hostile strings are quoted (running the script does not execute them), stop undoes start
 // in reverse order, MACs are unique, and nothing in the script refers to its generator.
 #include "export/shellexporter.h"
+#include "plan/rundir.h"
 #include "plan/fixtures.h"
 #include "plan/topologyloader.h"
 #include "common/testutil.h"
@@ -161,10 +162,10 @@ private Q_SLOTS:
 
     void safeIds()
     {
-        QCOMPARE(exporter::safeId(QStringLiteral("lab_1")), QStringLiteral("lab_1"));
-        QVERIFY(exporter::safeId(QStringLiteral("lab-1")) != exporter::safeId(QStringLiteral("lab.1")));
-        QVERIFY(exporter::safeId(QStringLiteral("lab-1")).startsWith(QStringLiteral("lab_1_")));
-        QVERIFY(exporter::safeId(QString(100, QLatin1Char('x'))).size() <= 33);
+        QCOMPARE(plan::safeId(QStringLiteral("lab_1")), QStringLiteral("lab_1"));
+        QVERIFY(plan::safeId(QStringLiteral("lab-1")) != plan::safeId(QStringLiteral("lab.1")));
+        QVERIFY(plan::safeId(QStringLiteral("lab-1")).startsWith(QStringLiteral("lab_1_")));
+        QVERIFY(plan::safeId(QString(100, QLatin1Char('x'))).size() <= 33);
         QCOMPARE(exporter::shellQuote(QStringLiteral("it's")), QStringLiteral("'it'\\''s'"));
     }
 };
