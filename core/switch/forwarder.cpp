@@ -56,31 +56,32 @@ Forwarder::Forwarder(const ForwarderConfig &config) : m_config(config), m_macs(c
 
 void Forwarder::setPort(PortId port, const VlanPortConfig &vlan)
 {
-    for (PortEntry &p : m_ports) {
-        if (p.id == port) {
-            p.vlan = vlan;
-            m_macs.flushPort(port);
-            return;
-        }
+    if (const int i = find(port); i >= 0) {
+        m_portVlans[std::size_t(i)] = vlan;
+        m_macs.flushPort(port);
+        return;
     }
-    m_ports.push_back({port, vlan});
+    m_portIds.push_back(port);
+    m_portVlans.push_back(vlan);
 }
 
 void Forwarder::removePort(PortId port)
 {
-    m_ports.erase(std::remove_if(m_ports.begin(), m_ports.end(), [port](const PortEntry &p) { return p.id == port; }),
-                  m_ports.end());
+    if (const int i = find(port); i >= 0) {
+        m_portIds.erase(m_portIds.begin() + i);
+        m_portVlans.erase(m_portVlans.begin() + i);
+    }
     m_macs.flushPort(port);
 }
 
-bool Forwarder::hasPort(PortId port) const { return find(port) != nullptr; }
+bool Forwarder::hasPort(PortId port) const { return find(port) >= 0; }
 
-const Forwarder::PortEntry *Forwarder::find(PortId port) const
+int Forwarder::find(PortId port) const
 {
-    for (const PortEntry &p : m_ports)
-        if (p.id == port)
-            return &p;
-    return nullptr;
+    for (std::size_t i = 0; i < m_portIds.size(); ++i)
+        if (m_portIds[i] == port)
+            return int(i);
+    return -1;
 }
 
 ForwardDecision Forwarder::decide(const std::uint8_t *frame, std::size_t len, PortId ingress, std::int64_t nowNs)
@@ -102,31 +103,32 @@ ForwardDecision Forwarder::decide(const std::uint8_t *frame, std::size_t len, Po
     }
     d.pad = d.untaggedLen < kMinFrameLen;
 
-    const PortEntry *in = find(ingress);
-    if (!in) {
+    const int inIndex = find(ingress);
+    if (inIndex < 0) {
         d.drop = DropReason::UnknownPort;
         return d;
     }
+    const VlanPortConfig &inVlan = m_portVlans[std::size_t(inIndex)];
     // Ingress VLAN classification (a VID 0 tag is a priority tag: the frame is untagged).
     const bool realTag = eth->tagged && eth->vid != 0;
-    if (in->vlan.mode == VlanPortConfig::Mode::Access) {
-        if (realTag && eth->vid != in->vlan.accessVlan) {
+    if (inVlan.mode == VlanPortConfig::Mode::Access) {
+        if (realTag && eth->vid != inVlan.accessVlan) {
             d.drop = DropReason::VlanMismatch;
             return d;
         }
-        d.vlan = in->vlan.accessVlan;
+        d.vlan = inVlan.accessVlan;
     } else if (realTag) {
-        if (eth->vid > kMaxVlan || !in->vlan.allowed.test(eth->vid)) {
+        if (eth->vid > kMaxVlan || !inVlan.allowed.test(eth->vid)) {
             d.drop = DropReason::VlanMismatch;
             return d;
         }
         d.vlan = eth->vid;
     } else {
-        if (in->vlan.nativeVlan == 0) {
+        if (inVlan.nativeVlan == 0) {
             d.drop = DropReason::VlanMismatch;
             return d;
         }
-        d.vlan = in->vlan.nativeVlan;
+        d.vlan = inVlan.nativeVlan;
     }
 
     if (!m_config.hub)
@@ -139,17 +141,17 @@ ForwardDecision Forwarder::decide(const std::uint8_t *frame, std::size_t len, Po
             return d;
         }
         if (out != kNoPort) {
-            const PortEntry *pe = find(out);
-            if (pe && pe->vlan.carries(d.vlan)) {
-                m_egress.push_back({out, pe->vlan.tagsOnEgress(d.vlan)});
+            const int o = find(out);
+            if (o >= 0 && m_portVlans[std::size_t(o)].carries(d.vlan)) {
+                m_egress.push_back({out, m_portVlans[std::size_t(o)].tagsOnEgress(d.vlan)});
                 return d;
             }
         }
     }
     d.flooded = true;
-    for (const PortEntry &p : m_ports)
-        if (p.id != ingress && p.vlan.carries(d.vlan))
-            m_egress.push_back({p.id, p.vlan.tagsOnEgress(d.vlan)});
+    for (std::size_t i = 0; i < m_portIds.size(); ++i)
+        if (m_portIds[i] != ingress && m_portVlans[i].carries(d.vlan))
+            m_egress.push_back({m_portIds[i], m_portVlans[i].tagsOnEgress(d.vlan)});
     if (m_egress.empty())
         d.drop = DropReason::NoEgress;
     return d;

@@ -53,6 +53,23 @@ void MacTable::linkTail(std::uint32_t idx)
     ++l.count;
 }
 
+void MacTable::moveToTail(std::uint32_t idx)
+{
+    Entry &e = m_slab[idx];
+    if (e.next == kNil)
+        return;  // already the newest entry of its port (always so for a port with one MAC)
+    PortList &l = m_ports.find(e.port)->second;
+    if (e.prev != kNil)
+        m_slab[e.prev].next = e.next;
+    else
+        l.head = e.next;
+    m_slab[e.next].prev = e.prev;
+    e.prev = l.tail;
+    e.next = kNil;
+    m_slab[l.tail].next = idx;
+    l.tail = idx;
+}
+
 void MacTable::remove(std::uint32_t idx)
 {
     unlink(idx);
@@ -105,8 +122,7 @@ MacTable::LearnResult MacTable::learn(std::uint16_t vlan, const std::uint8_t *ma
     Entry &e = m_slab[idx];
     if (e.port == port) {
         e.lastSeen = nowNs;
-        unlink(idx);
-        linkTail(idx);
+        moveToTail(idx);
         return LearnResult::Refreshed;
     }
     // A move. Damped entries stay where they are until the hold ends.

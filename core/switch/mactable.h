@@ -79,6 +79,9 @@ private:
     static std::uint64_t key(std::uint16_t vlan, const std::uint8_t *mac);
     void unlink(std::uint32_t idx);
     void linkTail(std::uint32_t idx);
+    // Makes a linked entry the newest of its port's list without touching the port map (the
+    // refresh on every frame: no hashing, no allocation).
+    void moveToTail(std::uint32_t idx);
     void remove(std::uint32_t idx);
     std::uint32_t allocate();  // evicts when full
 

@@ -25,6 +25,9 @@ std::uint64_t tagOf(Tag t, std::uint32_t id) { return std::uint64_t(t) << 32 | i
 // Room for a GSO super-frame from a tap with offloads (64 KiB + headers); larger than any
 // legal frame from every other transport, which the forwarder then drops as oversize.
 constexpr std::size_t kRxBufferBytes = 65536 + 256;
+// A per-frame-read port (tap) whose frames arrive closer together than this is read in
+// batches; sparser traffic is read one frame per wake-up (see readPort).
+constexpr std::int64_t kBurstGapNs = 50'000;
 const std::uint8_t kZeros[kMinFrameLen + kVlanTagLen] = {};
 
 std::int64_t wallNs()
@@ -47,6 +50,9 @@ struct SwitchEngine::Port {
     bool offloads = false;    // offloads currently switched on
     bool wantOut = false;
     bool dead = false;
+    bool perFrameReads = false;  // transport->perFrameReads(), cached
+    bool burst = false;          // read in batches (frames are arriving back to back)
+    std::int64_t lastReadNs = 0;
     // Frames gathered for this egress port during the current ingress batch.
     std::vector<OutFrame> pending;
     std::vector<Cast> pendingCast;
@@ -346,6 +352,7 @@ void SwitchEngine::attachPort(PortId id, std::unique_ptr<Transport> t, const Por
     p->ctlFd = t->controlFd() == p->dataFd ? -1 : t->controlFd();
     p->transport = std::move(t);
     p->vnet = p->transport->vnetHeader();
+    p->perFrameReads = p->transport->perFrameReads();
     epoll_event ev{};
     ev.events = EPOLLIN;
     ev.data.u64 = tagOf(TagData, id);
@@ -420,7 +427,9 @@ void SwitchEngine::loop()
     runCommands();
     epoll_event evs[64];
     while (!m_stop.load(std::memory_order_relaxed)) {
-        const int n = ::epoll_wait(m_epoll, evs, 64, 1000);
+        // No timeout: the timerfd ticks and stop() writes the wake-up eventfd (a timeout would
+        // arm a kernel timer on every sleep, measurable on the latency path).
+        const int n = ::epoll_wait(m_epoll, evs, 64, -1);
         for (int i = 0; i < n; ++i)
             handleEvent(evs[i].data.u64, evs[i].events);
         deliverEvents();
@@ -518,7 +527,14 @@ void SwitchEngine::handleEvent(std::uint64_t tag, std::uint32_t events)
 
 void SwitchEngine::readPort(Port &p)
 {
-    const int n = p.transport->receive(m_rxPtrs.data(), kRxBufferBytes, m_rxLens.data(), m_config.batch);
+    // A transport without batch reads (a tap) pays one extra read to find its queue empty.
+    // While frames arrive sparsely (pings, DHCP, interactive traffic) that read is skipped:
+    // one frame is read and forwarded at once, and level-triggered epoll reports the port
+    // again if more wait. A frame arriving within kBurstGapNs of the previous read switches
+    // the port to batches (one wake-up, many frames, batched egress) until a batch finds at
+    // most one frame.
+    const bool single = p.perFrameReads && !p.burst;
+    const int n = p.transport->receive(m_rxPtrs.data(), kRxBufferBytes, m_rxLens.data(), single ? 1 : m_config.batch);
     if (n < 0) {
         detachPort(p.id, QStringLiteral("peer disconnected"));
         return;
@@ -526,6 +542,10 @@ void SwitchEngine::readPort(Port &p)
     if (n == 0)
         return;
     const std::int64_t now = monotonicNs();
+    if (p.perFrameReads) {
+        p.burst = single ? now - p.lastReadNs < kBurstGapNs : n > 1;
+        p.lastReadNs = now;
+    }
     for (int i = 0; i < n; ++i)
         handleFrame(p, m_rxPtrs[std::size_t(i)], m_rxLens[std::size_t(i)], now, m_tags[std::size_t(i)].data(),
                     p.vnet ? p.transport->rxVnetHeader(i) : nullptr);
@@ -621,13 +641,12 @@ void SwitchEngine::enqueue(Port &out, const OutFrame &f, Cast cast)
 
 void SwitchEngine::flushEgress()
 {
-    // Ports may die while sending; collect ids first.
-    std::vector<PortId> ids;
-    ids.reserve(m_touched.size());
+    // Ports may die while sending; collect ids first (into a reused vector: no allocation).
+    m_flushIds.clear();
     for (Port *p : m_touched)
-        ids.push_back(p->id);
+        m_flushIds.push_back(p->id);
     m_touched.clear();
-    for (PortId id : ids) {
+    for (PortId id : m_flushIds) {
         Port *p = id < m_portsById.size() ? m_portsById[id].get() : nullptr;
         if (!p)
             continue;

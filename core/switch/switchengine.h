@@ -9,7 +9,9 @@
 //   registry lock that the hot path never takes (port list), or posts a command to the
 //   switch thread through an eventfd-woken queue.
 // - Hot path: epoll wakes on a port; up to `batch` frames are read at once (recvmmsg for
-//   datagram ports), each is decided by the Forwarder, and egress frames are gathered per
+//   datagram ports; taps, which read frame by frame, only while frames arrive back to back,
+//   otherwise one frame per wake-up so a lone frame is not delayed by a read that finds the
+//   queue empty), each is decided by the Forwarder, and egress frames are gathered per
 //   egress port as iovecs into the receive buffers (tag insert/strip and runt padding without
 //   copies), then sent with one sendmmsg per egress port.
 // - Slow peers: sends never block. When a peer is full, frames wait in that port's bounded
@@ -158,6 +160,7 @@ private:
     std::vector<std::unique_ptr<Port>> m_portsById;  // index = PortId
     std::vector<std::unique_ptr<Listener>> m_listeners;
     std::vector<Port *> m_touched;
+    std::vector<PortId> m_flushIds;
     std::vector<std::vector<std::uint8_t>> m_rxBuffers;
     std::vector<std::uint8_t *> m_rxPtrs;
     std::vector<std::size_t> m_rxLens;

@@ -1,6 +1,6 @@
 // TapTransport: a persistent tap interface opened by name (TUNSETIFF, IFF_TAP|IFF_NO_PI).
 // No root needed when the tap was created for this user (`ip tuntap add NAME mode tap user U`).
-// A tap has no batch syscall: receive() loops read() until EAGAIN or the batch is full.
+// A tap has no batch syscall: receive() loops read() until EAGAIN or `max` frames are read.
 #pragma once
 
 #include "base/result.h"
@@ -20,6 +20,7 @@ public:
     int dataFd() const override { return m_fd; }
     int receive(std::uint8_t *const *bufs, std::size_t bufSize, std::size_t *lens, int max) override;
     SendResult send(const OutFrame *frames, int n) override;
+    bool perFrameReads() const override { return true; }
     QString kind() const override { return QStringLiteral("tap"); }
     QString description() const override { return QStringLiteral("tap %1").arg(m_name); }
     bool vnetHeader() const override { return m_vnet; }

@@ -60,6 +60,10 @@ public:
     // Reads up to `max` frames into bufs[i] (each bufSize bytes), lengths into lens[i].
     // Returns the count (0 = nothing ready) or -1 when the transport is gone.
     virtual int receive(std::uint8_t *const *bufs, std::size_t bufSize, std::size_t *lens, int max) = 0;
+    // True when receive() costs one system call per frame plus one more to find the queue
+    // empty (taps: no batch read exists). The engine then reads single frames while traffic
+    // is sparse, so a lone frame is forwarded without that extra call (see readPort).
+    virtual bool perFrameReads() const { return false; }
     // Sends frames[0..n) in order without blocking; see SendResult.
     virtual SendResult send(const OutFrame *frames, int n) = 0;
     // Stream transports may hold a partly written frame; flush it when writable.

@@ -125,6 +125,38 @@ private slots:
         QCOMPARE(egressPorts(d), QList<PortId>{3});
     }
 
+    void refreshKeepsLeastRecentlySeenOrder()
+    {
+        // A refresh moves the entry to the newest end of its port's list (without re-creating
+        // the port's list): eviction and aging must then pick the right victims.
+        ForwarderConfig cfg;
+        cfg.macTable.capacity = 4;
+        cfg.macTable.agingNs = 10 * kSec;
+        Forwarder f(cfg);
+        f.setPort(1, VlanPortConfig::access());
+        f.setPort(2, VlanPortConfig::access());
+        const QByteArray bc = mac("ff:ff:ff:ff:ff:ff");
+        send(f, frame(bc, macN(1)), 1, 1 * kSec);
+        send(f, frame(bc, macN(2)), 1, 2 * kSec);
+        send(f, frame(bc, macN(3)), 1, 3 * kSec);
+        send(f, frame(bc, macN(1)), 1, 4 * kSec);  // head refreshed: order 2, 3, 1
+        send(f, frame(bc, macN(3)), 1, 5 * kSec);  // middle refreshed: order 2, 1, 3
+        send(f, frame(bc, macN(3)), 1, 5 * kSec);  // tail refreshed: unchanged
+        send(f, frame(bc, macN(9)), 2, 6 * kSec);  // table full now
+        send(f, frame(bc, macN(8)), 2, 6 * kSec);  // evicts port 1's oldest: macN(2)
+        const MacTable &t = f.macTable();
+        QCOMPARE(t.lookup(1, u8(macN(2)), 6 * kSec), kNoPort);
+        QCOMPARE(t.lookup(1, u8(macN(1)), 6 * kSec), PortId(1));
+        QCOMPARE(t.lookup(1, u8(macN(3)), 6 * kSec), PortId(1));
+        QCOMPARE(t.countOnPort(1), 2u);
+        // Aging walks from the oldest end: at 14.5 s only macN(1) (seen at 4 s) is idle > 10 s.
+        QCOMPARE(f.expire(14 * kSec + kSec / 2), 1u);
+        QCOMPARE(t.lookup(1, u8(macN(1)), 14 * kSec), kNoPort);
+        QCOMPARE(t.lookup(1, u8(macN(3)), 14 * kSec), PortId(1));
+        QCOMPARE(f.expire(17 * kSec), 3u);  // macN(3) (5 s), macN(9) and macN(8) (6 s)
+        QCOMPARE(t.size(), 0u);
+    }
+
     void agingRemovesIdleEntries()
     {
         ForwarderConfig cfg;
