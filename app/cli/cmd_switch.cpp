@@ -64,7 +64,9 @@ const char *kUsage =
     "                      clients asking for no port get other numbers. Access: untagged\n"
     "                      frames in VLAN V. Trunk: VLANs V tagged, NATIVE (if given) untagged.\n"
     "                      Ports without --vlan are access ports of VLAN 1.\n"
-    "  --capture N=FILE    capture port N into a pcap file (N: port number)\n"
+    "  --capture N=FILE    capture port N into a pcap file (N: port number; a port that\n"
+    "                      takes the number later, e.g. a VDE client, is captured from\n"
+    "                      its first frame, and so are later holders of the number)\n"
     "  --stats SECONDS     print counters periodically (0 = only on SIGUSR1 and at exit)\n"
     "  --json              print JSON lines instead of text\n";
 
@@ -305,6 +307,14 @@ int runSwitch(const QStringList &args)
             return ExitUsage;
         }
     }
+    // Captures belong to port numbers: a port taking the number later (a VDE client) is
+    // captured from its first frame, and so are the --tap/--port ports attached below.
+    for (const auto &[port, file] : o.captures) {
+        if (const Status s = engine.setCapture(port, file); !s) {
+            printError(cmd, s.error().message);
+            return ExitFailure;
+        }
+    }
     if (!o.sock.isEmpty()) {
         VdeServerOptions vo;
         vo.dir = o.sock;
@@ -341,11 +351,6 @@ int runSwitch(const QStringList &args)
     if (const Status s = engine.start(); !s) {
         printError(cmd, s.error().message);
         return ExitFailure;
-    }
-    for (const auto &[port, file] : o.captures) {
-        // Ports added above exist in the registry already; VDE clients may come later.
-        if (const Status s = engine.setCapture(port, file); !s)
-            printError(cmd, s.error().message);
     }
 
     if (::pipe2(g_signalPipe, O_CLOEXEC | O_NONBLOCK) != 0) {

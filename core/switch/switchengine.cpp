@@ -275,11 +275,9 @@ void SwitchEngine::removePort(PortId port)
 
 Status SwitchEngine::setCapture(PortId port, const QString &path)
 {
-    {
-        std::lock_guard<std::mutex> lock(m_registryMutex);
-        if (!m_registry.count(port))
-            return Error::failed(ErrorCode::NotFound, QStringLiteral("capture"), QStringLiteral("port %1").arg(port), QStringLiteral("no such port"));
-    }
+    if (port == kNoPort || port > m_config.maxPorts)
+        return Error::failed(ErrorCode::InvalidArgument, QStringLiteral("capture"), QStringLiteral("port %1").arg(port),
+                             QStringLiteral("port numbers are 1..%1").arg(m_config.maxPorts));
     std::shared_ptr<std::unique_ptr<PcapWriter>> writer = std::make_shared<std::unique_ptr<PcapWriter>>();
     if (!path.isEmpty()) {
         auto w = PcapWriter::create(path);
@@ -288,11 +286,16 @@ Status SwitchEngine::setCapture(PortId port, const QString &path)
         *writer = std::move(w.value());
     }
     post([this, port, writer, path] {
-        if (port < m_portsById.size() && m_portsById[port]) {
+        if (m_portsById[port]) {
             m_portsById[port]->capture = std::move(*writer);
+            m_waitingCaptures.erase(port);
             std::lock_guard<std::mutex> lock(m_registryMutex);
             if (auto it = m_registry.find(port); it != m_registry.end())
                 it->second.capturePath = path;
+        } else if (*writer) {
+            m_waitingCaptures[port] = std::move(*writer);
+        } else {
+            m_waitingCaptures.erase(port);
         }
     });
     return ok();
@@ -369,6 +372,10 @@ void SwitchEngine::attachPort(PortId id, std::unique_ptr<Transport> t, const Por
         ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, p->ctlFd, &ev);
     }
     m_forwarder.setPort(id, options.vlan);
+    if (auto w = m_waitingCaptures.find(id); w != m_waitingCaptures.end()) {
+        p->capture = std::move(w->second);
+        m_waitingCaptures.erase(w);
+    }
     const QString kind = p->transport->kind(), descr = p->transport->description();
     {
         std::lock_guard<std::mutex> lock(m_registryMutex);
@@ -379,6 +386,7 @@ void SwitchEngine::attachPort(PortId id, std::unique_ptr<Transport> t, const Por
         if (!options.name.isEmpty())
             info.name = options.name;
         info.counters = p->counters;
+        info.capturePath = p->capture ? p->capture->path() : QString();
     }
     m_portsById[id] = std::move(p);
     updateOffloads();
@@ -395,8 +403,11 @@ void SwitchEngine::detachPort(PortId id, const QString &reason)
         ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, p->ctlFd, nullptr);
     m_forwarder.removePort(id);
     m_touched.erase(std::remove(m_touched.begin(), m_touched.end(), p.get()), m_touched.end());
-    if (p->capture)
+    if (p->capture) {
+        // The capture stays with the number: the next holder's frames go on into the file.
         p->capture->flush();
+        m_waitingCaptures[id] = std::move(p->capture);
+    }
     {
         std::lock_guard<std::mutex> lock(m_registryMutex);
         m_registry.erase(id);

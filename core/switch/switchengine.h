@@ -42,6 +42,8 @@
 
 namespace netloom::sw {
 
+class PcapWriter;
+
 struct SwitchConfig {
     ForwarderConfig forwarder;
     int batch = 64;                               // frames read per wake-up per port (1..64)
@@ -89,8 +91,13 @@ public:
     Result<PortId> addPort(std::unique_ptr<Transport> transport, const PortOptions &options = {});
     // Removes a port (asynchronously; portRemoved follows). Thread-safe.
     void removePort(PortId port);
-    // Starts capturing every frame received and sent on `port` into a pcap file at `path`
-    // (truncated), or stops when path is empty. Thread-safe.
+    // Starts capturing every frame received and sent on port number `port` into a pcap file
+    // at `path` (created mode 0600, truncated), or stops when path is empty. The capture
+    // belongs to the number, not to one connection: if nobody holds the number yet (a VDE
+    // client that connects later) capturing starts when a port takes it, before its first
+    // frame, and frames of a later holder go on into the same file until capture is switched
+    // off. Fails with InvalidArgument for a number outside 1..maxPorts, or when the file
+    // cannot be created. Thread-safe.
     Status setCapture(PortId port, const QString &path);
     // Pre-configures port number `port` (see PortPresets): the VDE client that connects asking
     // for that number gets options.vlan and options.name; clients and local ports asking for no
@@ -159,6 +166,8 @@ private:
     Snooper m_snooper;
     std::vector<std::unique_ptr<Port>> m_portsById;  // index = PortId
     std::vector<std::unique_ptr<Listener>> m_listeners;
+    // Captures asked for port numbers nobody holds right now (installed by attachPort).
+    std::map<PortId, std::unique_ptr<PcapWriter>> m_waitingCaptures;
     std::vector<Port *> m_touched;
     std::vector<PortId> m_flushIds;
     std::vector<std::vector<std::uint8_t>> m_rxBuffers;

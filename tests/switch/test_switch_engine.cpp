@@ -1,7 +1,8 @@
 // The SwitchEngine in-process, as the GUI will use it: ports over socketpairs (datagram and
 // length-prefixed stream transports), the thread-safe API (add/remove ports, hub, capture on
-// and off at run time), 802.1Q tags written on the wire, a slow peer that never stalls the
-// others, and address events delivered on the owner's thread.
+// and off at run time, also for a port number nobody holds yet), 802.1Q tags written on the
+// wire, a slow peer that never stalls the others, and address events delivered on the
+// owner's thread.
 #include "framebuilder.h"
 #include "testpeers.h"
 #include "switch/dgramtransport.h"
@@ -130,6 +131,64 @@ private slots:
         QCOMPARE(engine.ports().size(), std::size_t(2));
         engine.stop();
         for (int fd : {a.fd, b.fd, t.fd})
+            ::close(fd);
+    }
+
+    void captureBelongsToThePortNumber()
+    {
+        SwitchEngine engine;
+        QTemporaryDir dir;
+        const QString pcap = dir.filePath(QStringLiteral("p2.pcap"));
+        // Numbers outside 1..maxPorts are refused, naming the port.
+        const netloom::Status zero = engine.setCapture(0, pcap);
+        QVERIFY(!zero);
+        QCOMPARE(zero.error().code, netloom::ErrorCode::InvalidArgument);
+        QVERIFY(zero.error().message.contains(QLatin1String("port 0")));
+        QVERIFY(!engine.setCapture(SwitchConfig{}.maxPorts + 1, pcap));
+        QVERIFY(!engine.setCapture(2, dir.filePath(QStringLiteral("no/such/dir/x.pcap"))));
+        // Port 2 does not exist yet: the capture waits for it and sees its first frame.
+        QVERIFY(engine.setCapture(2, pcap));
+        QVERIFY(engine.start());
+        Peer a = dgramPeer(QStringLiteral("a")), b = dgramPeer(QStringLiteral("b"));
+        QSignalSpy added(&engine, &SwitchEngine::portAdded);
+        QSignalSpy removed(&engine, &SwitchEngine::portRemoved);
+        const auto pa = engine.addPort(std::move(a.transport));
+        const auto pb = engine.addPort(std::move(b.transport));
+        QVERIFY(pa && pb);
+        QCOMPARE(*pb, PortId(2));
+        QTRY_COMPARE(added.count(), 2);
+        const QByteArray bc = ether(mac("ff:ff:ff:ff:ff:ff"), macN(2), 0x0800, QByteArray(100, 'b'));
+        (void)!::send(b.fd, bc.constData(), std::size_t(bc.size()), 0);  // rx on port 2
+        QCOMPARE(readDgrams(a.fd, 1).size(), 1);
+        bool listed = false;
+        for (const PortInfo &i : engine.ports())
+            listed = listed || (i.id == 2 && i.capturePath == pcap);
+        QVERIFY(listed);
+        // The holder goes, another port takes number 2: its frames go on into the same file.
+        engine.removePort(*pb);
+        QTRY_COMPARE(removed.count(), 1);
+        ::close(b.fd);
+        Peer c = dgramPeer(QStringLiteral("c"));
+        const auto pc = engine.addPort(std::move(c.transport));
+        QVERIFY(pc);
+        QCOMPARE(*pc, PortId(2));
+        QTRY_COMPARE(added.count(), 3);
+        const QByteArray uc = ether(macN(3), macN(1), 0x0800, QByteArray(200, 'a'));
+        (void)!::send(a.fd, uc.constData(), std::size_t(uc.size()), 0);  // flooded: tx on port 2
+        QCOMPARE(readDgrams(c.fd, 1).size(), 1);
+        // Off: nothing more is written; the file holds both frames, whole.
+        QVERIFY(engine.setCapture(2, QString()));
+        QTest::qWait(100);
+        (void)!::send(a.fd, uc.constData(), std::size_t(uc.size()), 0);
+        QCOMPARE(readDgrams(c.fd, 1).size(), 1);
+        engine.stop();
+        QFile f(pcap);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray bytes = f.readAll();
+        QCOMPARE(bytes.size(), 24 + 16 + bc.size() + 16 + uc.size());
+        QCOMPARE(bytes.mid(24 + 16, bc.size()), bc);
+        QCOMPARE(bytes.mid(24 + 16 + bc.size() + 16, uc.size()), uc);
+        for (int fd : {a.fd, c.fd})
             ::close(fd);
     }
 
