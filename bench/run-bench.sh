@@ -2,9 +2,13 @@
 # Netloom switch bench: the netloom switch, vde_switch (vde2), vdeplug4's switch:// and the
 # kernel bridge, measured in ONE run on a namespace testbed, each with two endpoints attached
 # the same way:
-#   - TCP throughput (iperf3) and round-trip latency (ping) between two namespaces whose
-#     interfaces are taps opened by the switch (netloom --tap, vde_switch -t, vde_plug tap://
-#     for vdeplug4) or veths on the bridge (the kernel bridge cannot own taps);
+#   - TCP throughput (iperf3) between two namespaces whose interfaces are taps opened by the
+#     switch (netloom --tap, vde_switch -t, vde_plug tap:// for vdeplug4) or veths on the
+#     bridge (the kernel bridge cannot own taps);
+#   - round-trip latency, paired: all four switches run at once between the same two
+#     namespaces (one subnet each) and bench/rttprobe pings the four paths in turn, so every
+#     path is measured under the same machine conditions (on a shared 2-core VM, averages of
+#     separate runs move by tens of percent from one minute to the next);
 #   - small-frame packets per second with loss: bench/pktgen blasts 60-byte frames into one
 #     VDE port (a tap for the bridge) and counts what arrives on another, plus the switch
 #     process's CPU time per frame;
@@ -59,6 +63,9 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 c++ -O2 -o "$work/pktgen" "$here/pktgen.cpp" -lvdeplug -pthread
+c++ -O2 -o "$work/rttprobe" "$here/rttprobe.cpp"
+rtt_rounds=500
+[ "$quick" = 1 ] && rtt_rounds=50
 
 # Runs a command as nobody inside S. Used as "${asnobody[@]}" cmd & so that $! is the command
 # itself (ip netns exec and setpriv exec it), never a subshell.
@@ -98,15 +105,14 @@ endpoints_up() {  # moves $1/$2 into A/B and addresses them
   return 1
 }
 
-measure_ip() {  # prints "gbps retransmits rtt_ms"
+measure_ip() {  # prints "gbps retransmits"
   ip netns exec "$B" iperf3 -s -1 -D -I "$work/iperf.pid" >/dev/null 2>&1
   sleep 0.3
   ip netns exec "$A" iperf3 -c 10.88.0.2 -t "$secs" -J > "$work/iperf.json" 2>/dev/null || true
-  local gbps rtx rtt
+  local gbps rtx
   gbps=$(jq -r '(.end.sum_received.bits_per_second // 0) / 1e9' "$work/iperf.json")
   rtx=$(jq -r '.end.sum_sent.retransmits // 0' "$work/iperf.json")
-  rtt=$(ip netns exec "$A" busybox ping -c 50 -i 0.02 -q 10.88.0.2 2>/dev/null | awk -F'[/ ]+' '/round-trip/ {print $7}')
-  echo "$gbps $rtx ${rtt:-nan}"
+  echo "$gbps $rtx"
 }
 
 measure_pps() {  # $1 tx url, $2 rx url, $3 switch pid (or ""), rest: extra pktgen args
@@ -128,12 +134,17 @@ measure_pps() {  # $1 tx url, $2 rx url, $3 switch pid (or ""), rest: extra pktg
   echo "$rx_pps $loss $us $tx_pps $delivered"
 }
 
+endpoint_cpu_of() {  # sender/receiver CPU us per frame of the last pktgen run
+  jq -r '"\(.tx_cpu_us_per_frame)/\(.rx_cpu_us_per_frame)"' "$work/pg.json"
+}
+
 sinks() {  # $1: url prefix, $2: count
   local i
   for i in $(seq 1 "$2"); do echo "--sink"; echo "$1"; done
 }
 
 results=()
+endpoint_cpu=()
 record() { results+=("$1|$2|$3|$4|$5|$6|$7|$8|$9|${10}"); }
 
 run_vde_like() {  # $1 name; switch started by $2 function; tap/VDE URLs
@@ -144,11 +155,12 @@ run_vde_like() {  # $1 name; switch started by $2 function; tap/VDE URLs
   mkdir -p "$dir"; chown 65534:65534 "$dir"
   $start "$dir/sw"
   endpoints_up loomba loombb
-  read -r gbps rtx rtt < <(measure_ip)
+  read -r gbps rtx < <(measure_ip)
   read -r pps loss us _ _ < <(measure_pps "vde://$dir/sw" "vde://$dir/sw" "$swpid")
+  endpoint_cpu+=("$name $(endpoint_cpu_of)")
   # shellcheck disable=SC2046
   read -r _ _ fus fin fdel < <(measure_pps "vde://$dir/sw" "vde://$dir/sw" "$swpid" --broadcast $(sinks "vde://$dir/sw" $((flood_ports - 2))))
-  record "$name" "$gbps" "$rtx" "$rtt" "$pps" "$loss" "$us" "$fin" "$fdel" "$fus"
+  record "$name" "$gbps" "$rtx" "$(rtt_of "$name")" "$pps" "$loss" "$us" "$fin" "$fdel" "$fus"
   if [ "$name" = netloom ]; then
     # Address-event latency: DHCP ACKs sent into a VDE port vs. the event lines printed.
     nobody "$work/pktgen" --tx "vde://$dir/sw" --dhcp-acks 50 > "$work/acks.json"
@@ -198,7 +210,7 @@ run_bridge() {
   ip -n "$A" addr add 10.88.0.1/24 dev loomba; ip -n "$A" link set loomba up
   ip -n "$B" addr add 10.88.0.2/24 dev loombb; ip -n "$B" link set loombb up
   sleep 1
-  read -r gbps rtx rtt < <(measure_ip)
+  read -r gbps rtx < <(measure_ip)
   # Small frames and flooding through taps enslaved to the bridge (pktgen opens them).
   local i
   for i in $(seq 1 "$flood_ports"); do
@@ -206,19 +218,83 @@ run_bridge() {
     ip -n "$S" link set loomp$i master loombr up
   done
   read -r pps loss us _ _ < <(measure_pps "tap://loomp1" "tap://loomp2" "")
+  endpoint_cpu+=("kernel bridge $(endpoint_cpu_of)")
   local s=()
   for i in $(seq 3 "$flood_ports"); do s+=(--sink "tap://loomp$i"); done
   read -r _ _ fus fin fdel < <(measure_pps "tap://loomp1" "tap://loomp2" "" --broadcast "${s[@]}")
-  record "kernel bridge" "$gbps" "$rtx" "$rtt" "$pps" "$loss" "n/a" "$fin" "$fdel" "n/a"
+  record "kernel bridge" "$gbps" "$rtx" "$(rtt_of "kernel bridge")" "$pps" "$loss" "n/a" "$fin" "$fdel" "n/a"
 }
 
+# Paired round-trip latency: the four switches side by side between A and B, path i on
+# 10.88.i.0/24; rttprobe (in A) pings the four in turn, $rtt_rounds rounds 10 ms apart.
+run_rtt_paired() {
+  fresh_namespaces
+  local t
+  for t in loomna loomnb loomva loomvb loompa loompb; do ip netns exec "$S" ip tuntap add dev $t mode tap user 65534; done
+  local dir=$work/rtt
+  mkdir -p "$dir"; chown 65534:65534 "$dir"
+  "${asnobody[@]}" "$netloomctl" switch --sock "$dir/nl" --tap loomna --tap loomnb > "$work/rtt-netloom.log" 2>&1 &
+  pids+=($!)
+  nobody vde_switch --sock "$dir/vde" --tap loomva --tap loomvb --daemon --pidfile "$dir/vde.pid" >/dev/null 2>&1
+  "${asnobody[@]}" vde_plug null:// "switch://$dir/v4" >/dev/null 2>&1 &
+  pids+=($!)
+  wait_sock "$dir/nl"; wait_sock "$dir/vde"; wait_sock "$dir/v4"
+  pids+=("$(cat "$dir/vde.pid")")
+  "${asnobody[@]}" vde_plug tap://loompa "vde://$dir/v4" >/dev/null 2>&1 & pids+=($!)
+  "${asnobody[@]}" vde_plug tap://loompb "vde://$dir/v4" >/dev/null 2>&1 & pids+=($!)
+  ip -n "$S" link add loombr type bridge
+  ip -n "$S" link set loombr up
+  ip -n "$S" link add loomka type veth peer name loomka netns "$A"
+  ip -n "$S" link add loomkb type veth peer name loomkb netns "$B"
+  for t in loomka loomkb; do ip -n "$S" link set $t master loombr up; done
+  local i=1 p
+  for p in n v p k; do
+    if [ $p != k ]; then ip -n "$S" link set loom${p}a netns "$A"; ip -n "$S" link set loom${p}b netns "$B"; fi
+    ip -n "$A" addr add 10.88.$i.1/24 dev loom${p}a; ip -n "$A" link set loom${p}a up
+    ip -n "$B" addr add 10.88.$i.2/24 dev loom${p}b; ip -n "$B" link set loom${p}b up
+    i=$((i + 1))
+  done
+  for i in 1 2 3 4; do
+    local ok=0
+    for _ in $(seq 1 50); do
+      if ip netns exec "$A" busybox ping -c 1 -W 1 10.88.$i.2 >/dev/null 2>&1; then ok=1; break; fi
+      sleep 0.1
+    done
+    [ $ok = 1 ] || { echo "bench: paired RTT path $i does not answer" >&2; return 1; }
+  done
+  ip netns exec "$A" "$work/rttprobe" --target "netloom=10.88.1.2" --target "vde_switch=10.88.2.2" \
+    --target "vdeplug4 switch=10.88.3.2" --target "kernel bridge=10.88.4.2" --count "$rtt_rounds" --interval-ms 10 \
+    > "$work/rtt.json"
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  pids=()
+  sleep 0.3
+}
+rtt_of() {  # "p50/mean" in ms of the paired probe for switch $1
+  jq -r --arg n "$1" 'select(.name == $n) | "\(.p50_ms * 1000 | round / 1000)/\(.mean_ms * 1000 | round / 1000)"' "$work/rtt.json"
+}
+
+run_rtt_paired
 run_vde_like "netloom" start_netloom
 run_vde_like "vde_switch" start_vde_switch
 run_vde_like "vdeplug4 switch" start_vdeplug4
 run_bridge
 
+# Every figure must be there: a missing one (a tool that printed nothing) fails the run
+# rather than printing a table with holes.
+missing=0
+for r in "${results[@]}"; do
+  IFS='|' read -r n g _ t p _ _ _ _ _ <<<"$r"
+  for v in "$g" "$p" "${t%/*}" "${t#*/}"; do
+    if ! [[ "$v" =~ ^[0-9]+(\.[0-9]+)?(e[-+]?[0-9]+)?$ ]]; then
+      echo "bench: $n: missing or non-numeric figure in '$r'" >&2
+      missing=1
+    fi
+  done
+done
+[ "$missing" = 0 ] || exit 1
+
 {
-  echo "| switch | TCP Gbit/s | TCP retransmits | RTT ms | 60-byte pps | loss | CPU us/frame | flood: frames in/s ($flood_ports ports) | flood: delivered | flood: CPU us/frame in |"
+  echo "| switch | TCP Gbit/s | TCP retransmits | RTT ms p50/mean (paired) | 60-byte pps | loss | CPU us/frame | flood: frames in/s ($flood_ports ports) | flood: delivered | flood: CPU us/frame in |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
   for r in "${results[@]}"; do
     IFS='|' read -r n g x t p l u f fd fu <<<"$r"
@@ -226,11 +302,16 @@ run_bridge
       "$(awk -v l="$l" 'BEGIN{print l*100}')" "$u" "$f" "$(awk -v d="$fd" 'BEGIN{print d*100}')" "$fu"
   done
   echo
-  IFS='|' read -r _ ng _ nt np _ _ nf nd _ <<<"${results[0]}"
-  IFS='|' read -r _ vg _ vt vp _ _ vf vd _ <<<"${results[1]}"
-  awk -v ng="$ng" -v vg="$vg" -v nt="$nt" -v vt="$vt" -v np="$np" -v vp="$vp" -v nf="$nf" -v vf="$vf" -v nd="$nd" -v vd="$vd" 'BEGIN {
-    printf "netloom / vde_switch: TCP throughput x%.2f (target >= 1.5), 60-byte pps x%.2f (target >= 2), RTT x%.2f (target <= 1), flood deliveries/s x%.2f\n",
-      (vg > 0 ? ng / vg : 0), (vp > 0 ? np / vp : 0), (vt > 0 ? nt / vt : 0), (vf * vd > 0 ? nf * nd / (vf * vd) : 0) }'
+  IFS='|' read -r _ ng _ nt np _ nu nf nd _ <<<"${results[0]}"
+  IFS='|' read -r _ vg _ vt vp _ vu vf vd _ <<<"${results[1]}"
+  awk -v ng="$ng" -v vg="$vg" -v nt="$nt" -v vt="$vt" -v np="$np" -v vp="$vp" -v nf="$nf" -v vf="$vf" -v nd="$nd" -v vd="$vd" \
+      -v nu="$nu" -v vu="$vu" 'BEGIN {
+    split(nt, a, "/"); split(vt, b, "/")
+    printf "netloom / vde_switch: TCP throughput x%.2f (target >= 1.5), 60-byte pps x%.2f (target >= 2; switch CPU per frame x%.2f less), RTT p50 x%.2f, mean x%.2f (target <= 1), flood deliveries/s x%.2f\n",
+      (vg > 0 ? ng / vg : 0), (vp > 0 ? np / vp : 0), (nu > 0 ? vu / nu : 0), (b[1] > 0 ? a[1] / b[1] : 0), (b[2] > 0 ? a[2] / b[2] : 0),
+      (vf * vd > 0 ? nf * nd / (vf * vd) : 0) }'
+  echo "paired RTT, $rtt_rounds rounds (ms): $(jq -r -s 'map("\(.name) min \(.min_ms) p50 \(.p50_ms) p90 \(.p90_ms) p99 \(.p99_ms) mean \(.mean_ms) (\(.received)/\(.sent))") | join("; ")' "$work/rtt.json")"
+  echo "pktgen endpoints, us of CPU per frame sender/receiver in the 60-byte run: $(printf '%s; ' "${endpoint_cpu[@]}")"
   echo "netloom address events: ${event_latency:-n/a}"
   echo
   echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo), kernel $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ); ${secs}s per measurement"
