@@ -9,11 +9,12 @@
 
 namespace netloom::cli {
 
-int runControlQuery(const QString &op, const QString &what, const QStringList &args,
-                    const std::function<QString(const QJsonObject &)> &formatTable)
+int runControlQuery(const ControlCommand &command, const QStringList &args)
 {
+    const QString &op = command.op;
     QString topology, socket;
     bool json = false;
+    QJsonObject request{{QStringLiteral("op"), op}};
     const auto fail = [&](int code, const QString &message) {
         printError(op, message);
         return code;
@@ -21,11 +22,12 @@ int runControlQuery(const QString &op, const QString &what, const QStringList &a
     for (qsizetype i = 0; i < args.size(); ++i) {
         const QString &a = args[i];
         if (a == QLatin1String("-h") || a == QLatin1String("--help")) {
-            printOut(QStringLiteral("usage: netloomctl %1 [NAME] [--socket PATH] [--json]\n\n"
-                                    "Shows %2 of the running topology NAME (started with 'netloomctl up'),\n"
-                                    "or of the only one running when NAME is omitted, asked over\n"
-                                    "$XDG_RUNTIME_DIR/netloom/NAME.ctl. --json prints the reply as one JSON object.\n")
-                         .arg(op, what));
+            printOut(QStringLiteral("usage: netloomctl %1 [NAME]%2 [--socket PATH] [--json]\n\n"
+                                    "%3.\nTopology: NAME (started with 'netloomctl up'), or the only one running when\n"
+                                    "NAME is omitted, over $XDG_RUNTIME_DIR/netloom/NAME.ctl (or --socket PATH).\n"
+                                    "--json prints the reply as one JSON object.\n%4")
+                         .arg(op, command.usage.isEmpty() ? QString() : u' ' + command.usage, command.what,
+                              command.help.isEmpty() ? QString() : u'\n' + command.help));
             return ExitOk;
         }
         if (a == QLatin1String("--json")) {
@@ -35,13 +37,24 @@ int runControlQuery(const QString &op, const QString &what, const QStringList &a
                 return fail(ExitUsage, QStringLiteral("--socket needs a path"));
             socket = args[++i];
         } else if (a.startsWith(u'-')) {
-            return fail(ExitUsage, QStringLiteral("unknown option '%1' (see 'netloomctl %2 --help')").arg(a, op));
+            if (!command.option)
+                return fail(ExitUsage, QStringLiteral("unknown option '%1' (see 'netloomctl %2 --help')").arg(a, op));
+            const auto next = [&]() -> std::optional<QString> {
+                if (i + 1 >= args.size())
+                    return std::nullopt;
+                return args[++i];
+            };
+            if (const QString e = command.option(a, next, &request); !e.isEmpty())
+                return fail(ExitUsage, e);
         } else if (topology.isEmpty()) {
             topology = a;
         } else {
             return fail(ExitUsage, QStringLiteral("more than one topology name given"));
         }
     }
+    if (command.check)
+        if (const QString e = command.check(request); !e.isEmpty())
+            return fail(ExitUsage, e);
     if (socket.isEmpty() && !topology.isEmpty())
         socket = runtime::controlSocketPathFor(topology);
     if (socket.isEmpty()) {
@@ -55,10 +68,10 @@ int runControlQuery(const QString &op, const QString &what, const QStringList &a
                                          .arg(dir, found.join(QStringLiteral(", "))));
         socket = dir + u'/' + found.first();
     }
-    Result<QJsonObject> r = runtime::queryControl(socket, op);
+    Result<QJsonObject> r = runtime::queryControl(socket, request);
     if (!r)
         return fail(ExitFailure, r.error().message);
-    printOut(json ? QString::fromUtf8(QJsonDocument(*r).toJson(QJsonDocument::Compact)) + u'\n' : formatTable(*r));
+    printOut(json ? QString::fromUtf8(QJsonDocument(*r).toJson(QJsonDocument::Compact)) + u'\n' : command.formatTable(*r));
     return ExitOk;
 }
 

@@ -1,5 +1,6 @@
-// The commands that query a running 'netloomctl up' over its per-user control socket
-// (leases, stats) differ only in how they print the reply; this runs everything else.
+// The commands that talk to a running 'netloomctl up' over its per-user control socket
+// (leases, stats, capture) differ only in their own options and in how they print the reply;
+// this runs everything else.
 #pragma once
 
 #include <QJsonObject>
@@ -7,14 +8,29 @@
 #include <QStringList>
 
 #include <functional>
+#include <optional>
 
 namespace netloom::cli {
 
-// Parses `[NAME] [--socket PATH] [--json] [--help]` for command `op` (`what` names the reply
-// in --help), finds the control socket (NAME's, or the only running topology's), sends `op`,
-// and prints the reply: compact JSON with --json, else formatTable(reply). Errors are one
-// line on stderr. Returns the exit code (ExitOk, ExitUsage, ExitFailure).
-int runControlQuery(const QString &op, const QString &what, const QStringList &args,
-                    const std::function<QString(const QJsonObject &)> &formatTable);
+struct ControlCommand {
+    QString op;            // the request's "op", also the command's name
+    QString what;          // what it shows or does, for --help ("the per-port counters")
+    QString usage;         // the command's own options for the usage line ("" = none)
+    QString help;          // their description, appended to --help ("" = none)
+    // Consumes one argument the common parser does not know into `request` (next() yields
+    // the following argument, if any). Returns "" or a usage error. Unset: every unknown
+    // option is a usage error.
+    std::function<QString(const QString &arg, const std::function<std::optional<QString>()> &next, QJsonObject *request)> option;
+    // Checks the finished request (required options). Returns "" or a usage error.
+    std::function<QString(const QJsonObject &request)> check;
+    // The reply as text (without --json).
+    std::function<QString(const QJsonObject &reply)> formatTable;
+};
+
+// Parses `[NAME] [--socket PATH] [--json] [--help]` plus the command's own options, finds the
+// control socket (NAME's, or the only running topology's), sends the request, and prints the
+// reply: compact JSON with --json, else formatTable(reply). Errors are one line on stderr.
+// Returns the exit code (ExitOk, ExitUsage, ExitFailure).
+int runControlQuery(const ControlCommand &command, const QStringList &args);
 
 }  // namespace netloom::cli

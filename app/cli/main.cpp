@@ -16,6 +16,7 @@ int runSwitch(const QStringList &args);
 int runUp(const QStringList &args);
 int runLeases(const QStringList &args);
 int runStats(const QStringList &args);
+int runCapture(const QStringList &args);
 
 namespace {
 
@@ -27,6 +28,7 @@ constexpr std::array kCommands{
     Command{"up", "run a topology in the foreground (helper, switches, guests, live view)", runUp},
     Command{"leases", "show the lease tables of a running topology", runLeases},
     Command{"stats", "show the port counters and rates of a running topology", runStats},
+    Command{"capture", "capture a switch port of a running topology into a pcap file", runCapture},
 };
 
 void printUsage()

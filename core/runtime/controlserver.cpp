@@ -182,6 +182,25 @@ QByteArray ControlServer::answer(const QByteArray &line) const
             reply = {{QStringLiteral("ok"), true}, {QStringLiteral("result"), QJsonObject{{QStringLiteral("node"), node}}}};
         else
             reply = {{QStringLiteral("ok"), false}, {QStringLiteral("error"), st.error().message}};
+    } else if (op == QLatin1String("capture")) {
+        // {"op":"capture","network":NAME,"port":N,"file":ABSOLUTE-PATH} ("file":"" stops).
+        const QJsonObject o = doc.object();
+        const QString network = o.value(QStringLiteral("network")).toString().left(kMaxNodeIdChars);
+        const QString file = o.value(QStringLiteral("file")).toString();
+        const double port = o.value(QStringLiteral("port")).toDouble(-1);
+        Status st = ok();
+        if (port < 1 || port > 65535 || port != double(quint32(port)))
+            st = Error::failed(ErrorCode::InvalidArgument, QStringLiteral("capture"), network, QStringLiteral("'port' must be a port number"));
+        else if (file.size() > 4096 || !o.value(QStringLiteral("file")).isString())
+            st = Error::failed(ErrorCode::InvalidArgument, QStringLiteral("capture"), network, QStringLiteral("'file' must be a path (\"\" stops)"));
+        else
+            st = m_runtime->setCapture(network, quint32(port), file);
+        if (st)
+            reply = {{QStringLiteral("ok"), true},
+                     {QStringLiteral("result"), QJsonObject{{QStringLiteral("network"), network}, {QStringLiteral("port"), qint64(port)},
+                                                            {QStringLiteral("file"), file}}}};
+        else
+            reply = {{QStringLiteral("ok"), false}, {QStringLiteral("error"), st.error().message}};
     } else {
         reply = {{QStringLiteral("ok"), false}, {QStringLiteral("error"), QStringLiteral("unknown op '%1'").arg(op.left(32))}};
     }

@@ -115,6 +115,13 @@ public:
     Status startGuest(const QString &node);
     Status stopNetwork(const QString &switchNode);
     Status startNetwork(const QString &switchNode);
+    // Captures every frame received and sent on port `port` of the running netloom switch
+    // `network` (its name as in the stats, or its node id) into a pcap file at `path`
+    // (absolute; created mode 0600, truncated), or stops when path is empty. The capture
+    // belongs to the port number (a guest restarted onto the same port goes on into the same
+    // file; see SwitchEngine::setCapture). Errors name the network, port or file. Touches:
+    // creates the file.
+    Status setCapture(const QString &network, quint32 port, const QString &path);
 
     // Applies an edited topology's plan while running, where that makes sense: changed host
     // state is re-applied (the helper converges), removed guests are stopped, added guests

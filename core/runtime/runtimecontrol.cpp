@@ -7,6 +7,7 @@
 #include "runtimemodels.h"
 #include "runtimeparts.h"
 
+#include <QDir>
 #include <QFile>
 
 namespace netloom::runtime {
@@ -41,6 +42,27 @@ Status Runtime::startGuest(const QString &node)
         return launchGuest(gp);
     }
     return Error::failed(ErrorCode::NotFound, QStringLiteral("start guest"), node, QStringLiteral("no such guest in this topology"));
+}
+
+Status Runtime::setCapture(const QString &network, quint32 port, const QString &path)
+{
+    const QString verb = path.isEmpty() ? QStringLiteral("stop capture") : QStringLiteral("capture");
+    if (m_state != RunState::Running)
+        return Error::failed(ErrorCode::InvalidArgument, verb, network, QStringLiteral("the topology is not running"));
+    if (!path.isEmpty() && !QDir::isAbsolutePath(path))
+        return Error::failed(ErrorCode::InvalidArgument, verb, path, QStringLiteral("the file must be given as an absolute path"));
+    for (auto &s : m_switches) {
+        if (s->plan.name != network && s->plan.node != network)
+            continue;
+        if (Status st = s->engine->setCapture(port, path); !st)
+            return st;
+        const QString owner = s->owners.value(port);
+        log(QStringLiteral("info"), s->plan.node,
+            path.isEmpty() ? QStringLiteral("capture of port %1%2 stopped").arg(port).arg(owner.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(owner))
+                           : QStringLiteral("capturing port %1%2 into %3").arg(port).arg(owner.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(owner), path));
+        return ok();
+    }
+    return Error::failed(ErrorCode::NotFound, verb, network, QStringLiteral("no running netloom switch of that name in this topology"));
 }
 
 Status Runtime::stopNetwork(const QString &switchNode)

@@ -2,7 +2,8 @@
 // test namespace against the real helper: two QEMU guests (TCG) lease from dnsmasq through the
 // netloom switch, appear in the lease table with their hostnames within a second of the ACK,
 // ping each other and the gateway, their ports show non-zero rates, `netloomctl leases/stats`
-// answer over the control socket, and SIGINT leaves the namespace exactly as before.
+// answer over the control socket, `netloomctl capture` records the guests' ICMP on a port,
+// and SIGINT leaves the namespace exactly as before.
 #include "common/netns.h"
 #include "common/testutil.h"
 #include "helper/helperfixture.h"
@@ -13,9 +14,11 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QtEndian>
 
 #include <csignal>
 
@@ -167,6 +170,42 @@ private slots:
         QVERIFY2(text.exitCode == 0 && text.out.contains("10.0.2.101") && text.out.contains("alpha/net0"), qPrintable(text.describe()));
         const auto stats = netloom::test::run({ctl, QStringLiteral("stats"), QStringLiteral("--socket"), control});
         QVERIFY2(stats.exitCode == 0 && stats.out.contains("beta/net0") && stats.out.contains("tap loom"), qPrintable(stats.describe()));
+
+        // Capture of alpha's port (guest-to-guest frames never reach a host interface, so
+        // this is the only place to see them): started and stopped from another process,
+        // the pcap holds the guests' ICMP between each other.
+        qint64 alphaPort = 0;
+        for (const QJsonValue &v : rates.value(QStringLiteral("ports")).toArray())
+            if (v.toObject().value(QStringLiteral("owner")).toString() == QLatin1String("alpha/net0"))
+                alphaPort = v.toObject().value(QStringLiteral("port")).toInteger();
+        QVERIFY(alphaPort > 0);
+        const QString pcap = dir.filePath(QStringLiteral("alpha.pcap"));
+        const QStringList captureArgs{ctl, QStringLiteral("capture"), QStringLiteral("--socket"), control, QStringLiteral("--network"),
+                                      QStringLiteral("lan"), QStringLiteral("--port"), QString::number(alphaPort)};
+        const auto noNet = netloom::test::run({ctl, QStringLiteral("capture"), QStringLiteral("--socket"), control, QStringLiteral("--network"),
+                                               QStringLiteral("nosuch"), QStringLiteral("--port"), QStringLiteral("1"), QStringLiteral("--file"), pcap});
+        QVERIFY2(noNet.exitCode == 1 && noNet.err.contains("'nosuch': no running netloom switch"), qPrintable(noNet.describe()));
+        const auto on = netloom::test::run(captureArgs + QStringList{QStringLiteral("--file"), pcap});
+        QVERIFY2(on.exitCode == 0 && on.out.contains("capturing lan port"), qPrintable(on.describe()));
+        auto icmpBetweenGuests = [&] {
+            // Classic pcap: 24-byte file header, then records of a 16-byte header + frame.
+            const QByteArray b = netloom::test::readFile(pcap);
+            int n = 0;
+            for (qsizetype off = 24; off + 16 <= b.size();) {
+                const std::uint32_t incl = qFromLittleEndian<std::uint32_t>(b.constData() + off + 8);
+                const QByteArray f = b.mid(off + 16, incl);
+                off += 16 + qsizetype(incl);
+                if (f.size() >= 34 && f.mid(12, 2) == QByteArray::fromHex("0800") && f[23] == 1 &&
+                    ((f.mid(26, 4) == QByteArray::fromHex("0a000265") && f.mid(30, 4) == QByteArray::fromHex("0a000266")) ||
+                     (f.mid(26, 4) == QByteArray::fromHex("0a000266") && f.mid(30, 4) == QByteArray::fromHex("0a000265"))))
+                    ++n;
+            }
+            return n;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(icmpBetweenGuests() >= 2, 15000);  // flushed at least once a second
+        const auto off = netloom::test::run(captureArgs + QStringList{QStringLiteral("--stop")});
+        QVERIFY2(off.exitCode == 0 && off.out.contains("capture of lan port"), qPrintable(off.describe()));
+        QCOMPARE(QFileInfo(pcap).permissions() & (QFileDevice::ReadOther | QFileDevice::ReadGroup), QFileDevice::Permissions());
 
         // One guest, then the whole network, down and up again while the rest runs (the
         // control socket drives the Runtime's per-node control; the helper converges).

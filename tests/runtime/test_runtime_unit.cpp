@@ -11,6 +11,8 @@
 
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSet>
 #include <QSignalSpy>
 #include <QLocalSocket>
@@ -400,6 +402,22 @@ private slots:
         QVERIFY(lines[1].contains("\"leases\":[]"));
         QVERIFY(lines[2].contains("\"ok\":false"));
         QVERIFY(lines[3].contains("unknown op 'x'"));
+        // Capture requests are checked before the runtime is asked, which refuses while idle.
+        got.clear();
+        c.write(QByteArray("{\"op\":\"capture\",\"network\":\"lan\",\"port\":0,\"file\":\"/tmp/x\"}\n"
+                "{\"op\":\"capture\",\"network\":\"lan\",\"port\":2.5,\"file\":\"/tmp/x\"}\n"
+                "{\"op\":\"capture\",\"network\":\"lan\",\"port\":2,\"file\":7}\n")
+                + QJsonDocument(QJsonObject{{QStringLiteral("op"), QStringLiteral("capture")}, {QStringLiteral("network"), QStringLiteral("lan")},
+                                            {QStringLiteral("port"), 2}, {QStringLiteral("file"), dir.filePath(QStringLiteral("p.pcap"))}})
+                      .toJson(QJsonDocument::Compact)
+                + "\n");
+        QTRY_VERIFY_WITH_TIMEOUT((got += c.readAll()).count('\n') >= 4, 3000);
+        const QList<QByteArray> cap = got.split('\n');
+        QVERIFY2(cap[0].contains("'port' must be a port number"), cap[0].constData());
+        QVERIFY2(cap[1].contains("'port' must be a port number"), cap[1].constData());
+        QVERIFY2(cap[2].contains("'file' must be a path"), cap[2].constData());
+        QVERIFY2(cap[3].contains("failed to capture 'lan': the topology is not running"), cap[3].constData());
+        QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("p.pcap"))));  // nothing made
         // An oversized request closes the connection.
         c.write(QByteArray(ControlServer::kMaxRequestBytes + 100, 'a'));
         QTRY_VERIFY_WITH_TIMEOUT(c.state() == QLocalSocket::UnconnectedState, 3000);
