@@ -1058,6 +1058,10 @@
         <source>failed to apply changes to &apos;%1&apos;: %2: %3</source>
         <translation>Änderungen an &apos;%1&apos; konnten nicht angewendet werden: %2: %3</translation>
     </message>
+    <message>
+        <source>failed to capture &apos;%1 port %2&apos;: the topology is not running</source>
+        <translation>Mitschnitt von &apos;%1 Port %2&apos; fehlgeschlagen: die Topologie läuft nicht</translation>
+    </message>
 </context>
 <context>
     <name>netloom::gui::TrafficPanel</name>
@@ -1080,6 +1084,34 @@
     <message>
         <source>Ports to compare. In the charts, rx is drawn in the port&apos;s colour, tx lighter.</source>
         <translation>Zu vergleichende Ports. In den Diagrammen ist Empfang in der Farbe des Ports gezeichnet, Senden heller.</translation>
+    </message>
+    <message>
+        <source>failed to capture &apos;%1&apos;: no such port</source>
+        <translation>Mitschnitt von &apos;%1&apos; fehlgeschlagen: kein solcher Port</translation>
+    </message>
+    <message>
+        <source>Capturing into %1</source>
+        <translation>Wird mitgeschnitten nach %1</translation>
+    </message>
+    <message>
+        <source>&amp;Capture to File…</source>
+        <translation>In Datei &amp;mitschneiden…</translation>
+    </message>
+    <message>
+        <source>Capture %1</source>
+        <translation>%1 mitschneiden</translation>
+    </message>
+    <message>
+        <source>pcap files (*.pcap);;All files (*)</source>
+        <translation>pcap-Dateien (*.pcap);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Capture</source>
+        <translation>Mitschnitt</translation>
+    </message>
+    <message>
+        <source>&amp;Stop Capture (%1)</source>
+        <translation>Mitschnitt &amp;beenden (%1)</translation>
     </message>
 </context>
 </TS>

@@ -133,6 +133,13 @@ Status RunController::stopNode(const QString &nodeId)
     return m_switchNames.contains(nodeId) ? m_rt->stopNetwork(nodeId) : m_rt->stopGuest(nodeId);
 }
 
+Status RunController::setCapture(const QString &network, quint32 port, const QString &file)
+{
+    if (!m_rt || m_rt->state() != runtime::RunState::Running)
+        return Error{ErrorCode::InvalidArgument, tr("failed to capture '%1 port %2': the topology is not running").arg(network).arg(port)};
+    return m_rt->setCapture(network, port, file);
+}
+
 RunColour RunController::nodeColour(const QString &nodeId) const
 {
     if (!m_rt || m_rt->state() == RunState::Idle)

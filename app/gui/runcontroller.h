@@ -51,6 +51,9 @@ public:
     // Per node: a guest or a netloom switch. Error names the node when it cannot be done.
     Status startNode(const QString &nodeId);
     Status stopNode(const QString &nodeId);
+    // Captures port `port` of the running netloom switch `network` into the pcap file `file`
+    // (absolute), or stops with an empty file (Runtime::setCapture). Fails when nothing runs.
+    Status setCapture(const QString &network, quint32 port, const QString &file);
     // True when `nodeId` is something startNode/stopNode can act on in the current run.
     bool canControl(const QString &nodeId) const;
 

@@ -3,7 +3,13 @@
 #include "runcontroller.h"
 
 #include <QDateTime>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QIcon>
 #include <QListWidget>
+#include <QMenu>
+#include <QMessageBox>
 #include <QSplitter>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -81,6 +87,8 @@ TrafficPanel::TrafficPanel(RunController *run, QWidget *parent) : QWidget(parent
     lay->setContentsMargins(2, 2, 2, 2);
     lay->addWidget(split);
 
+    m_list->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_list, &QListWidget::customContextMenuRequested, this, &TrafficPanel::showPortMenu);
     connect(m_list, &QListWidget::itemChanged, this, [this](QListWidgetItem *item) {
         const QString key = item->data(Qt::UserRole).toString();
         Port *p = m_ports.value(key);
@@ -105,6 +113,15 @@ TrafficPanel::TrafficPanel(RunController *run, QWidget *parent) : QWidget(parent
         connect(m_run, &RunController::runStateChanged, this, [this](runtime::RunState s) {
             if (s == runtime::RunState::Starting)
                 clear();
+            if (s == runtime::RunState::Stopped || s == runtime::RunState::Failed)
+                for (Port *p : std::as_const(m_ports))  // the switches closed their captures
+                    if (!p->captureFile.isEmpty()) {
+                        p->captureFile.clear();
+                        if (p->item) {
+                            p->item->setIcon(QIcon());
+                            p->item->setToolTip(QString());
+                        }
+                    }
         });
     }
 }
@@ -170,6 +187,60 @@ void TrafficPanel::addRates(const QList<runtime::PortRateRow> &rows, double t)
         addSample(key, QStringLiteral("%1 %2 \u2014 %3").arg(r.network).arg(r.port).arg(who),
                   TrafficSample{t, r.rate.rxBitsPerSec, r.rate.txBitsPerSec, r.rate.rxFramesPerSec, r.rate.txFramesPerSec});
     }
+}
+
+Status TrafficPanel::setCapture(const QString &key, const QString &file)
+{
+    Port *p = m_ports.value(key);
+    const qsizetype colon = key.lastIndexOf(u':');
+    bool numeric = false;
+    const uint port = colon > 0 ? key.mid(colon + 1).toUInt(&numeric) : 0;
+    if (!p || !numeric || !m_run)
+        return Error{ErrorCode::NotFound, tr("failed to capture '%1': no such port").arg(key)};
+    if (Status s = m_run->setCapture(key.left(colon), quint32(port), file); !s)
+        return s;
+    p->captureFile = file;
+    if (p->item) {
+        p->item->setIcon(file.isEmpty() ? QIcon() : QIcon(QStringLiteral(":/icons/capture.svg")));
+        p->item->setToolTip(file.isEmpty() ? QString() : tr("Capturing into %1").arg(file));
+    }
+    return ok();
+}
+
+QString TrafficPanel::captureFile(const QString &key) const
+{
+    const Port *p = m_ports.value(key);
+    return p ? p->captureFile : QString();
+}
+
+void TrafficPanel::showPortMenu(const QPoint &pos)
+{
+    const QListWidgetItem *item = m_list->itemAt(pos);
+    if (!item)
+        return;
+    const QString key = item->data(Qt::UserRole).toString();
+    const Port *p = m_ports.value(key);
+    if (!p)
+        return;
+    QMenu menu(this);
+    if (p->captureFile.isEmpty()) {
+        menu.addAction(QIcon(QStringLiteral(":/icons/capture.svg")), tr("&Capture to File\u2026"), this, [this, key, label = p->label] {
+            QString name = key;
+            name.replace(u':', QLatin1String("-port"));
+            const QString file = QFileDialog::getSaveFileName(this, tr("Capture %1").arg(label), QDir::home().filePath(name + QStringLiteral(".pcap")),
+                                                              tr("pcap files (*.pcap);;All files (*)"));
+            if (file.isEmpty())
+                return;
+            if (Status s = setCapture(key, QFileInfo(file).absoluteFilePath()); !s)
+                QMessageBox::warning(this, tr("Capture"), s.error().message);
+        });
+    } else {
+        menu.addAction(tr("&Stop Capture (%1)").arg(QFileInfo(p->captureFile).fileName()), this, [this, key] {
+            if (Status s = setCapture(key, QString()); !s)
+                QMessageBox::warning(this, tr("Capture"), s.error().message);
+        });
+    }
+    menu.exec(m_list->viewport()->mapToGlobal(pos));
 }
 
 void TrafficPanel::setChosen(const QString &key, bool chosen)

@@ -11,7 +11,11 @@
 // kMaxSamples however long the run lasts. (Measured: plotting every raw 10 Hz sample of
 // 64 ports took ~50% of a core; binned to 1 s it is a few percent.) Ports seen first are chosen
 // automatically until kAutoChosen are shown; the user's choice is never overridden.
+// The port list's context menu captures a port into a pcap file (and stops it): guest-to-guest
+// frames on a netloom switch cross no host interface, so this is where they can be recorded.
 #pragma once
+
+#include "base/result.h"
 
 #include <QHash>
 #include <QWidget>
@@ -77,6 +81,13 @@ public:
     const SampleRing *ring(const QString &key) const;
     // Forgets every port (a new run).
     void clear();
+    // Captures port `key` ("network:port", as in ports()) into the pcap file `file` through
+    // the run controller, or stops when `file` is empty, and marks the port's list entry
+    // (icon, tooltip). Returns the refusal (nothing running, unknown port, file not
+    // creatable), which leaves the entry as it was.
+    Status setCapture(const QString &key, const QString &file);
+    // The file port `key` is being captured into, or "".
+    QString captureFile(const QString &key) const;
 
     QCustomPlot *bitsPlot() const { return m_bits; }
     QCustomPlot *packetsPlot() const { return m_packets; }
@@ -94,8 +105,10 @@ private:
         int inBin = 0;  // samples averaged into the newest bin
         QListWidgetItem *item = nullptr;
         bool chosen = false;
+        QString captureFile;
     };
     void rebuildGraphs();
+    void showPortMenu(const QPoint &pos);
 
     RunController *m_run;
     QCustomPlot *m_bits;

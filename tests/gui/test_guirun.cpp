@@ -30,6 +30,7 @@
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUndoStack>
@@ -162,6 +163,27 @@ void TestGuiRun::demoStartsLeasesChartsAndStops()
     QVERIFY(traffic->chosenPorts().size() >= 3);  // two guests and the gateway's tap
     QTRY_VERIFY_WITH_TIMEOUT(w.scene()->linkItem(QStringLiteral("alpha-lan"))->bitsPerSec() >= 0, 5000);
     QCOMPARE(w.scene()->linkItem(QStringLiteral("alpha-lan"))->runColour(), RunColour::Running);
+
+    // Capture of alpha's port from the traffic panel (what its context menu does after the
+    // file dialog): the entry is marked, frames land in the pcap, stop unmarks it.
+    QString alphaKey;
+    for (const runtime::PortRateRow &r : rt->portRates())
+        if (r.owner == QLatin1String("alpha/net0"))
+            alphaKey = QStringLiteral("%1:%2").arg(r.network).arg(r.port);
+    QVERIFY(traffic->ports().contains(alphaKey));
+    const QString pcap = dir.filePath(QStringLiteral("alpha.pcap"));
+    const Status badFile = traffic->setCapture(alphaKey, dir.filePath(QStringLiteral("no/such/dir/a.pcap")));
+    QVERIFY(!badFile);
+    QVERIFY2(badFile.error().message.contains(QStringLiteral("no/such/dir")), qPrintable(badFile.error().message));
+    QVERIFY(traffic->captureFile(alphaKey).isEmpty());
+    QVERIFY(!traffic->setCapture(QStringLiteral("nosuch:9"), pcap));
+    const Status on = traffic->setCapture(alphaKey, pcap);
+    QVERIFY2(on, qPrintable(on ? QString() : on.error().message));
+    QCOMPARE(traffic->captureFile(alphaKey), pcap);
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(pcap).size() > 24 + 16 + 60, 15000);  // the guests ping every second
+    QVERIFY(w.logText().contains(QStringLiteral("capturing port")));
+    QVERIFY(traffic->setCapture(alphaKey, QString()));
+    QVERIFY(traffic->captureFile(alphaKey).isEmpty());
 
     // Filter, copy, pin as reservation (one undo step), undo.
     QTest::keyClicks(w.leasesPanel()->filterEdit(), QStringLiteral("beta"));
