@@ -82,36 +82,16 @@ int TapTransport::receive(std::uint8_t *const *bufs, std::size_t bufSize, std::s
 
 SendResult TapTransport::send(const OutFrame *frames, int n)
 {
-    SendResult r;
-    for (int i = 0; i < n; ++i) {
-        static const std::uint8_t kZeroHdr[kVnetHdrLen] = {};
+    static const std::uint8_t kZeroHdr[kVnetHdrLen] = {};
+    return sendEachFrame(frames, n, [this](const OutFrame &f) {
         iovec iov[OutFrame::kMaxIov + 1];
         int cnt = 0;
         if (m_vnet)
-            iov[cnt++] = {const_cast<std::uint8_t *>(frames[i].vnetHdr ? frames[i].vnetHdr : kZeroHdr), kVnetHdrLen};
-        for (int k = 0; k < frames[i].iovcnt; ++k)
-            iov[cnt++] = frames[i].iov[k];
-        const ssize_t w = ::writev(m_fd, iov, cnt);
-        if (w >= 0) {
-            ++r.sent;
-            continue;
-        }
-        if (errno == EINTR) {
-            --i;
-            continue;
-        }
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            r.blocked = true;
-            return r;
-        }
-        if (errno == EBADFD) {
-            r.dead = true;
-            r.dropped = n - r.sent;
-            return r;
-        }
-        ++r.dropped;  // EIO (down), EINVAL (bad frame): lose this one
-    }
-    return r;
+            iov[cnt++] = {const_cast<std::uint8_t *>(f.vnetHdr ? f.vnetHdr : kZeroHdr), kVnetHdrLen};
+        for (int k = 0; k < f.iovcnt; ++k)
+            iov[cnt++] = f.iov[k];
+        return ::writev(m_fd, iov, cnt);
+    }, [](int e) { return e == EBADFD; });  // EIO (link down), EINVAL (bad frame): that frame only
 }
 
 }  // namespace netloom::sw

@@ -6,6 +6,7 @@
 
 #include <QString>
 
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <sys/uio.h>
@@ -88,6 +89,39 @@ public:
     // Human-readable peer description ("qemu (pid 1234)", "tap loom0", "udp://...").
     virtual QString description() const = 0;
 };
+
+// The send loop of transports that write one frame per call (taps, libvdeplug connections):
+// sendOne(frame) returns the call's result (negative with errno set on failure). EINTR
+// retries the frame, EAGAIN stops with `blocked` (the rest waits for writability), an errno
+// for which isDead() holds ends the port (the rest counts as dropped), any other error loses
+// just that frame. Touches nothing itself.
+template <class SendOne, class IsDead>
+SendResult sendEachFrame(const OutFrame *frames, int n, SendOne sendOne, IsDead isDead)
+{
+    SendResult r;
+    for (int i = 0; i < n;) {
+        if (sendOne(frames[i]) >= 0) {
+            ++r.sent;
+            ++i;
+            continue;
+        }
+        const int e = errno;
+        if (e == EINTR)
+            continue;
+        if (e == EAGAIN || e == EWOULDBLOCK) {
+            r.blocked = true;
+            return r;
+        }
+        if (isDead(e)) {
+            r.dead = true;
+            r.dropped = n - r.sent;
+            return r;
+        }
+        ++r.dropped;
+        ++i;
+    }
+    return r;
+}
 
 // Socket buffer size the engine asks for on datagram/stream sockets (clamped by the kernel
 // to net.core.{w,r}mem_max for an ordinary user; 4 MiB on Debian's defaults here).

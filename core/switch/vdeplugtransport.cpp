@@ -90,11 +90,9 @@ int VdePlugTransport::receive(std::uint8_t *const *bufs, std::size_t bufSize, st
 
 SendResult VdePlugTransport::send(const OutFrame *frames, int n)
 {
-    SendResult r;
-    for (int i = 0; i < n; ++i) {
-        const OutFrame &f = frames[i];
+    return sendEachFrame(frames, n, [this](const OutFrame &f) {
         const void *data = f.iov[0].iov_base;
-        if (f.iovcnt > 1) {
+        if (f.iovcnt > 1) {  // libvdeplug takes one buffer
             std::size_t off = 0;
             for (int k = 0; k < f.iovcnt; ++k) {
                 std::memcpy(m_scratch.data() + off, f.iov[k].iov_base, f.iov[k].iov_len);
@@ -102,27 +100,8 @@ SendResult VdePlugTransport::send(const OutFrame *frames, int n)
             }
             data = m_scratch.data();
         }
-        const ssize_t w = vde_send(m_conn, data, f.len, MSG_DONTWAIT);
-        if (w >= 0) {
-            ++r.sent;
-            continue;
-        }
-        if (errno == EINTR) {
-            --i;
-            continue;
-        }
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            r.blocked = true;
-            return r;
-        }
-        if (errno == EPIPE || errno == ENOTCONN || errno == EBADF) {
-            r.dead = true;
-            r.dropped = n - r.sent;
-            return r;
-        }
-        ++r.dropped;
-    }
-    return r;
+        return vde_send(m_conn, data, f.len, MSG_DONTWAIT);
+    }, [](int e) { return e == EPIPE || e == ENOTCONN || e == EBADF; });
 }
 
 }  // namespace netloom::sw
