@@ -3,6 +3,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
 #include <QProcess>
 #include <QStandardPaths>
 
@@ -97,6 +98,19 @@ QByteArray readFile(const QString &path)
     if (!f.open(QIODevice::ReadOnly))
         return {};
     return f.read(64 << 20);
+}
+
+QList<std::pair<QByteArray, std::optional<QJsonObject>>> takeJsonLines(QByteArray *buf)
+{
+    QList<std::pair<QByteArray, std::optional<QJsonObject>>> out;
+    qsizetype nl;
+    while ((nl = buf->indexOf('\n')) >= 0) {
+        QByteArray line = buf->left(nl);
+        buf->remove(0, nl + 1);
+        const QJsonDocument d = QJsonDocument::fromJson(line);
+        out.append({std::move(line), d.isObject() ? std::optional<QJsonObject>(d.object()) : std::nullopt});
+    }
+    return out;
 }
 
 }  // namespace netloom::test

@@ -3,8 +3,13 @@
 #pragma once
 
 #include <QByteArray>
+#include <QJsonObject>
+#include <QList>
 #include <QString>
 #include <QStringList>
+
+#include <optional>
+#include <utility>
 
 namespace netloom::test {
 
@@ -39,5 +44,9 @@ CommandResult run(const QStringList &argv, int timeoutMs = 30000, const QByteArr
 
 // Reads a whole file (up to 64 MiB); returns empty on error.
 QByteArray readFile(const QString &path);
+
+// Takes every complete line off the front of `buf` (a child's JSON-lines output), each with
+// its JSON object or std::nullopt when the line is not one; an unfinished line stays in buf.
+QList<std::pair<QByteArray, std::optional<QJsonObject>>> takeJsonLines(QByteArray *buf);
 
 }  // namespace netloom::test

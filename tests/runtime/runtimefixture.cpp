@@ -58,16 +58,9 @@ void UpProcess::pump()
 {
     m_buf += m_proc.readAllStandardOutput();
     m_err += m_proc.readAllStandardError();
-    qsizetype nl;
-    while ((nl = m_buf.indexOf('\n')) >= 0) {
-        const QByteArray line = m_buf.left(nl);
-        m_buf.remove(0, nl + 1);
-        const QJsonDocument d = QJsonDocument::fromJson(line);
-        if (d.isObject())
-            m_events.append(d.object());
-        else
-            m_events.append(QJsonObject{{QStringLiteral("event"), QStringLiteral("garbage")}, {QStringLiteral("line"), QString::fromUtf8(line)}});
-    }
+    for (const auto &[line, object] : takeJsonLines(&m_buf))
+        m_events.append(object ? *object
+                               : QJsonObject{{QStringLiteral("event"), QStringLiteral("garbage")}, {QStringLiteral("line"), QString::fromUtf8(line)}});
 }
 
 const QList<QJsonObject> &UpProcess::events()

@@ -1,5 +1,7 @@
 #include "switchharness.h"
 
+#include "common/testutil.h"
+
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -57,13 +59,9 @@ void SwitchProcess::pump(int ms)
     m_proc.waitForReadyRead(ms);
     m_buf += m_proc.readAllStandardOutput();
     m_err += m_proc.readAllStandardError();
-    qsizetype nl;
-    while ((nl = m_buf.indexOf('\n')) >= 0) {
-        const QByteArray line = m_buf.left(nl);
-        m_buf.remove(0, nl + 1);
-        const QJsonDocument d = QJsonDocument::fromJson(line);
-        if (d.isObject())
-            m_lines.append(d.object());
+    for (const auto &[line, object] : takeJsonLines(&m_buf)) {
+        if (object)
+            m_lines.append(*object);
         else
             qWarning("switch printed a non-JSON line: %s", line.constData());
     }
