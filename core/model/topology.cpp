@@ -109,6 +109,16 @@ QString socketKindName(SocketConfig::Kind k)
     return QStringLiteral("unknown");
 }
 
+QString displayName(GuestConfig::Display d)
+{
+    switch (d) {
+    case GuestConfig::Display::Vga: return QStringLiteral("vga");
+    case GuestConfig::Display::Virtio: return QStringLiteral("virtio");
+    case GuestConfig::Display::None: return QStringLiteral("none");
+    }
+    return QStringLiteral("unknown");
+}
+
 QString vlanModeName(VlanConfig::Mode m)
 {
     return m == VlanConfig::Mode::Access ? QStringLiteral("access") : QStringLiteral("trunk");

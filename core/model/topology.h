@@ -182,6 +182,10 @@ struct GuestConfig {
     QString initrd;
     QString append;
     QString boot;            // QEMU -boot order, e.g. "cd"; "" = default
+    // The guest's screen: std VGA (default), virtio-vga (the console can resize the guest),
+    // or none (serial console only). Missing in a file = Vga.
+    enum class Display { Vga, Virtio, None };
+    Display display = Display::Vga;
     QStringList extraArgs;   // appended verbatim (no shell)
     QList<NicConfig> nics;
     bool operator==(const GuestConfig &) const = default;
@@ -268,6 +272,7 @@ QString engineName(SwitchConfig::Engine e);
 QString nicModeName(NicConfig::Mode m);
 QString natModeName(NatConfig::Mode m);
 QString socketKindName(SocketConfig::Kind k);
+QString displayName(GuestConfig::Display d);
 QString vlanModeName(VlanConfig::Mode m);
 
 }  // namespace netloom::model

@@ -426,7 +426,7 @@ void decodeNic(const QJsonObject &o, const QString &basePath, Failure *f, NicCon
 void decodeGuest(const QJsonObject &o, const QString &path, Failure *f, GuestConfig *out)
 {
     ObjectReader r(o, path, f, {"qemu", "machine", "accel", "cpuModel", "memoryMiB", "cpus", "disks", "cdrom",
-                                "kernel", "initrd", "append", "boot", "extraArgs", "nics"});
+                                "kernel", "initrd", "append", "boot", "display", "extraArgs", "nics"});
     r.string("qemu", &out->qemu);
     r.string("machine", &out->machine);
     r.string("accel", &out->accel);
@@ -450,6 +450,8 @@ void decodeGuest(const QJsonObject &o, const QString &path, Failure *f, GuestCon
     r.string("initrd", &out->initrd);
     r.string("append", &out->append);
     r.string("boot", &out->boot);
+    r.enumeration("display", &out->display, {{GuestConfig::Display::Vga, displayName}, {GuestConfig::Display::Virtio, displayName},
+                                             {GuestConfig::Display::None, displayName}});
     r.stringList("extraArgs", &out->extraArgs);
     if (const auto a = r.array("nics", limits::kMaxNicsPerGuest)) {
         forEachObject(*a, r.pathOf("nics"), f, [&](const QJsonObject &no, const QString &np) {

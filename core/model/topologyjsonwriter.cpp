@@ -262,6 +262,8 @@ Out encodeGuest(const GuestConfig &g)
     addIf(o, "initrd", g.initrd, def.initrd);
     addIf(o, "append", g.append, def.append);
     addIf(o, "boot", g.boot, def.boot);
+    if (g.display != def.display)
+        o.add("display", displayName(g.display));
     addStrings(o, "extraArgs", g.extraArgs);
     if (!g.nics.isEmpty()) {
         Out a = Out::array();

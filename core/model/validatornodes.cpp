@@ -227,14 +227,15 @@ void Validator::checkGuest(qsizetype i)
     if (g.kernel.isEmpty() && g.disks.isEmpty() && g.cdrom.isEmpty())
         warning(join(nodePath(i), QStringLiteral("guest")), n.id, QStringLiteral("guest has nothing to boot (no disk, cdrom or kernel)"));
     static const QSet<QString> owned{QStringLiteral("-netdev"), QStringLiteral("-nic"), QStringLiteral("-net"),
-                                     QStringLiteral("-qmp"), QStringLiteral("-qmp-pretty"), QStringLiteral("-daemonize")};
+                                     QStringLiteral("-qmp"), QStringLiteral("-qmp-pretty"), QStringLiteral("-daemonize"),
+                                     QStringLiteral("-vnc"), QStringLiteral("-display"), QStringLiteral("-nographic")};
     for (qsizetype a = 0; a < g.extraArgs.size(); ++a) {
         QString opt = g.extraArgs[a].section(QLatin1Char('='), 0, 0);
         if (opt.startsWith(QLatin1String("--")))
             opt.remove(0, 1);
         if (owned.contains(opt))
             error(QStringLiteral("%1[%2]").arg(cfgPath(i, "extraArgs")).arg(a), n.id,
-                  QStringLiteral("extra argument %1 is not allowed: Netloom builds the guest's network and monitor options itself (use NICs instead)")
+                  QStringLiteral("extra argument %1 is not allowed: Netloom builds the guest's network, monitor and display options itself (use NICs and the display setting instead)")
                       .arg(q(g.extraArgs[a])));
     }
     if (g.nics.size() > limits::kMaxNicsPerGuest)

@@ -558,9 +558,12 @@ private:
             gp.binary = n.guest.qemu;
             gp.qmpSocket = m_ctx.runtimeDir + QStringLiteral("/guest-") + n.id + QStringLiteral(".qmp");
             gp.serialLog = m_ctx.runtimeDir + QStringLiteral("/guest-") + n.id + QStringLiteral(".serial.log");
-            if (Status s = checkUnixPath(n, gp.qmpSocket); !s)
-                return s;
-            Result<QStringList> machine = qemuMachineArgs(n, gp.qmpSocket, gp.serialLog, m_ctx.topologyDir);
+            gp.serialSocket = m_ctx.runtimeDir + QStringLiteral("/guest-") + n.id + QStringLiteral(".serial");
+            gp.display = model::displayName(n.guest.display);
+            for (const QString *path : {&gp.qmpSocket, &gp.serialSocket})
+                if (Status s = checkUnixPath(n, *path); !s)
+                    return s;
+            Result<QStringList> machine = qemuMachineArgs(n, {gp.qmpSocket, gp.serialSocket, gp.serialLog}, m_ctx.topologyDir);
             if (!machine)
                 return fail(machine.error().message);
             gp.argv = *machine;

@@ -31,8 +31,7 @@ const QRegularExpression &wordRe()
 
 }  // namespace
 
-Result<QStringList> qemuMachineArgs(const model::Node &n, const QString &qmpSocket, const QString &serialLog,
-                                    const QString &topologyDir)
+Result<QStringList> qemuMachineArgs(const model::Node &n, const GuestPaths &paths, const QString &topologyDir)
 {
     const model::GuestConfig &g = n.guest;
     auto resolve = [&topologyDir](const QString &p) { return QDir::cleanPath(QDir(topologyDir).absoluteFilePath(p)); };
@@ -60,9 +59,18 @@ Result<QStringList> qemuMachineArgs(const model::Node &n, const QString &qmpSock
     if (!g.cpuModel.isEmpty())
         a << QStringLiteral("-cpu") << g.cpuModel;
     a << QStringLiteral("-m") << QString::number(g.memoryMiB) << QStringLiteral("-smp") << QString::number(g.cpus)
-      << QStringLiteral("-display") << QStringLiteral("none")
-      << QStringLiteral("-qmp") << QStringLiteral("unix:%1,server=on,wait=off").arg(qemuOptValue(qmpSocket))
-      << QStringLiteral("-serial") << QStringLiteral("file:%1").arg(qemuOptValue(serialLog));
+      << QStringLiteral("-display") << QStringLiteral("none");
+    if (g.display != model::GuestConfig::Display::None)
+        a << QStringLiteral("-device")
+          << (g.display == model::GuestConfig::Display::Virtio ? QStringLiteral("virtio-vga") : QStringLiteral("VGA"))
+          << QStringLiteral("-vnc") << QStringLiteral("none") << QStringLiteral("-device")
+          << QStringLiteral("qemu-xhci,id=xhci") << QStringLiteral("-device")
+          << QStringLiteral("usb-tablet,bus=xhci.0");
+    a << QStringLiteral("-qmp") << QStringLiteral("unix:%1,server=on,wait=off").arg(qemuOptValue(paths.qmpSocket))
+      << QStringLiteral("-chardev")
+      << QStringLiteral("socket,id=%1,path=%2,server=on,wait=off,logfile=%3,logappend=on")
+             .arg(QLatin1String(kSerialChardev), qemuOptValue(paths.serialSocket), qemuOptValue(paths.serialLog))
+      << QStringLiteral("-serial") << QStringLiteral("chardev:%1").arg(QLatin1String(kSerialChardev));
 
     static const QStringList formats{QStringLiteral("raw"), QStringLiteral("qcow2"), QStringLiteral("vmdk"),
                                      QStringLiteral("vdi"), QStringLiteral("vhdx"), QStringLiteral("qed")};

@@ -14,12 +14,26 @@
 
 namespace netloom::plan {
 
+// The chardev id of a guest's first serial port: the serial console attaches to it with QMP
+// add_client (protocol = this id).
+inline constexpr const char *kSerialChardev = "serial0";
+
+// Where a guest's monitor and serial port live (all in the run directory).
+struct GuestPaths {
+    QString qmpSocket;     // QMP, unix socket
+    QString serialSocket;  // the serial chardev's socket (the runtime unlinks it once QEMU runs)
+    QString serialLog;     // everything the serial port wrote, attached or not
+};
+
 // The machine part of a guest's argv, argv[0] included: -name, -nodefaults,
-// -no-user-config, -machine, -accel (auto = kvm then tcg), -cpu, -m, -smp, -display none,
-// -qmp unix:QMP,server=on,wait=off, -serial file:SERIAL, drives, cdrom, kernel, initrd,
-// append, -boot. Relative paths are resolved against topologyDir. Pure.
-Result<QStringList> qemuMachineArgs(const model::Node &guest, const QString &qmpSocket, const QString &serialLog,
-                                    const QString &topologyDir);
+// -no-user-config, -machine, -accel (auto = kvm then tcg), -cpu, -m, -smp, -display none;
+// unless the display is none: the display device (-device VGA or virtio-vga), -vnc none (a
+// VNC server that listens nowhere: consoles are attached with QMP add_client) and a USB
+// tablet on an xHCI controller (absolute pointer); -qmp unix:QMP,server=on,wait=off; the
+// first serial port on a socket chardev (kSerialChardev, server=on,wait=off) with
+// logfile=LOG,logappend=on; drives, cdrom, kernel, initrd, append, -boot. Relative paths
+// are resolved against topologyDir. Pure.
+Result<QStringList> qemuMachineArgs(const model::Node &guest, const GuestPaths &paths, const QString &topologyDir);
 
 // -netdev values. Pure.
 QString qemuVdeNetdev(const model::NicConfig &nic, const QString &socketDir, int port);

@@ -93,6 +93,8 @@ QJsonObject toJson(const RuntimePlan &plan)
                                   {QStringLiteral("argv"), QJsonArray::fromStringList(g.argv)},
                                   {QStringLiteral("qmpSocket"), g.qmpSocket},
                                   {QStringLiteral("serialLog"), g.serialLog},
+                                  {QStringLiteral("serialSocket"), g.serialSocket},
+                                  {QStringLiteral("display"), g.display},
                                   {QStringLiteral("taps"), QJsonArray::fromStringList(g.taps)}});
     return QJsonObject{{QStringLiteral("runtimeDir"), plan.runtimeDir},
                        {QStringLiteral("switches"), switches},

@@ -71,7 +71,9 @@ struct GuestPlan {
     QString binary;            // argv[0]
     QStringList argv;          // complete, argv[0] == binary; no shell
     QString qmpSocket;         // path of the QMP unix socket in argv
-    QString serialLog;         // path of the serial log in argv
+    QString serialLog;         // path of the serial log in argv (written attached or not)
+    QString serialSocket;      // the serial chardev's socket in argv (plan::kSerialChardev)
+    QString display;           // "vga", "virtio" or "none" (model::displayName)
     QStringList taps;          // interfaces this guest opens (must exist before start)
     bool operator==(const GuestPlan &) const = default;
 };

@@ -75,6 +75,7 @@ Topology everything()
     gc.initrd = QStringLiteral("i");
     gc.append = QStringLiteral("console=ttyS0");
     gc.boot = QStringLiteral("cd");
+    gc.display = GuestConfig::Display::Virtio;
     gc.extraArgs = {QStringLiteral("-rtc"), QStringLiteral("base=utc")};
     NicConfig n1;
     n1.id = QStringLiteral("n1");
@@ -222,6 +223,8 @@ private Q_SLOTS:
                                      << int(ErrorCode::LimitExceeded) << "nodes[0] (id 's').notes: longer than 4096 characters";
         QTest::newRow("extraArgs item") << minimal(R"([{"id": "g", "type": "guest", "guest": {"extraArgs": ["-m", 5]}}])") << inval
                                         << "guest.extraArgs[1]: expected a string, got a number";
+        QTest::newRow("display") << minimal(R"([{"id": "g", "type": "guest", "guest": {"display": "spice"}}])") << inval
+                                 << "nodes[0] (id 'g').guest.display: expected one of 'vga', 'virtio', 'none'";
         QTest::newRow("huge position") << minimal(R"([{"id": "s", "type": "switch", "position": {"x": 1e300, "y": 0}}])") << inval
                                        << "position.x: expected a number";
     }
@@ -255,6 +258,8 @@ private Q_SLOTS:
         QCOMPARE(t->nodes[1].guest.memoryMiB, 256);
         QCOMPARE(t->nodes[1].guest.nics[0].model, QStringLiteral("virtio-net-pci"));
         QCOMPARE(t->nodes[1].guest.nics[0].mode, NicConfig::Mode::Switch);
+        // A version-1 file from before the display setting: the guest gets a standard VGA screen.
+        QCOMPARE(t->nodes[1].guest.display, GuestConfig::Display::Vga);
     }
 
     // Cutting a valid file anywhere or flipping bytes never crashes and always gives an

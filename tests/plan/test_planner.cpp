@@ -86,13 +86,47 @@ private Q_SLOTS:
         QCOMPARE(values(a, QStringLiteral("-accel")), (QStringList{QStringLiteral("kvm"), QStringLiteral("tcg")}));
         QCOMPARE(values(a, QStringLiteral("-netdev")),
                  QStringList{QStringLiteral("vde,id=net0,sock=/run/user/1000/netloom/t/switch-lan,port=2")});
-        QCOMPARE(values(a, QStringLiteral("-device")), QStringList{QStringLiteral("virtio-net-pci,netdev=net0,mac=52:54:00:00:0a:01")});
+        // The screen (std VGA by default, a VNC server that listens nowhere, an absolute
+        // pointer), then the NIC.
+        QCOMPARE(values(a, QStringLiteral("-device")),
+                 (QStringList{QStringLiteral("VGA"), QStringLiteral("qemu-xhci,id=xhci"), QStringLiteral("usb-tablet,bus=xhci.0"),
+                              QStringLiteral("virtio-net-pci,netdev=net0,mac=52:54:00:00:0a:01")}));
+        QCOMPARE(values(a, QStringLiteral("-vnc")), QStringList{QStringLiteral("none")});
+        // The serial port: a socket chardev (consoles attach with add_client) that logs.
+        QCOMPARE(values(a, QStringLiteral("-chardev")),
+                 QStringList{QStringLiteral("socket,id=serial0,path=/run/user/1000/netloom/t/guest-vm1.serial,server=on,wait=off,"
+                                            "logfile=/run/user/1000/netloom/t/guest-vm1.serial.log,logappend=on")});
+        QCOMPARE(values(a, QStringLiteral("-serial")), QStringList{QStringLiteral("chardev:serial0")});
+        QCOMPARE(p.runtime.guests[0].serialSocket, QStringLiteral("/run/user/1000/netloom/t/guest-vm1.serial"));
+        QCOMPARE(p.runtime.guests[0].display, QStringLiteral("vga"));
         QCOMPARE(values(a, QStringLiteral("-qmp")),
                  QStringList{QStringLiteral("unix:/run/user/1000/netloom/t/guest-vm1.qmp,server=on,wait=off")});
         QCOMPARE(values(a, QStringLiteral("-drive")),
                  QStringList{QStringLiteral("file=/home/u/labs/disks/vm1.qcow2,format=qcow2,if=virtio,snapshot=on")});
         QCOMPARE(values(a, QStringLiteral("-display")), QStringList{QStringLiteral("none")});
         QVERIFY(a.contains(QStringLiteral("-nodefaults")));
+    }
+
+    void displayDevices()
+    {
+        model::Topology t = natLan();
+        model::Node *g = nullptr;
+        for (model::Node &n : t.nodes)
+            if (n.type == model::NodeType::Guest)
+                g = &n;
+        QVERIFY(g);
+        g->guest.display = model::GuestConfig::Display::Virtio;
+        Plan p = mustPlan(t);
+        QCOMPARE(values(p.runtime.guests[0].argv, QStringLiteral("-device")).first(), QStringLiteral("virtio-vga"));
+        QCOMPARE(p.runtime.guests[0].display, QStringLiteral("virtio"));
+        // No screen: no display device, no VNC server, no tablet; the serial port stays.
+        g->guest.display = model::GuestConfig::Display::None;
+        p = mustPlan(t);
+        const QStringList &a = p.runtime.guests[0].argv;
+        QCOMPARE(values(a, QStringLiteral("-device")), QStringList{QStringLiteral("virtio-net-pci,netdev=net0,mac=52:54:00:00:0a:01")});
+        QVERIFY(values(a, QStringLiteral("-vnc")).isEmpty());
+        QCOMPARE(values(a, QStringLiteral("-serial")), QStringList{QStringLiteral("chardev:serial0")});
+        QCOMPARE(p.runtime.guests[0].display, QStringLiteral("none"));
     }
 
     void nicModes()
