@@ -154,11 +154,13 @@ Status QemuSupervisor::start()
         m_accel = QStringLiteral("tcg");
 
     // A socket left behind by an earlier run makes QEMU's bind fail: remove it (only a socket).
-    struct stat st {};
-    const QByteArray sockPath = QFile::encodeName(m_launch.qmpSocket);
-    if (::lstat(sockPath.constData(), &st) == 0) {
+    for (const QString &path : {m_launch.qmpSocket, m_launch.serialSocket}) {
+        struct stat st {};
+        const QByteArray sockPath = QFile::encodeName(path);
+        if (path.isEmpty() || ::lstat(sockPath.constData(), &st) != 0)
+            continue;
         if (!S_ISSOCK(st.st_mode))
-            return refuse(ErrorCode::Conflict, QStringLiteral("QMP socket path '%1' exists and is not a socket").arg(m_launch.qmpSocket));
+            return refuse(ErrorCode::Conflict, QStringLiteral("socket path '%1' exists and is not a socket").arg(path));
         ::unlink(sockPath.constData());
     }
 
@@ -206,6 +208,10 @@ void QemuSupervisor::onQmpReady()
 {
     if (m_state != State::Starting && m_state != State::Stopping)
         return;
+    // QEMU listens on the serial socket by now (it binds before the monitor answers): from
+    // here on only QMP add_client reaches the serial port.
+    if (!m_launch.serialSocket.isEmpty())
+        QFile::remove(m_launch.serialSocket);
     QPointer<QemuSupervisor> self(this);
     m_qmp.execute(QStringLiteral("query-status"), [this, self](const Result<QJsonValue> &st) {
         if (!self)

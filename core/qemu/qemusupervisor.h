@@ -35,6 +35,10 @@ struct GuestLaunch {
     QStringList argv;           // argv[0] = QEMU binary
     QString qmpSocket;          // unix socket path for QMP (at most 107 bytes)
     QString serialLog;          // "" = serial left to the argv
+    // The argv's serial chardev socket (server=on), or "": a stale one is removed before
+    // launch, and it is unlinked once QMP answers, so nothing can connect to the serial port
+    // afterwards — consoles attach through QMP add_client (consoleattach.h).
+    QString serialSocket;
     QStringList requiredFiles;  // extra files that must exist before launch
     QString workingDirectory;   // "" = inherit
 };

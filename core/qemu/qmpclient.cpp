@@ -2,6 +2,8 @@
 
 #include <QJsonDocument>
 #include <QJsonParseError>
+#include "base/fdpassing.h"
+
 #include <QPointer>
 
 namespace netloom::qemu {
@@ -208,7 +210,36 @@ void QmpClient::execute(const QString &command, const QJsonObject &arguments, Ca
     send(command, arguments, std::move(done), timeoutMs);
 }
 
-void QmpClient::send(const QString &command, const QJsonObject &arguments, Callback done, int timeoutMs)
+void QmpClient::executeWithFd(const QString &command, const QJsonObject &arguments, int fd, Callback done, int timeoutMs)
+{
+    if (m_state != State::Ready) {
+        done(Error{ErrorCode::Protocol,
+                   QStringLiteral("failed to run QMP command '%1': not connected to QEMU").arg(command)});
+        return;
+    }
+    if (fd < 0) {
+        done(Error{ErrorCode::InvalidArgument, QStringLiteral("failed to run QMP command '%1': no descriptor to pass").arg(command)});
+        return;
+    }
+    send(command, arguments, std::move(done), timeoutMs, fd);
+}
+
+// Writes `line` on the socket's descriptor with `fd` attached (QLocalSocket cannot pass
+// descriptors). Everything QLocalSocket still buffers goes first, so commands keep their order.
+static Status sendLineWithFd(QLocalSocket *socket, const QByteArray &line, int fd)
+{
+    socket->flush();
+    if (socket->bytesToWrite() > 0 && !socket->waitForBytesWritten(1000))
+        return Error{ErrorCode::Timeout, QStringLiteral("QEMU does not read its monitor")};
+    Result<qsizetype> sent = sendWithFd(int(socket->socketDescriptor()), line, fd);
+    if (!sent)
+        return sent.error();
+    if (*sent < line.size())  // the descriptor went with the first byte; the rest is plain data
+        socket->write(line.mid(*sent));
+    return ok();
+}
+
+void QmpClient::send(const QString &command, const QJsonObject &arguments, Callback done, int timeoutMs, int fd)
 {
     if (int(m_pending.size()) >= m_limits.maxPending) {
         done(Error{ErrorCode::LimitExceeded, QStringLiteral("failed to run QMP command '%1': %2 commands in flight")
@@ -229,9 +260,18 @@ void QmpClient::send(const QString &command, const QJsonObject &arguments, Callb
         finish(id, Error{ErrorCode::Timeout,
                          QStringLiteral("failed to run QMP command '%1': no reply within %2 ms").arg(command).arg(timeoutMs)});
     });
+    const QByteArray line = QJsonDocument(msg).toJson(QJsonDocument::Compact) + '\n';
+    if (fd >= 0) {
+        if (Status s = sendLineWithFd(m_socket, line, fd); !s) {
+            delete p.timer;
+            p.done(Error{s.error().code, QStringLiteral("failed to run QMP command '%1': %2").arg(command, s.error().message)});
+            return;
+        }
+    }
     p.timer->start(timeoutMs);
     m_pending.emplace(id, std::move(p));
-    m_socket->write(QJsonDocument(msg).toJson(QJsonDocument::Compact) + '\n');
+    if (fd < 0)
+        m_socket->write(line);
 }
 
 void QmpClient::finish(qint64 id, const Result<QJsonValue> &result)

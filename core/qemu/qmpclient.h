@@ -63,6 +63,10 @@ public:
     {
         execute(command, QJsonObject(), std::move(done), timeoutMs);
     }
+    // The same, passing the descriptor `fd` to QEMU as SCM_RIGHTS ancillary data of the
+    // command's bytes (for "getfd"/"add-fd"). The caller keeps its own `fd` (the kernel
+    // duplicates it into QEMU) and closes it when it likes.
+    void executeWithFd(const QString &command, const QJsonObject &arguments, int fd, Callback done, int timeoutMs = 5000);
 
 signals:
     void ready();
@@ -82,7 +86,7 @@ private:
     void onSocketError(QLocalSocket::LocalSocketError error);
     void onSocketDisconnected();
     void handleMessage(const QJsonObject &msg);
-    void send(const QString &command, const QJsonObject &arguments, Callback done, int timeoutMs);
+    void send(const QString &command, const QJsonObject &arguments, Callback done, int timeoutMs, int fd = -1);
     void finish(qint64 id, const Result<QJsonValue> &result);
     void drop(ErrorCode code, const QString &reason);
 
