@@ -356,13 +356,32 @@ private:
             const QString base = QStringLiteral("guest-") + g.node;
             const QString pid = base + QStringLiteral(".pid");
             noteSocket(base + QStringLiteral(".qmp"));
+            noteSocket(base + QStringLiteral(".vnc"));
             QStringList argv = g.argv;
             argv << QStringLiteral("-daemonize") << QStringLiteral("-pidfile") << kToken + QLatin1Char('/') + pid;
-            m_guestStart << QStringLiteral("  if ! pid_alive %1; then\n    record %4\n    %2 || die %3\n  fi")
-                                .arg(state(pid), words(argv), word(QStringLiteral("failed to start guest '%1'").arg(g.name)),
-                                     word(QStringLiteral("proc ") + base));
-            m_guestStop << QStringLiteral("  if created %1; then\n    stop_pid %2\n    rm -f %3 %4\n    forget %1\n  fi")
-                               .arg(word(QStringLiteral("proc ") + base), state(pid), word(g.qmpSocket), word(g.serialLog));
+            const QString failed = word(QStringLiteral("failed to start guest '%1'").arg(g.name));
+            // A guest with a screen gets a window when the script runs on a desktop whose QEMU
+            // has the GTK display; otherwise its screen is a VNC server on a unix socket in the
+            // state directory (vncviewer, remote-viewer). Netloom's own -vnc none listens nowhere.
+            // The choice is made at run time into the positional parameters ("$@" stands where
+            // the plan's -display none was; its -vnc none goes).
+            const qsizetype vnc = argv.indexOf(QStringLiteral("-vnc"));
+            const qsizetype display = argv.indexOf(QStringLiteral("-display"));
+            QString launch = QStringLiteral("    %1 || die %2\n").arg(words(argv), failed);
+            if (vnc > display && display > 0 && vnc + 1 < argv.size()) {
+                QStringList after = argv.mid(display + 2);
+                after.remove(vnc - display - 2, 2);
+                launch = QStringLiteral("    if guest_window %1; then\n      set -- -display gtk\n    else\n"
+                                        "      set -- -display none -vnc %2\n    fi\n    %3 \"$@\" %4 || die %5\n")
+                             .arg(word(g.binary), word(QStringLiteral("unix:") + kToken + QLatin1Char('/') + base + QStringLiteral(".vnc")),
+                                  words(argv.mid(0, display)), words(after), failed);
+                m_guestWindows = true;
+            }
+            m_guestStart << QStringLiteral("  if ! pid_alive %1; then\n    record %3\n%2  fi")
+                                .arg(state(pid), launch, word(QStringLiteral("proc ") + base));
+            m_guestStop << QStringLiteral("  if created %1; then\n    stop_pid %2\n    rm -f %3 %4 %5 %6\n    forget %1\n  fi")
+                               .arg(word(QStringLiteral("proc ") + base), state(pid), word(g.qmpSocket), word(g.serialLog),
+                                    word(g.serialSocket), state(base + QStringLiteral(".vnc")));
             m_guestStatus << qMakePair(QStringLiteral("guest '%1'").arg(g.name), pid);
             if (!m_tools.contains(g.binary))
                 m_tools << g.binary;
@@ -462,6 +481,7 @@ private:
             "  rm -f \"$1\"\n"
             "}\n"
             "need_root() { [ \"$(id -u)\" = 0 ] || die \"$1 needs root\"; }\n"
+            "%GUEST_WINDOW%"
             "need_tool() { command -v \"$1\" >/dev/null 2>&1 || die \"failed to find '$1' in PATH\"; }\n"
             "check_state_dir() {\n"
             "  case $STATE_DIR in\n"
@@ -471,6 +491,11 @@ private:
             "  case $STATE_DIR in\n"
             "    *[!A-Za-z0-9_./-]*) die \"failed to use state directory '$STATE_DIR': only A-Z a-z 0-9 _ . / - are allowed\" ;;\n"
             "  esac\n");
+        s.replace(QStringLiteral("%GUEST_WINDOW%"),
+                  m_guestWindows ? QStringLiteral("# True when a guest's screen can be a window: a display to show it on, and QEMU's GTK\n"
+                                                  "# display (Debian: qemu-system-gui). Otherwise its screen is a VNC unix socket.\n"
+                                                  "guest_window() { [ -n \"${DISPLAY:-}${WAYLAND_DISPLAY:-}\" ] && \"$1\" -display help 2>/dev/null | grep -qx gtk; }\n")
+                                 : QString());
         s += QStringLiteral(
                  "  [ \"${#STATE_DIR}\" -le %1 ] || die \"failed to use state directory '$STATE_DIR': longer than %1 bytes (unix socket paths)\"\n"
                  "}\n\n")
@@ -541,6 +566,7 @@ private:
     QStringList m_guestStop;
     QStringList m_statusLinks;
     QStringList m_tools;
+    bool m_guestWindows = false;  // some guest has a screen: emit guest_window()
     QList<QPair<QString, QString>> m_statusProcs;   // (what, pid file relative to the state dir)
     QList<QPair<QString, QString>> m_guestStatus;
     bool m_statusNft = false;
