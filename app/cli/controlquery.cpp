@@ -14,6 +14,7 @@ int runControlQuery(const ControlCommand &command, const QStringList &args)
     const QString &op = command.op;
     QString topology, socket;
     bool json = false;
+    qsizetype positional = 0;
     QJsonObject request{{QStringLiteral("op"), op}};
     const auto fail = [&](int code, const QString &message) {
         printError(op, message);
@@ -22,12 +23,15 @@ int runControlQuery(const ControlCommand &command, const QStringList &args)
     for (qsizetype i = 0; i < args.size(); ++i) {
         const QString &a = args[i];
         if (a == QLatin1String("-h") || a == QLatin1String("--help")) {
-            printOut(QStringLiteral("usage: netloomctl %1 [NAME]%2 [--socket PATH] [--json]\n\n"
+            QString words;
+            for (const QString &p : command.positionals)
+                words += u' ' + p.toUpper();
+            printOut(QStringLiteral("usage: netloomctl %1%5 [NAME]%2 [--socket PATH] [--json]\n\n"
                                     "%3.\nTopology: NAME (started with 'netloomctl up'), or the only one running when\n"
                                     "NAME is omitted, over $XDG_RUNTIME_DIR/netloom/NAME.ctl (or --socket PATH).\n"
                                     "--json prints the reply as one JSON object.\n%4")
                          .arg(op, command.usage.isEmpty() ? QString() : u' ' + command.usage, command.what,
-                              command.help.isEmpty() ? QString() : u'\n' + command.help));
+                              command.help.isEmpty() ? QString() : u'\n' + command.help, words));
             return ExitOk;
         }
         if (a == QLatin1String("--json")) {
@@ -46,12 +50,18 @@ int runControlQuery(const ControlCommand &command, const QStringList &args)
             };
             if (const QString e = command.option(a, next, &request); !e.isEmpty())
                 return fail(ExitUsage, e);
+        } else if (positional < command.positionals.size()) {
+            const QString &key = command.positionals[positional++];
+            request.insert(key, command.positionalValue ? command.positionalValue(key, a) : a);
         } else if (topology.isEmpty()) {
             topology = a;
         } else {
             return fail(ExitUsage, QStringLiteral("more than one topology name given"));
         }
     }
+    if (positional < command.positionals.size())
+        return fail(ExitUsage, QStringLiteral("%1 is required (see 'netloomctl %2 --help')")
+                                   .arg(command.positionals[positional].toUpper(), op));
     if (command.check)
         if (const QString e = command.check(request); !e.isEmpty())
             return fail(ExitUsage, e);
@@ -68,6 +78,8 @@ int runControlQuery(const ControlCommand &command, const QStringList &args)
                                          .arg(dir, found.join(QStringLiteral(", "))));
         socket = dir + u'/' + found.first();
     }
+    if (command.run)
+        return command.run(socket, request);
     Result<QJsonObject> r = runtime::queryControl(socket, request);
     if (!r)
         return fail(ExitFailure, r.error().message);

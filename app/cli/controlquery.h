@@ -25,11 +25,22 @@ struct ControlCommand {
     std::function<QString(const QJsonObject &request)> check;
     // The reply as text (without --json).
     std::function<QString(const QJsonObject &reply)> formatTable;
+    // Request keys filled, in order, by the first positional arguments (e.g. {"node","file"}:
+    // `screenshot GUEST FILE`); one more positional names the topology. All are required.
+    QStringList positionals;
+    // Turns a positional value into the request's value (e.g. a path made absolute); unset:
+    // as given.
+    std::function<QString(const QString &key, const QString &value)> positionalValue;
+    // Replaces "send the request and print the reply" (e.g. a console that keeps the
+    // connection's descriptor); gets the control socket and the finished request and
+    // returns the exit code.
+    std::function<int(const QString &socket, const QJsonObject &request)> run;
 };
 
-// Parses `[NAME] [--socket PATH] [--json] [--help]` plus the command's own options, finds the
-// control socket (NAME's, or the only running topology's), sends the request, and prints the
-// reply: compact JSON with --json, else formatTable(reply). Errors are one line on stderr.
+// Parses `POSITIONALS... [NAME] [--socket PATH] [--json] [--help]` plus the command's own
+// options, finds the control socket (NAME's, or the only running topology's), sends the
+// request, and prints the reply: compact JSON with --json, else formatTable(reply) — or hands
+// over to command.run. Errors are one line on stderr.
 // Returns the exit code (ExitOk, ExitUsage, ExitFailure).
 int runControlQuery(const ControlCommand &command, const QStringList &args);
 

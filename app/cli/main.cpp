@@ -17,6 +17,9 @@ int runUp(const QStringList &args);
 int runLeases(const QStringList &args);
 int runStats(const QStringList &args);
 int runCapture(const QStringList &args);
+int runConsole(const QStringList &args);
+int runScreenshot(const QStringList &args);
+int runPower(const QStringList &args);
 
 namespace {
 
@@ -29,6 +32,9 @@ constexpr std::array kCommands{
     Command{"leases", "show the lease tables of a running topology", runLeases},
     Command{"stats", "show the port counters and rates of a running topology", runStats},
     Command{"capture", "capture a switch port of a running topology into a pcap file", runCapture},
+    Command{"console", "attach the terminal to a running guest's serial console", runConsole},
+    Command{"screenshot", "save a running guest's screen as PNG", runScreenshot},
+    Command{"power", "pause, resume, reset, power down or force off a running guest", runPower},
 };
 
 void printUsage()

@@ -1,5 +1,6 @@
 #include "controlserver.h"
 
+#include "base/fdpassing.h"
 #include "plan/rundir.h"
 #include "runtime.h"
 
@@ -10,10 +11,18 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocalSocket>
+#include <QPointer>
 #include <QTimer>
 
+#include <poll.h>
+
+#include <QScopeGuard>
+
+#include <cerrno>
+#include <cstring>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 namespace netloom::runtime {
@@ -146,15 +155,91 @@ void ControlServer::onNewConnection()
             s->deleteLater();
         });
         connect(s, &QLocalSocket::readyRead, s, [this, s, idle] {
-            while (s->canReadLine()) {
+            while (s->canReadLine() && !s->property("netloom-async").toBool()) {
                 const QByteArray line = s->readLine(kMaxRequestBytes + 2);
-                s->write(answer(line.trimmed()) + '\n');
                 idle->start(kIdleMs);
+                if (answerAsync(s, line.trimmed()))
+                    break;  // the answer follows; the connection ends with it
+                s->write(answer(line.trimmed()) + '\n');
             }
             if (s->bytesAvailable() > kMaxRequestBytes)
                 s->abort();
         });
     }
+}
+
+namespace {
+
+QByteArray replyLine(const Status &st, const QJsonObject &result)
+{
+    const QJsonObject reply = st ? QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("result"), result}}
+                                 : QJsonObject{{QStringLiteral("ok"), false}, {QStringLiteral("error"), st.error().message}};
+    return QJsonDocument(reply).toJson(QJsonDocument::Compact) + '\n';
+}
+
+// Writes the last answer of a connection (with `fd` attached when >= 0) and closes it.
+void finishConnection(QLocalSocket *s, const QByteArray &line, int fd)
+{
+    if (fd >= 0) {
+        s->flush();
+        Result<qsizetype> sent = sendWithFd(int(s->socketDescriptor()), line, fd);
+        ::close(fd);
+        if (!sent) {
+            s->abort();
+            return;
+        }
+        if (*sent < line.size())
+            s->write(line.mid(*sent));
+    } else {
+        s->write(line);
+    }
+    s->disconnectFromServer();
+}
+
+}  // namespace
+
+bool ControlServer::answerAsync(QLocalSocket *s, const QByteArray &line)
+{
+    const QJsonObject o = QJsonDocument::fromJson(line).object();
+    const QString op = o.value(QStringLiteral("op")).toString();
+    if (op != QLatin1String("console") && op != QLatin1String("screenshot"))
+        return false;
+    s->setProperty("netloom-async", true);
+    QPointer<QLocalSocket> conn(s);
+    const QString node = o.value(QStringLiteral("node")).toString().left(kMaxNodeIdChars);
+    if (op == QLatin1String("console")) {
+        // {"op":"console","node":GUEST,"kind":"serial"|"graphical"}: the answer carries the
+        // console's descriptor (SCM_RIGHTS) and, for serial, the log's tail as base64.
+        const QString kind = o.value(QStringLiteral("kind")).toString(QStringLiteral("serial"));
+        if (kind != QLatin1String("serial") && kind != QLatin1String("graphical")) {
+            finishConnection(s, replyLine(Error{ErrorCode::InvalidArgument, QStringLiteral("'kind' must be serial or graphical")}, {}), -1);
+            return true;
+        }
+        m_runtime->openConsole(node, kind == QLatin1String("serial") ? ConsoleKind::Serial : ConsoleKind::Graphical,
+                               [conn, node](Result<ConsoleAttachment> a) {
+                                   if (!conn) {
+                                       if (a)
+                                           ::close(a->fd);
+                                       return;
+                                   }
+                                   if (!a) {
+                                       finishConnection(conn, replyLine(a.error(), {}), -1);
+                                       return;
+                                   }
+                                   const QJsonObject result{{QStringLiteral("node"), node},
+                                                            {QStringLiteral("display"), a->display},
+                                                            {QStringLiteral("replay"), QString::fromLatin1(a->replay.toBase64())}};
+                                   finishConnection(conn, replyLine(ok(), result), a->fd);
+                               });
+        return true;
+    }
+    // {"op":"screenshot","node":GUEST,"file":ABSOLUTE-PATH}
+    const QString file = o.value(QStringLiteral("file")).toString().left(4096);
+    m_runtime->screenshot(node, file, [conn, node, file](Status st) {
+        if (conn)
+            finishConnection(conn, replyLine(st, QJsonObject{{QStringLiteral("node"), node}, {QStringLiteral("file"), file}}), -1);
+    });
+    return true;
 }
 
 QByteArray ControlServer::answer(const QByteArray &line) const
@@ -182,6 +267,16 @@ QByteArray ControlServer::answer(const QByteArray &line) const
             reply = {{QStringLiteral("ok"), true}, {QStringLiteral("result"), QJsonObject{{QStringLiteral("node"), node}}}};
         else
             reply = {{QStringLiteral("ok"), false}, {QStringLiteral("error"), st.error().message}};
+    } else if (op == QLatin1String("power")) {
+        // {"op":"power","node":GUEST,"action":"pause"|"resume"|"reset"|"powerdown"|"force-off"}
+        const QString node = doc.object().value(QStringLiteral("node")).toString().left(kMaxNodeIdChars);
+        const std::optional<PowerAction> action = powerActionFromName(doc.object().value(QStringLiteral("action")).toString());
+        const Status st = action ? m_runtime->guestPower(node, *action)
+                                 : Status(Error{ErrorCode::InvalidArgument, QStringLiteral("'action' must be pause, resume, reset, powerdown or force-off")});
+        reply = st ? QJsonObject{{QStringLiteral("ok"), true},
+                                 {QStringLiteral("result"), QJsonObject{{QStringLiteral("node"), node},
+                                                                        {QStringLiteral("action"), QLatin1String(powerActionName(*action))}}}}
+                   : QJsonObject{{QStringLiteral("ok"), false}, {QStringLiteral("error"), st.error().message}};
     } else if (op == QLatin1String("capture")) {
         // {"op":"capture","network":NAME,"port":N,"file":ABSOLUTE-PATH} ("file":"" stops).
         const QJsonObject o = doc.object();
@@ -238,6 +333,66 @@ Result<QJsonObject> queryControl(const QString &path, const QJsonObject &request
     if (!reply.value(QStringLiteral("ok")).toBool())
         return Error::failed(ErrorCode::Protocol, verb, path, reply.value(QStringLiteral("error")).toString(QStringLiteral("malformed answer")));
     return reply.value(QStringLiteral("result")).toObject();
+}
+
+Result<ControlFdReply> queryControlFd(const QString &path, const QJsonObject &request, int timeoutMs)
+{
+    const QString verb = QStringLiteral("query");
+    const QByteArray encoded = QFile::encodeName(path);
+    sockaddr_un addr{};
+    if (encoded.size() >= qsizetype(sizeof addr.sun_path))
+        return Error::failed(ErrorCode::InvalidArgument, verb, path, QStringLiteral("socket path too long"));
+    addr.sun_family = AF_UNIX;
+    std::memcpy(addr.sun_path, encoded.constData(), std::size_t(encoded.size()));
+    const int sock = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (sock < 0)
+        return Error::failed(ErrorCode::System, verb, path, QString::fromLocal8Bit(std::strerror(errno)));
+    const auto closeSock = qScopeGuard([sock] { ::close(sock); });
+    if (::connect(sock, reinterpret_cast<const sockaddr *>(&addr), sizeof addr) != 0) {
+        const int e = errno;
+        return Error::failed(e == EACCES ? ErrorCode::PermissionDenied : ErrorCode::Io, verb, path,
+                             QString::fromLocal8Bit(std::strerror(e)) +
+                                 (e == EACCES ? QStringLiteral(" (the topology belongs to another user)")
+                                              : QStringLiteral(" (is 'netloomctl up' running?)")));
+    }
+    const QByteArray line = QJsonDocument(request).toJson(QJsonDocument::Compact) + '\n';
+    if (::send(sock, line.constData(), std::size_t(line.size()), MSG_NOSIGNAL) != line.size())
+        return Error::failed(ErrorCode::Io, verb, path, QString::fromLocal8Bit(std::strerror(errno)));
+    QElapsedTimer clock;
+    clock.start();
+    QByteArray buf;
+    int fd = -1;
+    auto closeFd = qScopeGuard([&fd] {
+        if (fd >= 0)
+            ::close(fd);
+    });
+    constexpr qint64 kMaxReplyBytes = 4 << 20;
+    while (!buf.contains('\n')) {
+        const int left = timeoutMs - int(clock.elapsed());
+        pollfd p{sock, POLLIN, 0};
+        if (left <= 0 || ::poll(&p, 1, left) <= 0)
+            return Error::failed(ErrorCode::Timeout, verb, path, QStringLiteral("no answer within %1 ms").arg(timeoutMs));
+        int got = -1;
+        Result<QByteArray> chunk = recvWithFd(sock, 65536, &got);
+        if (got >= 0) {
+            if (fd >= 0)
+                ::close(fd);
+            fd = got;
+        }
+        if (!chunk)
+            return Error::failed(ErrorCode::Io, verb, path, chunk.error().message);
+        if (chunk->isEmpty())
+            return Error::failed(ErrorCode::Protocol, verb, path, QStringLiteral("the connection closed without an answer"));
+        buf += *chunk;
+        if (buf.size() > kMaxReplyBytes)
+            return Error::failed(ErrorCode::LimitExceeded, verb, path, QStringLiteral("answer larger than 4 MiB"));
+    }
+    const QJsonObject reply = QJsonDocument::fromJson(buf.left(buf.indexOf('\n'))).object();
+    if (!reply.value(QStringLiteral("ok")).toBool())
+        return Error::failed(ErrorCode::Protocol, verb, path, reply.value(QStringLiteral("error")).toString(QStringLiteral("malformed answer")));
+    ControlFdReply out{reply.value(QStringLiteral("result")).toObject(), fd};
+    fd = -1;
+    return out;
 }
 
 }  // namespace netloom::runtime

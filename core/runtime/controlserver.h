@@ -5,7 +5,11 @@
 // mode 0600, and every connection's peer uid (SO_PEERCRED) must equal ours. Protocol: JSON
 // lines. A request is one object of at most kMaxRequestBytes: {"op":"status"|"leases"|"stats"}
 // (read-only) or {"op":"stop-guest"|"start-guest"|"stop-network"|"start-network","node":ID}
-// (the Runtime's per-node control; only the user who runs the topology can connect);
+// (the Runtime's per-node control; only the user who runs the topology can connect),
+// {"op":"power","node":ID,"action":...}, and two whose answer comes later and ends the
+// connection: {"op":"screenshot","node":ID,"file":PATH} and {"op":"console","node":ID,
+// "kind":"serial"|"graphical"}, whose answer carries the console's descriptor as SCM_RIGHTS
+// (the client reads it with queryControlFd) and the serial log's tail (base64 "replay");
 // the answer is one line {"ok":true,"result":{...}} or {"ok":false,"error":"..."}. Bounds:
 // kMaxClients connections, kMaxRequestBytes per line (longer closes the connection), and an
 // idle connection is closed after kIdleMs.
@@ -49,6 +53,9 @@ public:
 private:
     void onNewConnection();
     QByteArray answer(const QByteArray &line) const;
+    // Starts answering `line` when its op answers later (console, screenshot): returns true
+    // and the connection reads no further request. False: a synchronous op for answer().
+    bool answerAsync(QLocalSocket *s, const QByteArray &line);
 
     Runtime *m_runtime;
     QLocalServer m_server;
@@ -61,5 +68,15 @@ private:
 Result<QJsonObject> queryControl(const QString &path, const QString &op, int timeoutMs = 3000);
 // The same with a whole request object ({"op":..., "node":...}).
 Result<QJsonObject> queryControl(const QString &path, const QJsonObject &request, int timeoutMs = 3000);
+
+// A reply that may carry a descriptor (op "console").
+struct ControlFdReply {
+    QJsonObject result;
+    int fd = -1;  // the caller owns it; -1 when none came
+};
+// Sends `request` over a raw unix socket (QLocalSocket would drop a passed descriptor) and
+// returns the result and the descriptor that came with it. A refused connect to another
+// user's socket is PermissionDenied. Bounded by timeoutMs.
+Result<ControlFdReply> queryControlFd(const QString &path, const QJsonObject &request, int timeoutMs = 10000);
 
 }  // namespace netloom::runtime

@@ -395,7 +395,7 @@ Status Runtime::launchGuest(const plan::GuestPlan &gp)
     launch.name = gp.name;
     launch.argv = supervisorArgv(gp.argv, m_accel == QLatin1String("tcg"));
     launch.qmpSocket = gp.qmpSocket;
-    launch.serialLog = gp.serialLog;
+    launch.serialSocket = gp.serialSocket;  // the argv's chardev; logged to gp.serialLog
     qemu::SupervisorTimeouts to;
     to.qmpConnectMs = m_options.guestStartMs;
     to.powerdownMs = m_options.guestPowerdownMs;
@@ -414,8 +414,20 @@ Status Runtime::launchGuest(const plan::GuestPlan &gp)
     const QString node = gp.node;
     connect(g->sup, &QemuSupervisor::stateChanged, this,
             [this, node](QemuSupervisor::State s, const QString &reason) { onGuestState(node, int(s), reason); });
-    connect(g->sup, &QemuSupervisor::qmpEvent, this, [this, gp](const QString &name, const QJsonObject &) {
-        log(QStringLiteral("info"), gp.name, QStringLiteral("QMP event %1").arg(name));
+    connect(g->sup, &QemuSupervisor::qmpEvent, this, [this, gp](const QString &name, const QJsonObject &data) {
+        // Paused and resumed CPUs show on the node; a guest that shuts itself down is logged
+        // here and ends as Stopped (not Failed) when QEMU exits.
+        const NodeState s = nodeState(gp.node);
+        if (name == QLatin1String("STOP") && s == NodeState::Up)
+            setNode(gp.node, NodeState::Paused, QStringLiteral("paused"));
+        else if (name == QLatin1String("RESUME") && s == NodeState::Paused)
+            setNode(gp.node, NodeState::Up, m_accel);
+        if (name == QLatin1String("SHUTDOWN") && data.value(QStringLiteral("guest")).toBool())
+            log(QStringLiteral("info"), gp.name, QStringLiteral("the guest shut itself down"));
+        else if (name == QLatin1String("STOP") || name == QLatin1String("RESUME"))
+            log(QStringLiteral("info"), gp.name, name == QLatin1String("STOP") ? QStringLiteral("paused") : QStringLiteral("resumed"));
+        else
+            log(QStringLiteral("info"), gp.name, QStringLiteral("QMP event %1").arg(name));
     });
     setNode(node, NodeState::Starting);
     log(QStringLiteral("info"), gp.name, QStringLiteral("starting guest (%1, serial log %2)").arg(m_accel, gp.serialLog));

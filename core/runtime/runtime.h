@@ -65,7 +65,8 @@ struct RuntimeOptions {
 enum class RunState { Idle, Starting, Running, Stopping, Stopped, Failed };
 const char *runStateName(RunState s);
 
-enum class NodeState { Down, Starting, Up, Stopping, Failed };
+// Paused: a guest whose CPUs are stopped (QMP "stop", or QEMU's own STOP event).
+enum class NodeState { Down, Starting, Up, Stopping, Failed, Paused };
 const char *nodeStateName(NodeState s);
 
 struct PortRateRow {
@@ -77,6 +78,23 @@ struct PortRateRow {
     sw::PortRate rate;
 };
 
+// What a guest's power menu can ask for. Powerdown is the graceful ladder (ACPI power-down,
+// then QMP quit, SIGTERM, SIGKILL — the same as stopGuest); ForceOff kills QEMU at once.
+enum class PowerAction { Pause, Resume, Reset, Powerdown, ForceOff };
+const char *powerActionName(PowerAction a);                       // "pause", "resume", ...
+std::optional<PowerAction> powerActionFromName(const QString &name);
+
+enum class ConsoleKind { Graphical, Serial };
+
+// A console attached to a running guest (Runtime::openConsole).
+struct ConsoleAttachment {
+    static constexpr qsizetype kMaxReplayBytes = 64 * 1024;
+    int fd = -1;            // connected to QEMU's VNC server or serial chardev; the caller owns it
+    QByteArray replay;      // serial: the tail (at most kMaxReplayBytes) of what the port wrote
+                            // before this attachment, from the serial log; then fd goes on
+    QString display;        // the guest's display device: "vga", "virtio" ("none" never attaches)
+};
+
 // The topology's network id for the helper (1..32 bytes of [a-z0-9_-]).
 QString helperNetworkId(const QString &topologyName);
 
@@ -85,9 +103,9 @@ QString helperNetworkId(const QString &topologyName);
 // and the switch's own conflict events carry nothing the merge needs: std::nullopt. Pure.
 std::optional<leases::LeaseEvent> toLeaseEvent(const sw::AddressEvent &event, const QString &portName);
 
-// The guest argv the supervisor runs: the planner's argv without -qmp and -serial (the
-// supervisor adds its own from the plan's paths) and, with `tcg`, without "-accel kvm"
-// (and its -enable-kvm / accel=kvm forms). Pure.
+// The guest argv the supervisor runs: the planner's argv without -qmp (the supervisor adds
+// its own from the plan's path; the serial chardev stays as planned) and, with `tcg`,
+// without "-accel kvm" (and its -enable-kvm / accel=kvm forms). Pure.
 QStringList supervisorArgv(const QStringList &planArgv, bool tcg);
 
 // The switch engine's port VLAN settings for a planned port's. Pure.
@@ -122,6 +140,21 @@ public:
     // file; see SwitchEngine::setCapture). Errors name the network, port or file. Touches:
     // creates the file.
     Status setCapture(const QString &network, quint32 port, const QString &path);
+
+    // Attaches a console to the running guest `node` (id or name) without any listening
+    // socket (qemu/consoleattach.h): the graphical console (VNC) or the first serial port.
+    // `done` gets the attachment or one error naming the guest: unknown, not running, no
+    // screen (display none), or QEMU refusing (a serial port takes one client at a time).
+    // Called exactly once, possibly before this returns. Touches: a socketpair, QMP.
+    void openConsole(const QString &node, ConsoleKind kind, std::function<void(Result<ConsoleAttachment>)> done);
+    // Power actions on the running guest `node` (id or name); the state change follows as
+    // nodeStateChanged (Paused, Up, Stopping/Down) and a log line. Errors name the guest.
+    Status guestPower(const QString &node, PowerAction action);
+    // Saves the guest's screen as PNG at `path` (absolute; QEMU writes it, as this user),
+    // through QMP screendump. `done` is called exactly once.
+    void screenshot(const QString &node, const QString &path, std::function<void(Status)> done);
+    // The serial log of guest `node` (id or name), "" when unknown.
+    QString serialLogPath(const QString &node) const;
 
     // Applies an edited topology's plan while running, where that makes sense: changed host
     // state is re-applied (the helper converges), removed guests are stopped, added guests
@@ -174,6 +207,9 @@ private:
     void sample();
     void onGuestState(const QString &node, int state, const QString &reason);
     void afterGuestDown(const QString &node);
+    GuestRt *findGuest(const QString &nodeOrName) const;
+    // The running guest `node` for `verb`, or an error naming it (unknown, not running).
+    Result<GuestRt *> runningGuest(const QString &node, const QString &verb) const;
     static void removeSocketDir(const QString &dir);
     QStringList tapsOfSwitch(const plan::SwitchPlan &sp) const;
     protocol::HostState desiredHost() const;

@@ -38,8 +38,29 @@ const char *nodeStateName(NodeState s)
     case NodeState::Up: return "up";
     case NodeState::Stopping: return "stopping";
     case NodeState::Failed: return "failed";
+    case NodeState::Paused: return "paused";
     }
     return "?";
+}
+
+const char *powerActionName(PowerAction a)
+{
+    switch (a) {
+    case PowerAction::Pause: return "pause";
+    case PowerAction::Resume: return "resume";
+    case PowerAction::Reset: return "reset";
+    case PowerAction::Powerdown: return "powerdown";
+    case PowerAction::ForceOff: return "force-off";
+    }
+    return "?";
+}
+
+std::optional<PowerAction> powerActionFromName(const QString &name)
+{
+    for (PowerAction a : {PowerAction::Pause, PowerAction::Resume, PowerAction::Reset, PowerAction::Powerdown, PowerAction::ForceOff})
+        if (name == QLatin1String(powerActionName(a)))
+            return a;
+    return std::nullopt;
 }
 
 QString helperNetworkId(const QString &topologyName)
@@ -112,7 +133,7 @@ QStringList supervisorArgv(const QStringList &planArgv, bool tcg)
     QStringList out;
     for (qsizetype i = 0; i < planArgv.size(); ++i) {
         const QString &a = planArgv[i];
-        if (i > 0 && (a == QLatin1String("-qmp") || a == QLatin1String("-serial")) && i + 1 < planArgv.size()) {
+        if (i > 0 && a == QLatin1String("-qmp") && i + 1 < planArgv.size()) {
             ++i;
             continue;
         }

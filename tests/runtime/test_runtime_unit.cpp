@@ -82,13 +82,16 @@ private slots:
         const QStringList plan{QStringLiteral("qemu-system-x86_64"), QStringLiteral("-name"), QStringLiteral("guest=a"),
                                QStringLiteral("-accel"), QStringLiteral("kvm"), QStringLiteral("-accel"), QStringLiteral("tcg"),
                                QStringLiteral("-qmp"), QStringLiteral("unix:/x.qmp,server=on,wait=off"),
-                               QStringLiteral("-serial"), QStringLiteral("file:/x.log"), QStringLiteral("-m"), QStringLiteral("64")};
+                               QStringLiteral("-serial"), QStringLiteral("chardev:serial0"), QStringLiteral("-m"), QStringLiteral("64")};
+        // The serial chardev stays: the console attaches to it.
         QCOMPARE(supervisorArgv(plan, false),
                  (QStringList{QStringLiteral("qemu-system-x86_64"), QStringLiteral("-name"), QStringLiteral("guest=a"), QStringLiteral("-accel"),
-                              QStringLiteral("kvm"), QStringLiteral("-accel"), QStringLiteral("tcg"), QStringLiteral("-m"), QStringLiteral("64")}));
+                              QStringLiteral("kvm"), QStringLiteral("-accel"), QStringLiteral("tcg"), QStringLiteral("-serial"),
+                              QStringLiteral("chardev:serial0"), QStringLiteral("-m"), QStringLiteral("64")}));
         QCOMPARE(supervisorArgv(plan, true),
                  (QStringList{QStringLiteral("qemu-system-x86_64"), QStringLiteral("-name"), QStringLiteral("guest=a"), QStringLiteral("-accel"),
-                              QStringLiteral("tcg"), QStringLiteral("-m"), QStringLiteral("64")}));
+                              QStringLiteral("tcg"), QStringLiteral("-serial"), QStringLiteral("chardev:serial0"), QStringLiteral("-m"),
+                              QStringLiteral("64")}));
         QCOMPARE(supervisorArgv({QStringLiteral("q"), QStringLiteral("-enable-kvm")}, true),
                  (QStringList{QStringLiteral("q"), QStringLiteral("-accel"), QStringLiteral("tcg")}));
     }
