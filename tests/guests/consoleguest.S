@@ -8,8 +8,9 @@
 #   0000:7E00. Boot it as an IDE disk on QEMU's pc machine:
 #     -drive file=consoleguest.img,format=raw,if=ide,snapshot=on
 #   (snapshot=on: the guest never writes, and several QEMUs can then share the one image;
-#   ide-hd refuses readonly=on.) It needs SeaBIOS and a VGA BIOS (-device VGA); no other
-#   devices, no interrupts beyond the BIOS's own.
+#   ide-hd refuses readonly=on.) "if=floppy,readonly=on" boots it too (same CHS read).
+#   It needs SeaBIOS and a VGA BIOS (-device VGA); no other devices, no interrupts beyond
+#   the BIOS's own.
 #
 # Serial. COM1 (0x3F8) at 115200 8N1, set up through its ports, no FIFO interrupts. Every
 #   line ends in CRLF. In order:

@@ -8,7 +8,6 @@
 #include "common/testutil.h"
 
 #include <QElapsedTimer>
-#include <QFile>
 #include <QImage>
 #include <QJsonArray>
 #include <QLocalSocket>
@@ -17,9 +16,12 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
 #include <memory>
 #include <optional>
 #include <utility>
+
+#include <sys/prctl.h>
 
 using namespace netloom;
 using namespace netloom::qemu;
@@ -29,6 +31,7 @@ namespace {
 constexpr qsizetype kImageBytes = 17 * 512;  // boot sector + 16 loaded sectors
 constexpr int kBootTimeoutMs = 20000;        // < 1 s on an idle machine; CI runners are slow
 constexpr int kReplyTimeoutMs = 5000;        // the guest polls every timer tick (55 ms)
+constexpr int kQuitTimeoutMs = 10000;        // QMP quit until QEMU has exited
 constexpr int kQuietMs = 150;                // how long "no further output" is watched
 constexpr qsizetype kMaxSerialBytes = 64 * 1024;
 
@@ -237,6 +240,8 @@ private slots:
         const QString serialLog = g->path(QStringLiteral("serial.log"));
         g->qemu.setProcessChannelMode(QProcess::MergedChannels);
         g->qemu.setWorkingDirectory(g->dir.path());
+        // QEMU dies with the test, even when CTest kills the test at its timeout.
+        g->qemu.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
         QElapsedTimer boot;
         boot.start();
         g->qemu.start(qemuBin,
@@ -356,7 +361,10 @@ private slots:
             return;
         if (g->qmp.state() == QmpClient::State::Ready) {
             QVERIFY(call(g->qmp, QStringLiteral("quit")).isOk());
-            QVERIFY(g->qemu.waitForFinished(5000));
+            // The event loop of call() may already have seen QEMU exit (then waitForFinished
+            // would return false).
+            QVERIFY(g->qemu.state() == QProcess::NotRunning || g->qemu.waitForFinished(kQuitTimeoutMs));
+            QCOMPARE(g->qemu.exitStatus(), QProcess::NormalExit);
             QCOMPARE(g->qemu.exitCode(), 0);
         }
         g.reset();
