@@ -12,7 +12,7 @@
 #   It needs SeaBIOS and a VGA BIOS (-device VGA); no other devices, no interrupts beyond
 #   the BIOS's own.
 #
-# Serial. COM1 (0x3F8) at 115200 8N1, set up through its ports, no FIFO interrupts. Every
+# Serial. COM1 (0x3F8) at 115200 8N1, set up through its ports, UART interrupts off. Every
 #   line ends in CRLF. In order:
 #     "netloom-consoleguest: boot"        the very first output, from the boot sector
 #     "netloom-consoleguest: disk error"  only if loading the rest failed (then it halts)
@@ -34,7 +34,8 @@
 #       g  mode 13h, 320x200x256: 25 horizontal colour bars      -> "mode:13"
 #       v  mode 12h, 640x480x16: 15 horizontal colour bars       -> "mode:12"
 #       t  mode 3, 80x25 text: the text screen below, redrawn    -> "mode:3"
-#   Any other character changes nothing.
+#   Any other character changes nothing. QEMU's VGA (screendump and VNC) shows mode 3 as
+#   720x400, mode 13h as 640x400 (pixels doubled) and mode 12h as 640x480.
 #
 # Screen (mode 3). Rows 0-23 are diagonal bands of coloured backgrounds (attributes 1x..7x,
 #   no blink bit), row 11 shows "NETLOOM CONSOLE TEST" (yellow on black), row 13 the command
