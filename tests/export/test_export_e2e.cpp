@@ -12,6 +12,7 @@
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
+#include <QLocalSocket>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
@@ -65,7 +66,11 @@ private Q_SLOTS:
         test::ScopedNetns ns(QStringLiteral("exe2e"));
         QVERIFY2(ns.ok(), qPrintable(ns.error()));
         auto runScript = [&](const QString &cmd) {
-            return ns.exec({QStringLiteral("env"), QStringLiteral("VNET_STATE_DIR=") + state, QStringLiteral("/bin/sh"), scriptPath, cmd}, 60000);
+            // No desktop: the guest's screen must be a VNC unix socket in the state directory.
+            return ns.exec({QStringLiteral("env"), QStringLiteral("-u"), QStringLiteral("DISPLAY"), QStringLiteral("-u"),
+                            QStringLiteral("WAYLAND_DISPLAY"), QStringLiteral("VNET_STATE_DIR=") + state, QStringLiteral("/bin/sh"),
+                            scriptPath, cmd},
+                           60000);
         };
 
         const QString before = test::nsSnapshot(ns, state);
@@ -89,6 +94,27 @@ private Q_SLOTS:
             done = leaseText.contains(macs[0].toUtf8()) && pingOk.match(QString::fromUtf8(serial)).hasMatch();
         }
         QVERIFY2(done, qPrintable(QStringLiteral("leases:\n%1\nserial:\n%2").arg(QString::fromUtf8(leaseText), QString::fromUtf8(serial.right(3000)))));
+
+        // The guest's screen is a VNC server on the state directory's unix socket, and its
+        // serial port a socket that answers typed commands (and logs them).
+        QLocalSocket vnc;
+        vnc.connectToServer(state + QStringLiteral("/guest-alpha.vnc"));
+        QVERIFY2(vnc.waitForConnected(3000), qPrintable(vnc.errorString()));
+        QByteArray greeting;
+        for (QDeadlineTimer until(5000); greeting.size() < 12 && !until.hasExpired() && vnc.waitForReadyRead(int(until.remainingTime()));)
+            greeting += vnc.readAll();
+        QCOMPARE(greeting.left(12), QByteArray("RFB 003.008\n"));
+        QLocalSocket console;
+        console.connectToServer(state + QStringLiteral("/guest-alpha.serial"));
+        QVERIFY2(console.waitForConnected(3000), qPrintable(console.errorString()));
+        console.write("echo nl-$((6*7))\n");
+        QByteArray answer;
+        for (QDeadlineTimer until(10000); !answer.contains("nl-42") && !until.hasExpired();)
+            if (console.waitForReadyRead(200))
+                answer += console.readAll();
+        QVERIFY2(answer.contains("nl-42"), answer.constData());
+        vnc.abort();
+        console.abort();
 
         r = runScript(QStringLiteral("stop"));
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
