@@ -397,6 +397,33 @@ private slots:
         QVERIFY(inkInCentre() > 0);
     }
 
+    void repaintsAreCoalesced()
+    {
+        TerminalView v;
+        v.resize(v.sizeHint());
+        v.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&v));
+        struct PaintCounter : QObject {
+            int paints = 0;
+            bool eventFilter(QObject *, QEvent *e) override
+            {
+                paints += e->type() == QEvent::Paint ? 1 : 0;
+                return false;
+            }
+        } counter;
+        v.viewport()->installEventFilter(&counter);
+        QElapsedTimer t;
+        t.start();
+        for (int i = 0; i < 300; ++i) {  // a line at a time, the event loop running between
+            v.feed(QStringLiteral("line %1\r\n").arg(i).toUtf8());
+            QCoreApplication::processEvents();
+        }
+        const qint64 ms = t.elapsed();
+        QTRY_VERIFY(counter.paints > 0);  // the last output gets painted
+        qInfo("300 feeds in %lld ms: %d paints", qlonglong(ms), counter.paints);
+        QVERIFY(counter.paints <= ms / TerminalView::kRepaintMs + 2);
+    }
+
     void oneMebibyteFeed()
     {
         TerminalView v;
