@@ -109,6 +109,8 @@ int controlChar(int key)
 
 KeyAction classifyKey(int key, Qt::KeyboardModifiers mods, const QString &text)
 {
+    if (mods & Qt::MetaModifier)
+        return {};
     const int shift = (mods & Qt::ShiftModifier) ? VTERM_MOD_SHIFT : 0;
     const int alt = (mods & Qt::AltModifier) ? VTERM_MOD_ALT : 0;
     const int ctrl = (mods & Qt::ControlModifier) ? VTERM_MOD_CTRL : 0;

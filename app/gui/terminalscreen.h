@@ -7,7 +7,8 @@
 //    deque of compact cells (TerminalCell, 20 bytes: the base character, one combining mark,
 //    colours as tagged 32-bit values, attribute bits), trailing blanks trimmed, bounded by
 //    scrollbackLimit() (default kDefaultScrollback, at most kMaxScrollback). sb_popline hands
-//    them back when the screen grows. Further combining marks are dropped there.
+//    them back when the screen grows. Further combining marks are dropped there. Memory is
+//    at most lines x columns x 20 bytes (10000 x 80: 16 MB; blank tails are not stored).
 //  - A "document" view of it all: document line d < scrollbackCount() is a scrollback line,
 //    the rest are the screen's rows. A line keeps its document index while it scrolls from the
 //    screen into the scrollback; only dropping the oldest lines shifts indices (counted, see
@@ -20,7 +21,8 @@
 //    reports) collect in an output buffer taken by takeOutput(). libvterm 0.1.4 encodes
 //    Shift/Ctrl+Enter, Backspace, Escape and Ctrl+Tab, and Ctrl+I/J/M/[, as CSI-u sequences
 //    that a serial getty does not understand; those modifiers are dropped (Ctrl+letter is sent
-//    as the C0 control character, Ctrl+Backspace as ^H). Alt is meta (an ESC prefix).
+//    as the C0 control character, Ctrl+Backspace as ^H). Alt is meta (an ESC prefix). Keys
+//    with the Meta (Super) modifier are left to the desktop and the application.
 //  - Paste goes through vterm_keyboard_start/end_paste, which add the bracketed-paste
 //    markers only when the guest turned that mode on. Pasted newlines become CR, other control
 //    characters are removed (so pasted text cannot end a bracketed paste or inject escapes),
@@ -65,7 +67,7 @@ public:
     static constexpr int kMinCols = 20, kMinRows = 5;
     static constexpr int kMaxCols = 1000, kMaxRows = 500;
     static constexpr int kDefaultScrollback = 10000;
-    static constexpr int kMaxScrollback = 200000;
+    static constexpr int kMaxScrollback = 100000;
     static constexpr int kMaxPasteChars = 1 << 20;
 
     // Tagged colour kinds (the top byte of TerminalCell::fg/bg).

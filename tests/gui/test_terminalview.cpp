@@ -210,6 +210,7 @@ private slots:
         QCOMPARE(bytesFor(Qt::Key_X, Qt::AltModifier), QByteArray("\x1bx"));  // Alt is meta
         QCOMPARE(bytesFor(Qt::Key_C, Qt::ControlModifier | Qt::AltModifier), QByteArray("\x1b\x03"));
         QCOMPARE(bytesFor(Qt::Key_Shift), QByteArray());
+        QCOMPARE(bytesFor(Qt::Key_L, Qt::MetaModifier), QByteArray());  // the desktop's
         // The guest switched to application cursor keys (DECCKM).
         v.feed("\x1b[?1h");
         QCOMPARE(bytesFor(Qt::Key_Up), QByteArray("\x1bOA"));
