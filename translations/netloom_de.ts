@@ -44,6 +44,37 @@
     </message>
 </context>
 <context>
+    <name>GuestMenu</name>
+    <message>
+        <source>Open &amp;Console</source>
+        <translation>&amp;Konsole öffnen</translation>
+    </message>
+    <message>
+        <source>Open &amp;Serial Console</source>
+        <translation>&amp;Serielle Konsole öffnen</translation>
+    </message>
+    <message>
+        <source>Res&amp;ume</source>
+        <translation>&amp;Fortsetzen</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>Pa&amp;usieren</translation>
+    </message>
+    <message>
+        <source>&amp;Reset</source>
+        <translation>&amp;Zurücksetzen</translation>
+    </message>
+    <message>
+        <source>Power &amp;Off</source>
+        <translation>&amp;Ausschalten</translation>
+    </message>
+    <message>
+        <source>&amp;Force Off</source>
+        <translation>Aus&amp;schalten erzwingen</translation>
+    </message>
+</context>
+<context>
     <name>ListSyntax</name>
     <message>
         <source>DHCP reservations</source>
@@ -171,6 +202,37 @@
         <source>Save a PNG of the window to FILE after SECONDS (then keep running).</source>
         <translation>Nach SEKUNDEN ein PNG des Fensters in DATEI speichern (danach weiterlaufen).</translation>
     </message>
+    <message>
+        <source>Open GUEST&apos;s console as soon as it runs; GUEST:serial opens its serial console, :window in a window of its own. Repeatable.</source>
+        <translation>Die Konsole von GUEST öffnen, sobald er läuft; GUEST:serial öffnet seine serielle Konsole, :window in einem eigenen Fenster. Mehrfach angebbar.</translation>
+    </message>
+    <message>
+        <source>With --screenshot-after: save the whole screen, detached console windows included.</source>
+        <translation>Mit --screenshot-after: den ganzen Bildschirm speichern, abgetrennte Konsolenfenster eingeschlossen.</translation>
+    </message>
+</context>
+<context>
+    <name>netloom::gui::ConsoleArea</name>
+    <message>
+        <source>Topology</source>
+        <translation>Topologie</translation>
+    </message>
+    <message>
+        <source>failed to open the console of &apos;%1&apos;: the topology is not running</source>
+        <translation>Konsole von &apos;%1&apos; konnte nicht geöffnet werden: die Topologie läuft nicht</translation>
+    </message>
+    <message>
+        <source>failed to open the console of &apos;%1&apos;: no such guest in the running topology</source>
+        <translation>Konsole von &apos;%1&apos; konnte nicht geöffnet werden: kein solcher Gast in der laufenden Topologie</translation>
+    </message>
+    <message>
+        <source>failed to open the console of &apos;%1&apos;: the guest is not running (it is %2)</source>
+        <translation>Konsole von &apos;%1&apos; konnte nicht geöffnet werden: der Gast läuft nicht (Zustand: %2)</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; has no screen (display: none): showing its serial console</source>
+        <translation>&apos;%1&apos; hat keinen Bildschirm (display: none): seine serielle Konsole wird gezeigt</translation>
+    </message>
 </context>
 <context>
     <name>netloom::gui::ExportDialog</name>
@@ -205,6 +267,164 @@
     <message>
         <source>Shell scripts (*.sh);;All files (*)</source>
         <translation>Shell-Skripte (*.sh);;Alle Dateien (*)</translation>
+    </message>
+</context>
+<context>
+    <name>netloom::gui::GuestConsole</name>
+    <message>
+        <source>%1 — console</source>
+        <translation>%1 — Konsole</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n character(s) of the clipboard cannot be typed on a US keyboard layout and were skipped</source>
+        <translation>
+            <numerusform>%1: %n Zeichen der Zwischenablage kann auf einer US-Tastaturbelegung nicht getippt werden und wurde übersprungen</numerusform>
+            <numerusform>%1: %n Zeichen der Zwischenablage können auf einer US-Tastaturbelegung nicht getippt werden und wurden übersprungen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Screen</source>
+        <translation>Bildschirm</translation>
+    </message>
+    <message>
+        <source>Serial</source>
+        <translation>Seriell</translation>
+    </message>
+    <message>
+        <source>The guest&apos;s screen (keyboard and mouse go to the guest)</source>
+        <translation>Der Bildschirm des Gastes (Tastatur und Maus gehen an den Gast)</translation>
+    </message>
+    <message>
+        <source>The guest&apos;s first serial port, with what it wrote before</source>
+        <translation>Die erste serielle Schnittstelle des Gastes, mit dem, was er vorher schrieb</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pausieren</translation>
+    </message>
+    <message>
+        <source>Reset</source>
+        <translation>Zurücksetzen</translation>
+    </message>
+    <message>
+        <source>Hard reset, like the reset button</source>
+        <translation>Harter Neustart, wie die Reset-Taste</translation>
+    </message>
+    <message>
+        <source>Power Off</source>
+        <translation>Ausschalten</translation>
+    </message>
+    <message>
+        <source>Press the ACPI power button; QEMU is stopped harder if the guest does not react</source>
+        <translation>Drückt den ACPI-Ausschalter; reagiert der Gast nicht, wird QEMU härter beendet</translation>
+    </message>
+    <message>
+        <source>Force Off</source>
+        <translation>Ausschalten erzwingen</translation>
+    </message>
+    <message>
+        <source>Kill QEMU now, like pulling the plug</source>
+        <translation>QEMU sofort beenden, wie Stecker ziehen</translation>
+    </message>
+    <message>
+        <source>Send Key</source>
+        <translation>Taste senden</translation>
+    </message>
+    <message>
+        <source>Type Clipboard</source>
+        <translation>Zwischenablage tippen</translation>
+    </message>
+    <message>
+        <source>Type the clipboard&apos;s text into the guest as keystrokes</source>
+        <translation>Den Text der Zwischenablage als Tastendrücke in den Gast tippen</translation>
+    </message>
+    <message>
+        <source>Scale</source>
+        <translation>Skalierung</translation>
+    </message>
+    <message>
+        <source>Screenshot…</source>
+        <translation>Bildschirmfoto…</translation>
+    </message>
+    <message>
+        <source>Save Screenshot of %1</source>
+        <translation>Bildschirmfoto von %1 speichern</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG-Bilder (*.png)</translation>
+    </message>
+    <message>
+        <source>%1: screenshot saved to %2</source>
+        <translation>%1: Bildschirmfoto unter %2 gespeichert</translation>
+    </message>
+    <message>
+        <source>Detach</source>
+        <translation>Abtrennen</translation>
+    </message>
+    <message>
+        <source>failed to open the serial console of &apos;%1&apos;: the descriptor is unusable</source>
+        <translation>serielle Konsole von &apos;%1&apos; konnte nicht geöffnet werden: der Deskriptor ist unbrauchbar</translation>
+    </message>
+    <message>
+        <source>%1: the screen connection was lost (%2); reopen the console to try again</source>
+        <translation>%1: die Verbindung zum Bildschirm ging verloren (%2); Konsole erneut öffnen, um es nochmals zu versuchen</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>pausiert</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>startet</translation>
+    </message>
+    <message>
+        <source>stopping</source>
+        <translation>hält an</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>not running</source>
+        <translation>läuft nicht</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Verbinde mit %1…</translation>
+    </message>
+    <message>
+        <source>%1 is %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1 has no screen (display: none); use its serial console</source>
+        <translation>%1 hat keinen Bildschirm (display: none); bitte die serielle Konsole verwenden</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source> — serial console attached</source>
+        <translation> — serielle Konsole verbunden</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Attach to Tab</source>
+        <translation>Als Reiter anfügen</translation>
+    </message>
+    <message>
+        <source>failed to save a screenshot of &apos;%1&apos;: no screen shown yet</source>
+        <translation>Bildschirmfoto von &apos;%1&apos; konnte nicht gespeichert werden: noch kein Bildschirm angezeigt</translation>
     </message>
 </context>
 <context>
@@ -701,6 +921,30 @@
         <source>Applying changes to %1</source>
         <translation>Wende Änderungen auf %1 an</translation>
     </message>
+    <message>
+        <source>&amp;Guest</source>
+        <translation>&amp;Gast</translation>
+    </message>
+    <message>
+        <source>Select a running guest on the canvas</source>
+        <translation>Einen laufenden Gast auf der Zeichenfläche auswählen</translation>
+    </message>
+    <message>
+        <source>Open &amp;Console</source>
+        <translation>&amp;Konsole öffnen</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+O</source>
+        <translation>Ctrl+Shift+O</translation>
+    </message>
+    <message>
+        <source>Select a running guest on the canvas to open its console</source>
+        <translation>Einen laufenden Gast auf der Zeichenfläche auswählen, um seine Konsole zu öffnen</translation>
+    </message>
+    <message>
+        <source>Open the selected guest&apos;s screen (double-click a running guest does the same)</source>
+        <translation>Den Bildschirm des ausgewählten Gastes öffnen (Doppelklick auf einen laufenden Gast tut dasselbe)</translation>
+    </message>
 </context>
 <context>
     <name>netloom::gui::PropertiesPanel</name>
@@ -1062,6 +1306,33 @@
         <source>failed to capture &apos;%1 port %2&apos;: the topology is not running</source>
         <translation>Mitschnitt von &apos;%1 Port %2&apos; fehlgeschlagen: die Topologie läuft nicht</translation>
     </message>
+    <message>
+        <source>failed to open the console of &apos;%1&apos;: the topology is not running</source>
+        <translation>Konsole von &apos;%1&apos; konnte nicht geöffnet werden: die Topologie läuft nicht</translation>
+    </message>
+    <message>
+        <source>failed to %1 &apos;%2&apos;: the topology is not running</source>
+        <translation>%1 von &apos;%2&apos; fehlgeschlagen: die Topologie läuft nicht</translation>
+    </message>
+</context>
+<context>
+    <name>netloom::gui::TerminalView</name>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Paste</source>
+        <translation>Einfügen</translation>
+    </message>
+    <message>
+        <source>Select All</source>
+        <translation>Alles auswählen</translation>
+    </message>
+    <message>
+        <source>Clear Scrollback</source>
+        <translation>Verlauf löschen</translation>
+    </message>
 </context>
 <context>
     <name>netloom::gui::TrafficPanel</name>
@@ -1112,6 +1383,57 @@
     <message>
         <source>&amp;Stop Capture (%1)</source>
         <translation>Mitschnitt &amp;beenden (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>netloom::gui::VncView</name>
+    <message>
+        <source>Not connected</source>
+        <translation>Nicht verbunden</translation>
+    </message>
+    <message>
+        <source>Fit to window</source>
+        <translation>An Fenster anpassen</translation>
+    </message>
+    <message>
+        <source>Actual size (1:1)</source>
+        <translation>Originalgröße (1:1)</translation>
+    </message>
+    <message>
+        <source>Resize guest to window</source>
+        <translation>Gastanzeige an Fenster anpassen</translation>
+    </message>
+    <message>
+        <source>Ctrl+Alt releases the keyboard</source>
+        <translation>Strg+Alt gibt die Tastatur frei</translation>
+    </message>
+    <message>
+        <source>Click to type into the guest</source>
+        <translation>Klicken, um im Gast zu tippen</translation>
+    </message>
+    <message>
+        <source>Ctrl+Alt+Del</source>
+        <translation>Strg+Alt+Entf</translation>
+    </message>
+    <message>
+        <source>Ctrl+Alt+Backspace</source>
+        <translation>Strg+Alt+Rücktaste</translation>
+    </message>
+    <message>
+        <source>Ctrl+Alt+F%1</source>
+        <translation>Strg+Alt+F%1</translation>
+    </message>
+    <message>
+        <source>Print Screen</source>
+        <translation>Druck</translation>
+    </message>
+    <message>
+        <source>There is no guest screen to save.</source>
+        <translation>Es gibt keine Gastanzeige zum Speichern.</translation>
+    </message>
+    <message>
+        <source>Could not save the screenshot to %1: %2</source>
+        <translation>Das Bildschirmfoto konnte nicht unter %1 gespeichert werden: %2</translation>
     </message>
 </context>
 </TS>

@@ -1,5 +1,8 @@
 // netloom: the Qt Widgets editor. Usage: netloom [--helper-socket PATH] [--tcg] [--start]
-// [--screenshot-after SECONDS FILE] [FILE]
+// [--console GUEST[:serial][:window]]... [--screenshot-after SECONDS:FILE [--screenshot-screen]]
+// [FILE]
+#include "consolearea.h"
+#include "guestconsole.h"
 #include "helperprobe.h"
 #include "helperstatuswidget.h"
 #include "mainwindow.h"
@@ -8,6 +11,8 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QPixmap>
+#include <QScreen>
 #include <QSocketNotifier>
 #include <QTimer>
 
@@ -51,7 +56,14 @@ int main(int argc, char **argv)
     const QCommandLineOption shot(QStringLiteral("screenshot-after"),
                                   QApplication::translate("main", "Save a PNG of the window to FILE after SECONDS (then keep running)."),
                                   QStringLiteral("SECONDS:FILE"));
-    parser.addOptions({helperSocket, tcg, start, shot});
+    const QCommandLineOption console(QStringLiteral("console"),
+                                     QApplication::translate("main", "Open GUEST's console as soon as it runs; GUEST:serial opens its "
+                                                                     "serial console, :window in a window of its own. Repeatable."),
+                                     QStringLiteral("GUEST[:serial][:window]"));
+    const QCommandLineOption wholeScreen(QStringLiteral("screenshot-screen"),
+                                         QApplication::translate("main", "With --screenshot-after: save the whole screen, detached "
+                                                                         "console windows included."));
+    parser.addOptions({helperSocket, tcg, start, shot, console, wholeScreen});
     parser.process(app);
 
     netloom::gui::MainWindow window;
@@ -90,6 +102,25 @@ int main(int argc, char **argv)
     }
     if (parser.isSet(start))
         QTimer::singleShot(0, &window, [&window] { window.startRun(); });
+    // --console: each guest's console opens once, the first time the guest runs.
+    for (const QString &spec : parser.values(console)) {
+        const QStringList parts = spec.split(u':');
+        const QString guest = parts.value(0);
+        const bool serial = parts.contains(QStringLiteral("serial"));
+        const bool detached = parts.contains(QStringLiteral("window"));
+        auto opened = std::make_shared<bool>(false);
+        QObject::connect(window.runController(), &netloom::gui::RunController::nodeStateChanged, &window,
+                         [&window, guest, serial, detached, opened](const QString &node, netloom::runtime::NodeState state, const QString &) {
+                             if (*opened || node != guest || state != netloom::runtime::NodeState::Up)
+                                 return;
+                             *opened = true;
+                             netloom::gui::GuestConsole *c = window.openConsole(guest, serial);
+                             if (c && detached) {
+                                 window.consoleArea()->detach(c);
+                                 c->move(window.geometry().right() - c->width() / 2, window.geometry().top() + 120);
+                             }
+                         });
+    }
     if (parser.isSet(shot)) {
         const QString v = parser.value(shot);
         bool ok = false;
@@ -99,8 +130,10 @@ int main(int argc, char **argv)
             std::fprintf(stderr, "netloom: failed to parse --screenshot-after '%s': expected SECONDS:FILE\n", qPrintable(v));
             return 2;
         }
-        QTimer::singleShot(secs * 1000, &window, [&window, file] {
-            if (!window.grab().save(file))
+        const bool screen = parser.isSet(wholeScreen);
+        QTimer::singleShot(secs * 1000, &window, [&window, file, screen] {
+            const QPixmap pixmap = screen && window.screen() ? window.screen()->grabWindow(0) : window.grab();
+            if (!pixmap.save(file))
                 std::fprintf(stderr, "netloom: failed to save screenshot '%s'\n", qPrintable(file));
         });
     }

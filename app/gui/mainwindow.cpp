@@ -2,6 +2,8 @@
 
 #include "autosave.h"
 #include "canvasview.h"
+#include "consolearea.h"
+#include "guestmenu.h"
 #include "editcommands.h"
 #include "exportdialog.h"
 #include "helperstatuswidget.h"
@@ -52,9 +54,15 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_scene = new TopologyScene(m_doc, this);
     m_view = new CanvasView(m_scene, this);
     m_view->setObjectName(QStringLiteral("canvas"));
-    setCentralWidget(m_view);
     m_autosave = new Autosave(this);
     m_run = new RunController(this);
+    m_consoles = new ConsoleArea(m_run, m_view, this);
+    setCentralWidget(m_consoles);
+    connect(m_consoles, &ConsoleArea::message, this, &MainWindow::log);
+    connect(m_scene, &TopologyScene::nodeActivated, this, [this](const QString &id) {
+        if (m_run->isGuest(id) && m_run->isActive())
+            openConsole(id, false);
+    });
     m_ask = [this](const QString &title, const QString &text, QMessageBox::StandardButtons buttons) {
         return QMessageBox::question(this, title, text, buttons);
     };
@@ -302,6 +310,29 @@ void MainWindow::buildActions()
     m_apply = apply;
     run->setToolTipsVisible(true);
     run->addActions({start, stop, apply});
+    // The selected guest's consoles and power, rebuilt each time (its state decides).
+    run->addSeparator();
+    QMenu *guest = run->addMenu(icon("guest"), tr("&Guest"));
+    guest->setObjectName(QStringLiteral("menuGuest"));
+    connect(guest, &QMenu::aboutToShow, this, [this, guest] {
+        guest->clear();
+        const QString id = selectedGuest();
+        if (id.isEmpty()) {
+            guest->addAction(tr("Select a running guest on the canvas"))->setEnabled(false);
+            return;
+        }
+        GuestMenu::addActions(guest, m_run, m_consoles, id, nodeName(id), [this](const QString &l) { log(l); });
+    });
+    QAction *console = make(QStringLiteral("actionConsole"), tr("Open &Console"), icon("console"), QKeySequence(tr("Ctrl+Shift+O")),
+                            [this] {
+                                const QString id = selectedGuest();
+                                if (id.isEmpty())
+                                    log(tr("Select a running guest on the canvas to open its console"));
+                                else
+                                    openConsole(id, false);
+                            });
+    console->setToolTip(tr("Open the selected guest's screen (double-click a running guest does the same)"));
+    run->addAction(console);
     updateRunActions();
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
@@ -647,6 +678,28 @@ bool MainWindow::startNode(const QString &nodeId)
     return true;
 }
 
+QString MainWindow::nodeName(const QString &nodeId) const
+{
+    const model::Node *n = m_doc->topology().node(nodeId);
+    return n && !n->name.isEmpty() ? n->name : nodeId;
+}
+
+QString MainWindow::selectedGuest() const
+{
+    for (QGraphicsItem *item : m_scene->selectedItems())
+        if (item->type() == NodeItem::kType) {
+            const QString id = static_cast<NodeItem *>(item)->nodeId();
+            if (m_run->isGuest(id))
+                return id;
+        }
+    return {};
+}
+
+GuestConsole *MainWindow::openConsole(const QString &nodeId, bool serial)
+{
+    return m_consoles->open(nodeId, nodeName(nodeId), serial ? GuestConsole::Page::Serial : GuestConsole::Page::Screen);
+}
+
 bool MainWindow::stopNode(const QString &nodeId)
 {
     if (Status s = m_run->stopNode(nodeId); !s) {
@@ -701,6 +754,10 @@ void MainWindow::showCanvasMenu(const QPoint &pos)
             break;
         }
     QMenu menu(this);
+    if (!nodeId.isEmpty() && m_run->isGuest(nodeId)) {
+        GuestMenu::addActions(&menu, m_run, m_consoles, nodeId, nodeName(nodeId), [this](const QString &l) { log(l); });
+        menu.addSeparator();
+    }
     if (!nodeId.isEmpty()) {
         const bool can = m_run->canControl(nodeId);
         const RunColour c = m_run->nodeColour(nodeId);

@@ -10,6 +10,8 @@
 // dialog. Run > Start/Stop (and per node, the canvas context menu) go through the
 // RunController, which owns the core Runtime; its live state colours nodes and cables and
 // feeds the Leases and Traffic docks, and its log lines (each naming its node) go to the log.
+// The centre is a ConsoleArea: the canvas as its first tab, then the guests' consoles
+// (double-click a running guest, its context menu, or Run > Guest / Open Console).
 #pragma once
 
 #include "model/validator.h"
@@ -27,6 +29,8 @@ namespace netloom::gui {
 
 class Autosave;
 class CanvasView;
+class ConsoleArea;
+class GuestConsole;
 class HelperStatusWidget;
 class PaletteWidget;
 class PropertiesPanel;
@@ -71,6 +75,10 @@ public:
     // Starts / stops one guest or netloom switch of the run (canvas context menu).
     bool startNode(const QString &nodeId);
     bool stopNode(const QString &nodeId);
+    // Opens (or brings forward) the console of running guest `nodeId`: its screen, or its
+    // serial console. Returns it, or null after logging why not (unknown, not running).
+    GuestConsole *openConsole(const QString &nodeId, bool serial);
+    ConsoleArea *consoleArea() const { return m_consoles; }
     const QList<model::Issue> &issues() const { return m_issues; }
     QString logText() const;
     bool isModified() const;
@@ -121,6 +129,8 @@ private:
     void updateRunView();
     void updateRunActions();
     void showCanvasMenu(const QPoint &pos);
+    QString nodeName(const QString &nodeId) const;
+    QString selectedGuest() const;  // the selected node when it is a guest of the run
 
     TopologyDocument *m_doc = nullptr;
     QUndoStack *m_undo = nullptr;
@@ -134,6 +144,7 @@ private:
     RunController *m_run = nullptr;
     LeasesPanel *m_leases = nullptr;
     TrafficPanel *m_traffic = nullptr;
+    ConsoleArea *m_consoles = nullptr;
     QAction *m_start = nullptr;
     QAction *m_stop = nullptr;
     QAction *m_apply = nullptr;

@@ -78,6 +78,7 @@ Status RunController::start(const model::Topology &topology, const QString &topo
         emit nodeColoursChanged();
     });
     connect(m_rt, &Runtime::nodeStateChanged, this, &RunController::nodeColoursChanged);
+    connect(m_rt, &Runtime::nodeStateChanged, this, &RunController::nodeStateChanged);
     connect(m_rt, &Runtime::ratesUpdated, this, &RunController::ratesUpdated);
     connect(m_rt, &Runtime::leasesChanged, this, &RunController::leasesChanged);
     connect(m_rt, &Runtime::logged, this, [this](const QDateTime &, const QString &level, const QString &node, const QString &message) {
@@ -133,6 +134,48 @@ Status RunController::stopNode(const QString &nodeId)
     return m_switchNames.contains(nodeId) ? m_rt->stopNetwork(nodeId) : m_rt->stopGuest(nodeId);
 }
 
+bool RunController::isGuest(const QString &nodeId) const
+{
+    if (!m_rt)
+        return false;
+    for (const plan::GuestPlan &g : m_rt->plan().runtime.guests)
+        if (g.node == nodeId)
+            return true;
+    return false;
+}
+
+QString RunController::guestDisplay(const QString &nodeId) const
+{
+    if (m_rt)
+        for (const plan::GuestPlan &g : m_rt->plan().runtime.guests)
+            if (g.node == nodeId)
+                return g.display;
+    return {};
+}
+
+runtime::NodeState RunController::nodeState(const QString &nodeId) const
+{
+    return m_rt ? m_rt->nodeState(nodeId) : NodeState::Down;
+}
+
+void RunController::openConsole(const QString &nodeId, runtime::ConsoleKind kind,
+                                std::function<void(Result<runtime::ConsoleAttachment>)> done)
+{
+    if (!m_rt || m_rt->state() != RunState::Running) {
+        done(Error{ErrorCode::Conflict, tr("failed to open the console of '%1': the topology is not running").arg(nodeId)});
+        return;
+    }
+    m_rt->openConsole(nodeId, kind, std::move(done));
+}
+
+Status RunController::power(const QString &nodeId, runtime::PowerAction action)
+{
+    if (!m_rt || m_rt->state() != RunState::Running)
+        return Error{ErrorCode::Conflict, tr("failed to %1 '%2': the topology is not running")
+                                              .arg(QLatin1String(runtime::powerActionName(action)), nodeId)};
+    return m_rt->guestPower(nodeId, action);
+}
+
 Status RunController::setCapture(const QString &network, quint32 port, const QString &file)
 {
     if (!m_rt || m_rt->state() != runtime::RunState::Running)
@@ -153,6 +196,7 @@ RunColour RunController::nodeColour(const QString &nodeId) const
         case NodeState::Stopping: return RunColour::Starting;
         case NodeState::Failed: return RunColour::Error;
         case NodeState::Down: return RunColour::Stopped;
+        case NodeState::Paused: return RunColour::Paused;
         }
     }
     switch (run) {

@@ -58,6 +58,15 @@ public:
     bool canControl(const QString &nodeId) const;
 
     bool isActive() const;  // starting, running or stopping
+    // Guests of the current run: whether `nodeId` is one, its display ("vga", "virtio",
+    // "none"; "" when not a guest) and its state (Down when nothing runs).
+    bool isGuest(const QString &nodeId) const;
+    QString guestDisplay(const QString &nodeId) const;
+    runtime::NodeState nodeState(const QString &nodeId) const;
+    // Runtime::openConsole while the run is running (else an error at once).
+    void openConsole(const QString &nodeId, runtime::ConsoleKind kind, std::function<void(Result<runtime::ConsoleAttachment>)> done);
+    // Runtime::guestPower while the run is running. Errors name the guest.
+    Status power(const QString &nodeId, runtime::PowerAction action);
     runtime::Runtime *runtime() const { return m_rt; }
     RunColour nodeColour(const QString &nodeId) const;
     // Bits/s (rx + tx) of the port realizing `linkId`; -1 when unknown.
@@ -66,6 +75,7 @@ public:
 signals:
     void runStateChanged(netloom::runtime::RunState state);
     void nodeColoursChanged();
+    void nodeStateChanged(const QString &node, netloom::runtime::NodeState state, const QString &detail);
     void ratesUpdated();
     void leasesChanged();
     // A log line naming its node ("" = the runtime itself).

@@ -442,6 +442,17 @@ void TopologyScene::mousePressEvent(QGraphicsSceneMouseEvent *event)
     QGraphicsScene::mousePressEvent(event);
 }
 
+void TopologyScene::mouseDoubleClickEvent(QGraphicsSceneMouseEvent *event)
+{
+    if (m_mode != Mode::Connect && event->button() == Qt::LeftButton)
+        if (NodeItem *node = nodeAt(event->scenePos())) {
+            emit nodeActivated(node->nodeId());
+            event->accept();
+            return;
+        }
+    QGraphicsScene::mouseDoubleClickEvent(event);
+}
+
 void TopologyScene::mouseMoveEvent(QGraphicsSceneMouseEvent *event)
 {
     if (m_rubberCable) {

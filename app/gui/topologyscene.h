@@ -134,9 +134,12 @@ signals:
     void connectRequested(const QString &fromId, const QString &toId);
     // Kind name dropped from the palette at scene position `pos`.
     void kindDropped(const QString &kindName, QPointF pos);
+    // A node was double-clicked (outside connect mode): e.g. open a running guest's console.
+    void nodeActivated(const QString &nodeId);
 
 protected:
     void mousePressEvent(QGraphicsSceneMouseEvent *event) override;
+    void mouseDoubleClickEvent(QGraphicsSceneMouseEvent *event) override;
     void mouseMoveEvent(QGraphicsSceneMouseEvent *event) override;
     void mouseReleaseEvent(QGraphicsSceneMouseEvent *event) override;
     void dragEnterEvent(QGraphicsSceneDragDropEvent *event) override;

@@ -7,7 +7,8 @@ python3 - "$src/icons" <<'PY'
 import os, sys, xml.etree.ElementTree as ET
 d = sys.argv[1]
 need = ['switch', 'bridge', 'hostport', 'uplink', 'guest', 'remote', 'start', 'stop', 'connect', 'export',
-        'zoom-in', 'zoom-out', 'zoom-fit', 'undo', 'redo', 'delete', 'new', 'open', 'save', 'netloom']
+        'zoom-in', 'zoom-out', 'zoom-fit', 'undo', 'redo', 'delete', 'new', 'open', 'save', 'netloom',
+        'console', 'serial', 'pause', 'reset', 'forceoff', 'keyboard', 'paste', 'fit', 'screenshot', 'detach']
 bad = [n for n in need if not os.path.isfile(os.path.join(d, n + '.svg'))]
 for f in sorted(os.listdir(d)):
     if f.endswith('.svg'):
