@@ -65,7 +65,8 @@ GuestConsole *ConsoleArea::open(const QString &nodeId, const QString &name, Gues
             c->activateWindow(), c->raise();
         return c;
     }
-    if (!m_run->runtime() || m_run->runtime()->state() != runtime::RunState::Running) {
+    // A guest can be up while the run is still starting (others boot): its state decides.
+    if (!m_run->isActive()) {
         emit message(tr("failed to open the console of '%1': the topology is not running").arg(who));
         return nullptr;
     }

@@ -67,6 +67,8 @@ GuestConsole::GuestConsole(RunController *run, const QString &nodeId, const QStr
             m_retries = 0;
         updateState();
     });
+    connect(m_screen, &VncView::guestSizeChanged, this, &GuestConsole::updateState);
+    connect(m_screen, &VncView::grabChanged, this, &GuestConsole::updateState);
     connect(m_screen, &VncView::typingSkipped, this, [this](int n) {
         emit message(tr("%1: %n character(s) of the clipboard cannot be typed on a US keyboard layout and were skipped", nullptr, n).arg(m_name));
     });

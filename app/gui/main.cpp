@@ -117,7 +117,8 @@ int main(int argc, char **argv)
                              netloom::gui::GuestConsole *c = window.openConsole(guest, serial);
                              if (c && detached) {
                                  window.consoleArea()->detach(c);
-                                 c->move(window.geometry().right() - c->width() / 2, window.geometry().top() + 120);
+                                 c->resize(760, 560);
+                                 c->move(window.geometry().right() - 340, window.geometry().top() + 100);
                              }
                          });
     }

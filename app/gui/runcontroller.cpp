@@ -161,7 +161,7 @@ runtime::NodeState RunController::nodeState(const QString &nodeId) const
 void RunController::openConsole(const QString &nodeId, runtime::ConsoleKind kind,
                                 std::function<void(Result<runtime::ConsoleAttachment>)> done)
 {
-    if (!m_rt || m_rt->state() != RunState::Running) {
+    if (!isActive()) {
         done(Error{ErrorCode::Conflict, tr("failed to open the console of '%1': the topology is not running").arg(nodeId)});
         return;
     }
@@ -170,7 +170,7 @@ void RunController::openConsole(const QString &nodeId, runtime::ConsoleKind kind
 
 Status RunController::power(const QString &nodeId, runtime::PowerAction action)
 {
-    if (!m_rt || m_rt->state() != RunState::Running)
+    if (!isActive())
         return Error{ErrorCode::Conflict, tr("failed to %1 '%2': the topology is not running")
                                               .arg(QLatin1String(runtime::powerActionName(action)), nodeId)};
     return m_rt->guestPower(nodeId, action);

@@ -63,9 +63,10 @@ public:
     bool isGuest(const QString &nodeId) const;
     QString guestDisplay(const QString &nodeId) const;
     runtime::NodeState nodeState(const QString &nodeId) const;
-    // Runtime::openConsole while the run is running (else an error at once).
+    // Runtime::openConsole while the run is active (else an error at once); the guest's own
+    // state decides the rest.
     void openConsole(const QString &nodeId, runtime::ConsoleKind kind, std::function<void(Result<runtime::ConsoleAttachment>)> done);
-    // Runtime::guestPower while the run is running. Errors name the guest.
+    // Runtime::guestPower while the run is active. Errors name the guest.
     Status power(const QString &nodeId, runtime::PowerAction action);
     runtime::Runtime *runtime() const { return m_rt; }
     RunColour nodeColour(const QString &nodeId) const;

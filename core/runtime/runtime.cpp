@@ -407,6 +407,9 @@ Status Runtime::launchGuest(const plan::GuestPlan &gp)
         m_guests.push_back(std::make_unique<GuestRt>());
         g = m_guests.back().get();
         g->plan = gp;
+        // The serial log appends across restarts within this run (the console replays it),
+        // never onto the log of an earlier run that died without cleaning up.
+        QFile::remove(gp.serialLog);
     }
     if (g->sup)
         g->sup->deleteLater();

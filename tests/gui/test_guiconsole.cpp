@@ -118,14 +118,17 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(run->nodeState(QStringLiteral("cg")) == runtime::NodeState::Up, 20000);
         QElapsedTimer sinceBoot;
         sinceBoot.start();
+        QElapsedTimer attachClock;
         const QString cgLog = run->runtime()->serialLogPath(QStringLiteral("cg"));
         QTRY_VERIFY_WITH_TIMEOUT(test::readFile(cgLog).contains("netloom-consoleguest: ready"), 20000);
 
         // The screen: attached, not black, and the same pixels as QMP screendump.
+        attachClock.start();
         GuestConsole *console = w.openConsole(QStringLiteral("cg"), false);
         QVERIFY2(console, qPrintable(w.logText()));
         VncView *screen = console->screen();
         QTRY_VERIFY_WITH_TIMEOUT(screen->isConnected() && !screen->screenshot().isNull(), 15000);
+        qInfo("console attached and first frame shown %lld ms after opening", attachClock.elapsed());
         QCOMPARE(screen->guestSize(), QSize(720, 400));
         QTRY_VERIFY_WITH_TIMEOUT(litPixels(screen->screenshot()) > 500, 10000);
         const QString dump = dir.filePath(QStringLiteral("dump.png"));
@@ -159,6 +162,10 @@ private slots:
         QTest::keyClick(screen, Qt::Key_G);
         QTRY_VERIFY_WITH_TIMEOUT(test::readFile(cgLog).contains("mode:13"), 10000);
         QTRY_COMPARE_WITH_TIMEOUT(screen->guestSize(), QSize(640, 400), 10000);
+        QVERIFY(screen->isConnected());
+        QTest::keyClick(screen, Qt::Key_V);
+        QTRY_VERIFY_WITH_TIMEOUT(test::readFile(cgLog).contains("mode:12"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(screen->guestSize(), QSize(640, 480), 10000);
         QVERIFY(screen->isConnected());
         QTest::keyClick(screen, Qt::Key_T);
         QTRY_VERIFY_WITH_TIMEOUT(test::readFile(cgLog).contains("mode:3"), 10000);
@@ -236,6 +243,16 @@ private slots:
         QVERIFY2(screen->placeholder().contains(QStringLiteral("cg is failed")), qPrintable(screen->placeholder()));
         QCOMPARE(run->runtime()->state(), runtime::RunState::Running);
 
+        // The guest started again: the open console attaches by itself, screen and serial.
+        QVERIFY2(w.startNode(QStringLiteral("cg")), qPrintable(w.logText().right(500)));
+        QTRY_COMPARE_WITH_TIMEOUT(run->nodeState(QStringLiteral("cg")), runtime::NodeState::Up, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(screen->isConnected(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(console->serialAttached(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(litPixels(screen->screenshot()) > 500, 10000);
+
+        // The test guest ignores the ACPI button: off at once rather than after the timeout.
+        QVERIFY(run->power(QStringLiteral("cg"), runtime::PowerAction::ForceOff));
+        QTRY_COMPARE_WITH_TIMEOUT(run->nodeState(QStringLiteral("cg")), runtime::NodeState::Down, 10000);
         w.stopRun();
         QTRY_VERIFY_WITH_TIMEOUT(!run->isActive(), 30000);
     }
