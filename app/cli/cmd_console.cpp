@@ -7,8 +7,11 @@
 #include "controlquery.h"
 #include "runtime/controlserver.h"
 
+#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QScopeGuard>
+
+#include <algorithm>
 
 #include <cerrno>
 #include <csignal>
@@ -22,7 +25,7 @@ namespace netloom::cli {
 namespace {
 
 constexpr char kDetachByte = 0x1d;  // Ctrl+]
-constexpr int kDrainAfterEofMs = 1000;  // stdin closed (a script): show the guest's answer this long
+constexpr int kDrainAfterEofMs = 1000;  // stdin closed (a script): show the guest's output this much longer
 
 volatile std::sig_atomic_t g_stop = 0;
 void onSignal(int) { g_stop = 1; }
@@ -65,14 +68,16 @@ int relay(int console, const QString &guest)
         ::sigaction(sig, &sa, nullptr);
 
     bool stdinOpen = true;
+    QElapsedTimer sinceEof;
     char buf[16384];
     while (!g_stop) {
         pollfd p[2] = {{console, POLLIN, 0}, {STDIN_FILENO, short(stdinOpen ? POLLIN : 0), 0}};
-        const int n = ::poll(p, 2, stdinOpen ? -1 : kDrainAfterEofMs);
+        const int left = stdinOpen ? -1 : int(std::max<qint64>(0, kDrainAfterEofMs - sinceEof.elapsed()));
+        const int n = ::poll(p, 2, left);
         if (n < 0 && errno == EINTR)
             continue;
         if (n == 0)
-            return ExitOk;  // stdin ended and the guest said nothing more
+            return ExitOk;  // stdin ended a while ago: what the guest answered is shown
         if (p[0].revents) {
             const ssize_t got = ::read(console, buf, sizeof buf);
             if (got <= 0) {
@@ -86,6 +91,7 @@ int relay(int console, const QString &guest)
             const ssize_t got = ::read(STDIN_FILENO, buf, sizeof buf);
             if (got <= 0) {
                 stdinOpen = false;
+                sinceEof.start();
                 continue;
             }
             const char *detach = static_cast<const char *>(std::memchr(buf, kDetachByte, std::size_t(got)));

@@ -17,8 +17,10 @@
 #include "consolearea.h"
 #include "guestconsole.h"
 #include "mainwindow.h"
+#include "canvasview.h"
 #include "runcontroller.h"
 #include "terminalview.h"
+#include "topologyscene.h"
 #include "vncview.h"
 
 #include <QAction>
@@ -123,9 +125,15 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(test::readFile(cgLog).contains("netloom-consoleguest: ready"), 20000);
 
         // The screen: attached, not black, and the same pixels as QMP screendump.
+        // Opened as a user would: a double-click on the running guest.
         attachClock.start();
-        GuestConsole *console = w.openConsole(QStringLiteral("cg"), false);
+        NodeItem *node = w.scene()->nodeItem(QStringLiteral("cg"));
+        QVERIFY(node);
+        const QPoint at = w.view()->mapFromScene(node->sceneBoundingRect().center());
+        QTest::mouseDClick(w.view()->viewport(), Qt::LeftButton, {}, at);
+        GuestConsole *console = w.consoleArea()->console(QStringLiteral("cg"));
         QVERIFY2(console, qPrintable(w.logText()));
+        QCOMPARE(w.consoleArea()->currentWidget(), console);
         VncView *screen = console->screen();
         QTRY_VERIFY_WITH_TIMEOUT(screen->isConnected() && !screen->screenshot().isNull(), 15000);
         qInfo("console attached and first frame shown %lld ms after opening", attachClock.elapsed());
