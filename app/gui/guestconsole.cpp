@@ -212,71 +212,55 @@ void GuestConsole::showPage(Page page)
     updateState();
 }
 
-void GuestConsole::attachScreen()
+void GuestConsole::request(ConsoleKind kind, bool *pending, std::function<void(const ConsoleAttachment &)> attached)
 {
-    if (!hasScreen() || m_screenPending || m_screen->isConnected() || !running())
-        return;
-    m_screenPending = true;
+    *pending = true;
     const quint64 gen = m_generation;
     QPointer<GuestConsole> self(this);
-    m_run->openConsole(m_node, ConsoleKind::Graphical, [self, gen](Result<ConsoleAttachment> a) {
+    m_run->openConsole(m_node, kind, [self, gen, pending, attached](Result<ConsoleAttachment> a) {
+        // An answer for an attach the console no longer wants (closed, guest gone) only
+        // closes its descriptor.
         if (!self || self->m_generation != gen) {
             if (a)
                 ::close(a->fd);
             return;
         }
-        self->m_screenPending = false;
-        if (!a) {
+        *pending = false;
+        if (a)
+            attached(*a);
+        else
             emit self->message(a.error().message);
-            self->updateState();
-            return;
-        }
-        self->m_screen->attach(a->fd);
         self->updateState();
     });
+}
+
+void GuestConsole::attachScreen()
+{
+    if (!hasScreen() || m_screenPending || m_screen->isConnected() || !running())
+        return;
+    request(ConsoleKind::Graphical, &m_screenPending, [this](const ConsoleAttachment &a) { m_screen->attach(a.fd); });
 }
 
 void GuestConsole::attachSerial()
 {
     if (m_serialPending || serialAttached() || !running())
         return;
-    m_serialPending = true;
-    const quint64 gen = m_generation;
-    QPointer<GuestConsole> self(this);
-    m_run->openConsole(m_node, ConsoleKind::Serial, [self, gen](Result<ConsoleAttachment> a) {
-        if (!self || self->m_generation != gen) {
-            if (a)
-                ::close(a->fd);
-            return;
-        }
-        self->m_serialPending = false;
-        if (!a) {
-            emit self->message(a.error().message);
-            self->updateState();
-            return;
-        }
-        self->dropSerial();
-        auto *sock = new QLocalSocket(self);
-        if (!sock->setSocketDescriptor(a->fd)) {
-            ::close(a->fd);
+    request(ConsoleKind::Serial, &m_serialPending, [this](const ConsoleAttachment &a) {
+        dropSerial();
+        auto *sock = new QLocalSocket(this);
+        if (!sock->setSocketDescriptor(a.fd)) {
+            ::close(a.fd);
             delete sock;
-            emit self->message(tr("failed to open the serial console of '%1': the descriptor is unusable").arg(self->m_name));
+            emit message(tr("failed to open the serial console of '%1': the descriptor is unusable").arg(m_name));
             return;
         }
-        self->m_serialSocket = sock;
+        m_serialSocket = sock;
         // What the guest wrote before (the log's tail), then live output. A reattach after a
         // restart starts a fresh screen, since the log repeats what the old one showed.
-        self->m_serial->clear();
-        self->m_serial->feed(a->replay);
-        connect(sock, &QLocalSocket::readyRead, self, [self, sock] {
-            if (self)
-                self->m_serial->feed(sock->readAll());
-        });
-        connect(sock, &QLocalSocket::disconnected, self, [self] {
-            if (self)
-                self->updateState();
-        });
-        self->updateState();
+        m_serial->clear();
+        m_serial->feed(a.replay);
+        connect(sock, &QLocalSocket::readyRead, this, [this, sock] { m_serial->feed(sock->readAll()); });
+        connect(sock, &QLocalSocket::disconnected, this, &GuestConsole::updateState);
     });
 }
 

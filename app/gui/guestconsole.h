@@ -21,6 +21,8 @@
 #include <QPointer>
 #include <QWidget>
 
+#include <functional>
+
 class QAction;
 class QLabel;
 class QLocalSocket;
@@ -78,6 +80,9 @@ private:
     void buildToolBar();
     void onNodeState(const QString &node, runtime::NodeState state);
     void updateState();
+    // Asks for a console of `kind`; *pending is true until the answer, which goes to
+    // `attached` (or to message()) unless the console stopped wanting it meanwhile.
+    void request(runtime::ConsoleKind kind, bool *pending, std::function<void(const runtime::ConsoleAttachment &)> attached);
     void attachScreen();
     void attachSerial();
     void dropSerial();

@@ -14,6 +14,7 @@
 //    mode change either ends in "Rect too large" (the bug) or is followed correctly (a fixed
 //    library); anything else fails.
 // QEMU is killed and the temporary directory removed even when a check fails.
+#include "base/fdpassing.h"
 #include "vncclientthread.h"
 #include "vncview.h"
 
@@ -103,22 +104,13 @@ public:
         if (!args.isEmpty())
             cmd.insert(QStringLiteral("arguments"), args);
         const QByteArray line = QJsonDocument(cmd).toJson(QJsonDocument::Compact) + '\n';
-        iovec iov{const_cast<char *>(line.constData()), size_t(line.size())};
-        msghdr msg{};
-        msg.msg_iov = &iov;
-        msg.msg_iovlen = 1;
-        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
         if (passFd >= 0) {
-            msg.msg_control = control;
-            msg.msg_controllen = sizeof control;
-            cmsghdr *c = CMSG_FIRSTHDR(&msg);
-            c->cmsg_level = SOL_SOCKET;
-            c->cmsg_type = SCM_RIGHTS;
-            c->cmsg_len = CMSG_LEN(sizeof(int));
-            std::memcpy(CMSG_DATA(c), &passFd, sizeof(int));
-        }
-        if (::sendmsg(m_fd, &msg, MSG_NOSIGNAL) != ssize_t(line.size()))
+            const Result<qsizetype> sent = sendWithFd(m_fd, line, passFd);
+            if (!sent || *sent != line.size())
+                return {};
+        } else if (::send(m_fd, line.constData(), size_t(line.size()), MSG_NOSIGNAL) != ssize_t(line.size())) {
             return {};
+        }
         while (true) {
             const QJsonObject reply = readMessage();
             if (reply.isEmpty() || reply.contains(QLatin1String("return")) || reply.contains(QLatin1String("error")))

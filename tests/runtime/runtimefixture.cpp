@@ -84,6 +84,22 @@ QJsonObject UpProcess::waitEvent(const std::function<bool(const QJsonObject &)> 
     }
 }
 
+QJsonObject UpProcess::waitStarted(int timeoutMs)
+{
+    return waitEvent([](const QJsonObject &e) {
+        const QString ev = e.value(QStringLiteral("event")).toString();
+        return ev == QLatin1String("started") || ev == QLatin1String("failed");
+    }, timeoutMs);
+}
+
+bool UpProcess::waitNode(const QString &node, const QString &state, int timeoutMs, qsizetype from)
+{
+    return !waitEvent([&](const QJsonObject &e) {
+                return e.value(QStringLiteral("event")).toString() == QLatin1String("node") &&
+                       e.value(QStringLiteral("node")).toString() == node && e.value(QStringLiteral("state")).toString() == state;
+            }, timeoutMs, from).isEmpty();
+}
+
 int UpProcess::waitExit(int timeoutMs)
 {
     if (m_proc.state() != QProcess::NotRunning && !m_proc.waitForFinished(timeoutMs))

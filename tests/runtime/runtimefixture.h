@@ -35,6 +35,11 @@ public:
     // Waits (≤ timeoutMs) until `pred` holds for some event with index >= from; returns it,
     // or {} on timeout.
     QJsonObject waitEvent(const std::function<bool(const QJsonObject &)> &pred, int timeoutMs, qsizetype from = 0);
+    // The first "started" or "failed" event (≤ timeoutMs); {} on timeout.
+    QJsonObject waitStarted(int timeoutMs);
+    // Whether a "node" event for `node` in `state` (id and state names as in the JSON)
+    // comes at index >= from within timeoutMs.
+    bool waitNode(const QString &node, const QString &state, int timeoutMs, qsizetype from = 0);
     // Sends `sig` and waits for the exit (≤ timeoutMs); returns the exit code or -1.
     int signalAndWait(int sig, int timeoutMs);
     int waitExit(int timeoutMs);

@@ -156,10 +156,7 @@ private slots:
         const QString file = writeTopology(dir.path(), QStringLiteral("demo"), topo);
         UpProcess up(ns, xdg);
         up.start({file, QStringLiteral("--helper-socket"), helper.socketPath(), QStringLiteral("--json"), QStringLiteral("--tcg")});
-        const QJsonObject started = up.waitEvent([](const QJsonObject &e) {
-            const QString ev = e.value(QStringLiteral("event")).toString();
-            return ev == QLatin1String("started") || ev == QLatin1String("failed");
-        }, 30000);
+        const QJsonObject started = up.waitStarted(30000);
         QVERIFY2(started.value(QStringLiteral("event")).toString() == QLatin1String("started"), qPrintable(up.describe()));
         const QString control = started.value(QStringLiteral("control")).toString();
         const QString runDir = xdg + QStringLiteral("/netloom/demo");
@@ -173,12 +170,7 @@ private slots:
             return netloom::test::run(QStringList{ctl} + args + QStringList{QStringLiteral("--socket"), control}, timeoutMs, input);
         };
         qsizetype mark = 0;
-        auto nodeEvent = [&](const QString &node, const QString &state, int timeoutMs) {
-            return !up.waitEvent([&](const QJsonObject &e) {
-                          return e.value(QStringLiteral("event")).toString() == QLatin1String("node") &&
-                                 e.value(QStringLiteral("node")).toString() == node && e.value(QStringLiteral("state")).toString() == state;
-                      }, timeoutMs, mark).isEmpty();
-        };
+        auto nodeEvent = [&](const QString &node, const QString &state, int timeoutMs) { return up.waitNode(node, state, timeoutMs, mark); };
 
         // Screenshot: a PNG of alpha's screen that is not all black (tty1 shows its banner).
         const QString shot = dir.filePath(QStringLiteral("alpha.png"));

@@ -79,10 +79,7 @@ private slots:
 
         UpProcess up(ns, xdg);
         up.start({file, QStringLiteral("--helper-socket"), helper.socketPath(), QStringLiteral("--json"), QStringLiteral("--tcg")});
-        const QJsonObject started = up.waitEvent([](const QJsonObject &e) {
-            const QString ev = e.value(QStringLiteral("event")).toString();
-            return ev == QLatin1String("started") || ev == QLatin1String("failed");
-        }, 30000);
+        const QJsonObject started = up.waitStarted(30000);
         QVERIFY2(started.value(QStringLiteral("event")).toString() == QLatin1String("started"), qPrintable(up.describe()));
         QCOMPARE(started.value(QStringLiteral("status")).toObject().value(QStringLiteral("accelerator")).toString(), QStringLiteral("tcg"));
         const QString control = started.value(QStringLiteral("control")).toString();
@@ -214,12 +211,7 @@ private slots:
             mark = up.events().size();
             return runtime::queryControl(control, QJsonObject{{QStringLiteral("op"), op}, {QStringLiteral("node"), node}}, 5000);
         };
-        auto nodeEvent = [&](const QString &node, const QString &state, int timeoutMs) {
-            return !up.waitEvent([&](const QJsonObject &e) {
-                          return e.value(QStringLiteral("event")).toString() == QLatin1String("node") &&
-                                 e.value(QStringLiteral("node")).toString() == node && e.value(QStringLiteral("state")).toString() == state;
-                      }, timeoutMs, mark).isEmpty();
-        };
+        auto nodeEvent = [&](const QString &node, const QString &state, int timeoutMs) { return up.waitNode(node, state, timeoutMs, mark); };
         QString tap;
         for (const QJsonValue &v : rates.value(QStringLiteral("ports")).toArray())
             if (v.toObject().value(QStringLiteral("owner")).toString().startsWith(QLatin1String("tap ")))

@@ -84,10 +84,7 @@ private slots:
         UpProcess up(ns, xdg);
         up.setUser(user.uid(), user.gid());
         up.start({file, QStringLiteral("--helper-socket"), dir.filePath(QStringLiteral("no-helper.sock")), QStringLiteral("--json"), QStringLiteral("--tcg")});
-        const QJsonObject started = up.waitEvent([](const QJsonObject &e) {
-            const QString ev = e.value(QStringLiteral("event")).toString();
-            return ev == QLatin1String("started") || ev == QLatin1String("failed");
-        }, 40000);
+        const QJsonObject started = up.waitStarted(40000);
         QVERIFY2(started.value(QStringLiteral("event")).toString() == QLatin1String("started"), qPrintable(up.describe()));
 
         // The forward: HTTP from the namespace's loopback into the guest, once its httpd runs
