@@ -219,6 +219,16 @@ private slots:
         pause->trigger();
         QTRY_COMPARE_WITH_TIMEOUT(run->nodeState(QStringLiteral("cg")), runtime::NodeState::Up, 5000);
 
+        // A reset reboots the guest under the open consoles: both stay attached and show the
+        // new boot.
+        QAction *reset = console->findChild<QAction *>(QStringLiteral("actionConsoleReset"));
+        QVERIFY(reset && reset->isEnabled());
+        reset->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(test::readFile(cgLog).count("netloom-consoleguest: boot") == 2, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(serialText().count(QStringLiteral("netloom-consoleguest: ready")) >= 2, 10000);
+        QVERIFY(console->serialAttached());
+        QVERIFY(screen->isConnected());
+
         // Detach into a window and attach back: the same console, still connected.
         ConsoleArea *area = w.consoleArea();
         area->detach(console);
