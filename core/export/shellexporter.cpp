@@ -377,11 +377,37 @@ private:
                                   words(argv.mid(0, display)), words(after), failed);
                 m_guestWindows = true;
             }
-            m_guestStart << QStringLiteral("  if ! pid_alive %1; then\n    record %3\n%2  fi")
-                                .arg(state(pid), launch, word(QStringLiteral("proc ") + base));
-            m_guestStop << QStringLiteral("  if created %1; then\n    stop_pid %2\n    rm -f %3 %4 %5 %6\n    forget %1\n  fi")
+            // cloud-init: the same seed files as the runtime writes (carried as base64: they are
+            // multi-line, and the script holds one command per line), made into the same ISO.
+            QString seed;
+            if (g.seed) {
+                const QString dir = base + QStringLiteral(".cidata");
+                const QString iso = base + QStringLiteral(".cidata.iso");
+                const QString seedFailed = word(QStringLiteral("failed to write the cloud-init seed of '%1'").arg(g.name));
+                seed = QStringLiteral("    mkdir -p %1 || die %2\n    chmod 0700 %1\n").arg(state(dir), seedFailed);
+                const QList<std::pair<QString, QByteArray>> files{{QStringLiteral("meta-data"), g.seed->metaData},
+                                                                  {QStringLiteral("user-data"), g.seed->userData},
+                                                                  {QStringLiteral("network-config"), g.seed->networkConfig}};
+                QStringList paths;
+                for (const auto &[name, bytes] : files) {
+                    const QString path = state(dir + u'/' + name);
+                    seed += QStringLiteral("    printf '%s' %1 | base64 -d >%2 || die %3\n")
+                                .arg(word(QString::fromLatin1(bytes.toBase64())), path, seedFailed);
+                    paths << path;
+                }
+                seed += QStringLiteral("    xorriso -as mkisofs -quiet -output %1 -volid cidata -joliet -rock %2 || die %3\n")
+                            .arg(state(iso), paths.join(u' '), seedFailed);
+                m_guestSeedFiles.insert(g.node, state(dir) + u' ' + state(iso));
+                if (!m_tools.contains(QStringLiteral("xorriso")))
+                    m_tools << QStringLiteral("xorriso");
+            }
+            m_guestStart << QStringLiteral("  if ! pid_alive %1; then\n    record %3\n%4%2  fi")
+                                .arg(state(pid), launch, word(QStringLiteral("proc ") + base), seed);
+            const QString seedFiles = m_guestSeedFiles.value(g.node);
+            m_guestStop << QStringLiteral("  if created %1; then\n    stop_pid %2\n    rm -f %3 %4 %5 %6\n%7    forget %1\n  fi")
                                .arg(word(QStringLiteral("proc ") + base), state(pid), word(g.qmpSocket), word(g.serialLog),
-                                    word(g.serialSocket), state(base + QStringLiteral(".vnc")));
+                                    word(g.serialSocket), state(base + QStringLiteral(".vnc")),
+                                    seedFiles.isEmpty() ? QString() : QStringLiteral("    rm -rf %1\n").arg(seedFiles));
             m_guestStatus << qMakePair(QStringLiteral("guest '%1'").arg(g.name), pid);
             if (!m_tools.contains(g.binary))
                 m_tools << g.binary;
@@ -567,6 +593,7 @@ private:
     QStringList m_statusLinks;
     QStringList m_tools;
     bool m_guestWindows = false;  // some guest has a screen: emit guest_window()
+    QHash<QString, QString> m_guestSeedFiles;  // guest node -> its seed directory and ISO (quoted)
     QList<QPair<QString, QString>> m_statusProcs;   // (what, pid file relative to the state dir)
     QList<QPair<QString, QString>> m_guestStatus;
     bool m_statusNft = false;

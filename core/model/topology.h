@@ -53,6 +53,8 @@ constexpr int kMinMemoryMiB = 16;
 constexpr int kMaxMemoryMiB = 1024 * 1024;             // 1 TiB
 constexpr int kMinCpus = 1;
 constexpr int kMaxCpus = 256;
+constexpr int kMaxSshKeys = 64;            // per cloud-init section
+constexpr int kMaxUserDataChars = 64 * 1024;  // a cloud-init section's extra user-data
 constexpr int kMinMacTableSize = 16;
 constexpr int kMaxMacTableSize = 1024 * 1024;
 constexpr int kMinMacAgingSeconds = 1;
@@ -169,6 +171,17 @@ struct NicConfig {
     bool operator==(const NicConfig &) const = default;
 };
 
+// cloud-init (NoCloud) for a guest: at start Netloom builds a "cidata" seed from this and
+// attaches it (plan/cloudinit.h).
+struct CloudInitConfig {
+    QString user;            // the account to create, [a-z_][a-z0-9_-]{0,31} (required)
+    QStringList sshKeys;     // OpenSSH public key lines ("ssh-ed25519 AAAA... comment")
+    QString hostname;        // "" = the node's name
+    QString passwordHash;    // crypt(3) hash ("$6$...", "$y$..."), "" = no password login
+    QString userData;        // extra user-data (any cloud-init format: #cloud-config, #!script, ...)
+    bool operator==(const CloudInitConfig &) const = default;
+};
+
 struct GuestConfig {
     QString qemu = QStringLiteral("qemu-system-x86_64");
     QString machine;         // "" = QEMU default
@@ -186,6 +199,7 @@ struct GuestConfig {
     // or none (serial console only). Missing in a file = Vga.
     enum class Display { Vga, Virtio, None };
     Display display = Display::Vga;
+    std::optional<CloudInitConfig> cloudInit;  // absent = no seed
     QStringList extraArgs;   // appended verbatim (no shell)
     QList<NicConfig> nics;
     bool operator==(const GuestConfig &) const = default;

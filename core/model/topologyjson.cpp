@@ -149,7 +149,7 @@ public:
         return it.value();
     }
 
-    void string(const char *key, QString *out, bool required = false)
+    void string(const char *key, QString *out, bool required = false, int maxChars = limits::kMaxStringChars)
     {
         const auto v = get(key, required);
         if (!v)
@@ -159,9 +159,8 @@ public:
             return;
         }
         const QString s = v->toString();
-        if (s.size() > limits::kMaxStringChars) {
-            fail(key, QStringLiteral("longer than %1 characters").arg(limits::kMaxStringChars),
-                 ErrorCode::LimitExceeded);
+        if (s.size() > maxChars) {
+            fail(key, QStringLiteral("longer than %1 characters").arg(maxChars), ErrorCode::LimitExceeded);
             return;
         }
         *out = s;
@@ -265,9 +264,9 @@ public:
         return a;
     }
 
-    void stringList(const char *key, QStringList *out)
+    void stringList(const char *key, QStringList *out, int maxItems = limits::kMaxListItems)
     {
-        const auto a = array(key, limits::kMaxListItems);
+        const auto a = array(key, maxItems);
         if (!a)
             return;
         QStringList list;
@@ -426,7 +425,7 @@ void decodeNic(const QJsonObject &o, const QString &basePath, Failure *f, NicCon
 void decodeGuest(const QJsonObject &o, const QString &path, Failure *f, GuestConfig *out)
 {
     ObjectReader r(o, path, f, {"qemu", "machine", "accel", "cpuModel", "memoryMiB", "cpus", "disks", "cdrom",
-                                "kernel", "initrd", "append", "boot", "display", "extraArgs", "nics"});
+                                "kernel", "initrd", "append", "boot", "display", "cloudInit", "extraArgs", "nics"});
     r.string("qemu", &out->qemu);
     r.string("machine", &out->machine);
     r.string("accel", &out->accel);
@@ -452,6 +451,16 @@ void decodeGuest(const QJsonObject &o, const QString &path, Failure *f, GuestCon
     r.string("boot", &out->boot);
     r.enumeration("display", &out->display, {{GuestConfig::Display::Vga, displayName}, {GuestConfig::Display::Virtio, displayName},
                                              {GuestConfig::Display::None, displayName}});
+    if (const auto c = r.object("cloudInit")) {
+        ObjectReader cr(*c, r.pathOf("cloudInit"), f, {"user", "sshKeys", "hostname", "passwordHash", "userData"});
+        CloudInitConfig ci;
+        cr.string("user", &ci.user, true);
+        cr.stringList("sshKeys", &ci.sshKeys, limits::kMaxSshKeys);
+        cr.string("hostname", &ci.hostname);
+        cr.string("passwordHash", &ci.passwordHash);
+        cr.string("userData", &ci.userData, false, limits::kMaxUserDataChars);
+        out->cloudInit = ci;
+    }
     r.stringList("extraArgs", &out->extraArgs);
     if (const auto a = r.array("nics", limits::kMaxNicsPerGuest)) {
         forEachObject(*a, r.pathOf("nics"), f, [&](const QJsonObject &no, const QString &np) {

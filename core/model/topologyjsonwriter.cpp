@@ -264,6 +264,16 @@ Out encodeGuest(const GuestConfig &g)
     addIf(o, "boot", g.boot, def.boot);
     if (g.display != def.display)
         o.add("display", displayName(g.display));
+    if (g.cloudInit) {
+        const CloudInitConfig &c = *g.cloudInit;
+        Out cj;
+        cj.add("user", c.user);
+        addStrings(cj, "sshKeys", c.sshKeys);
+        addIf(cj, "hostname", c.hostname, QString());
+        addIf(cj, "passwordHash", c.passwordHash, QString());
+        addIf(cj, "userData", c.userData, QString());
+        o.add("cloudInit", cj);
+    }
     addStrings(o, "extraArgs", g.extraArgs);
     if (!g.nics.isEmpty()) {
         Out a = Out::array();

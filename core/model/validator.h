@@ -45,4 +45,17 @@ QList<Issue> validate(const Topology &topology);
 // True if any issue is an error.
 bool hasErrors(const QList<Issue> &issues);
 
+// cloud-init field checks, shared by the validator and the editors. Each returns "" when
+// the value is fine, else the reason (without the field's name). Pure.
+// A user name for useradd: [a-z_][a-z0-9_-]{0,31}.
+QString checkUserName(const QString &name);
+// One OpenSSH public key line: "TYPE BASE64 [comment]" whose base64 decodes to a key blob
+// that starts with the same TYPE (ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256/384/521 and
+// their sk- forms); no control characters.
+QString checkSshPublicKey(const QString &line);
+// A crypt(3) hash as /etc/shadow holds it: "$ID$..." without spaces or colons.
+QString checkPasswordHash(const QString &hash);
+// A host name label: 1-63 letters, digits and '-', not starting or ending with '-'.
+QString checkHostName(const QString &name);
+
 }  // namespace netloom::model

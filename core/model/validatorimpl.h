@@ -112,6 +112,7 @@ private:
     void checkGuest(qsizetype i);
 
     void checkUserNet(qsizetype i, qsizetype j);
+    void checkCloudInit(qsizetype i);
 
     void checkRemote(qsizetype i);
 

@@ -158,10 +158,9 @@ void Validator::checkDhcp(qsizetype i, const std::optional<Cidr> &cidr)
         } else {
             macs.insert(mac->toString(), r);
         }
-        static const QRegularExpression hostname(QStringLiteral("^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"));
-        if (!res.hostname.isEmpty() && !hostname.match(res.hostname).hasMatch())
-            error(p + QStringLiteral(".hostname"), n.id,
-                  QStringLiteral("reservation hostname %1 is not a host name (1-63 letters, digits and '-', no dots)").arg(q(res.hostname)));
+        if (!res.hostname.isEmpty())
+            if (const QString e = checkHostName(res.hostname); !e.isEmpty())
+                error(p + QStringLiteral(".hostname"), n.id, QStringLiteral("reservation hostname ") + e);
         auto ip = Ipv4::parse(res.ip);
         if (!ip) {
             error(p + QStringLiteral(".ip"), n.id, QStringLiteral("reservation address %1: %2").arg(q(res.ip), reasonOf(ip.error())));
@@ -238,6 +237,8 @@ void Validator::checkGuest(qsizetype i)
                   QStringLiteral("extra argument %1 is not allowed: Netloom builds the guest's network, monitor and display options itself (use NICs and the display setting instead)")
                       .arg(q(g.extraArgs[a])));
     }
+    if (g.cloudInit)
+        checkCloudInit(i);
     if (g.nics.size() > limits::kMaxNicsPerGuest)
         error(cfgPath(i, "nics"), n.id, QStringLiteral("more than %1 NICs").arg(limits::kMaxNicsPerGuest));
     QHash<QString, qsizetype> nicIds;
@@ -257,6 +258,31 @@ void Validator::checkGuest(qsizetype i)
         if (nic.mode == NicConfig::Mode::User)
             checkUserNet(i, j);
     }
+}
+
+void Validator::checkCloudInit(qsizetype i)
+{
+    const Node &n = m_t.nodes[i];
+    const CloudInitConfig &c = *n.guest.cloudInit;
+    const QString p = cfgPath(i, "cloudInit");
+    if (const QString e = checkUserName(c.user); !e.isEmpty())
+        error(p + QStringLiteral(".user"), n.id, e);
+    if (c.sshKeys.size() > limits::kMaxSshKeys)
+        error(p + QStringLiteral(".sshKeys"), n.id, QStringLiteral("more than %1 keys").arg(limits::kMaxSshKeys));
+    for (qsizetype k = 0; k < c.sshKeys.size(); ++k)
+        if (const QString e = checkSshPublicKey(c.sshKeys[k]); !e.isEmpty())
+            error(QStringLiteral("%1.sshKeys[%2]").arg(p).arg(k), n.id, e);
+    const QString host = c.hostname.isEmpty() ? (n.name.isEmpty() ? n.id : n.name) : c.hostname;
+    if (const QString e = checkHostName(host); !e.isEmpty())
+        error(p + QStringLiteral(".hostname"), n.id,
+              c.hostname.isEmpty() ? QStringLiteral("the node's name %1 cannot be the guest's host name: set one").arg(q(host)) : e);
+    if (!c.passwordHash.isEmpty())
+        if (const QString e = checkPasswordHash(c.passwordHash); !e.isEmpty())
+            error(p + QStringLiteral(".passwordHash"), n.id, QStringLiteral("the password hash %1").arg(e));
+    if (c.userData.size() > limits::kMaxUserDataChars)
+        error(p + QStringLiteral(".userData"), n.id, QStringLiteral("longer than %1 characters").arg(limits::kMaxUserDataChars));
+    if (c.sshKeys.isEmpty() && c.passwordHash.isEmpty())
+        warning(p, n.id, QStringLiteral("no SSH key and no password: nobody can log in as %1").arg(q(c.user)));
 }
 
 void Validator::checkUserNet(qsizetype i, qsizetype j)
@@ -345,3 +371,53 @@ void Validator::checkRemote(qsizetype i)
 }
 
 }  // namespace netloom::model::detail
+
+namespace netloom::model {
+
+using detail::q;
+
+QString checkUserName(const QString &name)
+{
+    static const QRegularExpression re(QStringLiteral("^[a-z_][a-z0-9_-]{0,31}$"));
+    return re.match(name).hasMatch() ? QString()
+                                     : QStringLiteral("%1 is not a user name (1-32 of a-z 0-9 _ -, starting with a letter or _)").arg(q(name));
+}
+
+QString checkHostName(const QString &name)
+{
+    static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"));
+    return re.match(name).hasMatch() ? QString()
+                                     : QStringLiteral("%1 is not a host name (1-63 letters, digits and '-', no dots)").arg(q(name));
+}
+
+QString checkSshPublicKey(const QString &line)
+{
+    static const QStringList types{QStringLiteral("ssh-ed25519"), QStringLiteral("ssh-rsa"), QStringLiteral("ecdsa-sha2-nistp256"),
+                                   QStringLiteral("ecdsa-sha2-nistp384"), QStringLiteral("ecdsa-sha2-nistp521"),
+                                   QStringLiteral("sk-ssh-ed25519@openssh.com"), QStringLiteral("sk-ecdsa-sha2-nistp256@openssh.com")};
+    const QString shown = q(line.left(40) + (line.size() > 40 ? QStringLiteral("...") : QString()));
+    for (QChar c : line)
+        if (c.unicode() < 0x20 || c.unicode() == 0x7f)
+            return QStringLiteral("%1 has control characters (one key per entry)").arg(shown);
+    const QStringList parts = line.trimmed().split(u' ', Qt::SkipEmptyParts);
+    if (parts.size() < 2 || !types.contains(parts[0]))
+        return QStringLiteral("%1 is not an OpenSSH public key (\"ssh-ed25519 AAAA... comment\", as in ~/.ssh/id_ed25519.pub)").arg(shown);
+    const auto decoded = QByteArray::fromBase64Encoding(parts[1].toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+    const QByteArray &blob = decoded.decoded;
+    const QByteArray type = parts[0].toLatin1();
+    // The blob starts with the key type as an SSH string: 4-byte big-endian length, then it.
+    if (!decoded || blob.size() < 4 + type.size() + 4 || blob.mid(4, type.size()) != type ||
+        quint32((uchar(blob.at(0)) << 24) | (uchar(blob.at(1)) << 16) | (uchar(blob.at(2)) << 8) | uchar(blob.at(3))) != quint32(type.size()))
+        return QStringLiteral("%1 is not an OpenSSH public key: its key data is not a %2 key").arg(shown, q(parts[0]));
+    return {};
+}
+
+QString checkPasswordHash(const QString &hash)
+{
+    static const QRegularExpression re(QStringLiteral("^\\$[0-9a-z]{1,2}\\$[./0-9A-Za-z$=,]{8,255}$"));
+    return re.match(hash).hasMatch() ? QString()
+                                     : QStringLiteral("is not a crypt(3) password hash (like the \"$6$...\" or \"$y$...\" of /etc/shadow; "
+                                                      "never the password itself)");
+}
+
+}  // namespace netloom::model

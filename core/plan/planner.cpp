@@ -567,6 +567,15 @@ private:
             if (!machine)
                 return fail(machine.error().message);
             gp.argv = *machine;
+            if (n.guest.cloudInit) {
+                Result<NoCloudSeed> seed = buildNoCloudSeed(m_t, n);
+                if (!seed)
+                    return fail(seed.error().message);
+                gp.seed = *seed;
+                gp.seedIso = m_ctx.runtimeDir + QStringLiteral("/guest-") + n.id + QStringLiteral(".cidata.iso");
+                gp.argv << QStringLiteral("-drive")
+                        << QStringLiteral("file=%1,format=raw,if=virtio,readonly=on").arg(qemuOptValue(gp.seedIso));
+            }
 
             QSet<QString> nicIds;
             for (const NicConfig &nic : n.guest.nics) {

@@ -95,6 +95,7 @@ QJsonObject toJson(const RuntimePlan &plan)
                                   {QStringLiteral("serialLog"), g.serialLog},
                                   {QStringLiteral("serialSocket"), g.serialSocket},
                                   {QStringLiteral("display"), g.display},
+                                  {QStringLiteral("seedIso"), g.seedIso},
                                   {QStringLiteral("taps"), QJsonArray::fromStringList(g.taps)}});
     return QJsonObject{{QStringLiteral("runtimeDir"), plan.runtimeDir},
                        {QStringLiteral("switches"), switches},

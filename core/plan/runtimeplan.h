@@ -12,11 +12,14 @@
 #pragma once
 
 #include "model/topology.h"
+#include "plan/cloudinit.h"
 
 #include <QJsonObject>
 #include <QList>
 #include <QString>
 #include <QStringList>
+
+#include <optional>
 
 namespace netloom::plan {
 
@@ -74,6 +77,10 @@ struct GuestPlan {
     QString serialLog;         // path of the serial log in argv (written attached or not)
     QString serialSocket;      // the serial chardev's socket in argv (plan::kSerialChardev)
     QString display;           // "vga", "virtio" or "none" (model::displayName)
+    // cloud-init: the NoCloud seed to write as a "cidata" ISO at seedIso before QEMU starts
+    // (argv attaches it read-only); no seed without a cloudInit section.
+    std::optional<NoCloudSeed> seed;
+    QString seedIso;
     QStringList taps;          // interfaces this guest opens (must exist before start)
     bool operator==(const GuestPlan &) const = default;
 };

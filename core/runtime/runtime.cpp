@@ -6,6 +6,7 @@
 #include "preflight.h"
 #include "qemu/qemuhost.h"
 #include "qemu/qemusupervisor.h"
+#include "qemu/seediso.h"
 #include "runtimemodels.h"
 #include "runtimeparts.h"
 #include "switch/switchengine.h"
@@ -433,6 +434,13 @@ Status Runtime::launchGuest(const plan::GuestPlan &gp)
             log(QStringLiteral("info"), gp.name, QStringLiteral("QMP event %1").arg(name));
     });
     setNode(node, NodeState::Starting);
+    if (gp.seed) {
+        if (Status s = qemu::writeSeedIso(gp.name, *gp.seed, gp.seedIso); !s) {
+            setNode(node, NodeState::Failed, s.error().message);
+            return s;
+        }
+        log(QStringLiteral("info"), gp.name, QStringLiteral("cloud-init seed written to %1").arg(gp.seedIso));
+    }
     log(QStringLiteral("info"), gp.name, QStringLiteral("starting guest (%1, serial log %2)").arg(m_accel, gp.serialLog));
     if (Status s = g->sup->start(); !s) {
         setNode(node, NodeState::Failed, s.error().message);

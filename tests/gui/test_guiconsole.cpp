@@ -27,6 +27,7 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -98,11 +99,16 @@ private slots:
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         qputenv("XDG_RUNTIME_DIR", dir.filePath(QStringLiteral("xdg")).toUtf8());
+        // The screenless guest also carries a cloud-init section: its seed ISO is written and
+        // attached at start (the test guest ignores it; docs/topology-format.md).
+        QJsonObject screenless = consoleGuest(QStringLiteral("ns"), QStringLiteral("none"));
+        QJsonObject nsGuest = screenless.value(QStringLiteral("guest")).toObject();
+        nsGuest.insert(QStringLiteral("cloudInit"), QJsonObject{{QStringLiteral("user"), QStringLiteral("dev")}});
+        screenless.insert(QStringLiteral("guest"), nsGuest);
         const QJsonObject topo{{QStringLiteral("format"), QStringLiteral("netloom-topology")},
                                {QStringLiteral("version"), 1},
                                {QStringLiteral("name"), QStringLiteral("consoles")},
-                               {QStringLiteral("nodes"), QJsonArray{consoleGuest(QStringLiteral("cg"), QStringLiteral("vga")),
-                                                                     consoleGuest(QStringLiteral("ns"), QStringLiteral("none"))}}};
+                               {QStringLiteral("nodes"), QJsonArray{consoleGuest(QStringLiteral("cg"), QStringLiteral("vga")), screenless}}};
         const QString file = dir.filePath(QStringLiteral("consoles.json"));
         QFile f(file);
         QVERIFY(f.open(QIODevice::WriteOnly));
@@ -122,6 +128,11 @@ private slots:
         sinceBoot.start();
         QElapsedTimer attachClock;
         const QString cgLog = run->runtime()->serialLogPath(QStringLiteral("cg"));
+        const QString seedIso = QFileInfo(cgLog).absolutePath() + QStringLiteral("/guest-ns.cidata.iso");
+        QTRY_VERIFY_WITH_TIMEOUT(run->nodeState(QStringLiteral("ns")) == runtime::NodeState::Up, 20000);
+        QVERIFY2(QFileInfo(seedIso).size() > 0, qPrintable(seedIso));
+        const auto qemuNs = test::run({QStringLiteral("pgrep"), QStringLiteral("-af"), QStringLiteral("guest=ns")});
+        QVERIFY2(qemuNs.out.contains(QStringLiteral("file=%1,format=raw,if=virtio,readonly=on").arg(seedIso).toUtf8()), qemuNs.out.constData());
         QTRY_VERIFY_WITH_TIMEOUT(test::readFile(cgLog).contains("netloom-consoleguest: ready"), 20000);
 
         // The screen: attached, not black, and the same pixels as QMP screendump.

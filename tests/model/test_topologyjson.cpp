@@ -76,6 +76,8 @@ Topology everything()
     gc.append = QStringLiteral("console=ttyS0");
     gc.boot = QStringLiteral("cd");
     gc.display = GuestConfig::Display::Virtio;
+    gc.cloudInit = CloudInitConfig{QStringLiteral("dev"), {QStringLiteral("ssh-ed25519 AAAA k")}, QStringLiteral("h1"),
+                                   QStringLiteral("$6$x$y"), QStringLiteral("#cloud-config\nruncmd: [true]\n")};
     gc.extraArgs = {QStringLiteral("-rtc"), QStringLiteral("base=utc")};
     NicConfig n1;
     n1.id = QStringLiteral("n1");
@@ -225,6 +227,11 @@ private Q_SLOTS:
                                         << "guest.extraArgs[1]: expected a string, got a number";
         QTest::newRow("display") << minimal(R"([{"id": "g", "type": "guest", "guest": {"display": "spice"}}])") << inval
                                  << "nodes[0] (id 'g').guest.display: expected one of 'vga', 'virtio', 'none'";
+        QTest::newRow("cloudInit without user") << minimal(R"([{"id": "g", "type": "guest", "guest": {"cloudInit": {"sshKeys": []}}}])") << inval
+                                                << "nodes[0] (id 'g').guest.cloudInit.user: missing (required)";
+        QTest::newRow("too many keys") << minimal(QByteArray(R"([{"id": "g", "type": "guest", "guest": {"cloudInit": {"user": "u", "sshKeys": [)") +
+                                                  QByteArray("\"k\",").repeated(64) + "\"k\"]}}}]")
+                                       << int(ErrorCode::LimitExceeded) << "guest.cloudInit.sshKeys: more than 64 items";
         QTest::newRow("huge position") << minimal(R"([{"id": "s", "type": "switch", "position": {"x": 1e300, "y": 0}}])") << inval
                                        << "position.x: expected a number";
     }

@@ -1,0 +1,42 @@
+// The cloud-init NoCloud seed of a guest (issue #11): what goes into its "cidata" volume.
+//
+// Design note. A guest with a cloudInit section gets a seed with three files, built here
+// purely from the topology, so the runtime and the exported script write the same bytes:
+// - meta-data: instance-id and local-hostname. The instance-id carries a hash of the seed's
+//   content, so a changed section (a new key, another user) is applied again by cloud-init
+//   on a guest whose disk persists, and an unchanged one is not.
+// - user-data: "#cloud-config" with the user (ssh_authorized_keys, the password hash when
+//   set, passwordless sudo), hostname, and ssh_pwauth only with a password. With extra
+//   user-data the file is a MIME multipart: our cloud-config first, then the user's part
+//   (its type from its first line: #cloud-config, #!, #cloud-boothook, #include), merged
+//   with list(append)+dict(recurse_array)+str() so its lists add to ours.
+// - network-config (version 2): each NIC on a switch or tap matched by its MAC; DHCP, or,
+//   when a host port serving its network reserves an address for that MAC, that address
+//   as a static one with the host port as gateway (when it NATs or routes) and DNS server
+//   (when it serves DNS). User-mode NICs use DHCP; socket NICs are left alone.
+// Every value is written as JSON, which YAML reads as it is: no quoting to get wrong.
+#pragma once
+
+#include "base/result.h"
+#include "model/topology.h"
+
+#include <QByteArray>
+
+namespace netloom::plan {
+
+struct NoCloudSeed {
+    QByteArray metaData;
+    QByteArray userData;
+    QByteArray networkConfig;
+    bool operator==(const NoCloudSeed &) const = default;
+};
+
+// The seed of guest `guest` (which must have a cloudInit section) in `topology`, whose name
+// makes the instance-id. Errors name the field (an invalid user, key, host name, hash).
+// Pure.
+Result<NoCloudSeed> buildNoCloudSeed(const model::Topology &topology, const model::Node &guest);
+
+// The seed's host name: the section's, else the node's name. Pure.
+QString seedHostName(const model::Node &guest);
+
+}  // namespace netloom::plan
