@@ -73,7 +73,7 @@ int runCapture(const QStringList &args)
                                            "                  and Wireshark read it); frames of a guest restarted on\n"
                                            "                  the same port go on into the same file\n"
                                            "  --stop          stop capturing that port\n"),
-                            option, check, reply, {}, {}, {}},
+                            option, check, reply, {}, {}, {}, {}, {}},
                            args);
 }
 

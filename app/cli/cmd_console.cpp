@@ -141,6 +141,7 @@ int runConsole(const QStringList &args)
                             "live input and output. Ctrl+] detaches; the guest keeps running. One\n"
                             "console per guest at a time (the GUI's serial view counts)");
     c.positionals = {QStringLiteral("node")};
+    c.positionalLabels = {QStringLiteral("GUEST")};
     c.run = attach;
     return runControlQuery(c, args);
 }

@@ -38,7 +38,7 @@ QString leasesTable(const QJsonObject &reply)
 
 int runLeases(const QStringList &args)
 {
-    return runControlQuery({QStringLiteral("leases"), QStringLiteral("Shows the lease tables (every network)"), {}, {}, {}, {}, leasesTable, {}, {}, {}}, args);
+    return runControlQuery({QStringLiteral("leases"), QStringLiteral("Shows the lease tables (every network)"), {}, {}, {}, {}, leasesTable, {}, {}, {}, {}, {}}, args);
 }
 
 }  // namespace netloom::cli

@@ -17,6 +17,7 @@ int runPower(const QStringList &args)
                             "CPUs), resume, reset (hard reset), powerdown (ACPI power button, then QMP\n"
                             "quit, SIGTERM, SIGKILL after their timeouts), force-off (kill QEMU now)");
     c.positionals = {QStringLiteral("node"), QStringLiteral("action")};
+    c.positionalLabels = {QStringLiteral("GUEST"), QStringLiteral("ACTION")};
     c.check = [](const QJsonObject &r) {
         return runtime::powerActionFromName(r.value(QStringLiteral("action")).toString())
                    ? QString()

@@ -15,6 +15,7 @@ int runScreenshot(const QStringList &args)
     c.op = QStringLiteral("screenshot");
     c.what = QStringLiteral("Saves the screen of GUEST (its node id or name) as a PNG file");
     c.positionals = {QStringLiteral("node"), QStringLiteral("file")};
+    c.positionalLabels = {QStringLiteral("GUEST"), QStringLiteral("FILE.png")};
     // QEMU writes the file: make the path independent of its working directory.
     c.positionalValue = [](const QString &key, const QString &value) {
         return key == QLatin1String("file") ? QFileInfo(value).absoluteFilePath() : value;

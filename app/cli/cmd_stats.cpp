@@ -35,7 +35,7 @@ QString statsTable(const QJsonObject &reply)
 
 int runStats(const QStringList &args)
 {
-    return runControlQuery({QStringLiteral("stats"), QStringLiteral("Shows the per-port counters and rates"), {}, {}, {}, {}, statsTable, {}, {}, {}}, args);
+    return runControlQuery({QStringLiteral("stats"), QStringLiteral("Shows the per-port counters and rates"), {}, {}, {}, {}, statsTable, {}, {}, {}, {}, {}}, args);
 }
 
 }  // namespace netloom::cli

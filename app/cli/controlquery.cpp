@@ -12,25 +12,26 @@ namespace netloom::cli {
 int runControlQuery(const ControlCommand &command, const QStringList &args)
 {
     const QString &op = command.op;
+    const QString name = command.name.isEmpty() ? op : command.name;
     QString topology, socket;
     bool json = false;
     qsizetype positional = 0;
     QJsonObject request{{QStringLiteral("op"), op}};
     const auto fail = [&](int code, const QString &message) {
-        printError(op, message);
+        printError(name, message);
         return code;
     };
     for (qsizetype i = 0; i < args.size(); ++i) {
         const QString &a = args[i];
         if (a == QLatin1String("-h") || a == QLatin1String("--help")) {
             QString words;
-            for (const QString &p : command.positionals)
-                words += u' ' + p.toUpper();
+            for (qsizetype k = 0; k < command.positionals.size(); ++k)
+                words += u' ' + command.positionalLabels.value(k, command.positionals[k].toUpper());
             printOut(QStringLiteral("usage: netloomctl %1%5 [NAME]%2 [--socket PATH] [--json]\n\n"
                                     "%3.\nTopology: NAME (started with 'netloomctl up'), or the only one running when\n"
                                     "NAME is omitted, over $XDG_RUNTIME_DIR/netloom/NAME.ctl (or --socket PATH).\n"
                                     "--json prints the reply as one JSON object.\n%4")
-                         .arg(op, command.usage.isEmpty() ? QString() : u' ' + command.usage, command.what,
+                         .arg(name, command.usage.isEmpty() ? QString() : u' ' + command.usage, command.what,
                               command.help.isEmpty() ? QString() : u'\n' + command.help, words));
             return ExitOk;
         }
@@ -42,7 +43,7 @@ int runControlQuery(const ControlCommand &command, const QStringList &args)
             socket = args[++i];
         } else if (a.startsWith(u'-')) {
             if (!command.option)
-                return fail(ExitUsage, QStringLiteral("unknown option '%1' (see 'netloomctl %2 --help')").arg(a, op));
+                return fail(ExitUsage, QStringLiteral("unknown option '%1' (see 'netloomctl %2 --help')").arg(a, name));
             const auto next = [&]() -> std::optional<QString> {
                 if (i + 1 >= args.size())
                     return std::nullopt;
@@ -61,7 +62,7 @@ int runControlQuery(const ControlCommand &command, const QStringList &args)
     }
     if (positional < command.positionals.size())
         return fail(ExitUsage, QStringLiteral("%1 is required (see 'netloomctl %2 --help')")
-                                   .arg(command.positionals[positional].toUpper(), op));
+                                   .arg(command.positionalLabels.value(positional, command.positionals[positional].toUpper()), name));
     if (command.check)
         if (const QString e = command.check(request); !e.isEmpty())
             return fail(ExitUsage, e);

@@ -28,6 +28,10 @@ struct ControlCommand {
     // Request keys filled, in order, by the first positional arguments (e.g. {"node","file"}:
     // `screenshot GUEST FILE`); one more positional names the topology. All are required.
     QStringList positionals;
+    // How the usage line names them ("GUEST FILE"); unset: the keys in capitals.
+    QStringList positionalLabels;
+    // The command's name when it differs from the op ("ssh" asks "ssh-target").
+    QString name;
     // Turns a positional value into the request's value (e.g. a path made absolute); unset:
     // as given.
     std::function<QString(const QString &key, const QString &value)> positionalValue;

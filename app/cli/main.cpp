@@ -20,6 +20,7 @@ int runCapture(const QStringList &args);
 int runConsole(const QStringList &args);
 int runScreenshot(const QStringList &args);
 int runPower(const QStringList &args);
+int runSsh(const QStringList &args);
 
 namespace {
 
@@ -35,6 +36,7 @@ constexpr std::array kCommands{
     Command{"console", "attach the terminal to a running guest's serial console", runConsole},
     Command{"screenshot", "save a running guest's screen as PNG", runScreenshot},
     Command{"power", "pause, resume, reset, power down or force off a running guest", runPower},
+    Command{"ssh", "ssh into a running guest as its cloud-init user", runSsh},
 };
 
 void printUsage()

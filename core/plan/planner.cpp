@@ -567,7 +567,13 @@ private:
             if (!machine)
                 return fail(machine.error().message);
             gp.argv = *machine;
+            for (const NicConfig &nic : n.guest.nics)
+                if (nic.mode == NicConfig::Mode::User && gp.sshForward.isEmpty())
+                    for (const model::HostForward &f : nic.user.forwards)
+                        if (f.protocol == QLatin1String("tcp") && f.guestPort == 22 && gp.sshForward.isEmpty())
+                            gp.sshForward = QStringLiteral("%1:%2").arg(f.hostAddress).arg(f.hostPort);
             if (n.guest.cloudInit) {
+                gp.sshUser = n.guest.cloudInit->user;
                 Result<NoCloudSeed> seed = buildNoCloudSeed(m_t, n);
                 if (!seed)
                     return fail(seed.error().message);

@@ -96,6 +96,8 @@ QJsonObject toJson(const RuntimePlan &plan)
                                   {QStringLiteral("serialSocket"), g.serialSocket},
                                   {QStringLiteral("display"), g.display},
                                   {QStringLiteral("seedIso"), g.seedIso},
+                                  {QStringLiteral("sshUser"), g.sshUser},
+                                  {QStringLiteral("sshForward"), g.sshForward},
                                   {QStringLiteral("taps"), QJsonArray::fromStringList(g.taps)}});
     return QJsonObject{{QStringLiteral("runtimeDir"), plan.runtimeDir},
                        {QStringLiteral("switches"), switches},

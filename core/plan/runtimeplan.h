@@ -81,6 +81,10 @@ struct GuestPlan {
     // (argv attaches it read-only); no seed without a cloudInit section.
     std::optional<NoCloudSeed> seed;
     QString seedIso;
+    // SSH: the cloud-init user ("" = none) and a user-mode host forward to the guest's port
+    // 22 as "ADDRESS:PORT" ("" = none; ADDRESS "" = all, reach it on 127.0.0.1).
+    QString sshUser;
+    QString sshForward;
     QStringList taps;          // interfaces this guest opens (must exist before start)
     bool operator==(const GuestPlan &) const = default;
 };

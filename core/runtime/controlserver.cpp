@@ -267,6 +267,17 @@ QByteArray ControlServer::answer(const QByteArray &line) const
             reply = {{QStringLiteral("ok"), true}, {QStringLiteral("result"), QJsonObject{{QStringLiteral("node"), node}}}};
         else
             reply = {{QStringLiteral("ok"), false}, {QStringLiteral("error"), st.error().message}};
+    } else if (op == QLatin1String("ssh-target")) {
+        // {"op":"ssh-target","node":GUEST} -> {"user","host","port","knownHosts"}
+        const QString node = doc.object().value(QStringLiteral("node")).toString().left(kMaxNodeIdChars);
+        const Result<SshTarget> t = m_runtime->sshTarget(node);
+        reply = t ? QJsonObject{{QStringLiteral("ok"), true},
+                                {QStringLiteral("result"), QJsonObject{{QStringLiteral("node"), node},
+                                                                       {QStringLiteral("user"), t->user},
+                                                                       {QStringLiteral("host"), t->host},
+                                                                       {QStringLiteral("port"), t->port},
+                                                                       {QStringLiteral("knownHosts"), t->knownHosts}}}}
+                  : QJsonObject{{QStringLiteral("ok"), false}, {QStringLiteral("error"), t.error().message}};
     } else if (op == QLatin1String("power")) {
         // {"op":"power","node":GUEST,"action":"pause"|"resume"|"reset"|"powerdown"|"force-off"}
         const QString node = doc.object().value(QStringLiteral("node")).toString().left(kMaxNodeIdChars);

@@ -95,6 +95,17 @@ struct ConsoleAttachment {
     QString display;        // the guest's display device: "vga", "virtio" ("none" never attaches)
 };
 
+// Where `ssh` reaches a guest (Runtime::sshTarget).
+struct SshTarget {
+    QString user;         // the cloud-init user, "" = ssh's default
+    QString host;         // the guest's leased IPv4 address, or 127.0.0.1 for a host forward
+    int port = 22;
+    QString knownHosts;   // the run's own known_hosts file (trust on first use, per run)
+};
+
+// The ssh command line for `t` with `args` for the remote side (argv[0] = "ssh"). Pure.
+QStringList sshCommand(const SshTarget &t, const QStringList &args);
+
 // The topology's network id for the helper (1..32 bytes of [a-z0-9_-]).
 QString helperNetworkId(const QString &topologyName);
 
@@ -153,6 +164,10 @@ public:
     // Saves the guest's screen as PNG at `path` (absolute; QEMU writes it, as this user),
     // through QMP screendump. `done` is called exactly once.
     void screenshot(const QString &node, const QString &path, std::function<void(Status)> done);
+    // Where ssh reaches guest `node` (id or name): its first bound lease's address (else a
+    // user-mode host forward to its port 22) and its cloud-init user. Errors name the guest
+    // (unknown, or no address known yet). Pure over the run's state.
+    Result<SshTarget> sshTarget(const QString &node) const;
     // The serial log of guest `node` (id or name), "" when unknown.
     QString serialLogPath(const QString &node) const;
 

@@ -49,6 +49,45 @@ Result<Runtime::GuestRt *> Runtime::runningGuest(const QString &node, const QStr
     return g;
 }
 
+QStringList sshCommand(const SshTarget &t, const QStringList &args)
+{
+    QStringList c{QStringLiteral("ssh"), QStringLiteral("-o"), QStringLiteral("StrictHostKeyChecking=accept-new")};
+    if (!t.knownHosts.isEmpty())
+        c << QStringLiteral("-o") << QStringLiteral("UserKnownHostsFile=") + t.knownHosts;
+    if (t.port != 22)
+        c << QStringLiteral("-p") << QString::number(t.port);
+    c << (t.user.isEmpty() ? t.host : t.user + u'@' + t.host);
+    if (!args.isEmpty())
+        c << QStringLiteral("--") << args;
+    return c;
+}
+
+Result<SshTarget> Runtime::sshTarget(const QString &node) const
+{
+    const QString verb = QStringLiteral("ssh to");
+    for (const plan::GuestPlan &gp : m_plan.runtime.guests) {
+        if (gp.node != node && gp.name != node)
+            continue;
+        SshTarget t;
+        t.user = gp.sshUser;
+        t.knownHosts = m_plan.runtime.runtimeDir + QStringLiteral("/known_hosts");
+        for (const leases::LeaseTable &table : leaseTables())
+            for (const leases::LeaseEntry &e : table.entries)
+                if (e.guest == gp.name && e.state == leases::LeaseState::Bound && e.ip.value && t.host.isEmpty())
+                    t.host = e.ip.toString();
+        if (t.host.isEmpty() && !gp.sshForward.isEmpty()) {
+            const QString address = gp.sshForward.section(u':', 0, 0);
+            t.host = address.isEmpty() || address == QLatin1String("0.0.0.0") ? QStringLiteral("127.0.0.1") : address;
+            t.port = gp.sshForward.section(u':', 1).toInt();
+        }
+        if (t.host.isEmpty())
+            return Error::failed(ErrorCode::NotFound, verb, gp.name,
+                                 QStringLiteral("no address known yet (no DHCP lease seen, no host forward to its port 22)"));
+        return t;
+    }
+    return Error::failed(ErrorCode::NotFound, verb, node, QStringLiteral("no such guest in this topology"));
+}
+
 QString Runtime::serialLogPath(const QString &node) const
 {
     for (const plan::GuestPlan &gp : m_plan.runtime.guests)

@@ -16,6 +16,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QImage>
 #include <QJsonDocument>
 #include <QScopeGuard>
@@ -140,17 +141,22 @@ private slots:
         TempUser other;
         QVERIFY(other.ok());
 
-        // The demo; beta without a screen (display none).
+        // The demo; beta without a screen (display none), alpha with a cloud-init user.
         QJsonObject topo = demoTopology(guestDir);
         QJsonArray nodes = topo.value(QStringLiteral("nodes")).toArray();
         for (qsizetype i = 0; i < nodes.size(); ++i) {
             QJsonObject n = nodes[i].toObject();
-            if (n.value(QStringLiteral("id")).toString() == QLatin1String("beta")) {
-                QJsonObject g = n.value(QStringLiteral("guest")).toObject();
+            QJsonObject g = n.value(QStringLiteral("guest")).toObject();
+            if (n.value(QStringLiteral("id")).toString() == QLatin1String("beta"))
                 g.insert(QStringLiteral("display"), QStringLiteral("none"));
-                n.insert(QStringLiteral("guest"), g);
-                nodes[i] = n;
-            }
+            else if (n.value(QStringLiteral("id")).toString() == QLatin1String("alpha"))
+                g.insert(QStringLiteral("cloudInit"),
+                         QJsonObject{{QStringLiteral("user"), QStringLiteral("dev")},
+                                     {QStringLiteral("sshKeys"), QJsonArray{QStringLiteral("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGP2pZX8k5KAtf0Y2sbPSqD82OwOfBXsD+hAfF5P1A1P dev@example")}}});
+            else
+                continue;
+            n.insert(QStringLiteral("guest"), g);
+            nodes[i] = n;
         }
         topo.insert(QStringLiteral("nodes"), nodes);
         const QString file = writeTopology(dir.path(), QStringLiteral("demo"), topo);
@@ -171,6 +177,26 @@ private slots:
         };
         qsizetype mark = 0;
         auto nodeEvent = [&](const QString &node, const QString &state, int timeoutMs) { return up.waitNode(node, state, timeoutMs, mark); };
+
+        // ssh: alpha's cloud-init user at the address it leased, host key trusted per run.
+        QString alphaIp;
+        QTRY_VERIFY_WITH_TIMEOUT(!(alphaIp = [&] {
+            const Result<QJsonObject> l = runtime::queryControl(control, QStringLiteral("leases"));
+            for (const QJsonValue &v : l ? l->value(QStringLiteral("leases")).toArray() : QJsonArray())
+                if (v.toObject().value(QStringLiteral("guest")).toString() == QLatin1String("alpha") &&
+                    v.toObject().value(QStringLiteral("state")).toString() == QLatin1String("bound"))
+                    return v.toObject().value(QStringLiteral("ip")).toString();
+            return QString();
+        }()).isEmpty(), 20000);
+        const auto ssh = netloom::test::run({ctl, QStringLiteral("ssh"), QStringLiteral("alpha"), QStringLiteral("--socket"), control,
+                                             QStringLiteral("--print"), QStringLiteral("--"), QStringLiteral("hostname")});
+        QVERIFY2(ssh.exitCode == 0, qPrintable(ssh.describe()));
+        QCOMPARE(QString::fromUtf8(ssh.out).trimmed(),
+                 QStringLiteral("ssh -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=%1/known_hosts dev@%2 -- hostname").arg(runDir, alphaIp));
+        const auto sshNobody = cli({QStringLiteral("ssh"), QStringLiteral("nosuch"), QStringLiteral("--print")});
+        QVERIFY2(sshNobody.exitCode == 1 && sshNobody.err.contains("'nosuch': no such guest"), qPrintable(sshNobody.describe()));
+        // The cloud-init seed was written and attached read-only.
+        QVERIFY(QFileInfo(runDir + QStringLiteral("/guest-alpha.cidata.iso")).size() > 0);
 
         // Screenshot: a PNG of alpha's screen that is not all black (tty1 shows its banner).
         const QString shot = dir.filePath(QStringLiteral("alpha.png"));

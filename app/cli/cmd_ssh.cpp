@@ -1,0 +1,93 @@
+// netloomctl ssh: ssh into a guest of a running topology as its cloud-init user, at the
+// address it leased (or through its user-mode host forward to port 22): asks the running
+// topology over its control socket, then execs ssh. --print prints the command instead.
+#include "commands.h"
+
+#include "controlquery.h"
+#include "runtime/controlserver.h"
+#include "runtime/runtime.h"
+
+#include <QJsonObject>
+
+#include <cerrno>
+#include <cstring>
+#include <unistd.h>
+#include <vector>
+
+namespace netloom::cli {
+
+namespace {
+
+QString shellWord(const QString &s)
+{
+    static const QString safe = QStringLiteral("@%+=:,./-_");
+    bool plain = !s.isEmpty();
+    for (QChar c : s)
+        plain = plain && (c.isLetterOrNumber() || safe.contains(c));
+    if (plain)
+        return s;
+    QString q = s;
+    return u'\'' + q.replace(u'\'', QStringLiteral("'\\''")) + u'\'';
+}
+
+}  // namespace
+
+int runSsh(const QStringList &args)
+{
+    // Everything after "--" is the remote command, for ssh alone.
+    const qsizetype dashes = args.indexOf(QStringLiteral("--"));
+    const QStringList ours = dashes < 0 ? args : args.mid(0, dashes);
+    const QStringList remote = dashes < 0 ? QStringList() : args.mid(dashes + 1);
+    bool print = false;
+    QStringList rest;
+    for (const QString &a : ours)
+        if (a == QLatin1String("--print"))
+            print = true;
+        else
+            rest.append(a);
+
+    ControlCommand c;
+    c.op = QStringLiteral("ssh-target");
+    c.name = QStringLiteral("ssh");
+    c.what = QStringLiteral("Runs ssh into GUEST (its node id or name) as its cloud-init user, at the address\n"
+                            "it leased (or through a user-mode host forward to its port 22), trusting the\n"
+                            "guest's host key on first use within this run. Arguments after -- go to ssh as\n"
+                            "the remote command. --print prints the ssh command instead of running it");
+    c.positionals = {QStringLiteral("node")};
+    c.positionalLabels = {QStringLiteral("GUEST")};
+    c.run = [print, remote](const QString &socket, const QJsonObject &request) {
+        Result<QJsonObject> r = runtime::queryControl(socket, request);
+        if (!r) {
+            printError(QStringLiteral("ssh"), r.error().message);
+            return int(ExitFailure);
+        }
+        runtime::SshTarget t;
+        t.user = r->value(QStringLiteral("user")).toString();
+        t.host = r->value(QStringLiteral("host")).toString();
+        t.port = r->value(QStringLiteral("port")).toInt(22);
+        t.knownHosts = r->value(QStringLiteral("knownHosts")).toString();
+        const QStringList cmd = runtime::sshCommand(t, remote);
+        if (print) {
+            QStringList words;
+            for (const QString &w : cmd)
+                words << shellWord(w);
+            printOut(words.join(u' ') + u'\n');
+            return int(ExitOk);
+        }
+        std::vector<QByteArray> bytes;
+        for (const QString &w : cmd)
+            bytes.push_back(w.toLocal8Bit());
+        std::vector<char *> argv;
+        for (QByteArray &b : bytes)
+            argv.push_back(b.data());
+        argv.push_back(nullptr);
+        ::execvp(argv[0], argv.data());
+        printError(QStringLiteral("ssh"), QStringLiteral("failed to run ssh: %1 (install openssh-client)").arg(QString::fromLocal8Bit(std::strerror(errno))));
+        return int(ExitFailure);
+    };
+    c.help = QStringLiteral("  --print         print the ssh command line instead of running it\n"
+                            "  -- ARGS...      the remote command (ssh's own arguments after the host)\n");
+    return runControlQuery(c, rest);
+}
+
+}  // namespace netloom::cli
