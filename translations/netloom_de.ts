@@ -73,6 +73,22 @@
         <source>&amp;Force Off</source>
         <translation>Aus&amp;schalten erzwingen</translation>
     </message>
+    <message>
+        <source>SS&amp;H to Guest</source>
+        <translation>SS&amp;H zum Gast</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Copy ss&amp;h Command</source>
+        <translation>ss&amp;h-Befehl kopieren</translation>
+    </message>
+    <message>
+        <source>Copied “%1”</source>
+        <translation>„%1“ kopiert</translation>
+    </message>
 </context>
 <context>
     <name>ListSyntax</name>
@@ -1313,6 +1329,18 @@
     <message>
         <source>failed to %1 &apos;%2&apos;: the topology is not running</source>
         <translation>%1 von &apos;%2&apos; fehlgeschlagen: die Topologie läuft nicht</translation>
+    </message>
+    <message>
+        <source>failed to ssh to &apos;%1&apos;: the topology is not running</source>
+        <translation>ssh zu &apos;%1&apos; fehlgeschlagen: die Topologie läuft nicht</translation>
+    </message>
+    <message>
+        <source>failed to ssh to &apos;%1&apos;: no terminal to run it in (set $TERMINAL, or install one that provides x-terminal-emulator)</source>
+        <translation>ssh zu &apos;%1&apos; fehlgeschlagen: kein Terminal, um es auszuführen ($TERMINAL setzen oder eines installieren, das x-terminal-emulator bereitstellt)</translation>
+    </message>
+    <message>
+        <source>failed to ssh to &apos;%1&apos;: cannot start &apos;%2&apos;</source>
+        <translation>ssh zu &apos;%1&apos; fehlgeschlagen: &apos;%2&apos; kann nicht gestartet werden</translation>
     </message>
 </context>
 <context>

@@ -16,21 +16,6 @@
 
 namespace netloom::cli {
 
-namespace {
-
-QString shellWord(const QString &s)
-{
-    static const QString safe = QStringLiteral("@%+=:,./-_");
-    bool plain = !s.isEmpty();
-    for (QChar c : s)
-        plain = plain && (c.isLetterOrNumber() || safe.contains(c));
-    if (plain)
-        return s;
-    QString q = s;
-    return u'\'' + q.replace(u'\'', QStringLiteral("'\\''")) + u'\'';
-}
-
-}  // namespace
 
 int runSsh(const QStringList &args)
 {
@@ -66,14 +51,11 @@ int runSsh(const QStringList &args)
         t.host = r->value(QStringLiteral("host")).toString();
         t.port = r->value(QStringLiteral("port")).toInt(22);
         t.knownHosts = r->value(QStringLiteral("knownHosts")).toString();
-        const QStringList cmd = runtime::sshCommand(t, remote);
         if (print) {
-            QStringList words;
-            for (const QString &w : cmd)
-                words << shellWord(w);
-            printOut(words.join(u' ') + u'\n');
+            printOut(runtime::sshCommandText(t, remote) + u'\n');
             return int(ExitOk);
         }
+        const QStringList cmd = runtime::sshCommand(t, remote);
         std::vector<QByteArray> bytes;
         for (const QString &w : cmd)
             bytes.push_back(w.toLocal8Bit());

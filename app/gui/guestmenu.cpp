@@ -3,6 +3,8 @@
 #include "consolearea.h"
 #include "runcontroller.h"
 
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QIcon>
 #include <QMenu>
 
@@ -28,6 +30,26 @@ void GuestMenu::addActions(QMenu *menu, RunController *run, ConsoleArea *console
     });
     serial->setObjectName(QStringLiteral("actionOpenSerialConsole"));
     serial->setEnabled(up);
+    // ssh as the guest's cloud-init user at its leased address (or host forward).
+    const bool reachable = up && run->sshTarget(nodeId).isOk();
+    QAction *ssh = menu->addAction(QIcon::fromTheme(QStringLiteral("utilities-terminal")), tr("SS&H to Guest"), menu, [=] {
+        const Result<QString> started = run->openSshTerminal(nodeId);
+        log(started ? tr("%1: %2").arg(name, *started) : started.error().message);
+    });
+    ssh->setObjectName(QStringLiteral("actionSshToGuest"));
+    ssh->setEnabled(reachable);
+    QAction *copy = menu->addAction(tr("Copy ss&h Command"), menu, [=] {
+        const Result<runtime::SshTarget> t = run->sshTarget(nodeId);
+        if (!t) {
+            log(t.error().message);
+            return;
+        }
+        const QString text = runtime::sshCommandText(*t, {});
+        QGuiApplication::clipboard()->setText(text);
+        log(tr("Copied \u201c%1\u201d").arg(text));
+    });
+    copy->setObjectName(QStringLiteral("actionCopySshCommand"));
+    copy->setEnabled(reachable);
     menu->addSeparator();
     auto power = [=](PowerAction a) {
         if (Status st = run->power(nodeId, a); !st)

@@ -194,7 +194,18 @@ void LeasesPanel::copySsh(int row)
     const LeaseListModel::Row *r = m_model->row(row);
     if (!r || !r->entry.ip.value)
         return;
-    const QString cmd = QStringLiteral("ssh root@%1").arg(r->entry.ip.toString());
+    // A guest of the run: as its cloud-init user (the same command as its node's menu, for
+    // this lease's address); anything else: as root, the usual account of an appliance.
+    QString cmd = QStringLiteral("ssh root@%1").arg(r->entry.ip.toString());
+    const QString guest = r->entry.guest;  // its name; sshTarget takes names too
+    if (const Result<runtime::SshTarget> t = guest.isEmpty() ? Result<runtime::SshTarget>(Error{ErrorCode::NotFound, {}})
+                                                             : m_run->sshTarget(guest);
+        t && !t->user.isEmpty()) {
+        runtime::SshTarget here = *t;
+        here.host = r->entry.ip.toString();
+        here.port = 22;
+        cmd = runtime::sshCommandText(here, {});
+    }
     QApplication::clipboard()->setText(cmd);
     emit message(tr("Copied \u201c%1\u201d").arg(cmd));
 }

@@ -1,5 +1,8 @@
 #include "runcontroller.h"
 
+#include <QProcess>
+#include <QStandardPaths>
+
 #include "plan/rundir.h"
 #include "model/allocator.h"
 #include "model/validator.h"
@@ -166,6 +169,32 @@ void RunController::openConsole(const QString &nodeId, runtime::ConsoleKind kind
         return;
     }
     m_rt->openConsole(nodeId, kind, std::move(done));
+}
+
+Result<runtime::SshTarget> RunController::sshTarget(const QString &nodeId) const
+{
+    if (!isActive())
+        return Error{ErrorCode::Conflict, tr("failed to ssh to '%1': the topology is not running").arg(nodeId)};
+    return m_rt->sshTarget(nodeId);
+}
+
+Result<QString> RunController::openSshTerminal(const QString &nodeId) const
+{
+    Result<runtime::SshTarget> t = sshTarget(nodeId);
+    if (!t)
+        return t.error();
+    QString terminal = qEnvironmentVariable("TERMINAL");
+    if (terminal.isEmpty() || QStandardPaths::findExecutable(terminal).isEmpty())
+        terminal = QStandardPaths::findExecutable(QStringLiteral("x-terminal-emulator"));
+    else
+        terminal = QStandardPaths::findExecutable(terminal);
+    if (terminal.isEmpty())
+        return Error{ErrorCode::NotFound, tr("failed to ssh to '%1': no terminal to run it in (set $TERMINAL, or install one that provides "
+                                             "x-terminal-emulator)").arg(nodeId)};
+    const QStringList cmd = runtime::sshCommand(*t, {});
+    if (!QProcess::startDetached(terminal, QStringList{QStringLiteral("-e")} + cmd))
+        return Error{ErrorCode::System, tr("failed to ssh to '%1': cannot start '%2'").arg(nodeId, terminal)};
+    return runtime::sshCommandText(*t, {});
 }
 
 Status RunController::power(const QString &nodeId, runtime::PowerAction action)

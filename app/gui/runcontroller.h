@@ -66,6 +66,13 @@ public:
     // Runtime::openConsole while the run is active (else an error at once); the guest's own
     // state decides the rest.
     void openConsole(const QString &nodeId, runtime::ConsoleKind kind, std::function<void(Result<runtime::ConsoleAttachment>)> done);
+    // Runtime::sshTarget while the run is active. Errors name the guest.
+    Result<runtime::SshTarget> sshTarget(const QString &nodeId) const;
+    // Opens a terminal running ssh into guest `nodeId` ($TERMINAL, else the Debian
+    // alternative x-terminal-emulator, each given "-e ssh ..."). Returns the command line
+    // started, or an error naming the guest or the missing terminal. Touches: starts a
+    // detached process.
+    Result<QString> openSshTerminal(const QString &nodeId) const;
     // Runtime::guestPower while the run is active. Errors name the guest.
     Status power(const QString &nodeId, runtime::PowerAction action);
     runtime::Runtime *runtime() const { return m_rt; }

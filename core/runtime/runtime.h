@@ -105,6 +105,8 @@ struct SshTarget {
 
 // The ssh command line for `t` with `args` for the remote side (argv[0] = "ssh"). Pure.
 QStringList sshCommand(const SshTarget &t, const QStringList &args);
+// The same as one line for a shell (words quoted only where they need it). Pure.
+QString sshCommandText(const SshTarget &t, const QStringList &args);
 
 // The topology's network id for the helper (1..32 bytes of [a-z0-9_-]).
 QString helperNetworkId(const QString &topologyName);

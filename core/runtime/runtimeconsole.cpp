@@ -3,6 +3,7 @@
 // file readable.
 #include "runtime.h"
 
+#include "export/shellexporter.h"
 #include "plan/qemuargs.h"
 #include "qemu/consoleattach.h"
 #include "runtimeparts.h"
@@ -13,6 +14,7 @@
 #include <QJsonObject>
 #include <QPointer>
 
+#include <algorithm>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -60,6 +62,19 @@ QStringList sshCommand(const SshTarget &t, const QStringList &args)
     if (!args.isEmpty())
         c << QStringLiteral("--") << args;
     return c;
+}
+
+QString sshCommandText(const SshTarget &t, const QStringList &args)
+{
+    static const QString safe = QStringLiteral("@%+=:,./-_");
+    QStringList words;
+    for (const QString &w : sshCommand(t, args)) {
+        const bool plain = !w.isEmpty() && std::all_of(w.cbegin(), w.cend(), [](QChar c) {
+            return (c.unicode() < 0x80 && c.isLetterOrNumber()) || safe.contains(c);
+        });
+        words << (plain ? w : exporter::shellQuote(w));
+    }
+    return words.join(u' ');
 }
 
 Result<SshTarget> Runtime::sshTarget(const QString &node) const

@@ -15,6 +15,7 @@
 #include "common/testutil.h"
 
 #include "consolearea.h"
+#include "guestmenu.h"
 #include "guestconsole.h"
 #include "mainwindow.h"
 #include "canvasview.h"
@@ -25,6 +26,8 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QClipboard>
+#include <QMenu>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
@@ -104,6 +107,16 @@ private slots:
         QJsonObject screenless = consoleGuest(QStringLiteral("ns"), QStringLiteral("none"));
         QJsonObject nsGuest = screenless.value(QStringLiteral("guest")).toObject();
         nsGuest.insert(QStringLiteral("cloudInit"), QJsonObject{{QStringLiteral("user"), QStringLiteral("dev")}});
+        // ... and a user-mode NIC whose host forward reaches its port 22 (for ssh).
+        const int sshPort = 40000 + int(QCoreApplication::applicationPid() % 20000);
+        nsGuest.insert(QStringLiteral("nics"),
+                       QJsonArray{QJsonObject{{QStringLiteral("id"), QStringLiteral("net0")},
+                                              {QStringLiteral("mode"), QStringLiteral("user")},
+                                              {QStringLiteral("user"),
+                                               QJsonObject{{QStringLiteral("forwards"),
+                                                            QJsonArray{QJsonObject{{QStringLiteral("hostAddress"), QStringLiteral("127.0.0.1")},
+                                                                                   {QStringLiteral("hostPort"), sshPort},
+                                                                                   {QStringLiteral("guestPort"), 22}}}}}}}});
         screenless.insert(QStringLiteral("guest"), nsGuest);
         const QJsonObject topo{{QStringLiteral("format"), QStringLiteral("netloom-topology")},
                                {QStringLiteral("version"), 1},
@@ -133,6 +146,28 @@ private slots:
         QVERIFY2(QFileInfo(seedIso).size() > 0, qPrintable(seedIso));
         const auto qemuNs = test::run({QStringLiteral("pgrep"), QStringLiteral("-af"), QStringLiteral("guest=ns")});
         QVERIFY2(qemuNs.out.contains(QStringLiteral("file=%1,format=raw,if=virtio,readonly=on").arg(seedIso).toUtf8()), qemuNs.out.constData());
+
+        // ssh from the guest's menu: the command (cloud-init user, host forward, the run's
+        // known_hosts) on the clipboard, and in a terminal ($TERMINAL gets "-e ssh ...").
+        const QString expectedSsh = QStringLiteral("ssh -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=%1/known_hosts -p %2 dev@127.0.0.1")
+                                        .arg(QFileInfo(cgLog).absolutePath()).arg(sshPort);
+        QMenu guestMenu;
+        GuestMenu::addActions(&guestMenu, run, w.consoleArea(), QStringLiteral("ns"), QStringLiteral("ns"), [&w](const QString &l) { w.log(l); });
+        QAction *copySsh = guestMenu.findChild<QAction *>(QStringLiteral("actionCopySshCommand"));
+        QVERIFY(copySsh && copySsh->isEnabled());
+        copySsh->trigger();
+        QCOMPARE(QApplication::clipboard()->text(), expectedSsh);
+        const QString fakeTerminal = dir.filePath(QStringLiteral("terminal.sh"));
+        const QString terminalArgs = dir.filePath(QStringLiteral("terminal.args"));
+        QFile term(fakeTerminal);
+        QVERIFY(term.open(QIODevice::WriteOnly));
+        term.write(QStringLiteral("#!/bin/sh\nprintf '%s\\n' \"$@\" > '%1'\n").arg(terminalArgs).toUtf8());
+        term.close();
+        term.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        qputenv("TERMINAL", fakeTerminal.toUtf8());
+        guestMenu.findChild<QAction *>(QStringLiteral("actionSshToGuest"))->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(terminalArgs) && test::readFile(terminalArgs).contains("127.0.0.1"), 5000);
+        QCOMPARE(QString::fromUtf8(test::readFile(terminalArgs)).split(u'\n', Qt::SkipEmptyParts).join(u' '), QStringLiteral("-e ") + expectedSsh);
         QTRY_VERIFY_WITH_TIMEOUT(test::readFile(cgLog).contains("netloom-consoleguest: ready"), 20000);
 
         // The screen: attached, not black, and the same pixels as QMP screendump.
