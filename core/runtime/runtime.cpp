@@ -400,10 +400,7 @@ Status Runtime::launchGuest(const plan::GuestPlan &gp)
     qemu::SupervisorTimeouts to;
     to.qmpConnectMs = m_options.guestStartMs;
     to.powerdownMs = m_options.guestPowerdownMs;
-    GuestRt *g = nullptr;
-    for (auto &x : m_guests)
-        if (x->plan.node == gp.node)
-            g = x.get();
+    GuestRt *g = findGuest(gp.node);
     if (!g) {
         m_guests.push_back(std::make_unique<GuestRt>());
         g = m_guests.back().get();
@@ -451,10 +448,7 @@ Status Runtime::launchGuest(const plan::GuestPlan &gp)
 
 void Runtime::onGuestState(const QString &node, int state, const QString &reason)
 {
-    GuestRt *g = nullptr;
-    for (auto &x : m_guests)
-        if (x->plan.node == node)
-            g = x.get();
+    GuestRt *g = findGuest(node);
     if (g) {
         const auto s = QemuSupervisor::State(state);
         const QString name = g->plan.name;

@@ -3,7 +3,6 @@
 #include "runtime.h"
 
 #include "plan/rundir.h"
-#include "plan/planner.h"
 #include "qemu/qemuhost.h"
 #include "qemu/seediso.h"
 
@@ -277,19 +276,15 @@ Status preflightGuest(const plan::GuestPlan &g)
         return Error::failed(ErrorCode::InvalidArgument, QStringLiteral("start guest"), g.name, QStringLiteral("empty command line"));
     if (Result<QString> bin = qemu::resolveQemuBinary(g.name, g.argv.first(), qemu::processPathDirs()); !bin)
         return bin.error();
-    // The cloud-init seed is written just before launch: not a file to find yet.
-    QStringList argv = g.argv;
+    // The cloud-init seed is written just before launch: it counts as present here.
+    qemu::FileProbe probe = qemu::FileProbe::real();
     if (g.seed) {
         if (QStandardPaths::findExecutable(QString::fromLatin1(qemu::kSeedIsoTool)).isEmpty())
             return Error::failed(ErrorCode::NotFound, QStringLiteral("start guest"), g.name,
                                  QStringLiteral("its cloud-init seed needs xorriso, which is not installed (Debian package xorriso)"));
-        for (qsizetype i = 1; i < argv.size(); ++i)
-            if (argv[i - 1] == QLatin1String("-drive") && argv[i].startsWith(QStringLiteral("file=%1,").arg(plan::qemuOptValue(g.seedIso)))) {
-                argv.remove(i - 1, 2);
-                break;
-            }
+        probe.isFile = [real = probe.isFile, seed = g.seedIso](const QString &path) { return path == seed || real(path); };
     }
-    if (Status files = qemu::checkLaunchFiles(g.name, argv, {}); !files)
+    if (Status files = qemu::checkLaunchFiles(g.name, g.argv, {}, probe); !files)
         return files;
     for (const HostPortUse &use : hostPortsOf(g.argv))
         if (Status s = checkHostPortFree(g.name, use); !s)
