@@ -182,6 +182,14 @@ struct CloudInitConfig {
     bool operator==(const CloudInitConfig &) const = default;
 };
 
+// UEFI firmware (OVMF): the read-only code image and this guest's own writable copy of the
+// variable store (made from the template that matches the code image).
+struct UefiConfig {
+    QString code;   // e.g. /usr/share/OVMF/OVMF_CODE_4M.fd (read-only pflash unit 0)
+    QString vars;   // this guest's variable store, e.g. "alpha_VARS.fd" (relative = to the topology file's folder)
+    bool operator==(const UefiConfig &) const = default;
+};
+
 struct GuestConfig {
     QString qemu = QStringLiteral("qemu-system-x86_64");
     QString machine;         // "" = QEMU default
@@ -199,6 +207,7 @@ struct GuestConfig {
     // or none (serial console only). Missing in a file = Vga.
     enum class Display { Vga, Virtio, None };
     Display display = Display::Vga;
+    std::optional<UefiConfig> uefi;  // absent = BIOS (SeaBIOS)
     std::optional<CloudInitConfig> cloudInit;  // absent = no seed
     QStringList extraArgs;   // appended verbatim (no shell)
     QList<NicConfig> nics;

@@ -425,7 +425,7 @@ void decodeNic(const QJsonObject &o, const QString &basePath, Failure *f, NicCon
 void decodeGuest(const QJsonObject &o, const QString &path, Failure *f, GuestConfig *out)
 {
     ObjectReader r(o, path, f, {"qemu", "machine", "accel", "cpuModel", "memoryMiB", "cpus", "disks", "cdrom",
-                                "kernel", "initrd", "append", "boot", "display", "cloudInit", "extraArgs", "nics"});
+                                "kernel", "initrd", "append", "boot", "display", "uefi", "cloudInit", "extraArgs", "nics"});
     r.string("qemu", &out->qemu);
     r.string("machine", &out->machine);
     r.string("accel", &out->accel);
@@ -451,6 +451,13 @@ void decodeGuest(const QJsonObject &o, const QString &path, Failure *f, GuestCon
     r.string("boot", &out->boot);
     r.enumeration("display", &out->display, {{GuestConfig::Display::Vga, displayName}, {GuestConfig::Display::Virtio, displayName},
                                              {GuestConfig::Display::None, displayName}});
+    if (const auto u = r.object("uefi")) {
+        ObjectReader ur(*u, r.pathOf("uefi"), f, {"code", "vars"});
+        UefiConfig uefi;
+        ur.string("code", &uefi.code, true);
+        ur.string("vars", &uefi.vars, true);
+        out->uefi = uefi;
+    }
     if (const auto c = r.object("cloudInit")) {
         ObjectReader cr(*c, r.pathOf("cloudInit"), f, {"user", "sshKeys", "hostname", "passwordHash", "userData"});
         CloudInitConfig ci;

@@ -264,6 +264,12 @@ Out encodeGuest(const GuestConfig &g)
     addIf(o, "boot", g.boot, def.boot);
     if (g.display != def.display)
         o.add("display", displayName(g.display));
+    if (g.uefi) {
+        Out uj;
+        uj.add("code", g.uefi->code);
+        uj.add("vars", g.uefi->vars);
+        o.add("uefi", uj);
+    }
     if (g.cloudInit) {
         const CloudInitConfig &c = *g.cloudInit;
         Out cj;

@@ -1,10 +1,13 @@
 // Validator rules for each node's own settings (see validatorimpl.h).
 #include "validatorimpl.h"
 
+#include <QDir>
 #include <QRegularExpression>
 #include <QSet>
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace netloom::model::detail {
 
@@ -237,6 +240,8 @@ void Validator::checkGuest(qsizetype i)
                   QStringLiteral("extra argument %1 is not allowed: Netloom builds the guest's network, monitor and display options itself (use NICs and the display setting instead)")
                       .arg(q(g.extraArgs[a])));
     }
+    if (g.uefi)
+        checkUefi(i);
     if (g.cloudInit)
         checkCloudInit(i);
     if (g.nics.size() > limits::kMaxNicsPerGuest)
@@ -283,6 +288,43 @@ void Validator::checkCloudInit(qsizetype i)
         error(p + QStringLiteral(".userData"), n.id, QStringLiteral("longer than %1 characters").arg(limits::kMaxUserDataChars));
     if (c.sshKeys.isEmpty() && c.passwordHash.isEmpty())
         warning(p, n.id, QStringLiteral("no SSH key and no password: nobody can log in as %1").arg(q(c.user)));
+}
+
+void Validator::checkUefi(qsizetype i)
+{
+    const Node &n = m_t.nodes[i];
+    const UefiConfig &u = *n.guest.uefi;
+    const QString p = cfgPath(i, "uefi");
+    const std::pair<const char *, const QString *> fields[] = {{"code", &u.code}, {"vars", &u.vars}};
+    for (const auto &[key, value] : fields) {
+        const QString what = QLatin1String(key) == QLatin1String("code") ? QStringLiteral("UEFI code image") : QStringLiteral("UEFI variable store");
+        if (value->trimmed().isEmpty())
+            error(join(p, QLatin1String(key)), n.id, QStringLiteral("the %1 path is empty").arg(what));
+        else if (std::any_of(value->cbegin(), value->cend(), [](QChar c) { return !c.isPrint(); }))
+            error(join(p, QLatin1String(key)), n.id, QStringLiteral("the %1 path %2 has unprintable characters").arg(what, q(*value)));
+    }
+    if (!u.code.isEmpty() && QDir::cleanPath(u.code) == QDir::cleanPath(u.vars))
+        error(join(p, QStringLiteral("vars")), n.id,
+              QStringLiteral("the variable store must be the guest's own file, not the code image %1").arg(q(u.code)));
+    // Firmware given twice: QEMU would refuse (-bios with pflash) or map two images.
+    const QStringList &extra = n.guest.extraArgs;
+    for (qsizetype a = 0; a < extra.size(); ++a) {
+        QString opt = extra[a].section(QLatin1Char('='), 0, 0);
+        if (opt.startsWith(QLatin1String("--")))
+            opt.remove(0, 1);
+        bool clash = opt == QLatin1String("-bios") || opt == QLatin1String("-pflash");
+        // An option value ("if=pflash,file=x", "pc,pflash0=node"), or "--drive=..." in one.
+        const QString value = extra[a].startsWith(QLatin1Char('-')) ? extra[a].section(QLatin1Char('='), 1) : extra[a];
+        if (!clash)
+            for (const QString &part : value.split(QLatin1Char(',')))
+                clash = clash || part == QLatin1String("if=pflash") || part.startsWith(QLatin1String("pflash0="))
+                        || part.startsWith(QLatin1String("pflash1="));
+        if (clash)
+            error(QStringLiteral("%1[%2]").arg(cfgPath(i, "extraArgs")).arg(a), n.id,
+                  QStringLiteral("extra argument %1 sets firmware, but this guest boots UEFI: Netloom maps the uefi code image and "
+                                 "variable store as pflash drives itself (remove the argument, or remove uefi to use your own firmware)")
+                      .arg(q(extra[a])));
+    }
 }
 
 void Validator::checkUserNet(qsizetype i, qsizetype j)

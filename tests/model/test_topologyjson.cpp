@@ -76,6 +76,7 @@ Topology everything()
     gc.append = QStringLiteral("console=ttyS0");
     gc.boot = QStringLiteral("cd");
     gc.display = GuestConfig::Display::Virtio;
+    gc.uefi = UefiConfig{QStringLiteral("/usr/share/OVMF/OVMF_CODE_4M.fd"), QStringLiteral("g_VARS.fd")};
     gc.cloudInit = CloudInitConfig{QStringLiteral("dev"), {QStringLiteral("ssh-ed25519 AAAA k")}, QStringLiteral("h1"),
                                    QStringLiteral("$6$x$y"), QStringLiteral("#cloud-config\nruncmd: [true]\n")};
     gc.extraArgs = {QStringLiteral("-rtc"), QStringLiteral("base=utc")};
@@ -149,6 +150,11 @@ private Q_SLOTS:
         // Defaults are left out; non-defaults are written.
         QVERIFY(text.contains("\"macAgingSeconds\": 60"));
         QVERIFY(!serializeTopology(Topology{QStringLiteral("x"), {}, {Node{}}, {}}).contains("macTableSize"));
+        QVERIFY(text.contains(R"("uefi": {"code": "/usr/share/OVMF/OVMF_CODE_4M.fd", "vars": "g_VARS.fd"})"));
+        // A BIOS guest writes no uefi key.
+        Topology bios = t;
+        bios.nodes[3].guest.uefi.reset();
+        QVERIFY(!serializeTopology(bios).contains("uefi"));
     }
 
     void demoContents()
@@ -232,6 +238,14 @@ private Q_SLOTS:
         QTest::newRow("too many keys") << minimal(QByteArray(R"([{"id": "g", "type": "guest", "guest": {"cloudInit": {"user": "u", "sshKeys": [)") +
                                                   QByteArray("\"k\",").repeated(64) + "\"k\"]}}}]")
                                        << int(ErrorCode::LimitExceeded) << "guest.cloudInit.sshKeys: more than 64 items";
+        QTest::newRow("uefi without vars") << minimal(R"([{"id": "g", "type": "guest", "guest": {"uefi": {"code": "/c.fd"}}}])") << inval
+                                           << "nodes[0] (id 'g').guest.uefi.vars: missing (required)";
+        QTest::newRow("uefi without code") << minimal(R"([{"id": "g", "type": "guest", "guest": {"uefi": {"vars": "v.fd"}}}])") << inval
+                                           << "nodes[0] (id 'g').guest.uefi.code: missing (required)";
+        QTest::newRow("uefi not object") << minimal(R"([{"id": "g", "type": "guest", "guest": {"uefi": true}}])") << inval
+                                         << "nodes[0] (id 'g').guest.uefi: expected an object";
+        QTest::newRow("uefi unknown key") << minimal(R"([{"id": "g", "type": "guest", "guest": {"uefi": {"code": "c", "vars": "v", "secure": true}}}])")
+                                          << inval << "guest.uefi.secure: unknown key";
         QTest::newRow("huge position") << minimal(R"([{"id": "s", "type": "switch", "position": {"x": 1e300, "y": 0}}])") << inval
                                        << "position.x: expected a number";
     }
@@ -267,6 +281,8 @@ private Q_SLOTS:
         QCOMPARE(t->nodes[1].guest.nics[0].mode, NicConfig::Mode::Switch);
         // A version-1 file from before the display setting: the guest gets a standard VGA screen.
         QCOMPARE(t->nodes[1].guest.display, GuestConfig::Display::Vga);
+        // ... and from before UEFI: it boots with BIOS.
+        QVERIFY(!t->nodes[1].guest.uefi.has_value());
     }
 
     // Cutting a valid file anywhere or flipping bytes never crashes and always gives an

@@ -198,6 +198,39 @@ private Q_SLOTS:
              "nodes[2] (id 'alpha').guest", "alpha", "guest has nothing to boot", W},
             {"disk path", [](Topology &t) { nodeOf(t, "alpha").guest.disks = {DiskConfig{}}; }, "nodes[2] (id 'alpha').guest.disks[0].path", "alpha",
              "disk path is empty"},
+            // UEFI
+            {"uefi empty code", [](Topology &t) { nodeOf(t, "alpha").guest.uefi = UefiConfig{QStringLiteral(" "), QStringLiteral("a.fd")}; },
+             "nodes[2] (id 'alpha').guest.uefi.code", "alpha", "the UEFI code image path is empty"},
+            {"uefi empty vars", [](Topology &t) { nodeOf(t, "alpha").guest.uefi = UefiConfig{QStringLiteral("/c.fd"), QString()}; },
+             "nodes[2] (id 'alpha').guest.uefi.vars", "alpha", "the UEFI variable store path is empty"},
+            {"uefi unprintable vars", [](Topology &t) { nodeOf(t, "alpha").guest.uefi = UefiConfig{QStringLiteral("/c.fd"), QStringLiteral("a\nb.fd")}; },
+             "nodes[2] (id 'alpha').guest.uefi.vars", "alpha", "the UEFI variable store path 'a\nb.fd' has unprintable characters"},
+            {"uefi vars is code", [](Topology &t) { nodeOf(t, "alpha").guest.uefi = UefiConfig{QStringLiteral("/c.fd"), QStringLiteral("//c.fd")}; },
+             "nodes[2] (id 'alpha').guest.uefi.vars", "alpha", "must be the guest's own file, not the code image"},
+            {"uefi and -bios",
+             [](Topology &t) {
+                 nodeOf(t, "alpha").guest.uefi = UefiConfig{QStringLiteral("/c.fd"), QStringLiteral("a.fd")};
+                 nodeOf(t, "alpha").guest.extraArgs = {QStringLiteral("-rtc"), QStringLiteral("base=utc"), QStringLiteral("-bios"), QStringLiteral("x.bin")};
+             },
+             "nodes[2] (id 'alpha').guest.extraArgs[2]", "alpha", "extra argument '-bios' sets firmware, but this guest boots UEFI"},
+            {"uefi and --pflash=",
+             [](Topology &t) {
+                 nodeOf(t, "alpha").guest.uefi = UefiConfig{QStringLiteral("/c.fd"), QStringLiteral("a.fd")};
+                 nodeOf(t, "alpha").guest.extraArgs = {QStringLiteral("--pflash=x.fd")};
+             },
+             "nodes[2] (id 'alpha').guest.extraArgs[0]", "alpha", "sets firmware"},
+            {"uefi and pflash drive",
+             [](Topology &t) {
+                 nodeOf(t, "alpha").guest.uefi = UefiConfig{QStringLiteral("/c.fd"), QStringLiteral("a.fd")};
+                 nodeOf(t, "alpha").guest.extraArgs = {QStringLiteral("-drive"), QStringLiteral("file=x.fd,if=pflash,format=raw")};
+             },
+             "nodes[2] (id 'alpha').guest.extraArgs[1]", "alpha", "Netloom maps the uefi code image and variable store as pflash drives itself"},
+            {"uefi and machine pflash0",
+             [](Topology &t) {
+                 nodeOf(t, "alpha").guest.uefi = UefiConfig{QStringLiteral("/c.fd"), QStringLiteral("a.fd")};
+                 nodeOf(t, "alpha").guest.extraArgs = {QStringLiteral("-machine"), QStringLiteral("q35,pflash0=fw")};
+             },
+             "nodes[2] (id 'alpha').guest.extraArgs[1]", "alpha", "sets firmware"},
             {"disk interface", [](Topology &t) { DiskConfig d; d.path = QStringLiteral("a"); d.interface = QStringLiteral("nvme"); nodeOf(t, "alpha").guest.disks = {d}; },
              "nodes[2] (id 'alpha').guest.disks[0].interface", "alpha", "disk interface 'nvme' is not one of"},
             // links
@@ -437,6 +470,23 @@ private Q_SLOTS:
             }
         }
         QCOMPARE(failures, 0);
+    }
+
+    // A UEFI guest may boot a kernel directly (QEMU hands it over through the firmware);
+    // firmware options in extraArgs are fine for a BIOS guest.
+    void uefiCombinationsThatAreFine()
+    {
+        Topology t = demo();
+        GuestConfig &alpha = nodeOf(t, "alpha").guest;
+        QVERIFY(!alpha.kernel.isEmpty());
+        alpha.uefi = UefiConfig{QStringLiteral("/usr/share/OVMF/OVMF_CODE_4M.fd"), QStringLiteral("alpha_VARS.fd")};
+        alpha.extraArgs = {QStringLiteral("-drive"), QStringLiteral("file=x.img,if=virtio"), QStringLiteral("-rtc"), QStringLiteral("base=utc")};
+        QList<Issue> issues = validate(t);
+        QVERIFY2(issues.isEmpty(), qPrintable(issues.isEmpty() ? QString() : issues.first().path + QStringLiteral(": ") + issues.first().message));
+        alpha.uefi.reset();
+        alpha.extraArgs = {QStringLiteral("-bios"), QStringLiteral("my.bin")};
+        issues = validate(t);
+        QVERIFY2(issues.isEmpty(), qPrintable(issues.isEmpty() ? QString() : issues.first().path + QStringLiteral(": ") + issues.first().message));
     }
 
     void stpBridgesMayLoop()
