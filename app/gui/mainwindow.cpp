@@ -84,9 +84,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
         m_undo->push(new MoveNodesCommand(m_doc, moves, gesture));
     });
     connect(m_scene, &TopologyScene::connectRequested, this, &MainWindow::connectNodes);
-    connect(m_scene, &TopologyScene::kindDropped, this, [this](const QString &kind, QPointF pos) {
-        addNode(kind, pos);
-    });
+    connect(m_scene, &TopologyScene::kindDropped, this, &MainWindow::addKind);
     connect(m_scene, &QGraphicsScene::selectionChanged, this, &MainWindow::updateSelection);
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_view, &QWidget::customContextMenuRequested, this, &MainWindow::showCanvasMenu);
@@ -116,7 +114,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
                 break;
             pos += QPointF(NodeItem::kSize * 2, (i % 2) ? NodeItem::kSize : 0);
         }
-        addNode(kind, pos);
+        addKind(kind, pos);
     });
 
     const QSettings settings;
@@ -148,6 +146,9 @@ void MainWindow::buildDocks()
     addDockWidget(Qt::LeftDockWidgetArea, paletteDock);
 
     m_props = new PropertiesPanel(m_doc, m_undo, this);
+    connect(m_props, &PropertiesPanel::createDisksRequested, this, [this] {
+        offerMissingDisks([this] { m_props->showItem(m_props->currentId()); });
+    });
     auto *propsDock = new QDockWidget(tr("Properties"), this);
     propsDock->setObjectName(QStringLiteral("propertiesDock"));
     propsDock->setWidget(m_props);
@@ -291,6 +292,11 @@ void MainWindow::buildActions()
         for (const model::Issue &i : std::as_const(m_issues))
             log(QStringLiteral("  %1: %2: %3").arg(model::severityName(i.severity), i.path, i.message));
     }));
+    topo->addAction(make(QStringLiteral("actionAddGuest"), tr("Add &Guest…"), icon("guest"), QKeySequence(tr("Ctrl+Shift+G")),
+                         [this] { newGuest(m_scene->snapped(m_view->visibleCenter()), false); }));
+    topo->addAction(make(QStringLiteral("actionGuestFromImage"), tr("Guest from &Image…"), QIcon(), QKeySequence(),
+                         [this] { newGuest(m_scene->snapped(m_view->visibleCenter()), true); }));
+    topo->addSeparator();
     topo->addAction(actExport);
     topo->addAction(make(QStringLiteral("actionCheckHelper"), tr("Check &Helper"), QIcon(), QKeySequence(),
                          [this] { m_helper->check(); }));
@@ -637,6 +643,11 @@ bool MainWindow::startRun()
 {
     validateNow();
     const QString dir = m_doc->filePath().isEmpty() ? QDir::currentPath() : QFileInfo(m_doc->filePath()).absolutePath();
+    // Missing disks are offered to be made first; Start goes on once they are.
+    if (offerMissingDisks([this] { startRun(); })) {
+        log(tr("Not started yet: some guest disks do not exist (create them, or cancel)"));
+        return false;
+    }
     m_run->setHelperSocket(m_helper->probe()->socketPath());
     log(tr("Starting %1").arg(m_doc->topology().name));
     if (Status s = m_run->start(m_doc->topology(), dir); !s) {

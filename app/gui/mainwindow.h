@@ -39,6 +39,8 @@ class RunController;
 class TrafficPanel;
 class TopologyDocument;
 class TopologyScene;
+class NewGuestDialog;
+class MissingDisksDialog;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -94,6 +96,17 @@ public:
     QString connectNodes(const QString &fromId, const QString &toId);
     // Deletes the selected nodes and cables as one undo step.
     void deleteSelection();
+    // Opens the New Guest dialog (window-modal, not blocking) for a guest at `pos` ("Guest from
+    // image…" when `fromImage`: an overlay over a base image, with cloud-init). Its Create adds
+    // the guest and its cable as one undo step (undo removes them, never files). Returns it.
+    NewGuestDialog *newGuest(QPointF pos, bool fromImage);
+    // Offers to create the guest disks of the document that do not exist (a non-blocking
+    // dialog); `then` runs once they are made. Returns the dialog, or null when none is missing.
+    MissingDisksDialog *offerMissingDisks(std::function<void()> then);
+    // Where relative paths of the document are resolved and new guest files go: the topology
+    // file's folder; for an unsaved document "" (new files then go to the app's data folder
+    // and are stored absolute).
+    QString topologyDir() const;
 
     // Loads `path` into the window (after asking about unsaved changes unless `force`),
     // then offers recovery of a newer autosave. Returns false (and reports) on failure.
@@ -131,6 +144,7 @@ private:
     void showCanvasMenu(const QPoint &pos);
     QString nodeName(const QString &nodeId) const;
     QString selectedGuest() const;  // the selected node when it is a guest of the run
+    void addKind(const QString &kind, QPointF pos);  // palette: guests through the dialog
 
     TopologyDocument *m_doc = nullptr;
     QUndoStack *m_undo = nullptr;

@@ -73,7 +73,7 @@ QString defaultVarsPath(const QString &topologyDir, const QString &guestName)
 }
 
 Result<NewGuestPlan> planNewGuest(const NewGuestSpec &spec, const model::Topology &topology,
-                                  const QString &topologyDir, const QString &freshId, const QString &freshLinkId)
+                                  const QString &topologyDir, const QString &freshId)
 {
     const QString name = spec.name.trimmed();
     if (name.isEmpty())
@@ -190,7 +190,6 @@ Result<NewGuestPlan> planNewGuest(const NewGuestSpec &spec, const model::Topolog
         if (!net || net->type != model::NodeType::Switch)
             return fieldError(QStringLiteral("network"), QStringLiteral("'%1' is not a switch or bridge of this topology").arg(spec.network));
         model::Link l;
-        l.id = freshLinkId;
         l.a.node = n.id;
         l.a.nic = nic.id;
         l.b.node = net->id;

@@ -14,6 +14,7 @@
 #include "base/result.h"
 #include "model/topology.h"
 #include "qemu/diskimage.h"
+#include "qemu/firmware.h"
 
 #include <QList>
 #include <QPointF>
@@ -73,12 +74,12 @@ struct NewGuestPlan {
     QString vars;                           // ... to this (absolute), if UEFI
 };
 
-// The node (id from `freshId`, NIC with a MAC still to allocate), cable and files of `spec`
+// The node (id from `freshId`, NIC with a MAC still to allocate), cable (its id still to
+// give) and files of `spec`
 // in `topology` saved in `topologyDir`. Errors name the field: "name ...", "memory ...",
 // "cloud-init user ...", "network ...". Pure.
 Result<NewGuestPlan> planNewGuest(const NewGuestSpec &spec, const model::Topology &topology,
-                                  const QString &topologyDir, const QString &freshId,
-                                  const QString &freshLinkId);
+                                  const QString &topologyDir, const QString &freshId);
 
 // Every check on the file system a plan needs before anything is made: the ISO is an ISO,
 // the existing image is an image, the disk request passes qemu::checkDiskRequest, the

@@ -42,13 +42,13 @@ QString defaultUser()
 
 }  // namespace
 
-NewGuestDialog::NewGuestDialog(const model::Topology &topology, const QString &topologyDir, const Options &options,
-                               QWidget *parent)
-    : QDialog(parent), m_topology(topology), m_dir(topologyDir), m_options(options)
+NewGuestDialog::NewGuestDialog(const model::Topology &topology, const QString &topologyDir, const QString &filesDir,
+                               const Options &options, QWidget *parent)
+    : QDialog(parent), m_topology(topology), m_dir(topologyDir), m_filesDir(filesDir), m_options(options)
 {
     setObjectName(QStringLiteral("newGuestDialog"));
     setWindowTitle(options.fromImage ? tr("New Guest from Image") : tr("New Guest"));
-    m_firmware = qemu::findUefiFirmware();
+    m_firmware = qemu::findFirmware();
     m_keys = findPublicKeys(options.sshDir.isEmpty() ? QDir::home().filePath(QStringLiteral(".ssh")) : options.sshDir);
 
     auto *form = new QFormLayout;
@@ -180,9 +180,9 @@ NewGuestDialog::NewGuestDialog(const model::Topology &topology, const QString &t
     connect(m_ciKey, &QComboBox::currentIndexChanged, this, &NewGuestDialog::updateVisibility);
     connect(m_name, &QLineEdit::textChanged, this, [this](const QString &name) {
         if (!m_diskPathEdited)
-            m_diskPath->setText(defaultDiskPath(m_dir, name.trimmed()));
+            m_diskPath->setText(defaultDiskPath(m_filesDir, name.trimmed()));
     });
-    m_diskPath->setText(defaultDiskPath(m_dir, options.freshName));
+    m_diskPath->setText(defaultDiskPath(m_filesDir, options.freshName));
     applyPreset();
     updateVisibility();
 }
@@ -199,7 +199,7 @@ QWidget *NewGuestDialog::withBrowse(QLineEdit *edit, const QString &title, const
     browse->setObjectName(edit->objectName() + QStringLiteral(".browse"));
     h->addWidget(browse);
     connect(browse, &QPushButton::clicked, this, [this, edit, title, filter, save] {
-        const QString start = edit->text().isEmpty() ? m_dir : edit->text();
+        const QString start = edit->text().isEmpty() ? m_filesDir : edit->text();
         // A save dialog would ask "replace?" itself; the dialog asks once, at Create.
         const QString path = save ? QFileDialog::getSaveFileName(this, title, start, filter, nullptr, QFileDialog::DontConfirmOverwrite)
                                   : QFileDialog::getOpenFileName(this, title, start, filter);
@@ -241,7 +241,7 @@ NewGuestSpec NewGuestDialog::spec() const
     s.preset = OsPreset(m_preset->currentData().toInt());
     s.memoryMiB = m_memory->value();
     s.cpus = m_cpus->value();
-    auto abs = [this](const QString &p) { return p.trimmed().isEmpty() ? QString() : qemu::resolveTopologyPath(p.trimmed(), m_dir); };
+    auto abs = [this](const QString &p) { return p.trimmed().isEmpty() ? QString() : qemu::resolveTopologyPath(p.trimmed(), m_dir.isEmpty() ? m_filesDir : m_dir); };
     s.iso = abs(m_iso->text());
     s.disk = DiskChoice(m_disk->currentData().toInt());
     s.diskPath = abs(m_diskPath->text());
@@ -252,7 +252,7 @@ NewGuestSpec NewGuestDialog::spec() const
         s.uefi = true;
         s.uefiCode = m_firmware[fw].code;
         s.uefiVarsTemplate = m_firmware[fw].varsTemplate;
-        s.uefiVars = defaultVarsPath(m_dir, s.name);
+        s.uefiVars = defaultVarsPath(m_filesDir, s.name);
     }
     s.network = m_network->currentData().toString();
     s.position = m_options.position;
@@ -313,7 +313,7 @@ void NewGuestDialog::accept()
         }
         s.cloudInit = ci;
     }
-    Result<NewGuestPlan> plan = planNewGuest(s, m_topology, m_dir, m_options.freshId, m_options.freshLinkId);
+    Result<NewGuestPlan> plan = planNewGuest(s, m_topology, m_dir, m_options.freshId);
     if (!plan) {
         showError(plan.error().message);
         return;

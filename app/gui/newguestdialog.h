@@ -36,11 +36,12 @@ public:
         QString network;             // preselected switch/bridge id ("" = the first one)
         QString freshId;             // the node id and name to use
         QString freshName;
-        QString freshLinkId;
         QString sshDir;              // where the user's public keys are ("" = ~/.ssh)
     };
-    NewGuestDialog(const model::Topology &topology, const QString &topologyDir, const Options &options,
-                   QWidget *parent = nullptr);
+    // `topologyDir`: the folder relative paths are stored against ("" = store absolute);
+    // `filesDir`: where new files go by default.
+    NewGuestDialog(const model::Topology &topology, const QString &topologyDir, const QString &filesDir,
+                   const Options &options, QWidget *parent = nullptr);
     ~NewGuestDialog() override;
 
     // The user's choices as they stand.
@@ -67,9 +68,10 @@ private:
 
     model::Topology m_topology;
     QString m_dir;
+    QString m_filesDir;
     Options m_options;
     NewGuestPlan m_plan;
-    QList<qemu::UefiFirmware> m_firmware;
+    QList<qemu::FirmwarePair> m_firmware;
     QList<std::pair<QString, QString>> m_keys;
     ReplaceAsker m_askReplace;
     QPointer<qemu::DiskJob> m_job;

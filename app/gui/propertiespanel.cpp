@@ -2,9 +2,15 @@
 
 #include "editcommands.h"
 #include "nodekinds.h"
+#include "qemu/diskimage.h"
 #include "topologydocument.h"
 
 #include <QCheckBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QPushButton>
 #include <QComboBox>
 #include <QFormLayout>
 #include <QLineEdit>
@@ -86,8 +92,8 @@ QString PropertiesPanel::shapeKey() const
         QString nicModes;
         for (const model::NicConfig &nic : n->guest.nics)
             nicModes += model::nicModeName(nic.mode) + QLatin1Char(',');
-        return QStringLiteral("node/%1/%2/%3/%4").arg(kindName(kindOf(*n)), nicModes)
-            .arg(n->remote.vxlan.has_value()).arg(n->guest.disks.size() > 1);
+        return QStringLiteral("node/%1/%2/%3/%4/%5").arg(kindName(kindOf(*n)), nicModes)
+            .arg(n->remote.vxlan.has_value()).arg(n->guest.disks.size() > 1).arg(n->guest.uefi.has_value());
     }
     if (m_target == Target::Link)
         return QStringLiteral("link/") + m_id;
@@ -258,6 +264,66 @@ void PropertiesPanel::addLine(const QString &label, const QString &path, std::fu
     connect(edit, &QLineEdit::editingFinished, this, &PropertiesPanel::commit);
     m_fields.append({edit, path, [edit, get] { edit->setText(get()); },
                      [edit, set] { return set(edit->text()); }, {}});
+}
+
+QString PropertiesPanel::topologyDir() const
+{
+    return m_doc->filePath().isEmpty() ? QDir::currentPath() : QFileInfo(m_doc->filePath()).absolutePath();
+}
+
+void PropertiesPanel::addPath(const QString &label, const QString &path, const QString &filter,
+                              std::function<QString()> get, std::function<QString(const QString &)> set, bool creatable)
+{
+    auto *row = new QWidget(m_form);
+    auto *h = new QHBoxLayout(row);
+    h->setContentsMargins(0, 0, 0, 0);
+    auto *edit = new QLineEdit(row);
+    edit->setObjectName(QStringLiteral("field.") + path);
+    edit->setMaxLength(model::limits::kMaxStringChars);
+    h->addWidget(edit, 1);
+    auto *browse = new QPushButton(tr("Browse…"), row);
+    browse->setObjectName(QStringLiteral("browse.") + path);
+    h->addWidget(browse);
+    QPushButton *create = nullptr;
+    if (creatable) {
+        create = new QPushButton(tr("Create…"), row);
+        create->setObjectName(QStringLiteral("create.") + path);
+        create->setToolTip(tr("The file does not exist: make a new, empty disk there"));
+        h->addWidget(create);
+        connect(create, &QPushButton::clicked, this, &PropertiesPanel::createDisksRequested);
+    }
+    m_layout->addRow(label, row);
+    connect(edit, &QLineEdit::editingFinished, this, &PropertiesPanel::commit);
+    connect(browse, &QPushButton::clicked, this, [this, edit, label, filter] {
+        const QString dir = topologyDir();
+        const QString current = edit->text().trimmed();
+        const QString start = current.isEmpty() ? dir : qemu::resolveTopologyPath(current, dir);
+        const QString picked = QFileDialog::getOpenFileName(this, label, start, filter);
+        if (picked.isEmpty())
+            return;
+        edit->setText(qemu::topologyRelativePath(picked, dir));
+        commit();
+    });
+    auto updateCreate = [this, edit, create] {
+        if (!create)
+            return;
+        const QString p = edit->text().trimmed();
+        create->setVisible(!p.isEmpty() && !QFileInfo::exists(qemu::resolveTopologyPath(p, topologyDir())));
+    };
+    m_fields.append({edit, path, [edit, get, updateCreate] {
+                         edit->setText(get());
+                         updateCreate();
+                     },
+                     [edit, set] { return set(edit->text()); }, {}});
+}
+
+void PropertiesPanel::addPathText(const QString &label, const QString &path, const QString &filter,
+                                  std::function<QString &()> ref)
+{
+    addPath(label, path, filter, [ref] { return ref(); }, [ref](const QString &v) {
+        ref() = v.trimmed();
+        return QString();
+    });
 }
 
 void PropertiesPanel::addText(const QString &label, const QString &path, std::function<QString &()> ref)

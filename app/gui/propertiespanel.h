@@ -43,6 +43,10 @@ public:
     // The text of the inline message area (for tests and accessibility).
     QString messagesText() const { return m_messages->text(); }
 
+signals:
+    // The user pressed "Create…" beside a guest disk that does not exist.
+    void createDisksRequested();
+
 private:
     struct Field {
         QWidget *widget = nullptr;
@@ -71,6 +75,13 @@ private:
     void addChoice(const QString &label, const QString &path, const QStringList &values,
                    const QStringList &labels, std::function<QString()> get, std::function<void(const QString &)> set);
     void addList(const QString &label, const QString &path, std::function<QStringList &()> ref);
+    // A file path with a Browse… button (an open-file dialog with `filter`); a picked file is
+    // stored relative to the topology's folder when under it. `get`/`set` as for addLine.
+    // With `creatable`, a "Create…" button shows while the named file does not exist.
+    void addPath(const QString &label, const QString &path, const QString &filter, std::function<QString()> get,
+                 std::function<QString(const QString &)> set, bool creatable = false);
+    void addPathText(const QString &label, const QString &path, const QString &filter, std::function<QString &()> ref);
+    QString topologyDir() const;  // the topology file's folder, else the working directory
     void addNote(const QString &text);
     // Sets the placeholder text of the last field added (a line edit).
     void setPlaceholder(const QString &text);

@@ -80,6 +80,8 @@ void PropertiesPanel::buildNodeFields()
     case NodeKind::Guest: {
         auto g = [this]() -> model::GuestConfig & { return m_editNode.guest; };
         addText(tr("QEMU binary"), QStringLiteral("guest.qemu"), [g]() -> QString & { return g().qemu; });
+        const QString anyFile = tr("All files (*)");
+        const QString images = tr("Disk images (*.qcow2 *.img *.raw *.vmdk *.vdi);;All files (*)");
         addText(tr("Machine"), QStringLiteral("guest.machine"), [g]() -> QString & { return g().machine; });
         addChoice(tr("Accelerator"), QStringLiteral("guest.accel"),
                   {QStringLiteral("auto"), QStringLiteral("kvm"), QStringLiteral("tcg")},
@@ -88,14 +90,31 @@ void PropertiesPanel::buildNodeFields()
         addInt(tr("Memory (MiB)"), QStringLiteral("guest.memoryMiB"), lim::kMinMemoryMiB, lim::kMaxMemoryMiB,
                [g]() -> int & { return g().memoryMiB; });
         addInt(tr("CPUs"), QStringLiteral("guest.cpus"), lim::kMinCpus, lim::kMaxCpus, [g]() -> int & { return g().cpus; });
-        addText(tr("Kernel"), QStringLiteral("guest.kernel"), [g]() -> QString & { return g().kernel; });
-        addText(tr("Initrd"), QStringLiteral("guest.initrd"), [g]() -> QString & { return g().initrd; });
+        addPathText(tr("Kernel"), QStringLiteral("guest.kernel"), anyFile, [g]() -> QString & { return g().kernel; });
+        addPathText(tr("Initrd"), QStringLiteral("guest.initrd"), anyFile, [g]() -> QString & { return g().initrd; });
         addText(tr("Kernel command line"), QStringLiteral("guest.append"), [g]() -> QString & { return g().append; });
-        addText(tr("CD-ROM image"), QStringLiteral("guest.cdrom"), [g]() -> QString & { return g().cdrom; });
+        addPathText(tr("CD-ROM image"), QStringLiteral("guest.cdrom"), tr("ISO images (*.iso);;All files (*)"),
+                    [g]() -> QString & { return g().cdrom; });
         addText(tr("Boot order"), QStringLiteral("guest.boot"), [g]() -> QString & { return g().boot; });
+        if (n->guest.uefi) {
+            addPath(tr("UEFI firmware"), QStringLiteral("guest.uefi.code"), anyFile,
+                    [g] { return g().uefi ? g().uefi->code : QString(); },
+                    [g](const QString &v) {
+                        if (g().uefi)
+                            g().uefi->code = v.trimmed();
+                        return QString();
+                    });
+            addPath(tr("UEFI variable store"), QStringLiteral("guest.uefi.vars"), anyFile,
+                    [g] { return g().uefi ? g().uefi->vars : QString(); },
+                    [g](const QString &v) {
+                        if (g().uefi)
+                            g().uefi->vars = v.trimmed();
+                        return QString();
+                    });
+        }
         if (n->guest.disks.size() <= 1) {
             // One disk is edited here (empty path = no disk); more are kept as in the file.
-            addLine(tr("Disk image"), QStringLiteral("guest.disks[0].path"),
+            addPath(tr("Disk image"), QStringLiteral("guest.disks[0].path"), images,
                     [g] { return g().disks.isEmpty() ? QString() : g().disks.first().path; },
                     [g](const QString &v) {
                         const QString path = v.trimmed();
@@ -106,7 +125,8 @@ void PropertiesPanel::buildNodeFields()
                         else
                             g().disks.first().path = path;
                         return QString();
-                    });
+                    },
+                    true);
             addChoice(tr("Disk format"), QStringLiteral("guest.disks[0].format"),
                       {QStringLiteral("raw"), QStringLiteral("qcow2")}, {QStringLiteral("raw"), QStringLiteral("qcow2")},
                       [g] { return g().disks.isEmpty() ? QStringLiteral("raw") : g().disks.first().format; },

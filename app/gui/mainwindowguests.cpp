@@ -1,0 +1,105 @@
+// MainWindow: making guests (issue #11) — the New Guest dialog from the palette and the
+// Topology menu, and "Create…" for guest disks that are missing when Start is pressed.
+#include "mainwindow.h"
+
+#include "canvasview.h"
+#include "editcommands.h"
+#include "missingdisksdialog.h"
+#include "model/allocator.h"
+#include "newguestdialog.h"
+#include "nodekinds.h"
+#include "topologydocument.h"
+#include "topologyscene.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QUndoStack>
+
+namespace netloom::gui {
+
+QString MainWindow::topologyDir() const
+{
+    return m_doc->filePath().isEmpty() ? QString() : QFileInfo(m_doc->filePath()).absolutePath();
+}
+
+void MainWindow::addKind(const QString &kind, QPointF pos)
+{
+    if (kindFromName(kind) == NodeKind::Guest)
+        newGuest(pos, false);
+    else
+        addNode(kind, pos);
+}
+
+NewGuestDialog *MainWindow::newGuest(QPointF pos, bool fromImage)
+{
+    if (m_doc->topology().nodes.size() >= model::limits::kMaxNodes) {
+        log(tr("failed to add a guest: the topology already has %1 nodes").arg(model::limits::kMaxNodes));
+        return nullptr;
+    }
+    if (auto *open = findChild<NewGuestDialog *>(); open && open->isVisible()) {
+        open->raise();
+        return open;
+    }
+    NewGuestDialog::Options o;
+    o.fromImage = fromImage;
+    o.position = m_scene->snapped(pos);
+    const QStringList selected = m_scene->selectedNodeIds();
+    if (selected.size() == 1)
+        if (const model::Node *n = m_doc->topology().node(selected.first()); n && n->type == model::NodeType::Switch)
+            o.network = n->id;
+    o.freshId = m_doc->freshNodeId(QStringLiteral("guest"));
+    o.freshName = m_doc->freshNodeName(QStringLiteral("guest"));
+    // An unsaved topology has no folder: its new files go to the app's data folder.
+    QString dir = topologyDir();
+    QString filesDir = dir;
+    if (filesDir.isEmpty()) {
+        filesDir = QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath(QStringLiteral("guests"));
+        QDir().mkpath(filesDir);
+    }
+    auto *dialog = new NewGuestDialog(m_doc->topology(), dir, filesDir, o, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        const NewGuestPlan &plan = dialog->plan();
+        const model::Node node = withAllocatedMacs(m_doc->topology(), plan.node);
+        auto *cmd = new QUndoCommand(tr("add guest %1").arg(node.name));
+        new AddNodeCommand(m_doc, node, cmd);
+        if (plan.link) {
+            model::Link link = *plan.link;
+            link.id = m_doc->freshLinkId(node.id + u'-' + link.b.node);
+            new AddLinkCommand(m_doc, link, cmd);
+        }
+        m_undo->push(cmd);
+        m_scene->selectOnly(node.id);
+        if (plan.disk)
+            log(tr("Made disk %1").arg(plan.disk->path));
+        if (!plan.vars.isEmpty())
+            log(tr("Made UEFI variable store %1").arg(plan.vars));
+    });
+    dialog->open();
+    return dialog;
+}
+
+MissingDisksDialog *MainWindow::offerMissingDisks(std::function<void()> then)
+{
+    const QString dir = m_doc->filePath().isEmpty() ? QDir::currentPath() : QFileInfo(m_doc->filePath()).absolutePath();
+    const QList<MissingDisk> missing = missingDisks(m_doc->topology(), dir);
+    if (missing.isEmpty())
+        return nullptr;
+    QMap<QString, QString> names;
+    for (const model::Node &n : m_doc->topology().nodes)
+        names.insert(n.id, n.name);
+    auto *dialog = new MissingDisksDialog(missing, names, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog, then = std::move(then)] {
+        for (const QString &p : dialog->made())
+            log(tr("Made disk %1").arg(p));
+        if (then)
+            then();
+    });
+    dialog->open();
+    return dialog;
+}
+
+}  // namespace netloom::gui
