@@ -1,5 +1,7 @@
 #include "newguestdialog.h"
 
+#include "model/validator.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>

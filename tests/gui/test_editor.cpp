@@ -8,6 +8,7 @@
 #include "helperstatuswidget.h"
 #include "runcontroller.h"
 #include "mainwindow.h"
+#include "newguestdialog.h"
 #include "model/topologyjson.h"
 #include "palettewidget.h"
 #include "propertiespanel.h"
@@ -129,6 +130,17 @@ void TestEditor::buildConnectEditUndoSaveReopen()
     activate(QStringLiteral("switch"));
     activate(QStringLiteral("hostport"));
     activate(QStringLiteral("guest"));
+    // A guest comes through the New Guest dialog: here without a disk and not yet cabled.
+    auto *newGuest = w.findChild<NewGuestDialog *>();
+    QVERIFY(newGuest && newGuest->isVisible());
+    auto *diskBox = newGuest->findChild<QComboBox *>(QStringLiteral("disk"));
+    diskBox->setCurrentIndex(diskBox->findData(int(DiskChoice::None)));
+    auto *netBox = newGuest->findChild<QComboBox *>(QStringLiteral("network"));
+    netBox->setCurrentIndex(netBox->findData(QString()));
+    newGuest->accept();
+    QApplication::processEvents();
+    w.activateWindow();  // back from the dialog, as after a real one
+    QVERIFY(QTest::qWaitForWindowActive(&w));
     const model::Topology &t = w.document()->topology();
     QCOMPARE(t.nodes.size(), 3);
     QCOMPARE(w.undoStack()->count(), 3);

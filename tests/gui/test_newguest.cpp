@@ -23,6 +23,7 @@
 #include <QDir>
 #include <QGroupBox>
 #include <QLineEdit>
+#include <QPointer>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -69,19 +70,23 @@ void choose(QComboBox *box, const QVariant &data)
 }
 
 // Presses Create and waits until the dialog closes (true) or shows an error (false).
-bool pressCreate(NewGuestDialog *d)
+bool pressCreate(NewGuestDialog *dialog)
 {
+    QPointer<NewGuestDialog> d = dialog;  // deleted on close (WA_DeleteOnClose)
     QPushButton *create = nullptr;
     for (QPushButton *b : d->findChildren<QPushButton *>())
         if (b->text() == NewGuestDialog::tr("C&reate"))
             create = b;
     if (!create)
         qFatal("no Create button");
-    QSignalSpy finished(d, &QDialog::finished);
+    QSignalSpy finished(dialog, &QDialog::finished);
     QTest::mouseClick(create, Qt::LeftButton);
-    for (int i = 0; i < 300 && finished.isEmpty() && d->errorText().isEmpty(); ++i)
+    for (int i = 0; i < 300 && finished.isEmpty() && d && d->errorText().isEmpty(); ++i)
         QTest::qWait(50);
-    return !finished.isEmpty() && finished.first().at(0).toInt() == QDialog::Accepted;
+    const bool accepted = !finished.isEmpty() && finished.first().at(0).toInt() == QDialog::Accepted;
+    if (!accepted)
+        qWarning("Create did not succeed: %s", d ? qPrintable(d->errorText()) : "(dialog closed)");
+    return accepted;
 }
 
 }  // namespace
@@ -151,7 +156,7 @@ void TestNewGuest::newQcow2GuestUndoKeepsTheFile()
     child<QSpinBox>(d, "diskSize")->setValue(3);
     QVERIFY(child<QComboBox>(d, "network")->currentText() == QLatin1String("switch1")
             || child<QComboBox>(d, "network")->currentIndex() == 1);
-    QVERIFY2(pressCreate(d), qPrintable(d->errorText()));
+    QVERIFY(pressCreate(d));
 
     const model::Topology &t = w->document()->topology();
     const model::Node *g = nullptr;
@@ -210,7 +215,7 @@ void TestNewGuest::overlayFromImageWithCloudInit()
     QCOMPARE(child<QLineEdit>(d, "ciUser")->text(), QStringLiteral("tester"));
     child<QLineEdit>(d, "name")->setText(QStringLiteral("cloud1"));
     child<QLineEdit>(d, "baseImage")->setText(base);
-    QVERIFY2(pressCreate(d), qPrintable(d->errorText()));
+    QVERIFY(pressCreate(d));
 
     const model::Node *g = nullptr;
     for (const model::Node &n : w->document()->topology().nodes)
@@ -247,7 +252,7 @@ void TestNewGuest::uefiGuestHasItsOwnVariableStore()
     child<QLineEdit>(d, "name")->setText(QStringLiteral("efi"));
     choose(child<QComboBox>(d, "disk"), int(DiskChoice::None));
     choose(child<QComboBox>(d, "firmware"), 0);  // the first UEFI pair
-    QVERIFY2(pressCreate(d), qPrintable(d->errorText()));
+    QVERIFY(pressCreate(d));
     const model::Node *g = nullptr;
     for (const model::Node &n : w->document()->topology().nodes)
         if (n.name == QLatin1String("efi"))
@@ -349,7 +354,7 @@ void TestNewGuest::missingDiskCreateMakesExampleStartable()
         Result<plan::LoadedPlan> p = plan::loadAndPlan(file, QDir(m_home.path()).filePath(QStringLiteral("run")));
         if (!p)
             return p.error();
-        for (const plan::GuestPlan &g : p->plan.guests)
+        for (const plan::GuestPlan &g : p->plan.runtime.guests)
             if (Status s = runtime::preflightGuest(g); !s)
                 return s;
         return ok();
