@@ -961,6 +961,288 @@
         <source>Open the selected guest&apos;s screen (double-click a running guest does the same)</source>
         <translation>Den Bildschirm des ausgewählten Gastes öffnen (Doppelklick auf einen laufenden Gast tut dasselbe)</translation>
     </message>
+    <message>
+        <source>Add &amp;Guest…</source>
+        <translation>&amp;Gast hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+G</source>
+        <translation>Ctrl+Shift+G</translation>
+    </message>
+    <message>
+        <source>Guest from &amp;Image…</source>
+        <translation>Gast aus &amp;Abbild…</translation>
+    </message>
+    <message>
+        <source>Not started yet: some guest disks do not exist (create them, or cancel)</source>
+        <translation>Noch nicht gestartet: einige Gast-Festplatten gibt es nicht (anlegen oder abbrechen)</translation>
+    </message>
+    <message>
+        <source>failed to add a guest: the topology already has %1 nodes</source>
+        <translation>Gast konnte nicht hinzugefügt werden: die Topologie hat bereits %1 Knoten</translation>
+    </message>
+    <message>
+        <source>add guest %1</source>
+        <translation>Gast %1 hinzufügen</translation>
+    </message>
+    <message>
+        <source>Made disk %1</source>
+        <translation>Festplatte %1 angelegt</translation>
+    </message>
+    <message>
+        <source>Made UEFI variable store %1</source>
+        <translation>UEFI-Variablenspeicher %1 angelegt</translation>
+    </message>
+</context>
+<context>
+    <name>netloom::gui::MissingDisksDialog</name>
+    <message>
+        <source>Missing Disks</source>
+        <translation>Fehlende Festplatten</translation>
+    </message>
+    <message>
+        <source>These guests&apos; disks do not exist yet. Create them as new, empty disks? (A guest then boots from its install medium or network.)</source>
+        <translation>Die Festplatten dieser Gäste gibt es noch nicht. Als neue, leere Festplatten anlegen? (Ein Gast startet dann von seinem Installationsmedium oder aus dem Netz.)</translation>
+    </message>
+    <message>
+        <source> GiB</source>
+        <translation> GiB</translation>
+    </message>
+    <message>
+        <source>C&amp;reate</source>
+        <translation>&amp;Anlegen</translation>
+    </message>
+</context>
+<context>
+    <name>netloom::gui::NewGuestDialog</name>
+    <message>
+        <source>New Guest from Image</source>
+        <translation>Neuer Gast aus Abbild</translation>
+    </message>
+    <message>
+        <source>New Guest</source>
+        <translation>Neuer Gast</translation>
+    </message>
+    <message>
+        <source>&amp;Name</source>
+        <translation>&amp;Name</translation>
+    </message>
+    <message>
+        <source>Linux</source>
+        <translation>Linux</translation>
+    </message>
+    <message>
+        <source>Windows</source>
+        <translation>Windows</translation>
+    </message>
+    <message>
+        <source>BSD / other</source>
+        <translation>BSD / andere</translation>
+    </message>
+    <message>
+        <source>Sets the machine type (q35), network card, disk bus, display and memory</source>
+        <translation>Setzt Maschinentyp (q35), Netzwerkkarte, Festplattenbus, Grafik und Arbeitsspeicher</translation>
+    </message>
+    <message>
+        <source>&amp;Operating system</source>
+        <translation>&amp;Betriebssystem</translation>
+    </message>
+    <message>
+        <source> MiB</source>
+        <translation> MiB</translation>
+    </message>
+    <message>
+        <source>of %1 MiB on this host</source>
+        <translation>von %1 MiB auf diesem Rechner</translation>
+    </message>
+    <message>
+        <source>&amp;Memory</source>
+        <translation>&amp;Arbeitsspeicher</translation>
+    </message>
+    <message>
+        <source>of %1 on this host</source>
+        <translation>von %1 auf diesem Rechner</translation>
+    </message>
+    <message>
+        <source>&amp;CPUs</source>
+        <translation>&amp;CPUs</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keins</translation>
+    </message>
+    <message>
+        <source>&amp;Install medium (ISO)</source>
+        <translation>&amp;Installationsmedium (ISO)</translation>
+    </message>
+    <message>
+        <source>Choose an installer ISO</source>
+        <translation>Installations-ISO wählen</translation>
+    </message>
+    <message>
+        <source>ISO images (*.iso);;All files (*)</source>
+        <translation>ISO-Abbilder (*.iso);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>No disk</source>
+        <translation>Keine Festplatte</translation>
+    </message>
+    <message>
+        <source>New disk (qcow2)</source>
+        <translation>Neue Festplatte (qcow2)</translation>
+    </message>
+    <message>
+        <source>Existing image</source>
+        <translation>Vorhandenes Abbild</translation>
+    </message>
+    <message>
+        <source>Overlay on an image (base stays untouched)</source>
+        <translation>Overlay auf einem Abbild (Basis bleibt unverändert)</translation>
+    </message>
+    <message>
+        <source>&amp;Disk</source>
+        <translation>&amp;Festplatte</translation>
+    </message>
+    <message>
+        <source> GiB</source>
+        <translation> GiB</translation>
+    </message>
+    <message>
+        <source>as the base</source>
+        <translation>wie die Basis</translation>
+    </message>
+    <message>
+        <source>Disk si&amp;ze</source>
+        <translation>Festplatten&amp;größe</translation>
+    </message>
+    <message>
+        <source>Disk image</source>
+        <translation>Festplattenabbild</translation>
+    </message>
+    <message>
+        <source>Disk images (*.qcow2 *.img *.raw);;All files (*)</source>
+        <translation>Festplattenabbilder (*.qcow2 *.img *.raw);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Disk &amp;file</source>
+        <translation>Festplatten&amp;datei</translation>
+    </message>
+    <message>
+        <source>a cloud image, e.g. debian-12-genericcloud-amd64.qcow2</source>
+        <translation>ein Cloud-Abbild, z. B. debian-12-genericcloud-amd64.qcow2</translation>
+    </message>
+    <message>
+        <source>Base image</source>
+        <translation>Basisabbild</translation>
+    </message>
+    <message>
+        <source>&amp;Base image</source>
+        <translation>&amp;Basisabbild</translation>
+    </message>
+    <message>
+        <source>BIOS (SeaBIOS)</source>
+        <translation>BIOS (SeaBIOS)</translation>
+    </message>
+    <message>
+        <source>UEFI (%1)</source>
+        <translation>UEFI (%1)</translation>
+    </message>
+    <message>
+        <source>UEFI needs Debian&apos;s ovmf package</source>
+        <translation>UEFI braucht Debians Paket ovmf</translation>
+    </message>
+    <message>
+        <source>Fi&amp;rmware</source>
+        <translation>Fi&amp;rmware</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Nicht verbunden</translation>
+    </message>
+    <message>
+        <source>Ne&amp;twork</source>
+        <translation>Ne&amp;tzwerk</translation>
+    </message>
+    <message>
+        <source>cloud-init (for cloud images)</source>
+        <translation>cloud-init (für Cloud-Abbilder)</translation>
+    </message>
+    <message>
+        <source>At start the guest gets a NoCloud seed: this user, your SSH key, its host name</source>
+        <translation>Beim Start bekommt der Gast einen NoCloud-Seed: diesen Benutzer, Ihren SSH-Schlüssel, seinen Hostnamen</translation>
+    </message>
+    <message>
+        <source>&amp;User</source>
+        <translation>&amp;Benutzer</translation>
+    </message>
+    <message>
+        <source>Key file…</source>
+        <translation>Schlüsseldatei…</translation>
+    </message>
+    <message>
+        <source>No key</source>
+        <translation>Kein Schlüssel</translation>
+    </message>
+    <message>
+        <source>SSH &amp;key</source>
+        <translation>SSH-&amp;Schlüssel</translation>
+    </message>
+    <message>
+        <source>Key f&amp;ile</source>
+        <translation>Schlüssel&amp;datei</translation>
+    </message>
+    <message>
+        <source>Public key</source>
+        <translation>Öffentlicher Schlüssel</translation>
+    </message>
+    <message>
+        <source>Public keys (*.pub);;All files (*)</source>
+        <translation>Öffentliche Schlüssel (*.pub);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>the node&apos;s name</source>
+        <translation>der Name des Knotens</translation>
+    </message>
+    <message>
+        <source>&amp;Host name</source>
+        <translation>&amp;Hostname</translation>
+    </message>
+    <message>
+        <source>none: key login only</source>
+        <translation>keins: nur Anmeldung per Schlüssel</translation>
+    </message>
+    <message>
+        <source>&amp;Password</source>
+        <translation>&amp;Passwort</translation>
+    </message>
+    <message>
+        <source>C&amp;reate</source>
+        <translation>&amp;Anlegen</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>SSH key file: choose a public key file, or &quot;No key&quot;</source>
+        <translation>SSH-Schlüsseldatei: wählen Sie eine Datei mit öffentlichem Schlüssel oder „Kein Schlüssel“</translation>
+    </message>
+    <message>
+        <source>password: the system cannot hash it (libcrypt)</source>
+        <translation>Passwort: das System kann es nicht hashen (libcrypt)</translation>
+    </message>
+    <message>
+        <source>Replace disk?</source>
+        <translation>Festplatte ersetzen?</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; already exists. Replace it with a new, empty disk? Its contents will be lost.</source>
+        <translation>„%1“ existiert bereits. Durch eine neue, leere Festplatte ersetzen? Der Inhalt geht verloren.</translation>
+    </message>
+    <message>
+        <source>disk file: &apos;%1&apos; already exists; choose another name</source>
+        <translation>Festplattendatei: „%1“ existiert bereits; wählen Sie einen anderen Namen</translation>
+    </message>
 </context>
 <context>
     <name>netloom::gui::PropertiesPanel</name>
@@ -1290,6 +1572,38 @@
     <message>
         <source>MAC IP [name]; …</source>
         <translation>MAC IP [Name]; …</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Create…</source>
+        <translation>Anlegen…</translation>
+    </message>
+    <message>
+        <source>The file does not exist: make a new, empty disk there</source>
+        <translation>Die Datei gibt es nicht: dort eine neue, leere Festplatte anlegen</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Disk images (*.qcow2 *.img *.raw *.vmdk *.vdi);;All files (*)</source>
+        <translation>Festplattenabbilder (*.qcow2 *.img *.raw *.vmdk *.vdi);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>ISO images (*.iso);;All files (*)</source>
+        <translation>ISO-Abbilder (*.iso);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>UEFI firmware</source>
+        <translation>UEFI-Firmware</translation>
+    </message>
+    <message>
+        <source>UEFI variable store</source>
+        <translation>UEFI-Variablenspeicher</translation>
     </message>
 </context>
 <context>
