@@ -74,20 +74,27 @@ NewGuestDialog::NewGuestDialog(const model::Topology &topology, const QString &t
     m_memory->setRange(lim::kMinMemoryMiB, std::max(lim::kMinMemoryMiB, hostMiB));
     m_memory->setSingleStep(256);
     m_memory->setSuffix(tr(" MiB"));
-    auto *memRow = new QHBoxLayout;
-    memRow->addWidget(m_memory, 1);
-    memRow->addWidget(new QLabel(tr("of %1 MiB on this host").arg(hostMiB), this));
+    auto *memRow = new QWidget(this);
+    auto *memLayout = new QHBoxLayout(memRow);
+    memLayout->setContentsMargins(0, 0, 0, 0);
+    memLayout->addWidget(m_memory, 1);
+    memLayout->addWidget(new QLabel(tr("of %1 MiB on this host").arg(hostMiB), memRow));
     form->addRow(tr("&Memory"), memRow);
+    qobject_cast<QLabel *>(form->labelForField(memRow))->setBuddy(m_memory);
     m_cpus = named(new QSpinBox(this), "cpus");
     m_cpus->setRange(lim::kMinCpus, std::min(lim::kMaxCpus, hostCpus));
-    auto *cpuRow = new QHBoxLayout;
-    cpuRow->addWidget(m_cpus, 1);
-    cpuRow->addWidget(new QLabel(tr("of %1 on this host").arg(hostCpus), this));
+    auto *cpuRow = new QWidget(this);
+    auto *cpuLayout = new QHBoxLayout(cpuRow);
+    cpuLayout->setContentsMargins(0, 0, 0, 0);
+    cpuLayout->addWidget(m_cpus, 1);
+    cpuLayout->addWidget(new QLabel(tr("of %1 on this host").arg(hostCpus), cpuRow));
     form->addRow(tr("&CPUs"), cpuRow);
+    qobject_cast<QLabel *>(form->labelForField(cpuRow))->setBuddy(m_cpus);
 
     m_iso = named(new QLineEdit(this), "iso");
     m_iso->setPlaceholderText(tr("none"));
-    form->addRow(tr("&Install medium (ISO)"), withBrowse(m_iso, tr("Choose an installer ISO"), tr("ISO images (*.iso);;All files (*)"), false));
+    QWidget *isoRow = withBrowse(m_iso, tr("Choose an installer ISO"), tr("ISO images (*.iso);;All files (*)"), false);
+    form->addRow(tr("&Install medium (ISO)"), isoRow);
 
     m_disk = named(new QComboBox(this), "disk");
     m_disk->addItem(tr("No disk"), int(DiskChoice::None));
@@ -144,7 +151,9 @@ NewGuestDialog::NewGuestDialog(const model::Topology &topology, const QString &t
     m_ciKey->addItem(tr("No key"), QStringLiteral("-"));
     cloud->addRow(tr("SSH &key"), m_ciKey);
     m_ciKeyFile = named(new QLineEdit(m_cloud), "ciKeyFile");
-    cloud->addRow(tr("Key f&ile"), withBrowse(m_ciKeyFile, tr("Public key"), tr("Public keys (*.pub);;All files (*)"), false));
+    QWidget *keyRow = withBrowse(m_ciKeyFile, tr("Public key"), tr("Public keys (*.pub);;All files (*)"), false);
+    cloud->addRow(tr("Key f&ile"), keyRow);
+    qobject_cast<QLabel *>(cloud->labelForField(keyRow))->setBuddy(m_ciKeyFile);
     m_ciHostname = named(new QLineEdit(m_cloud), "ciHostname");
     m_ciHostname->setPlaceholderText(tr("the node's name"));
     cloud->addRow(tr("&Host name"), m_ciHostname);
@@ -152,6 +161,10 @@ NewGuestDialog::NewGuestDialog(const model::Topology &topology, const QString &t
     m_ciPassword->setEchoMode(QLineEdit::Password);
     m_ciPassword->setPlaceholderText(tr("none: key login only"));
     cloud->addRow(tr("&Password"), m_ciPassword);
+
+    // Row labels' mnemonics go to the line edit, not its row.
+    for (auto [row, edit] : {std::pair<QWidget *, QWidget *>{isoRow, m_iso}, {diskPathRow, m_diskPath}, {baseRow, m_base}})
+        qobject_cast<QLabel *>(form->labelForField(row))->setBuddy(edit);
 
     m_error = named(new QLabel(this), "error");
     m_error->setWordWrap(true);
@@ -187,6 +200,9 @@ NewGuestDialog::NewGuestDialog(const model::Topology &topology, const QString &t
     m_diskPath->setText(defaultDiskPath(m_filesDir, options.freshName));
     applyPreset();
     updateVisibility();
+    // Typing replaces the suggested name.
+    m_name->setFocus();
+    m_name->selectAll();
 }
 
 NewGuestDialog::~NewGuestDialog() = default;
