@@ -1,6 +1,7 @@
 #include "shellexporter.h"
 
 #include "plan/rundir.h"
+#include "qemu/firmware.h"
 
 #include <QCryptographicHash>
 
@@ -377,6 +378,35 @@ private:
                                   words(argv.mid(0, display)), words(after), failed);
                 m_guestWindows = true;
             }
+            // UEFI: the code image must be there; a missing variable store is copied from the
+            // template Debian's naming pairs with the code image (never over an existing file).
+            QString uefi;
+            if (!g.uefiVars.isEmpty()) {
+                const QString vars = word(g.uefiVars);
+                const QString made = word(QStringLiteral("failed to create the UEFI variable store '%1' of guest '%2'").arg(g.uefiVars, g.name));
+                const QStringList templates = qemu::varsTemplateCandidates(g.uefiCode);
+                uefi = QStringLiteral("    [ -f %1 ] || die %2\n    if [ ! -e %3 ] && [ ! -L %3 ]; then\n")
+                           .arg(word(g.uefiCode),
+                                word(QStringLiteral("failed to start guest '%1': its UEFI code image '%2' (uefi.code) does not exist (Debian package ovmf)")
+                                         .arg(g.name, g.uefiCode)),
+                                vars);
+                if (templates.isEmpty()) {
+                    uefi += QStringLiteral("      die %1\n").arg(word(QStringLiteral("failed to create the UEFI variable store '%1' of guest '%2': no template is known for '%3'; copy one there")
+                                                                      .arg(g.uefiVars, g.name, g.uefiCode)));
+                } else {
+                    for (qsizetype i = 0; i < templates.size(); ++i)
+                        uefi += QStringLiteral("      %1 [ -f %2 ]; then\n        tpl=%2\n")
+                                    .arg(i == 0 ? QStringLiteral("if") : QStringLiteral("elif"), word(templates[i]));
+                    uefi += QStringLiteral("      else\n        die %1\n      fi\n      cp -n \"$tpl\" %2 || die %3\n      say %4 \"$tpl\"\n")
+                                .arg(word(QStringLiteral("failed to create the UEFI variable store '%1' of guest '%2': no template (%3) exists (Debian package ovmf)")
+                                              .arg(g.uefiVars, g.name, templates.join(QStringLiteral(" or ")))),
+                                     vars, made,
+                                     word(QStringLiteral("guest '%1': created its UEFI variable store '%2' from").arg(g.name, g.uefiVars)));
+                }
+                uefi += QStringLiteral("    fi\n    [ -f %1 ] || die %2\n")
+                            .arg(vars, word(QStringLiteral("failed to start guest '%1': its UEFI variable store '%2' (uefi.vars) is not a regular file")
+                                                .arg(g.name, g.uefiVars)));
+            }
             // cloud-init: the same seed files as the runtime writes (carried as base64: they are
             // multi-line, and the script holds one command per line), made into the same ISO.
             QString seed;
@@ -401,8 +431,8 @@ private:
                 if (!m_tools.contains(QStringLiteral("xorriso")))
                     m_tools << QStringLiteral("xorriso");
             }
-            m_guestStart << QStringLiteral("  if ! pid_alive %1; then\n    record %3\n%4%2  fi")
-                                .arg(state(pid), launch, word(QStringLiteral("proc ") + base), seed);
+            m_guestStart << QStringLiteral("  if ! pid_alive %1; then\n%5    record %3\n%4%2  fi")
+                                .arg(state(pid), launch, word(QStringLiteral("proc ") + base), seed, uefi);
             const QString seedFiles = m_guestSeedFiles.value(g.node);
             m_guestStop << QStringLiteral("  if created %1; then\n    stop_pid %2\n    rm -f %3 %4 %5 %6\n%7    forget %1\n  fi")
                                .arg(word(QStringLiteral("proc ") + base), state(pid), word(g.qmpSocket), word(g.serialLog),

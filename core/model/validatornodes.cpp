@@ -2,6 +2,7 @@
 #include "validatorimpl.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QRegularExpression>
 #include <QSet>
 
@@ -306,6 +307,12 @@ void Validator::checkUefi(qsizetype i)
     if (!u.code.isEmpty() && QDir::cleanPath(u.code) == QDir::cleanPath(u.vars))
         error(join(p, QStringLiteral("vars")), n.id,
               QStringLiteral("the variable store must be the guest's own file, not the code image %1").arg(q(u.code)));
+    // Debian's Secure Boot builds stop early without SMM, which the planner does not set up.
+    const QString codeName = QFileInfo(u.code).fileName();
+    if (codeName.contains(QLatin1String(".secboot.")) || codeName.contains(QLatin1String(".ms.")) || codeName.contains(QLatin1String(".snakeoil.")))
+        warning(join(p, QStringLiteral("code")), n.id,
+                QStringLiteral("%1 is a Secure Boot build that needs SMM (q35 with smm=on), which Netloom does not set up: the guest will "
+                               "not boot; use OVMF_CODE_4M.fd").arg(q(codeName)));
     // Firmware given twice: QEMU would refuse (-bios with pflash) or map two images.
     const QStringList &extra = n.guest.extraArgs;
     for (qsizetype a = 0; a < extra.size(); ++a) {

@@ -560,6 +560,12 @@ private:
             gp.serialLog = m_ctx.runtimeDir + QStringLiteral("/guest-") + n.id + QStringLiteral(".serial.log");
             gp.serialSocket = m_ctx.runtimeDir + QStringLiteral("/guest-") + n.id + QStringLiteral(".serial");
             gp.display = model::displayName(n.guest.display);
+            if (n.guest.uefi) {
+                // Resolved as qemuMachineArgs resolves them for the pflash drives.
+                const QDir top(m_ctx.topologyDir);
+                gp.uefiCode = QDir::cleanPath(top.absoluteFilePath(n.guest.uefi->code));
+                gp.uefiVars = QDir::cleanPath(top.absoluteFilePath(n.guest.uefi->vars));
+            }
             for (const QString *path : {&gp.qmpSocket, &gp.serialSocket})
                 if (Status s = checkUnixPath(n, *path); !s)
                     return s;

@@ -72,6 +72,14 @@ Result<QStringList> qemuMachineArgs(const model::Node &n, const GuestPaths &path
              .arg(QLatin1String(kSerialChardev), qemuOptValue(paths.serialSocket), qemuOptValue(paths.serialLog))
       << QStringLiteral("-serial") << QStringLiteral("chardev:%1").arg(QLatin1String(kSerialChardev));
 
+    if (g.uefi) {
+        for (const QString *path : {&g.uefi->code, &g.uefi->vars})
+            if (path->isEmpty() || hasControlChars(*path))
+                return reason(QStringLiteral("the UEFI code image or variable store has an empty or unprintable path"));
+        a << QStringLiteral("-drive")
+          << QStringLiteral("if=pflash,format=raw,unit=0,readonly=on,file=%1").arg(qemuOptValue(resolve(g.uefi->code)))
+          << QStringLiteral("-drive") << QStringLiteral("if=pflash,format=raw,unit=1,file=%1").arg(qemuOptValue(resolve(g.uefi->vars)));
+    }
     static const QStringList formats{QStringLiteral("raw"), QStringLiteral("qcow2"), QStringLiteral("vmdk"),
                                      QStringLiteral("vdi"), QStringLiteral("vhdx"), QStringLiteral("qed")};
     static const QStringList ifaces{QStringLiteral("virtio"), QStringLiteral("ide"), QStringLiteral("scsi")};

@@ -31,8 +31,9 @@ struct GuestPaths {
 // VNC server that listens nowhere: consoles are attached with QMP add_client) and a USB
 // tablet on an xHCI controller (absolute pointer); -qmp unix:QMP,server=on,wait=off; the
 // first serial port on a socket chardev (kSerialChardev, server=on,wait=off) with
-// logfile=LOG,logappend=on; drives, cdrom, kernel, initrd, append, -boot. Relative paths
-// are resolved against topologyDir. Pure.
+// logfile=LOG,logappend=on; for a UEFI guest the firmware as two pflash drives (unit 0 the
+// code image, readonly=on; unit 1 the guest's variable store), then drives, cdrom, kernel,
+// initrd, append, -boot. Relative paths are resolved against topologyDir. Pure.
 Result<QStringList> qemuMachineArgs(const model::Node &guest, const GuestPaths &paths, const QString &topologyDir);
 
 // -netdev values. Pure.

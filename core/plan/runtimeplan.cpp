@@ -86,8 +86,8 @@ QJsonObject toJson(const RuntimePlan &plan)
                                   {QStringLiteral("switchB"), c.switchB},
                                   {QStringLiteral("portB"), c.portB}});
     QJsonArray guests;
-    for (const GuestPlan &g : plan.guests)
-        guests.append(QJsonObject{{QStringLiteral("node"), g.node},
+    for (const GuestPlan &g : plan.guests) {
+        QJsonObject o{{QStringLiteral("node"), g.node},
                                   {QStringLiteral("name"), g.name},
                                   {QStringLiteral("binary"), g.binary},
                                   {QStringLiteral("argv"), QJsonArray::fromStringList(g.argv)},
@@ -98,7 +98,13 @@ QJsonObject toJson(const RuntimePlan &plan)
                                   {QStringLiteral("seedIso"), g.seedIso},
                                   {QStringLiteral("sshUser"), g.sshUser},
                                   {QStringLiteral("sshForward"), g.sshForward},
-                                  {QStringLiteral("taps"), QJsonArray::fromStringList(g.taps)}});
+                                  {QStringLiteral("taps"), QJsonArray::fromStringList(g.taps)}};
+        if (!g.uefiCode.isEmpty()) {  // only UEFI guests carry these keys
+            o.insert(QStringLiteral("uefiCode"), g.uefiCode);
+            o.insert(QStringLiteral("uefiVars"), g.uefiVars);
+        }
+        guests.append(o);
+    }
     return QJsonObject{{QStringLiteral("runtimeDir"), plan.runtimeDir},
                        {QStringLiteral("switches"), switches},
                        {QStringLiteral("cables"), cables},

@@ -77,6 +77,11 @@ struct GuestPlan {
     QString serialLog;         // path of the serial log in argv (written attached or not)
     QString serialSocket;      // the serial chardev's socket in argv (plan::kSerialChardev)
     QString display;           // "vga", "virtio" or "none" (model::displayName)
+    // UEFI: the code image and the guest's variable store (absolute; both "" for BIOS), as
+    // the argv's pflash drives name them. The runtime creates a missing store from the
+    // template that matches the code image (qemu/firmware.h) before QEMU starts.
+    QString uefiCode;
+    QString uefiVars;
     // cloud-init: the NoCloud seed to write as a "cidata" ISO at seedIso before QEMU starts
     // (argv attaches it read-only); no seed without a cloudInit section.
     std::optional<NoCloudSeed> seed;

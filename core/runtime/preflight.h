@@ -5,6 +5,7 @@
 
 #include "base/result.h"
 #include "plan/runtimeplan.h"
+#include "qemu/firmware.h"
 
 #include <QList>
 #include <QString>
@@ -27,10 +28,25 @@ QList<HostPortUse> hostPortsOf(const QStringList &argv);
 // Touches: one socket, closed again.
 Status checkHostPortFree(const QString &guest, const HostPortUse &use);
 
-// The binary (on PATH or as given), every file the argv reads, and every host port.
+// The binary (on PATH or as given), every file the argv reads (a UEFI variable store that
+// prepareUefiVars will make counts as present), preflightUefi, and every host port.
 // Returns the first problem as "failed to start guest '<name>': ...". Touches: file
 // tests and the host-port probes above.
 Status preflightGuest(const plan::GuestPlan &guest);
+
+// A UEFI guest's firmware files (guestfirmware.cpp), nothing for a BIOS guest: the code
+// image must be a readable file; the variable store a regular file this user can read and
+// write, or absent (then its folder must exist and a template must match the code image:
+// prepareUefiVars makes it at launch). Errors name the guest and the field, e.g. "failed to
+// start guest 'web': its UEFI code image '/usr/share/OVMF/OVMF_CODE_4M.fd' (uefi.code) does not
+// exist (Debian package ovmf)". Touches: file tests, reads firmware descriptors.
+Status preflightUefi(const plan::GuestPlan &guest, const qemu::FirmwareSearch &search = qemu::FirmwareSearch::system());
+
+// Makes a UEFI guest's missing variable store from the template that matches its code image
+// (qemu::varsTemplateFor, qemu::createVarsCopy). Returns the template copied, or "" when the
+// store was there already (or the guest boots BIOS). Errors as preflightUefi's. Touches:
+// creates guest.uefiVars.
+Result<QString> prepareUefiVars(const plan::GuestPlan &guest, const qemu::FirmwareSearch &search = qemu::FirmwareSearch::system());
 
 // The VDE port numbers and 802.1Q settings of a netloom switch's guest ports, which the
 // runtime presets on the switch before the guests connect: every number in

@@ -438,6 +438,15 @@ Status Runtime::launchGuest(const plan::GuestPlan &gp)
         }
         log(QStringLiteral("info"), gp.name, QStringLiteral("cloud-init seed written to %1").arg(gp.seedIso));
     }
+    if (!gp.uefiVars.isEmpty()) {
+        const Result<QString> made = prepareUefiVars(gp);
+        if (!made) {
+            setNode(node, NodeState::Failed, made.error().message);
+            return made.error();
+        }
+        if (!made->isEmpty())
+            log(QStringLiteral("info"), gp.name, QStringLiteral("UEFI variable store %1 created from %2").arg(gp.uefiVars, *made));
+    }
     log(QStringLiteral("info"), gp.name, QStringLiteral("starting guest (%1, serial log %2)").arg(m_accel, gp.serialLog));
     if (Status s = g->sup->start(); !s) {
         setNode(node, NodeState::Failed, s.error().message);

@@ -284,6 +284,11 @@ Status preflightGuest(const plan::GuestPlan &g)
                                  QStringLiteral("its cloud-init seed needs xorriso, which is not installed (Debian package xorriso)"));
         probe.isFile = [real = probe.isFile, seed = g.seedIso](const QString &path) { return path == seed || real(path); };
     }
+    if (!g.uefiVars.isEmpty()) {
+        if (Status s = preflightUefi(g); !s)
+            return s;
+        probe.isFile = [real = probe.isFile, vars = g.uefiVars](const QString &path) { return path == vars || real(path); };
+    }
     if (Status files = qemu::checkLaunchFiles(g.name, g.argv, {}, probe); !files)
         return files;
     for (const HostPortUse &use : hostPortsOf(g.argv))

@@ -45,6 +45,7 @@ model::Topology hostile()
     vm.guest.kernel = QStringLiteral("boot/vmlinuz $(touch MARK)");
     vm.guest.append = QStringLiteral("console=ttyS0 x='$(touch MARK)' %1 %2");
     vm.guest.extraArgs = {QStringLiteral("-smbios"), QStringLiteral("type=1,serial=$(touch MARK)%3")};
+    vm.guest.uefi = model::UefiConfig{QStringLiteral("/usr/share/OVMF/OVMF_CODE_4M.fd"), QStringLiteral("vars $(touch MARK)/it's_VARS.fd")};
     return t;
 }
 
@@ -158,6 +159,39 @@ private Q_SLOTS:
         QVERIFY(stopPos(QStringLiteral("if created 'proc switch-lan'")) < stopPos(QStringLiteral("if created 'link loomnat0'")));
         QVERIFY(s.contains(QStringLiteral("-daemonize' '-pidfile' \"$STATE_DIR\"'/guest-vm1.pid'")));
         QVERIFY(s.contains(QStringLiteral("'-netdev' 'vde,id=net0,sock='\"$STATE_DIR\"'/switch-lan,port=2'")));
+    }
+
+    // A UEFI guest: the script maps the same pflash drives as the runtime and, before the
+    // guest starts, copies the template Debian pairs with the code image when the store is
+    // missing (cp -n, never over a file), and says so.
+    void uefiGuest()
+    {
+        model::Topology t = test::natLan();
+        t.node(QStringLiteral("vm1"))->guest.uefi = model::UefiConfig{QStringLiteral("/usr/share/OVMF/OVMF_CODE_4M.secboot.fd"), QStringLiteral("vm1_VARS.fd")};
+        const QString s = mustExport(t);
+        QVERIFY(s.contains(QStringLiteral("'-drive' 'if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.secboot.fd' "
+                                          "'-drive' 'if=pflash,format=raw,unit=1,file=/srv/labs/vm1_VARS.fd'")));
+        const QString block = QStringLiteral(
+            "    [ -f '/usr/share/OVMF/OVMF_CODE_4M.secboot.fd' ] || die 'failed to start guest '\\''vm1'\\'': its UEFI code image "
+            "'\\''/usr/share/OVMF/OVMF_CODE_4M.secboot.fd'\\'' (uefi.code) does not exist (Debian package ovmf)'\n"
+            "    if [ ! -e '/srv/labs/vm1_VARS.fd' ] && [ ! -L '/srv/labs/vm1_VARS.fd' ]; then\n"
+            "      if [ -f '/usr/share/OVMF/OVMF_VARS_4M.secboot.fd' ]; then\n"
+            "        tpl='/usr/share/OVMF/OVMF_VARS_4M.secboot.fd'\n"
+            "      elif [ -f '/usr/share/OVMF/OVMF_VARS_4M.fd' ]; then\n"
+            "        tpl='/usr/share/OVMF/OVMF_VARS_4M.fd'\n"
+            "      else\n"
+            "        die 'failed to create the UEFI variable store '\\''/srv/labs/vm1_VARS.fd'\\'' of guest '\\''vm1'\\'': no template "
+            "(/usr/share/OVMF/OVMF_VARS_4M.secboot.fd or /usr/share/OVMF/OVMF_VARS_4M.fd) exists (Debian package ovmf)'\n"
+            "      fi\n");
+        QVERIFY2(s.contains(block), "the UEFI block is missing or different");
+        QVERIFY(s.contains(QStringLiteral("      cp -n \"$tpl\" '/srv/labs/vm1_VARS.fd' || die 'failed to create the UEFI variable store ")));
+        QVERIFY(s.contains(QStringLiteral("      say 'guest '\\''vm1'\\'': created its UEFI variable store '\\''/srv/labs/vm1_VARS.fd'\\'' from' \"$tpl\"\n")));
+        // Before the guest is recorded and launched; the store is the guest's: stop keeps it.
+        QVERIFY(s.indexOf(block) < s.indexOf(QStringLiteral("record 'proc guest-vm1'")));
+        QVERIFY(!s.mid(s.indexOf(QLatin1String("stop_all() {"))).contains(QStringLiteral("vm1_VARS.fd")));
+        // A code image whose name pairs with no template: the script says what to do.
+        t.node(QStringLiteral("vm1"))->guest.uefi->code = QStringLiteral("/opt/fw/OVMF.fd");
+        QVERIFY(mustExport(t).contains(QStringLiteral("no template is known for '\\''/opt/fw/OVMF.fd'\\''; copy one there")));
     }
 
     void safeIds()

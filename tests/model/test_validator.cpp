@@ -207,6 +207,10 @@ private Q_SLOTS:
              "nodes[2] (id 'alpha').guest.uefi.vars", "alpha", "the UEFI variable store path 'a\nb.fd' has unprintable characters"},
             {"uefi vars is code", [](Topology &t) { nodeOf(t, "alpha").guest.uefi = UefiConfig{QStringLiteral("/c.fd"), QStringLiteral("//c.fd")}; },
              "nodes[2] (id 'alpha').guest.uefi.vars", "alpha", "must be the guest's own file, not the code image"},
+            {"uefi secure boot build", [](Topology &t) {
+                 nodeOf(t, "alpha").guest.uefi = UefiConfig{QStringLiteral("/usr/share/OVMF/OVMF_CODE_4M.ms.fd"), QStringLiteral("a.fd")};
+             },
+             "nodes[2] (id 'alpha').guest.uefi.code", "alpha", "'OVMF_CODE_4M.ms.fd' is a Secure Boot build that needs SMM", W},
             {"uefi and -bios",
              [](Topology &t) {
                  nodeOf(t, "alpha").guest.uefi = UefiConfig{QStringLiteral("/c.fd"), QStringLiteral("a.fd")};

@@ -3,6 +3,8 @@
 #include "fixtures.h"
 #include "plan/planner.h"
 
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QTest>
 
 using namespace netloom;
@@ -127,6 +129,34 @@ private Q_SLOTS:
         QVERIFY(values(a, QStringLiteral("-vnc")).isEmpty());
         QCOMPARE(values(a, QStringLiteral("-serial")), QStringList{QStringLiteral("chardev:serial0")});
         QCOMPARE(p.runtime.guests[0].display, QStringLiteral("none"));
+    }
+
+    // UEFI: two pflash drives (code read-only, the guest's store writable) with paths resolved
+    // like disks, before the disks; the plan names both files for the runtime and exporter.
+    void uefiFirmware()
+    {
+        model::Topology t = natLan();
+        model::Node &vm = *t.node(QStringLiteral("vm1"));
+        Plan p = mustPlan(t);
+        QVERIFY(p.runtime.guests[0].uefiCode.isEmpty() && p.runtime.guests[0].uefiVars.isEmpty());
+        QVERIFY(!toJson(p.runtime).value(QStringLiteral("guests")).toArray().at(0).toObject().contains(QStringLiteral("uefiCode")));
+        QVERIFY(!p.runtime.guests[0].argv.join(u' ').contains(QStringLiteral("pflash")));
+        vm.guest.uefi = model::UefiConfig{QStringLiteral("/usr/share/OVMF/OVMF_CODE_4M.fd"), QStringLiteral("vars/vm1_VARS,x.fd")};
+        p = mustPlan(t);
+        const GuestPlan &g = p.runtime.guests[0];
+        QCOMPARE(g.uefiCode, QStringLiteral("/usr/share/OVMF/OVMF_CODE_4M.fd"));
+        QCOMPARE(g.uefiVars, QStringLiteral("/home/u/labs/vars/vm1_VARS,x.fd"));
+        QCOMPARE(values(g.argv, QStringLiteral("-drive")),
+                 (QStringList{QStringLiteral("if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd"),
+                              QStringLiteral("if=pflash,format=raw,unit=1,file=/home/u/labs/vars/vm1_VARS,,x.fd"),
+                              QStringLiteral("file=/home/u/labs/disks/vm1.qcow2,format=qcow2,if=virtio,snapshot=on")}));
+        const QJsonObject json = toJson(p.runtime).value(QStringLiteral("guests")).toArray().at(0).toObject();
+        QCOMPARE(json.value(QStringLiteral("uefiVars")).toString(), g.uefiVars);
+        // A kernel is still booted directly (through the firmware).
+        vm.guest.kernel = QStringLiteral("k/vmlinuz");
+        QCOMPARE(values(mustPlan(t).runtime.guests[0].argv, QStringLiteral("-kernel")), QStringList{QStringLiteral("/home/u/labs/k/vmlinuz")});
+        vm.guest.uefi->vars = QStringLiteral("a\nb");
+        QVERIFY(planError(t).contains(QStringLiteral("the UEFI code image or variable store has an empty or unprintable path")));
     }
 
     void nicModes()

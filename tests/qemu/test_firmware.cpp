@@ -11,6 +11,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -225,6 +227,27 @@ private slots:
         QVERIFY2(s.error().message.contains(QStringLiteral("is not a regular file")), qPrintable(s.error().message));
         QVERIFY(createVarsCopy(tpl, QString()).error().message.contains(QStringLiteral("the path is empty")));
         QCOMPARE(entries(tmp.path()), (QStringList{QStringLiteral("VARS.fd"), QStringLiteral("link.fd"), QStringLiteral("mine.fd")}));
+
+        // A write that fails halfway (the file size limit, which binds root too): no file, no
+        // temporary file.
+        {
+            const QString big = tmp.filePath(QStringLiteral("big/VARS.fd"));
+            QVERIFY(QDir().mkpath(QFileInfo(big).path()));
+            QVERIFY(writeFile(big, QByteArray(256 * 1024, 'v')));
+            struct rlimit old {};
+            QCOMPARE(::getrlimit(RLIMIT_FSIZE, &old), 0);
+            const auto oldHandler = std::signal(SIGXFSZ, SIG_IGN);
+            struct rlimit small = old;
+            small.rlim_cur = 64 * 1024;
+            QCOMPARE(::setrlimit(RLIMIT_FSIZE, &small), 0);
+            s = createVarsCopy(big, tmp.filePath(QStringLiteral("big/v.fd")));
+            ::setrlimit(RLIMIT_FSIZE, &old);
+            std::signal(SIGXFSZ, oldHandler);
+            QVERIFY(!s.isOk());
+            QVERIFY2(s.error().message.startsWith(QStringLiteral("failed to create UEFI variable store '%1': cannot write: ").arg(tmp.filePath(QStringLiteral("big/v.fd")))),
+                     qPrintable(s.error().message));
+            QCOMPARE(entries(tmp.filePath(QStringLiteral("big"))), QStringList{QStringLiteral("VARS.fd")});
+        }
         // A folder it may not write to: no file, no temporary file.
         if (::geteuid() != 0) {
             const QString ro = tmp.filePath(QStringLiteral("ro"));

@@ -9,6 +9,8 @@
 #include "plan/topologyloader.h"
 #include "common/testutil.h"
 
+#include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -25,6 +27,22 @@ extern "C" {
 }
 #include <poll.h>
 #include <sys/stat.h>
+
+namespace {
+
+bool writeBytes(const QString &path, const QByteArray &bytes)
+{
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(bytes) == bytes.size();
+}
+
+QByteArray readBytes(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+}  // namespace
 
 using namespace netloom;
 using namespace netloom::runtime;
@@ -153,6 +171,62 @@ private slots:
         QVERIFY(!s);
         QVERIFY2(s.error().message.contains(QStringLiteral("'vm9'")) && s.error().message.contains(QStringLiteral("qemu-system-nonexistent-arch")),
                  qPrintable(s.error().message));
+    }
+
+    // UEFI (guestfirmware.cpp) on a fake firmware folder: a missing code image, a variable
+    // store that is a folder, a store that cannot be made (no template, no folder) are each
+    // refused naming the guest and field; a missing store is made from the matching template
+    // (which stays unchanged) and then left alone.
+    void uefiPreflightAndVarsStore()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString fw = dir.filePath(QStringLiteral("fw"));
+        QVERIFY(QDir().mkpath(fw));
+        qemu::FirmwareSearch search;
+        search.descriptorDirs = {dir.filePath(QStringLiteral("no-descriptors"))};
+        search.defaultCode = fw + QStringLiteral("/OVMF_CODE_4M.fd");
+        search.defaultVarsTemplate = fw + QStringLiteral("/OVMF_VARS_4M.fd");
+        plan::GuestPlan g;
+        g.name = QStringLiteral("web");
+        g.uefiCode = search.defaultCode;
+        g.uefiVars = dir.filePath(QStringLiteral("web_VARS.fd"));
+        auto expectError = [&](const QString &part) {
+            const Status s = preflightUefi(g, search);
+            QVERIFY2(!s.isOk(), qPrintable(part));
+            QVERIFY2(s.error().message.startsWith(QStringLiteral("failed to start guest 'web': ")) && s.error().message.contains(part),
+                     qPrintable(s.error().message));
+        };
+        expectError(QStringLiteral("its UEFI code image '%1' (uefi.code) does not exist (Debian package ovmf)").arg(g.uefiCode));
+        QVERIFY(writeBytes(g.uefiCode, "code"));
+        expectError(QStringLiteral("its UEFI variable store '%1' (uefi.vars) does not exist and cannot be made: failed to find the UEFI variable store template")
+                        .arg(g.uefiVars));
+        QVERIFY(!prepareUefiVars(g, search).isOk());
+        QVERIFY(!QFileInfo::exists(g.uefiVars));
+        QVERIFY(writeBytes(search.defaultVarsTemplate, "template"));
+        QVERIFY(preflightUefi(g, search));
+        const Result<QString> made = prepareUefiVars(g, search);
+        QVERIFY2(made.isOk(), qPrintable(made ? QString() : made.error().message));
+        QCOMPARE(*made, search.defaultVarsTemplate);
+        QCOMPARE(readBytes(g.uefiVars), QByteArray("template"));
+        QVERIFY(writeBytes(g.uefiVars, "the guest's own variables"));
+        QCOMPARE(prepareUefiVars(g, search).value(), QString());  // there already: left alone
+        QCOMPARE(readBytes(g.uefiVars), QByteArray("the guest's own variables"));
+        QCOMPARE(readBytes(search.defaultVarsTemplate), QByteArray("template"));
+        QVERIFY(preflightUefi(g, search));
+        // The store is a folder; its folder is missing; the code image is a folder.
+        g.uefiVars = dir.filePath(QStringLiteral("fw"));
+        expectError(QStringLiteral("its UEFI variable store '%1' (uefi.vars) is a directory, not a file").arg(g.uefiVars));
+        QVERIFY(!prepareUefiVars(g, search).isOk());
+        g.uefiVars = dir.filePath(QStringLiteral("gone/web_VARS.fd"));
+        expectError(QStringLiteral("does not exist and cannot be made: its folder '%1' does not exist").arg(dir.filePath(QStringLiteral("gone"))));
+        g.uefiCode = fw;
+        expectError(QStringLiteral("its UEFI code image '%1' (uefi.code) is not a regular file").arg(fw));
+        // preflightGuest runs these checks and counts a store it will make as present.
+        g.uefiCode = search.defaultCode;
+        g.argv = {QStringLiteral("/bin/true"), QStringLiteral("-drive"), QStringLiteral("if=pflash,format=raw,unit=0,readonly=on,file=") + g.uefiCode,
+                  QStringLiteral("-drive"), QStringLiteral("if=pflash,format=raw,unit=1,file=") + g.uefiVars};
+        QVERIFY(preflightGuest(g).error().message.contains(QStringLiteral("(uefi.vars) does not exist and cannot be made")));
     }
 
     void vlanMapping()
