@@ -44,6 +44,11 @@ CommandResult run(const QStringList &argv, int timeoutMs = 30000, const QByteArr
 
 // Reads a whole file (up to 64 MiB); returns empty on error.
 QByteArray readFile(const QString &path);
+// The SHA-256 of a whole file (any size), hex; empty on error.
+QByteArray fileSha256(const QString &path);
+// Every entry of `dir` (hidden ones included, no . and ..), sorted by name: what a test
+// compares to see that nothing was left behind.
+QStringList dirEntries(const QString &dir);
 
 // Takes every complete line off the front of `buf` (a child's JSON-lines output), each with
 // its JSON object or std::nullopt when the line is not one; an unfinished line stays in buf.

@@ -37,21 +37,6 @@ using namespace netloom::gui;
 
 namespace {
 
-QByteArray sha256(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    QCryptographicHash h(QCryptographicHash::Sha256);
-    h.addData(&f);
-    return h.result().toHex();
-}
-
-QStringList listing(const QString &dir)
-{
-    return QDir(dir).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot, QDir::Name);
-}
-
 template <typename T>
 T *child(QObject *parent, const char *name)
 {
@@ -204,7 +189,7 @@ void TestNewGuest::overlayFromImageWithCloudInit()
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.write(QByteArray(8 * 1024 * 1024, '\x5a'));
     f.close();
-    const QByteArray baseSum = sha256(base);
+    const QByteArray baseSum = test::fileSha256(base);
 
     w->findChild<QAction *>(QStringLiteral("actionGuestFromImage"))->trigger();
     auto *d = w->findChild<NewGuestDialog *>();
@@ -235,7 +220,7 @@ void TestNewGuest::overlayFromImageWithCloudInit()
     const test::CommandResult wr = test::run({qemuIo, QStringLiteral("-f"), QStringLiteral("qcow2"), QStringLiteral("-c"),
                                               QStringLiteral("write -P 0x33 1M 256k"), overlay});
     QVERIFY2(wr.exitCode == 0, qPrintable(wr.describe()));
-    QCOMPARE(sha256(base), baseSum);
+    QCOMPARE(test::fileSha256(base), baseSum);
     w->close();
 }
 
@@ -262,7 +247,7 @@ void TestNewGuest::uefiGuestHasItsOwnVariableStore()
     QCOMPARE(g->guest.uefi->code, fw.first().code);
     QCOMPARE(g->guest.uefi->vars, QStringLiteral("efi_VARS.fd"));
     const QString vars = QDir(dir).filePath(QStringLiteral("efi_VARS.fd"));
-    QCOMPARE(sha256(vars), sha256(fw.first().varsTemplate));
+    QCOMPARE(test::fileSha256(vars), test::fileSha256(fw.first().varsTemplate));
     QVERIFY(g->guest.disks.isEmpty());
     w->undoStack()->undo();
     QVERIFY(QFileInfo::exists(vars));  // undo never deletes files
@@ -282,7 +267,7 @@ void TestNewGuest::badInputIsRefusedNamingTheField()
     QVERIFY(notKey.open(QIODevice::WriteOnly));
     notKey.write("hello, I am not a key\n");
     notKey.close();
-    const QStringList before = listing(dir);
+    const QStringList before = test::dirEntries(dir);
     const model::Topology topoBefore = w->document()->topology();
 
     w->findChild<QAction *>(QStringLiteral("actionAddGuest"))->trigger();
@@ -323,7 +308,7 @@ void TestNewGuest::badInputIsRefusedNamingTheField()
         QVERIFY2(!pressCreate(d), c.what);
         QVERIFY2(d->isVisible(), c.what);
         QVERIFY2(d->errorText().contains(c.needle), qPrintable(QStringLiteral("%1: '%2' lacks '%3'").arg(QLatin1String(c.what), d->errorText(), c.needle)));
-        QCOMPARE(listing(dir), before);  // nothing made
+        QCOMPARE(test::dirEntries(dir), before);  // nothing made
         QVERIFY(w->document()->topology() == topoBefore);
         c.reset();
     }

@@ -15,21 +15,6 @@ using namespace netloom::qemu;
 
 namespace {
 
-QByteArray sha256(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    QCryptographicHash h(QCryptographicHash::Sha256);
-    h.addData(&f);
-    return h.result().toHex();
-}
-
-QStringList listing(const QString &dir)
-{
-    return QDir(dir).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot, QDir::Name);
-}
-
 DiskRequest req(DiskAction action, const QString &path, const QString &format, qint64 size, const QString &base = {})
 {
     DiskRequest r;
@@ -126,27 +111,27 @@ private slots:
         QVERIFY2(info, qPrintable(info ? QString() : info.error().message));
         QCOMPARE(info->format, QStringLiteral("qcow2"));
         QCOMPARE(info->virtualSize, 3 * kGiB);
-        QCOMPARE(listing(dir.path()), QStringList{QStringLiteral("vm.qcow2")});  // no temporary left
+        QCOMPARE(test::dirEntries(dir.path()), QStringList{QStringLiteral("vm.qcow2")});  // no temporary left
 
         // An existing file is never replaced unless asked.
-        const QByteArray before = sha256(path);
+        const QByteArray before = test::fileSha256(path);
         Status again = runJob(req(DiskAction::Create, path, QStringLiteral("qcow2"), kGiB));
         QVERIFY(!again);
         QVERIFY2(again.error().message.contains(QLatin1String("disk path")) && again.error().message.contains(QLatin1String("already exists")),
                  qPrintable(again.error().message));
-        QCOMPARE(sha256(path), before);
+        QCOMPARE(test::fileSha256(path), before);
         DiskRequest replace = req(DiskAction::Create, path, QStringLiteral("qcow2"), kGiB);
         replace.replace = true;
         QVERIFY(runJob(replace));
         QCOMPARE(readImageInfo(path)->virtualSize, kGiB);
-        QCOMPARE(listing(dir.path()), QStringList{QStringLiteral("vm.qcow2")});
+        QCOMPARE(test::dirEntries(dir.path()), QStringList{QStringLiteral("vm.qcow2")});
     }
 
     void refusesBadInputLeavingNothing()
     {
         QTemporaryDir dir;
         QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("sub")));
-        const QStringList before = listing(dir.path());
+        const QStringList before = test::dirEntries(dir.path());
         struct Case {
             DiskRequest r;
             QString needle;
@@ -167,7 +152,7 @@ private slots:
             Status s = runJob(c.r);
             QVERIFY2(!s, qPrintable(c.r.path));
             QVERIFY2(s.error().message.contains(c.needle), qPrintable(s.error().message + QStringLiteral(" lacks ") + c.needle));
-            QCOMPARE(listing(dir.path()), before);
+            QCOMPARE(test::dirEntries(dir.path()), before);
         }
     }
 
@@ -209,7 +194,7 @@ private slots:
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write(QByteArray(4 * 1024 * 1024, '\x5a'));
         f.close();
-        const QByteArray baseSum = sha256(base);
+        const QByteArray baseSum = test::fileSha256(base);
         const QString overlay = dir.filePath(QStringLiteral("vm.qcow2"));
         QVERIFY(runJob(req(DiskAction::Overlay, overlay, QStringLiteral("qcow2"), 0, base)));
         Result<ImageInfo> info = readImageInfo(overlay);
@@ -225,7 +210,7 @@ private slots:
                                             QStringLiteral("read -P 0x11 0 64k"), QStringLiteral("-c"),
                                             QStringLiteral("read -P 0x5a 64k 64k"), overlay});
         QVERIFY2(rd.exitCode == 0 && !rd.out.contains("Pattern verification failed"), qPrintable(rd.describe() + QString::fromLocal8Bit(rd.out)));
-        QCOMPARE(sha256(base), baseSum);
+        QCOMPARE(test::fileSha256(base), baseSum);
         // Smaller than the base: refused.
         Status small = runJob(req(DiskAction::Overlay, dir.filePath(QStringLiteral("small.qcow2")), QStringLiteral("qcow2"), kMiB, base));
         QVERIFY(!small);
@@ -255,7 +240,7 @@ private slots:
         QVERIFY(done.wait(20000));
         QCOMPARE(done.first().at(0).toBool(), false);
         QCOMPARE(job.result().error().code, ErrorCode::Cancelled);
-        QCOMPARE(listing(dir.path()), QStringList({QStringLiteral("copy.qcow2"), QStringLiteral("src.img")}));
+        QCOMPARE(test::dirEntries(dir.path()), QStringList({QStringLiteral("copy.qcow2"), QStringLiteral("src.img")}));
     }
 };
 
