@@ -1243,6 +1243,10 @@
         <source>disk file: &apos;%1&apos; already exists; choose another name</source>
         <translation>Festplattendatei: „%1“ existiert bereits; wählen Sie einen anderen Namen</translation>
     </message>
+    <message>
+        <source>Copy of an image (as qcow2)</source>
+        <translation>Kopie eines Abbilds (als qcow2)</translation>
+    </message>
 </context>
 <context>
     <name>netloom::gui::PropertiesPanel</name>

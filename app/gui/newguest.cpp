@@ -114,19 +114,24 @@ Result<NewGuestPlan> planNewGuest(const NewGuestSpec &spec, const model::Topolog
     case DiskChoice::None:
         break;
     case DiskChoice::Create:
-    case DiskChoice::Overlay: {
+    case DiskChoice::Overlay:
+    case DiskChoice::Copy: {
         if (Status s = absolute(QStringLiteral("disk path"), spec.diskPath); !s)
             return s.error();
         qemu::DiskRequest r;
-        r.action = spec.disk == DiskChoice::Create ? qemu::DiskAction::Create : qemu::DiskAction::Overlay;
+        r.action = spec.disk == DiskChoice::Create    ? qemu::DiskAction::Create
+                   : spec.disk == DiskChoice::Overlay ? qemu::DiskAction::Overlay
+                                                      : qemu::DiskAction::Copy;
         r.path = spec.diskPath;
         r.format = QStringLiteral("qcow2");
         r.sizeBytes = spec.diskSizeBytes;
         r.replace = spec.replaceDisk;
-        if (r.action == qemu::DiskAction::Overlay) {
+        if (r.action != qemu::DiskAction::Create) {
             if (Status s = absolute(QStringLiteral("base image"), spec.baseImage); !s)
                 return s.error();
             r.base = spec.baseImage;
+            if (r.action == qemu::DiskAction::Copy)
+                r.sizeBytes = 0;
         } else if (spec.diskSizeBytes <= 0) {
             return fieldError(QStringLiteral("disk size"), QStringLiteral("must be more than 0"));
         }

@@ -39,7 +39,7 @@ struct PresetDefaults {
 PresetDefaults presetDefaults(OsPreset preset);
 QString presetName(OsPreset preset);  // "linux", "windows", "other"
 
-enum class DiskChoice { None, Create, Existing, Overlay };
+enum class DiskChoice { None, Create, Existing, Overlay, Copy };
 
 struct NewGuestSpec {
     QString name;
@@ -48,9 +48,9 @@ struct NewGuestSpec {
     int cpus = 2;
     QString iso;                 // install medium (absolute), "" = none
     DiskChoice disk = DiskChoice::Create;
-    QString diskPath;            // Create/Overlay: the image to make; Existing: the image (absolute)
+    QString diskPath;            // Create/Overlay/Copy: the image to make; Existing: the image (absolute)
     qint64 diskSizeBytes = 20 * qemu::kGiB;  // Create; Overlay: 0 = the base's size
-    QString baseImage;           // Overlay: the base (absolute)
+    QString baseImage;           // Overlay: the base; Copy: the image copied (absolute)
     bool replaceDisk = false;    // the user agreed to replace an existing file at diskPath
     bool uefi = false;
     QString uefiCode;            // the firmware code image (absolute)

@@ -101,6 +101,7 @@ NewGuestDialog::NewGuestDialog(const model::Topology &topology, const QString &t
     m_disk->addItem(tr("New disk (qcow2)"), int(DiskChoice::Create));
     m_disk->addItem(tr("Existing image"), int(DiskChoice::Existing));
     m_disk->addItem(tr("Overlay on an image (base stays untouched)"), int(DiskChoice::Overlay));
+    m_disk->addItem(tr("Copy of an image (as qcow2)"), int(DiskChoice::Copy));
     form->addRow(tr("&Disk"), m_disk);
     m_diskSize = named(new QSpinBox(this), "diskSize");
     m_diskSize->setRange(0, int(qemu::kMaxDiskBytes / qemu::kGiB));
@@ -247,7 +248,7 @@ void NewGuestDialog::updateVisibility()
             w->setVisible(choice != DiskChoice::None);
     for (QWidget *w : std::as_const(m_baseRow))
         if (w)
-            w->setVisible(choice == DiskChoice::Overlay);
+            w->setVisible(choice == DiskChoice::Overlay || choice == DiskChoice::Copy);
     m_diskSize->setMinimum(choice == DiskChoice::Overlay ? 0 : 1);
     m_ciKeyFile->setEnabled(m_ciKey->currentData().toString().isEmpty());
 }

@@ -203,9 +203,17 @@ Status checkLaunchFiles(const QString &guest, const QStringList &argv, const QSt
     for (const QString &f : extra)
         files.append({QStringLiteral("required"), f});
     for (const LaunchFile &f : files) {
-        if (!probe.isFile(f.path))
-            return Error::failed(ErrorCode::NotFound, QStringLiteral("start guest"), guest,
-                                 QStringLiteral("file '%1' (%2) does not exist").arg(f.path, f.option));
+        if (probe.isFile(f.path))
+            continue;
+        // A missing disk image is the common case: say how to make one.
+        const bool disk = f.option == QLatin1String("-drive") && !f.path.endsWith(QLatin1String(".iso"))
+                          && !f.path.endsWith(QLatin1String(".fd"));
+        return Error::failed(ErrorCode::NotFound, QStringLiteral("start guest"), guest,
+                             QStringLiteral("file '%1' (%2) does not exist%3")
+                                 .arg(f.path, f.option,
+                                      disk ? QStringLiteral(" (make an empty disk with `qemu-img create -f qcow2 '%1' 20G`, "
+                                                            "or Start it in the app, which offers Create…)").arg(f.path)
+                                           : QString()));
     }
     return ok();
 }

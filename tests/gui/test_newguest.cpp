@@ -24,6 +24,7 @@
 #include <QGroupBox>
 #include <QLineEdit>
 #include <QPointer>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -82,6 +83,7 @@ private slots:
     void initTestCase();
     void newQcow2GuestUndoKeepsTheFile();
     void overlayFromImageWithCloudInit();
+    void copyOfAnImageShowsProgress();
     void uefiGuestHasItsOwnVariableStore();
     void badInputIsRefusedNamingTheField();
     void missingDiskCreateMakesExampleStartable();
@@ -221,6 +223,37 @@ void TestNewGuest::overlayFromImageWithCloudInit()
                                               QStringLiteral("write -P 0x33 1M 256k"), overlay});
     QVERIFY2(wr.exitCode == 0, qPrintable(wr.describe()));
     QCOMPARE(test::fileSha256(base), baseSum);
+    w->close();
+}
+
+void TestNewGuest::copyOfAnImageShowsProgress()
+{
+    MainWindow *w = window(QStringLiteral("copy"));
+    const QString dir = w->topologyDir();
+    const QString src = m_home.filePath(QStringLiteral("downloaded.img"));
+    QFile f(src);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    for (int i = 0; i < 64; ++i)
+        f.write(QByteArray(1024 * 1024, char('A' + i % 26)));
+    f.close();
+    w->findChild<QAction *>(QStringLiteral("actionAddGuest"))->trigger();
+    auto *d = w->findChild<NewGuestDialog *>();
+    QVERIFY(d);
+    child<QLineEdit>(d, "name")->setText(QStringLiteral("copied"));
+    choose(child<QComboBox>(d, "disk"), int(DiskChoice::Copy));
+    QVERIFY(!child<QSpinBox>(d, "diskSize")->isVisibleTo(d));
+    QVERIFY(child<QLineEdit>(d, "baseImage")->isVisibleTo(d));
+    child<QLineEdit>(d, "baseImage")->setText(src);
+    QList<int> seen;
+    connect(child<QProgressBar>(d, "progress"), &QProgressBar::valueChanged, this, [&seen](int v) { seen.append(v); });
+    QVERIFY(pressCreate(d));
+    QVERIFY(!seen.isEmpty());
+    QCOMPARE(*std::max_element(seen.cbegin(), seen.cend()), 1000);
+    Result<qemu::ImageInfo> info = qemu::readImageInfo(QDir(dir).filePath(QStringLiteral("copied.qcow2")));
+    QVERIFY(info);
+    QCOMPARE(info->format, QStringLiteral("qcow2"));
+    QCOMPARE(info->virtualSize, qint64(64 * 1024 * 1024));
+    QVERIFY(info->backingFile.isEmpty());  // a copy, not an overlay
     w->close();
 }
 
