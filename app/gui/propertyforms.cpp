@@ -79,8 +79,8 @@ void PropertiesPanel::buildNodeFields()
         break;
     case NodeKind::Guest: {
         auto g = [this]() -> model::GuestConfig & { return m_editNode.guest; };
-        addText(tr("QEMU binary"), QStringLiteral("guest.qemu"), [g]() -> QString & { return g().qemu; });
         const QString anyFile = tr("All files (*)");
+        addPathText(tr("QEMU binary"), QStringLiteral("guest.qemu"), anyFile, [g]() -> QString & { return g().qemu; });
         const QString images = tr("Disk images (*.qcow2 *.img *.raw *.vmdk *.vdi);;All files (*)");
         addText(tr("Machine"), QStringLiteral("guest.machine"), [g]() -> QString & { return g().machine; });
         addChoice(tr("Accelerator"), QStringLiteral("guest.accel"),

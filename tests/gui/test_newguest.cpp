@@ -398,6 +398,9 @@ void TestNewGuest::missingDiskCreateMakesExampleStartable()
     // The properties panel shows Create… beside the missing disk; it makes every missing one.
     w->scene()->selectOnly(QStringLiteral("vm1"));
     QApplication::processEvents();
+    // Every path field has its Browse… button.
+    for (const char *field : {"guest.qemu", "guest.kernel", "guest.initrd", "guest.cdrom", "guest.disks[0].path"})
+        QVERIFY2(w->properties()->findChild<QPushButton *>(QStringLiteral("browse.") + QLatin1String(field)), field);
     auto *create = w->properties()->findChild<QPushButton *>(QStringLiteral("create.guest.disks[0].path"));
     QVERIFY(create);
     QVERIFY(create->isVisible());
