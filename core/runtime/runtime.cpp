@@ -159,6 +159,8 @@ void Runtime::start()
     m_accelReason = m_options.forceTcg ? QStringLiteral("TCG forced") : (kvm.usable ? QStringLiteral("/dev/kvm is usable") : kvm.reason);
     log(QStringLiteral("info"), QString(),
         QStringLiteral("starting topology '%1' (network '%2', guests use %3: %4)").arg(m_name, m_network, m_accel.toUpper(), m_accelReason));
+    for (const UserKeyWarning &w : m_options.userKeyWarnings)
+        log(QStringLiteral("warning"), w.node, w.message);
     if (Status s = preflight(); !s) {
         startFailed(s.error().message);
         return;

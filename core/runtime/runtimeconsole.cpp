@@ -56,6 +56,10 @@ QStringList sshCommand(const SshTarget &t, const QStringList &args)
     QStringList c{QStringLiteral("ssh"), QStringLiteral("-o"), QStringLiteral("StrictHostKeyChecking=accept-new")};
     if (!t.knownHosts.isEmpty())
         c << QStringLiteral("-o") << QStringLiteral("UserKnownHostsFile=") + t.knownHosts;
+    if (!t.identity.isEmpty())
+        c << QStringLiteral("-i") << t.identity << QStringLiteral("-o") << QStringLiteral("IdentitiesOnly=yes");
+    for (const QString &o : t.options)
+        c << QStringLiteral("-o") << o;
     if (t.port != 22)
         c << QStringLiteral("-p") << QString::number(t.port);
     c << (t.user.isEmpty() ? t.host : t.user + u'@' + t.host);
