@@ -605,9 +605,12 @@ void Runtime::finishStop()
         for (const plan::GuestPlan &g : ran) {
             QFile::remove(g.qmpSocket);
             QFile::remove(g.serialLog);
+            if (!g.seedIso.isEmpty())
+                qemu::removeSeedIso(g.seedIso);
         }
         for (const plan::SwitchPlan &sp : m_plan.runtime.switches)
             QFile::remove(sp.mgmtSocket);
+        QFile::remove(runKnownHostsPath(m_plan.runtime.runtimeDir));  // netloomctl ssh's, per run
         QDir().rmdir(m_plan.runtime.runtimeDir);  // only when empty
     }
     if (m_failing) {

@@ -111,6 +111,8 @@ struct SshTarget {
     QStringList options;
 };
 
+// The run's own known_hosts in `runtimeDir` (SshTarget::knownHosts; removed at stop). Pure.
+QString runKnownHostsPath(const QString &runtimeDir);
 // The ssh command line for `t` with `args` for the remote side (argv[0] = "ssh"). Pure.
 QStringList sshCommand(const SshTarget &t, const QStringList &args);
 // The same as one line for a shell (words quoted only where they need it). Pure.

@@ -51,6 +51,11 @@ Result<Runtime::GuestRt *> Runtime::runningGuest(const QString &node, const QStr
     return g;
 }
 
+QString runKnownHostsPath(const QString &runtimeDir)
+{
+    return runtimeDir + QStringLiteral("/known_hosts");
+}
+
 QStringList sshCommand(const SshTarget &t, const QStringList &args)
 {
     QStringList c{QStringLiteral("ssh"), QStringLiteral("-o"), QStringLiteral("StrictHostKeyChecking=accept-new")};
@@ -89,7 +94,7 @@ Result<SshTarget> Runtime::sshTarget(const QString &node) const
             continue;
         SshTarget t;
         t.user = gp.sshUser;
-        t.knownHosts = m_plan.runtime.runtimeDir + QStringLiteral("/known_hosts");
+        t.knownHosts = runKnownHostsPath(m_plan.runtime.runtimeDir);
         for (const leases::LeaseTable &table : leaseTables())
             for (const leases::LeaseEntry &e : table.entries)
                 if (e.guest == gp.name && e.state == leases::LeaseState::Bound && e.ip.value && t.host.isEmpty())
