@@ -605,6 +605,7 @@ void Runtime::finishStop()
         for (const plan::GuestPlan &g : ran) {
             QFile::remove(g.qmpSocket);
             QFile::remove(g.serialLog);
+            QFile::remove(g.serialSocket);  // the supervisor removes it once QMP answers; a guest stopped before has it
             if (!g.seedIso.isEmpty())
                 qemu::removeSeedIso(g.seedIso);
         }
