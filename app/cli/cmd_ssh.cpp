@@ -94,9 +94,9 @@ int runSsh(const QStringList &args)
     c.usage = QStringLiteral("[-i FILE] [-o OPTION]... [--print]");
     c.help = QStringLiteral("  -i, --identity FILE  log in with this private key only (ssh -i FILE -o IdentitiesOnly=yes;\n"
                             "                       ssh finds ~/.ssh through your passwd entry, not $HOME)\n"
-                            "  -o OPTION       an ssh option (ssh -o OPTION), e.g. -o BatchMode=yes; repeatable\n"
-                            "  --print         print the ssh command line instead of running it\n"
-                            "  -- ARGS...      the remote command (ssh's own arguments after the host)\n");
+                            "  -o OPTION            an ssh option (ssh -o OPTION), e.g. -o BatchMode=yes; repeatable\n"
+                            "  --print              print the ssh command line instead of running it\n"
+                            "  -- ARGS...           the remote command (ssh's own arguments after the host)\n");
     return runControlQuery(c, rest);
 }
 
