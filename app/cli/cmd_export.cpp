@@ -4,6 +4,7 @@
 
 #include "export/shellexporter.h"
 #include "plan/topologyloader.h"
+#include "runtime/userkeys.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -29,6 +30,8 @@ void printHelp()
         "Writes one POSIX sh script with the commands start, start-net, stop, restart and status\n"
         "that rebuilds the topology with ip, vde_switch, vde_plug, dnsmasq, nft and QEMU\n"
         "(docs/export.md). MAC addresses and interface names are allocated as for 'plan'.\n"
+        "Guests whose cloudInit section has userKeys get your ~/.ssh/*.pub: the script carries\n"
+        "the public keys of whoever exported it.\n"
         "\n"
         "options:\n"
         "  --format sh   the script format (only 'sh' exists)\n"
@@ -122,7 +125,11 @@ int runExport(const QStringList &args)
         printError(kCmd, t.error().message);
         return ExitInvalid;
     }
-    Result<QString> script = exporter::exportShell(*t, QFileInfo(file).absolutePath());
+    // cloudInit sections with userKeys: the script carries the exporting user's keys.
+    const runtime::UserKeys keys = runtime::userKeysFor(*t, QDir::homePath());
+    for (const runtime::UserKeyWarning &w : keys.warnings)
+        printErr(QStringLiteral("netloomctl export: warning: %1%2\n").arg(w.node.isEmpty() ? QString() : QStringLiteral("guest '%1': ").arg(w.node), w.message));
+    Result<QString> script = exporter::exportShell(*t, QFileInfo(file).absolutePath(), keys.keys);
     if (!script) {
         printError(kCmd, script.error().message);
         return ExitInvalid;

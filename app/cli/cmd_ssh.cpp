@@ -7,6 +7,7 @@
 #include "runtime/controlserver.h"
 #include "runtime/runtime.h"
 
+#include <QFileInfo>
 #include <QJsonObject>
 
 #include <cerrno>
@@ -24,12 +25,33 @@ int runSsh(const QStringList &args)
     const QStringList ours = dashes < 0 ? args : args.mid(0, dashes);
     const QStringList remote = dashes < 0 ? QStringList() : args.mid(dashes + 1);
     bool print = false;
+    QString identity;
+    QStringList options;
     QStringList rest;
-    for (const QString &a : ours)
-        if (a == QLatin1String("--print"))
+    for (qsizetype i = 0; i < ours.size(); ++i) {
+        const QString &a = ours[i];
+        const bool identityOption = a == QLatin1String("-i") || a == QLatin1String("--identity");
+        if (a == QLatin1String("--print")) {
             print = true;
-        else
+        } else if (identityOption || a == QLatin1String("-o")) {
+            if (i + 1 >= ours.size() || ours[i + 1].isEmpty()) {
+                printError(QStringLiteral("ssh"), QStringLiteral("%1 needs a value (see 'netloomctl ssh --help')").arg(a));
+                return int(ExitUsage);
+            }
+            const QString value = ours[++i];
+            // ssh only warns about a missing key file and goes on with others: refuse it here.
+            if (identityOption && !QFileInfo(value).isFile()) {
+                printError(QStringLiteral("ssh"), QStringLiteral("failed to use identity '%1': no such file").arg(value));
+                return int(ExitUsage);
+            }
+            if (identityOption)
+                identity = value;
+            else
+                options << value;
+        } else {
             rest.append(a);
+        }
+    }
 
     ControlCommand c;
     c.op = QStringLiteral("ssh-target");
@@ -40,7 +62,7 @@ int runSsh(const QStringList &args)
                             "the remote command. --print prints the ssh command instead of running it");
     c.positionals = {QStringLiteral("node")};
     c.positionalLabels = {QStringLiteral("GUEST")};
-    c.run = [print, remote](const QString &socket, const QJsonObject &request) {
+    c.run = [print, remote, identity, options](const QString &socket, const QJsonObject &request) {
         Result<QJsonObject> r = runtime::queryControl(socket, request);
         if (!r) {
             printError(QStringLiteral("ssh"), r.error().message);
@@ -51,6 +73,8 @@ int runSsh(const QStringList &args)
         t.host = r->value(QStringLiteral("host")).toString();
         t.port = r->value(QStringLiteral("port")).toInt(22);
         t.knownHosts = r->value(QStringLiteral("knownHosts")).toString();
+        t.identity = identity;
+        t.options = options;
         if (print) {
             printOut(runtime::sshCommandText(t, remote) + u'\n');
             return int(ExitOk);
@@ -67,8 +91,12 @@ int runSsh(const QStringList &args)
         printError(QStringLiteral("ssh"), QStringLiteral("failed to run ssh: %1 (install openssh-client)").arg(QString::fromLocal8Bit(std::strerror(errno))));
         return int(ExitFailure);
     };
-    c.help = QStringLiteral("  --print         print the ssh command line instead of running it\n"
-                            "  -- ARGS...      the remote command (ssh's own arguments after the host)\n");
+    c.usage = QStringLiteral("[-i FILE] [-o OPTION]... [--print]");
+    c.help = QStringLiteral("  -i, --identity FILE  log in with this private key only (ssh -i FILE -o IdentitiesOnly=yes;\n"
+                            "                       ssh finds ~/.ssh through your passwd entry, not $HOME)\n"
+                            "  -o OPTION            an ssh option (ssh -o OPTION), e.g. -o BatchMode=yes; repeatable\n"
+                            "  --print              print the ssh command line instead of running it\n"
+                            "  -- ARGS...           the remote command (ssh's own arguments after the host)\n");
     return runControlQuery(c, rest);
 }
 

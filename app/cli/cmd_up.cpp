@@ -10,6 +10,7 @@
 #include "plan/topologyloader.h"
 #include "runtime/controlserver.h"
 #include "runtime/runtime.h"
+#include "runtime/userkeys.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -92,6 +93,16 @@ QString textView(const runtime::Runtime &rt)
     return s;
 }
 
+// plan::plan() of the loaded topology `t` for this user's run: cloudInit sections with
+// userKeys get the keys of ~/.ssh (runtime::userKeysFor), whose warnings go to *warnings.
+Result<plan::Plan> planForRun(const model::Topology &t, const QString &file, const QString &runtimeDir,
+                              QList<runtime::UserKeyWarning> *warnings)
+{
+    runtime::UserKeys keys = runtime::userKeysFor(t, QDir::homePath());
+    *warnings = keys.warnings;
+    return plan::plan(t, plan::PlanContext{runtimeDir, QFileInfo(file).absolutePath(), keys.keys});
+}
+
 }  // namespace
 
 int runUp(const QStringList &args)
@@ -155,16 +166,24 @@ int runUp(const QStringList &args)
         printError(kCmd, QStringLiteral("no topology file given (usage: netloomctl up FILE [--json] [--helper-socket PATH])"));
         return ExitUsage;
     }
-    Result<plan::LoadedPlan> loaded = plan::loadAndPlan(file, runtimeDir);
+    Result<model::Topology> loaded = plan::loadTopologyForPlan(file);
     if (!loaded) {
         printError(kCmd, loaded.error().message);
         return ExitInvalid;
     }
-    runtimeDir = loaded->runtimeDir;
-    const model::Topology *t = &loaded->topology;
-    const plan::Plan *p = &loaded->plan;
+    if (runtimeDir.isEmpty())
+        runtimeDir = plan::defaultRuntimeDir(loaded->name);
+    const model::Topology *t = &*loaded;
+    QList<runtime::UserKeyWarning> keyWarnings;
+    const Result<plan::Plan> planned = planForRun(*t, file, runtimeDir, &keyWarnings);
+    if (!planned) {
+        printError(kCmd, planned.error().message);
+        return ExitInvalid;
+    }
+    const plan::Plan *p = &*planned;
 
     runtime::RuntimeOptions options;
+    options.userKeyWarnings = keyWarnings;
     options.helperSocket = helperSocket;
     options.forceTcg = tcg;
     options.removeRuntimeDir = !keepLogs;
@@ -198,8 +217,8 @@ int runUp(const QStringList &args)
             if (c == SIGHUP) {
                 // Re-read the file and apply the edit where that makes sense.
                 Result<model::Topology> nt = plan::loadTopologyForPlan(file);
-                Result<plan::Plan> np = nt ? plan::plan(*nt, plan::PlanContext{runtimeDir, QFileInfo(file).absolutePath()})
-                                           : Result<plan::Plan>(nt.error());
+                QList<runtime::UserKeyWarning> ignored;  // said at the start already
+                Result<plan::Plan> np = nt ? planForRun(*nt, file, runtimeDir, &ignored) : Result<plan::Plan>(nt.error());
                 const Status st = np ? rt.applyEdit(*np) : Status(np.error());
                 if (json)
                     emitJson({{QStringLiteral("event"), QStringLiteral("edit")}, {QStringLiteral("ok"), bool(st)},

@@ -3,10 +3,12 @@
 #include "export/shellexporter.h"
 #include "plan/rundir.h"
 #include "model/allocator.h"
+#include "runtime/userkeys.h"
 #include "shellhighlighter.h"
 
 #include <QApplication>
 #include <QClipboard>
+#include <QDir>
 #include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFontDatabase>
@@ -57,7 +59,10 @@ ExportDialog::ExportDialog(const model::Topology &topology, const QString &topol
 
     m_defaultName = plan::safeId(topology.name) + QStringLiteral(".sh");
     // As `netloomctl export`: MACs and interface names left empty are allocated first.
-    const Result<QString> script = exporter::exportShell(model::allocate(topology), topologyDir);
+    // cloudInit sections with userKeys: the script carries this user's ~/.ssh/*.pub.
+    const model::Topology allocated = model::allocate(topology);
+    const Result<QString> script =
+        exporter::exportShell(allocated, topologyDir, runtime::userKeysFor(allocated, QDir::homePath()).keys);
     if (script) {
         m_script = *script;
         m_view->setPlainText(m_script);

@@ -50,21 +50,27 @@ bool RunController::isActive() const
     return s == RunState::Starting || s == RunState::Running || s == RunState::Stopping;
 }
 
-Result<plan::Plan> RunController::prepare(const model::Topology &topology, const QString &topologyDir, const QString &failure) const
+Result<plan::Plan> RunController::prepare(const model::Topology &topology, const QString &topologyDir, const QString &failure,
+                                          QList<runtime::UserKeyWarning> *keyWarnings) const
 {
     // The same preparation as every front end: fill in names and MACs, refuse errors.
     const model::Topology t = model::allocate(topology);
     for (const model::Issue &issue : model::validate(t))
         if (issue.severity == model::Issue::Severity::Error)
             return Error{ErrorCode::InvalidArgument, failure.arg(t.name, issue.path, issue.message)};
-    return plan::plan(t, plan::PlanContext{plan::defaultRuntimeDir(t.name), topologyDir});
+    // cloudInit sections with userKeys authorize this user's ~/.ssh/*.pub.
+    runtime::UserKeys keys = runtime::userKeysFor(t, QDir::homePath());
+    if (keyWarnings)
+        *keyWarnings = keys.warnings;
+    return plan::plan(t, plan::PlanContext{plan::defaultRuntimeDir(t.name), topologyDir, keys.keys});
 }
 
 Status RunController::start(const model::Topology &topology, const QString &topologyDir)
 {
     if (isActive())
         return Error{ErrorCode::Conflict, tr("failed to start '%1': it is already running").arg(topology.name)};
-    Result<plan::Plan> p = prepare(topology, topologyDir, tr("failed to start '%1': %2: %3"));
+    QList<runtime::UserKeyWarning> keyWarnings;
+    Result<plan::Plan> p = prepare(topology, topologyDir, tr("failed to start '%1': %2: %3"), &keyWarnings);
     if (!p)
         return p.error();
     teardown();
@@ -75,6 +81,7 @@ Status RunController::start(const model::Topology &topology, const QString &topo
     runtime::RuntimeOptions options;
     options.helperSocket = m_helperSocket;
     options.forceTcg = m_tcg;
+    options.userKeyWarnings = keyWarnings;
     m_rt = new Runtime(topology.name, *p, options, this);
     connect(m_rt, &Runtime::stateChanged, this, [this](RunState s) {
         emit runStateChanged(s);

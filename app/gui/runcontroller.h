@@ -92,9 +92,11 @@ signals:
 
 private:
     void teardown();
-    // Allocates, validates and plans `topology`; a validation error is reported as
-    // `failure` with %1 = topology name, %2 = path, %3 = message.
-    Result<plan::Plan> prepare(const model::Topology &topology, const QString &topologyDir, const QString &failure) const;
+    // Allocates, validates and plans `topology` (cloudInit userKeys: this user's keys, their
+    // warnings to *keyWarnings when given); a validation error is reported as `failure` with
+    // %1 = topology name, %2 = path, %3 = message. Touches: reads ~/.ssh/*.pub when wanted.
+    Result<plan::Plan> prepare(const model::Topology &topology, const QString &topologyDir, const QString &failure,
+                               QList<runtime::UserKeyWarning> *keyWarnings = nullptr) const;
 
     QString m_helperSocket;
     bool m_tcg = false;

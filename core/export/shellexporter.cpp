@@ -647,9 +647,9 @@ Result<QString> renderShell(const QString &name, const plan::Plan &plan)
     return Renderer(name, plan).run();
 }
 
-Result<QString> exportShell(const model::Topology &topology, const QString &topologyDir)
+Result<QString> exportShell(const model::Topology &topology, const QString &topologyDir, const QStringList &userKeys)
 {
-    Result<plan::Plan> p = plan::plan(topology, plan::PlanContext{kToken, topologyDir});
+    Result<plan::Plan> p = plan::plan(topology, plan::PlanContext{kToken, topologyDir, userKeys});
     if (!p)
         return p.error();
     return renderShell(topology.name, *p);

@@ -28,9 +28,11 @@ namespace netloom::exporter {
 inline constexpr const char *kStateDirToken = "/@STATE_DIR@";
 
 // Plans `topology` (relative guest paths resolved against topologyDir, an absolute path)
-// and renders the script. Returns the script text or the planner's / exporter's Error.
-// Pure: reads no files, touches nothing.
-Result<QString> exportShell(const model::Topology &topology, const QString &topologyDir);
+// and renders the script. `userKeys` go to the seeds of cloudInit sections with userKeys
+// (PlanContext::userKeys): the exporting user's keys (runtime::userKeysFor), so the script
+// carries the keys of whoever exported it. Returns the script text or the planner's /
+// exporter's Error. Pure: reads no files, touches nothing.
+Result<QString> exportShell(const model::Topology &topology, const QString &topologyDir, const QStringList &userKeys = {});
 
 // Renders a script from a plan made with PlanContext::runtimeDir == kStateDirToken.
 // `name` is the topology name (used for the default state directory and the nft table).

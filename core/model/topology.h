@@ -179,6 +179,9 @@ struct CloudInitConfig {
     QString hostname;        // "" = the node's name
     QString passwordHash;    // crypt(3) hash ("$6$...", "$y$..."), "" = no password login
     QString userData;        // extra user-data (any cloud-init format: #cloud-config, #!script, ...)
+    // Also authorize the public keys of the user who starts the topology (or exports it):
+    // their valid ~/.ssh/*.pub, by file name, at most limits::kMaxSshKeys with sshKeys.
+    bool userKeys = false;
     bool operator==(const CloudInitConfig &) const = default;
 };
 

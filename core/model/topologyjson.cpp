@@ -459,13 +459,14 @@ void decodeGuest(const QJsonObject &o, const QString &path, Failure *f, GuestCon
         out->uefi = uefi;
     }
     if (const auto c = r.object("cloudInit")) {
-        ObjectReader cr(*c, r.pathOf("cloudInit"), f, {"user", "sshKeys", "hostname", "passwordHash", "userData"});
+        ObjectReader cr(*c, r.pathOf("cloudInit"), f, {"user", "sshKeys", "hostname", "passwordHash", "userData", "userKeys"});
         CloudInitConfig ci;
         cr.string("user", &ci.user, true);
         cr.stringList("sshKeys", &ci.sshKeys, limits::kMaxSshKeys);
         cr.string("hostname", &ci.hostname);
         cr.string("passwordHash", &ci.passwordHash);
         cr.string("userData", &ci.userData, false, limits::kMaxUserDataChars);
+        cr.boolean("userKeys", &ci.userKeys);
         out->cloudInit = ci;
     }
     r.stringList("extraArgs", &out->extraArgs);

@@ -278,6 +278,7 @@ Out encodeGuest(const GuestConfig &g)
         addIf(cj, "hostname", c.hostname, QString());
         addIf(cj, "passwordHash", c.passwordHash, QString());
         addIf(cj, "userData", c.userData, QString());
+        addIf(cj, "userKeys", c.userKeys, false);
         o.add("cloudInit", cj);
     }
     addStrings(o, "extraArgs", g.extraArgs);

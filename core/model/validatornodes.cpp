@@ -287,7 +287,7 @@ void Validator::checkCloudInit(qsizetype i)
             error(p + QStringLiteral(".passwordHash"), n.id, QStringLiteral("the password hash %1").arg(e));
     if (c.userData.size() > limits::kMaxUserDataChars)
         error(p + QStringLiteral(".userData"), n.id, QStringLiteral("longer than %1 characters").arg(limits::kMaxUserDataChars));
-    if (c.sshKeys.isEmpty() && c.passwordHash.isEmpty())
+    if (c.sshKeys.isEmpty() && c.passwordHash.isEmpty() && !c.userKeys)
         warning(p, n.id, QStringLiteral("no SSH key and no password: nobody can log in as %1").arg(q(c.user)));
 }
 

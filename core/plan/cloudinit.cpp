@@ -85,13 +85,13 @@ QJsonObject networkConfig(const Topology &t, const Node &guest)
     return QJsonObject{{QStringLiteral("version"), 2}, {QStringLiteral("ethernets"), ethernets}};
 }
 
-QByteArray cloudConfig(const CloudInitConfig &c, const QString &hostname)
+QByteArray cloudConfig(const CloudInitConfig &c, const QStringList &keys, const QString &hostname)
 {
     QJsonObject user{{QStringLiteral("name"), c.user},
                      {QStringLiteral("sudo"), QStringLiteral("ALL=(ALL) NOPASSWD:ALL")},
                      {QStringLiteral("lock_passwd"), c.passwordHash.isEmpty()}};
-    if (!c.sshKeys.isEmpty())
-        user.insert(QStringLiteral("ssh_authorized_keys"), QJsonArray::fromStringList(c.sshKeys));
+    if (!keys.isEmpty())
+        user.insert(QStringLiteral("ssh_authorized_keys"), QJsonArray::fromStringList(keys));
     if (!c.passwordHash.isEmpty())
         user.insert(QStringLiteral("passwd"), c.passwordHash);
     const QJsonObject cfg{{QStringLiteral("hostname"), hostname},
@@ -115,7 +115,34 @@ QByteArray partType(const QString &userData)
     return "text/plain";
 }
 
+// A key's identity: its type and key data, without the comment.
+QString keyIdentity(const QString &line)
+{
+    const QStringList parts = line.trimmed().split(u' ', Qt::SkipEmptyParts);
+    return parts.mid(0, 2).join(u' ');
+}
+
 }  // namespace
+
+QStringList seedAuthorizedKeys(const CloudInitConfig &c, const QStringList &userKeys)
+{
+    QStringList keys = c.sshKeys;
+    if (!c.userKeys)
+        return keys;
+    QStringList seen;
+    for (const QString &k : keys)
+        seen << keyIdentity(k);
+    for (const QString &k : userKeys) {
+        if (keys.size() >= model::limits::kMaxSshKeys)
+            break;
+        const QString id = keyIdentity(k);
+        if (seen.contains(id))
+            continue;
+        seen << id;
+        keys << k.trimmed();
+    }
+    return keys;
+}
 
 QString seedHostName(const Node &guest)
 {
@@ -124,7 +151,7 @@ QString seedHostName(const Node &guest)
     return guest.name.isEmpty() ? guest.id : guest.name;
 }
 
-Result<NoCloudSeed> buildNoCloudSeed(const Topology &topology, const Node &guest)
+Result<NoCloudSeed> buildNoCloudSeed(const Topology &topology, const Node &guest, const QStringList &userKeys)
 {
     if (!guest.guest.cloudInit)
         return Error{ErrorCode::Internal, QStringLiteral("guest '%1' has no cloudInit section").arg(guest.id)};
@@ -134,6 +161,10 @@ Result<NoCloudSeed> buildNoCloudSeed(const Topology &topology, const Node &guest
     for (qsizetype i = 0; i < c.sshKeys.size(); ++i)
         if (const QString e = model::checkSshPublicKey(c.sshKeys[i]); !e.isEmpty())
             return fieldError(guest, QStringLiteral("sshKeys[%1]").arg(i), e);
+    if (c.userKeys)
+        for (qsizetype i = 0; i < userKeys.size(); ++i)
+            if (const QString e = model::checkSshPublicKey(userKeys[i]); !e.isEmpty())
+                return fieldError(guest, QStringLiteral("userKeys[%1]").arg(i), e);
     if (!c.passwordHash.isEmpty())
         if (const QString e = model::checkPasswordHash(c.passwordHash); !e.isEmpty())
             return fieldError(guest, QStringLiteral("passwordHash"), QStringLiteral("the password hash ") + e);
@@ -144,7 +175,7 @@ Result<NoCloudSeed> buildNoCloudSeed(const Topology &topology, const Node &guest
         return fieldError(guest, QStringLiteral("userData"), QStringLiteral("longer than %1 characters").arg(model::limits::kMaxUserDataChars));
 
     NoCloudSeed seed;
-    const QByteArray ours = cloudConfig(c, hostname);
+    const QByteArray ours = cloudConfig(c, seedAuthorizedKeys(c, userKeys), hostname);
     if (c.userData.isEmpty()) {
         seed.userData = ours;
     } else {

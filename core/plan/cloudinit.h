@@ -5,8 +5,9 @@
 // - meta-data: instance-id and local-hostname. The instance-id carries a hash of the seed's
 //   content, so a changed section (a new key, another user) is applied again by cloud-init
 //   on a guest whose disk persists, and an unchanged one is not.
-// - user-data: "#cloud-config" with the user (ssh_authorized_keys, the password hash when
-//   set, passwordless sudo), hostname, and ssh_pwauth only with a password. With extra
+// - user-data: "#cloud-config" with the user (ssh_authorized_keys: the section's keys, then,
+//   with userKeys, the keys of the user who starts the topology, which the caller reads and
+//   passes in, so this stays pure; the password hash when set, passwordless sudo), hostname, and ssh_pwauth only with a password. With extra
 //   user-data the file is a MIME multipart: our cloud-config first, then the user's part
 //   (its type from its first line: #cloud-config, #!, #cloud-boothook, #include), merged
 //   with list(append)+dict(recurse_array)+str() so its lists add to ours.
@@ -32,9 +33,18 @@ struct NoCloudSeed {
 };
 
 // The seed of guest `guest` (which must have a cloudInit section) in `topology`, whose name
-// makes the instance-id. Errors name the field (an invalid user, key, host name, hash).
-// Pure.
-Result<NoCloudSeed> buildNoCloudSeed(const model::Topology &topology, const model::Node &guest);
+// makes the instance-id. When the section has userKeys, `userKeys` (public key lines, e.g.
+// PlanContext::userKeys) are authorized after its own sshKeys: a key already there (same
+// type and key data) is not repeated, and the list stops at model::limits::kMaxSshKeys;
+// without userKeys they are ignored. Errors name the field (an invalid user, key, host
+// name, hash; "userKeys[N]" for an invalid passed-in key). Pure.
+Result<NoCloudSeed> buildNoCloudSeed(const model::Topology &topology, const model::Node &guest, const QStringList &userKeys = {});
+
+// The keys the seed of `c` authorizes: c.sshKeys, then (with c.userKeys) those of `userKeys`
+// whose type and key data are not in the list yet, while the list has fewer than
+// model::limits::kMaxSshKeys.
+// Pure; the keys are not checked here.
+QStringList seedAuthorizedKeys(const model::CloudInitConfig &c, const QStringList &userKeys);
 
 // The seed's host name: the section's, else the node's name. Pure.
 QString seedHostName(const model::Node &guest);

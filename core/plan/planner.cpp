@@ -580,7 +580,7 @@ private:
                             gp.sshForward = QStringLiteral("%1:%2").arg(f.hostAddress).arg(f.hostPort);
             if (n.guest.cloudInit) {
                 gp.sshUser = n.guest.cloudInit->user;
-                Result<NoCloudSeed> seed = buildNoCloudSeed(m_t, n);
+                Result<NoCloudSeed> seed = buildNoCloudSeed(m_t, n, m_ctx.userKeys);
                 if (!seed)
                     return fail(seed.error().message);
                 gp.seed = *seed;

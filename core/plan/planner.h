@@ -24,6 +24,9 @@ namespace netloom::plan {
 struct PlanContext {
     QString runtimeDir;        // absolute, e.g. $XDG_RUNTIME_DIR/netloom/<name>
     QString topologyDir;       // absolute directory of the topology file
+    // The public keys of the user who starts (or exports) the topology, for cloudInit
+    // sections with userKeys (runtime/userkeys.h reads them; empty = none).
+    QStringList userKeys = {};
 };
 
 struct Plan {

@@ -8,6 +8,23 @@
 
 namespace netloom::qemu {
 
+namespace {
+
+const char *const kSeedFiles[] = {"meta-data", "user-data", "network-config"};
+
+}  // namespace
+
+void removeSeedIso(const QString &isoPath)
+{
+    if (!isoPath.endsWith(QLatin1String(".iso")))
+        return;
+    QFile::remove(isoPath);
+    const QString dir = isoPath.chopped(4);
+    for (const char *name : kSeedFiles)
+        QFile::remove(dir + u'/' + QLatin1String(name));
+    QDir().rmdir(dir);
+}
+
 Status writeSeedIso(const QString &guest, const plan::NoCloudSeed &seed, const QString &isoPath)
 {
     const QString verb = QStringLiteral("write the cloud-init seed of");
@@ -20,9 +37,9 @@ Status writeSeedIso(const QString &guest, const plan::NoCloudSeed &seed, const Q
     const QString dir = isoPath.chopped(4);
     if (!QDir().mkpath(dir) || !QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner))
         return fail(QStringLiteral("cannot create '%1'").arg(dir));
-    const QList<std::pair<QString, QByteArray>> files{{QStringLiteral("meta-data"), seed.metaData},
-                                                      {QStringLiteral("user-data"), seed.userData},
-                                                      {QStringLiteral("network-config"), seed.networkConfig}};
+    const QList<std::pair<QString, QByteArray>> files{{QLatin1String(kSeedFiles[0]), seed.metaData},
+                                                      {QLatin1String(kSeedFiles[1]), seed.userData},
+                                                      {QLatin1String(kSeedFiles[2]), seed.networkConfig}};
     QStringList args{QStringLiteral("-as"), QStringLiteral("mkisofs"), QStringLiteral("-quiet"), QStringLiteral("-output"),
                      isoPath, QStringLiteral("-volid"), QStringLiteral("cidata"), QStringLiteral("-joliet"), QStringLiteral("-rock")};
     for (const auto &[name, bytes] : files) {

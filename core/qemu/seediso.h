@@ -24,4 +24,8 @@ inline constexpr const char *kSeedIsoTool = "xorriso";
 // runs xorriso.
 Status writeSeedIso(const QString &guest, const plan::NoCloudSeed &seed, const QString &isoPath);
 
+// Removes what writeSeedIso(.., isoPath) writes: the ISO, the three files and their directory
+// (only when it is then empty). Missing files are fine. Touches: those files.
+void removeSeedIso(const QString &isoPath);
+
 }  // namespace netloom::qemu

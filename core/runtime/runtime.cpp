@@ -159,6 +159,8 @@ void Runtime::start()
     m_accelReason = m_options.forceTcg ? QStringLiteral("TCG forced") : (kvm.usable ? QStringLiteral("/dev/kvm is usable") : kvm.reason);
     log(QStringLiteral("info"), QString(),
         QStringLiteral("starting topology '%1' (network '%2', guests use %3: %4)").arg(m_name, m_network, m_accel.toUpper(), m_accelReason));
+    for (const UserKeyWarning &w : m_options.userKeyWarnings)
+        log(QStringLiteral("warning"), w.node, w.message);
     if (Status s = preflight(); !s) {
         startFailed(s.error().message);
         return;
@@ -612,9 +614,13 @@ void Runtime::finishStop()
         for (const plan::GuestPlan &g : ran) {
             QFile::remove(g.qmpSocket);
             QFile::remove(g.serialLog);
+            QFile::remove(g.serialSocket);  // the supervisor removes it once QMP answers; a guest stopped before has it
+            if (!g.seedIso.isEmpty())
+                qemu::removeSeedIso(g.seedIso);
         }
         for (const plan::SwitchPlan &sp : m_plan.runtime.switches)
             QFile::remove(sp.mgmtSocket);
+        QFile::remove(runKnownHostsPath(m_plan.runtime.runtimeDir));  // netloomctl ssh's, per run
         QDir().rmdir(m_plan.runtime.runtimeDir);  // only when empty
     }
     if (m_failing) {

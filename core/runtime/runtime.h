@@ -26,6 +26,7 @@
 #include "base/result.h"
 #include "leases/lease.h"
 #include "plan/planner.h"
+#include "runtime/userkeys.h"
 #include "switch/addressevent.h"
 #include "switch/forwarder.h"
 #include "switch/portcounters.h"
@@ -60,6 +61,9 @@ struct RuntimeOptions {
     int guestStartMs = 20000;       // launch -> QMP answering
     int sampleMs = 1000;            // counter sampling period (rates)
     bool removeRuntimeDir = true;   // remove the runtime directory after a stop
+    // What reading the user's keys for the plan's cloudInit userKeys said (userKeysFor):
+    // start() logs each as a warning.
+    QList<UserKeyWarning> userKeyWarnings = {};
 };
 
 enum class RunState { Idle, Starting, Running, Stopping, Stopped, Failed };
@@ -101,8 +105,14 @@ struct SshTarget {
     QString host;         // the guest's leased IPv4 address, or 127.0.0.1 for a host forward
     int port = 22;
     QString knownHosts;   // the run's own known_hosts file (trust on first use, per run)
+    // The client's side (netloomctl ssh -i / -o): a key file to use alone ("-i FILE -o
+    // IdentitiesOnly=yes"; "" = ssh's own choice) and more ssh options ("-o OPTION" each).
+    QString identity;
+    QStringList options;
 };
 
+// The run's own known_hosts in `runtimeDir` (SshTarget::knownHosts; removed at stop). Pure.
+QString runKnownHostsPath(const QString &runtimeDir);
 // The ssh command line for `t` with `args` for the remote side (argv[0] = "ssh"). Pure.
 QStringList sshCommand(const SshTarget &t, const QStringList &args);
 // The same as one line for a shell (words quoted only where they need it). Pure.

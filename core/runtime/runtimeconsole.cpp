@@ -51,11 +51,20 @@ Result<Runtime::GuestRt *> Runtime::runningGuest(const QString &node, const QStr
     return g;
 }
 
+QString runKnownHostsPath(const QString &runtimeDir)
+{
+    return runtimeDir + QStringLiteral("/known_hosts");
+}
+
 QStringList sshCommand(const SshTarget &t, const QStringList &args)
 {
     QStringList c{QStringLiteral("ssh"), QStringLiteral("-o"), QStringLiteral("StrictHostKeyChecking=accept-new")};
     if (!t.knownHosts.isEmpty())
         c << QStringLiteral("-o") << QStringLiteral("UserKnownHostsFile=") + t.knownHosts;
+    if (!t.identity.isEmpty())
+        c << QStringLiteral("-i") << t.identity << QStringLiteral("-o") << QStringLiteral("IdentitiesOnly=yes");
+    for (const QString &o : t.options)
+        c << QStringLiteral("-o") << o;
     if (t.port != 22)
         c << QStringLiteral("-p") << QString::number(t.port);
     c << (t.user.isEmpty() ? t.host : t.user + u'@' + t.host);
@@ -85,7 +94,7 @@ Result<SshTarget> Runtime::sshTarget(const QString &node) const
             continue;
         SshTarget t;
         t.user = gp.sshUser;
-        t.knownHosts = m_plan.runtime.runtimeDir + QStringLiteral("/known_hosts");
+        t.knownHosts = runKnownHostsPath(m_plan.runtime.runtimeDir);
         for (const leases::LeaseTable &table : leaseTables())
             for (const leases::LeaseEntry &e : table.entries)
                 if (e.guest == gp.name && e.state == leases::LeaseState::Bound && e.ip.value && t.host.isEmpty())

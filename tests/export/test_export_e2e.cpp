@@ -2,10 +2,13 @@
 // kernel + busybox initramfs built by scripts/build-demo-guest, TCG) boots from the script's
 // qemu line, gets a lease from the script's dnsmasq through its vde_switch and pings the
 // gateway; `stop` then leaves nothing behind in the namespace. Only alpha runs (beta is
-// removed from the topology): TCG guests are slow on a loaded 2-core machine.
+// removed from the topology): TCG guests are slow on a loaded 2-core machine. The script is
+// made by `netloomctl export` with HOME holding a fresh ed25519 key: alpha's cloud-init
+// section (the demo's {"user": "demo", "userKeys": true}) puts that key into the script's
+// seed, so ssh with it logs in as demo and prints "alpha", and another key is refused.
 #include "common/netns.h"
 #include "common/testutil.h"
-#include "export/shellexporter.h"
+#include "model/topologyjson.h"
 #include "nssnapshot.h"
 #include "plan/topologyloader.h"
 
@@ -26,7 +29,7 @@ private Q_SLOTS:
     void demoGuestLeasesAndPings()
     {
         test::requireRoot();
-        for (const char *tool : {"ip", "vde_switch", "dnsmasq", "nft", "busybox"})
+        for (const char *tool : {"ip", "vde_switch", "dnsmasq", "nft", "busybox", "xorriso", "ssh", "ssh-keygen"})
             test::requireTool(QString::fromLatin1(tool));
         const QString qemu = test::requireTool(QStringLiteral("qemu-system-x86_64"));
         if (!test::run({qemu, QStringLiteral("-netdev"), QStringLiteral("help")}).out.contains("vde"))
@@ -49,19 +52,33 @@ private Q_SLOTS:
             if (n.type != model::NodeType::Guest)
                 continue;
             n.guest.accel = QStringLiteral("tcg");  // KVM inside this kind of VM is unusably slow (notes/debian12-build.md)
+            QVERIFY(n.guest.cloudInit && n.guest.cloudInit->userKeys && n.guest.cloudInit->user == QLatin1String("demo"));
             for (const model::NicConfig &nic : n.guest.nics)
                 macs << nic.mac;
         }
         QCOMPARE(macs.size(), 1);
-        Result<QString> script = exporter::exportShell(*t, labDir);
-        QVERIFY2(script.isOk(), qPrintable(script ? QString() : script.error().message));
 
+        // The exporting user's key: HOME/.ssh/id_ed25519, and another one that is not theirs.
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
+        const QString home = dir.filePath(QStringLiteral("home"));
+        QVERIFY(QDir().mkpath(home + QStringLiteral("/.ssh")));
+        const QString key = home + QStringLiteral("/.ssh/id_ed25519");
+        const QString wrongKey = dir.filePath(QStringLiteral("wrong"));
+        for (const QString &k : {key, wrongKey}) {
+            const test::CommandResult made = test::run({QStringLiteral("ssh-keygen"), QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("ed25519"),
+                                                        QStringLiteral("-N"), QString(), QStringLiteral("-f"), k});
+            QVERIFY2(made.exitCode == 0, qPrintable(made.describe()));
+        }
+        // netloomctl export with that HOME (the topology next to demo-guest/, as the example).
+        const QString topologyPath = labDir + QStringLiteral("/demo-alpha.json");
+        QVERIFY(model::saveTopologyFile(*t, topologyPath));
         const QString scriptPath = dir.filePath(QStringLiteral("demo.sh"));
-        QFile f(scriptPath);
-        QVERIFY(f.open(QIODevice::WriteOnly) && f.write(script->toUtf8()) > 0);
-        f.close();
+        const test::CommandResult exported = test::run({QStringLiteral("env"), QStringLiteral("HOME=") + home,
+                                                        test::binaryPath(QStringLiteral("app/cli/netloomctl")), QStringLiteral("export"),
+                                                        topologyPath, QStringLiteral("-o"), scriptPath});
+        QVERIFY2(exported.exitCode == 0 && exported.err.isEmpty(), qPrintable(exported.describe()));
+        QFile::remove(topologyPath);
         const QString state = dir.filePath(QStringLiteral("state"));
         test::ScopedNetns ns(QStringLiteral("exe2e"));
         QVERIFY2(ns.ok(), qPrintable(ns.error()));
@@ -115,6 +132,29 @@ private Q_SLOTS:
         QVERIFY2(answer.contains("nl-42"), answer.constData());
         vnc.abort();
         console.abort();
+
+        // ssh with the exporter's key, at the address dnsmasq leased (its lease file's lines:
+        // expiry MAC IP hostname client-id); another key is refused (key logins only).
+        QString ip;
+        for (const QByteArray &line : leaseText.split('\n')) {
+            const QList<QByteArray> f = line.split(' ');
+            if (f.size() >= 3 && QString::fromUtf8(f[1]).compare(macs[0], Qt::CaseInsensitive) == 0)
+                ip = QString::fromUtf8(f[2]);
+        }
+        QVERIFY2(!ip.isEmpty(), leaseText.constData());
+        QVERIFY2(serial.contains("netloom-demo: cloud-init user demo, 1 key(s)") && serial.contains("netloom-demo: ssh server on port 22"),
+                 serial.right(3000).constData());
+        auto ssh = [&](const QString &identity) {
+            return ns.exec({QStringLiteral("ssh"), QStringLiteral("-i"), identity, QStringLiteral("-o"), QStringLiteral("IdentitiesOnly=yes"),
+                            QStringLiteral("-o"), QStringLiteral("BatchMode=yes"), QStringLiteral("-o"), QStringLiteral("StrictHostKeyChecking=no"),
+                            QStringLiteral("-o"), QStringLiteral("UserKnownHostsFile=/dev/null"), QStringLiteral("-o"),
+                            QStringLiteral("ConnectTimeout=20"), QStringLiteral("demo@") + ip, QStringLiteral("hostname")},
+                           40000);
+        };
+        const test::CommandResult in = ssh(key);
+        QVERIFY2(in.exitCode == 0 && in.out == "alpha\n", qPrintable(in.describe()));
+        const test::CommandResult refused = ssh(wrongKey);
+        QVERIFY2(refused.exitCode == 255 && refused.err.contains("Permission denied (publickey)"), qPrintable(refused.describe()));
 
         r = runScript(QStringLiteral("stop"));
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));

@@ -193,8 +193,10 @@ void TestGuiRun::demoStartsLeasesChartsAndStops()
     const int row = leaseRowFor(leases, QStringLiteral("alpha"));
     w.leasesPanel()->copyIp(row);
     QCOMPARE(QApplication::clipboard()->text(), alpha.entry.ip.toString());
-    w.leasesPanel()->copySsh(row);
-    QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("ssh root@") + alpha.entry.ip.toString());
+    w.leasesPanel()->copySsh(row);  // the demo's guests have cloud-init user demo (examples/demo.json)
+    QCOMPARE(QApplication::clipboard()->text(),
+             QStringLiteral("ssh -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=%1/netloom/demo/known_hosts demo@%2")
+                 .arg(dir.filePath(QStringLiteral("xdg")), alpha.entry.ip.toString()));
     const int undoBefore = w.undoStack()->count();
     QVERIFY(w.leasesPanel()->pinAsReservation(row));
     QCOMPARE(w.undoStack()->count(), undoBefore + 1);

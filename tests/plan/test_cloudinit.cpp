@@ -2,14 +2,18 @@
 // hostname, password, network-config from a DHCP reservation, extra user-data as a MIME
 // part), the instance-id following the content, bad fields refused by name, the validator's
 // checks, the planner attaching the seed, and writeSeedIso making a "cidata" ISO that holds
-// exactly the three files (checked by reading it back with xorriso).
+// exactly the three files (checked by reading it back with xorriso). userKeys: the starting
+// user's keys after the section's (no repeats, at most 64), read from HOME/.ssh/*.pub with
+// bad files skipped by name, a warning per guest when there is none, "userKeys" in JSON.
 #include "common/testutil.h"
 #include "fixtures.h"
 
+#include "model/topologyjson.h"
 #include "model/validator.h"
 #include "plan/cloudinit.h"
 #include "plan/planner.h"
 #include "qemu/seediso.h"
+#include "runtime/userkeys.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -33,10 +37,27 @@ model::Topology withCloudInit(const model::CloudInitConfig &c)
     return t;
 }
 
+// Two more real public keys (ssh-keygen -t ed25519 / -t ecdsa, private halves thrown away).
+const QString kKey2 = QStringLiteral("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOWMoLoHwERz8kMiEtv5zSardkVLc83pqBi5xS7trz83 me@laptop");
+const QString kKey3 = QStringLiteral("ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBBCgJ2XqPaXLBNdQiDVjtJbVrarqnZ68chPf6g+L4Rl7"
+                                     "OHsieFHVfhybSOKZYteSYGMOvMXaq6Ft6nzkEqo0uAA= me@desk");
+
 QJsonObject body(const QByteArray &cloudConfig)
 {
     const qsizetype nl = cloudConfig.indexOf('\n');
     return QJsonDocument::fromJson(cloudConfig.mid(nl + 1)).object();
+}
+
+QJsonArray authorizedKeys(const plan::NoCloudSeed &seed)
+{
+    return body(seed.userData).value(QStringLiteral("users")).toArray().at(0).toObject().value(QStringLiteral("ssh_authorized_keys")).toArray();
+}
+
+void writeFile(const QString &path, const QByteArray &bytes)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size())
+        qFatal("cannot write %s", qPrintable(path));
 }
 
 }  // namespace
@@ -174,6 +195,101 @@ private slots:
         // No section, no seed.
         Result<plan::Plan> none = plan::plan(natLan(), plan::PlanContext{QStringLiteral("/run/user/1000/netloom/t"), QStringLiteral("/home/u/labs")});
         QVERIFY(none && !none->runtime.guests[0].seed && none->runtime.guests[0].seedIso.isEmpty());
+    }
+
+    void userKeysFollowTheSectionsKeys()
+    {
+        model::CloudInitConfig c{QStringLiteral("dev"), {kKey}, {}, {}, {}};
+        c.userKeys = true;
+        const model::Topology t = withCloudInit(c);
+        const model::Node &vm = *t.node(QStringLiteral("vm1"));
+        // The same key with another comment is not repeated; the others follow, in order.
+        const QString kKeyAgain = kKey.section(u' ', 0, 1) + QStringLiteral(" other@host");
+        Result<plan::NoCloudSeed> seed = plan::buildNoCloudSeed(t, vm, {kKey2, kKeyAgain, kKey3});
+        QVERIFY2(seed, qPrintable(seed ? QString() : seed.error().message));
+        QCOMPARE(authorizedKeys(*seed), (QJsonArray{kKey, kKey2, kKey3}));
+        // Only the user's keys, when the section has none.
+        model::CloudInitConfig only{QStringLiteral("dev"), {}, {}, {}, {}};
+        only.userKeys = true;
+        const model::Topology t2 = withCloudInit(only);
+        Result<plan::NoCloudSeed> s2 = plan::buildNoCloudSeed(t2, *t2.node(QStringLiteral("vm1")), {kKey2});
+        QVERIFY(s2);
+        QCOMPARE(authorizedKeys(*s2), QJsonArray{kKey2});
+        QVERIFY(s2->metaData != plan::buildNoCloudSeed(t2, *t2.node(QStringLiteral("vm1")), {kKey3})->metaData);  // another key, another instance
+        // Without userKeys in the section, passed-in keys are ignored.
+        const model::Topology plain = withCloudInit({QStringLiteral("dev"), {kKey}, {}, {}, {}});
+        QCOMPARE(authorizedKeys(*plan::buildNoCloudSeed(plain, *plain.node(QStringLiteral("vm1")), {kKey2})), QJsonArray{kKey});
+        // At most 64 keys in all.
+        QStringList many;  // seedAuthorizedKeys does not check keys: distinct key data is enough
+        for (int i = 0; i < model::limits::kMaxSshKeys + 6; ++i)
+            many << QStringLiteral("ssh-ed25519 AAAA%1 k").arg(i);
+        QCOMPARE(plan::seedAuthorizedKeys(c, many).size(), model::limits::kMaxSshKeys);
+        QCOMPARE(plan::seedAuthorizedKeys(c, many).first(), kKey);
+        QCOMPARE(plan::seedAuthorizedKeys(c, many).last(), many[model::limits::kMaxSshKeys - 2]);
+        // A passed-in key that is not a key is named (the reader never passes one).
+        Result<plan::NoCloudSeed> bad = plan::buildNoCloudSeed(t, vm, {kKey2, QStringLiteral("ssh-rsa nope")});
+        QVERIFY(!bad);
+        QVERIFY2(bad.error().message.contains(QStringLiteral("cloudInit.userKeys[1]: ")), qPrintable(bad.error().message));
+        // The planner passes PlanContext::userKeys in.
+        Result<plan::Plan> p = plan::plan(t2, plan::PlanContext{QStringLiteral("/run/user/1000/netloom/t"), QStringLiteral("/home/u/labs"), {kKey3}});
+        QVERIFY2(p, qPrintable(p ? QString() : p.error().message));
+        QCOMPARE(authorizedKeys(*p->runtime.guests[0].seed), QJsonArray{kKey3});
+    }
+
+    void userKeysInJson()
+    {
+        model::CloudInitConfig c{QStringLiteral("demo"), {}, {}, {}, {}};
+        c.userKeys = true;
+        const model::Topology t = withCloudInit(c);
+        const QByteArray json = model::serializeTopology(t);
+        QVERIFY2(json.contains("\"cloudInit\": {\"user\": \"demo\", \"userKeys\": true}"), json.constData());
+        Result<model::Topology> back = model::parseTopology(json, QStringLiteral("t.json"));
+        QVERIFY2(back, qPrintable(back ? QString() : back.error().message));
+        QVERIFY(back->node(QStringLiteral("vm1"))->guest.cloudInit->userKeys);
+        QVERIFY(!model::serializeTopology(withCloudInit({QStringLiteral("demo"), {kKey}, {}, {}, {}})).contains("userKeys"));
+        // No key in the section is no "nobody can log in" warning when userKeys brings some.
+        for (const model::Issue &i : model::validate(t))
+            QVERIFY2(!i.message.contains(QStringLiteral("nobody can log in")), qPrintable(i.message));
+    }
+
+    void readUserKeysSkipsBadFiles()
+    {
+        QTemporaryDir home;
+        QVERIFY(home.isValid());
+        // No ~/.ssh: no key, no warning.
+        QVERIFY(runtime::readUserKeys(home.path()).keys.isEmpty());
+        QVERIFY(runtime::readUserKeys(home.path()).warnings.isEmpty());
+        const QString ssh = home.filePath(QStringLiteral(".ssh"));
+        QVERIFY(QDir().mkpath(ssh + QStringLiteral("/dir.pub")));  // a directory: not a file
+        writeFile(ssh + QStringLiteral("/id_ed25519.pub"), kKey2.toUtf8() + "\n");
+        writeFile(ssh + QStringLiteral("/a_ecdsa.pub"), kKey3.toUtf8());
+        writeFile(ssh + QStringLiteral("/broken.pub"), "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n");
+        writeFile(ssh + QStringLiteral("/huge.pub"), QByteArray(runtime::kMaxPubFileBytes + 1, 'a'));
+        writeFile(ssh + QStringLiteral("/id_rsa"), "not a public key file name");
+        writeFile(ssh + QStringLiteral("/known_hosts"), "x");
+        const runtime::UserKeys k = runtime::readUserKeys(home.path());
+        QCOMPARE(k.keys, (QStringList{kKey3, kKey2}));  // by file name: a_ecdsa.pub, id_ed25519.pub
+        QCOMPARE(k.warnings.size(), 2);
+        QVERIFY2(k.warnings[0].message.startsWith(QStringLiteral("skipping '%1/broken.pub' for cloudInit.userKeys: ").arg(ssh)),
+                 qPrintable(k.warnings[0].message));
+        QVERIFY2(!k.warnings[0].message.contains(QStringLiteral("PRIVATE")), qPrintable(k.warnings[0].message));  // no file content
+        QVERIFY2(k.warnings[1].message.contains(QStringLiteral("huge.pub")), qPrintable(k.warnings[1].message));
+
+        // userKeysFor: nothing read for a topology that does not ask; a warning per guest
+        // that asks when there is no key at all.
+        model::CloudInitConfig c{QStringLiteral("dev"), {}, {}, {}, {}};
+        QVERIFY(runtime::userKeysFor(withCloudInit(c), home.path()).keys.isEmpty());
+        QVERIFY(runtime::userKeysFor(withCloudInit(c), home.path()).warnings.isEmpty());
+        c.userKeys = true;
+        QCOMPARE(runtime::userKeysFor(withCloudInit(c), home.path()).keys, (QStringList{kKey3, kKey2}));
+        QTemporaryDir empty;
+        const runtime::UserKeys none = runtime::userKeysFor(withCloudInit(c), empty.path());
+        QVERIFY(none.keys.isEmpty());
+        QCOMPARE(none.warnings.size(), 1);
+        QCOMPARE(none.warnings[0].node, QStringLiteral("vm1"));
+        QVERIFY2(none.warnings[0].message.contains(QStringLiteral("no public key in ~/.ssh")) &&
+                     none.warnings[0].message.contains(QStringLiteral("create one with ssh-keygen")),
+                 qPrintable(none.warnings[0].message));
     }
 
     void isoHoldsTheSeed()
