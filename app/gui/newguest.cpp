@@ -242,46 +242,6 @@ Status makeNewGuestVars(const NewGuestPlan &plan)
     return qemu::createVarsCopy(plan.varsTemplate, plan.vars);
 }
 
-Result<QString> readPublicKeyFile(const QString &path)
-{
-    const QString field = QStringLiteral("SSH key file '%1'").arg(path);
-    QFile f(path);
-    if (!QFileInfo(path).isFile())
-        return Error{ErrorCode::NotFound, field + QStringLiteral(": no such file")};
-    if (!f.open(QIODevice::ReadOnly))
-        return Error{ErrorCode::PermissionDenied, field + QStringLiteral(": ") + f.errorString()};
-    constexpr qint64 kMaxKeyFile = 16 * 1024;
-    const QByteArray bytes = f.read(kMaxKeyFile + 1);
-    if (bytes.size() > kMaxKeyFile)
-        return Error{ErrorCode::InvalidArgument, field + QStringLiteral(": larger than 16 KiB, not a public key")};
-    QString found;
-    for (const QByteArray &raw : bytes.split('\n')) {
-        const QString line = QString::fromUtf8(raw).trimmed();
-        if (line.isEmpty() || line.startsWith(u'#'))
-            continue;
-        if (const QString why = model::checkSshPublicKey(line); !why.isEmpty())
-            return Error{ErrorCode::InvalidArgument, field + QStringLiteral(": not an OpenSSH public key (%1)").arg(why)};
-        if (!found.isEmpty())
-            return Error{ErrorCode::InvalidArgument, field + QStringLiteral(": holds more than one key")};
-        found = line;
-    }
-    if (found.isEmpty())
-        return Error{ErrorCode::InvalidArgument, field + QStringLiteral(": holds no key")};
-    return found;
-}
-
-QList<std::pair<QString, QString>> findPublicKeys(const QString &sshDir)
-{
-    QList<std::pair<QString, QString>> keys;
-    const QStringList files = QDir(sshDir).entryList({QStringLiteral("*.pub")}, QDir::Files | QDir::Readable, QDir::Name);
-    for (const QString &f : files.mid(0, 64)) {
-        Result<QString> k = readPublicKeyFile(QDir(sshDir).filePath(f));
-        if (k)
-            keys.append({QDir(sshDir).filePath(f), *k});
-    }
-    return keys;
-}
-
 QString hashPassword(const QString &password)
 {
     const QByteArray pw = password.toUtf8();

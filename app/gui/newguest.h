@@ -92,13 +92,6 @@ Status checkNewGuestFiles(const NewGuestSpec &spec, NewGuestPlan *plan);
 // Touches: creates plan.vars.
 Status makeNewGuestVars(const NewGuestPlan &plan);
 
-// The public keys in `sshDir` (*.pub that are valid OpenSSH key lines), sorted by file name:
-// (file, key line). At most 64 files are read, each up to 16 KiB. Touches: reads them.
-QList<std::pair<QString, QString>> findPublicKeys(const QString &sshDir);
-// Reads one public key file: its single valid key line, or an error naming the field
-// "SSH key file '<path>': ...". Touches: reads the file.
-Result<QString> readPublicKeyFile(const QString &path);
-
 // A crypt(3) hash of `password` (yescrypt "$y$", libcrypt), "" on failure. Touches: reads
 // random bytes for the salt.
 QString hashPassword(const QString &password);

@@ -51,7 +51,7 @@ NewGuestDialog::NewGuestDialog(const model::Topology &topology, const QString &t
     setObjectName(QStringLiteral("newGuestDialog"));
     setWindowTitle(options.fromImage ? tr("New Guest from Image") : tr("New Guest"));
     m_firmware = qemu::findFirmware();
-    m_keys = findPublicKeys(options.sshDir.isEmpty() ? QDir::home().filePath(QStringLiteral(".ssh")) : options.sshDir);
+    m_keys = runtime::readUserKeys(options.homeDir.isEmpty() ? QDir::homePath() : options.homeDir);
 
     auto *form = new QFormLayout;
     auto named = [](auto *w, const char *name) {
@@ -146,7 +146,7 @@ NewGuestDialog::NewGuestDialog(const model::Topology &topology, const QString &t
     m_ciUser = named(new QLineEdit(defaultUser(), m_cloud), "ciUser");
     cloud->addRow(tr("&User"), m_ciUser);
     m_ciKey = named(new QComboBox(m_cloud), "ciKey");
-    for (const auto &[file, key] : std::as_const(m_keys))
+    for (const QString &file : std::as_const(m_keys.files))
         m_ciKey->addItem(QFileInfo(file).fileName(), file);
     m_ciKey->addItem(tr("Key file…"), QString());
     m_ciKey->addItem(tr("No key"), QStringLiteral("-"));
@@ -316,7 +316,7 @@ void NewGuestDialog::accept()
                 showError(tr("SSH key file: choose a public key file, or \"No key\""));
                 return;
             }
-            Result<QString> key = readPublicKeyFile(file);
+            Result<QString> key = runtime::readPublicKeyFile(file);
             if (!key) {
                 showError(key.error().message);
                 return;

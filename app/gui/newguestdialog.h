@@ -10,6 +10,7 @@
 #pragma once
 
 #include "newguest.h"
+#include "runtime/userkeys.h"
 
 #include <QDialog>
 #include <QPointer>
@@ -36,7 +37,7 @@ public:
         QString network;             // preselected switch/bridge id ("" = the first one)
         QString freshId;             // the node id and name to use
         QString freshName;
-        QString sshDir;              // where the user's public keys are ("" = ~/.ssh)
+        QString homeDir;             // whose ~/.ssh/*.pub are offered ("" = QDir::homePath())
     };
     // `topologyDir`: the folder relative paths are stored against ("" = store absolute);
     // `filesDir`: where new files go by default.
@@ -72,7 +73,7 @@ private:
     Options m_options;
     NewGuestPlan m_plan;
     QList<qemu::FirmwarePair> m_firmware;
-    QList<std::pair<QString, QString>> m_keys;
+    runtime::UserKeys m_keys;
     ReplaceAsker m_askReplace;
     QPointer<qemu::DiskJob> m_job;
     bool m_madeVars = false;

@@ -8,6 +8,27 @@
 
 namespace netloom::runtime {
 
+Result<QString> readPublicKeyFile(const QString &path)
+{
+    const QString field = QStringLiteral("SSH key file '%1': ").arg(path);
+    const QFileInfo fi(path);
+    if (!fi.exists())
+        return Error{ErrorCode::NotFound, field + QStringLiteral("no such file")};
+    if (!fi.isFile())
+        return Error{ErrorCode::InvalidArgument, field + QStringLiteral("not a regular file")};
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return Error{ErrorCode::PermissionDenied, field + f.errorString()};
+    const QByteArray bytes = f.read(kMaxPubFileBytes + 1);
+    if (bytes.size() > kMaxPubFileBytes)
+        return Error{ErrorCode::LimitExceeded, field + QStringLiteral("larger than %1 bytes").arg(kMaxPubFileBytes)};
+    const QString line = QString::fromUtf8(bytes).trimmed();
+    if (!model::checkSshPublicKey(line).isEmpty())  // its message quotes the content: not here
+        return Error{ErrorCode::InvalidArgument,
+                     field + QStringLiteral("not an OpenSSH public key (one line \"ssh-ed25519 AAAA... comment\")")};
+    return line;
+}
+
 UserKeys readUserKeys(const QString &homeDir)
 {
     UserKeys out;
@@ -28,22 +49,17 @@ UserKeys readUserKeys(const QString &homeDir)
                                                  .arg(dir.absolutePath(), path)});
             break;
         }
-        QFile f(path);
-        if (!f.open(QIODevice::ReadOnly)) {
-            skip(path, f.errorString());
+        Result<QString> key = readPublicKeyFile(path);
+        if (!key) {
+            // The reason without the "SSH key file '<path>': " prefix: skip() names the file.
+            const QString prefix = QStringLiteral("SSH key file '%1': ").arg(path);
+            const QString &m = key.error().message;
+            skip(path, m.startsWith(prefix) ? m.mid(prefix.size()) : m);
             continue;
         }
-        const QByteArray bytes = f.read(kMaxPubFileBytes + 1);
-        if (bytes.size() > kMaxPubFileBytes) {
-            skip(path, QStringLiteral("larger than %1 bytes").arg(kMaxPubFileBytes));
-            continue;
-        }
-        const QString line = QString::fromUtf8(bytes).trimmed();
-        if (!model::checkSshPublicKey(line).isEmpty()) {  // its message quotes the content: not in a log
-            skip(path, QStringLiteral("it does not hold one OpenSSH public key line (\"ssh-ed25519 AAAA... comment\")"));
-            continue;
-        }
+        const QString line = *key;
         out.keys << line;
+        out.files << path;
     }
     return out;
 }

@@ -12,6 +12,7 @@
 // model::limits::kMaxSshKeys keys kept.
 #pragma once
 
+#include "base/result.h"
 #include "model/topology.h"
 
 #include <QList>
@@ -32,8 +33,15 @@ struct UserKeyWarning {
 
 struct UserKeys {
     QStringList keys;                  // valid public key lines, by file name
+    QStringList files;                 // the file each key came from (absolute), same order
     QList<UserKeyWarning> warnings;
 };
+
+// One public key file (~/.ssh/id_ed25519.pub, or one the user picks): its key line. Errors
+// name the file as a field: "SSH key file '<path>': <why>" (no such file, unreadable, larger
+// than kMaxPubFileBytes, not exactly one OpenSSH public key line — the content is never
+// quoted, it could be a private key). Touches: reads the file.
+Result<QString> readPublicKeyFile(const QString &path);
 
 // The valid keys of homeDir/.ssh/*.pub (sorted by file name, at most kMaxPubFiles files and
 // model::limits::kMaxSshKeys keys) and one warning per file skipped ("skipping '<file>' for
