@@ -649,10 +649,30 @@ Result<QString> renderShell(const QString &name, const plan::Plan &plan)
 
 Result<QString> exportShell(const model::Topology &topology, const QString &topologyDir, const QStringList &userKeys)
 {
-    Result<plan::Plan> p = plan::plan(topology, plan::PlanContext{kToken, topologyDir, userKeys});
+    // The script keeps to stock tools: vde_switch has no vhost-user ports, so such NICs join
+    // over VDE there (the guest's network is the same, only the transport differs).
+    model::Topology t = topology;
+    QStringList vhost;
+    for (model::Node &n : t.nodes)
+        for (model::NicConfig &nic : n.guest.nics)
+            if (nic.transport == model::NicConfig::Transport::VhostUser) {
+                nic.transport = model::NicConfig::Transport::Vde;
+                vhost << n.id + u'/' + nic.id;  // ids: [A-Za-z0-9_.-], safe in a comment
+            }
+    Result<plan::Plan> p = plan::plan(t, plan::PlanContext{kToken, topologyDir, userKeys});
     if (!p)
         return p.error();
-    return renderShell(topology.name, *p);
+    Result<QString> script = renderShell(topology.name, *p);
+    if (!script || vhost.isEmpty())
+        return script;
+    const QString note = QStringLiteral("# vhost-user NICs (%1) join their switch over VDE in this script: it uses stock\n"
+                                        "# tools, and vde_switch has no vhost-user ports.\n")
+                             .arg(vhost.join(QStringLiteral(", ")));
+    QString out = *script;
+    const qsizetype at = out.indexOf(QLatin1String("\n# Virtual network "));
+    const qsizetype eol = at < 0 ? -1 : out.indexOf(u'\n', at + 1);
+    out.insert(eol < 0 ? 0 : eol + 1, note);
+    return out;
 }
 
 }  // namespace netloom::exporter

@@ -89,6 +89,11 @@ QString nicModeName(NicConfig::Mode m)
     return QStringLiteral("unknown");
 }
 
+QString nicTransportName(NicConfig::Transport t)
+{
+    return t == NicConfig::Transport::VhostUser ? QStringLiteral("vhost-user") : QStringLiteral("vde");
+}
+
 QString natModeName(NatConfig::Mode m)
 {
     switch (m) {

@@ -161,10 +161,15 @@ struct SocketConfig {
 
 struct NicConfig {
     enum class Mode { Switch, Tap, User, Socket };
+    // How a NIC in switch mode on a netloom switch reaches it: a VDE port (QEMU's -netdev vde,
+    // any NIC model), or a vhost-user port (the virtio rings in memory shared with the switch;
+    // virtio-net-pci only, the guest's RAM must be shareable). Missing in a file = Vde.
+    enum class Transport { Vde, VhostUser };
     QString id;              // unique within the guest, e.g. "net0"
     QString model = QStringLiteral("virtio-net-pci");
     QString mac;             // "" until the allocator assigns one; then stable
     Mode mode = Mode::Switch;
+    Transport transport = Transport::Vde;
     QString tapIfname;       // Switch mode on a bridge, or Tap mode: the tap the guest opens ("" = allocate)
     UserNetConfig user;      // Mode::User
     SocketConfig socket;     // Mode::Socket
@@ -296,6 +301,7 @@ QString nodeConfigKey(NodeType t);
 QString nodeTypeName(NodeType t);
 QString engineName(SwitchConfig::Engine e);
 QString nicModeName(NicConfig::Mode m);
+QString nicTransportName(NicConfig::Transport t);  // "vde", "vhost-user"
 QString natModeName(NatConfig::Mode m);
 QString socketKindName(SocketConfig::Kind k);
 QString displayName(GuestConfig::Display d);

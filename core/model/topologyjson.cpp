@@ -389,12 +389,14 @@ void decodeNic(const QJsonObject &o, const QString &basePath, Failure *f, NicCon
     QString path = basePath;
     if (o.value(QLatin1String("id")).isString())
         path += QStringLiteral(" (id %1)").arg(quotedId(o.value(QLatin1String("id")).toString()));
-    ObjectReader r(o, path, f, {"id", "model", "mac", "mode", "tapIfname", "user", "socket"});
+    ObjectReader r(o, path, f, {"id", "model", "mac", "mode", "transport", "tapIfname", "user", "socket"});
     r.string("id", &out->id, true);
     r.string("model", &out->model);
     r.string("mac", &out->mac);
     r.enumeration("mode", &out->mode, {{NicConfig::Mode::Switch, nicModeName}, {NicConfig::Mode::Tap, nicModeName},
                                        {NicConfig::Mode::User, nicModeName}, {NicConfig::Mode::Socket, nicModeName}});
+    r.enumeration("transport", &out->transport, {{NicConfig::Transport::Vde, nicTransportName},
+                                                 {NicConfig::Transport::VhostUser, nicTransportName}});
     r.string("tapIfname", &out->tapIfname);
     if (const auto u = r.object("user")) {
         ObjectReader ur(*u, r.pathOf("user"), f, {"network", "forwards", "restrict"});

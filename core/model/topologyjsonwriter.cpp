@@ -202,6 +202,8 @@ Out encodeNic(const NicConfig &n)
     addIf(o, "mac", n.mac, def.mac);
     if (n.mode != def.mode)
         o.add("mode", nicModeName(n.mode));
+    if (n.transport != def.transport)
+        o.add("transport", nicTransportName(n.transport));
     addIf(o, "tapIfname", n.tapIfname, def.tapIfname);
     if (n.user != def.user) {
         Out u;

@@ -113,6 +113,7 @@ private:
 
     void checkUserNet(qsizetype i, qsizetype j);
     void checkCloudInit(qsizetype i);
+    void checkVhostUserNic(qsizetype i, qsizetype j);
     void checkUefi(qsizetype i);
 
     void checkRemote(qsizetype i);

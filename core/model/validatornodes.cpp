@@ -263,6 +263,39 @@ void Validator::checkGuest(qsizetype i)
             warning(p + QStringLiteral(".tapIfname"), n.id, QStringLiteral("tapIfname is ignored for a NIC in %1 mode").arg(nicModeName(nic.mode)));
         if (nic.mode == NicConfig::Mode::User)
             checkUserNet(i, j);
+        if (nic.transport == NicConfig::Transport::VhostUser)
+            checkVhostUserNic(i, j);
+    }
+}
+
+void Validator::checkVhostUserNic(qsizetype i, qsizetype j)
+{
+    const Node &n = m_t.nodes[i];
+    const NicConfig &nic = n.guest.nics[j];
+    const QString p = nicPath(i, j) + QStringLiteral(".transport");
+    if (nic.mode != NicConfig::Mode::Switch) {
+        error(p, n.id, QStringLiteral("vhost-user is a way to join a netloom switch: NIC %1 is in %2 mode").arg(q(nic.id), nicModeName(nic.mode)));
+        return;
+    }
+    if (!nic.model.startsWith(QLatin1String("virtio-net")))
+        error(p, n.id, QStringLiteral("vhost-user needs a virtio-net NIC, not %1 (set the model to virtio-net-pci)").arg(q(nic.model)));
+    if (const Link *l = m_t.linkOfNic(n.id, nic.id)) {
+        const QString other = l->a.node == n.id && l->a.nic == nic.id ? l->b.node : l->a.node;
+        const Node *peer = m_t.node(other);
+        if (peer && !(peer->type == NodeType::Switch && peer->sw.engine == SwitchConfig::Engine::Netloom))
+            error(p, n.id, QStringLiteral("vhost-user ports exist on netloom switches only: NIC %1 is cabled to %2").arg(q(nic.id), q(other)));
+    }
+    // The guest's RAM must be one shared memfd backend, which Netloom adds itself.
+    static const QStringList memoryArgs = {QStringLiteral("-mem-path"), QStringLiteral("-mem-prealloc"), QStringLiteral("-numa"),
+                                           QStringLiteral("-object")};
+    for (qsizetype a = 0; a < n.guest.extraArgs.size(); ++a) {
+        QString opt = n.guest.extraArgs[a];
+        if (opt.startsWith(QLatin1String("--")))
+            opt.remove(0, 1);
+        if (memoryArgs.contains(opt) && (opt != QLatin1String("-object")
+                                         || n.guest.extraArgs.value(a + 1).startsWith(QLatin1String("memory-backend"))))
+            error(QStringLiteral("%1[%2]").arg(cfgPath(i, "extraArgs")).arg(a), n.id,
+                  QStringLiteral("%1 conflicts with the shared guest memory a vhost-user NIC needs (Netloom adds a memfd backend itself)").arg(q(opt)));
     }
 }
 

@@ -417,6 +417,15 @@ private:
         return cannot();
     }
 
+    const NicConfig *nicOf(const QString &guest, const QString &nic) const
+    {
+        if (const Node *g = m_t.node(guest))
+            for (const NicConfig &c : g->guest.nics)
+                if (c.id == nic)
+                    return &c;
+        return nullptr;
+    }
+
     Status numberPorts()
     {
         QHash<QString, int> cableSeen;  // link id -> port on the first side numbered
@@ -430,8 +439,11 @@ private:
                 p.number = n++;
                 if (!(p.vlan == VlanConfig{}))
                     sp.vlans = true;
-                if (p.kind == VdePort::Kind::Guest)
+                if (p.kind == VdePort::Kind::Guest) {
                     m_nicPort.insert(nicKey(p.guest, p.nic), p.number);
+                    if (const NicConfig *nic = nicOf(p.guest, p.nic); nic && nic->transport == NicConfig::Transport::VhostUser)
+                        p.vhostSocket = vhostSocketPath(sp.socketDir, p.number);
+                }
             }
             sp.numPorts = std::max(kMinVdePorts, n);
             sp.ports = ports;
@@ -590,6 +602,7 @@ private:
             }
 
             QSet<QString> nicIds;
+            bool sharedMemory = false;  // a vhost-user NIC: the switch maps the guest's RAM
             for (const NicConfig &nic : n.guest.nics) {
                 if (Status s = checkQemuNic(nic); !s)
                     return fail(s.error().message);
@@ -621,7 +634,15 @@ private:
                     } else if (!link) {
                         return fail(QStringLiteral("NIC '%1' is in %2 mode but not connected").arg(nic.id, model::nicModeName(nic.mode)));
                     }
-                    if (m_nicPort.contains(key)) {
+                    if (m_nicPort.contains(key) && nic.transport == NicConfig::Transport::VhostUser) {
+                        const SwitchPlan &sp = m_plan.runtime.switches[m_switchIndex.value(m_nicSwitch.value(key))];
+                        const QString chardev = QStringLiteral("vhu-") + nic.id;
+                        gp.argv << QStringLiteral("-chardev")
+                                << QStringLiteral("socket,id=%1,path=%2,reconnect=1")
+                                       .arg(chardev, qemuOptValue(vhostSocketPath(sp.socketDir, m_nicPort.value(key))));
+                        netdev = QStringLiteral("vhost-user,id=%1,chardev=%2").arg(nic.id, chardev);
+                        sharedMemory = true;
+                    } else if (m_nicPort.contains(key)) {
                         const SwitchPlan &sp = m_plan.runtime.switches[m_switchIndex.value(m_nicSwitch.value(key))];
                         netdev = qemuVdeNetdev(nic, sp.socketDir, m_nicPort.value(key));
                     } else {
@@ -638,9 +659,16 @@ private:
                 }
                 if (!netdev)
                     return fail(netdev.error().message);
-                gp.argv << QStringLiteral("-netdev") << *netdev << QStringLiteral("-device")
-                        << QStringLiteral("%1,netdev=%2,mac=%3").arg(nic.model, nic.id, mac->toString());
+                QString device = QStringLiteral("%1,netdev=%2,mac=%3").arg(nic.model, nic.id, mac->toString());
+                // QEMU 7.2 dies (SIGSEGV in msix_set_vector_notifiers) when a vhost-user NIC with
+                // MSI-X starts without KVM: such NICs use legacy interrupts unless KVM is certain.
+                if (nic.transport == NicConfig::Transport::VhostUser && m_nicPort.contains(key)
+                    && n.guest.accel != QLatin1String("kvm"))
+                    device += QStringLiteral(",vectors=0");
+                gp.argv << QStringLiteral("-netdev") << *netdev << QStringLiteral("-device") << device;
             }
+            if (sharedMemory)
+                addSharedGuestMemory(&gp.argv, n.guest.memoryMiB);
             gp.argv << n.guest.extraArgs;
             m_plan.runtime.guests.append(gp);
         }

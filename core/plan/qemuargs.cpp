@@ -125,6 +125,22 @@ Status checkQemuNic(const model::NicConfig &nic)
     return ok();
 }
 
+void addSharedGuestMemory(QStringList *argv, int memoryMiB)
+{
+    const QString backend = QStringLiteral("netloom-mem");
+    const qsizetype machine = argv->indexOf(QStringLiteral("-machine"));
+    if (machine >= 0 && machine + 1 < argv->size()) {
+        (*argv)[machine + 1] += QStringLiteral(",memory-backend=") + backend;
+    } else {
+        // After -no-user-config (or argv[0]): where -machine would be.
+        const qsizetype at = std::max<qsizetype>(argv->indexOf(QStringLiteral("-no-user-config")) + 1, 1);
+        argv->insert(at, QStringLiteral("memory-backend=") + backend);
+        argv->insert(at, QStringLiteral("-machine"));
+    }
+    *argv << QStringLiteral("-object")
+          << QStringLiteral("memory-backend-memfd,id=%1,size=%2M,share=on").arg(backend).arg(memoryMiB);
+}
+
 QString qemuVdeNetdev(const model::NicConfig &nic, const QString &socketDir, int port)
 {
     return QStringLiteral("vde,id=%1,sock=%2,port=%3").arg(nic.id, qemuOptValue(socketDir), QString::number(port));

@@ -42,6 +42,12 @@ QString qemuTapNetdev(const model::NicConfig &nic, const QString &ifname);
 Result<QString> qemuUserNetdev(const model::NicConfig &nic);
 Result<QString> qemuSocketNetdev(const model::NicConfig &nic);
 
+// Makes the guest's RAM one shared memfd backend, which vhost-user needs (the switch maps
+// it): adds `-object memory-backend-memfd,id=netloom-mem,size=<memoryMiB>M,share=on` and
+// `memory-backend=netloom-mem` to the -machine option (adding -machine when there is none).
+// Pure.
+void addSharedGuestMemory(QStringList *argv, int memoryMiB);
+
 // Checks a NIC's id and device model for use in -netdev/-device. Pure.
 Status checkQemuNic(const model::NicConfig &nic);
 

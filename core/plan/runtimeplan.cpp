@@ -32,6 +32,8 @@ QJsonObject portJson(const VdePort &p)
         o[QStringLiteral("guest")] = p.guest;
         o[QStringLiteral("nic")] = p.nic;
         o[QStringLiteral("mac")] = p.mac;
+        if (!p.vhostSocket.isEmpty())
+            o[QStringLiteral("vhostSocket")] = p.vhostSocket;
         break;
     case VdePort::Kind::Tap:
         o[QStringLiteral("tap")] = p.tap;
@@ -48,6 +50,11 @@ QJsonObject portJson(const VdePort &p)
 }
 
 }  // namespace
+
+QString vhostSocketPath(const QString &socketDir, int number)
+{
+    return QStringLiteral("%1/vhost-%2.sock").arg(socketDir).arg(number);
+}
 
 QString vdePortKindName(VdePort::Kind kind)
 {

@@ -41,6 +41,9 @@ struct VdePort {
     int peerPort = 0;
     // Kind::Remote: a libvdeplug URL
     QString url;
+    // Kind::Guest over vhost-user: the unix socket the switch listens on for this port's QEMU
+    // (vhostSocketPath); "" = the guest joins over VDE.
+    QString vhostSocket;
     bool operator==(const VdePort &) const = default;
 };
 
@@ -107,6 +110,9 @@ constexpr int kMaxVdePorts = 4096;       // per netloom switch
 constexpr int kMaxUnixPathBytes = 107;   // sun_path minus the terminating NUL
 
 QString vdePortKindName(VdePort::Kind kind);
+
+// The vhost-user socket of port `number` of the switch whose VDE directory is socketDir.
+QString vhostSocketPath(const QString &socketDir, int number);
 // Canonical JSON (stable key order; lists in plan order). Pure.
 QJsonObject toJson(const RuntimePlan &plan);
 
