@@ -1,0 +1,219 @@
+#include "virtionet.h"
+
+#include <cstring>
+
+namespace netloom::sw {
+
+VirtioNet::VirtioNet(std::uint64_t features)
+    : m_hdrLen(headerLen(features)), m_mergeable((features & vfeat::kNetMrgRxbuf) != 0)
+{
+}
+
+std::size_t VirtioNet::headerLen(std::uint64_t features)
+{
+    return (features & (vfeat::kVersion1 | vfeat::kNetMrgRxbuf)) ? 12 : 10;
+}
+
+bool VirtioNet::guestToFrame(const VqChain &chain, std::uint8_t *buf, std::size_t bufSize, std::size_t *frameLen,
+                             std::uint8_t hdr[kVirtioNetHdrLen])
+{
+    std::uint8_t h[12] = {};
+    std::size_t hdrGot = 0;
+    std::size_t got = 0;
+    for (int i = 0; i < chain.readableCount; ++i) {
+        const std::uint8_t *p = chain.seg[i].host;
+        std::size_t n = chain.seg[i].len;
+        if (hdrGot < m_hdrLen) {
+            const std::size_t take = n < m_hdrLen - hdrGot ? n : m_hdrLen - hdrGot;
+            std::memcpy(h + hdrGot, p, take);
+            hdrGot += take;
+            p += take;
+            n -= take;
+        }
+        if (n == 0)
+            continue;
+        if (n > bufSize - got) {
+            ++m_stats.txTooBig;
+            return false;
+        }
+        std::memcpy(buf + got, p, n);
+        got += n;
+    }
+    if (hdrGot < m_hdrLen) {
+        ++m_stats.txShortHeader;
+        return false;
+    }
+    if (got < kMinFrame) {
+        ++m_stats.txRunt;
+        return false;
+    }
+    std::memcpy(hdr, h, kVirtioNetHdrLen);
+    *frameLen = got;
+    ++m_stats.txFrames;
+    return true;
+}
+
+namespace {
+
+// Reads the concatenation of a few source pieces in order.
+struct Source {
+    const std::uint8_t *base[VirtioNet::kMaxSourceIov + 1];
+    std::size_t len[VirtioNet::kMaxSourceIov + 1];
+    int n = 0;
+    int i = 0;
+    std::size_t off = 0;
+
+    // Copies up to room bytes to dst; returns the count.
+    std::size_t copyTo(std::uint8_t *dst, std::size_t room)
+    {
+        std::size_t done = 0;
+        while (done < room && i < n) {
+            const std::size_t left = len[i] - off;
+            const std::size_t take = left < room - done ? left : room - done;
+            std::memcpy(dst + done, base[i] + off, take);
+            done += take;
+            off += take;
+            if (off == len[i]) {
+                ++i;
+                off = 0;
+            }
+        }
+        return done;
+    }
+};
+
+}  // namespace
+
+VirtioNet::Rx VirtioNet::frameToGuest(Virtqueue &rxq, const iovec *iov, int iovcnt, const std::uint8_t *hdr)
+{
+    if (rxq.failed())
+        return Rx::Broken;
+    std::uint8_t h[12] = {};
+    if (hdr)
+        std::memcpy(h, hdr, kVirtioNetHdrLen);
+    h[10] = 1;  // num_buffers: 1 unless merged (VIRTIO 1.1 §5.1.6.3.1)
+    Source src;
+    src.base[0] = h;
+    src.len[0] = m_hdrLen;
+    src.n = 1;
+    std::size_t frameLen = 0;
+    if (iovcnt < 0 || iovcnt > kMaxSourceIov) {
+        ++m_stats.rxTooBig;
+        return Rx::Dropped;
+    }
+    for (int k = 0; k < iovcnt; ++k) {
+        if (iov[k].iov_len == 0)
+            continue;
+        src.base[src.n] = static_cast<const std::uint8_t *>(iov[k].iov_base);
+        src.len[src.n++] = iov[k].iov_len;
+        frameLen += iov[k].iov_len;
+    }
+    const std::size_t total = m_hdrLen + frameLen;
+    if (frameLen == 0 || total > (m_mergeable ? std::size_t(kMaxMergeChains) * Virtqueue::kMaxChainBytes
+                                              : std::size_t(Virtqueue::kMaxChainBytes))) {
+        ++m_stats.rxTooBig;
+        return Rx::Dropped;
+    }
+
+    std::uint16_t heads[kMaxMergeChains];
+    std::uint32_t lens[kMaxMergeChains];
+    int used = 0;
+    std::uint8_t *numBuffers[2] = {nullptr, nullptr};  // where bytes 10 and 11 of the header went
+    std::size_t remaining = total;
+    VqChain chain;
+    const auto giveBack = [&] {
+        for (int k = 0; k < used; ++k)
+            rxq.push(heads[k], 0);
+    };
+    // Each pop consumes one avail entry, so num+1 attempts cannot all be Dropped.
+    for (std::uint32_t attempts = 0; remaining > 0 && attempts <= rxq.num(); ++attempts) {
+        const Virtqueue::Pop r = rxq.pop(chain);
+        if (r == Virtqueue::Pop::Broken)
+            return Rx::Broken;
+        if (r == Virtqueue::Pop::Empty) {
+            rxq.unpop(std::uint16_t(used));
+            ++m_stats.rxNoBuffers;
+            return Rx::NoBuffers;
+        }
+        if (r == Virtqueue::Pop::Dropped) {
+            if (used == 0)
+                continue;  // already returned; the frame may still fit the next chain
+            giveBack();
+            ++m_stats.rxUnusable;
+            return Rx::Dropped;
+        }
+        const bool first = used == 0;
+        if (chain.writableBytes == 0 || (first && chain.writableBytes < m_hdrLen)) {
+            rxq.push(chain.head, 0);
+            giveBack();
+            ++m_stats.rxUnusable;
+            return Rx::Dropped;
+        }
+        if (!m_mergeable && chain.writableBytes < total) {
+            rxq.push(chain.head, 0);
+            ++m_stats.rxNoRoom;
+            return Rx::Dropped;
+        }
+        std::uint32_t written = 0;
+        for (int s = chain.readableCount; s < chain.count && remaining > 0; ++s) {
+            std::uint8_t *dst = chain.seg[s].host;
+            const std::size_t before = total - remaining;
+            const std::size_t n = src.copyTo(dst, chain.seg[s].len < remaining ? chain.seg[s].len : remaining);
+            if (first && m_hdrLen == 12) {
+                for (std::size_t b = 10; b < 12; ++b)
+                    if (b >= before && b < before + n)
+                        numBuffers[b - 10] = dst + (b - before);
+            }
+            written += std::uint32_t(n);
+            remaining -= n;
+        }
+        heads[used] = chain.head;
+        lens[used] = written;
+        ++used;
+        if (remaining > 0 && used == kMaxMergeChains) {
+            giveBack();
+            ++m_stats.rxTooBig;
+            return Rx::Dropped;
+        }
+    }
+    if (remaining > 0) {  // only reachable if every attempt was Dropped
+        ++m_stats.rxUnusable;
+        return Rx::Dropped;
+    }
+    if (numBuffers[0] && numBuffers[1]) {
+        *numBuffers[0] = std::uint8_t(used & 0xff);
+        *numBuffers[1] = std::uint8_t(used >> 8);
+    }
+    for (int k = 0; k < used; ++k)
+        rxq.push(heads[k], lens[k]);
+    ++m_stats.rxFrames;
+    return Rx::Delivered;
+}
+
+Csum completeChecksum(std::uint8_t *frame, std::size_t len, std::uint8_t hdr[kVirtioNetHdrLen])
+{
+    if (!(hdr[0] & kVnetFlagNeedsCsum))
+        return Csum::NotNeeded;
+    const std::size_t start = std::size_t(hdr[6] | hdr[7] << 8);
+    const std::size_t off = std::size_t(hdr[8] | hdr[9] << 8);
+    if (start >= len || off > len - start || len - start - off < 2)
+        return Csum::Bad;
+    std::uint64_t sum = 0;
+    std::size_t i = start;
+    for (; i + 1 < len; i += 2)
+        sum += std::uint32_t(frame[i] << 8 | frame[i + 1]);
+    if (i < len)
+        sum += std::uint32_t(frame[i] << 8);
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    std::uint16_t c = std::uint16_t(~sum);
+    if (c == 0)
+        c = 0xffff;
+    frame[start + off] = std::uint8_t(c >> 8);
+    frame[start + off + 1] = std::uint8_t(c);
+    hdr[0] = std::uint8_t(hdr[0] & ~kVnetFlagNeedsCsum);
+    std::memset(hdr + 6, 0, 4);
+    return Csum::Completed;
+}
+
+}  // namespace netloom::sw

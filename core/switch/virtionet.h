@@ -1,0 +1,93 @@
+// VirtioNet: moves Ethernet frames between virtio-net queues (VIRTIO 1.1 §5.1) and the
+// switch's own buffers — the one copy per frame of a vhost-user port (issue #12) — and
+// completes a partial checksum in software for ports that did not negotiate offloads.
+//
+// Design note. Every frame crosses exactly one memcpy: transmit (guest -> switch) copies the
+// chain's readable bytes after the virtio_net_hdr into a caller buffer; receive (switch ->
+// guest) copies the header and the frame's iovecs straight into the guest's writable buffers.
+// The guest header is copied into a local before it is looked at, so the guest cannot change
+// it under us. Bounds: a transmitted frame must be 14..bufSize bytes and its chain must hold
+// the whole header; a received frame needs hdrLen+len bytes in ONE chain without MRG_RXBUF, or
+// up to kMaxMergeChains chains with it (num_buffers written into the first header). Anything
+// else is a counted drop, never an error of the port; only a broken ring (Virtqueue::failed())
+// ends the port. Header length: 12 bytes once VERSION_1 or MRG_RXBUF is negotiated, else 10;
+// the first 10 bytes are struct virtio_net_hdr (transport.h's kVnetHdrLen layout: flags,
+// gso_type, hdr_len, gso_size, csum_start, csum_offset, little-endian), bytes 10..11
+// num_buffers. TODO (issue #12): software TSO segmentation of GSO frames toward ports without
+// offloads is not here yet; such frames are reported by vnetIsGso() and must be dropped.
+// No Qt, no allocation; one thread per queue pair.
+#pragma once
+
+#include "virtqueue.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <sys/uio.h>
+
+namespace netloom::sw {
+
+// struct virtio_net_hdr without num_buffers (the same 10 bytes as transport.h's kVnetHdrLen).
+constexpr std::size_t kVirtioNetHdrLen = 10;
+constexpr std::uint8_t kVnetFlagNeedsCsum = 1;
+constexpr std::uint8_t kVnetFlagDataValid = 2;
+
+struct VirtioNetStats {
+    std::uint64_t txFrames = 0;        // frames copied out of the guest
+    std::uint64_t txRunt = 0;          // shorter than 14 bytes
+    std::uint64_t txTooBig = 0;        // larger than the caller's buffer
+    std::uint64_t txShortHeader = 0;   // chain shorter than the virtio-net header
+    std::uint64_t rxFrames = 0;        // frames delivered into the guest
+    std::uint64_t rxNoBuffers = 0;     // the guest had too few buffers posted (frame not taken)
+    std::uint64_t rxNoRoom = 0;        // a chain too small for the frame (no MRG_RXBUF)
+    std::uint64_t rxTooBig = 0;        // frame larger than any chain set we accept
+    std::uint64_t rxUnusable = 0;      // chains returned with length 0 (no writable space)
+};
+
+class VirtioNet {
+public:
+    static constexpr int kMaxMergeChains = 256;  // MRG_RXBUF: chains per received frame
+    static constexpr int kMaxSourceIov = 8;      // iovecs of one frame to receive
+    static constexpr std::size_t kMinFrame = 14;
+
+    // Header length and merge mode from the negotiated features. Touches nothing.
+    explicit VirtioNet(std::uint64_t features = 0);
+    // 12 with VERSION_1 or MRG_RXBUF, else 10. Pure.
+    static std::size_t headerLen(std::uint64_t features);
+    std::size_t headerLen() const { return m_hdrLen; }
+    bool mergeable() const { return m_mergeable; }
+    const VirtioNetStats &stats() const { return m_stats; }
+
+    // Transmit: copies the frame of a TX chain (its readable segments, after the first
+    // headerLen() bytes, which may share a segment with the frame or span several) into
+    // buf[0..bufSize). Returns true with *frameLen set and hdr[0..10) the guest's header;
+    // false for a counted drop (runt, too big, short header). Does not push the chain.
+    bool guestToFrame(const VqChain &chain, std::uint8_t *buf, std::size_t bufSize, std::size_t *frameLen,
+                      std::uint8_t hdr[kVirtioNetHdrLen]);
+
+    enum class Rx {
+        Delivered,  // copied and pushed (flushUsed/needNotify are the caller's, once per batch)
+        NoBuffers,  // not enough chains posted: nothing consumed, the frame is still the caller's
+        Dropped,    // counted drop; any chains taken were pushed back with length 0
+        Broken,     // the queue failed (remove the port)
+    };
+    // Receive: pops chains from rxq and copies the header (hdr's 10 bytes, or zeros when hdr
+    // is null, plus num_buffers) and the frame given as iov[0..iovcnt) into their writable
+    // buffers, then pushes each chain with the bytes written. iovcnt <= kMaxSourceIov (an
+    // OutFrame's iov/iovcnt fit). Touches rxq and guest memory.
+    Rx frameToGuest(Virtqueue &rxq, const iovec *iov, int iovcnt, const std::uint8_t *hdr);
+
+private:
+    std::size_t m_hdrLen = 10;
+    bool m_mergeable = false;
+    VirtioNetStats m_stats;
+};
+
+enum class Csum { NotNeeded, Completed, Bad };
+// Completes a partial checksum (hdr flags NEEDS_CSUM): the Internet checksum of
+// frame[csum_start, len), over the pseudo-header sum the sender left in the field, stored at
+// csum_start+csum_offset (0 becomes 0xffff); then clears NEEDS_CSUM and the two offsets in
+// hdr. Bad (frame and hdr untouched) when the field does not lie inside the frame. Touches
+// frame and hdr.
+Csum completeChecksum(std::uint8_t *frame, std::size_t len, std::uint8_t hdr[kVirtioNetHdrLen]);
+
+}  // namespace netloom::sw
