@@ -1,0 +1,758 @@
+// Unit tests of the vhost-user data plane without QEMU: Virtqueue (split ring walking, used
+// ring batching, EVENT_IDX and flag notifications, the re-enable re-check, 16-bit wraparound,
+// hostile rings) and VirtioNet (header skipping wherever it lies, MRG_RXBUF, counted drops,
+// checksum completion). The guest is a FakeGuest: three regions with gaps, rings written as a
+// driver would.
+#include "fakevring.h"
+#include "switch/transport.h"
+#include "switch/virtionet.h"
+
+#include <QtTest>
+
+#include <vector>
+
+using namespace netloom::sw;
+using netloom::test::FakeGuest;
+using netloom::test::FakeRing;
+
+static_assert(kVirtioNetHdrLen == kVnetHdrLen, "virtionet.h and transport.h disagree on virtio_net_hdr");
+
+namespace {
+
+constexpr std::uint16_t kNext = 1, kWrite = 2, kIndirect = 4;
+constexpr std::uint64_t kRing = 0x0000;    // ring base (region A)
+constexpr std::uint64_t kBufs = 0x4000;    // buffers (region A)
+constexpr std::uint64_t kNet = vfeat::kVersion1;
+
+std::vector<std::uint8_t> pattern(std::size_t n, std::uint8_t seed)
+{
+    std::vector<std::uint8_t> v(n);
+    for (std::size_t i = 0; i < n; ++i)
+        v[i] = std::uint8_t(seed + i * 7);
+    return v;
+}
+
+struct Setup {
+    FakeGuest g;
+    FakeRing ring;
+    Virtqueue q;
+    explicit Setup(std::uint64_t features, std::uint32_t num = 8, std::uint16_t start = 0)
+        : ring(g, num, kRing, start)
+    {
+        if (!q.setup(ring.config(features, start)))
+            qFatal("setup failed");
+    }
+};
+
+// The Internet checksum of a UDP/IPv4 frame computed from scratch (reference).
+std::uint16_t referenceUdpChecksum(const std::vector<std::uint8_t> &f)
+{
+    std::uint32_t sum = 0;
+    const auto add16 = [&](std::size_t i) { sum += std::uint32_t(f[i] << 8 | f[i + 1]); };
+    for (std::size_t i = 26; i < 34; i += 2)
+        add16(i);  // src, dst
+    sum += 17;
+    const std::size_t udpLen = f.size() - 34;
+    sum += std::uint32_t(udpLen);
+    for (std::size_t i = 34; i + 1 < f.size(); i += 2)
+        if (i != 40)
+            add16(i);
+    if (udpLen % 2)
+        sum += std::uint32_t(f.back() << 8);
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    const std::uint16_t c = std::uint16_t(~sum);
+    return c == 0 ? 0xffff : c;
+}
+
+std::vector<std::uint8_t> udpFrame(std::size_t payload)
+{
+    std::vector<std::uint8_t> f(42 + payload, 0);
+    for (int i = 0; i < 12; ++i)
+        f[std::size_t(i)] = std::uint8_t(0x52 + i);
+    f[12] = 0x08;
+    f[14] = 0x45;
+    f[23] = 17;
+    const std::uint8_t ips[8] = {10, 0, 0, 1, 10, 0, 0, 2};
+    std::memcpy(&f[26], ips, 8);
+    f[34] = 0x30; f[35] = 0x39; f[36] = 0x00; f[37] = 0x35;
+    f[38] = std::uint8_t((8 + payload) >> 8);
+    f[39] = std::uint8_t(8 + payload);
+    for (std::size_t i = 0; i < payload; ++i)
+        f[42 + i] = std::uint8_t(i * 13 + 1);
+    return f;
+}
+
+}  // namespace
+
+class TestSwitchVirtqueue : public QObject {
+    Q_OBJECT
+private slots:
+    void setupRefusesBadRings();
+    void simpleChain();
+    void headerSharesSegment();
+    void headerSplitAcrossSegments();
+    void txDropsAreCounted();
+    void indirectTable();
+    void regionCrossingIsSplit();
+    void zeroLengthDescriptorsSkipped();
+    void oversizeChainDropped();
+    void rxSingleChain();
+    void rxMergeableAcrossThreeChains();
+    void rxNoBuffersGivesBack();
+    void rxUnusableChains();
+    void usedRingBatching();
+    void wraparound();
+    void eventIdxNotify();
+    void flagNotify();
+    void reenableRace();
+    void hostileRings_data();
+    void hostileRings();
+    void failedQueueIsInert();
+    void checksumCompletion();
+    void checksumBadOffsets();
+};
+
+void TestSwitchVirtqueue::setupRefusesBadRings()
+{
+    FakeGuest g;
+    FakeRing ring(g, 8, kRing);
+    Virtqueue q;
+    QVERIFY(q.failed());
+    VirtqueueConfig c = ring.config(0);
+    for (std::uint32_t bad : {0u, 3u, 65536u}) {
+        c.num = bad;
+        QVERIFY(!q.setup(c));
+        QCOMPARE(q.error(), VqError::BadSetup);
+    }
+    c = ring.config(0);
+    c.desc += 8;
+    QVERIFY(!q.setup(c));
+    c = ring.config(0);
+    c.used += 2;
+    QVERIFY(!q.setup(c));
+    c = ring.config(0);
+    c.memory = nullptr;
+    QVERIFY(!q.setup(c));
+    QVERIFY(q.setup(ring.config(0)));
+    QVERIFY(!q.failed());
+    QCOMPARE(q.available(), 0u);
+    VqChain ch;
+    QCOMPARE(q.pop(ch), Virtqueue::Pop::Empty);
+}
+
+void TestSwitchVirtqueue::simpleChain()
+{
+    Setup s(kNet);
+    const auto hdr = pattern(12, 1);
+    const auto frame = pattern(60, 50);
+    s.g.write(kBufs, hdr.data(), 12);
+    s.g.write(kBufs + 0x100, frame.data(), 60);
+    s.ring.setDesc(3, kBufs, 12, kNext, 5);
+    s.ring.setDesc(5, kBufs + 0x100, 60, 0);
+    s.ring.addPublish(3);
+    QCOMPARE(s.q.available(), 1u);
+    VqChain ch;
+    QCOMPARE(s.q.pop(ch), Virtqueue::Pop::Ok);
+    QCOMPARE(ch.head, 3);
+    QCOMPARE(ch.count, 2);
+    QCOMPARE(ch.readableCount, 2);
+    QCOMPARE(ch.readableBytes, 72u);
+    QCOMPARE(ch.writableBytes, 0u);
+    QCOMPARE(ch.seg[1].host, s.g.at(kBufs + 0x100));
+    QCOMPARE(s.q.pop(ch), Virtqueue::Pop::Empty);
+
+    VirtioNet net(kNet);
+    QCOMPARE(net.headerLen(), std::size_t(12));
+    std::uint8_t buf[2048];
+    std::uint8_t h[10];
+    std::size_t len = 0;
+    QVERIFY(net.guestToFrame(ch, buf, sizeof buf, &len, h));
+    QCOMPARE(len, std::size_t(60));
+    QVERIFY(std::memcmp(buf, frame.data(), 60) == 0);
+    QVERIFY(std::memcmp(h, hdr.data(), 10) == 0);
+
+    s.q.push(ch.head, 0);
+    QCOMPARE(s.ring.usedIdx(), 0);  // not before the flush
+    s.q.flushUsed();
+    QCOMPARE(s.ring.usedIdx(), 1);
+    QCOMPARE(s.ring.usedId(0), 3u);
+    QCOMPARE(s.ring.usedLen(0), 0u);
+    QCOMPARE(s.q.lastAvailIndex(), 1);
+}
+
+void TestSwitchVirtqueue::headerSharesSegment()
+{
+    for (const std::uint64_t feats : {std::uint64_t(0), kNet}) {
+        Setup s(feats);
+        VirtioNet net(feats);
+        const std::size_t hl = net.headerLen();
+        QCOMPARE(hl, std::size_t(feats ? 12 : 10));
+        const auto bytes = pattern(hl + 64, 9);
+        s.g.write(kBufs, bytes.data(), bytes.size());
+        s.ring.setDesc(0, kBufs, std::uint32_t(bytes.size()), 0);
+        s.ring.addPublish(0);
+        VqChain ch;
+        QCOMPARE(s.q.pop(ch), Virtqueue::Pop::Ok);
+        std::uint8_t buf[128], h[10];
+        std::size_t len = 0;
+        QVERIFY(net.guestToFrame(ch, buf, sizeof buf, &len, h));
+        QCOMPARE(len, std::size_t(64));
+        QVERIFY(std::memcmp(buf, bytes.data() + hl, 64) == 0);
+        QVERIFY(std::memcmp(h, bytes.data(), 10) == 0);
+    }
+}
+
+void TestSwitchVirtqueue::headerSplitAcrossSegments()
+{
+    Setup s(kNet);
+    const auto bytes = pattern(12 + 40, 3);
+    // 5 bytes, then 4, then 3 header bytes + 10 frame bytes, then 30 frame bytes.
+    s.g.write(kBufs, bytes.data(), 5);
+    s.g.write(kBufs + 0x40, bytes.data() + 5, 4);
+    s.g.write(kBufs + 0x80, bytes.data() + 9, 13);
+    s.g.write(kBufs + 0xc0, bytes.data() + 22, 30);
+    s.ring.setDesc(0, kBufs, 5, kNext, 1);
+    s.ring.setDesc(1, kBufs + 0x40, 4, kNext, 2);
+    s.ring.setDesc(2, kBufs + 0x80, 13, kNext, 3);
+    s.ring.setDesc(3, kBufs + 0xc0, 30, 0);
+    s.ring.addPublish(0);
+    VqChain ch;
+    QCOMPARE(s.q.pop(ch), Virtqueue::Pop::Ok);
+    QCOMPARE(ch.count, 4);
+    VirtioNet net(kNet);
+    std::uint8_t buf[128], h[10];
+    std::size_t len = 0;
+    QVERIFY(net.guestToFrame(ch, buf, sizeof buf, &len, h));
+    QCOMPARE(len, std::size_t(40));
+    QVERIFY(std::memcmp(buf, bytes.data() + 12, 40) == 0);
+    QVERIFY(std::memcmp(h, bytes.data(), 10) == 0);
+}
+
+void TestSwitchVirtqueue::txDropsAreCounted()
+{
+    Setup s(kNet);
+    VirtioNet net(kNet);
+    // 0: header longer than the chain (8 bytes); 1: runt (12 + 13); 2: frame > buffer.
+    s.ring.setDesc(0, kBufs, 8, 0);
+    s.ring.setDesc(1, kBufs, 25, 0);
+    s.ring.setDesc(2, kBufs, 12 + 200, 0);
+    s.ring.add(0);
+    s.ring.add(1);
+    s.ring.add(2);
+    s.ring.publish();
+    std::uint8_t buf[100], h[10];
+    std::size_t len = 0;
+    VqChain ch;
+    QCOMPARE(s.q.pop(ch), Virtqueue::Pop::Ok);
+    QVERIFY(!net.guestToFrame(ch, buf, sizeof buf, &len, h));
+    QCOMPARE(net.stats().txShortHeader, 1u);
+    QCOMPARE(s.q.pop(ch), Virtqueue::Pop::Ok);
+    QVERIFY(!net.guestToFrame(ch, buf, sizeof buf, &len, h));
+    QCOMPARE(net.stats().txRunt, 1u);
+    QCOMPARE(s.q.pop(ch), Virtqueue::Pop::Ok);
+    QVERIFY(!net.guestToFrame(ch, buf, sizeof buf, &len, h));
+    QCOMPARE(net.stats().txTooBig, 1u);
+    QCOMPARE(net.stats().txFrames, 0u);
+    QVERIFY(!s.q.failed());
+}
+
+void TestSwitchVirtqueue::indirectTable()
+{
+    for (const std::uint64_t tableAt : {FakeGuest::kC + 0x100, FakeGuest::kC + 0x204 /* unaligned */}) {
+        Setup s(kNet | vfeat::kIndirectDesc);
+        const auto bytes = pattern(12 + 100, 77);
+        s.g.write(kBufs, bytes.data(), 30);
+        s.g.write(FakeGuest::kC + 0x1000, bytes.data() + 30, 82);
+        // table: [0] -> [2] -> [1]; entry 1 writable (receive space after the frame).
+        s.ring.setDescAt(tableAt, kBufs, 30, kNext, 2);
+        s.ring.setDescAt(tableAt + 16, kBufs + 0x800, 100, kWrite, 0);
+        s.ring.setDescAt(tableAt + 32, FakeGuest::kC + 0x1000, 82, kNext, 1);
+        s.ring.setDesc(6, tableAt, 48, kIndirect);
+        s.ring.addPublish(6);
+        VqChain ch;
+        QCOMPARE(s.q.pop(ch), Virtqueue::Pop::Ok);
+        QCOMPARE(ch.head, 6);
+        QCOMPARE(ch.count, 3);
+        QCOMPARE(ch.readableCount, 2);
+        QCOMPARE(ch.readableBytes, 112u);
+        QCOMPARE(ch.writableBytes, 100u);
+        QVERIFY(ch.seg[2].writable);
+        VirtioNet net(kNet);
+        std::uint8_t buf[256], h[10];
+        std::size_t len = 0;
+        QVERIFY(net.guestToFrame(ch, buf, sizeof buf, &len, h));
+        QCOMPARE(len, std::size_t(100));
+        QVERIFY(std::memcmp(buf, bytes.data() + 12, 100) == 0);
+    }
+}
+
+void TestSwitchVirtqueue::regionCrossingIsSplit()
+{
+    Setup s(kNet);
+    // 12+52 bytes starting 20 bytes before the A/B boundary (host pieces are not adjacent).
+    const auto bytes = pattern(64, 5);
+    const std::uint64_t at = FakeGuest::kB - 20;
+    s.g.write(at, bytes.data(), 64);
+    s.ring.setDesc(0, at, 64, 0);
+    s.ring.addPublish(0);
+    VqChain ch;
+    QCOMPARE(s.q.pop(ch), Virtqueue::Pop::Ok);
+    QCOMPARE(ch.count, 2);
+    QCOMPARE(ch.seg[0].len, 20u);
+    QCOMPARE(ch.seg[1].len, 44u);
+    QCOMPARE(ch.seg[1].host, s.g.at(FakeGuest::kB));
+    VirtioNet net(kNet);
+    std::uint8_t buf[128], h[10];
+    std::size_t len = 0;
+    QVERIFY(net.guestToFrame(ch, buf, sizeof buf, &len, h));
+    QCOMPARE(len, std::size_t(52));
+    QVERIFY(std::memcmp(buf, bytes.data() + 12, 52) == 0);
+}
+
+void TestSwitchVirtqueue::zeroLengthDescriptorsSkipped()
+{
+    Setup s(kNet);
+    s.ring.setDesc(0, kBufs, 0, kNext, 1);
+    s.ring.setDesc(1, kBufs, 80, kNext, 2);
+    s.ring.setDesc(2, 0xdead0000, 0, 0);  // zero length: its address is never looked at
+    s.ring.addPublish(0);
+    VqChain ch;
+    QCOMPARE(s.q.pop(ch), Virtqueue::Pop::Ok);
+    QCOMPARE(ch.count, 1);
+    QCOMPARE(s.q.stats().zeroLenDescs, 2u);
+    // A chain of only zero-length descriptors is a counted drop, not a crash.
+    s.ring.setDesc(3, kBufs, 0, 0);
+    s.ring.addPublish(3);
+    QCOMPARE(s.q.pop(ch), Virtqueue::Pop::Ok);
+    QCOMPARE(ch.count, 0);
+    VirtioNet net(kNet);
+    std::uint8_t buf[64], h[10];
+    std::size_t len = 0;
+    QVERIFY(!net.guestToFrame(ch, buf, sizeof buf, &len, h));
+    QCOMPARE(net.stats().txShortHeader, 1u);
+}
+
+void TestSwitchVirtqueue::oversizeChainDropped()
+{
+    Setup s(kNet);
+    // 2 x 40000 readable bytes (region B and C): over kMaxChainBytes, handed back unused.
+    s.ring.setDesc(0, FakeGuest::kB, 40000, kNext, 1);
+    s.ring.setDesc(1, FakeGuest::kC, 40000, 0);
+    s.ring.addPublish(0);
+    VqChain ch;
+    QCOMPARE(s.q.pop(ch), Virtqueue::Pop::Dropped);
+    QCOMPARE(s.q.stats().droppedChains, 1u);
+    s.q.flushUsed();
+    QCOMPARE(s.ring.usedIdx(), 1);
+    QCOMPARE(s.ring.usedLen(0), 0u);
+    QVERIFY(!s.q.failed());
+    // Writable space beyond the bound is simply not used.
+    s.ring.setDesc(2, FakeGuest::kB, 40000, kWrite | kNext, 3);
+    s.ring.setDesc(3, FakeGuest::kC, 40000, kWrite, 0);
+    s.ring.addPublish(2);
+    QCOMPARE(s.q.pop(ch), Virtqueue::Pop::Ok);
+    QCOMPARE(ch.writableBytes, Virtqueue::kMaxChainBytes);
+}
+
+void TestSwitchVirtqueue::rxSingleChain()
+{
+    Setup s(kNet);
+    VirtioNet net(kNet);
+    s.ring.setDesc(0, kBufs, 12 + 50, kWrite);    // too small for 60 bytes
+    s.ring.setDesc(1, kBufs + 0x100, 6, kWrite | kNext, 2);  // header split 6 + 6...
+    s.ring.setDesc(2, kBufs + 0x200, 100, kWrite);
+    s.ring.add(0);
+    s.ring.add(1);
+    s.ring.publish();
+    const auto a = pattern(20, 1), b = pattern(40, 100);
+    const iovec iov[2] = {{const_cast<std::uint8_t *>(a.data()), 20}, {const_cast<std::uint8_t *>(b.data()), 40}};
+    const std::uint8_t hdr[10] = {1, 0, 0, 0, 0, 0, 34, 0, 6, 0};
+    QCOMPARE(net.frameToGuest(s.q, iov, 2, hdr), VirtioNet::Rx::Dropped);
+    QCOMPARE(net.stats().rxNoRoom, 1u);
+    QCOMPARE(net.frameToGuest(s.q, iov, 2, hdr), VirtioNet::Rx::Delivered);
+    s.q.flushUsed();
+    QCOMPARE(s.ring.usedIdx(), 2);
+    QCOMPARE(s.ring.usedId(0), 0u);
+    QCOMPARE(s.ring.usedLen(0), 0u);
+    QCOMPARE(s.ring.usedId(1), 1u);
+    QCOMPARE(s.ring.usedLen(1), 72u);
+    std::uint8_t got[12 + 60];
+    s.g.read(kBufs + 0x100, got, 6);
+    s.g.read(kBufs + 0x200, got + 6, 66);
+    QVERIFY(std::memcmp(got, hdr, 10) == 0);
+    QCOMPARE(got[10], 1);  // num_buffers is 1 without MRG_RXBUF (VERSION_1 header)
+    QCOMPARE(got[11], 0);
+    QVERIFY(std::memcmp(got + 12, a.data(), 20) == 0);
+    QVERIFY(std::memcmp(got + 32, b.data(), 40) == 0);
+}
+
+void TestSwitchVirtqueue::rxMergeableAcrossThreeChains()
+{
+    const std::uint64_t f = kNet | vfeat::kNetMrgRxbuf;
+    Setup s(f);
+    VirtioNet net(f);
+    QVERIFY(net.mergeable());
+    for (std::uint16_t i = 0; i < 4; ++i) {
+        s.ring.setDesc(i, kBufs + 0x100ull * i, 64, kWrite);
+        s.ring.add(i);
+    }
+    s.ring.publish();
+    const auto frame = pattern(150, 33);
+    const iovec iov[1] = {{const_cast<std::uint8_t *>(frame.data()), 150}};
+    QCOMPARE(net.frameToGuest(s.q, iov, 1, nullptr), VirtioNet::Rx::Delivered);
+    s.q.flushUsed();
+    QCOMPARE(s.ring.usedIdx(), 3);
+    QCOMPARE(s.ring.usedLen(0), 64u);
+    QCOMPARE(s.ring.usedLen(1), 64u);
+    QCOMPARE(s.ring.usedLen(2), 34u);
+    std::uint8_t got[162];
+    for (int i = 0; i < 3; ++i)
+        s.g.read(kBufs + 0x100ull * std::uint64_t(i), got + 64 * i, i < 2 ? 64 : 34);
+    const std::uint8_t zero[10] = {};
+    QVERIFY(std::memcmp(got, zero, 10) == 0);
+    QCOMPARE(got[10], 3);  // num_buffers
+    QCOMPARE(got[11], 0);
+    QVERIFY(std::memcmp(got + 12, frame.data(), 150) == 0);
+    QCOMPARE(s.q.available(), 1u);  // the fourth chain is still posted
+}
+
+void TestSwitchVirtqueue::rxNoBuffersGivesBack()
+{
+    const std::uint64_t f = kNet | vfeat::kNetMrgRxbuf;
+    Setup s(f);
+    VirtioNet net(f);
+    s.ring.setDesc(0, kBufs, 64, kWrite);
+    s.ring.setDesc(1, kBufs + 0x100, 64, kWrite);
+    s.ring.addPublish(0);
+    const auto frame = pattern(100, 2);
+    const iovec iov[1] = {{const_cast<std::uint8_t *>(frame.data()), 100}};
+    QCOMPARE(net.frameToGuest(s.q, iov, 1, nullptr), VirtioNet::Rx::NoBuffers);
+    QCOMPARE(net.stats().rxNoBuffers, 1u);
+    QCOMPARE(s.q.lastAvailIndex(), 0);  // the chain taken was given back to the avail ring
+    s.q.flushUsed();
+    QCOMPARE(s.ring.usedIdx(), 0);
+    s.ring.addPublish(1);
+    QCOMPARE(net.frameToGuest(s.q, iov, 1, nullptr), VirtioNet::Rx::Delivered);
+    s.q.flushUsed();
+    QCOMPARE(s.ring.usedIdx(), 2);
+    QCOMPARE(s.ring.usedId(0), 0u);
+    QCOMPARE(s.ring.usedLen(1), 48u);
+    // Empty ring, no MRG: NoBuffers too.
+    VirtioNet plain(kNet);
+    QCOMPARE(plain.frameToGuest(s.q, iov, 1, nullptr), VirtioNet::Rx::NoBuffers);
+}
+
+void TestSwitchVirtqueue::rxUnusableChains()
+{
+    const std::uint64_t f = kNet | vfeat::kNetMrgRxbuf;
+    Setup s(f);
+    VirtioNet net(f);
+    s.ring.setDesc(0, kBufs, 64, 0);        // readable only: no room at all
+    s.ring.setDesc(1, kBufs + 0x100, 8, kWrite);  // smaller than the header
+    s.ring.add(0);
+    s.ring.add(1);
+    s.ring.publish();
+    const auto frame = pattern(60, 2);
+    const iovec iov[1] = {{const_cast<std::uint8_t *>(frame.data()), 60}};
+    QCOMPARE(net.frameToGuest(s.q, iov, 1, nullptr), VirtioNet::Rx::Dropped);
+    QCOMPARE(net.frameToGuest(s.q, iov, 1, nullptr), VirtioNet::Rx::Dropped);
+    QCOMPARE(net.stats().rxUnusable, 2u);
+    s.q.flushUsed();
+    QCOMPARE(s.ring.usedIdx(), 2);
+    QCOMPARE(s.ring.usedLen(0), 0u);
+    QCOMPARE(s.ring.usedLen(1), 0u);
+    QVERIFY(!s.q.failed());
+}
+
+void TestSwitchVirtqueue::usedRingBatching()
+{
+    Setup s(kNet);
+    for (std::uint16_t i = 0; i < 5; ++i) {
+        s.ring.setDesc(i, kBufs + 0x100ull * i, 64, 0);
+        s.ring.add(i);
+    }
+    s.ring.publish();
+    VqChain ch;
+    for (int i = 0; i < 5; ++i) {
+        QCOMPARE(s.q.pop(ch), Virtqueue::Pop::Ok);
+        s.q.push(ch.head, 0);
+    }
+    QCOMPARE(s.ring.usedIdx(), 0);
+    QCOMPARE(s.ring.usedId(4), 4u);  // entries are written, the index is not
+    s.q.flushUsed();
+    s.q.flushUsed();
+    QCOMPARE(s.ring.usedIdx(), 5);
+    QCOMPARE(s.q.stats().flushes, 1u);
+    QCOMPARE(s.q.stats().pushed, 5u);
+}
+
+void TestSwitchVirtqueue::wraparound()
+{
+    Setup s(kNet, 4, 65533);
+    QCOMPARE(s.q.lastAvailIndex(), 65533);
+    for (std::uint16_t i = 0; i < 4; ++i)
+        s.ring.setDesc(i, kBufs + 0x100ull * i, 64, 0);
+    VqChain ch;
+    for (int round = 0; round < 3; ++round) {
+        for (std::uint16_t i = 0; i < 4; ++i)
+            s.ring.add(i);
+        s.ring.publish();
+        QCOMPARE(s.q.available(), 4u);
+        for (std::uint16_t i = 0; i < 4; ++i) {
+            QCOMPARE(s.q.pop(ch), Virtqueue::Pop::Ok);
+            QCOMPARE(ch.head, i);
+            s.q.push(ch.head, i);
+        }
+        s.q.flushUsed();
+    }
+    QCOMPARE(s.q.lastAvailIndex(), std::uint16_t(65533 + 12));
+    QCOMPARE(s.ring.usedIdx(), std::uint16_t(65533 + 12));
+    QCOMPARE(s.ring.usedId(std::uint16_t(65533 + 11)), 3u);
+    QVERIFY(!s.q.failed());
+}
+
+void TestSwitchVirtqueue::eventIdxNotify()
+{
+    Setup s(kNet | vfeat::kEventIdx, 256, 65530);
+    for (std::uint16_t i = 0; i < 32; ++i) {
+        s.ring.setDesc(i, kBufs, 64, 0);
+        s.ring.add(i);
+    }
+    s.ring.publish();
+    VqChain ch;
+    const auto complete = [&](int n) {
+        for (int i = 0; i < n; ++i) {
+            QCOMPARE(s.q.pop(ch), Virtqueue::Pop::Ok);
+            s.q.push(ch.head, 0);
+        }
+        s.q.flushUsed();
+    };
+    complete(1);                          // used 65531
+    QVERIFY(s.q.needNotify());            // the first check always signals
+    // vring_need_event(event, new, old) = (u16)(new - event - 1) < (u16)(new - old)
+    s.ring.setUsedEvent(65532);
+    complete(1);                          // new 65532, old 65531: (65532-65532-1)=65535 < 1? no
+    QVERIFY(!s.q.needNotify());
+    complete(1);                          // new 65533, old 65532: 0 < 1 -> yes
+    QVERIFY(s.q.needNotify());
+    QVERIFY(!s.q.needNotify());           // nothing new
+    s.ring.setUsedEvent(65535);
+    complete(4);                          // new 1 (wrapped), old 65533: (1-65535-1)=1 < 4 -> yes
+    QVERIFY(s.q.needNotify());
+    s.ring.setUsedEvent(10);
+    complete(3);                          // new 4, old 1: (4-10-1)=65529 < 3? no
+    QVERIFY(!s.q.needNotify());
+    complete(7);                          // new 11, old 4: (11-10-1)=0 < 7 -> yes
+    QVERIFY(s.q.needNotify());
+    QVERIFY(!s.q.needNotify());           // nothing published since
+    s.ring.setUsedEvent(12);
+    complete(1);                          // new 12, old 11: (12-12-1)=65535 < 1? no (not reached)
+    QVERIFY(!s.q.needNotify());
+    // The avail NO_INTERRUPT flag is ignored with EVENT_IDX.
+    s.ring.setAvailFlags(1);
+    complete(1);                          // new 13, old 12: (13-12-1)=0 < 1 -> yes
+    QVERIFY(s.q.needNotify());
+}
+
+void TestSwitchVirtqueue::flagNotify()
+{
+    Setup s(kNet);
+    for (std::uint16_t i = 0; i < 4; ++i) {
+        s.ring.setDesc(i, kBufs, 64, 0);
+        s.ring.add(i);
+    }
+    s.ring.publish();
+    VqChain ch;
+    QCOMPARE(s.q.pop(ch), Virtqueue::Pop::Ok);
+    s.q.push(ch.head, 0);
+    s.q.flushUsed();
+    QVERIFY(s.q.needNotify());
+    QVERIFY(!s.q.needNotify());  // nothing new since
+    s.ring.setAvailFlags(1);     // VRING_AVAIL_F_NO_INTERRUPT
+    QCOMPARE(s.q.pop(ch), Virtqueue::Pop::Ok);
+    s.q.push(ch.head, 0);
+    s.q.flushUsed();
+    QVERIFY(!s.q.needNotify());
+    s.ring.setAvailFlags(0);
+    QCOMPARE(s.q.pop(ch), Virtqueue::Pop::Ok);
+    s.q.push(ch.head, 0);
+    s.q.flushUsed();
+    QVERIFY(s.q.needNotify());
+}
+
+void TestSwitchVirtqueue::reenableRace()
+{
+    for (const bool eventIdx : {false, true}) {
+        Setup s(kNet | (eventIdx ? vfeat::kEventIdx : 0));
+        s.ring.setDesc(0, kBufs, 64, 0);
+        s.ring.setDesc(1, kBufs, 64, 0);
+        QVERIFY(!s.q.setNotifications(false));
+        if (!eventIdx)
+            QCOMPARE(s.ring.usedFlags(), 1);  // VRING_USED_F_NO_NOTIFY
+        // Nothing posted: re-enabling finds the ring empty and the caller may sleep.
+        QVERIFY(!s.q.setNotifications(true));
+        QCOMPARE(s.ring.usedFlags(), 0);
+        // The driver posts while we poll with notifications off (it saw NO_NOTIFY or an old
+        // avail_event and did not kick); re-enabling must report the buffer.
+        QVERIFY(!s.q.setNotifications(false));
+        s.ring.addPublish(0);
+        QVERIFY(s.q.setNotifications(true));
+        VqChain ch;
+        QCOMPARE(s.q.pop(ch), Virtqueue::Pop::Ok);
+        if (eventIdx) {
+            QVERIFY(!s.q.setNotifications(true));
+            QCOMPARE(s.ring.availEvent(), 1);  // kick me when you pass entry 1
+        }
+    }
+}
+
+void TestSwitchVirtqueue::hostileRings_data()
+{
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<int>("expected");  // VqError, or -1 for "clean, not failed"
+    QTest::newRow("loop: NEXT to itself") << 0 << int(VqError::ChainTooLong);
+    QTest::newRow("loop: two descriptors") << 1 << int(VqError::ChainTooLong);
+    QTest::newRow("NEXT >= num") << 2 << int(VqError::NextIndex);
+    QTest::newRow("head >= num") << 3 << int(VqError::HeadIndex);
+    QTest::newRow("descriptor in the gpa gap") << 4 << int(VqError::BufferAddress);
+    QTest::newRow("descriptor beyond memory") << 5 << int(VqError::BufferAddress);
+    QTest::newRow("crossing into the gap") << 6 << int(VqError::BufferAddress);
+    QTest::newRow("address+len overflows") << 7 << int(VqError::BufferAddress);
+    QTest::newRow("indirect without the feature") << 8 << int(VqError::IndirectNotNegotiated);
+    QTest::newRow("nested indirect") << 9 << int(VqError::IndirectNested);
+    QTest::newRow("indirect len not multiple of 16") << 10 << int(VqError::IndirectLength);
+    QTest::newRow("indirect len 0") << 11 << int(VqError::IndirectLength);
+    QTest::newRow("indirect len > 16*num") << 12 << int(VqError::IndirectLength);
+    QTest::newRow("indirect table crossing regions") << 13 << int(VqError::IndirectAddress);
+    QTest::newRow("indirect with NEXT") << 14 << int(VqError::IndirectWithNext);
+    QTest::newRow("indirect loop") << 15 << int(VqError::ChainTooLong);
+    QTest::newRow("indirect NEXT >= table") << 16 << int(VqError::NextIndex);
+    QTest::newRow("avail idx jumps > num") << 17 << int(VqError::AvailIdx);
+    QTest::newRow("readable after writable") << 18 << int(VqError::ReadableAfterWritable);
+    QTest::newRow("zero-length descriptors only") << 19 << -1;
+}
+
+void TestSwitchVirtqueue::hostileRings()
+{
+    QFETCH(int, kind);
+    QFETCH(int, expected);
+    const bool indirect = kind != 8;
+    Setup s(kNet | (indirect ? vfeat::kIndirectDesc : 0));
+    const std::uint64_t t = FakeGuest::kC + 0x100;  // an indirect table
+    std::uint16_t head = 0;
+    switch (kind) {
+    case 0: s.ring.setDesc(0, kBufs, 64, kNext, 0); break;
+    case 1: s.ring.setDesc(0, kBufs, 64, kNext, 1); s.ring.setDesc(1, kBufs, 64, kNext, 0); break;
+    case 2: s.ring.setDesc(0, kBufs, 64, kNext, 8); break;
+    case 3: head = 8; break;
+    case 4: s.ring.setDesc(0, 0x30000, 64, 0); break;
+    case 5: s.ring.setDesc(0, 0x90000, 64, 0); break;
+    case 6: s.ring.setDesc(0, FakeGuest::kB + FakeGuest::kRegion - 10, 64, 0); break;
+    case 7: s.ring.setDesc(0, ~std::uint64_t(0) - 10, 64, 0); break;
+    case 8: s.ring.setDesc(0, t, 32, kIndirect); break;
+    case 9:
+        s.ring.setDescAt(t, kBufs, 64, kNext, 1);
+        s.ring.setDescAt(t + 16, t, 32, kIndirect, 0);
+        s.ring.setDesc(0, t, 32, kIndirect);
+        break;
+    case 10: s.ring.setDesc(0, t, 24, kIndirect); break;
+    case 11: s.ring.setDesc(0, t, 0, kIndirect); break;
+    case 12: s.ring.setDesc(0, t, 16 * 9, kIndirect); break;
+    case 13: s.ring.setDesc(0, FakeGuest::kB - 16, 32, kIndirect); break;
+    case 14: s.ring.setDesc(0, t, 32, kIndirect | kNext, 1); break;
+    case 15:
+        s.ring.setDescAt(t, kBufs, 64, kNext, 1);
+        s.ring.setDescAt(t + 16, kBufs, 64, kNext, 0);
+        s.ring.setDesc(0, t, 32, kIndirect);
+        break;
+    case 16:
+        s.ring.setDescAt(t, kBufs, 64, kNext, 2);
+        s.ring.setDesc(0, t, 32, kIndirect);
+        break;
+    case 17: break;
+    case 18: s.ring.setDesc(0, kBufs, 64, kWrite | kNext, 1); s.ring.setDesc(1, kBufs, 64, 0); break;
+    case 19: s.ring.setDesc(0, kBufs, 0, kNext, 1); s.ring.setDesc(1, 0x30000, 0, 0); break;
+    }
+    if (kind == 17)
+        s.ring.setAvailIdx(9);
+    else
+        s.ring.addPublish(head);
+    VqChain ch;
+    const Virtqueue::Pop r = s.q.pop(ch);
+    if (expected < 0) {
+        QCOMPARE(r, Virtqueue::Pop::Ok);
+        QVERIFY(!s.q.failed());
+        VirtioNet net(kNet);
+        std::uint8_t buf[64], h[10];
+        std::size_t len = 0;
+        QVERIFY(!net.guestToFrame(ch, buf, sizeof buf, &len, h));  // counted drop
+        QCOMPARE(net.stats().txShortHeader, 1u);
+        return;
+    }
+    QCOMPARE(r, Virtqueue::Pop::Broken);
+    QVERIFY(s.q.failed());
+    QCOMPARE(int(s.q.error()), expected);
+    QVERIFY(std::strlen(vqErrorText(s.q.error())) > 0);
+}
+
+void TestSwitchVirtqueue::failedQueueIsInert()
+{
+    Setup s(kNet);
+    s.ring.setDesc(0, kBufs, 64, kNext, 0);
+    s.ring.addPublish(0);
+    VqChain ch;
+    QCOMPARE(s.q.pop(ch), Virtqueue::Pop::Broken);
+    s.q.push(0, 10);
+    s.q.flushUsed();
+    QCOMPARE(s.ring.usedIdx(), 0);
+    QVERIFY(!s.q.needNotify());
+    QVERIFY(!s.q.setNotifications(true));
+    QCOMPARE(s.q.available(), 0u);
+    QCOMPARE(s.q.pop(ch), Virtqueue::Pop::Broken);
+    VirtioNet net(kNet);
+    const std::uint8_t b[60] = {};
+    const iovec iov[1] = {{const_cast<std::uint8_t *>(b), 60}};
+    QCOMPARE(net.frameToGuest(s.q, iov, 1, nullptr), VirtioNet::Rx::Broken);
+}
+
+void TestSwitchVirtqueue::checksumCompletion()
+{
+    for (const std::size_t payload : {std::size_t(18), std::size_t(101), std::size_t(1400)}) {
+        auto f = udpFrame(payload);
+        const std::uint16_t want = referenceUdpChecksum(f);
+        // What a guest with CHECKSUM_PARTIAL leaves in the field: the folded pseudo-header sum.
+        std::uint32_t ph = 0x0a00 + 0x0001 + 0x0a00 + 0x0002 + 17 + std::uint32_t(8 + payload);
+        while (ph >> 16)
+            ph = (ph & 0xffff) + (ph >> 16);
+        f[40] = std::uint8_t(ph >> 8);
+        f[41] = std::uint8_t(ph);
+        std::uint8_t hdr[10] = {kVnetFlagNeedsCsum, 0, 0, 0, 0, 0, 34, 0, 6, 0};
+        QCOMPARE(completeChecksum(f.data(), f.size(), hdr), Csum::Completed);
+        QCOMPARE(std::uint16_t(f[40] << 8 | f[41]), want);
+        QCOMPARE(hdr[0], 0);
+        QCOMPARE(hdr[6], 0);
+        QCOMPARE(completeChecksum(f.data(), f.size(), hdr), Csum::NotNeeded);
+    }
+}
+
+void TestSwitchVirtqueue::checksumBadOffsets()
+{
+    auto f = udpFrame(20);
+    const auto orig = f;
+    const struct { std::uint16_t start, off; } bad[] = {
+        {std::uint16_t(f.size()), 0}, {std::uint16_t(f.size() - 1), 0}, {34, std::uint16_t(f.size() - 34 - 1)}, {0xffff, 0xffff}, {34, 0xfff0}};
+    for (const auto &b : bad) {
+        std::uint8_t hdr[10] = {kVnetFlagNeedsCsum, 0, 0, 0, 0, 0, std::uint8_t(b.start), std::uint8_t(b.start >> 8),
+                                std::uint8_t(b.off), std::uint8_t(b.off >> 8)};
+        QCOMPARE(completeChecksum(f.data(), f.size(), hdr), Csum::Bad);
+        QCOMPARE(hdr[0], kVnetFlagNeedsCsum);
+    }
+    QVERIFY(f == orig);
+    // The last two bytes of the frame are a valid place.
+    std::uint8_t hdr[10] = {kVnetFlagNeedsCsum, 0, 0, 0, 0, 0, 34, 0, std::uint8_t(f.size() - 36), 0};
+    QCOMPARE(completeChecksum(f.data(), f.size(), hdr), Csum::Completed);
+}
+
+QTEST_GUILESS_MAIN(TestSwitchVirtqueue)
+#include "test_switch_virtqueue.moc"
