@@ -120,7 +120,7 @@ VirtioNet::Rx VirtioNet::frameToGuest(Virtqueue &rxq, const iovec *iov, int iovc
     int used = 0;
     std::uint8_t *numBuffers[2] = {nullptr, nullptr};  // where bytes 10 and 11 of the header went
     std::size_t remaining = total;
-    VqChain chain;
+    VqChain &chain = m_rxChain;
     const auto giveBack = [&] {
         for (int k = 0; k < used; ++k)
             rxq.push(heads[k], 0);

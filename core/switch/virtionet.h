@@ -80,6 +80,7 @@ private:
     std::size_t m_hdrLen = 10;
     bool m_mergeable = false;
     VirtioNetStats m_stats;
+    VqChain m_rxChain;  // frameToGuest's scratch (a local would be zeroed, 1 KiB, per frame)
 };
 
 enum class Csum { NotNeeded, Completed, Bad };
