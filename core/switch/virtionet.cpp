@@ -53,6 +53,48 @@ bool VirtioNet::guestToFrame(const VqChain &chain, std::uint8_t *buf, std::size_
     return true;
 }
 
+int VirtioNet::frameIovecs(const VqChain &chain, iovec *iov, int maxIov, std::size_t *frameLen,
+                           std::uint8_t hdr[kVirtioNetHdrLen])
+{
+    std::uint8_t h[12] = {};
+    std::size_t hdrGot = 0;
+    std::size_t got = 0;
+    int n = 0;
+    for (int i = 0; i < chain.readableCount; ++i) {
+        std::uint8_t *p = chain.seg[i].host;
+        std::size_t len = chain.seg[i].len;
+        if (hdrGot < m_hdrLen) {
+            const std::size_t take = len < m_hdrLen - hdrGot ? len : m_hdrLen - hdrGot;
+            std::memcpy(h + hdrGot, p, take);
+            hdrGot += take;
+            p += take;
+            len -= take;
+        }
+        if (len == 0)
+            continue;
+        if (n == maxIov || len > kMaxFrame - got) {
+            ++m_stats.txTooBig;
+            return -1;
+        }
+        iov[n].iov_base = p;
+        iov[n].iov_len = len;
+        ++n;
+        got += len;
+    }
+    if (hdrGot < m_hdrLen) {
+        ++m_stats.txShortHeader;
+        return -1;
+    }
+    if (got < kMinFrame) {
+        ++m_stats.txRunt;
+        return -1;
+    }
+    std::memcpy(hdr, h, kVirtioNetHdrLen);
+    *frameLen = got;
+    ++m_stats.txFrames;
+    return n;
+}
+
 namespace {
 
 // Reads the concatenation of a few source pieces in order.

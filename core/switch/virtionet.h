@@ -46,7 +46,7 @@ struct VirtioNetStats {
 class VirtioNet {
 public:
     static constexpr int kMaxMergeChains = 256;  // MRG_RXBUF: chains per received frame
-    static constexpr int kMaxSourceIov = 8;      // iovecs of one frame to receive
+    static constexpr int kMaxSourceIov = VqChain::kMaxSegments;  // iovecs of one frame to receive
     static constexpr std::size_t kMinFrame = 14;
 
     // Header length and merge mode from the negotiated features. Touches nothing.
@@ -63,6 +63,16 @@ public:
     // false for a counted drop (runt, too big, short header). Does not push the chain.
     bool guestToFrame(const VqChain &chain, std::uint8_t *buf, std::size_t bufSize, std::size_t *frameLen,
                       std::uint8_t hdr[kVirtioNetHdrLen]);
+
+    // Transmit without a switch buffer (guest to guest, the one copy being frameToGuest's):
+    // the frame of a TX chain as iov[0..n) over its readable segments after the header —
+    // pointers into guest memory, valid until the chain is pushed, and still writable by the
+    // guest: copy any bytes you inspect (MACs, snooped headers) before deciding on them.
+    // Returns n > 0 with *frameLen and hdr set, or -1 for a counted drop (runt, short header,
+    // frame over kMaxFrame, more than maxIov pieces: txTooBig). Touches only the stats.
+    static constexpr std::size_t kMaxFrame = 65535 + 18;  // 64 KiB IP packet + Ethernet + tag
+    int frameIovecs(const VqChain &chain, iovec *iov, int maxIov, std::size_t *frameLen,
+                    std::uint8_t hdr[kVirtioNetHdrLen]);
 
     enum class Rx {
         Delivered,  // copied and pushed (flushUsed/needNotify are the caller's, once per batch)

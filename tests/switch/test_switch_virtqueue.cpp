@@ -97,6 +97,7 @@ private slots:
     void regionCrossingIsSplit();
     void zeroLengthDescriptorsSkipped();
     void oversizeChainDropped();
+    void guestToGuestOneCopy();
     void rxSingleChain();
     void rxMergeableAcrossThreeChains();
     void rxNoBuffersGivesBack();
@@ -353,6 +354,53 @@ void TestSwitchVirtqueue::oversizeChainDropped()
     s.ring.addPublish(2);
     QCOMPARE(s.q.pop(ch), Virtqueue::Pop::Ok);
     QCOMPARE(ch.writableBytes, Virtqueue::kMaxChainBytes);
+}
+
+void TestSwitchVirtqueue::guestToGuestOneCopy()
+{
+    const std::uint64_t f = kNet | vfeat::kNetMrgRxbuf;
+    FakeGuest g;
+    FakeRing txr(g, 8, 0x0000), rxr(g, 8, 0x1000);
+    Virtqueue tx, rx;
+    QVERIFY(tx.setup(txr.config(f)));
+    QVERIFY(rx.setup(rxr.config(f)));
+    // TX: header split 7+5, frame in 3 pieces, one of them crossing the A/B boundary.
+    const auto bytes = pattern(12 + 90, 21);
+    g.write(kBufs, bytes.data(), 7);
+    g.write(kBufs + 0x40, bytes.data() + 7, 5 + 30);
+    g.write(FakeGuest::kB - 20, bytes.data() + 42, 60);
+    txr.setDesc(0, kBufs, 7, kNext, 1);
+    txr.setDesc(1, kBufs + 0x40, 35, kNext, 2);
+    txr.setDesc(2, FakeGuest::kB - 20, 60, 0);
+    txr.addPublish(0);
+    rxr.setDesc(0, kBufs + 0x800, 64, kWrite);
+    rxr.setDesc(1, kBufs + 0x900, 64, kWrite);
+    rxr.add(0);
+    rxr.add(1);
+    rxr.publish();
+    VirtioNet net(f);
+    VqChain ch;
+    QCOMPARE(tx.pop(ch), Virtqueue::Pop::Ok);
+    iovec iov[VirtioNet::kMaxSourceIov];
+    std::size_t len = 0;
+    std::uint8_t h[10];
+    QCOMPARE(net.frameIovecs(ch, iov, 2, &len, h), -1);  // 3 pieces do not fit in 2
+    QCOMPARE(net.stats().txTooBig, 1u);
+    const int n = net.frameIovecs(ch, iov, VirtioNet::kMaxSourceIov, &len, h);
+    QCOMPARE(n, 3);
+    QCOMPARE(len, std::size_t(90));
+    QVERIFY(std::memcmp(h, bytes.data(), 10) == 0);
+    QCOMPARE(net.frameToGuest(rx, iov, n, h), VirtioNet::Rx::Delivered);
+    tx.push(ch.head, 0);
+    tx.flushUsed();
+    rx.flushUsed();
+    QCOMPARE(rxr.usedIdx(), 2);
+    std::uint8_t got[102];
+    g.read(kBufs + 0x800, got, 64);
+    g.read(kBufs + 0x900, got + 64, 38);
+    QVERIFY(std::memcmp(got, bytes.data(), 10) == 0);
+    QCOMPARE(got[10], 2);
+    QVERIFY(std::memcmp(got + 12, bytes.data() + 12, 90) == 0);
 }
 
 void TestSwitchVirtqueue::rxSingleChain()

@@ -1,7 +1,8 @@
 // Fuzzes the vhost-user data plane (Virtqueue + VirtioNet) over a fake guest memory image:
 // the input describes up to 3 regions carved out of an image (also from the input), a TX and
 // an RX ring placed in region 0, the negotiated features, and up to 64 operations (pop+copy+
-// checksum+push on TX, frame delivery on RX, flush/notify, notification toggles). The image is
+// checksum+push on TX, TX chain forwarded as iovecs into RX, frame delivery on RX,
+// flush/notify, notification toggles). The image is
 // its own heap allocation of exactly its size, so ASan reports any read outside it; every
 // segment a chain hands out is also checked to lie inside one region (abort otherwise).
 //
@@ -123,8 +124,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     for (std::size_t i = 0; i < ops; ++i) {
         const std::uint8_t o = op[i];
         switch (o & 7) {
-        case 0:
-        case 1: {  // transmit: pop, copy out, complete the checksum, give back
+        case 1: {  // guest to guest: TX chain as iovecs straight into the RX ring
+            if (q[0].pop(chain) != Virtqueue::Pop::Ok)
+                break;
+            checkChain(chain, img);
+            iovec iov[VirtioNet::kMaxSourceIov];
+            std::size_t len = 0;
+            std::uint8_t hdr[kVirtioNetHdrLen];
+            const int n = net.frameIovecs(chain, iov, (o & 8) ? 2 : VirtioNet::kMaxSourceIov, &len, hdr);
+            if (n > 0) {
+                // frameToGuest pops into its own scratch chain: ours (and iov) stay valid.
+                net.frameToGuest(q[1], iov, n, hdr);
+            }
+            q[0].push(chain.head, 0);
+            break;
+        }
+        case 0: {  // transmit: pop, copy out, complete the checksum, give back
             const Virtqueue::Pop p = q[0].pop(chain);
             if (p != Virtqueue::Pop::Ok)
                 break;
