@@ -232,6 +232,36 @@ VirtioNet::Rx VirtioNet::frameToGuest(Virtqueue &rxq, const iovec *iov, int iovc
     return Rx::Delivered;
 }
 
+namespace {
+
+// One's-complement sum of bytes as big-endian 16-bit words (an odd last byte padded), unfolded.
+std::uint64_t sum16(const std::uint8_t *p, std::size_t n, std::uint64_t sum = 0)
+{
+    std::size_t i = 0;
+    for (; i + 1 < n; i += 2)
+        sum += std::uint32_t(p[i] << 8 | p[i + 1]);
+    if (i < n)
+        sum += std::uint32_t(p[i] << 8);
+    return sum;
+}
+
+std::uint16_t fold(std::uint64_t sum)
+{
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return std::uint16_t(sum);
+}
+
+void put16(std::uint8_t *p, std::uint32_t v)
+{
+    p[0] = std::uint8_t(v >> 8);
+    p[1] = std::uint8_t(v);
+}
+
+std::uint32_t get16(const std::uint8_t *p) { return std::uint32_t(p[0] << 8 | p[1]); }
+
+}  // namespace
+
 Csum completeChecksum(std::uint8_t *frame, std::size_t len, std::uint8_t hdr[kVirtioNetHdrLen])
 {
     if (!(hdr[0] & kVnetFlagNeedsCsum))
@@ -240,15 +270,7 @@ Csum completeChecksum(std::uint8_t *frame, std::size_t len, std::uint8_t hdr[kVi
     const std::size_t off = std::size_t(hdr[8] | hdr[9] << 8);
     if (start >= len || off > len - start || len - start - off < 2)
         return Csum::Bad;
-    std::uint64_t sum = 0;
-    std::size_t i = start;
-    for (; i + 1 < len; i += 2)
-        sum += std::uint32_t(frame[i] << 8 | frame[i + 1]);
-    if (i < len)
-        sum += std::uint32_t(frame[i] << 8);
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    std::uint16_t c = std::uint16_t(~sum);
+    std::uint16_t c = std::uint16_t(~fold(sum16(frame + start, len - start)));
     if (c == 0)
         c = 0xffff;
     frame[start + off] = std::uint8_t(c >> 8);
@@ -256,6 +278,80 @@ Csum completeChecksum(std::uint8_t *frame, std::size_t len, std::uint8_t hdr[kVi
     hdr[0] = std::uint8_t(hdr[0] & ~kVnetFlagNeedsCsum);
     std::memset(hdr + 6, 0, 4);
     return Csum::Completed;
+}
+
+int segmentTso(const std::uint8_t *f, std::size_t len, const std::uint8_t hdr[kVirtioNetHdrLen], std::uint8_t *out,
+               std::size_t outSize, TsoSegment *segs, int maxSegs)
+{
+    const std::uint8_t type = std::uint8_t(hdr[1] & ~kVnetGsoEcn);
+    const std::size_t mss = std::size_t(hdr[4] | hdr[5] << 8);
+    if ((type != kVnetGsoTcpv4 && type != kVnetGsoTcpv6) || mss == 0 || len < 14)
+        return -1;
+    std::size_t l2 = 14;
+    std::uint32_t etype = get16(f + 12);
+    if (etype == 0x8100) {
+        if (len < 18)
+            return -1;
+        etype = get16(f + 16);
+        l2 = 18;
+    }
+    const bool v4 = type == kVnetGsoTcpv4;
+    std::size_t l3 = 40;
+    if (v4) {
+        if (etype != 0x0800 || len < l2 + 20 || (f[l2] >> 4) != 4)
+            return -1;
+        l3 = std::size_t(f[l2] & 15) * 4;
+        if (l3 < 20 || len < l2 + l3 || f[l2 + 9] != 6)
+            return -1;
+    } else if (etype != 0x86dd || len < l2 + 40 || (f[l2] >> 4) != 6 || f[l2 + 6] != 6) {
+        return -1;
+    }
+    const std::size_t tcp = l2 + l3;
+    if (len < tcp + 20)
+        return -1;
+    const std::size_t doff = std::size_t(f[tcp + 12] >> 4) * 4;
+    const std::size_t headers = tcp + doff;
+    if (doff < 20 || len <= headers)
+        return -1;
+    const std::size_t payload = len - headers;
+    if (l3 + doff + (mss < payload ? mss : payload) > 65535)
+        return -1;  // a segment's IP length would not fit in 16 bits
+    const std::size_t n = (payload + mss - 1) / mss;
+    if (maxSegs < 1 || n > std::size_t(maxSegs) || outSize < len || (n - 1) * headers > outSize - len)
+        return -1;
+    const std::uint32_t seq0 = get16(f + tcp + 4) << 16 | get16(f + tcp + 6);
+    const std::uint32_t id0 = v4 ? get16(f + l2 + 4) : 0;
+    std::size_t pos = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t chunk = i + 1 < n ? mss : payload - i * mss;
+        std::uint8_t *o = out + pos;
+        std::memcpy(o, f, headers);
+        std::memcpy(o + headers, f + headers + i * mss, chunk);
+        const std::uint32_t tcpLen = std::uint32_t(doff + chunk);
+        std::uint64_t pseudo = 0;
+        if (v4) {
+            put16(o + l2 + 2, std::uint32_t(l3) + tcpLen);
+            put16(o + l2 + 4, id0 + std::uint32_t(i));
+            put16(o + l2 + 10, 0);
+            put16(o + l2 + 10, std::uint16_t(~fold(sum16(o + l2, l3))));
+            pseudo = sum16(o + l2 + 12, 8, 6 + tcpLen);
+        } else {
+            put16(o + l2 + 4, tcpLen);
+            pseudo = sum16(o + l2 + 8, 32, 6 + tcpLen);
+        }
+        const std::uint32_t seq = seq0 + std::uint32_t(i * mss);
+        put16(o + tcp + 4, seq >> 16);
+        put16(o + tcp + 6, seq & 0xffff);
+        if (i + 1 < n)
+            o[tcp + 13] = std::uint8_t(o[tcp + 13] & ~0x09);  // FIN, PSH: last segment only
+        if (i > 0)
+            o[tcp + 13] = std::uint8_t(o[tcp + 13] & ~0x80);  // CWR: first segment only
+        put16(o + tcp + 16, 0);
+        put16(o + tcp + 16, std::uint16_t(~fold(sum16(o + tcp, tcpLen, pseudo))));
+        segs[i] = {std::uint32_t(pos), std::uint32_t(headers + chunk)};
+        pos += headers + chunk;
+    }
+    return int(n);
 }
 
 }  // namespace netloom::sw

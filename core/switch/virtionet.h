@@ -13,9 +13,8 @@
 // ends the port. Header length: 12 bytes once VERSION_1 or MRG_RXBUF is negotiated, else 10;
 // the first 10 bytes are struct virtio_net_hdr (transport.h's kVnetHdrLen layout: flags,
 // gso_type, hdr_len, gso_size, csum_start, csum_offset, little-endian), bytes 10..11
-// num_buffers. TODO (issue #12): software TSO segmentation of GSO frames toward ports without
-// offloads is not here yet; such frames are reported by vnetIsGso() and must be dropped.
-// No Qt, no allocation; one thread per queue pair.
+// num_buffers. For ports without offloads, completeChecksum() and segmentTso() finish in
+// software what a guest left to the device. No Qt, no allocation; one thread per queue pair.
 #pragma once
 
 #include "virtqueue.h"
@@ -30,6 +29,11 @@ namespace netloom::sw {
 constexpr std::size_t kVirtioNetHdrLen = 10;
 constexpr std::uint8_t kVnetFlagNeedsCsum = 1;
 constexpr std::uint8_t kVnetFlagDataValid = 2;
+constexpr std::uint8_t kVnetGsoNone = 0;
+constexpr std::uint8_t kVnetGsoTcpv4 = 1;
+constexpr std::uint8_t kVnetGsoUdp = 3;
+constexpr std::uint8_t kVnetGsoTcpv6 = 4;
+constexpr std::uint8_t kVnetGsoEcn = 0x80;
 
 struct VirtioNetStats {
     std::uint64_t txFrames = 0;        // frames copied out of the guest
@@ -100,5 +104,23 @@ enum class Csum { NotNeeded, Completed, Bad };
 // hdr. Bad (frame and hdr untouched) when the field does not lie inside the frame. Touches
 // frame and hdr.
 Csum completeChecksum(std::uint8_t *frame, std::size_t len, std::uint8_t hdr[kVirtioNetHdrLen]);
+
+// Software TSO: splits a GSO TCP frame (hdr gso_type TCPV4 or TCPV6, optionally with the ECN
+// bit; gso_size = MSS) into ordinary frames with complete IPv4 header and TCP checksums.
+// The headers are parsed here, never taken from hdr_len: Ethernet with at most one 802.1Q
+// tag, IPv4 with options or IPv6 without extension headers, TCP with options. Each segment
+// carries at most MSS payload bytes; IPv4 total length and id (+1 per segment), IPv6 payload
+// length and the TCP sequence number follow; FIN and PSH stay on the last segment, CWR on
+// the first. Segments are written one after the other into out[0..outSize) and described in
+// segs[0..n). Returns n >= 1, or -1 (nothing written that matters) for anything else: not a
+// TCP GSO type (UDP fragmentation offload is not supported), MSS 0, a malformed or truncated
+// header, no payload, more than maxSegs segments (a bound against a tiny MSS), or out too
+// small (it needs len + (n-1) * header bytes). Touches out and segs.
+struct TsoSegment {
+    std::uint32_t offset;  // into out
+    std::uint32_t len;
+};
+int segmentTso(const std::uint8_t *frame, std::size_t len, const std::uint8_t hdr[kVirtioNetHdrLen], std::uint8_t *out,
+               std::size_t outSize, TsoSegment *segs, int maxSegs);
 
 }  // namespace netloom::sw

@@ -83,6 +83,46 @@ std::vector<std::uint8_t> udpFrame(std::size_t payload)
     return f;
 }
 
+// A TCP GSO super-frame: Ethernet (optionally tagged), IPv4 or IPv6, TCP with 12 bytes of
+// options and flags PSH|FIN|CWR|ACK, `payload` bytes of data.
+std::vector<std::uint8_t> tcpGsoFrame(bool v6, bool tagged, std::size_t payload)
+{
+    std::vector<std::uint8_t> f(12, 0x02);
+    if (tagged) {
+        f.push_back(0x81); f.push_back(0x00); f.push_back(0x00); f.push_back(0x05);
+    }
+    f.push_back(v6 ? 0x86 : 0x08);
+    f.push_back(v6 ? 0xdd : 0x00);
+    const std::size_t tcpLen = 32 + payload;
+    if (!v6) {
+        const std::uint8_t ip[20] = {0x45, 0, std::uint8_t((20 + tcpLen) >> 8), std::uint8_t(20 + tcpLen), 0x12, 0x34, 0x40, 0,
+                                     64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2};
+        f.insert(f.end(), ip, ip + 20);
+    } else {
+        const std::uint8_t ip[8] = {0x60, 0, 0, 0, std::uint8_t(tcpLen >> 8), std::uint8_t(tcpLen), 6, 64};
+        f.insert(f.end(), ip, ip + 8);
+        for (int i = 0; i < 32; ++i)
+            f.push_back(std::uint8_t(0xfd + (i == 15 ? 1 : 0) + (i == 31 ? 2 : 0)));
+    }
+    const std::uint8_t tcp[32] = {0x30, 0x39, 0x00, 0x50, 0xff, 0xff, 0xfc, 0x00, 0, 0, 0, 1, 0x80, 0x80 | 0x10 | 0x08 | 0x01,
+                                  0xff, 0xff, 0x12, 0x34, 0, 0, 1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2};
+    f.insert(f.end(), tcp, tcp + 32);
+    for (std::size_t i = 0; i < payload; ++i)
+        f.push_back(std::uint8_t(i * 31 + 7));
+    return f;
+}
+
+std::uint16_t foldSum(const std::uint8_t *p, std::size_t n, std::uint32_t sum)
+{
+    for (std::size_t i = 0; i + 1 < n; i += 2)
+        sum += std::uint32_t(p[i] << 8 | p[i + 1]);
+    if (n % 2)
+        sum += std::uint32_t(p[n - 1] << 8);
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return std::uint16_t(sum);
+}
+
 }  // namespace
 
 class TestSwitchVirtqueue : public QObject {
@@ -112,6 +152,9 @@ private slots:
     void failedQueueIsInert();
     void checksumCompletion();
     void checksumBadOffsets();
+    void tsoSegments_data();
+    void tsoSegments();
+    void tsoRefuses();
 };
 
 void TestSwitchVirtqueue::setupRefusesBadRings()
@@ -800,6 +843,101 @@ void TestSwitchVirtqueue::checksumBadOffsets()
     // The last two bytes of the frame are a valid place.
     std::uint8_t hdr[10] = {kVnetFlagNeedsCsum, 0, 0, 0, 0, 0, 34, 0, std::uint8_t(f.size() - 36), 0};
     QCOMPARE(completeChecksum(f.data(), f.size(), hdr), Csum::Completed);
+}
+
+void TestSwitchVirtqueue::tsoSegments_data()
+{
+    QTest::addColumn<bool>("v6");
+    QTest::addColumn<bool>("tagged");
+    QTest::addColumn<int>("payload");
+    QTest::addColumn<int>("mss");
+    QTest::newRow("ipv4 3000/1000") << false << false << 3000 << 1000;
+    QTest::newRow("ipv4 tagged 2501/1448") << false << true << 2501 << 1448;
+    QTest::newRow("ipv6 2000/1400") << true << false << 2000 << 1400;
+    QTest::newRow("ipv4 one segment") << false << false << 500 << 1448;
+    QTest::newRow("ipv6 64k/1440") << true << true << 65000 << 1440;
+}
+
+void TestSwitchVirtqueue::tsoSegments()
+{
+    QFETCH(bool, v6);
+    QFETCH(bool, tagged);
+    QFETCH(int, payload);
+    QFETCH(int, mss);
+    const auto f = tcpGsoFrame(v6, tagged, std::size_t(payload));
+    const std::size_t l2 = tagged ? 18 : 14, l3 = v6 ? 40 : 20, tcp = l2 + l3, headers = tcp + 32;
+    const std::uint8_t hdr[10] = {kVnetFlagNeedsCsum, std::uint8_t(v6 ? kVnetGsoTcpv6 : kVnetGsoTcpv4 | kVnetGsoEcn),
+                                  std::uint8_t(headers), 0, std::uint8_t(mss), std::uint8_t(mss >> 8),
+                                  std::uint8_t(tcp), 0, 16, 0};
+    std::vector<std::uint8_t> out(f.size() + 64 * headers);
+    TsoSegment segs[64];
+    const int n = segmentTso(f.data(), f.size(), hdr, out.data(), out.size(), segs, 64);
+    QCOMPARE(n, (payload + mss - 1) / mss);
+    std::vector<std::uint8_t> data;
+    for (int i = 0; i < n; ++i) {
+        const std::uint8_t *o = out.data() + segs[i].offset;
+        const std::size_t len = segs[i].len;
+        const std::size_t chunk = len - headers;
+        QVERIFY(chunk > 0 && chunk <= std::size_t(mss));
+        QVERIFY(std::memcmp(o, f.data(), l2) == 0);
+        std::uint32_t pseudo = 6 + std::uint32_t(32 + chunk);
+        if (!v6) {
+            QCOMPARE(std::size_t(o[l2 + 2] << 8 | o[l2 + 3]), 20 + 32 + chunk);
+            QCOMPARE(int(o[l2 + 4] << 8 | o[l2 + 5]), 0x1234 + i);
+            QCOMPARE(foldSum(o + l2, 20, 0), std::uint16_t(0xffff));  // IPv4 header checksum valid
+            pseudo += foldSum(o + l2 + 12, 8, 0);
+        } else {
+            QCOMPARE(std::size_t(o[l2 + 4] << 8 | o[l2 + 5]), 32 + chunk);
+            pseudo += foldSum(o + l2 + 8, 32, 0);
+        }
+        QCOMPARE(foldSum(o + tcp, 32 + chunk, pseudo), std::uint16_t(0xffff));  // TCP checksum valid
+        const std::uint32_t seq = std::uint32_t(o[tcp + 4] << 24 | o[tcp + 5] << 16 | o[tcp + 6] << 8 | o[tcp + 7]);
+        QCOMPARE(seq, std::uint32_t(0xfffffc00u + std::uint32_t(i * mss)));  // wraps past 2^32
+        const std::uint8_t flags = o[tcp + 13];
+        QCOMPARE(bool(flags & 0x01), i == n - 1);  // FIN
+        QCOMPARE(bool(flags & 0x08), i == n - 1);  // PSH
+        QCOMPARE(bool(flags & 0x80), i == 0);      // CWR
+        QVERIFY(flags & 0x10);                     // ACK everywhere
+        data.insert(data.end(), o + headers, o + len);
+    }
+    QVERIFY(std::equal(data.begin(), data.end(), f.begin() + std::ptrdiff_t(headers), f.end()));
+}
+
+void TestSwitchVirtqueue::tsoRefuses()
+{
+    const auto f = tcpGsoFrame(false, false, 3000);
+    std::vector<std::uint8_t> out(f.size() + 64 * 66);
+    TsoSegment segs[64];
+    const auto tso = [&](const std::vector<std::uint8_t> &frame, std::uint8_t type, int mss, int maxSegs = 64,
+                         std::size_t outSize = 0) {
+        const std::uint8_t hdr[10] = {kVnetFlagNeedsCsum, type, 66, 0, std::uint8_t(mss), std::uint8_t(mss >> 8), 34, 0, 16, 0};
+        return segmentTso(frame.data(), frame.size(), hdr, out.data(), outSize ? outSize : out.size(), segs, maxSegs);
+    };
+    QCOMPARE(tso(f, kVnetGsoTcpv4, 1000), 3);
+    QCOMPARE(tso(f, kVnetGsoUdp, 1000), -1);
+    QCOMPARE(tso(f, kVnetGsoNone, 1000), -1);
+    QCOMPARE(tso(f, kVnetGsoTcpv6, 1000), -1);      // an IPv4 frame
+    QCOMPARE(tso(f, kVnetGsoTcpv4, 0), -1);         // MSS 0
+    QCOMPARE(tso(f, kVnetGsoTcpv4, 10), -1);        // 300 segments > 64
+    QCOMPARE(tso(f, kVnetGsoTcpv4, 1000, 2), -1);   // 3 segments > 2
+    QCOMPARE(tso(f, kVnetGsoTcpv4, 1000, 64, f.size() + 66), -1);  // out too small for 3
+    QCOMPARE(tso(f, kVnetGsoTcpv4, 1000, 64, f.size() + 2 * 66), 3);
+    for (const std::size_t cut : {std::size_t(10), std::size_t(20), std::size_t(40), std::size_t(60), std::size_t(66)}) {
+        const std::vector<std::uint8_t> t(f.begin(), f.begin() + std::ptrdiff_t(cut));
+        QCOMPARE(tso(t, kVnetGsoTcpv4, 1000), -1);  // truncated headers, or no payload
+    }
+    auto bad = f;
+    bad[14] = 0x44;  // IHL 4
+    QCOMPARE(tso(bad, kVnetGsoTcpv4, 1000), -1);
+    bad = f;
+    bad[23] = 17;  // UDP
+    QCOMPARE(tso(bad, kVnetGsoTcpv4, 1000), -1);
+    bad = f;
+    bad[34 + 12] = 0x40;  // TCP data offset 16 bytes
+    QCOMPARE(tso(bad, kVnetGsoTcpv4, 1000), -1);
+    bad = f;
+    bad[14] = 0x4f;  // IHL 60: the TCP header then starts inside the payload — still bounded
+    QVERIFY(tso(bad, kVnetGsoTcpv4, 1000) != 0);
 }
 
 QTEST_GUILESS_MAIN(TestSwitchVirtqueue)

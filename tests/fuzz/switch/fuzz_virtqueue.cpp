@@ -1,7 +1,7 @@
 // Fuzzes the vhost-user data plane (Virtqueue + VirtioNet) over a fake guest memory image:
 // the input describes up to 3 regions carved out of an image (also from the input), a TX and
 // an RX ring placed in region 0, the negotiated features, and up to 64 operations (pop+copy+
-// checksum+push on TX, TX chain forwarded as iovecs into RX, frame delivery on RX,
+// checksum or TSO+push on TX, TX chain forwarded as iovecs into RX, frame delivery on RX,
 // flush/notify, notification toggles). The image is
 // its own heap allocation of exactly its size, so ASan reports any read outside it; every
 // segment a chain hands out is also checked to lie inside one region (abort otherwise).
@@ -150,7 +150,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
             if (net.guestToFrame(chain, frame, cap, &len, hdr)) {
                 if (len < VirtioNet::kMinFrame || len > cap)
                     std::abort();
-                completeChecksum(frame, len, hdr);
+                if (hdr[1] != kVnetGsoNone) {
+                    static std::uint8_t segmented[2 * (65536 + 64)];
+                    TsoSegment segs[64];
+                    const int n = segmentTso(frame, len, hdr, segmented, sizeof segmented, segs, 64);
+                    for (int k = 0; k < n; ++k)
+                        if (segs[k].len > sizeof segmented || segs[k].offset > sizeof segmented - segs[k].len)
+                            std::abort();
+                } else {
+                    completeChecksum(frame, len, hdr);
+                }
             }
             q[0].push(chain.head, 0);
             break;

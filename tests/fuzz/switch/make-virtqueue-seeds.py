@@ -103,6 +103,15 @@ for i in range(4):
 s.put(G0 + 0x1000, frame(80)); s.put(G0 + 0x1100, frame(80, 3))
 seeds['wrap'] = s.bytes([0, 0, 0, 0, 5, 2, 2, 2, 2, 5])
 
+s = Seed()  # a TCPv4 GSO frame (MSS 100, 3 segments) to segment in software
+ip = struct.pack('>BBHHHBBHII', 0x45, 0, 20 + 20 + 250, 7, 0, 64, 6, 0, 0x0a000001, 0x0a000002)
+tcp = struct.pack('>HHIIBBHHH', 1234, 80, 1000, 1, 0x50, 0x19, 65535, 0, 0)
+gso = struct.pack('<BBHHHH', 1, 1, 54, 100, 34, 16) + b'\x01\x00' + bytes(12) + b'\x08\x00' + ip + tcp + frame(250)
+s.put(G0 + 0x1000, gso)
+s.desc(0, 0, G0 + 0x1000, len(gso))
+s.post(0, 0)
+seeds['tso'] = s.bytes([0, 5])
+
 s = Seed()  # hostile: a loop, then the ring is dead
 s.desc(0, 0, G0 + 0x1000, 64, NEXT, 0)
 s.post(0, 0)
