@@ -137,6 +137,7 @@ private slots:
     void regionCrossingIsSplit();
     void zeroLengthDescriptorsSkipped();
     void oversizeChainDropped();
+    void tooManySegmentsDropped();
     void guestToGuestOneCopy();
     void rxSingleChain();
     void rxMergeableAcrossThreeChains();
@@ -444,6 +445,29 @@ void TestSwitchVirtqueue::guestToGuestOneCopy()
     QVERIFY(std::memcmp(got, bytes.data(), 10) == 0);
     QCOMPARE(got[10], 2);
     QVERIFY(std::memcmp(got + 12, bytes.data() + 12, 90) == 0);
+}
+
+void TestSwitchVirtqueue::tooManySegmentsDropped()
+{
+    Setup s(kNet, 128);
+    // 65 readable descriptors (a legal chain, num 128) exceed VqChain::kMaxSegments: dropped.
+    for (std::uint16_t i = 0; i < 65; ++i)
+        s.ring.setDesc(i, kBufs + 16ull * i, 16, i < 64 ? kNext : 0, std::uint16_t(i + 1));
+    s.ring.addPublish(0);
+    VqChain ch;
+    QCOMPARE(s.q.pop(ch), Virtqueue::Pop::Dropped);
+    QVERIFY(!s.q.failed());
+    // 64 are fine; 100 writable ones are cut at 64 (the rest is never used).
+    s.ring.setDesc(63, kBufs + 16ull * 63, 16, 0);
+    s.ring.addPublish(0);
+    QCOMPARE(s.q.pop(ch), Virtqueue::Pop::Ok);
+    QCOMPARE(ch.count, 64);
+    for (std::uint16_t i = 0; i < 100; ++i)
+        s.ring.setDesc(i, kBufs + 16ull * i, 16, kWrite | (i < 99 ? kNext : 0), std::uint16_t(i + 1));
+    s.ring.addPublish(0);
+    QCOMPARE(s.q.pop(ch), Virtqueue::Pop::Ok);
+    QCOMPARE(ch.count, 64);
+    QCOMPARE(ch.writableBytes, 64u * 16u);
 }
 
 void TestSwitchVirtqueue::rxSingleChain()
