@@ -9,6 +9,7 @@
 // 32 frames with one flushUsed()+needNotify() per burst (EVENT_IDX, MRG_RXBUF, VERSION_1):
 //   tx:  pop + guestToFrame (copy into a switch buffer) + push
 //   fwd: pop + guestToFrame + frameToGuest into the RX ring (pop, copy, push) + push
+//   g2g: pop + frameIovecs + frameToGuest + push (guest to guest with one copy)
 // Prints one JSON line with ns per frame for each. Not a test (not in CTest).
 #include "fakevring.h"
 #include "switch/virtionet.h"
@@ -47,7 +48,9 @@ struct Driver {
     }
 };
 
-double run(bool forward, long frames, std::size_t size)
+enum class Mode { Tx, Fwd, G2g };
+
+double run(Mode mode, long frames, std::size_t size)
 {
     const std::uint64_t feats = vfeat::kVersion1 | vfeat::kNetMrgRxbuf | vfeat::kEventIdx | vfeat::kIndirectDesc;
     FakeGuest g;
@@ -71,6 +74,7 @@ double run(bool forward, long frames, std::size_t size)
     VqChain chain;
     long done = 0;
     std::uint64_t notifies = 0;
+    const bool forward = mode != Mode::Tx;
     const auto t0 = std::chrono::steady_clock::now();
     while (done < frames) {
         dtx.post(kBurst);
@@ -81,6 +85,14 @@ double run(bool forward, long frames, std::size_t size)
                 std::abort();
             std::size_t len = 0;
             std::uint8_t hdr[kVirtioNetHdrLen];
+            if (mode == Mode::G2g) {
+                iovec iov[4];
+                const int n = net.frameIovecs(chain, iov, 4, &len, hdr);
+                if (n < 1 || net.frameToGuest(rx, iov, n, hdr) != VirtioNet::Rx::Delivered)
+                    std::abort();
+                tx.push(chain.head, 0);
+                continue;
+            }
             if (!net.guestToFrame(chain, buf, sizeof buf, &len, hdr))
                 std::abort();
             if (forward) {
@@ -121,10 +133,12 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "usage: virtq-bench [--frames N>=32] [--size 14..116]\n");
         return 2;
     }
-    run(true, frames / 10, size);  // warm-up
-    const double txNs = run(false, frames, size);
-    const double fwdNs = run(true, frames, size);
-    std::printf("{\"frame_bytes\":%zu,\"frames\":%ld,\"tx_ns_per_frame\":%.1f,\"fwd_ns_per_frame\":%.1f}\n", size, frames,
-                txNs, fwdNs);
+    run(Mode::Fwd, frames / 10, size);  // warm-up
+    const double txNs = run(Mode::Tx, frames, size);
+    const double fwdNs = run(Mode::Fwd, frames, size);
+    const double g2gNs = run(Mode::G2g, frames, size);
+    std::printf("{\"frame_bytes\":%zu,\"frames\":%ld,\"tx_ns_per_frame\":%.1f,\"fwd_ns_per_frame\":%.1f,"
+                "\"g2g_ns_per_frame\":%.1f}\n",
+                size, frames, txNs, fwdNs, g2gNs);
     return 0;
 }
