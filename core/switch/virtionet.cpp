@@ -112,7 +112,7 @@ struct Source {
         while (done < room && i < n) {
             const std::size_t left = len[i] - off;
             const std::size_t take = left < room - done ? left : room - done;
-            std::memcpy(dst + done, base[i] + off, take);
+            std::memmove(dst + done, base[i] + off, take);  // a hairpin may overlap its source
             done += take;
             off += take;
             if (off == len[i]) {
