@@ -1,10 +1,12 @@
 // VirtioNet: moves Ethernet frames between virtio-net queues (VIRTIO 1.1 §5.1) and the
-// switch's own buffers — the one copy per frame of a vhost-user port (issue #12) — and
-// completes a partial checksum in software for ports that did not negotiate offloads.
+// switch's own buffers — the copies of a vhost-user port (issue #12) — and finishes offloads
+// (partial checksum, TSO) in software for ports that did not negotiate them.
 //
-// Design note. Every frame crosses exactly one memcpy: transmit (guest -> switch) copies the
-// chain's readable bytes after the virtio_net_hdr into a caller buffer; receive (switch ->
-// guest) copies the header and the frame's iovecs straight into the guest's writable buffers.
+// Design note. Each direction is one copy: transmit (guest -> switch) copies the chain's
+// readable bytes after the virtio_net_hdr into a caller buffer (guestToFrame); receive
+// (switch -> guest) copies the header and the frame's iovecs straight into the guest's
+// writable buffers (frameToGuest). Guest to guest needs only the receive copy: frameIovecs
+// describes the TX chain's frame in place and frameToGuest moves it into the other guest.
 // The guest header is copied into a local before it is looked at, so the guest cannot change
 // it under us. Bounds: a transmitted frame must be 14..bufSize bytes and its chain must hold
 // the whole header; a received frame needs hdrLen+len bytes in ONE chain without MRG_RXBUF, or
@@ -38,12 +40,12 @@ constexpr std::uint8_t kVnetGsoEcn = 0x80;
 struct VirtioNetStats {
     std::uint64_t txFrames = 0;        // frames copied out of the guest
     std::uint64_t txRunt = 0;          // shorter than 14 bytes
-    std::uint64_t txTooBig = 0;        // larger than the caller's buffer
+    std::uint64_t txTooBig = 0;        // larger than the caller's buffer (frameIovecs: kMaxFrame, maxIov)
     std::uint64_t txShortHeader = 0;   // chain shorter than the virtio-net header
     std::uint64_t rxFrames = 0;        // frames delivered into the guest
     std::uint64_t rxNoBuffers = 0;     // the guest had too few buffers posted (frame not taken)
     std::uint64_t rxNoRoom = 0;        // a chain too small for the frame (no MRG_RXBUF)
-    std::uint64_t rxTooBig = 0;        // frame larger than any chain set we accept
+    std::uint64_t rxTooBig = 0;        // frame larger than any chain set we accept, or > kMaxSourceIov pieces
     std::uint64_t rxUnusable = 0;      // chains returned with length 0 (no writable space)
 };
 
