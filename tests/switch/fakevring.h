@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 namespace netloom::test {
 
@@ -137,6 +138,29 @@ private:
     std::uint32_t m_num;
     std::uint64_t m_desc, m_avail, m_used;
     std::uint16_t m_availIdx;
+};
+
+// n bytes of a recognisable pattern.
+inline std::vector<std::uint8_t> pattern(std::size_t n, std::uint8_t seed)
+{
+    std::vector<std::uint8_t> v(n);
+    for (std::size_t i = 0; i < n; ++i)
+        v[i] = std::uint8_t(seed + i * 7);
+    return v;
+}
+
+// A FakeGuest with one ring of `num` at guest-physical 0 and its Virtqueue set up (aborts
+// when setup fails: a bug of the test).
+struct FakeQueue {
+    FakeGuest g;
+    FakeRing ring;
+    sw::Virtqueue q;
+    explicit FakeQueue(std::uint64_t features, std::uint32_t num = 8, std::uint16_t start = 0)
+        : ring(g, num, 0, start)
+    {
+        if (!q.setup(ring.config(features, start)))
+            std::abort();
+    }
 };
 
 }  // namespace netloom::test
