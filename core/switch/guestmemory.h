@@ -66,8 +66,7 @@ private:
         if (len == 0)
             return nullptr;
         const int n = m_count;
-        for (int k = 0; k < n; ++k) {
-            const int i = (m_last + k) % n;
+        for (int k = 0, i = m_last; k < n; ++k, i = i + 1 < n ? i + 1 : 0) {  // no division: hot path
             const MemRegion &r = m_regions[std::size_t(i)];
             const std::uint64_t start = r.*base;
             // addr in [start, start+size) and len <= size - (addr - start): no sum can overflow.

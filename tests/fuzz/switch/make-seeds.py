@@ -64,3 +64,31 @@ open(os.path.join(d, 'request'), 'wb').write(b'\x01' + vde_request('/tmp/sw/.012
 open(os.path.join(d, 'request-port'), 'wb').write(b'\x01' + vde_request('/run/user/1000/sw/.4-1', 'vde_plug', 7))
 open(os.path.join(d, 'stream'), 'wb').write(b'\x00' + b''.join(struct.pack('>I', len(f)) + f for f in list(frames.values())[:5]))
 open(os.path.join(d, 'stream-partial'), 'wb').write(b'\x00' + struct.pack('>I', 60) + bytes(30))
+
+# fuzz_vhost_msg: chunks of [attach][u16 len][bytes] (see fuzz_vhost_msg.cpp), replaying
+# QEMU 7.2's sequence against a 64 KiB memfd.
+def vu(req, payload=b'', flags=1):
+    return struct.pack('<III', req, flags, len(payload)) + payload
+def chunk(msg, nfds=0, mem=False):
+    return bytes([nfds | (4 if mem else 0)]) + struct.pack('<H', len(msg)) + msg
+u64 = lambda v: struct.pack('<Q', v)
+state = lambda i, n: struct.pack('<II', i, n)
+UVA = 0x7f0000000000
+def addr(i):
+    d = UVA + 0x1000 + i * 0x4000
+    return struct.pack('<IIQQQQ', i, 0, d, d + 0x2000, d + 0x1000, 0)
+features = (1 << 32) | (1 << 30) | (1 << 29) | (1 << 28) | (1 << 15) | (1 << 11) | (1 << 7) | 3
+connect = [chunk(vu(1)), chunk(vu(15)), chunk(vu(16, u64(9))), chunk(vu(17)), chunk(vu(3)), chunk(vu(1))]
+for i in range(2):
+    connect += [chunk(vu(13, u64(i)), 1), chunk(vu(14, u64(i)), 1), chunk(vu(18, state(i, 1)))]
+table = struct.pack('<II', 2, 0) + struct.pack('<QQQQ', 0, 0x8000, UVA, 0) + struct.pack('<QQQQ', 0x100000, 0x8000, UVA + 0x8000, 0x8000)
+start = [chunk(vu(2, u64(features), 9)), chunk(vu(5, table, 9), 2, True)]
+for i in range(2):
+    start += [chunk(vu(8, state(i, 256))), chunk(vu(10, state(i, 0))), chunk(vu(9, addr(i))), chunk(vu(12, u64(i)), 1), chunk(vu(13, u64(i)), 1)]
+reset = [chunk(vu(11, state(0, 0))), chunk(vu(11, state(1, 0))), chunk(vu(18, state(0, 0)))]
+d = os.path.join(here, 'corpus', 'fuzz_vhost_msg')
+os.makedirs(d, exist_ok=True)
+open(os.path.join(d, 'qemu-sequence'), 'wb').write(b''.join(connect + start + reset + start[1:2]))
+open(os.path.join(d, 'connect'), 'wb').write(b''.join(connect))
+open(os.path.join(d, 'split-header'), 'wb').write(b''.join(connect[:2]) + chunk(vu(5, table)[:5], 2, True)[:] + chunk(vu(5, table)[5:]))
+open(os.path.join(d, 'addr-before-table'), 'wb').write(chunk(vu(8, state(0, 64))) + chunk(vu(9, addr(0))) + chunk(vu(5, table), 2, True) + chunk(vu(12, u64(0x100))))

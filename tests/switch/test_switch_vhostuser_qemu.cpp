@@ -1,0 +1,110 @@
+// vhost-user against a real QEMU 7.2 (issue #12): a TCG guest with a memfd memory backend and
+// a vhost-user virtio-net NIC connects (reconnect=1) to a VhostUserListener; the session must
+// bring both rings to "started" (kick, translated addresses, memory table, enabled) once the
+// guest's driver starts, within 25 s. No network namespace is needed: vhost-user is a unix
+// socket. Skips (77) without qemu-system-x86_64 or the demo guest (scripts/build-demo-guest).
+//
+// The NIC has vectors=0 (legacy interrupts), as the planner gives it without KVM: with MSI-X,
+// QEMU 7.2 under TCG dies with SIGSEGV in msix_set_vector_notifiers when the guest's driver
+// starts the device (vhost_net_start), after the 18 connect-time messages (seen with strace
+// and gdb on Debian's 1:7.2+dfsg-7+deb12u18).
+#include "common/testutil.h"
+#include "switch/vhostuserlistener.h"
+#include "switch/vhostusersession.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <poll.h>
+
+using namespace netloom;
+using namespace netloom::sw;
+
+class TestSwitchVhostUserQemu : public QObject {
+    Q_OBJECT
+private slots:
+    void ringsStart();
+};
+
+void TestSwitchVhostUserQemu::ringsStart()
+{
+    const QString qemu = test::requireTool(QStringLiteral("qemu-system-x86_64"));
+    const QString kernel = test::sourcePath(QStringLiteral("examples/demo-guest/vmlinuz"));
+    const QString initrd = test::sourcePath(QStringLiteral("examples/demo-guest/initrd.img"));
+    if (!QFile::exists(kernel) || !QFile::exists(initrd))
+        test::skipTest(QStringLiteral("no demo guest in examples/demo-guest (run scripts/build-demo-guest)"));
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString sock = dir.filePath(QStringLiteral("vu.sock"));
+    auto listener = VhostUserListener::listen(sock);
+    QVERIFY2(listener, listener ? "" : qPrintable(listener.error().message));
+
+    QProcess vm;
+    vm.setProcessChannelMode(QProcess::MergedChannels);
+    vm.start(qemu, {QStringLiteral("-accel"), QStringLiteral("tcg"), QStringLiteral("-m"), QStringLiteral("128"),
+                    QStringLiteral("-object"), QStringLiteral("memory-backend-memfd,id=mem,size=128M,share=on"),
+                    QStringLiteral("-machine"), QStringLiteral("memory-backend=mem"),
+                    QStringLiteral("-chardev"), QStringLiteral("socket,id=c0,path=%1,reconnect=1").arg(sock),
+                    QStringLiteral("-netdev"), QStringLiteral("vhost-user,id=n0,chardev=c0"),
+                    QStringLiteral("-device"), QStringLiteral("virtio-net-pci,netdev=n0,vectors=0"),
+                    QStringLiteral("-kernel"), kernel, QStringLiteral("-initrd"), initrd,
+                    QStringLiteral("-append"), QStringLiteral("console=ttyS0"), QStringLiteral("-nographic"),
+                    QStringLiteral("-no-reboot")});
+    QVERIFY(vm.waitForStarted(5000));
+
+    std::unique_ptr<VhostUserSession> session;
+    QStringList errors;
+    bool bothStarted = false;
+    int sessions = 0;
+    QByteArray console;
+    QElapsedTimer t;
+    t.start();
+    while (!bothStarted && t.elapsed() < 25000 && vm.state() == QProcess::Running) {
+        pollfd p[2] = {{(*listener)->fd(), POLLIN, 0}, {session ? session->fd() : -1, POLLIN, 0}};
+        ::poll(p, 2, 100);
+        auto a = (*listener)->accept();
+        if (!a)
+            errors << a.error().message;
+        else if (*a >= 0) {
+            session = std::make_unique<VhostUserSession>(*a, sock);
+            ++sessions;
+        }
+        if (session) {
+            Status s = session->process();
+            if (!s) {
+                errors << s.error().message + QStringLiteral(" (after %1 messages, at %2 ms)").arg(session->messageCount()).arg(t.elapsed());
+                session.reset();
+                (*listener)->release();
+                continue;
+            }
+            bothStarted = session->ring(0).started && session->ring(1).started;
+        }
+        console += vm.readAll();  // keep the pipe drained; shown on failure
+    }
+    QString state;
+    if (session)
+        for (int i = 0; i < 2; ++i) {
+            const VhostUserRing &r = session->ring(i);
+            state += QStringLiteral(" ring%1: num %2 kick %3 desc %4 enabled %5;").arg(i).arg(r.num).arg(r.kickSet).arg(r.desc != nullptr).arg(r.enabled);
+        }
+    const QString why = QStringLiteral("after %1 ms, %2 sessions, %3 messages; errors: %4;%5")
+                            .arg(t.elapsed()).arg(sessions).arg(session ? session->messageCount() : 0).arg(errors.join(QLatin1String(" | ")), state);
+    vm.kill();
+    vm.waitForFinished(5000);
+    console += vm.readAll();
+    if (!bothStarted)
+        for (const QByteArray &line : console.split('\n'))
+            if (line.startsWith("qemu-system"))
+                qWarning("QEMU said: %s", line.constData());
+    QVERIFY2(bothStarted, qPrintable(why));
+    QVERIFY(session->memory().count() > 0);
+    QCOMPARE(session->ring(0).num, session->ring(1).num);
+    QVERIFY(session->features() & vhostuser::kFVersion1);
+    qInfo("%s", qPrintable(why));
+}
+
+QTEST_GUILESS_MAIN(TestSwitchVhostUserQemu)
+#include "test_switch_vhostuser_qemu.moc"
