@@ -300,6 +300,10 @@ Status Runtime::startSwitch(const plan::SwitchPlan &sp)
             po.vlan = toPortVlan(p.vlan);
             if (Status s = engine->presetPort(sw::PortId(p.number), po); !s)
                 return Error{s.error().code, QStringLiteral("failed to start switch '%1': %2").arg(sp.name, s.error().message)};
+            // A vhost-user NIC: its QEMU connects to this socket (reconnect=1) instead of VDE.
+            if (!p.vhostSocket.isEmpty())
+                if (Status s = engine->listenVhostUser(p.vhostSocket, sw::PortId(p.number)); !s)
+                    return Error{s.error().code, QStringLiteral("failed to start switch '%1': %2").arg(sp.name, s.error().message)};
             continue;
         }
         Result<sw::Transport *> t = Error{};

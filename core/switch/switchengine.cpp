@@ -1,5 +1,8 @@
 #include "switchengine.h"
 
+#include "vhostuserlistener.h"
+#include "vhostusertransport.h"
+
 #include "pcapwriter.h"
 #include "streamtransport.h"
 
@@ -19,7 +22,7 @@ namespace netloom::sw {
 
 namespace {
 
-enum Tag : std::uint64_t { TagWake = 1, TagTimer, TagVde, TagStream, TagData, TagCtl };
+enum Tag : std::uint64_t { TagWake = 1, TagTimer, TagVde, TagStream, TagData, TagCtl, TagVhost };
 std::uint64_t tagOf(Tag t, std::uint32_t id) { return std::uint64_t(t) << 32 | id; }
 
 // Room for a GSO super-frame from a tap with offloads (64 KiB + headers); larger than any
@@ -70,6 +73,10 @@ struct SwitchEngine::Port {
 struct SwitchEngine::Listener {
     std::unique_ptr<VdeServer> vde;
     std::unique_ptr<StreamListener> stream;
+    // vhost-user: one frontend at a time on a path, always given port number vhostPort. Shared
+    // with the port's transport, which releases it when the connection ends.
+    std::shared_ptr<VhostUserListener> vhost;
+    PortId vhostPort = kNoPort;
 };
 
 SwitchEngine::SwitchEngine(const SwitchConfig &config, QObject *parent)
@@ -245,6 +252,69 @@ Status SwitchEngine::listenStream(const QString &path)
         m_listeners.push_back(std::move(*l));
     });
     return ok();
+}
+
+Status SwitchEngine::listenVhostUser(const QString &path, PortId port)
+{
+    if (port == kNoPort || port > m_config.maxPorts)
+        return Error::failed(ErrorCode::InvalidArgument, QStringLiteral("serve vhost-user port"), path,
+                             QStringLiteral("port %1 is outside 1..%2").arg(port).arg(m_config.maxPorts));
+    auto listener = VhostUserListener::listen(path);
+    if (!listener)
+        return listener.error();
+    auto l = std::make_shared<std::unique_ptr<Listener>>(std::make_unique<Listener>());
+    (*l)->vhost = std::shared_ptr<VhostUserListener>(std::move(*listener));
+    (*l)->vhostPort = port;
+    post([this, l] {
+        const std::uint32_t idx = std::uint32_t(m_listeners.size());
+        epoll_event ev{};
+        ev.events = EPOLLIN;
+        ev.data.u64 = tagOf(TagVhost, idx);
+        ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, (*l)->vhost->fd(), &ev);
+        m_listeners.push_back(std::move(*l));
+    });
+    return ok();
+}
+
+void SwitchEngine::acceptVhostUser(Listener &l)
+{
+    const QString path = l.vhost->path();
+    for (int i = 0; i < 4; ++i) {
+        Result<int> fd = l.vhost->accept();
+        if (!fd) {
+            emitWarning(fd.error().message);
+            continue;
+        }
+        if (*fd < 0)
+            return;
+        std::weak_ptr<VhostUserListener> weak = l.vhost;
+        auto t = VhostUserTransport::create(*fd, path, [weak] {
+            if (auto alive = weak.lock())
+                alive->release();
+        });
+        if (!t) {
+            l.vhost->release();
+            emitWarning(t.error().message);
+            continue;
+        }
+        PortOptions options;
+        PortId id;
+        {
+            std::lock_guard<std::mutex> lock(m_registryMutex);
+            id = pickPortId(l.vhostPort);
+            if (id != l.vhostPort) {
+                emitWarning(Error::failed(ErrorCode::Conflict, QStringLiteral("accept vhost-user frontend"), path,
+                                          QStringLiteral("port %1 is still held").arg(l.vhostPort)).message);
+                continue;  // the transport's destructor releases the listener
+            }
+            PortInfo info;
+            info.id = id;
+            m_registry[id] = info;
+            if (const PortOptions *preset = m_presets.find(id))
+                options = *preset;
+        }
+        attachPort(id, std::move(*t), options);
+    }
 }
 
 Result<PortId> SwitchEngine::addPort(std::unique_ptr<Transport> transport, const PortOptions &options)
@@ -516,6 +586,9 @@ void SwitchEngine::handleEvent(std::uint64_t tag, std::uint32_t events)
         }
         break;
     }
+    case TagVhost:
+        acceptVhostUser(*m_listeners[id]);
+        break;
     case TagData: {
         if (id >= m_portsById.size() || !m_portsById[id])
             break;

@@ -87,6 +87,12 @@ public:
     Status listenVde(const VdeServerOptions &options);
     // Accepts QEMU `-netdev stream` connections on a unix socket path; one port each.
     Status listenStream(const QString &path);
+    // Serves vhost-user on the unix socket `path` (made mode 0600; a stale socket file is
+    // replaced): the QEMU that connects (one at a time; it reconnects after either side
+    // restarts) becomes port number `port`, with the preset of that number (presetPort).
+    // Fails with InvalidArgument for a number outside 1..maxPorts, or when the socket cannot
+    // be made. Thread-safe.
+    Status listenVhostUser(const QString &path, PortId port);
     // Adds a port over an opened transport; returns its id. Thread-safe.
     Result<PortId> addPort(std::unique_ptr<Transport> transport, const PortOptions &options = {});
     // Removes a port (asynchronously; portRemoved follows). Thread-safe.
@@ -132,6 +138,7 @@ private:
     void runCommands();
     void handleEvent(std::uint64_t tag, std::uint32_t events);
     void readPort(Port &p);
+    void acceptVhostUser(Listener &l);
     void handleFrame(Port &in, std::uint8_t *frame, std::size_t len, std::int64_t now, std::uint8_t *tagSlot,
                      const std::uint8_t *vnet);
     void updateOffloads();

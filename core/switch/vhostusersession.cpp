@@ -216,11 +216,11 @@ Status VhostUserSession::handle(const VhostUserMessage &msg, int *fds, int fdCou
         // Each case takes the descriptors it keeps (setting them to -1); the rest are closed below.
         switch (msg.request()) {
         case VhostUserRequest::GetFeatures:
-            s = reply(buildVhostUserReplyU64(req, kOfferedFeatures), req);
+            s = reply(buildVhostUserReplyU64(req, m_offered), req);
             break;
         case VhostUserRequest::SetFeatures:
-            if (msg.u64 & ~kOfferedFeatures) {
-                s = fail(req, ErrorCode::Protocol, QStringLiteral("features 0x%1 were not offered").arg(msg.u64 & ~kOfferedFeatures, 0, 16));
+            if (msg.u64 & ~m_offered) {
+                s = fail(req, ErrorCode::Protocol, QStringLiteral("features 0x%1 were not offered").arg(msg.u64 & ~m_offered, 0, 16));
                 break;
             }
             m_features = msg.u64;

@@ -93,6 +93,15 @@ public:
     void setStopRing(std::function<std::uint16_t(int ring)> f) { m_stopRing = std::move(f); }
     void setRingChanged(std::function<void(int ring)> f) { m_ringChanged = std::move(f); }
 
+    // The device features GET_FEATURES offers (default kOfferedFeatures; always with
+    // PROTOCOL_FEATURES); set before the frontend asks. A data plane that cannot yet handle an
+    // offload leaves it out.
+    void setOfferedFeatures(std::uint64_t features)
+    {
+        m_offered = (features & vhostuser::kOfferedFeatures) | vhostuser::kUserFProtocolFeatures;
+    }
+    std::uint64_t offeredFeatures() const { return m_offered; }
+
     const VhostUserRing &ring(int i) const { return m_rings[std::size_t(i)]; }
     const GuestMemory &memory() const { return m_memory; }
     std::uint64_t features() const { return m_features; }             // acked by SET_FEATURES
@@ -131,6 +140,7 @@ private:
     std::array<Mapping, vhostuser::kMaxRegions> m_maps{};
     int m_mapCount = 0;
     std::uint64_t m_features = 0;
+    std::uint64_t m_offered = vhostuser::kOfferedFeatures;
     std::uint64_t m_protocolFeatures = 0;
     bool m_featuresSet = false;
     bool m_owner = false;

@@ -3,7 +3,8 @@
 // netloom switch, appear in the lease table with their hostnames within a second of the ACK,
 // ping each other and the gateway, their ports show non-zero rates, `netloomctl leases/stats`
 // answer over the control socket, `netloomctl capture` records the guests' ICMP on a port,
-// and SIGINT leaves the namespace exactly as before.
+// and SIGINT leaves the namespace exactly as before. Run twice: the guests' NICs on VDE ports,
+// and on vhost-user ports (issue #12: the rings in the guests' shared memory).
 #include "common/netns.h"
 #include "common/testutil.h"
 #include "helper/helperfixture.h"
@@ -17,6 +18,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QTemporaryDir>
+#include <QRegularExpression>
 #include <QTest>
 #include <QtEndian>
 
@@ -30,13 +32,36 @@ namespace {
 const QString kAlphaMac = QStringLiteral("52:54:00:6e:6c:01");
 const QString kBetaMac = QStringLiteral("52:54:00:6e:6c:02");
 
+// The command line of the running QEMU of guest `name` (arguments joined by spaces), or "".
+QByteArray qemuCmdline(const QString &name)
+{
+    const QByteArray needle = "guest=" + name.toUtf8();
+    for (const QString &pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+        if (pid.toInt() <= 0)
+            continue;
+        QByteArray c = netloom::test::readFile(QStringLiteral("/proc/%1/cmdline").arg(pid));
+        c.replace('\0', ' ');
+        if (c.contains("qemu-system") && c.contains(needle + ' '))
+            return c;
+    }
+    return {};
+}
+
 }  // namespace
 
 class TestRuntimeDemo : public QObject {
     Q_OBJECT
 private slots:
+    void demoUpLeasesPingsRatesCleanStop_data()
+    {
+        QTest::addColumn<QString>("transport");
+        QTest::newRow("vde") << QStringLiteral("vde");
+        QTest::newRow("vhost-user") << QStringLiteral("vhost-user");
+    }
+
     void demoUpLeasesPingsRatesCleanStop()
     {
+        QFETCH(QString, transport);
         const QString guestDir = requireDemoGuest();
         QElapsedTimer total;
         total.start();
@@ -70,6 +95,15 @@ private slots:
                 const QString peer = id == QLatin1String("alpha") ? QStringLiteral("10.0.2.102") : QStringLiteral("10.0.2.101");
                 g.insert(QStringLiteral("append"), g.value(QStringLiteral("append")).toString() +
                                                        QStringLiteral(" netloom.ping=%1,10.0.2.1").arg(peer));
+                if (transport != QLatin1String("vde")) {
+                    QJsonArray nics = g.value(QStringLiteral("nics")).toArray();
+                    for (qsizetype k = 0; k < nics.size(); ++k) {
+                        QJsonObject nic = nics[k].toObject();
+                        nic.insert(QStringLiteral("transport"), transport);
+                        nics[k] = nic;
+                    }
+                    g.insert(QStringLiteral("nics"), nics);
+                }
                 n.insert(QStringLiteral("guest"), g);
             }
             nodes[i] = n;
@@ -152,6 +186,17 @@ private slots:
             return busy == 2;
         }, 10000);
         QVERIFY2(!rates.isEmpty(), qPrintable(up.describe()));
+
+        if (transport == QLatin1String("vhost-user")) {
+            // The guests really are on vhost-user ports: the switch serves one socket per NIC,
+            // and no guest's QEMU opened a VDE connection.
+            const QStringList sockets = filesUnder(xdg).filter(QRegularExpression(QStringLiteral("/vhost-\\d+\\.sock$")));
+            QVERIFY2(sockets.size() == 2, qPrintable(filesUnder(xdg).join(u'\n')));
+            for (const QString &guest : {QStringLiteral("alpha"), QStringLiteral("beta")}) {
+                const QByteArray cmdline = qemuCmdline(guest);
+                QVERIFY2(cmdline.contains("vhost-user,id=net0") && !cmdline.contains("vde,"), cmdline.constData());
+            }
+        }
 
         // The control socket: leases and stats from another process.
         const QString ctl = netloom::test::binaryPath(QStringLiteral("app/cli/netloomctl"));

@@ -1,0 +1,258 @@
+#include "vhostusertransport.h"
+
+#include <cerrno>
+#include <cstring>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+namespace netloom::sw {
+
+namespace {
+
+constexpr int kRxRing = 0;  // the guest's receive queue: the switch writes into it
+constexpr int kTxRing = 1;  // the guest's transmit queue: the switch reads from it
+constexpr std::uint64_t kTagKick = 1, kTagMore = 2;
+
+void drainEventfd(int fd)
+{
+    std::uint64_t v;
+    while (::read(fd, &v, sizeof v) == sizeof v) {
+    }
+}
+
+}  // namespace
+
+Result<std::unique_ptr<VhostUserTransport>> VhostUserTransport::create(int fd, const QString &path,
+                                                                      std::function<void()> onClose)
+{
+    std::unique_ptr<VhostUserTransport> t(new VhostUserTransport);
+    t->m_path = path;
+    t->m_session = std::make_unique<VhostUserSession>(fd, path);  // owns fd from here on
+    t->m_session->setOfferedFeatures(kFeatures);
+    t->m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
+    t->m_more = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (t->m_epoll < 0 || t->m_more < 0)
+        return Error::failed(ErrorCode::System, QStringLiteral("serve vhost-user port"), path, QString::fromLocal8Bit(std::strerror(errno)));
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = kTagMore;
+    if (::epoll_ctl(t->m_epoll, EPOLL_CTL_ADD, t->m_more, &ev) != 0)
+        return Error::failed(ErrorCode::System, QStringLiteral("serve vhost-user port"), path, QString::fromLocal8Bit(std::strerror(errno)));
+    VhostUserTransport *raw = t.get();
+    t->m_session->setRingChanged([raw](int i) { raw->ringChanged(i); });
+    t->m_session->setStopRing([raw](int i) { return raw->stopRing(i); });
+    t->m_onClose = std::move(onClose);
+    return t;
+}
+
+VhostUserTransport::~VhostUserTransport()
+{
+    m_session.reset();  // unmaps the guest's memory: after the rings, which point into it
+    if (m_more >= 0)
+        ::close(m_more);
+    if (m_epoll >= 0)
+        ::close(m_epoll);
+    if (m_onClose)
+        m_onClose();
+}
+
+int VhostUserTransport::controlFd() const
+{
+    return m_session->fd();
+}
+
+QString VhostUserTransport::description() const
+{
+    return QStringLiteral("vhost-user %1").arg(m_path);
+}
+
+bool VhostUserTransport::fail(const QString &why)
+{
+    if (m_failure.isEmpty())
+        m_failure = why;
+    return false;
+}
+
+bool VhostUserTransport::controlReadable()
+{
+    if (!m_failure.isEmpty())
+        return false;
+    Status s = m_session->process();
+    if (!s)
+        return fail(s.error().message);
+    return true;
+}
+
+std::uint16_t VhostUserTransport::stopRing(int i)
+{
+    if (i < 0 || i > 1)
+        return 0;
+    const std::uint16_t next = m_live[i] ? m_vq[i].lastAvailIndex() : m_session->ring(i).base;
+    if (m_live[i] && i == kTxRing && m_kickInEpoll >= 0) {
+        ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, m_kickInEpoll, nullptr);
+        m_kickInEpoll = -1;
+    }
+    m_live[i] = false;
+    return next;
+}
+
+void VhostUserTransport::ringChanged(int i)
+{
+    if (i < 0 || i > 1)
+        return;
+    const VhostUserRing &r = m_session->ring(i);
+    // Any change re-derives the ring from the session's state: stop what runs, start anew
+    // from the ring's base (a running ring resumes at its own index).
+    const std::uint16_t resumeAt = m_live[i] ? m_vq[i].lastAvailIndex() : r.base;
+    stopRing(i);
+    if (!r.started || !m_session->featuresSet())
+        return;
+    if (r.kickFd < 0 && i == kTxRing) {
+        fail(QStringLiteral("the frontend wants a polled TX ring (no kick descriptor): not supported"));
+        return;
+    }
+    VirtqueueConfig cfg;
+    cfg.num = r.num;
+    cfg.desc = r.desc;
+    cfg.avail = r.avail;
+    cfg.used = r.used;
+    cfg.memory = &m_session->memory();
+    cfg.features = m_session->features();
+    cfg.startIndex = resumeAt;
+    if (!m_vq[i].setup(cfg)) {
+        fail(QStringLiteral("ring %1 cannot be set up: %2").arg(i).arg(vqErrorText(m_vq[i].error())));
+        return;
+    }
+    m_net = std::make_unique<VirtioNet>(m_session->features());
+    m_live[i] = true;
+    if (i == kRxRing) {
+        // The switch never waits for RX buffers (a frame without one is dropped): the guest
+        // need not kick when it posts them.
+        m_vq[i].setNotifications(false);
+    } else {
+        epoll_event ev{};
+        ev.events = EPOLLIN;
+        ev.data.u64 = kTagKick;
+        if (::epoll_ctl(m_epoll, EPOLL_CTL_ADD, r.kickFd, &ev) == 0)
+            m_kickInEpoll = r.kickFd;
+        wakeAgain();  // buffers posted before the ring started are processed at once
+    }
+}
+
+void VhostUserTransport::wakeAgain()
+{
+    const std::uint64_t one = 1;
+    (void)!::write(m_more, &one, sizeof one);
+}
+
+void VhostUserTransport::signal(int i)
+{
+    const int call = m_session->ring(i).callFd;
+    if (call < 0 || !m_vq[i].needNotify())
+        return;
+    const std::uint64_t one = 1;
+    (void)!::write(call, &one, sizeof one);
+}
+
+int VhostUserTransport::receive(std::uint8_t *const *bufs, std::size_t bufSize, std::size_t *lens, int max)
+{
+    if (!m_failure.isEmpty())
+        return -1;
+    drainEventfd(m_more);
+    if (m_kickInEpoll >= 0)
+        drainEventfd(m_kickInEpoll);
+    if (!m_live[kTxRing])
+        return 0;
+    Virtqueue &tx = m_vq[kTxRing];
+    int n = 0;
+    bool pushed = false;
+    std::uint8_t hdr[kVirtioNetHdrLen];
+    while (n < max) {
+        const Virtqueue::Pop p = tx.pop(m_chain);
+        if (p == Virtqueue::Pop::Broken) {
+            fail(QStringLiteral("the guest's TX ring is broken: %1").arg(vqErrorText(tx.error())));
+            return -1;
+        }
+        if (p == Virtqueue::Pop::Empty) {
+            // Idle: ask for kicks again, then look once more (one may have been missed).
+            if (tx.setNotifications(true))
+                continue;
+            break;
+        }
+        if (p == Virtqueue::Pop::Dropped) {
+            pushed = true;  // pop() gave the chain back with length 0
+            continue;
+        }
+        std::size_t len = 0;
+        if (m_net->guestToFrame(m_chain, bufs[n], bufSize, &len, hdr))
+            lens[n++] = len;
+        tx.push(m_chain.head, 0);
+        pushed = true;
+    }
+    if (pushed) {
+        tx.flushUsed();
+        signal(kTxRing);
+    }
+    if (n == max) {
+        // More may wait: keep kicks off while draining and come back through "more".
+        tx.setNotifications(false);
+        wakeAgain();
+    }
+    if (tx.failed()) {
+        fail(QStringLiteral("the guest's TX ring is broken: %1").arg(vqErrorText(tx.error())));
+        return n > 0 ? n : -1;
+    }
+    return n;
+}
+
+SendResult VhostUserTransport::send(const OutFrame *frames, int n)
+{
+    SendResult r;
+    if (!m_failure.isEmpty()) {
+        r.dead = true;
+        r.dropped = n;
+        return r;
+    }
+    if (!m_live[kRxRing]) {
+        // The guest's driver has not started its RX ring (booting, or being reset).
+        r.dropped = n;
+        m_noBuffers += std::uint64_t(n);
+        return r;
+    }
+    Virtqueue &rx = m_vq[kRxRing];
+    bool delivered = false;
+    for (int i = 0; i < n; ++i) {
+        switch (m_net->frameToGuest(rx, frames[i].iov, frames[i].iovcnt, nullptr)) {
+        case VirtioNet::Rx::Delivered:
+            ++r.sent;
+            delivered = true;
+            break;
+        case VirtioNet::Rx::NoBuffers:
+        case VirtioNet::Rx::Dropped:
+            // Frames are sent in order: a later one would also find no buffer, or be out of
+            // turn; what is left is dropped and counted.
+            ++m_noBuffers;
+            ++r.dropped;
+            break;
+        case VirtioNet::Rx::Broken:
+            fail(QStringLiteral("the guest's RX ring is broken: %1").arg(vqErrorText(rx.error())));
+            r.dead = true;
+            r.dropped = n - r.sent;
+            return r;
+        }
+        if (r.dropped > 0) {
+            // SendResult counts drops after the sent ones: stop delivering after a drop.
+            r.dropped = n - r.sent;
+            m_noBuffers += std::uint64_t(r.dropped - 1);
+            break;
+        }
+    }
+    if (delivered) {
+        rx.flushUsed();
+        signal(kRxRing);
+    }
+    return r;
+}
+
+}  // namespace netloom::sw

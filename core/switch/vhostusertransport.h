@@ -1,0 +1,89 @@
+// VhostUserTransport: a switch port whose peer is a QEMU virtio-net device over vhost-user
+// (issue #12). The guest's rings live in its own RAM, mapped into the switch: frames move
+// without a system call per frame.
+//
+// Design note. The port is three small parts behind the engine's Transport interface:
+// - the control connection is a VhostUserSession (controlFd(); every message is handled on
+//   the switch thread, so ring state never changes under the data plane);
+// - ring 1 (the guest's TX) and ring 0 (its RX) are Virtqueues, set up when the session says
+//   a ring started and torn down when it stops (GET_VRING_BASE gets the next avail index);
+// - dataFd() is an epoll descriptor of the transport's own holding the TX kick eventfd and a
+//   "more" eventfd: receive() drains the kick, pops at most `max` chains, and when frames are
+//   left (a burst larger than the engine's batch) signals "more" so the engine comes back.
+//   When the ring is empty it re-enables guest notifications and re-checks the ring (a kick
+//   lost while they were off), so an idle port sleeps in epoll and costs nothing.
+// Frames are copied once out of the guest's TX buffers (into the engine's buffer) and once
+// into the receiving guest's RX buffers; notifications (the call eventfd) are one write per
+// batch, and only when the guest asked (EVENT_IDX or flags). A guest without RX buffers
+// posted loses the frame (counted as a drop, like a NIC with a full ring); send() never
+// blocks. A broken ring or protocol error ends the port (controlReadable/receive/send report
+// it), never the switch. Offloads are not offered yet: the guest sends complete frames and
+// is sent complete frames (features VERSION_1, MRG_RXBUF, INDIRECT_DESC, EVENT_IDX).
+#pragma once
+
+#include "transport.h"
+#include "vhostusersession.h"
+#include "virtionet.h"
+#include "virtqueue.h"
+
+#include "base/result.h"
+
+#include <QString>
+
+#include <functional>
+#include <memory>
+
+namespace netloom::sw {
+
+class VhostUserTransport : public Transport {
+public:
+    // The features this port offers (see the design note).
+    static constexpr std::uint64_t kFeatures = vfeat::kVersion1 | vfeat::kNetMrgRxbuf | vfeat::kIndirectDesc
+                                               | vfeat::kEventIdx;
+
+    // Takes over `fd`, an accepted frontend connection on socket `path`. `onClose` runs when
+    // the transport is destroyed (the listener may then accept the next frontend). Errors:
+    // System when the epoll/eventfd cannot be made (fd is closed). Touches: makes those fds.
+    static Result<std::unique_ptr<VhostUserTransport>> create(int fd, const QString &path, std::function<void()> onClose);
+    ~VhostUserTransport() override;
+
+    int dataFd() const override { return m_epoll; }
+    int controlFd() const override;
+    bool controlReadable() override;
+    int receive(std::uint8_t *const *bufs, std::size_t bufSize, std::size_t *lens, int max) override;
+    SendResult send(const OutFrame *frames, int n) override;
+    QString kind() const override { return QStringLiteral("vhost-user"); }
+    QString description() const override;
+
+    // For tests and logs: the session, and whether ring i runs.
+    const VhostUserSession &session() const { return *m_session; }
+    bool ringLive(int i) const { return m_live[i]; }
+    // Frames lost because the guest had no RX buffer posted, or its chains were unusable.
+    std::uint64_t rxNoBuffers() const { return m_noBuffers; }
+    // The reason the port ended ("" while it runs).
+    const QString &failure() const { return m_failure; }
+
+private:
+    VhostUserTransport() = default;
+    void ringChanged(int i);
+    std::uint16_t stopRing(int i);
+    void startRing(int i);
+    void signal(int i);
+    void wakeAgain();
+    bool fail(const QString &why);
+
+    std::unique_ptr<VhostUserSession> m_session;
+    QString m_path;
+    std::function<void()> m_onClose;
+    int m_epoll = -1;
+    int m_more = -1;          // eventfd: frames left on the TX ring after a batch
+    int m_kickInEpoll = -1;   // the TX kick fd registered in m_epoll (-1 = none)
+    Virtqueue m_vq[2];        // 0 = the guest's RX, 1 = its TX
+    bool m_live[2] = {false, false};
+    std::unique_ptr<VirtioNet> m_net;
+    VqChain m_chain;
+    std::uint64_t m_noBuffers = 0;
+    QString m_failure;
+};
+
+}  // namespace netloom::sw
