@@ -56,6 +56,12 @@ const char *kUsage =
     "  --port URL          attach a port: stream:PATH (listen for qemu -netdev stream),\n"
     "                      stream-connect:PATH, dgram:PATH (qemu -netdev dgram remote),\n"
     "                      tap:NAME, or any libvdeplug URL (vde://, vxvde://, udp://, cmd://)\n"
+    "  --vhost-user PATH   serve a vhost-user port on the unix socket PATH (repeatable): QEMU\n"
+    "                      connects with -chardev socket,path=PATH,reconnect=1 -netdev\n"
+    "                      vhost-user and shared guest memory (-object memory-backend-memfd,\n"
+    "                      share=on). Each gets the lowest port number not taken by --vlan or\n"
+    "                      an earlier --vhost-user, printed at start; it keeps it across\n"
+    "                      reconnects\n"
     "  --hub               flood every frame (hub mode)\n"
     "  --vlan N=access:V   802.1Q settings of port N, set before a client plugs in\n"
     "  --vlan N=trunk:V,V[:NATIVE]\n"
@@ -76,6 +82,7 @@ struct Options {
     QString group;
     QStringList taps;
     QStringList urls;
+    QStringList vhostUser;
     bool hub = false;
     bool json = false;
     int statsSeconds = 0;
@@ -120,6 +127,10 @@ Result<Options> parseArgs(const QStringList &args)
             if (!value(&v))
                 return bad(a, QStringLiteral("needs a URL"));
             o.urls << v;
+        } else if (a == QLatin1String("--vhost-user")) {
+            if (!value(&v) || v.isEmpty())
+                return bad(a, QStringLiteral("needs a socket path"));
+            o.vhostUser << v;
         } else if (a == QLatin1String("--stats")) {
             bool ok = false;
             if (!value(&v) || (o.statsSeconds = v.toInt(&ok), !ok) || o.statsSeconds < 0 || o.statsSeconds > 86400)
@@ -151,7 +162,7 @@ Result<Options> parseArgs(const QStringList &args)
             return bad(a, QStringLiteral("unknown option (see 'netloomctl switch --help')"));
         }
     }
-    if (o.sock.isEmpty() && o.taps.isEmpty() && o.urls.isEmpty())
+    if (o.sock.isEmpty() && o.taps.isEmpty() && o.urls.isEmpty() && o.vhostUser.isEmpty())
         return bad(QStringLiteral("--sock"), QStringLiteral("give --sock DIR and/or ports to attach"));
     return o;
 }
@@ -314,6 +325,27 @@ int runSwitch(const QStringList &args)
             printError(cmd, s.error().message);
             return ExitFailure;
         }
+    }
+    // vhost-user ports keep their number across reconnects: it is preset, so VDE clients and
+    // --tap/--port ports asking for no number take others.
+    PortId next = 1;
+    for (const QString &path : o.vhostUser) {
+        while (o.vlans.count(next))
+            ++next;
+        PortOptions po;
+        po.name = QStringLiteral("vhost-user %1").arg(path);
+        if (const Status s = engine.presetPort(next, po); !s) {
+            printError(cmd, s.error().message);
+            return ExitUsage;
+        }
+        if (const Status s = engine.listenVhostUser(path, next); !s) {
+            printError(cmd, s.error().message);
+            return ExitFailure;
+        }
+        printer.line(QJsonObject{{QStringLiteral("type"), QStringLiteral("vhost-user")}, {QStringLiteral("port"), qint64(next)},
+                                 {QStringLiteral("path"), path}},
+                     QStringLiteral("vhost-user port %1 on %2").arg(next).arg(path));
+        ++next;
     }
     if (!o.sock.isEmpty()) {
         VdeServerOptions vo;

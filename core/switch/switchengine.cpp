@@ -22,6 +22,13 @@ namespace netloom::sw {
 
 namespace {
 
+// Why a port whose transport ended is removed.
+QString goneReason(const Transport &t)
+{
+    const QString why = t.lastError();
+    return why.isEmpty() ? QStringLiteral("peer disconnected") : why;
+}
+
 enum Tag : std::uint64_t { TagWake = 1, TagTimer, TagVde, TagStream, TagData, TagCtl, TagVhost };
 std::uint64_t tagOf(Tag t, std::uint32_t id) { return std::uint64_t(t) << 32 | id; }
 
@@ -602,8 +609,10 @@ void SwitchEngine::handleEvent(std::uint64_t tag, std::uint32_t events)
     case TagCtl: {
         if (id >= m_portsById.size() || !m_portsById[id])
             break;
-        if (!m_portsById[id]->transport->controlReadable())
-            detachPort(id, QStringLiteral("peer disconnected"));
+        if (!m_portsById[id]->transport->controlReadable()) {
+            const QString why = m_portsById[id]->transport->lastError();
+            detachPort(id, why.isEmpty() ? QStringLiteral("peer disconnected") : why);
+        }
         break;
     }
     }
@@ -620,7 +629,7 @@ void SwitchEngine::readPort(Port &p)
     const bool single = p.perFrameReads && !p.burst;
     const int n = p.transport->receive(m_rxPtrs.data(), kRxBufferBytes, m_rxLens.data(), single ? 1 : m_config.batch);
     if (n < 0) {
-        detachPort(p.id, QStringLiteral("peer disconnected"));
+        detachPort(p.id, goneReason(*p.transport));
         return;
     }
     if (n == 0)
@@ -763,7 +772,7 @@ void SwitchEngine::sendOrQueue(Port &p, const OutFrame *frames, const Cast *cast
         if (r.dropped)
             PortCounters::bump(c.txDrops, std::uint64_t(r.dropped));
         if (r.dead) {
-            detachPort(p.id, QStringLiteral("peer disconnected"));
+            detachPort(p.id, goneReason(*p.transport));
             return;
         }
         consumed = r.sent + r.dropped;
@@ -802,7 +811,7 @@ void SwitchEngine::drainQueue(Port &p)
 {
     bool blocked = false;
     if (!p.transport->flushPending(&blocked)) {
-        detachPort(p.id, QStringLiteral("peer disconnected"));
+        detachPort(p.id, goneReason(*p.transport));
         return;
     }
     PortCounters &c = *p.counters;
@@ -833,7 +842,7 @@ void SwitchEngine::drainQueue(Port &p)
             p.queue.pop_front();
         }
         if (r.dead) {
-            detachPort(p.id, QStringLiteral("peer disconnected"));
+            detachPort(p.id, goneReason(*p.transport));
             return;
         }
         blocked = r.blocked;
@@ -867,6 +876,9 @@ void SwitchEngine::tick()
     for (auto &p : m_portsById)
         if (p && p->capture)
             p->capture->flush();
+    for (std::size_t id = 0; id < m_portsById.size(); ++id)
+        if (m_portsById[id] && !m_portsById[id]->transport->tick(now))
+            detachPort(PortId(id), m_portsById[id]->transport->lastError());
     const MacTable &t = m_forwarder.macTable();
     m_macEntries.store(t.size(), std::memory_order_relaxed);
     m_macEvicted.store(t.stats().evicted, std::memory_order_relaxed);

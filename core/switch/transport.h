@@ -84,7 +84,14 @@ public:
     virtual const std::uint8_t *rxVnetHeader(int) const { return nullptr; }
     virtual void setOffloads(bool) {}
 
-    // "vde", "tap", "stream", "dgram", "vdeplug".
+    // Housekeeping on the engine's tick (every SwitchConfig::tickNs): false ends the port,
+    // with lastError() as the reason. Transports with timeouts of their own use it.
+    virtual bool tick(std::int64_t /*nowNs*/) { return true; }
+    // Why the transport gave up (a protocol error, a broken ring), "" when it did not say:
+    // shown as the reason the port was removed.
+    virtual QString lastError() const { return {}; }
+
+    // "vde", "tap", "stream", "dgram", "vdeplug", "vhost-user".
     virtual QString kind() const = 0;
     // Human-readable peer description ("qemu (pid 1234)", "tap loom0", "udp://...").
     virtual QString description() const = 0;

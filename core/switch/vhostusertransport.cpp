@@ -84,6 +84,25 @@ bool VhostUserTransport::controlReadable()
     return true;
 }
 
+bool VhostUserTransport::tick(std::int64_t nowNs)
+{
+    if (!m_failure.isEmpty())
+        return false;
+    if (!m_session->featuresSet() || m_session->memory().count() > 0) {
+        m_waitingForMemorySince = 0;
+        return true;
+    }
+    if (m_waitingForMemorySince == 0) {
+        m_waitingForMemorySince = nowNs;
+        return true;
+    }
+    if (nowNs - m_waitingForMemorySince < kMemTableTimeoutNs)
+        return true;
+    return fail(QStringLiteral("the guest's memory is not shared, so QEMU sends no memory table and falls back to "
+                               "its own virtio: start it with -object memory-backend-memfd,id=mem,size=<RAM>,share=on "
+                               "-machine memory-backend=mem (Netloom's planner does)"));
+}
+
 std::uint16_t VhostUserTransport::stopRing(int i)
 {
     if (i < 0 || i > 1)

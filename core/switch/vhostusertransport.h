@@ -52,7 +52,12 @@ public:
     bool controlReadable() override;
     int receive(std::uint8_t *const *bufs, std::size_t bufSize, std::size_t *lens, int max) override;
     SendResult send(const OutFrame *frames, int n) override;
+    // A frontend that acked features but sends no memory table within kMemTableTimeoutNs has
+    // guest memory QEMU cannot share (no memfd backend with share=on): the port ends, saying so.
+    bool tick(std::int64_t nowNs) override;
+    QString lastError() const override { return m_failure; }
     QString kind() const override { return QStringLiteral("vhost-user"); }
+    static constexpr std::int64_t kMemTableTimeoutNs = 3'000'000'000;
     QString description() const override;
 
     // For tests and logs: the session, and whether ring i runs.
@@ -84,6 +89,7 @@ private:
     VqChain m_chain;
     std::uint64_t m_noBuffers = 0;
     QString m_failure;
+    std::int64_t m_waitingForMemorySince = 0;  // tick time features were seen without a table
 };
 
 }  // namespace netloom::sw

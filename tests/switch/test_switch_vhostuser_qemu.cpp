@@ -27,7 +27,70 @@ class TestSwitchVhostUserQemu : public QObject {
     Q_OBJECT
 private slots:
     void ringsStart();
+    void unsharedMemoryIsRefusedAndTheSwitchGoesOn();
 };
+
+// `netloomctl switch --vhost-user A --vhost-user B --json`; a QEMU whose RAM is not shared
+// connects to A: the switch removes that port saying why (within the 3 s it gives a frontend
+// to send its memory table), keeps running, and a QEMU with shared memory on B gets both its
+// rings running on the same switch.
+void TestSwitchVhostUserQemu::unsharedMemoryIsRefusedAndTheSwitchGoesOn()
+{
+    const QString qemu = test::requireTool(QStringLiteral("qemu-system-x86_64"));
+    const QString kernel = test::sourcePath(QStringLiteral("examples/demo-guest/vmlinuz"));
+    const QString initrd = test::sourcePath(QStringLiteral("examples/demo-guest/initrd.img"));
+    if (!QFile::exists(kernel) || !QFile::exists(initrd))
+        test::skipTest(QStringLiteral("no demo guest in examples/demo-guest (run scripts/build-demo-guest)"));
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString a = dir.filePath(QStringLiteral("a.sock")), b = dir.filePath(QStringLiteral("b.sock"));
+    QProcess sw;
+    sw.start(test::binaryPath(QStringLiteral("app/cli/netloomctl")),
+             {QStringLiteral("switch"), QStringLiteral("--vhost-user"), a, QStringLiteral("--vhost-user"), b, QStringLiteral("--json")});
+    QVERIFY(sw.waitForStarted(5000));
+    QByteArray out;
+    auto waitFor = [&](const QByteArray &needle, int ms) {
+        QElapsedTimer t;
+        t.start();
+        while (!out.contains(needle) && t.elapsed() < ms && sw.state() == QProcess::Running) {
+            sw.waitForReadyRead(200);
+            out += sw.readAllStandardOutput();
+        }
+        return out.contains(needle);
+    };
+    QVERIFY2(waitFor("\"type\":\"ready\"", 5000) || waitFor("ready", 1000), out.constData());
+    auto guest = [&](const QString &sock, bool shared) {
+        auto *vm = new QProcess(this);
+        QStringList args{QStringLiteral("-accel"), QStringLiteral("tcg"), QStringLiteral("-m"), QStringLiteral("128")};
+        if (shared)
+            args << QStringLiteral("-object") << QStringLiteral("memory-backend-memfd,id=mem,size=128M,share=on")
+                 << QStringLiteral("-machine") << QStringLiteral("memory-backend=mem");
+        args << QStringLiteral("-chardev") << QStringLiteral("socket,id=c0,path=%1,reconnect=1").arg(sock) << QStringLiteral("-netdev")
+             << QStringLiteral("vhost-user,id=n0,chardev=c0") << QStringLiteral("-device") << QStringLiteral("virtio-net-pci,netdev=n0,vectors=0")
+             << QStringLiteral("-kernel") << kernel << QStringLiteral("-initrd") << initrd << QStringLiteral("-append")
+             << QStringLiteral("console=ttyS0") << QStringLiteral("-display") << QStringLiteral("none") << QStringLiteral("-serial")
+             << QStringLiteral("null");
+        vm->start(qemu, args);
+        return vm;
+    };
+    QProcess *unshared = guest(a, false);
+    QVERIFY2(waitFor("memory is not shared", 40000), out.constData());
+    QVERIFY2(out.contains("\"port\":1,\"reason\":\"the guest's memory is not shared"), out.constData());
+    QCOMPARE(sw.state(), QProcess::Running);
+    // The same switch serves a proper guest on its other socket.
+    QProcess *good = guest(b, true);
+    QVERIFY2(waitFor("\"port\":2,\"type\":\"port-added\"", 40000), out.constData());
+    // It acks its features and sends its memory table: not removed after the 3 s allowed.
+    QVERIFY2(!waitFor("\"port\":2,\"reason\"", 15000), out.constData());
+    QCOMPARE(sw.state(), QProcess::Running);
+    for (QProcess *vm : {unshared, good}) {
+        vm->kill();
+        vm->waitForFinished(5000);
+    }
+    sw.terminate();
+    QVERIFY(sw.waitForFinished(10000));
+    QVERIFY(!QFile::exists(a) && !QFile::exists(b));  // the switch removes its sockets
+}
 
 void TestSwitchVhostUserQemu::ringsStart()
 {
