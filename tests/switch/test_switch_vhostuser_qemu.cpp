@@ -13,7 +13,10 @@
 #include "switch/vhostusersession.h"
 
 #include <QElapsedTimer>
+#include <functional>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -28,7 +31,113 @@ class TestSwitchVhostUserQemu : public QObject {
 private slots:
     void ringsStart();
     void unsharedMemoryIsRefusedAndTheSwitchGoesOn();
+    void switchAndGuestRestartsReconnect();
 };
+
+namespace {
+
+// A demo guest (static address, pinging `peer` every second) on vhost-user socket `sock`.
+QProcess *startPinger(QObject *parent, const QString &sock, const QString &ip, const QString &peer, const QString &mac)
+{
+    auto *vm = new QProcess(parent);
+    vm->start(QStringLiteral("qemu-system-x86_64"),
+              {QStringLiteral("-accel"), QStringLiteral("tcg"), QStringLiteral("-m"), QStringLiteral("128"), QStringLiteral("-object"),
+               QStringLiteral("memory-backend-memfd,id=mem,size=128M,share=on"), QStringLiteral("-machine"), QStringLiteral("memory-backend=mem"),
+               QStringLiteral("-chardev"), QStringLiteral("socket,id=c0,path=%1,reconnect=1").arg(sock), QStringLiteral("-netdev"),
+               QStringLiteral("vhost-user,id=n0,chardev=c0"), QStringLiteral("-device"),
+               QStringLiteral("virtio-net-pci,netdev=n0,vectors=0,mac=%1").arg(mac), QStringLiteral("-kernel"),
+               test::sourcePath(QStringLiteral("examples/demo-guest/vmlinuz")), QStringLiteral("-initrd"),
+               test::sourcePath(QStringLiteral("examples/demo-guest/initrd.img")), QStringLiteral("-append"),
+               QStringLiteral("console=ttyS0 quiet netloom.ip=%1/24 netloom.ping=%2").arg(ip, peer), QStringLiteral("-display"),
+               QStringLiteral("none"), QStringLiteral("-serial"), QStringLiteral("null")});
+    return vm;
+}
+
+// A `netloomctl switch --vhost-user A --vhost-user B --json --stats 1` and its counters.
+struct CliSwitch {
+    QProcess proc;
+    QByteArray pending;
+    QHash<int, qint64> rx;  // port -> rx frames, from the latest counters line
+
+    void start(const QString &a, const QString &b)
+    {
+        rx.clear();
+        pending.clear();
+        proc.start(test::binaryPath(QStringLiteral("app/cli/netloomctl")),
+                   {QStringLiteral("switch"), QStringLiteral("--vhost-user"), a, QStringLiteral("--vhost-user"), b, QStringLiteral("--json"),
+                    QStringLiteral("--stats"), QStringLiteral("1")});
+        proc.waitForStarted(5000);
+    }
+    // Waits until both ports have received more than `frames` frames (each port's count
+    // starts at its attachment).
+    bool waitTraffic(qint64 frames, int ms)
+    {
+        return waitUntil([this, frames] { return rx.value(1) > frames && rx.value(2) > frames; }, ms);
+    }
+    bool waitUntil(const std::function<bool()> &done, int ms)
+    {
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < ms && proc.state() == QProcess::Running) {
+            proc.waitForReadyRead(200);
+            pending += proc.readAllStandardOutput();
+            for (const auto &[line, obj] : test::takeJsonLines(&pending))
+                if (obj && obj->value(QStringLiteral("type")).toString() == QLatin1String("counters"))
+                    for (const QJsonValue &v : obj->value(QStringLiteral("ports")).toArray())
+                        rx[v.toObject().value(QStringLiteral("port")).toInt()] = v.toObject().value(QStringLiteral("rx_frames")).toInteger();
+            if (done())
+                return true;
+        }
+        return false;
+    }
+    void stop()
+    {
+        proc.terminate();
+        proc.waitForFinished(10000);
+    }
+};
+
+}  // namespace
+
+// Two guests pinging each other over vhost-user ports of `netloomctl switch`: the switch is
+// killed and started again (QEMU reconnects, reconnect=1, and the rings resume where they
+// were), then one guest is restarted: traffic flows again each time, the other guest untouched.
+void TestSwitchVhostUserQemu::switchAndGuestRestartsReconnect()
+{
+    test::requireTool(QStringLiteral("qemu-system-x86_64"));
+    if (!QFile::exists(test::sourcePath(QStringLiteral("examples/demo-guest/initrd.img"))))
+        test::skipTest(QStringLiteral("no demo guest in examples/demo-guest (run scripts/build-demo-guest)"));
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString a = dir.filePath(QStringLiteral("a.sock")), b = dir.filePath(QStringLiteral("b.sock"));
+    CliSwitch sw;
+    sw.start(a, b);
+    QProcess *ga = startPinger(this, a, QStringLiteral("10.9.0.1"), QStringLiteral("10.9.0.2"), QStringLiteral("52:54:00:00:00:0a"));
+    QProcess *gb = startPinger(this, b, QStringLiteral("10.9.0.2"), QStringLiteral("10.9.0.1"), QStringLiteral("52:54:00:00:00:0b"));
+    QVERIFY2(sw.waitTraffic(4, 60000), qPrintable(QString::fromLocal8Bit(sw.proc.readAllStandardError())));
+
+    // The switch side restarts: both QEMUs reconnect and the pings go on.
+    sw.proc.kill();
+    sw.proc.waitForFinished(5000);
+    QTest::qWait(1500);
+    sw.start(a, b);
+    QVERIFY2(sw.waitTraffic(4, 40000), qPrintable(QString::fromLocal8Bit(sw.proc.readAllStandardError())));
+
+    // Guest b restarts: a new session on the same port; guest a keeps its own.
+    const qint64 aBefore = sw.rx.value(1);
+    gb->kill();
+    gb->waitForFinished(5000);
+    QCOMPARE(ga->state(), QProcess::Running);
+    gb = startPinger(this, b, QStringLiteral("10.9.0.2"), QStringLiteral("10.9.0.1"), QStringLiteral("52:54:00:00:00:0b"));
+    // Port 2 is attached anew (its counters start again) and traffic flows both ways.
+    QVERIFY(sw.waitUntil([&] { return sw.rx.value(2) < 4; }, 20000));
+    QVERIFY(sw.waitUntil([&] { return sw.rx.value(2) > 4 && sw.rx.value(1) > aBefore + 4; }, 60000));
+    for (QProcess *vm : {ga, gb}) {
+        vm->kill();
+        vm->waitForFinished(5000);
+    }
+    sw.stop();
+}
 
 // `netloomctl switch --vhost-user A --vhost-user B --json`; a QEMU whose RAM is not shared
 // connects to A: the switch removes that port saying why (within the 3 s it gives a frontend
