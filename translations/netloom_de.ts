@@ -1609,6 +1609,18 @@
         <source>UEFI variable store</source>
         <translation>UEFI-Variablenspeicher</translation>
     </message>
+    <message>
+        <source>NIC %1 transport</source>
+        <translation>Netzwerkkarte %1 Transport</translation>
+    </message>
+    <message>
+        <source>VDE</source>
+        <translation>VDE</translation>
+    </message>
+    <message>
+        <source>vhost-user (shared memory, virtio only)</source>
+        <translation>vhost-user (gemeinsamer Speicher, nur virtio)</translation>
+    </message>
 </context>
 <context>
     <name>netloom::gui::RunController</name>

@@ -156,6 +156,16 @@ void PropertiesPanel::buildNodeFields()
                       });
             switch (n->guest.nics[i].mode) {
             case NicConfig::Mode::Switch:
+                addChoice(tr("NIC %1 transport").arg(id), p + QStringLiteral(".transport"),
+                          {model::nicTransportName(NicConfig::Transport::Vde), model::nicTransportName(NicConfig::Transport::VhostUser)},
+                          {tr("VDE"), tr("vhost-user (shared memory, virtio only)")},
+                          [nic] { return model::nicTransportName(nic().transport); },
+                          [nic](const QString &v) {
+                              nic().transport = v == model::nicTransportName(NicConfig::Transport::VhostUser)
+                                                    ? NicConfig::Transport::VhostUser
+                                                    : NicConfig::Transport::Vde;
+                          });
+                [[fallthrough]];
             case NicConfig::Mode::Tap:
                 addText(tr("NIC %1 tap").arg(id), p + QStringLiteral(".tapIfname"),
                         [nic]() -> QString & { return nic().tapIfname; });

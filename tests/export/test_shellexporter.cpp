@@ -194,6 +194,18 @@ private Q_SLOTS:
         QVERIFY(mustExport(t).contains(QStringLiteral("no template is known for '\\''/opt/fw/OVMF.fd'\\''; copy one there")));
     }
 
+    void vhostUserNicsUseVde()
+    {
+        model::Topology t = test::natLan();
+        const QString vde = mustExport(t);
+        t.node(QStringLiteral("vm1"))->guest.nics[0].transport = model::NicConfig::Transport::VhostUser;
+        const QString s = mustExport(t);
+        // Stock tools: the same VDE port, and a comment saying why.
+        QVERIFY(s.contains(QStringLiteral("# vhost-user NICs (vm1/net0) join their switch over VDE in this script: it uses stock\n")));
+        QVERIFY(!s.contains(QStringLiteral("vhost-user,id=")) && !s.contains(QStringLiteral("memory-backend")));
+        QCOMPARE(QString(s).remove(QRegularExpression(QStringLiteral("# vhost-user NICs[^\n]*\n# tools[^\n]*\n"))), vde);
+    }
+
     void safeIds()
     {
         QCOMPARE(plan::safeId(QStringLiteral("lab_1")), QStringLiteral("lab_1"));

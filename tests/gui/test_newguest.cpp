@@ -157,6 +157,7 @@ void TestNewGuest::newQcow2GuestUndoKeepsTheFile()
     QCOMPARE(g->guest.disks[0].format, QStringLiteral("qcow2"));
     QCOMPARE(g->guest.disks[0].interface, QStringLiteral("virtio"));
     QCOMPARE(g->guest.nics.value(0).model, QStringLiteral("virtio-net-pci"));
+    QCOMPARE(g->guest.nics.value(0).transport, model::NicConfig::Transport::VhostUser);  // virtio on a netloom switch
     QVERIFY(g->guest.nics.value(0).mac.startsWith(QLatin1String("52:54:00:")));
     QCOMPARE(t.links.size(), 1);
     QCOMPARE(t.links[0].a.node, g->id);

@@ -199,6 +199,26 @@ private Q_SLOTS:
             {"disk path", [](Topology &t) { nodeOf(t, "alpha").guest.disks = {DiskConfig{}}; }, "nodes[2] (id 'alpha').guest.disks[0].path", "alpha",
              "disk path is empty"},
             // UEFI
+            {"vhost-user on a user NIC", [](Topology &t) {
+                 userForwards(t, fwd("127.0.0.1", 2222), fwd("127.0.0.1", 2223));
+                 nic(t, "alpha").transport = NicConfig::Transport::VhostUser;
+             },
+             "nodes[2] (id 'alpha').guest.nics[0] (id 'net0').transport", "alpha", "vhost-user is a way to join a netloom switch: NIC 'net0' is in user mode"},
+            {"vhost-user on e1000", [](Topology &t) {
+                 nic(t, "alpha").transport = NicConfig::Transport::VhostUser;
+                 nic(t, "alpha").model = QStringLiteral("e1000");
+             },
+             "nodes[2] (id 'alpha').guest.nics[0] (id 'net0').transport", "alpha", "vhost-user needs a virtio-net NIC, not 'e1000'"},
+            {"vhost-user with a memory backend", [](Topology &t) {
+                 nic(t, "alpha").transport = NicConfig::Transport::VhostUser;
+                 nodeOf(t, "alpha").guest.extraArgs = {QStringLiteral("-object"), QStringLiteral("memory-backend-ram,id=m,size=1G")};
+             },
+             "nodes[2] (id 'alpha').guest.extraArgs[0]", "alpha", "'-object' conflicts with the shared guest memory a vhost-user NIC needs"},
+            {"vhost-user on a bridge", [](Topology &t) {
+                 nic(t, "alpha").transport = NicConfig::Transport::VhostUser;
+                 nodeOf(t, "lan").sw.engine = SwitchConfig::Engine::Bridge;
+             },
+             "nodes[2] (id 'alpha').guest.nics[0] (id 'net0').transport", "alpha", "vhost-user ports exist on netloom switches only: NIC 'net0' is cabled to 'lan'"},
             {"uefi empty code", [](Topology &t) { nodeOf(t, "alpha").guest.uefi = UefiConfig{QStringLiteral(" "), QStringLiteral("a.fd")}; },
              "nodes[2] (id 'alpha').guest.uefi.code", "alpha", "the UEFI code image path is empty"},
             {"uefi empty vars", [](Topology &t) { nodeOf(t, "alpha").guest.uefi = UefiConfig{QStringLiteral("/c.fd"), QString()}; },

@@ -159,6 +159,48 @@ private Q_SLOTS:
         QVERIFY(planError(t).contains(QStringLiteral("the UEFI code image or variable store has an empty or unprintable path")));
     }
 
+    void vhostUserNic()
+    {
+        model::Topology t = natLan();
+        model::Node &vm = *t.node(QStringLiteral("vm1"));
+        vm.guest.nics[0].transport = NicConfig::Transport::VhostUser;
+        vm.guest.machine = QStringLiteral("q35");
+        vm.guest.memoryMiB = 512;
+        Plan p = mustPlan(t);
+        const QStringList &a = p.runtime.guests[0].argv;
+        const SwitchPlan &sw = p.runtime.switches[0];
+        const VdePort *port = nullptr;
+        for (const VdePort &vp : sw.ports)
+            if (vp.guest == QLatin1String("vm1"))
+                port = &vp;
+        QVERIFY(port);
+        QCOMPARE(port->vhostSocket, vhostSocketPath(sw.socketDir, port->number));
+        QVERIFY(port->vhostSocket.endsWith(QStringLiteral("/vhost-%1.sock").arg(port->number)));
+        QCOMPARE(values(a, QStringLiteral("-chardev")).filter(QStringLiteral("vhu-net0")),
+                 QStringList{QStringLiteral("socket,id=vhu-net0,path=%1,reconnect=1").arg(port->vhostSocket)});
+        QCOMPARE(values(a, QStringLiteral("-netdev")), QStringList{QStringLiteral("vhost-user,id=net0,chardev=vhu-net0")});
+        QCOMPARE(values(a, QStringLiteral("-device")).filter(QStringLiteral("netdev=net0")),
+                 QStringList{QStringLiteral("virtio-net-pci,netdev=net0,mac=52:54:00:00:0a:01,vectors=0")});
+        QCOMPARE(values(a, QStringLiteral("-machine")), QStringList{QStringLiteral("q35,memory-backend=netloom-mem")});
+        QVERIFY(values(a, QStringLiteral("-object")).contains(QStringLiteral("memory-backend-memfd,id=netloom-mem,size=512M,share=on")));
+        QCOMPARE(values(a, QStringLiteral("-m")), QStringList{QStringLiteral("512")});
+        QCOMPARE(toJson(p.runtime).value(QStringLiteral("switches")).toArray().at(0).toObject().value(QStringLiteral("ports")).toArray()
+                     .at(port->number - 1).toObject().value(QStringLiteral("vhostSocket")).toString(), port->vhostSocket);
+        // With KVM certain, MSI-X stays; without a machine type, -machine is added.
+        vm.guest.accel = QStringLiteral("kvm");
+        vm.guest.machine.clear();
+        p = mustPlan(t);
+        QCOMPARE(values(p.runtime.guests[0].argv, QStringLiteral("-device")).filter(QStringLiteral("netdev=net0")),
+                 QStringList{QStringLiteral("virtio-net-pci,netdev=net0,mac=52:54:00:00:0a:01")});
+        QCOMPARE(values(p.runtime.guests[0].argv, QStringLiteral("-machine")), QStringList{QStringLiteral("memory-backend=netloom-mem")});
+        // VDE NICs: no shared memory, no vhost socket.
+        vm.guest.nics[0].transport = NicConfig::Transport::Vde;
+        p = mustPlan(t);
+        QVERIFY(!p.runtime.guests[0].argv.join(u' ').contains(QStringLiteral("memory-backend")));
+        for (const VdePort &vp : p.runtime.switches[0].ports)
+            QVERIFY(vp.vhostSocket.isEmpty());
+    }
+
     void nicModes()
     {
         model::Topology t = natLan();
