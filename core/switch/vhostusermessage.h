@@ -23,6 +23,7 @@
 // session's business.
 #pragma once
 
+#include "virtiofeatures.h"
 #include "base/result.h"
 
 #include <QByteArray>
@@ -83,19 +84,20 @@ constexpr std::uint32_t kMaxRingSize = 32768;
 constexpr std::uint64_t kVringIndexMask = 0xff;
 constexpr std::uint64_t kVringNoFd = 0x100;
 
-// Virtio feature bits this backend offers (virtio-net, virtio 1.x).
+// Virtio feature bits this backend offers (virtio-net, virtio 1.x): virtiofeatures.h, plus
+// the vhost-user bit for protocol features.
 constexpr std::uint64_t bit(int n) { return std::uint64_t(1) << n; }
-constexpr std::uint64_t kNetFCsum = bit(0);
-constexpr std::uint64_t kNetFGuestCsum = bit(1);
-constexpr std::uint64_t kNetFGuestTso4 = bit(7);
-constexpr std::uint64_t kNetFGuestTso6 = bit(8);
-constexpr std::uint64_t kNetFHostTso4 = bit(11);
-constexpr std::uint64_t kNetFHostTso6 = bit(12);
-constexpr std::uint64_t kNetFMrgRxbuf = bit(15);
-constexpr std::uint64_t kRingFIndirectDesc = bit(28);
-constexpr std::uint64_t kRingFEventIdx = bit(29);
+constexpr std::uint64_t kNetFCsum = vfeat::kNetCsum;
+constexpr std::uint64_t kNetFGuestCsum = vfeat::kNetGuestCsum;
+constexpr std::uint64_t kNetFGuestTso4 = vfeat::kNetGuestTso4;
+constexpr std::uint64_t kNetFGuestTso6 = vfeat::kNetGuestTso6;
+constexpr std::uint64_t kNetFHostTso4 = vfeat::kNetHostTso4;
+constexpr std::uint64_t kNetFHostTso6 = vfeat::kNetHostTso6;
+constexpr std::uint64_t kNetFMrgRxbuf = vfeat::kNetMrgRxbuf;
+constexpr std::uint64_t kRingFIndirectDesc = vfeat::kIndirectDesc;
+constexpr std::uint64_t kRingFEventIdx = vfeat::kEventIdx;
 constexpr std::uint64_t kUserFProtocolFeatures = bit(30);  // VHOST_USER_F_PROTOCOL_FEATURES
-constexpr std::uint64_t kFVersion1 = bit(32);
+constexpr std::uint64_t kFVersion1 = vfeat::kVersion1;
 constexpr std::uint64_t kOfferedFeatures = kFVersion1 | kNetFMrgRxbuf | kRingFIndirectDesc | kRingFEventIdx
     | kNetFCsum | kNetFGuestCsum | kNetFHostTso4 | kNetFHostTso6 | kNetFGuestTso4 | kNetFGuestTso6
     | kUserFProtocolFeatures;

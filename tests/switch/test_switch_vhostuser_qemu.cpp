@@ -36,21 +36,31 @@ private slots:
 
 namespace {
 
-// A demo guest (static address, pinging `peer` every second) on vhost-user socket `sock`.
-QProcess *startPinger(QObject *parent, const QString &sock, const QString &ip, const QString &peer, const QString &mac)
+// A TCG demo guest on vhost-user socket `sock` (its RAM shared unless `shared` is false), its
+// NIC with legacy interrupts (vectors=0, see the file's header), `append` added to the kernel
+// command line.
+QProcess *startGuest(QObject *parent, const QString &sock, bool shared, const QString &mac, const QString &append)
 {
     auto *vm = new QProcess(parent);
-    vm->start(QStringLiteral("qemu-system-x86_64"),
-              {QStringLiteral("-accel"), QStringLiteral("tcg"), QStringLiteral("-m"), QStringLiteral("128"), QStringLiteral("-object"),
-               QStringLiteral("memory-backend-memfd,id=mem,size=128M,share=on"), QStringLiteral("-machine"), QStringLiteral("memory-backend=mem"),
-               QStringLiteral("-chardev"), QStringLiteral("socket,id=c0,path=%1,reconnect=1").arg(sock), QStringLiteral("-netdev"),
-               QStringLiteral("vhost-user,id=n0,chardev=c0"), QStringLiteral("-device"),
-               QStringLiteral("virtio-net-pci,netdev=n0,vectors=0,mac=%1").arg(mac), QStringLiteral("-kernel"),
-               test::sourcePath(QStringLiteral("examples/demo-guest/vmlinuz")), QStringLiteral("-initrd"),
-               test::sourcePath(QStringLiteral("examples/demo-guest/initrd.img")), QStringLiteral("-append"),
-               QStringLiteral("console=ttyS0 quiet netloom.ip=%1/24 netloom.ping=%2").arg(ip, peer), QStringLiteral("-display"),
-               QStringLiteral("none"), QStringLiteral("-serial"), QStringLiteral("null")});
+    QStringList args{QStringLiteral("-accel"), QStringLiteral("tcg"), QStringLiteral("-m"), QStringLiteral("128")};
+    if (shared)
+        args << QStringLiteral("-object") << QStringLiteral("memory-backend-memfd,id=mem,size=128M,share=on") << QStringLiteral("-machine")
+             << QStringLiteral("memory-backend=mem");
+    args << QStringLiteral("-chardev") << QStringLiteral("socket,id=c0,path=%1,reconnect=1").arg(sock) << QStringLiteral("-netdev")
+         << QStringLiteral("vhost-user,id=n0,chardev=c0") << QStringLiteral("-device")
+         << QStringLiteral("virtio-net-pci,netdev=n0,vectors=0,mac=%1").arg(mac) << QStringLiteral("-kernel")
+         << test::sourcePath(QStringLiteral("examples/demo-guest/vmlinuz")) << QStringLiteral("-initrd")
+         << test::sourcePath(QStringLiteral("examples/demo-guest/initrd.img")) << QStringLiteral("-append")
+         << QStringLiteral("console=ttyS0 quiet ") + append << QStringLiteral("-display") << QStringLiteral("none")
+         << QStringLiteral("-serial") << QStringLiteral("null");
+    vm->start(QStringLiteral("qemu-system-x86_64"), args);
     return vm;
+}
+
+// A demo guest with a static address, pinging `peer` every second.
+QProcess *startPinger(QObject *parent, const QString &sock, const QString &ip, const QString &peer, const QString &mac)
+{
+    return startGuest(parent, sock, true, mac, QStringLiteral("netloom.ip=%1/24 netloom.ping=%2").arg(ip, peer));
 }
 
 // A `netloomctl switch --vhost-user A --vhost-user B --json --stats 1` and its counters.
@@ -168,26 +178,12 @@ void TestSwitchVhostUserQemu::unsharedMemoryIsRefusedAndTheSwitchGoesOn()
         return out.contains(needle);
     };
     QVERIFY2(waitFor("\"type\":\"ready\"", 5000) || waitFor("ready", 1000), out.constData());
-    auto guest = [&](const QString &sock, bool shared) {
-        auto *vm = new QProcess(this);
-        QStringList args{QStringLiteral("-accel"), QStringLiteral("tcg"), QStringLiteral("-m"), QStringLiteral("128")};
-        if (shared)
-            args << QStringLiteral("-object") << QStringLiteral("memory-backend-memfd,id=mem,size=128M,share=on")
-                 << QStringLiteral("-machine") << QStringLiteral("memory-backend=mem");
-        args << QStringLiteral("-chardev") << QStringLiteral("socket,id=c0,path=%1,reconnect=1").arg(sock) << QStringLiteral("-netdev")
-             << QStringLiteral("vhost-user,id=n0,chardev=c0") << QStringLiteral("-device") << QStringLiteral("virtio-net-pci,netdev=n0,vectors=0")
-             << QStringLiteral("-kernel") << kernel << QStringLiteral("-initrd") << initrd << QStringLiteral("-append")
-             << QStringLiteral("console=ttyS0") << QStringLiteral("-display") << QStringLiteral("none") << QStringLiteral("-serial")
-             << QStringLiteral("null");
-        vm->start(qemu, args);
-        return vm;
-    };
-    QProcess *unshared = guest(a, false);
+    QProcess *unshared = startGuest(this, a, false, QStringLiteral("52:54:00:00:00:1a"), QString());
     QVERIFY2(waitFor("memory is not shared", 40000), out.constData());
     QVERIFY2(out.contains("\"port\":1,\"reason\":\"the guest's memory is not shared"), out.constData());
     QCOMPARE(sw.state(), QProcess::Running);
     // The same switch serves a proper guest on its other socket.
-    QProcess *good = guest(b, true);
+    QProcess *good = startGuest(this, b, true, QStringLiteral("52:54:00:00:00:1b"), QString());
     QVERIFY2(waitFor("\"port\":2,\"type\":\"port-added\"", 40000), out.constData());
     // It acks its features and sends its memory table: not removed after the 3 s allowed.
     QVERIFY2(!waitFor("\"port\":2,\"reason\"", 15000), out.constData());
