@@ -29,6 +29,13 @@ using namespace netloom::sw;
 class TestSwitchVhostUserQemu : public QObject {
     Q_OBJECT
 private slots:
+    void initTestCase()
+    {
+        test::requireTool(QStringLiteral("qemu-system-x86_64"));
+        for (const char *f : {"examples/demo-guest/vmlinuz", "examples/demo-guest/initrd.img"})
+            if (!QFile::exists(test::sourcePath(QString::fromLatin1(f))))
+                test::skipTest(QStringLiteral("no demo guest in examples/demo-guest (run scripts/build-demo-guest)"));
+    }
     void ringsStart();
     void unsharedMemoryIsRefusedAndTheSwitchGoesOn();
     void switchAndGuestRestartsReconnect();
@@ -114,9 +121,6 @@ struct CliSwitch {
 // were), then one guest is restarted: traffic flows again each time, the other guest untouched.
 void TestSwitchVhostUserQemu::switchAndGuestRestartsReconnect()
 {
-    test::requireTool(QStringLiteral("qemu-system-x86_64"));
-    if (!QFile::exists(test::sourcePath(QStringLiteral("examples/demo-guest/initrd.img"))))
-        test::skipTest(QStringLiteral("no demo guest in examples/demo-guest (run scripts/build-demo-guest)"));
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString a = dir.filePath(QStringLiteral("a.sock")), b = dir.filePath(QStringLiteral("b.sock"));
@@ -155,11 +159,6 @@ void TestSwitchVhostUserQemu::switchAndGuestRestartsReconnect()
 // rings running on the same switch.
 void TestSwitchVhostUserQemu::unsharedMemoryIsRefusedAndTheSwitchGoesOn()
 {
-    const QString qemu = test::requireTool(QStringLiteral("qemu-system-x86_64"));
-    const QString kernel = test::sourcePath(QStringLiteral("examples/demo-guest/vmlinuz"));
-    const QString initrd = test::sourcePath(QStringLiteral("examples/demo-guest/initrd.img"));
-    if (!QFile::exists(kernel) || !QFile::exists(initrd))
-        test::skipTest(QStringLiteral("no demo guest in examples/demo-guest (run scripts/build-demo-guest)"));
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString a = dir.filePath(QStringLiteral("a.sock")), b = dir.filePath(QStringLiteral("b.sock"));
@@ -199,11 +198,9 @@ void TestSwitchVhostUserQemu::unsharedMemoryIsRefusedAndTheSwitchGoesOn()
 
 void TestSwitchVhostUserQemu::ringsStart()
 {
-    const QString qemu = test::requireTool(QStringLiteral("qemu-system-x86_64"));
+    const QString qemu = QStringLiteral("qemu-system-x86_64");
     const QString kernel = test::sourcePath(QStringLiteral("examples/demo-guest/vmlinuz"));
     const QString initrd = test::sourcePath(QStringLiteral("examples/demo-guest/initrd.img"));
-    if (!QFile::exists(kernel) || !QFile::exists(initrd))
-        test::skipTest(QStringLiteral("no demo guest in examples/demo-guest (run scripts/build-demo-guest)"));
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString sock = dir.filePath(QStringLiteral("vu.sock"));
