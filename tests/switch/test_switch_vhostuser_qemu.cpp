@@ -2,7 +2,8 @@
 // a vhost-user virtio-net NIC connects (reconnect=1) to a VhostUserListener; the session must
 // bring both rings to "started" (kick, translated addresses, memory table, enabled) once the
 // guest's driver starts, within 25 s. No network namespace is needed: vhost-user is a unix
-// socket. Skips (77) without qemu-system-x86_64 or the demo guest (scripts/build-demo-guest).
+// socket. Skips (77) without qemu-system-x86_64, or when the demo guest cannot be built
+// (scripts/build-demo-guest, into the build tree).
 //
 // The NIC has vectors=0 (legacy interrupts), as the planner gives it without KVM: with MSI-X,
 // QEMU 7.2 under TCG dies with SIGSEGV in msix_set_vector_notifiers when the guest's driver
@@ -26,15 +27,27 @@
 using namespace netloom;
 using namespace netloom::sw;
 
+namespace {
+
+// The demo guest, built by scripts/build-demo-guest into the build tree.
+QString demoGuestDir()
+{
+    return test::binaryPath(QStringLiteral("tests/switch/demo-guest"));
+}
+
+}  // namespace
+
 class TestSwitchVhostUserQemu : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase()
     {
         test::requireTool(QStringLiteral("qemu-system-x86_64"));
-        for (const char *f : {"examples/demo-guest/vmlinuz", "examples/demo-guest/initrd.img"})
-            if (!QFile::exists(test::sourcePath(QString::fromLatin1(f))))
-                test::skipTest(QStringLiteral("no demo guest in examples/demo-guest (run scripts/build-demo-guest)"));
+        // The demo guest, built into the build tree by its script (idempotent).
+        const test::CommandResult built = test::run({test::sourcePath(QStringLiteral("scripts/build-demo-guest")), demoGuestDir()}, 120000);
+        if (built.exitCode != 0 && built.err.contains("failed to find"))
+            test::skipTest(QStringLiteral("cannot build the demo guest: ") + QString::fromUtf8(built.err.trimmed()));
+        QVERIFY2(built.exitCode == 0, qPrintable(built.describe()));
     }
     void ringsStart();
     void unsharedMemoryIsRefusedAndTheSwitchGoesOn();
@@ -56,8 +69,8 @@ QProcess *startGuest(QObject *parent, const QString &sock, bool shared, const QS
     args << QStringLiteral("-chardev") << QStringLiteral("socket,id=c0,path=%1,reconnect=1").arg(sock) << QStringLiteral("-netdev")
          << QStringLiteral("vhost-user,id=n0,chardev=c0") << QStringLiteral("-device")
          << QStringLiteral("virtio-net-pci,netdev=n0,vectors=0,mac=%1").arg(mac) << QStringLiteral("-kernel")
-         << test::sourcePath(QStringLiteral("examples/demo-guest/vmlinuz")) << QStringLiteral("-initrd")
-         << test::sourcePath(QStringLiteral("examples/demo-guest/initrd.img")) << QStringLiteral("-append")
+         << demoGuestDir() + QStringLiteral("/vmlinuz") << QStringLiteral("-initrd")
+         << demoGuestDir() + QStringLiteral("/initrd.img") << QStringLiteral("-append")
          << QStringLiteral("console=ttyS0 quiet ") + append << QStringLiteral("-display") << QStringLiteral("none")
          << QStringLiteral("-serial") << QStringLiteral("null");
     vm->start(QStringLiteral("qemu-system-x86_64"), args);
@@ -199,8 +212,8 @@ void TestSwitchVhostUserQemu::unsharedMemoryIsRefusedAndTheSwitchGoesOn()
 void TestSwitchVhostUserQemu::ringsStart()
 {
     const QString qemu = QStringLiteral("qemu-system-x86_64");
-    const QString kernel = test::sourcePath(QStringLiteral("examples/demo-guest/vmlinuz"));
-    const QString initrd = test::sourcePath(QStringLiteral("examples/demo-guest/initrd.img"));
+    const QString kernel = demoGuestDir() + QStringLiteral("/vmlinuz");
+    const QString initrd = demoGuestDir() + QStringLiteral("/initrd.img");
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString sock = dir.filePath(QStringLiteral("vu.sock"));
