@@ -14,47 +14,8 @@ std::size_t VirtioNet::headerLen(std::uint64_t features)
     return (features & (vfeat::kVersion1 | vfeat::kNetMrgRxbuf)) ? 12 : 10;
 }
 
-bool VirtioNet::guestToFrame(const VqChain &chain, std::uint8_t *buf, std::size_t bufSize, std::size_t *frameLen,
-                             std::uint8_t hdr[kVirtioNetHdrLen])
-{
-    std::uint8_t h[12] = {};
-    std::size_t hdrGot = 0;
-    std::size_t got = 0;
-    for (int i = 0; i < chain.readableCount; ++i) {
-        const std::uint8_t *p = chain.seg[i].host;
-        std::size_t n = chain.seg[i].len;
-        if (hdrGot < m_hdrLen) {
-            const std::size_t take = n < m_hdrLen - hdrGot ? n : m_hdrLen - hdrGot;
-            std::memcpy(h + hdrGot, p, take);
-            hdrGot += take;
-            p += take;
-            n -= take;
-        }
-        if (n == 0)
-            continue;
-        if (n > bufSize - got) {
-            ++m_stats.txTooBig;
-            return false;
-        }
-        std::memcpy(buf + got, p, n);
-        got += n;
-    }
-    if (hdrGot < m_hdrLen) {
-        ++m_stats.txShortHeader;
-        return false;
-    }
-    if (got < kMinFrame) {
-        ++m_stats.txRunt;
-        return false;
-    }
-    std::memcpy(hdr, h, kVirtioNetHdrLen);
-    *frameLen = got;
-    ++m_stats.txFrames;
-    return true;
-}
-
-int VirtioNet::frameIovecs(const VqChain &chain, iovec *iov, int maxIov, std::size_t *frameLen,
-                           std::uint8_t hdr[kVirtioNetHdrLen])
+int VirtioNet::gatherTx(const VqChain &chain, iovec *iov, int maxIov, std::size_t maxLen, std::size_t *frameLen,
+                        std::uint8_t hdr[kVirtioNetHdrLen])
 {
     std::uint8_t h[12] = {};
     std::size_t hdrGot = 0;
@@ -72,7 +33,7 @@ int VirtioNet::frameIovecs(const VqChain &chain, iovec *iov, int maxIov, std::si
         }
         if (len == 0)
             continue;
-        if (n == maxIov || len > kMaxFrame - got) {
+        if (n == maxIov || len > maxLen - got) {
             ++m_stats.txTooBig;
             return -1;
         }
@@ -91,7 +52,31 @@ int VirtioNet::frameIovecs(const VqChain &chain, iovec *iov, int maxIov, std::si
     }
     std::memcpy(hdr, h, kVirtioNetHdrLen);
     *frameLen = got;
+    return n;
+}
+
+bool VirtioNet::guestToFrame(const VqChain &chain, std::uint8_t *buf, std::size_t bufSize, std::size_t *frameLen,
+                             std::uint8_t hdr[kVirtioNetHdrLen])
+{
+    iovec iov[VqChain::kMaxSegments];
+    const int n = gatherTx(chain, iov, VqChain::kMaxSegments, bufSize, frameLen, hdr);
+    if (n < 0)
+        return false;
+    std::size_t at = 0;
+    for (int i = 0; i < n; ++i) {
+        std::memcpy(buf + at, iov[i].iov_base, iov[i].iov_len);
+        at += iov[i].iov_len;
+    }
     ++m_stats.txFrames;
+    return true;
+}
+
+int VirtioNet::frameIovecs(const VqChain &chain, iovec *iov, int maxIov, std::size_t *frameLen,
+                           std::uint8_t hdr[kVirtioNetHdrLen])
+{
+    const int n = gatherTx(chain, iov, maxIov, kMaxFrame, frameLen, hdr);
+    if (n >= 0)
+        ++m_stats.txFrames;
     return n;
 }
 

@@ -93,6 +93,12 @@ public:
     Rx frameToGuest(Virtqueue &rxq, const iovec *iov, int iovcnt, const std::uint8_t *hdr);
 
 private:
+    // The walk both transmit paths share: the header (skipped, copied to hdr) and the frame as
+    // up to maxIov pieces of at most maxLen bytes in all. Counts the drops (txTooBig,
+    // txShortHeader, txRunt), not txFrames. Returns the piece count or -1.
+    int gatherTx(const VqChain &chain, iovec *iov, int maxIov, std::size_t maxLen, std::size_t *frameLen,
+                 std::uint8_t hdr[kVirtioNetHdrLen]);
+
     std::size_t m_hdrLen = 10;
     bool m_mergeable = false;
     VirtioNetStats m_stats;
