@@ -101,6 +101,12 @@ QByteArray readFile(const QString &path)
     return f.read(64 << 20);
 }
 
+CommandResult makeSshKey(const QString &path, const QString &comment)
+{
+    return run({QStringLiteral("ssh-keygen"), QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("ed25519"), QStringLiteral("-N"),
+                QString(), QStringLiteral("-C"), comment, QStringLiteral("-f"), path});
+}
+
 QByteArray fileSha256(const QString &path)
 {
     QFile f(path);

@@ -44,6 +44,9 @@ CommandResult run(const QStringList &argv, int timeoutMs = 30000, const QByteArr
 
 // Reads a whole file (up to 64 MiB); returns empty on error.
 QByteArray readFile(const QString &path);
+// Makes a fresh ed25519 key pair without a passphrase at `path` (and path.pub) with
+// ssh-keygen, comment `comment`. Touches: those two files.
+CommandResult makeSshKey(const QString &path, const QString &comment = QStringLiteral("netloom-test"));
 // The SHA-256 of a whole file (any size), hex; empty on error.
 QByteArray fileSha256(const QString &path);
 // Every entry of `dir` (hidden ones included, no . and ..), sorted by name: what a test

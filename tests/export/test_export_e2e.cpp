@@ -66,8 +66,7 @@ private Q_SLOTS:
         const QString key = home + QStringLiteral("/.ssh/id_ed25519");
         const QString wrongKey = dir.filePath(QStringLiteral("wrong"));
         for (const QString &k : {key, wrongKey}) {
-            const test::CommandResult made = test::run({QStringLiteral("ssh-keygen"), QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("ed25519"),
-                                                        QStringLiteral("-N"), QString(), QStringLiteral("-f"), k});
+            const test::CommandResult made = test::makeSshKey(k);
             QVERIFY2(made.exitCode == 0, qPrintable(made.describe()));
         }
         // netloomctl export with that HOME (the topology next to demo-guest/, as the example).

@@ -36,9 +36,7 @@ private slots:
         const QString key = home + QStringLiteral("/.ssh/id_ed25519");
         const QString wrongKey = dir.filePath(QStringLiteral("wrong"));
         for (const QString &k : {key, wrongKey}) {
-            const auto made = netloom::test::run({QStringLiteral("ssh-keygen"), QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("ed25519"),
-                                                  QStringLiteral("-N"), QString(), QStringLiteral("-C"), QStringLiteral("netloom-test"),
-                                                  QStringLiteral("-f"), k});
+            const auto made = netloom::test::makeSshKey(k);
             QVERIFY2(made.exitCode == 0, qPrintable(made.describe()));
         }
         QFile junk(home + QStringLiteral("/.ssh/junk.pub"));
