@@ -626,7 +626,7 @@ void MainWindow::doAutosave()
 QDialog *MainWindow::showExportDialog(bool modal)
 {
     validateNow();
-    const QString dir = m_doc->filePath().isEmpty() ? QDir::currentPath() : QFileInfo(m_doc->filePath()).absolutePath();
+    const QString dir = m_doc->baseDir();
     auto *dlg = new ExportDialog(m_doc->topology(), dir, this);
     dlg->setAttribute(Qt::WA_DeleteOnClose);
     if (!dlg->hasScript())
@@ -642,7 +642,7 @@ QDialog *MainWindow::showExportDialog(bool modal)
 bool MainWindow::startRun()
 {
     validateNow();
-    const QString dir = m_doc->filePath().isEmpty() ? QDir::currentPath() : QFileInfo(m_doc->filePath()).absolutePath();
+    const QString dir = m_doc->baseDir();
     // Missing disks are offered to be made first; Start goes on once they are.
     if (offerMissingDisks([this] { startRun(); })) {
         log(tr("Not started yet: some guest disks do not exist (create them, or cancel)"));
@@ -662,7 +662,7 @@ bool MainWindow::startRun()
 bool MainWindow::applyRunEdits()
 {
     validateNow();
-    const QString dir = m_doc->filePath().isEmpty() ? QDir::currentPath() : QFileInfo(m_doc->filePath()).absolutePath();
+    const QString dir = m_doc->baseDir();
     if (Status s = m_run->applyEdits(m_doc->topology(), dir); !s) {
         log(s.error().message);
         statusBar()->showMessage(s.error().message, 8000);

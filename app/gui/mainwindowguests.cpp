@@ -83,7 +83,7 @@ NewGuestDialog *MainWindow::newGuest(QPointF pos, bool fromImage)
 
 MissingDisksDialog *MainWindow::offerMissingDisks(std::function<void()> then)
 {
-    const QString dir = m_doc->filePath().isEmpty() ? QDir::currentPath() : QFileInfo(m_doc->filePath()).absolutePath();
+    const QString dir = m_doc->baseDir();
     const QList<MissingDisk> missing = missingDisks(m_doc->topology(), dir);
     if (missing.isEmpty())
         return nullptr;

@@ -266,11 +266,6 @@ void PropertiesPanel::addLine(const QString &label, const QString &path, std::fu
                      [edit, set] { return set(edit->text()); }, {}});
 }
 
-QString PropertiesPanel::topologyDir() const
-{
-    return m_doc->filePath().isEmpty() ? QDir::currentPath() : QFileInfo(m_doc->filePath()).absolutePath();
-}
-
 void PropertiesPanel::addPath(const QString &label, const QString &path, const QString &filter,
                               std::function<QString()> get, std::function<QString(const QString &)> set, bool creatable)
 {
@@ -295,7 +290,7 @@ void PropertiesPanel::addPath(const QString &label, const QString &path, const Q
     m_layout->addRow(label, row);
     connect(edit, &QLineEdit::editingFinished, this, &PropertiesPanel::commit);
     connect(browse, &QPushButton::clicked, this, [this, edit, label, filter] {
-        const QString dir = topologyDir();
+        const QString dir = m_doc->baseDir();
         const QString current = edit->text().trimmed();
         const QString start = current.isEmpty() ? dir : qemu::resolveTopologyPath(current, dir);
         const QString picked = QFileDialog::getOpenFileName(this, label, start, filter);
@@ -308,7 +303,7 @@ void PropertiesPanel::addPath(const QString &label, const QString &path, const Q
         if (!create)
             return;
         const QString p = edit->text().trimmed();
-        create->setVisible(!p.isEmpty() && !QFileInfo::exists(qemu::resolveTopologyPath(p, topologyDir())));
+        create->setVisible(!p.isEmpty() && !QFileInfo::exists(qemu::resolveTopologyPath(p, m_doc->baseDir())));
     };
     m_fields.append({edit, path, [edit, get, updateCreate] {
                          edit->setText(get());

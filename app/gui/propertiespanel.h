@@ -81,7 +81,6 @@ private:
     void addPath(const QString &label, const QString &path, const QString &filter, std::function<QString()> get,
                  std::function<QString(const QString &)> set, bool creatable = false);
     void addPathText(const QString &label, const QString &path, const QString &filter, std::function<QString &()> ref);
-    QString topologyDir() const;  // the topology file's folder, else the working directory
     void addNote(const QString &text);
     // Sets the placeholder text of the last field added (a line edit).
     void setPlaceholder(const QString &text);

@@ -1,5 +1,8 @@
 #include "topologydocument.h"
 
+#include <QDir>
+#include <QFileInfo>
+
 namespace netloom::gui {
 
 TopologyDocument::TopologyDocument(QObject *parent) : QObject(parent)
@@ -134,6 +137,11 @@ void TopologyDocument::setTopologyInfo(const QString &name, const QString &descr
     m_topology.description = description;
     emit topologyChanged();
     emit contentChanged();
+}
+
+QString TopologyDocument::baseDir() const
+{
+    return m_filePath.isEmpty() ? QDir::currentPath() : QFileInfo(m_filePath).absolutePath();
 }
 
 QString TopologyDocument::freshNodeId(const QString &stem) const

@@ -29,6 +29,9 @@ public:
     // The file the document was loaded from / saved to, "" for an unsaved document.
     QString filePath() const { return m_filePath; }
     void setFilePath(const QString &path);
+    // The folder the topology's relative paths (disks, kernels, ...) resolve against: the
+    // file's folder, or the working directory for an unsaved document. Touches: nothing.
+    QString baseDir() const;
 
     // Replaces the whole topology (new/open/recover). Emits documentReset().
     void reset(const model::Topology &topology, const QString &filePath);
