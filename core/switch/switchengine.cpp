@@ -56,7 +56,7 @@ struct SwitchEngine::Port {
     std::unique_ptr<Transport> transport;
     std::shared_ptr<PortCounters> counters;
     int dataFd = -1, ctlFd = -1;
-    bool vnet = false;        // speaks virtio_net_hdr (a tap that can take offload frames)
+    bool vnet = false;        // speaks virtio_net_hdr (a tap or a vhost-user port)
     bool offloads = false;    // offloads currently switched on
     bool wantOut = false;
     bool dead = false;
@@ -495,9 +495,11 @@ void SwitchEngine::detachPort(PortId id, const QString &reason)
 
 void SwitchEngine::updateOffloads()
 {
-    // Offload frames (GSO super-frames, partial checksums) can only go to ports that take a
-    // virtio_net_hdr; allow them only while every port does. Frames already queued in a tap
-    // when offloads go off are dropped (counted) if they reach a port that cannot take them.
+    // Taps take offload frames only while every port speaks virtio_net_hdr (taps, vhost-user):
+    // between those, super-frames pass untouched. With any other port present the kernel
+    // segments for the taps (cheaper than the switch doing it for every frame); frames that
+    // still need offloads (from a vhost-user guest, or queued in a tap when offloads went off)
+    // are completed in software for the ports that cannot take them (handleFrame).
     bool all = true;
     for (const auto &p : m_portsById)
         if (p && !p->vnet)
@@ -653,7 +655,6 @@ void SwitchEngine::handleFrame(Port &in, std::uint8_t *frame, std::size_t len, s
     PortCounters::bump(c.rxBytes, len);
     if (in.capture)
         in.capture->write(frame, len, wallNs());
-    const bool offload = vnetNeedsOffload(vnet);
     // A GSO super-frame is decided on its headers: its size is the kernel's business.
     const std::size_t decideLen = vnetIsGso(vnet) ? std::min(len, kEthHeaderLen + 1500) : len;
     const ForwardDecision d = m_forwarder.decide(frame, decideLen, in.id, now);
@@ -674,52 +675,79 @@ void SwitchEngine::handleFrame(Port &in, std::uint8_t *frame, std::size_t len, s
             PortCounters::bump(c.rxDrops);
         return;
     }
-    // Egress variants as iovecs over the received bytes.
-    const std::size_t bodyOff = d.ingressTagged ? kEthHeaderLen + kVlanTagLen - 2 : kEthHeaderLen - 2;  // at EtherType
-    const std::size_t padLen = d.pad && !vnetIsGso(vnet) ? kMinFrameLen - d.untaggedLen : 0;
-    OutFrame untagged, tagged;
-    bool haveTagged = false;
-    untagged.add(frame, 12);
-    untagged.add(frame + bodyOff, len - bodyOff);
-    if (padLen)
-        untagged.add(kZeros, padLen);
-    untagged.vnetHdr = vnet;
-    OutFrame asIs;  // offload frames leave exactly as they came, header included
-    asIs.add(frame, len);
-    asIs.vnetHdr = vnet;
-    for (const Egress &e : *d.egress) {
-        if (offload) {
-            // Only to a port with offloads on, and with the tagging unchanged (the header's
-            // offsets are relative to the frame as received).
-            const Port &out = *m_portsById[e.port];
-            if (!out.offloads || e.tagged != d.ingressTagged) {
-                PortCounters::bump(out.counters->txDrops);
+    const unsigned need = vnetOffloadsNeeded(vnet);
+    if (need == 0) {
+        // Egress variants as iovecs over the received bytes, built once for all ports.
+        bool haveTagged = false;
+        OutFrame untagged, tagged;
+        for (const Egress &e : *d.egress) {
+            Port &out = *m_portsById[e.port];
+            if (!e.tagged) {
+                if (untagged.iovcnt == 0)
+                    buildVariant(&untagged, frame, len, d, false, tagSlot, vnet);
+                enqueue(out, untagged, d.cast);
                 continue;
             }
-            enqueue(*m_portsById[e.port], asIs, d.cast);
-            continue;
+            if (!haveTagged) {
+                buildVariant(&tagged, frame, len, d, true, tagSlot, nullptr);
+                haveTagged = true;
+            }
+            enqueue(out, tagged, d.cast);
         }
-        if (!e.tagged) {
-            enqueue(*m_portsById[e.port], untagged, d.cast);
-            continue;
-        }
-        if (!haveTagged) {
-            const std::uint16_t pcp = d.ingressTagged ? std::uint16_t(frame[14] << 8 | frame[15]) & 0xe000 : 0;
-            const std::uint16_t tci = std::uint16_t(pcp | d.vlan);
-            tagSlot[0] = 0x81;
-            tagSlot[1] = 0x00;
-            tagSlot[2] = std::uint8_t(tci >> 8);
-            tagSlot[3] = std::uint8_t(tci);
-            tagged.add(frame, 12);
-            tagged.add(tagSlot, 4);
-            tagged.add(frame + bodyOff, len - bodyOff);
-            if (padLen)
-                tagged.add(kZeros, padLen);
-            tagged.vnetHdr = nullptr;
-            haveTagged = true;
-        }
-        enqueue(*m_portsById[e.port], tagged, d.cast);
+        return;
     }
+    // An offload frame (partial checksum, TSO super-frame): as it is, header included, to a
+    // port that takes what it needs with the tagging unchanged (the header's offsets are
+    // relative to the frame as received); to every other port completed in software, once.
+    OutFrame asIs;
+    asIs.add(frame, len);
+    asIs.vnetHdr = vnet;
+    OffloadCompleter::Frames soft;
+    bool softTried = false;
+    for (const Egress &e : *d.egress) {
+        Port &out = *m_portsById[e.port];
+        if ((out.transport->offloadsAccepted() & need) == need && e.tagged == d.ingressTagged) {
+            enqueue(out, asIs, d.cast);
+            continue;
+        }
+        if (!softTried) {
+            soft = m_completer.complete(frame, len, vnet);
+            softTried = true;
+            if (soft.n == 0)
+                PortCounters::bump(c.rxDrops);  // a header that does not fit its frame
+        }
+        if (soft.n == 0) {
+            PortCounters::bump(out.counters->txDrops);
+            continue;
+        }
+        for (int k = 0; k < soft.n; ++k) {
+            OutFrame f;
+            buildVariant(&f, soft.base + soft.segs[k].offset, soft.segs[k].len, d, e.tagged, tagSlot, nullptr);
+            enqueue(out, f, d.cast);
+        }
+    }
+}
+
+void SwitchEngine::buildVariant(OutFrame *f, const std::uint8_t *frame, std::size_t len, const ForwardDecision &d,
+                                bool tagged, std::uint8_t *tagSlot, const std::uint8_t *vnet)
+{
+    const std::size_t bodyOff = d.ingressTagged ? kEthHeaderLen + kVlanTagLen - 2 : kEthHeaderLen - 2;  // at EtherType
+    const std::size_t untaggedLen = len - (d.ingressTagged ? kVlanTagLen : 0);
+    const std::size_t padLen = untaggedLen < kMinFrameLen && !vnetIsGso(vnet) ? kMinFrameLen - untaggedLen : 0;
+    f->add(frame, 12);
+    if (tagged) {
+        const std::uint16_t pcp = d.ingressTagged ? std::uint16_t(frame[14] << 8 | frame[15]) & 0xe000 : 0;
+        const std::uint16_t tci = std::uint16_t(pcp | d.vlan);
+        tagSlot[0] = 0x81;
+        tagSlot[1] = 0x00;
+        tagSlot[2] = std::uint8_t(tci >> 8);
+        tagSlot[3] = std::uint8_t(tci);
+        f->add(tagSlot, 4);
+    }
+    f->add(frame + bodyOff, len - bodyOff);
+    if (padLen)
+        f->add(kZeros, padLen);
+    f->vnetHdr = tagged ? nullptr : vnet;
 }
 
 void SwitchEngine::enqueue(Port &out, const OutFrame &f, Cast cast)
@@ -750,6 +778,7 @@ void SwitchEngine::flushEgress()
             p->pendingCast.clear();
         }
     }
+    m_completer.reset();  // every frame made in software was sent or copied into a queue
 }
 
 void SwitchEngine::sendOrQueue(Port &p, const OutFrame *frames, const Cast *casts, int n)

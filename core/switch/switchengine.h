@@ -23,6 +23,7 @@
 
 #include "addressevent.h"
 #include "forwarder.h"
+#include "offloadcompleter.h"
 #include "portcounters.h"
 #include "portpresets.h"
 #include "snooper.h"
@@ -143,6 +144,11 @@ private:
                      const std::uint8_t *vnet);
     void updateOffloads();
     void enqueue(Port &out, const OutFrame &f, Cast cast);
+    // Describes frame[0..len) (received as d says) as it leaves a port: untagged (tag stripped)
+    // or tagged (the tag written into tagSlot), runts padded, as iovecs over the frame. Pure
+    // apart from *f and tagSlot.
+    static void buildVariant(OutFrame *f, const std::uint8_t *frame, std::size_t len, const ForwardDecision &d,
+                             bool tagged, std::uint8_t *tagSlot, const std::uint8_t *vnet);
     void flushEgress();
     void sendOrQueue(Port &p, const OutFrame *frames, const Cast *casts, int n);
     void drainQueue(Port &p);
@@ -171,6 +177,7 @@ private:
     // Switch-thread state.
     Forwarder m_forwarder;
     Snooper m_snooper;
+    OffloadCompleter m_completer;  // software offloads for the current batch (reset per flush)
     std::vector<std::unique_ptr<Port>> m_portsById;  // index = PortId
     std::vector<std::unique_ptr<Listener>> m_listeners;
     // Captures asked for port numbers nobody holds right now (installed by attachPort).

@@ -53,7 +53,7 @@ void TapTransport::setOffloads(bool on)
     if (!m_vnet)
         return;
     const unsigned long flags = on ? (TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN) : 0;
-    ::ioctl(m_fd, TUNSETOFFLOAD, flags);
+    m_offloadsOn = ::ioctl(m_fd, TUNSETOFFLOAD, flags) == 0 && on;
 }
 
 int TapTransport::receive(std::uint8_t *const *bufs, std::size_t bufSize, std::size_t *lens, int max)

@@ -26,6 +26,7 @@ public:
     bool vnetHeader() const override { return m_vnet; }
     const std::uint8_t *rxVnetHeader(int i) const override { return m_vnet ? m_rxHdr[i] : nullptr; }
     void setOffloads(bool on) override;
+    unsigned offloadsAccepted() const override { return m_offloadsOn ? kOffloadAll : 0; }
 
     static constexpr int kMaxBatch = 64;
 
@@ -34,6 +35,7 @@ private:
     int m_fd = -1;
     QString m_name;
     bool m_vnet = false;
+    bool m_offloadsOn = false;
     std::uint8_t m_rxHdr[kMaxBatch][kVnetHdrLen]{};
 };
 

@@ -20,8 +20,9 @@ struct OutFrame {
     iovec iov[kMaxIov]{};
     int iovcnt = 0;
     std::size_t len = 0;
-    // Taps with offloads only: the virtio_net_hdr (kVnetHdrLen bytes) of the frame, or nullptr
-    // for "no offload" (a zero header is written). Other transports never see offload frames.
+    // The virtio_net_hdr (kVnetHdrLen bytes) of the frame, or nullptr for "no offload" (a zero
+    // header is written). A header that needs offloads reaches only ports whose
+    // offloadsAccepted() covers it; transports without a header ignore it.
     const std::uint8_t *vnetHdr = nullptr;
     void add(const void *p, std::size_t n)
     {
@@ -45,6 +46,36 @@ constexpr std::size_t kVnetHdrLen = 10;
 // GSO super-frame): it may only go to a port that also speaks virtio_net_hdr.
 inline bool vnetNeedsOffload(const std::uint8_t *hdr) { return hdr && ((hdr[0] & 1) || hdr[1] != 0); }
 inline bool vnetIsGso(const std::uint8_t *hdr) { return hdr && hdr[1] != 0; }
+
+// What a port takes as it is (Transport::offloadsAccepted) and what a frame needs
+// (vnetOffloadsNeeded): partial checksums, TCP segmentation offload for IPv4/IPv6, the ECN
+// bit on TSO frames. kOffloadOther marks a GSO type no port takes (UDP fragmentation).
+constexpr unsigned kOffloadCsum = 1, kOffloadTso4 = 2, kOffloadTso6 = 4, kOffloadEcn = 8, kOffloadOther = 16;
+constexpr unsigned kOffloadAll = kOffloadCsum | kOffloadTso4 | kOffloadTso6 | kOffloadEcn;
+// The offloads a frame with this virtio_net_hdr needs from its receiver (0 = a plain frame;
+// a TSO frame also needs checksums). Pure.
+inline unsigned vnetOffloadsNeeded(const std::uint8_t *hdr)
+{
+    if (!hdr)
+        return 0;
+    unsigned need = (hdr[0] & 1) ? kOffloadCsum : 0;
+    switch (hdr[1] & 0x7f) {
+    case 0:
+        break;
+    case 1:
+        need |= kOffloadTso4 | kOffloadCsum;
+        break;
+    case 4:
+        need |= kOffloadTso6 | kOffloadCsum;
+        break;
+    default:
+        need |= kOffloadOther;
+        break;
+    }
+    if ((hdr[1] & 0x80) && (hdr[1] & 0x7f))
+        need |= kOffloadEcn;
+    return need;
+}
 
 class Transport {
 public:
@@ -77,12 +108,15 @@ public:
     // True while a partly written frame waits (the engine then watches for writability).
     virtual bool hasPending() const { return false; }
 
-    // Offloads (taps only). vnetHeader(): frames carry a virtio_net_hdr; after receive(),
+    // Offloads (taps and vhost-user). vnetHeader(): frames carry a virtio_net_hdr; after receive(),
     // rxVnetHeader(i) is frame i's header. setOffloads() turns checksum/TSO offload on or off
     // (the engine enables it only while every port can take offload frames).
     virtual bool vnetHeader() const { return false; }
     virtual const std::uint8_t *rxVnetHeader(int) const { return nullptr; }
     virtual void setOffloads(bool) {}
+    // The offload frames (kOffload* bits) this port takes as they are, header and all, right
+    // now. The engine completes the rest in software (checksum, segmentation) before sending.
+    virtual unsigned offloadsAccepted() const { return 0; }
 
     // Housekeeping on the engine's tick (every SwitchConfig::tickNs): false ends the port,
     // with lastError() as the reason. Transports with timeouts of their own use it.

@@ -100,7 +100,7 @@ constexpr std::uint64_t kUserFProtocolFeatures = bit(30);  // VHOST_USER_F_PROTO
 constexpr std::uint64_t kFVersion1 = vfeat::kVersion1;
 constexpr std::uint64_t kOfferedFeatures = kFVersion1 | kNetFMrgRxbuf | kRingFIndirectDesc | kRingFEventIdx
     | kNetFCsum | kNetFGuestCsum | kNetFHostTso4 | kNetFHostTso6 | kNetFGuestTso4 | kNetFGuestTso6
-    | kUserFProtocolFeatures;
+    | vfeat::kNetHostEcn | vfeat::kNetGuestEcn | kUserFProtocolFeatures;
 
 // Protocol feature bits offered: one queue pair (MQ) and REPLY_ACK, nothing else.
 constexpr std::uint64_t kProtocolFMq = bit(0);

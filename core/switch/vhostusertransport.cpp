@@ -1,5 +1,6 @@
 #include "vhostusertransport.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <sys/epoll.h>
@@ -143,7 +144,13 @@ void VhostUserTransport::ringChanged(int i)
         fail(QStringLiteral("ring %1 cannot be set up: %2").arg(i).arg(vqErrorText(m_vq[i].error())));
         return;
     }
-    m_net = std::make_unique<VirtioNet>(m_session->features());
+    const std::uint64_t f = m_session->features();
+    m_net = std::make_unique<VirtioNet>(f);
+    m_guestCsum = (f & vfeat::kNetGuestCsum) != 0;
+    m_accepts = m_guestCsum ? kOffloadCsum | ((f & vfeat::kNetGuestTso4) ? kOffloadTso4 : 0u)
+                                  | ((f & vfeat::kNetGuestTso6) ? kOffloadTso6 : 0u)
+                                  | ((f & vfeat::kNetGuestEcn) ? kOffloadEcn : 0u)
+                            : 0u;
     m_live[i] = true;
     if (i == kRxRing) {
         // The switch never waits for RX buffers (a frame without one is dropped): the guest
@@ -183,10 +190,10 @@ int VhostUserTransport::receive(std::uint8_t *const *bufs, std::size_t bufSize, 
         drainEventfd(m_kickInEpoll);
     if (!m_live[kTxRing])
         return 0;
+    max = std::min(max, kMaxBatch);
     Virtqueue &tx = m_vq[kTxRing];
     int n = 0;
     bool pushed = false;
-    std::uint8_t hdr[kVirtioNetHdrLen];
     while (n < max) {
         const Virtqueue::Pop p = tx.pop(m_chain);
         if (p == Virtqueue::Pop::Broken) {
@@ -204,7 +211,7 @@ int VhostUserTransport::receive(std::uint8_t *const *bufs, std::size_t bufSize, 
             continue;
         }
         std::size_t len = 0;
-        if (m_net->guestToFrame(m_chain, bufs[n], bufSize, &len, hdr))
+        if (m_net->guestToFrame(m_chain, bufs[n], bufSize, &len, m_rxHdr[n]))
             lens[n++] = len;
         tx.push(m_chain.head, 0);
         pushed = true;
@@ -242,7 +249,10 @@ SendResult VhostUserTransport::send(const OutFrame *frames, int n)
     Virtqueue &rx = m_vq[kRxRing];
     bool delivered = false;
     for (int i = 0; i < n; ++i) {
-        switch (m_net->frameToGuest(rx, frames[i].iov, frames[i].iovcnt, nullptr)) {
+        // The engine sends offload frames only when offloadsAccepted() covers them; other
+        // headers (DATA_VALID from a tap) only to a guest that takes headers at all.
+        const std::uint8_t *hdr = m_guestCsum ? frames[i].vnetHdr : nullptr;
+        switch (m_net->frameToGuest(rx, frames[i].iov, frames[i].iovcnt, hdr)) {
         case VirtioNet::Rx::Delivered:
             ++r.sent;
             delivered = true;

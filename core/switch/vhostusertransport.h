@@ -17,8 +17,12 @@
 // batch, and only when the guest asked (EVENT_IDX or flags). A guest without RX buffers
 // posted loses the frame (counted as a drop, like a NIC with a full ring); send() never
 // blocks. A broken ring or protocol error ends the port (controlReadable/receive/send report
-// it), never the switch. Offloads are not offered yet: the guest sends complete frames and
-// is sent complete frames (features VERSION_1, MRG_RXBUF, INDIRECT_DESC, EVENT_IDX).
+// it), never the switch.
+// Offloads: the port offers CSUM/HOST_TSO4/6/HOST_ECN (the guest may send partial checksums
+// and 64 KiB TSO frames; each header is checked against what it negotiated, see
+// VirtioNet::checkTxHeader, and handed to the engine through rxVnetHeader) and
+// GUEST_CSUM/GUEST_TSO4/6/GUEST_ECN (offloadsAccepted() says which the guest took: the engine
+// passes such frames through untouched and completes them in software for everyone else).
 #pragma once
 
 #include "transport.h"
@@ -39,7 +43,9 @@ class VhostUserTransport : public Transport {
 public:
     // The features this port offers (see the design note).
     static constexpr std::uint64_t kFeatures = vfeat::kVersion1 | vfeat::kNetMrgRxbuf | vfeat::kIndirectDesc
-                                               | vfeat::kEventIdx;
+        | vfeat::kEventIdx | vfeat::kNetCsum | vfeat::kNetHostTso4 | vfeat::kNetHostTso6 | vfeat::kNetHostEcn
+        | vfeat::kNetGuestCsum | vfeat::kNetGuestTso4 | vfeat::kNetGuestTso6 | vfeat::kNetGuestEcn;
+    static constexpr int kMaxBatch = 64;  // frames per receive() (the engine's batch bound)
 
     // Takes over `fd`, an accepted frontend connection on socket `path`. `onClose` runs when
     // the transport is destroyed (the listener may then accept the next frontend). Errors:
@@ -52,6 +58,11 @@ public:
     bool controlReadable() override;
     int receive(std::uint8_t *const *bufs, std::size_t bufSize, std::size_t *lens, int max) override;
     SendResult send(const OutFrame *frames, int n) override;
+    // Frames carry the guest's virtio_net_hdr (checked); the offloads the guest negotiated
+    // for its receive side (GUEST_CSUM, GUEST_TSO4/6, GUEST_ECN) as kOffload* bits.
+    bool vnetHeader() const override { return true; }
+    const std::uint8_t *rxVnetHeader(int i) const override { return m_rxHdr[i]; }
+    unsigned offloadsAccepted() const override { return m_accepts; }
     // A frontend that acked features but sends no memory table within kMemTableTimeoutNs has
     // guest memory QEMU cannot share (no memfd backend with share=on): the port ends, saying so.
     bool tick(std::int64_t nowNs) override;
@@ -87,6 +98,9 @@ private:
     bool m_live[2] = {false, false};
     std::unique_ptr<VirtioNet> m_net;
     VqChain m_chain;
+    std::uint8_t m_rxHdr[kMaxBatch][kVnetHdrLen] = {};
+    unsigned m_accepts = 0;
+    bool m_guestCsum = false;  // the guest takes headers at all (DATA_VALID/NEEDS_CSUM)
     std::uint64_t m_noBuffers = 0;
     QString m_failure;
     std::int64_t m_waitingForMemorySince = 0;  // tick time features were seen without a table

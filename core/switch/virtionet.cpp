@@ -5,8 +5,30 @@
 namespace netloom::sw {
 
 VirtioNet::VirtioNet(std::uint64_t features)
-    : m_hdrLen(headerLen(features)), m_mergeable((features & vfeat::kNetMrgRxbuf) != 0)
+    : m_hdrLen(headerLen(features)), m_mergeable((features & vfeat::kNetMrgRxbuf) != 0), m_features(features)
 {
+}
+
+bool VirtioNet::checkTxHeader(std::uint8_t hdr[kVirtioNetHdrLen], std::size_t frameLen) const
+{
+    const auto le16 = [&](int at) { return std::size_t(hdr[at] | hdr[at + 1] << 8); };
+    hdr[0] &= kVnetFlagNeedsCsum;
+    if (hdr[0] & kVnetFlagNeedsCsum) {
+        if (!(m_features & vfeat::kNetCsum) || le16(6) + le16(8) + 2 > frameLen)
+            return false;
+    }
+    const std::uint8_t gso = hdr[1] & std::uint8_t(~kVnetGsoEcn);
+    if (gso == kVnetGsoNone)
+        return hdr[1] == 0;
+    if (gso == kVnetGsoTcpv4 && !(m_features & vfeat::kNetHostTso4))
+        return false;
+    if (gso == kVnetGsoTcpv6 && !(m_features & vfeat::kNetHostTso6))
+        return false;
+    if (gso != kVnetGsoTcpv4 && gso != kVnetGsoTcpv6)
+        return false;
+    if ((hdr[1] & kVnetGsoEcn) && !(m_features & vfeat::kNetHostEcn))
+        return false;
+    return le16(4) > 0;
 }
 
 std::size_t VirtioNet::headerLen(std::uint64_t features)
@@ -48,6 +70,10 @@ int VirtioNet::gatherTx(const VqChain &chain, iovec *iov, int maxIov, std::size_
     }
     if (got < kMinFrame) {
         ++m_stats.txRunt;
+        return -1;
+    }
+    if (!checkTxHeader(h, got)) {
+        ++m_stats.txBadHeader;
         return -1;
     }
     std::memcpy(hdr, h, kVirtioNetHdrLen);

@@ -42,6 +42,7 @@ struct VirtioNetStats {
     std::uint64_t txRunt = 0;          // shorter than 14 bytes
     std::uint64_t txTooBig = 0;        // larger than the caller's buffer (frameIovecs: kMaxFrame, maxIov)
     std::uint64_t txShortHeader = 0;   // chain shorter than the virtio-net header
+    std::uint64_t txBadHeader = 0;     // an offload the guest did not negotiate, or offsets outside the frame
     std::uint64_t rxFrames = 0;        // frames delivered into the guest
     std::uint64_t rxNoBuffers = 0;     // the guest had too few buffers posted (frame not taken)
     std::uint64_t rxNoRoom = 0;        // a chain too small for the frame (no MRG_RXBUF)
@@ -61,12 +62,18 @@ public:
     static std::size_t headerLen(std::uint64_t features);
     std::size_t headerLen() const { return m_hdrLen; }
     bool mergeable() const { return m_mergeable; }
+    // The transmit header rules: NEEDS_CSUM only with CSUM negotiated and csum_start +
+    // csum_offset + 2 within the frame; GSO TCPv4/TCPv6 only with HOST_TSO4/6, the ECN bit only
+    // with HOST_ECN, gso_size > 0; no other GSO type; flags other than NEEDS_CSUM are cleared.
+    // Returns false for a header breaking them. Touches hdr (the caller's private copy).
+    bool checkTxHeader(std::uint8_t hdr[kVirtioNetHdrLen], std::size_t frameLen) const;
     const VirtioNetStats &stats() const { return m_stats; }
 
     // Transmit: copies the frame of a TX chain (its readable segments, after the first
     // headerLen() bytes, which may share a segment with the frame or span several) into
-    // buf[0..bufSize). Returns true with *frameLen set and hdr[0..10) the guest's header;
-    // false for a counted drop (runt, too big, short header). Does not push the chain.
+    // buf[0..bufSize). Returns true with *frameLen set and hdr[0..10) the guest's header,
+    // checked (checkTxHeader); false for a counted drop (runt, too big, short or bad header).
+    // Does not push the chain.
     bool guestToFrame(const VqChain &chain, std::uint8_t *buf, std::size_t bufSize, std::size_t *frameLen,
                       std::uint8_t hdr[kVirtioNetHdrLen]);
 
@@ -101,6 +108,7 @@ private:
 
     std::size_t m_hdrLen = 10;
     bool m_mergeable = false;
+    std::uint64_t m_features = 0;
     VirtioNetStats m_stats;
     VqChain m_rxChain;  // frameToGuest's scratch (a local would be zeroed, 1 KiB, per frame)
 };

@@ -149,6 +149,16 @@ inline std::vector<std::uint8_t> pattern(std::size_t n, std::uint8_t seed)
     return v;
 }
 
+// pattern() whose first 10 bytes (the virtio_net_hdr of a transmitted frame) are zero: a header
+// without offloads, which every feature set accepts.
+inline std::vector<std::uint8_t> txPattern(std::size_t n, std::uint8_t seed)
+{
+    auto v = pattern(n, seed);
+    for (std::size_t i = 0; i < 10 && i < n; ++i)
+        v[i] = 0;
+    return v;
+}
+
 // A FakeGuest with one ring of `num` at guest-physical 0 and its Virtqueue set up (aborts
 // when setup fails: a bug of the test).
 struct FakeQueue {

@@ -3,6 +3,7 @@
 // hairpin), MRG_RXBUF across chains with num_buffers, too few buffers, checksum completion
 // and TSO segmentation. Guests are FakeGuests (fakevring.h).
 #include "fakevring.h"
+#include "offloadframes.h"
 #include "switch/transport.h"
 #include "switch/virtionet.h"
 
@@ -14,6 +15,7 @@ using namespace netloom::sw;
 using netloom::test::FakeGuest;
 using netloom::test::FakeRing;
 using netloom::test::pattern;
+using netloom::test::txPattern;
 
 static_assert(kVirtioNetHdrLen == kVnetHdrLen, "virtionet.h and transport.h disagree on virtio_net_hdr");
 
@@ -26,84 +28,11 @@ constexpr std::uint64_t kNet = vfeat::kVersion1;
 // One ring at guest-physical 0 with its Virtqueue set up (aborts if setup fails).
 using Setup = netloom::test::FakeQueue;
 
-// The Internet checksum of a UDP/IPv4 frame computed from scratch (reference).
-std::uint16_t referenceUdpChecksum(const std::vector<std::uint8_t> &f)
-{
-    std::uint32_t sum = 0;
-    const auto add16 = [&](std::size_t i) { sum += std::uint32_t(f[i] << 8 | f[i + 1]); };
-    for (std::size_t i = 26; i < 34; i += 2)
-        add16(i);  // src, dst
-    sum += 17;
-    const std::size_t udpLen = f.size() - 34;
-    sum += std::uint32_t(udpLen);
-    for (std::size_t i = 34; i + 1 < f.size(); i += 2)
-        if (i != 40)
-            add16(i);
-    if (udpLen % 2)
-        sum += std::uint32_t(f.back() << 8);
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    const std::uint16_t c = std::uint16_t(~sum);
-    return c == 0 ? 0xffff : c;
-}
+using netloom::test::foldSum;
+using netloom::test::referenceUdpChecksum;
+using netloom::test::tcpGsoFrame;
+using netloom::test::udpFrame;
 
-std::vector<std::uint8_t> udpFrame(std::size_t payload)
-{
-    std::vector<std::uint8_t> f(42 + payload, 0);
-    for (int i = 0; i < 12; ++i)
-        f[std::size_t(i)] = std::uint8_t(0x52 + i);
-    f[12] = 0x08;
-    f[14] = 0x45;
-    f[23] = 17;
-    const std::uint8_t ips[8] = {10, 0, 0, 1, 10, 0, 0, 2};
-    std::memcpy(&f[26], ips, 8);
-    f[34] = 0x30; f[35] = 0x39; f[36] = 0x00; f[37] = 0x35;
-    f[38] = std::uint8_t((8 + payload) >> 8);
-    f[39] = std::uint8_t(8 + payload);
-    for (std::size_t i = 0; i < payload; ++i)
-        f[42 + i] = std::uint8_t(i * 13 + 1);
-    return f;
-}
-
-// A TCP GSO super-frame: Ethernet (optionally tagged), IPv4 or IPv6, TCP with 12 bytes of
-// options and flags PSH|FIN|CWR|ACK, `payload` bytes of data.
-std::vector<std::uint8_t> tcpGsoFrame(bool v6, bool tagged, std::size_t payload)
-{
-    std::vector<std::uint8_t> f(12, 0x02);
-    if (tagged) {
-        f.push_back(0x81); f.push_back(0x00); f.push_back(0x00); f.push_back(0x05);
-    }
-    f.push_back(v6 ? 0x86 : 0x08);
-    f.push_back(v6 ? 0xdd : 0x00);
-    const std::size_t tcpLen = 32 + payload;
-    if (!v6) {
-        const std::uint8_t ip[20] = {0x45, 0, std::uint8_t((20 + tcpLen) >> 8), std::uint8_t(20 + tcpLen), 0x12, 0x34, 0x40, 0,
-                                     64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2};
-        f.insert(f.end(), ip, ip + 20);
-    } else {
-        const std::uint8_t ip[8] = {0x60, 0, 0, 0, std::uint8_t(tcpLen >> 8), std::uint8_t(tcpLen), 6, 64};
-        f.insert(f.end(), ip, ip + 8);
-        for (int i = 0; i < 32; ++i)
-            f.push_back(std::uint8_t(0xfd + (i == 15 ? 1 : 0) + (i == 31 ? 2 : 0)));
-    }
-    const std::uint8_t tcp[32] = {0x30, 0x39, 0x00, 0x50, 0xff, 0xff, 0xfc, 0x00, 0, 0, 0, 1, 0x80, 0x80 | 0x10 | 0x08 | 0x01,
-                                  0xff, 0xff, 0x12, 0x34, 0, 0, 1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2};
-    f.insert(f.end(), tcp, tcp + 32);
-    for (std::size_t i = 0; i < payload; ++i)
-        f.push_back(std::uint8_t(i * 31 + 7));
-    return f;
-}
-
-std::uint16_t foldSum(const std::uint8_t *p, std::size_t n, std::uint32_t sum)
-{
-    for (std::size_t i = 0; i + 1 < n; i += 2)
-        sum += std::uint32_t(p[i] << 8 | p[i + 1]);
-    if (n % 2)
-        sum += std::uint32_t(p[n - 1] << 8);
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    return std::uint16_t(sum);
-}
 
 }  // namespace
 
@@ -113,6 +42,8 @@ private slots:
     void headerSharesSegment();
     void headerSplitAcrossSegments();
     void txDropsAreCounted();
+    void txHeaderRules_data();
+    void txHeaderRules();
     void guestToGuestOneCopy();
     void hairpinOverlap();
     void rxSingleChain();
@@ -126,6 +57,49 @@ private slots:
     void tsoRefuses();
 };
 
+void TestSwitchVirtioNet::txHeaderRules_data()
+{
+    QTest::addColumn<quint64>("features");
+    QTest::addColumn<QByteArray>("header");  // 10 bytes
+    QTest::addColumn<bool>("ok");
+    QTest::addColumn<int>("flagsAfter");
+    const quint64 all = vfeat::kNetCsum | vfeat::kNetHostTso4 | vfeat::kNetHostTso6 | vfeat::kNetHostEcn;
+    const auto h = [](std::initializer_list<int> b) {
+        QByteArray a(10, 0);
+        int i = 0;
+        for (int v : b)
+            a[i++] = char(v);
+        return a;
+    };
+    QTest::newRow("plain") << quint64(0) << h({}) << true << 0;
+    QTest::newRow("data_valid cleared") << quint64(0) << h({2}) << true << 0;
+    QTest::newRow("csum without CSUM") << quint64(vfeat::kNetGuestCsum) << h({1, 0, 0, 0, 0, 0, 34, 0, 6, 0}) << false << 1;
+    QTest::newRow("csum inside") << all << h({1, 0, 0, 0, 0, 0, 34, 0, 6, 0}) << true << 1;
+    QTest::newRow("csum field at the end") << all << h({1, 0, 0, 0, 0, 0, 90, 0, 8, 0}) << true << 1;  // 98+2 = 100
+    QTest::newRow("csum field past the end") << all << h({1, 0, 0, 0, 0, 0, 91, 0, 8, 0}) << false << 1;
+    QTest::newRow("csum offsets wrap") << all << h({1, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff}) << false << 1;
+    QTest::newRow("tso4") << all << h({1, 1, 54, 0, 0xa8, 5, 34, 0, 16, 0}) << true << 1;
+    QTest::newRow("tso4 without HOST_TSO4") << quint64(vfeat::kNetCsum | vfeat::kNetHostTso6) << h({1, 1, 54, 0, 0xa8, 5, 34, 0, 16, 0}) << false << 1;
+    QTest::newRow("tso6 without HOST_TSO6") << quint64(vfeat::kNetCsum | vfeat::kNetHostTso4) << h({1, 4, 74, 0, 0xa8, 5, 54, 0, 16, 0}) << false << 1;
+    QTest::newRow("ecn without HOST_ECN") << quint64(vfeat::kNetCsum | vfeat::kNetHostTso4) << h({1, 0x81, 54, 0, 0xa8, 5, 34, 0, 16, 0}) << false << 1;
+    QTest::newRow("ecn alone") << all << h({0, 0x80}) << false << 0;
+    QTest::newRow("udp fragmentation") << all << h({1, 3, 42, 0, 0xa8, 5, 34, 0, 6, 0}) << false << 1;
+    QTest::newRow("gso size 0") << all << h({1, 1, 54, 0, 0, 0, 34, 0, 16, 0}) << false << 1;
+}
+
+void TestSwitchVirtioNet::txHeaderRules()
+{
+    QFETCH(quint64, features);
+    QFETCH(QByteArray, header);
+    QFETCH(bool, ok);
+    QFETCH(int, flagsAfter);
+    VirtioNet net(features | kNet);
+    std::uint8_t h[10];
+    std::memcpy(h, header.constData(), 10);
+    QCOMPARE(net.checkTxHeader(h, 100), ok);
+    QCOMPARE(int(h[0]), flagsAfter);
+}
+
 void TestSwitchVirtioNet::headerSharesSegment()
 {
     for (const std::uint64_t feats : {std::uint64_t(0), kNet}) {
@@ -133,7 +107,7 @@ void TestSwitchVirtioNet::headerSharesSegment()
         VirtioNet net(feats);
         const std::size_t hl = net.headerLen();
         QCOMPARE(hl, std::size_t(feats ? 12 : 10));
-        const auto bytes = pattern(hl + 64, 9);
+        const auto bytes = txPattern(hl + 64, 9);
         s.g.write(kBufs, bytes.data(), bytes.size());
         s.ring.setDesc(0, kBufs, std::uint32_t(bytes.size()), 0);
         s.ring.addPublish(0);
@@ -151,7 +125,7 @@ void TestSwitchVirtioNet::headerSharesSegment()
 void TestSwitchVirtioNet::headerSplitAcrossSegments()
 {
     Setup s(kNet);
-    const auto bytes = pattern(12 + 40, 3);
+    const auto bytes = txPattern(12 + 40, 3);
     // 5 bytes, then 4, then 3 header bytes + 10 frame bytes, then 30 frame bytes.
     s.g.write(kBufs, bytes.data(), 5);
     s.g.write(kBufs + 0x40, bytes.data() + 5, 4);
@@ -211,7 +185,7 @@ void TestSwitchVirtioNet::guestToGuestOneCopy()
     QVERIFY(tx.setup(txr.config(f)));
     QVERIFY(rx.setup(rxr.config(f)));
     // TX: header split 7+5, frame in 3 pieces, one of them crossing the A/B boundary.
-    const auto bytes = pattern(12 + 90, 21);
+    const auto bytes = txPattern(12 + 90, 21);
     g.write(kBufs, bytes.data(), 7);
     g.write(kBufs + 0x40, bytes.data() + 7, 5 + 30);
     g.write(FakeGuest::kB - 20, bytes.data() + 42, 60);
@@ -261,7 +235,7 @@ void TestSwitchVirtioNet::hairpinOverlap()
     Virtqueue tx, rx;
     QVERIFY(tx.setup(txr.config(f)));
     QVERIFY(rx.setup(rxr.config(f)));
-    const auto bytes = pattern(12 + 100, 40);
+    const auto bytes = txPattern(12 + 100, 40);
     g.write(kBufs, bytes.data(), bytes.size());
     txr.setDesc(0, kBufs, 112, 0);
     txr.addPublish(0);

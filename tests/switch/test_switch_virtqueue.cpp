@@ -14,6 +14,7 @@ using namespace netloom::sw;
 using netloom::test::FakeGuest;
 using netloom::test::FakeRing;
 using netloom::test::pattern;
+using netloom::test::txPattern;
 
 namespace {
 
@@ -78,7 +79,7 @@ void TestSwitchVirtqueue::setupRefusesBadRings()
 void TestSwitchVirtqueue::simpleChain()
 {
     Setup s(kNet);
-    const auto hdr = pattern(12, 1);
+    const auto hdr = txPattern(12, 1);
     const auto frame = pattern(60, 50);
     s.g.write(kBufs, hdr.data(), 12);
     s.g.write(kBufs + 0x100, frame.data(), 60);
@@ -119,7 +120,7 @@ void TestSwitchVirtqueue::indirectTable()
 {
     for (const std::uint64_t tableAt : {FakeGuest::kC + 0x100, FakeGuest::kC + 0x204 /* unaligned */}) {
         Setup s(kNet | vfeat::kIndirectDesc);
-        const auto bytes = pattern(12 + 100, 77);
+        const auto bytes = txPattern(12 + 100, 77);
         s.g.write(kBufs, bytes.data(), 30);
         s.g.write(FakeGuest::kC + 0x1000, bytes.data() + 30, 82);
         // table: [0] -> [2] -> [1]; entry 1 writable (receive space after the frame).
@@ -149,7 +150,7 @@ void TestSwitchVirtqueue::regionCrossingIsSplit()
 {
     Setup s(kNet);
     // 12+52 bytes starting 20 bytes before the A/B boundary (host pieces are not adjacent).
-    const auto bytes = pattern(64, 5);
+    const auto bytes = txPattern(64, 5);
     const std::uint64_t at = FakeGuest::kB - 20;
     s.g.write(at, bytes.data(), 64);
     s.ring.setDesc(0, at, 64, 0);
