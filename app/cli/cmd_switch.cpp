@@ -56,12 +56,15 @@ const char *kUsage =
     "  --port URL          attach a port: stream:PATH (listen for qemu -netdev stream),\n"
     "                      stream-connect:PATH, dgram:PATH (qemu -netdev dgram remote),\n"
     "                      tap:NAME, or any libvdeplug URL (vde://, vxvde://, udp://, cmd://)\n"
-    "  --vhost-user PATH   serve a vhost-user port on the unix socket PATH (repeatable): QEMU\n"
+    "  --vhost-user PATH[,client]\n"
+    "                      a vhost-user port (repeatable). Served on the unix socket PATH: QEMU\n"
     "                      connects with -chardev socket,path=PATH,reconnect=1 -netdev\n"
     "                      vhost-user and shared guest memory (-object memory-backend-memfd,\n"
-    "                      share=on). Each gets the lowest port number not taken by --vlan or\n"
-    "                      an earlier --vhost-user, printed at start; it keeps it across\n"
-    "                      reconnects\n"
+    "                      share=on). With ,client QEMU listens (-chardev socket,path=PATH,\n"
+    "                      server=on,wait=off) and the switch connects, and connects again\n"
+    "                      whenever QEMU restarts. Each gets the lowest port number not taken\n"
+    "                      by --vlan or an earlier --vhost-user, printed at start; it keeps it\n"
+    "                      across reconnects\n"
     "  --hub               flood every frame (hub mode)\n"
     "  --vlan N=access:V   802.1Q settings of port N, set before a client plugs in\n"
     "  --vlan N=trunk:V,V[:NATIVE]\n"
@@ -333,18 +336,21 @@ int runSwitch(const QStringList &args)
         while (o.vlans.count(next))
             ++next;
         PortOptions po;
-        po.name = QStringLiteral("vhost-user %1").arg(path);
+        po.name = QStringLiteral("vhost-user %1").arg(path.endsWith(QLatin1String(",client")) ? path.chopped(7) : path);
         if (const Status s = engine.presetPort(next, po); !s) {
             printError(cmd, s.error().message);
             return ExitUsage;
         }
-        if (const Status s = engine.listenVhostUser(path, next); !s) {
+        const bool client = path.endsWith(QLatin1String(",client"));
+        const QString sock = client ? path.chopped(7) : path;
+        if (const Status s = client ? engine.connectVhostUser(sock, next) : engine.listenVhostUser(sock, next); !s) {
             printError(cmd, s.error().message);
             return ExitFailure;
         }
         printer.line(QJsonObject{{QStringLiteral("type"), QStringLiteral("vhost-user")}, {QStringLiteral("port"), qint64(next)},
-                                 {QStringLiteral("path"), path}},
-                     QStringLiteral("vhost-user port %1 on %2").arg(next).arg(path));
+                                 {QStringLiteral("path"), sock}, {QStringLiteral("mode"), client ? QStringLiteral("client") : QStringLiteral("server")}},
+                     client ? QStringLiteral("vhost-user port %1 connecting to %2").arg(next).arg(sock)
+                            : QStringLiteral("vhost-user port %1 on %2").arg(next).arg(sock));
         ++next;
     }
     if (!o.sock.isEmpty()) {

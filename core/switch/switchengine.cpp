@@ -295,33 +295,82 @@ void SwitchEngine::acceptVhostUser(Listener &l)
         if (*fd < 0)
             return;
         std::weak_ptr<VhostUserListener> weak = l.vhost;
-        auto t = VhostUserTransport::create(*fd, path, [weak] {
+        attachVhostUser(*fd, path, l.vhostPort, [weak] {
             if (auto alive = weak.lock())
                 alive->release();
         });
-        if (!t) {
-            l.vhost->release();
-            emitWarning(t.error().message);
-            continue;
-        }
-        PortOptions options;
-        PortId id;
-        {
-            std::lock_guard<std::mutex> lock(m_registryMutex);
-            id = pickPortId(l.vhostPort);
-            if (id != l.vhostPort) {
-                emitWarning(Error::failed(ErrorCode::Conflict, QStringLiteral("accept vhost-user frontend"), path,
-                                          QStringLiteral("port %1 is still held").arg(l.vhostPort)).message);
-                continue;  // the transport's destructor releases the listener
-            }
-            PortInfo info;
-            info.id = id;
-            m_registry[id] = info;
-            if (const PortOptions *preset = m_presets.find(id))
-                options = *preset;
-        }
-        attachPort(id, std::move(*t), options);
     }
+}
+
+bool SwitchEngine::attachVhostUser(int fd, const QString &path, PortId port, std::function<void()> onClose)
+{
+    auto t = VhostUserTransport::create(fd, path, std::move(onClose));
+    if (!t) {
+        emitWarning(t.error().message);
+        return false;  // the failed transport's destructor ran onClose
+    }
+    PortOptions options;
+    {
+        std::lock_guard<std::mutex> lock(m_registryMutex);
+        if (pickPortId(port) != port) {
+            emitWarning(Error::failed(ErrorCode::Conflict, QStringLiteral("connect vhost-user frontend"), path,
+                                      QStringLiteral("port %1 is still held").arg(port)).message);
+            return false;  // the transport's destructor releases the connection's owner
+        }
+        PortInfo info;
+        info.id = port;
+        m_registry[port] = info;
+        if (const PortOptions *preset = m_presets.find(port))
+            options = *preset;
+    }
+    attachPort(port, std::move(*t), options);
+    return true;
+}
+
+struct SwitchEngine::VhostClient {
+    QString path;
+    PortId port = kNoPort;
+    std::shared_ptr<bool> connected = std::make_shared<bool>(false);
+    QString lastError;  // the last connection error reported (each new one once)
+};
+
+Status SwitchEngine::connectVhostUser(const QString &path, PortId port)
+{
+    if (port == kNoPort || port > m_config.maxPorts)
+        return Error::failed(ErrorCode::InvalidArgument, QStringLiteral("connect vhost-user port"), path,
+                             QStringLiteral("port %1 is outside 1..%2").arg(port).arg(m_config.maxPorts));
+    if (path.isEmpty() || path.toLocal8Bit().size() > 107)
+        return Error::failed(ErrorCode::InvalidArgument, QStringLiteral("connect vhost-user port"), path,
+                             QStringLiteral("a unix socket path is 1..107 bytes"));
+    auto c = std::make_shared<std::unique_ptr<VhostClient>>(std::make_unique<VhostClient>());
+    (*c)->path = path;
+    (*c)->port = port;
+    post([this, c] {
+        m_vhostClients.push_back(std::move(*c));
+        dialVhostUser(*m_vhostClients.back());
+    });
+    return ok();
+}
+
+void SwitchEngine::dialVhostUser(VhostClient &c)
+{
+    if (*c.connected)
+        return;
+    Result<int> fd = sw::connectVhostUser(c.path);
+    if (!fd) {
+        if (fd.error().message != c.lastError) {
+            c.lastError = fd.error().message;
+            emitWarning(c.lastError + QStringLiteral(" (retrying)"));
+        }
+        return;
+    }
+    c.lastError.clear();
+    *c.connected = true;
+    std::weak_ptr<bool> weak = c.connected;
+    attachVhostUser(*fd, c.path, c.port, [weak] {
+        if (auto alive = weak.lock())
+            *alive = false;
+    });
 }
 
 Result<PortId> SwitchEngine::addPort(std::unique_ptr<Transport> transport, const PortOptions &options)
@@ -905,6 +954,8 @@ void SwitchEngine::tick()
     for (auto &p : m_portsById)
         if (p && p->capture)
             p->capture->flush();
+    for (auto &c : m_vhostClients)
+        dialVhostUser(*c);
     for (std::size_t id = 0; id < m_portsById.size(); ++id)
         if (m_portsById[id] && !m_portsById[id]->transport->tick(now))
             detachPort(PortId(id), m_portsById[id]->transport->lastError());

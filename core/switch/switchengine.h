@@ -94,6 +94,12 @@ public:
     // Fails with InvalidArgument for a number outside 1..maxPorts, or when the socket cannot
     // be made. Thread-safe.
     Status listenVhostUser(const QString &path, PortId port);
+    // Client mode: connects to a frontend listening on `path` (QEMU's `-chardev
+    // socket,...,server=on,wait=off`) as port number `port`, now and, while no connection
+    // stands (QEMU not up yet, restarted, gone), again on every tick. Fails with
+    // InvalidArgument for a number outside 1..maxPorts or a path over 107 bytes; connection
+    // errors are retried, each new one reported once as a warning. Thread-safe.
+    Status connectVhostUser(const QString &path, PortId port);
     // Adds a port over an opened transport; returns its id. Thread-safe.
     Result<PortId> addPort(std::unique_ptr<Transport> transport, const PortOptions &options = {});
     // Removes a port (asynchronously; portRemoved follows). Thread-safe.
@@ -140,6 +146,11 @@ private:
     void handleEvent(std::uint64_t tag, std::uint32_t events);
     void readPort(Port &p);
     void acceptVhostUser(Listener &l);
+    struct VhostClient;
+    void dialVhostUser(VhostClient &c);
+    // Makes a vhost-user transport on connected fd and attaches it as `port` (its preset
+    // applies); onClose runs when the connection ends. False when the number is still held.
+    bool attachVhostUser(int fd, const QString &path, PortId port, std::function<void()> onClose);
     void handleFrame(Port &in, std::uint8_t *frame, std::size_t len, std::int64_t now, std::uint8_t *tagSlot,
                      const std::uint8_t *vnet);
     void updateOffloads();
@@ -180,6 +191,7 @@ private:
     OffloadCompleter m_completer;  // software offloads for the current batch (reset per flush)
     std::vector<std::unique_ptr<Port>> m_portsById;  // index = PortId
     std::vector<std::unique_ptr<Listener>> m_listeners;
+    std::vector<std::unique_ptr<VhostClient>> m_vhostClients;
     // Captures asked for port numbers nobody holds right now (installed by attachPort).
     std::map<PortId, std::unique_ptr<PcapWriter>> m_waitingCaptures;
     std::vector<Port *> m_touched;

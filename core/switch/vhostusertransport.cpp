@@ -29,6 +29,7 @@ Result<std::unique_ptr<VhostUserTransport>> VhostUserTransport::create(int fd, c
 {
     std::unique_ptr<VhostUserTransport> t(new VhostUserTransport);
     t->m_path = path;
+    t->m_onClose = std::move(onClose);  // also when create() fails: the owner may try again
     t->m_session = std::make_unique<VhostUserSession>(fd, path);  // owns fd from here on
     t->m_session->setOfferedFeatures(kFeatures);
     t->m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
@@ -43,7 +44,6 @@ Result<std::unique_ptr<VhostUserTransport>> VhostUserTransport::create(int fd, c
     VhostUserTransport *raw = t.get();
     t->m_session->setRingChanged([raw](int i) { raw->ringChanged(i); });
     t->m_session->setStopRing([raw](int i) { return raw->stopRing(i); });
-    t->m_onClose = std::move(onClose);
     return t;
 }
 

@@ -48,8 +48,8 @@ public:
     static constexpr int kMaxBatch = 64;  // frames per receive() (the engine's batch bound)
 
     // Takes over `fd`, an accepted frontend connection on socket `path`. `onClose` runs when
-    // the transport is destroyed (the listener may then accept the next frontend). Errors:
-    // System when the epoll/eventfd cannot be made (fd is closed). Touches: makes those fds.
+    // the transport is destroyed, or at once when create() fails (the listener may then accept
+    // the next frontend). Errors: System when the epoll/eventfd cannot be made (fd is closed). Touches: makes those fds.
     static Result<std::unique_ptr<VhostUserTransport>> create(int fd, const QString &path, std::function<void()> onClose);
     ~VhostUserTransport() override;
 

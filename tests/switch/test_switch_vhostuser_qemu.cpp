@@ -52,6 +52,7 @@ private slots:
     void ringsStart();
     void unsharedMemoryIsRefusedAndTheSwitchGoesOn();
     void switchAndGuestRestartsReconnect();
+    void clientModeConnectsAndReconnects();
 };
 
 namespace {
@@ -59,14 +60,17 @@ namespace {
 // A TCG demo guest on vhost-user socket `sock` (its RAM shared unless `shared` is false), its
 // NIC with legacy interrupts (vectors=0, see the file's header), `append` added to the kernel
 // command line.
-QProcess *startGuest(QObject *parent, const QString &sock, bool shared, const QString &mac, const QString &append)
+QProcess *startGuest(QObject *parent, const QString &sock, bool shared, const QString &mac, const QString &append,
+                     bool qemuListens = false)
 {
     auto *vm = new QProcess(parent);
     QStringList args{QStringLiteral("-accel"), QStringLiteral("tcg"), QStringLiteral("-m"), QStringLiteral("128")};
     if (shared)
         args << QStringLiteral("-object") << QStringLiteral("memory-backend-memfd,id=mem,size=128M,share=on") << QStringLiteral("-machine")
              << QStringLiteral("memory-backend=mem");
-    args << QStringLiteral("-chardev") << QStringLiteral("socket,id=c0,path=%1,reconnect=1").arg(sock) << QStringLiteral("-netdev")
+    args << QStringLiteral("-chardev")
+         << (qemuListens ? QStringLiteral("socket,id=c0,path=%1,server=on,wait=off") : QStringLiteral("socket,id=c0,path=%1,reconnect=1")).arg(sock)
+         << QStringLiteral("-netdev")
          << QStringLiteral("vhost-user,id=n0,chardev=c0") << QStringLiteral("-device")
          << QStringLiteral("virtio-net-pci,netdev=n0,vectors=0,mac=%1").arg(mac) << QStringLiteral("-kernel")
          << demoGuestDir() + QStringLiteral("/vmlinuz") << QStringLiteral("-initrd")
@@ -74,13 +78,15 @@ QProcess *startGuest(QObject *parent, const QString &sock, bool shared, const QS
          << QStringLiteral("console=ttyS0 quiet ") + append << QStringLiteral("-display") << QStringLiteral("none")
          << QStringLiteral("-serial") << QStringLiteral("null");
     vm->start(QStringLiteral("qemu-system-x86_64"), args);
+    vm->waitForStarted(5000);  // else state() stays Starting until an event loop runs
     return vm;
 }
 
 // A demo guest with a static address, pinging `peer` every second.
-QProcess *startPinger(QObject *parent, const QString &sock, const QString &ip, const QString &peer, const QString &mac)
+QProcess *startPinger(QObject *parent, const QString &sock, const QString &ip, const QString &peer, const QString &mac,
+                      bool qemuListens = false)
 {
-    return startGuest(parent, sock, true, mac, QStringLiteral("netloom.ip=%1/24 netloom.ping=%2").arg(ip, peer));
+    return startGuest(parent, sock, true, mac, QStringLiteral("netloom.ip=%1/24 netloom.ping=%2").arg(ip, peer), qemuListens);
 }
 
 // A `netloomctl switch --vhost-user A --vhost-user B --json --stats 1` and its counters.
@@ -159,6 +165,37 @@ void TestSwitchVhostUserQemu::switchAndGuestRestartsReconnect()
     // Port 2 is attached anew (its counters start again) and traffic flows both ways.
     QVERIFY(sw.waitUntil([&] { return sw.rx.value(2) < 4; }, 20000));
     QVERIFY(sw.waitUntil([&] { return sw.rx.value(2) > 4 && sw.rx.value(1) > aBefore + 4; }, 60000));
+    for (QProcess *vm : {ga, gb}) {
+        vm->kill();
+        vm->waitForFinished(5000);
+    }
+    sw.stop();
+}
+
+// Client mode (`--vhost-user PATH,client`): the QEMUs listen (server=on,wait=off) and the
+// switch connects — started before them, so it retries until their sockets exist. The guests
+// ping each other; guest b is restarted and the switch connects to the new QEMU by itself.
+void TestSwitchVhostUserQemu::clientModeConnectsAndReconnects()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString a = dir.filePath(QStringLiteral("a.sock")), b = dir.filePath(QStringLiteral("b.sock"));
+    CliSwitch sw;
+    sw.start(a + QStringLiteral(",client"), b + QStringLiteral(",client"));
+    QTest::qWait(500);
+    QVERIFY(!QFile::exists(a) && !QFile::exists(b));  // client mode makes no socket
+    QProcess *ga = startPinger(this, a, QStringLiteral("10.9.1.1"), QStringLiteral("10.9.1.2"), QStringLiteral("52:54:00:00:01:0a"), true);
+    QProcess *gb = startPinger(this, b, QStringLiteral("10.9.1.2"), QStringLiteral("10.9.1.1"), QStringLiteral("52:54:00:00:01:0b"), true);
+    QVERIFY2(sw.waitTraffic(4, 60000), qPrintable(QString::fromLocal8Bit(sw.proc.readAllStandardError())));
+
+    const qint64 aBefore = sw.rx.value(1);
+    gb->kill();
+    gb->waitForFinished(5000);
+    gb = startPinger(this, b, QStringLiteral("10.9.1.2"), QStringLiteral("10.9.1.1"), QStringLiteral("52:54:00:00:01:0b"), true);
+    QVERIFY(sw.waitUntil([&] { return sw.rx.value(2) < 4; }, 20000));
+    QVERIFY2(sw.waitUntil([&] { return sw.rx.value(2) > 4 && sw.rx.value(1) > aBefore + 4; }, 60000),
+             qPrintable(QString::fromLocal8Bit(sw.proc.readAllStandardError())));
+    QVERIFY2(ga->state() == QProcess::Running, qPrintable(QString::fromLocal8Bit(ga->readAllStandardError())));
     for (QProcess *vm : {ga, gb}) {
         vm->kill();
         vm->waitForFinished(5000);
