@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -14,6 +15,13 @@ namespace {
 constexpr int kRxRing = 0;  // the guest's receive queue: the switch writes into it
 constexpr int kTxRing = 1;  // the guest's transmit queue: the switch reads from it
 constexpr std::uint64_t kTagKick = 1, kTagMore = 2;
+
+std::int64_t monotonicNs()
+{
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return std::int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
 
 void drainEventfd(int fd)
 {
@@ -114,6 +122,8 @@ std::uint16_t VhostUserTransport::stopRing(int i)
         m_kickInEpoll = -1;
     }
     m_live[i] = false;
+    if (i == kTxRing)
+        m_polling = false;
     return next;
 }
 
@@ -201,7 +211,16 @@ int VhostUserTransport::receive(std::uint8_t *const *bufs, std::size_t bufSize, 
             return -1;
         }
         if (p == Virtqueue::Pop::Empty) {
+            if (n > 0 || pushed)
+                m_lastTxNs = monotonicNs();
+            if (monotonicNs() - m_lastTxNs < kSpinNs) {
+                // Traffic was flowing a moment ago: poll again through the engine's loop
+                // (the "more" eventfd) with kicks still off, so the guest need not kick.
+                m_polling = true;
+                break;
+            }
             // Idle: ask for kicks again, then look once more (one may have been missed).
+            m_polling = false;
             if (tx.setNotifications(true))
                 continue;
             break;
@@ -220,8 +239,8 @@ int VhostUserTransport::receive(std::uint8_t *const *bufs, std::size_t bufSize, 
         tx.flushUsed();
         signal(kTxRing);
     }
-    if (n == max) {
-        // More may wait: keep kicks off while draining and come back through "more".
+    if (n == max || m_polling) {
+        // More may wait, or the port is polling: keep kicks off and come back through "more".
         tx.setNotifications(false);
         wakeAgain();
     }

@@ -10,8 +10,11 @@
 // - dataFd() is an epoll descriptor of the transport's own holding the TX kick eventfd and a
 //   "more" eventfd: receive() drains the kick, pops at most `max` chains, and when frames are
 //   left (a burst larger than the engine's batch) signals "more" so the engine comes back.
-//   When the ring is empty it re-enables guest notifications and re-checks the ring (a kick
-//   lost while they were off), so an idle port sleeps in epoll and costs nothing.
+//   Adaptive polling: while frames came within the last kSpinNs, an empty ring is polled
+//   again through the engine's loop ("more"), kicks still off — the guest sends without
+//   kicking, other ports are served between polls. After kSpinNs without a frame it
+//   re-enables guest notifications and re-checks the ring (a kick lost while they were off),
+//   so an idle port sleeps in epoll and costs nothing.
 // Frames are copied once out of the guest's TX buffers (into the engine's buffer) and once
 // into the receiving guest's RX buffers; notifications (the call eventfd) are one write per
 // batch, and only when the guest asked (EVENT_IDX or flags). A guest without RX buffers
@@ -69,6 +72,8 @@ public:
     QString lastError() const override { return m_failure; }
     QString kind() const override { return QStringLiteral("vhost-user"); }
     static constexpr std::int64_t kMemTableTimeoutNs = 3'000'000'000;
+    // How long an emptied TX ring is polled before the port sleeps until the guest kicks.
+    static constexpr std::int64_t kSpinNs = 30'000;
     QString description() const override;
 
     // For tests and logs: the session, and whether ring i runs.
@@ -102,6 +107,8 @@ private:
     unsigned m_accepts = 0;
     bool m_guestCsum = false;  // the guest takes headers at all (DATA_VALID/NEEDS_CSUM)
     std::uint64_t m_noBuffers = 0;
+    std::int64_t m_lastTxNs = 0;  // when the TX ring last had frames
+    bool m_polling = false;       // polling the TX ring (kicks off) rather than sleeping
     QString m_failure;
     std::int64_t m_waitingForMemorySince = 0;  // tick time features were seen without a table
 };
