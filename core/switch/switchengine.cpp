@@ -35,6 +35,11 @@ std::uint64_t tagOf(Tag t, std::uint32_t id) { return std::uint64_t(t) << 32 | i
 // Room for a GSO super-frame from a tap with offloads (64 KiB + headers); larger than any
 // legal frame from every other transport, which the forwarder then drops as oversize.
 constexpr std::size_t kRxBufferBytes = 65536 + 256;
+// Bytes of a frame read in place (vhost-user) that are copied for the decision: Ethernet with
+// a tag, the largest IPv4 header and the UDP ports, ND's ICMPv6 type — all the forwarder and
+// the snooper look at. Larger frames send the rest from the sender's buffers.
+constexpr std::size_t kPeekBytes = 128;
+static_assert(kPeekBytes >= kMinFrameLen + kVlanTagLen, "in-place frames are never padded");
 // A per-frame-read port (tap) whose frames arrive closer together than this is read in
 // batches; sparser traffic is read one frame per wake-up (see readPort).
 constexpr std::int64_t kBurstGapNs = 50'000;
@@ -61,6 +66,7 @@ struct SwitchEngine::Port {
     bool wantOut = false;
     bool dead = false;
     bool perFrameReads = false;  // transport->perFrameReads(), cached
+    bool inPlace = false;        // transport->receivesInPlace(), cached
     bool burst = false;          // read in batches (frames are arriving back to back)
     std::int64_t lastReadNs = 0;
     // Frames gathered for this egress port during the current ingress batch.
@@ -100,6 +106,7 @@ SwitchEngine::SwitchEngine(const SwitchConfig &config, QObject *parent)
     }
     m_rxLens.resize(std::size_t(m_config.batch));
     m_tags.resize(std::size_t(m_config.batch));
+    m_inPlace.resize(std::size_t(m_config.batch));
     m_portsById.resize(m_config.maxPorts + 1);
 }
 
@@ -482,6 +489,7 @@ void SwitchEngine::attachPort(PortId id, std::unique_ptr<Transport> t, const Por
     p->transport = std::move(t);
     p->vnet = p->transport->vnetHeader();
     p->perFrameReads = p->transport->perFrameReads();
+    p->inPlace = p->transport->receivesInPlace();
     epoll_event ev{};
     ev.events = EPOLLIN;
     ev.data.u64 = tagOf(TagData, id);
@@ -677,6 +685,10 @@ void SwitchEngine::readPort(Port &p)
     // again if more wait. A frame arriving within kBurstGapNs of the previous read switches
     // the port to batches (one wake-up, many frames, batched egress) until a batch finds at
     // most one frame.
+    if (p.inPlace) {
+        readInPlace(p);
+        return;
+    }
     const bool single = p.perFrameReads && !p.burst;
     const int n = p.transport->receive(m_rxPtrs.data(), kRxBufferBytes, m_rxLens.data(), single ? 1 : m_config.batch);
     if (n < 0) {
@@ -696,14 +708,50 @@ void SwitchEngine::readPort(Port &p)
     flushEgress();
 }
 
+void SwitchEngine::readInPlace(Port &p)
+{
+    // One copy between guests: only the first kPeekBytes of a large frame are copied (the
+    // forwarding decision and snooping read that private copy); the rest is sent from where
+    // the sender put it, and its buffers go back to it after the batch is sent.
+    const PortId id = p.id;
+    const int n = p.transport->receiveInPlace(m_rxPtrs.data(), kRxBufferBytes, kPeekBytes, m_inPlace.data(), m_config.batch);
+    if (n < 0) {
+        detachPort(id, goneReason(*p.transport));
+        return;
+    }
+    const std::int64_t now = monotonicNs();
+    for (int i = 0; i < n; ++i) {
+        InPlaceFrame &f = m_inPlace[std::size_t(i)];
+        handleFrame(p, m_rxPtrs[std::size_t(i)], f.len, now, m_tags[std::size_t(i)].data(), p.transport->rxVnetHeader(i),
+                    f.tailCount > 0 ? &f : nullptr);
+    }
+    flushEgress();
+    if (id < m_portsById.size() && m_portsById[id])
+        m_portsById[id]->transport->releaseReceived();
+}
+
 void SwitchEngine::handleFrame(Port &in, std::uint8_t *frame, std::size_t len, std::int64_t now, std::uint8_t *tagSlot,
-                               const std::uint8_t *vnet)
+                               const std::uint8_t *vnet, const InPlaceFrame *inPlace)
 {
     PortCounters &c = *in.counters;
     PortCounters::bump(c.rxFrames);
     PortCounters::bump(c.rxBytes, len);
-    if (in.capture)
+    // A frame read in place holds only kPeekBytes here, the rest in inPlace->tail: copied in
+    // (made contiguous) where a whole frame is needed — capture, snooping, software offloads.
+    const auto wholeFrame = [&] {
+        if (!inPlace)
+            return;
+        std::size_t at = kPeekBytes;
+        for (int k = 0; k < inPlace->tailCount; ++k) {
+            std::memcpy(frame + at, inPlace->tail[k].iov_base, inPlace->tail[k].iov_len);
+            at += inPlace->tail[k].iov_len;
+        }
+        inPlace = nullptr;
+    };
+    if (in.capture) {
+        wholeFrame();
         in.capture->write(frame, len, wallNs());
+    }
     // A GSO super-frame is decided on its headers: its size is the kernel's business.
     const std::size_t decideLen = vnetIsGso(vnet) ? std::min(len, kEthHeaderLen + 1500) : len;
     const ForwardDecision d = m_forwarder.decide(frame, decideLen, in.id, now);
@@ -714,7 +762,8 @@ void SwitchEngine::handleFrame(Port &in, std::uint8_t *frame, std::size_t len, s
     if (d.pad && d.drop == DropReason::None)
         PortCounters::bump(c.runtsPadded);
     if (m_config.snooping && (d.drop == DropReason::None || d.drop == DropReason::NoEgress || d.drop == DropReason::Filtered)
-        && Snooper::interesting(frame, len)) {
+        && Snooper::interesting(frame, inPlace ? kPeekBytes : len)) {
+        wholeFrame();
         m_snooper.inspect(frame, len, in.id, d.vlan, now, QDateTime::currentMSecsSinceEpoch(), &m_events);
     }
     if (d.drop != DropReason::None) {
@@ -733,12 +782,12 @@ void SwitchEngine::handleFrame(Port &in, std::uint8_t *frame, std::size_t len, s
             Port &out = *m_portsById[e.port];
             if (!e.tagged) {
                 if (untagged.iovcnt == 0)
-                    buildVariant(&untagged, frame, len, d, false, tagSlot, vnet);
+                    buildVariant(&untagged, frame, len, d, false, tagSlot, vnet, inPlace);
                 enqueue(out, untagged, d.cast);
                 continue;
             }
             if (!haveTagged) {
-                buildVariant(&tagged, frame, len, d, true, tagSlot, nullptr);
+                buildVariant(&tagged, frame, len, d, true, tagSlot, nullptr, inPlace);
                 haveTagged = true;
             }
             enqueue(out, tagged, d.cast);
@@ -748,6 +797,7 @@ void SwitchEngine::handleFrame(Port &in, std::uint8_t *frame, std::size_t len, s
     // An offload frame (partial checksum, TSO super-frame): as it is, header included, to a
     // port that takes what it needs with the tagging unchanged (the header's offsets are
     // relative to the frame as received); to every other port completed in software, once.
+    wholeFrame();
     OutFrame asIs;
     asIs.add(frame, len);
     asIs.vnetHdr = vnet;
@@ -778,7 +828,7 @@ void SwitchEngine::handleFrame(Port &in, std::uint8_t *frame, std::size_t len, s
 }
 
 void SwitchEngine::buildVariant(OutFrame *f, const std::uint8_t *frame, std::size_t len, const ForwardDecision &d,
-                                bool tagged, std::uint8_t *tagSlot, const std::uint8_t *vnet)
+                                bool tagged, std::uint8_t *tagSlot, const std::uint8_t *vnet, const InPlaceFrame *inPlace)
 {
     const std::size_t bodyOff = d.ingressTagged ? kEthHeaderLen + kVlanTagLen - 2 : kEthHeaderLen - 2;  // at EtherType
     const std::size_t untaggedLen = len - (d.ingressTagged ? kVlanTagLen : 0);
@@ -793,7 +843,13 @@ void SwitchEngine::buildVariant(OutFrame *f, const std::uint8_t *frame, std::siz
         tagSlot[3] = std::uint8_t(tci);
         f->add(tagSlot, 4);
     }
-    f->add(frame + bodyOff, len - bodyOff);
+    if (inPlace) {
+        f->add(frame + bodyOff, kPeekBytes - bodyOff);
+        for (int k = 0; k < inPlace->tailCount; ++k)
+            f->add(inPlace->tail[k].iov_base, inPlace->tail[k].iov_len);
+    } else {
+        f->add(frame + bodyOff, len - bodyOff);
+    }
     if (padLen)
         f->add(kZeros, padLen);
     f->vnetHdr = tagged ? nullptr : vnet;

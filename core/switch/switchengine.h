@@ -151,15 +151,19 @@ private:
     // Makes a vhost-user transport on connected fd and attaches it as `port` (its preset
     // applies); onClose runs when the connection ends. False when the number is still held.
     bool attachVhostUser(int fd, const QString &path, PortId port, std::function<void()> onClose);
+    void readInPlace(Port &p);
+    // frame[0..len) as received, or (inPlace set) its first kPeekBytes with the rest in
+    // inPlace->tail.
     void handleFrame(Port &in, std::uint8_t *frame, std::size_t len, std::int64_t now, std::uint8_t *tagSlot,
-                     const std::uint8_t *vnet);
+                     const std::uint8_t *vnet, const InPlaceFrame *inPlace = nullptr);
     void updateOffloads();
     void enqueue(Port &out, const OutFrame &f, Cast cast);
     // Describes frame[0..len) (received as d says) as it leaves a port: untagged (tag stripped)
     // or tagged (the tag written into tagSlot), runts padded, as iovecs over the frame. Pure
     // apart from *f and tagSlot.
     static void buildVariant(OutFrame *f, const std::uint8_t *frame, std::size_t len, const ForwardDecision &d,
-                             bool tagged, std::uint8_t *tagSlot, const std::uint8_t *vnet);
+                             bool tagged, std::uint8_t *tagSlot, const std::uint8_t *vnet,
+                             const InPlaceFrame *inPlace = nullptr);
     void flushEgress();
     void sendOrQueue(Port &p, const OutFrame *frames, const Cast *casts, int n);
     void drainQueue(Port &p);
@@ -200,6 +204,7 @@ private:
     std::vector<std::uint8_t *> m_rxPtrs;
     std::vector<std::size_t> m_rxLens;
     std::vector<std::array<std::uint8_t, 4>> m_tags;
+    std::vector<InPlaceFrame> m_inPlace;
     std::vector<AddressEvent> m_events;
     std::int64_t m_lastAging = 0;
 

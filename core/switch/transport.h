@@ -13,10 +13,11 @@
 
 namespace netloom::sw {
 
-// One outgoing frame as up to 4 pieces (header, optional tag, rest, padding): the engine
+// One outgoing frame as up to 8 pieces (header, optional tag, rest — or the private first
+// bytes and up to InPlaceFrame::kMaxTail pieces in the sender's memory —, padding): the engine
 // builds tagged/untagged/padded variants without copying the payload.
 struct OutFrame {
-    static constexpr int kMaxIov = 4;
+    static constexpr int kMaxIov = 8;
     iovec iov[kMaxIov]{};
     int iovcnt = 0;
     std::size_t len = 0;
@@ -31,6 +32,15 @@ struct OutFrame {
         ++iovcnt;
         len += n;
     }
+};
+
+// A received frame whose bytes after the first `peek` stay where the sender put them
+// (Transport::receiveInPlace): tail[0..tailCount) in order, len the whole frame's length.
+struct InPlaceFrame {
+    static constexpr int kMaxTail = 5;
+    iovec tail[kMaxTail]{};
+    int tailCount = 0;  // 0: the frame was copied whole
+    std::size_t len = 0;
 };
 
 struct SendResult {
@@ -92,6 +102,21 @@ public:
     // Reads up to `max` frames into bufs[i] (each bufSize bytes), lengths into lens[i].
     // Returns the count (0 = nothing ready) or -1 when the transport is gone.
     virtual int receive(std::uint8_t *const *bufs, std::size_t bufSize, std::size_t *lens, int max) = 0;
+    // One-copy receive (vhost-user). For transports with receivesInPlace(): like receive(),
+    // but a frame longer than `peek` bytes whose remaining bytes lie in at most
+    // InPlaceFrame::kMaxTail pieces gets only its first `peek` bytes copied into bufs[i] (a
+    // private copy the engine decides on; the sender may still write its own buffer) and the
+    // rest described in frames[i].tail, readable until releaseReceived(); every other frame
+    // is copied whole (tailCount 0). frames[i].len is the frame's length either way.
+    virtual bool receivesInPlace() const { return false; }
+    virtual int receiveInPlace(std::uint8_t *const * /*bufs*/, std::size_t /*bufSize*/, std::size_t /*peek*/,
+                               InPlaceFrame * /*frames*/, int /*max*/)
+    {
+        return -1;
+    }
+    // Gives the frames of the last receiveInPlace() back to the sender (after they were sent
+    // or copied). Must follow every receiveInPlace().
+    virtual void releaseReceived() {}
     // True when receive() costs one system call per frame plus one more to find the queue
     // empty (taps: no batch read exists). The engine then reads single frames while traffic
     // is sparse, so a lone frame is forwarded without that extra call (see readPort).

@@ -193,6 +193,18 @@ void VhostUserTransport::signal(int i)
 
 int VhostUserTransport::receive(std::uint8_t *const *bufs, std::size_t bufSize, std::size_t *lens, int max)
 {
+    // Every frame copied whole (peek = the buffer), the chains given back at once.
+    InPlaceFrame frames[kMaxBatch];
+    const int n = receiveInPlace(bufs, bufSize, bufSize, frames, max);
+    for (int i = 0; i < n; ++i)
+        lens[i] = frames[i].len;
+    releaseReceived();
+    return n;
+}
+
+int VhostUserTransport::receiveInPlace(std::uint8_t *const *bufs, std::size_t bufSize, std::size_t peek,
+                                       InPlaceFrame *frames, int max)
+{
     if (!m_failure.isEmpty())
         return -1;
     drainEventfd(m_more);
@@ -201,17 +213,18 @@ int VhostUserTransport::receive(std::uint8_t *const *bufs, std::size_t bufSize, 
     if (!m_live[kTxRing])
         return 0;
     max = std::min(max, kMaxBatch);
+    peek = std::min(peek, bufSize);
     Virtqueue &tx = m_vq[kTxRing];
     int n = 0;
-    bool pushed = false;
     while (n < max) {
         const Virtqueue::Pop p = tx.pop(m_chain);
         if (p == Virtqueue::Pop::Broken) {
             fail(QStringLiteral("the guest's TX ring is broken: %1").arg(vqErrorText(tx.error())));
+            releaseReceived();
             return -1;
         }
         if (p == Virtqueue::Pop::Empty) {
-            if (n > 0 || pushed)
+            if (n > 0 || m_toPush > 0)
                 m_lastTxNs = monotonicNs();
             if (monotonicNs() - m_lastTxNs < kSpinNs) {
                 // Traffic was flowing a moment ago: poll again through the engine's loop
@@ -226,18 +239,52 @@ int VhostUserTransport::receive(std::uint8_t *const *bufs, std::size_t bufSize, 
             break;
         }
         if (p == Virtqueue::Pop::Dropped) {
-            pushed = true;  // pop() gave the chain back with length 0
+            ++m_toPush;  // pop() gave the chain back with length 0
             continue;
         }
+        iovec iov[VqChain::kMaxSegments];
         std::size_t len = 0;
-        if (m_net->guestToFrame(m_chain, bufs[n], bufSize, &len, m_rxHdr[n]))
-            lens[n++] = len;
-        tx.push(m_chain.head, 0);
-        pushed = true;
-    }
-    if (pushed) {
-        tx.flushUsed();
-        signal(kTxRing);
+        const int pieces = m_net->frameIovecs(m_chain, iov, VqChain::kMaxSegments, &len, m_rxHdr[n]);
+        InPlaceFrame &f = frames[n];
+        f.tailCount = 0;
+        f.len = len;
+        bool hold = false;
+        if (pieces > 0 && len <= bufSize) {
+            // The first `peek` bytes (or all) into the private buffer; what follows stays in
+            // place when it is in few enough pieces.
+            std::size_t at = 0;
+            int k = 0;
+            const std::size_t copy = len > peek ? peek : len;
+            for (; k < pieces && at < copy; ++k) {
+                const std::size_t take = std::min(iov[k].iov_len, copy - at);
+                std::memcpy(bufs[n] + at, iov[k].iov_base, take);
+                at += take;
+                if (take < iov[k].iov_len) {
+                    iov[k].iov_base = static_cast<std::uint8_t *>(iov[k].iov_base) + take;
+                    iov[k].iov_len -= take;
+                    break;
+                }
+            }
+            if (copy < len && pieces - k <= InPlaceFrame::kMaxTail) {
+                for (int t = k; t < pieces; ++t)
+                    f.tail[f.tailCount++] = iov[t];
+                hold = true;
+            } else {
+                for (; k < pieces; ++k) {
+                    std::memcpy(bufs[n] + at, iov[k].iov_base, iov[k].iov_len);
+                    at += iov[k].iov_len;
+                }
+            }
+            ++n;
+        } else if (pieces > 0) {
+            ++m_oversize;  // larger than the engine's buffer: never the case with its 64 KiB + 256
+        }
+        if (hold)
+            m_held[m_heldCount++] = m_chain.head;
+        else {
+            tx.push(m_chain.head, 0);
+            ++m_toPush;
+        }
     }
     if (n == max || m_polling) {
         // More may wait, or the port is polling: keep kicks off and come back through "more".
@@ -246,9 +293,30 @@ int VhostUserTransport::receive(std::uint8_t *const *bufs, std::size_t bufSize, 
     }
     if (tx.failed()) {
         fail(QStringLiteral("the guest's TX ring is broken: %1").arg(vqErrorText(tx.error())));
-        return n > 0 ? n : -1;
+        if (n == 0) {
+            releaseReceived();
+            return -1;
+        }
     }
     return n;
+}
+
+void VhostUserTransport::releaseReceived()
+{
+    if (!m_live[kTxRing]) {
+        m_heldCount = 0;
+        m_toPush = 0;
+        return;
+    }
+    Virtqueue &tx = m_vq[kTxRing];
+    for (int i = 0; i < m_heldCount; ++i)
+        tx.push(m_held[i], 0);
+    if (m_heldCount + m_toPush > 0) {
+        tx.flushUsed();
+        signal(kTxRing);
+    }
+    m_heldCount = 0;
+    m_toPush = 0;
 }
 
 SendResult VhostUserTransport::send(const OutFrame *frames, int n)

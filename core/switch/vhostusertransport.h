@@ -15,8 +15,10 @@
 //   kicking, other ports are served between polls. After kSpinNs without a frame it
 //   re-enables guest notifications and re-checks the ring (a kick lost while they were off),
 //   so an idle port sleeps in epoll and costs nothing.
-// Frames are copied once out of the guest's TX buffers (into the engine's buffer) and once
-// into the receiving guest's RX buffers; notifications (the call eventfd) are one write per
+// Frames over the engine's peek size (128 bytes) whose bytes lie in few pieces are read in
+// place: only their headers are copied out (for the decision), the rest goes straight from
+// the sender's TX buffers into the receiving guest's RX buffers (or the socket), one copy;
+// smaller frames are copied out whole. Notifications (the call eventfd) are one write per
 // batch, and only when the guest asked (EVENT_IDX or flags). A guest without RX buffers
 // posted loses the frame (counted as a drop, like a NIC with a full ring); send() never
 // blocks. A broken ring or protocol error ends the port (controlReadable/receive/send report
@@ -61,6 +63,13 @@ public:
     bool controlReadable() override;
     int receive(std::uint8_t *const *bufs, std::size_t bufSize, std::size_t *lens, int max) override;
     SendResult send(const OutFrame *frames, int n) override;
+    // One copy between guests: frames over `peek` bytes stay in the guest's TX buffers until
+    // releaseReceived() returns their chains (with the others, one used-ring update and at
+    // most one notification per batch).
+    bool receivesInPlace() const override { return true; }
+    int receiveInPlace(std::uint8_t *const *bufs, std::size_t bufSize, std::size_t peek, InPlaceFrame *frames,
+                       int max) override;
+    void releaseReceived() override;
     // Frames carry the guest's virtio_net_hdr (checked); the offloads the guest negotiated
     // for its receive side (GUEST_CSUM, GUEST_TSO4/6, GUEST_ECN) as kOffload* bits.
     bool vnetHeader() const override { return true; }
@@ -107,6 +116,10 @@ private:
     unsigned m_accepts = 0;
     bool m_guestCsum = false;  // the guest takes headers at all (DATA_VALID/NEEDS_CSUM)
     std::uint64_t m_noBuffers = 0;
+    std::uint16_t m_held[kMaxBatch] = {};  // chains whose frames are read in place
+    int m_heldCount = 0;
+    int m_toPush = 0;                      // chains already pushed, not yet published
+    std::uint64_t m_oversize = 0;
     std::int64_t m_lastTxNs = 0;  // when the TX ring last had frames
     bool m_polling = false;       // polling the TX ring (kicks off) rather than sleeping
     QString m_failure;
