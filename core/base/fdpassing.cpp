@@ -32,12 +32,12 @@ Result<qsizetype> sendWithFd(int socket, const QByteArray &bytes, int fd)
     return qsizetype(n);
 }
 
-Result<QByteArray> recvWithFd(int socket, qsizetype maxBytes, int *fd)
+FdRead recvSomeWithFds(int socket, void *buf, std::size_t len, int *fds, int maxFds, int flags)
 {
-    *fd = -1;
-    QByteArray buf(maxBytes, Qt::Uninitialized);
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 4)] = {};
-    iovec iov{buf.data(), std::size_t(buf.size())};
+    FdRead r;
+    maxFds = maxFds < 0 ? 0 : (maxFds > kMaxFdsPerRead ? kMaxFdsPerRead : maxFds);
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kMaxFdsPerRead)] = {};
+    iovec iov{buf, len};
     msghdr msg{};
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
@@ -45,24 +45,41 @@ Result<QByteArray> recvWithFd(int socket, qsizetype maxBytes, int *fd)
     msg.msg_controllen = sizeof control;
     ssize_t n;
     do
-        n = ::recvmsg(socket, &msg, MSG_CMSG_CLOEXEC);
+        n = ::recvmsg(socket, &msg, MSG_CMSG_CLOEXEC | flags);
     while (n < 0 && errno == EINTR);
-    if (n < 0)
-        return Error{ErrorCode::Io, QStringLiteral("failed to receive: %1").arg(QString::fromLocal8Bit(std::strerror(errno)))};
+    if (n < 0) {
+        r.bytes = -1;
+        r.error = errno;
+        return r;
+    }
+    r.bytes = long(n);
+    r.truncated = (msg.msg_flags & MSG_CTRUNC) != 0;
     for (cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len < CMSG_LEN(0))
             continue;
         const std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
         for (std::size_t i = 0; i < count; ++i) {
             int got = -1;
             std::memcpy(&got, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-            if (*fd < 0)
-                *fd = got;
-            else
-                ::close(got);  // one descriptor per message
+            if (r.fdCount < maxFds) {
+                fds[r.fdCount++] = got;
+            } else {
+                ::close(got);
+                r.fdsDropped = true;
+            }
         }
     }
-    buf.truncate(n);
+    return r;
+}
+
+Result<QByteArray> recvWithFd(int socket, qsizetype maxBytes, int *fd)
+{
+    *fd = -1;
+    QByteArray buf(maxBytes, Qt::Uninitialized);
+    const FdRead r = recvSomeWithFds(socket, buf.data(), std::size_t(buf.size()), fd, 1);  // one per message
+    if (r.bytes < 0)
+        return Error{ErrorCode::Io, QStringLiteral("failed to receive: %1").arg(QString::fromLocal8Bit(std::strerror(r.error)))};
+    buf.truncate(qsizetype(r.bytes));
     return buf;
 }
 

@@ -14,6 +14,8 @@
 
 #include <QByteArray>
 
+#include <cstddef>
+
 namespace netloom {
 
 // Sends `bytes` on `socket` with `fd` attached (the caller keeps its own `fd`). Retries on
@@ -21,6 +23,20 @@ namespace netloom {
 // went (all of them on a blocking socket; fewer on a short write: send the rest plainly).
 // Touches: the socket.
 Result<qsizetype> sendWithFd(int socket, const QByteArray &bytes, int fd);
+
+// One recvmsg on `socket` (flags such as MSG_DONTWAIT added) into buf[0..len), taking the
+// descriptors that came with those bytes (close-on-exec): the first `maxFds` (at most
+// kMaxFdsPerRead) into fds[], the rest closed at once. Retries on EINTR. Touches: the socket;
+// creates the descriptors it returns.
+struct FdRead {
+    long bytes = 0;          // bytes read; 0 = the peer closed; -1 = failed (see error)
+    int error = 0;           // errno when bytes is -1 (EAGAIN on a drained non-blocking socket)
+    int fdCount = 0;         // descriptors stored in fds
+    bool fdsDropped = false; // more than maxFds came: the others were closed
+    bool truncated = false;  // MSG_CTRUNC: more than kMaxFdsPerRead came (the kernel closed them)
+};
+constexpr int kMaxFdsPerRead = 16;
+FdRead recvSomeWithFds(int socket, void *buf, std::size_t len, int *fds, int maxFds, int flags = 0);
 
 // Reads at most `maxBytes` from `socket` and at most one descriptor. `*fd` is the received
 // descriptor (close-on-exec) or -1. An empty result means the peer closed. Touches: the

@@ -1,5 +1,7 @@
 #include "vhostusersession.h"
 
+#include "base/fdpassing.h"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -106,44 +108,18 @@ Status VhostUserSession::readOne(bool *gotOne)
             break;  // complete (also a header with size 0)
         std::uint8_t *buf = inHead ? m_head.data() + m_headGot : m_payload.data() + m_payloadGot;
         const std::size_t want = inHead ? kHeaderSize - m_headGot : m_header.size - m_payloadGot;
-        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kMaxFds)];
-        iovec iov{buf, want};
-        msghdr mh{};
-        mh.msg_iov = &iov;
-        mh.msg_iovlen = 1;
-        mh.msg_control = control;
-        mh.msg_controllen = sizeof control;
-        ssize_t n;
-        do
-            n = ::recvmsg(m_fd, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-        while (n < 0 && errno == EINTR);
+        const FdRead r = recvSomeWithFds(m_fd, buf, want, m_fds.data() + m_fdCount, kMaxFds - m_fdCount, MSG_DONTWAIT);
+        m_fdCount += r.fdCount;
+        const long n = r.bytes;
         if (n < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK)
+            if (r.error == EAGAIN || r.error == EWOULDBLOCK)
                 return ok();
-            const int e = errno;
             dropFds();
-            return Error::failed(ErrorCode::Io, QStringLiteral("read vhost-user message from"), m_name, errnoText(e));
+            return Error::failed(ErrorCode::Io, QStringLiteral("read vhost-user message from"), m_name, errnoText(r.error));
         }
-        bool tooMany = false;
-        if (mh.msg_controllen > 0) {
-            for (cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-                if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len < CMSG_LEN(0))
-                    continue;
-                const std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-                for (std::size_t k = 0; k < count; ++k) {
-                    int got = -1;
-                    std::memcpy(&got, CMSG_DATA(c) + k * sizeof(int), sizeof(int));
-                    if (m_fdCount < kMaxFds)
-                        m_fds[std::size_t(m_fdCount++)] = got;
-                    else {
-                        ::close(got);
-                        tooMany = true;
-                    }
-                }
-            }
-        }
+        const bool tooMany = r.fdsDropped;
         const std::uint32_t req = inHead ? 0 : m_header.request;
-        if (mh.msg_flags & MSG_CTRUNC) {
+        if (r.truncated) {
             dropFds();
             return fail(req, ErrorCode::Protocol, QStringLiteral("truncated control data (more than %1 descriptors)").arg(kMaxFds));
         }
