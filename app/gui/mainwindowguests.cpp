@@ -8,6 +8,7 @@
 #include "model/allocator.h"
 #include "newguestdialog.h"
 #include "nodekinds.h"
+#include "qemu/qemuhost.h"
 #include "topologydocument.h"
 #include "topologyscene.h"
 
@@ -49,6 +50,9 @@ NewGuestDialog *MainWindow::newGuest(QPointF pos, bool fromImage)
     if (selected.size() == 1)
         if (const model::Node *n = m_doc->topology().node(selected.first()); n && n->type == model::NodeType::Switch)
             o.network = n->id;
+    // New guests use QEMU's default binary; whether it has vhost-user is asked once.
+    static const bool vhostUser = qemu::qemuHasVhostUser(QStringLiteral("qemu-system-x86_64"));
+    o.vhostUser = vhostUser;
     o.freshId = m_doc->freshNodeId(QStringLiteral("guest"));
     o.freshName = m_doc->freshNodeName(QStringLiteral("guest"));
     // An unsaved topology has no folder: its new files go to the app's data folder.

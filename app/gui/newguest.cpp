@@ -195,7 +195,8 @@ Result<NewGuestPlan> planNewGuest(const NewGuestSpec &spec, const model::Topolog
         if (!net || net->type != model::NodeType::Switch)
             return fieldError(QStringLiteral("network"), QStringLiteral("'%1' is not a switch or bridge of this topology").arg(spec.network));
         // A virtio NIC on a netloom switch takes the fast path: its rings shared with the switch.
-        if (net->sw.engine == model::SwitchConfig::Engine::Netloom && g.nics.last().model == QLatin1String("virtio-net-pci"))
+        if (spec.vhostUser && net->sw.engine == model::SwitchConfig::Engine::Netloom
+            && g.nics.last().model == QLatin1String("virtio-net-pci"))
             g.nics.last().transport = model::NicConfig::Transport::VhostUser;
         model::Link l;
         l.a.node = n.id;

@@ -58,6 +58,8 @@ struct NewGuestSpec {
     QString uefiVars;            // this guest's copy to make (absolute)
     std::optional<model::CloudInitConfig> cloudInit;
     QString network;             // node id of the switch/bridge to cable to, "" = none
+    bool vhostUser = true;       // QEMU offers -netdev vhost-user (qemu::qemuHasVhostUser): a
+                                 // virtio NIC on a netloom switch then uses it
     QPointF position;
 };
 

@@ -274,6 +274,7 @@ NewGuestSpec NewGuestDialog::spec() const
         s.uefiVars = defaultVarsPath(m_filesDir, s.name);
     }
     s.network = m_network->currentData().toString();
+    s.vhostUser = m_options.vhostUser;
     s.position = m_options.position;
     return s;
 }

@@ -38,6 +38,7 @@ public:
         QString freshId;             // the node id and name to use
         QString freshName;
         QString homeDir;             // whose ~/.ssh/*.pub are offered ("" = QDir::homePath())
+        bool vhostUser = true;       // QEMU offers -netdev vhost-user (see NewGuestSpec::vhostUser)
     };
     // `topologyDir`: the folder relative paths are stored against ("" = store absolute);
     // `filesDir`: where new files go by default.

@@ -1,5 +1,7 @@
 #include "qemuhost.h"
 
+#include <QProcess>
+
 #include <QDir>
 #include <QFileInfo>
 
@@ -216,6 +218,27 @@ Status checkLaunchFiles(const QString &guest, const QStringList &argv, const QSt
                                            : QString()));
     }
     return ok();
+}
+
+bool netdevHelpListsVhostUser(const QByteArray &helpOutput)
+{
+    for (const QByteArray &line : helpOutput.split('\n'))
+        if (line.trimmed() == "vhost-user")
+            return true;
+    return false;
+}
+
+bool qemuHasVhostUser(const QString &binary)
+{
+    QProcess p;
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(binary, {QStringLiteral("-netdev"), QStringLiteral("help")});
+    if (!p.waitForFinished(5000)) {
+        p.kill();
+        p.waitForFinished(1000);
+        return false;
+    }
+    return p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0 && netdevHelpListsVhostUser(p.readAll());
 }
 
 }  // namespace netloom::qemu

@@ -34,6 +34,12 @@ QStringList findQemuBinaries(const QStringList &dirs, const FileProbe &probe = F
 Result<QString> resolveQemuBinary(const QString &guest, const QString &program, const QStringList &dirs,
                                   const FileProbe &probe = FileProbe::real());
 
+// Whether a `qemu -netdev help` output lists the vhost-user backend. Pure.
+bool netdevHelpListsVhostUser(const QByteArray &helpOutput);
+// Whether `binary` (a qemu-system-* name or path) offers `-netdev vhost-user`: runs
+// `binary -netdev help` (at most 5 s). False when it cannot be run. Touches: starts it.
+bool qemuHasVhostUser(const QString &binary);
+
 struct KvmStatus {
     bool usable = false;
     int apiVersion = -1;

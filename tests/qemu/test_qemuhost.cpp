@@ -5,6 +5,7 @@
 #include <QFile>
 #include <QSet>
 #include <QTemporaryDir>
+#include <QStandardPaths>
 #include <QTest>
 
 using namespace netloom::qemu;
@@ -121,6 +122,32 @@ private slots:
         QFETCH(QStringList, args);
         QFETCH(QString, accel);
         QCOMPARE(netloom::qemu::requestedAccel(QStringList{QStringLiteral("qemu")} + args), accel);
+    }
+
+    void vhostUserProbe()
+    {
+        QVERIFY(netdevHelpListsVhostUser("Available netdev backend types:\nsocket\ntap\nuser\nvhost-user\nvhost-vdpa\nvde\n"));
+        QVERIFY(!netdevHelpListsVhostUser("Available netdev backend types:\nsocket\ntap\nuser\nvhost-vdpa\n"));
+        QVERIFY(!netdevHelpListsVhostUser(""));
+        // Fake binaries: one lists the backend, one does not, one fails.
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const auto script = [&](const char *name, const QByteArray &body) {
+            const QString path = dir.filePath(QString::fromLatin1(name));
+            QFile f(path);
+            f.open(QIODevice::WriteOnly);
+            f.write("#!/bin/sh\n" + body);
+            f.close();
+            f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+            return path;
+        };
+        QVERIFY(qemuHasVhostUser(script("with", "[ \"$1 $2\" = \"-netdev help\" ] && printf 'Available netdev backend types:\\ntap\\nvhost-user\\n'\n")));
+        QVERIFY(!qemuHasVhostUser(script("without", "printf 'Available netdev backend types:\\ntap\\nuser\\n'\n")));
+        QVERIFY(!qemuHasVhostUser(script("fails", "echo vhost-user; exit 1\n")));
+        QVERIFY(!qemuHasVhostUser(dir.filePath(QStringLiteral("missing"))));
+        // Debian's QEMU has it (the New Guest dialog then gives virtio NICs vhost-user).
+        if (!QStandardPaths::findExecutable(QStringLiteral("qemu-system-x86_64")).isEmpty())
+            QVERIFY(qemuHasVhostUser(QStringLiteral("qemu-system-x86_64")));
     }
 
     void kvmProbeRefusesNonKvmDevices()
