@@ -639,9 +639,11 @@ void SwitchEngine::readPort(Port &p)
         p.burst = single ? now - p.lastReadNs < kBurstGapNs : n > 1;
         p.lastReadNs = now;
     }
+    m_sendNow = n == 1;  // a lone frame goes straight to its port (see enqueue)
     for (int i = 0; i < n; ++i)
         handleFrame(p, m_rxPtrs[std::size_t(i)], m_rxLens[std::size_t(i)], now, m_tags[std::size_t(i)].data(),
                     p.vnet ? p.transport->rxVnetHeader(i) : nullptr);
+    m_sendNow = false;
     flushEgress();
 }
 
@@ -724,6 +726,12 @@ void SwitchEngine::handleFrame(Port &in, std::uint8_t *frame, std::size_t len, s
 
 void SwitchEngine::enqueue(Port &out, const OutFrame &f, Cast cast)
 {
+    if (m_sendNow && out.pending.empty()) {
+        // Nothing to gather with: send now, without touching the per-port gather vectors
+        // (fewer cold cache lines for the ping or DHCP packet that wakes an idle switch).
+        sendOrQueue(out, &f, &cast, 1);
+        return;
+    }
     out.pending.push_back(f);
     out.pendingCast.push_back(cast);
     if (!out.touched) {
