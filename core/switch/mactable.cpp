@@ -1,6 +1,7 @@
 #include "mactable.h"
 
 #include "ethernet.h"
+#include "hotpath.h"
 
 #include <algorithm>
 #include <sys/random.h>
@@ -42,6 +43,7 @@ std::uint64_t MacTable::key(std::uint16_t vlan, const std::uint8_t *mac)
     return std::uint64_t(vlan & 0x0fff) << 48 | macKey(mac);
 }
 
+NETLOOM_HOT
 std::uint32_t MacTable::home(std::uint64_t k) const
 {
     std::uint64_t h = (k ^ m_seed) * 0x9e3779b97f4a7c15ull;
@@ -50,6 +52,7 @@ std::uint32_t MacTable::home(std::uint64_t k) const
     return std::uint32_t(h >> m_shift);
 }
 
+NETLOOM_HOT
 std::uint32_t MacTable::find(std::uint64_t k) const
 {
     for (std::uint32_t i = home(k);; i = (i + 1) & m_mask) {
@@ -98,6 +101,7 @@ void MacTable::linkTail(std::uint32_t slot)
     ++l.count;
 }
 
+NETLOOM_HOT
 void MacTable::moveToTail(std::uint32_t slot)
 {
     Slot &e = m_slots[slot];
@@ -167,6 +171,7 @@ void MacTable::evictOne()
     ++m_stats.evicted;
 }
 
+NETLOOM_HOT
 MacTable::LearnResult MacTable::learn(std::uint16_t vlan, const std::uint8_t *mac, PortId port, std::int64_t nowNs)
 {
     if (port == kNoPort || port > kMaxPort || macIsMulticast(mac) || macIsZero(mac))
@@ -225,6 +230,7 @@ MacTable::LearnResult MacTable::learn(std::uint16_t vlan, const std::uint8_t *ma
     return LearnResult::Learned;
 }
 
+NETLOOM_HOT
 PortId MacTable::lookup(std::uint16_t vlan, const std::uint8_t *mac, std::int64_t nowNs) const
 {
     const std::uint32_t i = find(key(vlan, mac));

@@ -1,5 +1,6 @@
 #include "switchengine.h"
 
+#include "hotpath.h"
 #include "vhostuserlistener.h"
 #include "vhostusertransport.h"
 
@@ -113,6 +114,7 @@ SwitchEngine::~SwitchEngine()
             ::close(fd);
 }
 
+NETLOOM_HOT
 std::int64_t SwitchEngine::monotonicNs()
 {
     timespec ts{};
@@ -510,6 +512,7 @@ void SwitchEngine::updateOffloads()
     }
 }
 
+NETLOOM_HOT
 void SwitchEngine::loop()
 {
     runCommands();
@@ -527,6 +530,7 @@ void SwitchEngine::loop()
             p->capture->flush();
 }
 
+NETLOOM_HOT
 void SwitchEngine::handleEvent(std::uint64_t tag, std::uint32_t events)
 {
     const auto type = Tag(tag >> 32);
@@ -618,6 +622,7 @@ void SwitchEngine::handleEvent(std::uint64_t tag, std::uint32_t events)
     }
 }
 
+NETLOOM_HOT
 void SwitchEngine::readPort(Port &p)
 {
     // A transport without batch reads (a tap) pays one extra read to find its queue empty.
@@ -647,6 +652,7 @@ void SwitchEngine::readPort(Port &p)
     flushEgress();
 }
 
+NETLOOM_HOT
 void SwitchEngine::handleFrame(Port &in, std::uint8_t *frame, std::size_t len, std::int64_t now, std::uint8_t *tagSlot,
                                const std::uint8_t *vnet)
 {
@@ -724,6 +730,7 @@ void SwitchEngine::handleFrame(Port &in, std::uint8_t *frame, std::size_t len, s
     }
 }
 
+NETLOOM_HOT
 void SwitchEngine::enqueue(Port &out, const OutFrame &f, Cast cast)
 {
     if (m_sendNow && out.pending.empty()) {
@@ -740,6 +747,7 @@ void SwitchEngine::enqueue(Port &out, const OutFrame &f, Cast cast)
     }
 }
 
+NETLOOM_HOT
 void SwitchEngine::flushEgress()
 {
     // Ports may die while sending; collect ids first (into a reused vector: no allocation).
@@ -760,6 +768,7 @@ void SwitchEngine::flushEgress()
     }
 }
 
+NETLOOM_HOT
 void SwitchEngine::sendOrQueue(Port &p, const OutFrame *frames, const Cast *casts, int n)
 {
     PortCounters &c = *p.counters;
@@ -894,6 +903,7 @@ void SwitchEngine::tick()
     m_macMoved.store(t.stats().moved, std::memory_order_relaxed);
 }
 
+NETLOOM_HOT
 void SwitchEngine::deliverEvents()
 {
     if (m_events.empty())
