@@ -20,6 +20,8 @@
 # Environment: NETLOOMCTL (default build/app/cli/netloomctl), BENCH_SECONDS (default 4);
 # NETLOOMCTL_BASELINE: a second netloomctl (e.g. the build before a change) added to the
 # paired RTT probe as "netloom baseline", so before and after are measured in the same run.
+# RTT_TRACE=1 (with --rtt-only): records the switch threads' system calls and wake-ups with
+# perf during the probe and prints where each round trip's time goes (bench/rtt-phases.py).
 # Everything runs inside namespaces named nlt-bench-*, which are removed at exit.
 set -euo pipefail
 
@@ -73,6 +75,9 @@ rtt_rounds=${RTT_ROUNDS:-500}
 [ "$quick" = 1 ] && rtt_rounds=${RTT_ROUNDS:-50}
 baseline=${NETLOOMCTL_BASELINE:-}
 [ -z "$baseline" ] || [ -x "$baseline" ] || { echo "bench: NETLOOMCTL_BASELINE=$baseline is not executable" >&2; exit 2; }
+if [ "${RTT_TRACE:-0}" = 1 ]; then
+  command -v perf >/dev/null && command -v python3 >/dev/null || { echo "bench: RTT_TRACE=1 needs perf and python3" >&2; exit 2; }
+fi
 
 # Runs a command as nobody inside S. Used as "${asnobody[@]}" cmd & so that $! is the command
 # itself (ip netns exec and setpriv exec it), never a subshell.
@@ -244,10 +249,12 @@ run_rtt_paired() {
   mkdir -p "$dir"; chown 65534:65534 "$dir"
   "${asnobody[@]}" "$netloomctl" switch --sock "$dir/nl" --tap loomna --tap loomnb > "$work/rtt-netloom.log" 2>&1 &
   pids+=($!)
+  local nlpid=$! blpid=""
   if [ -n "$baseline" ]; then  # path 5: the baseline build, attached like path 1
     for t in loomxa loomxb; do ip netns exec "$S" ip tuntap add dev $t mode tap user 65534; done
     "${asnobody[@]}" "$baseline" switch --sock "$dir/nx" --tap loomxa --tap loomxb > "$work/rtt-baseline.log" 2>&1 &
     pids+=($!)
+    blpid=$!
     wait_sock "$dir/nx"
   fi
   nobody vde_switch --sock "$dir/vde" --tap loomva --tap loomvb --daemon --pidfile "$dir/vde.pid" >/dev/null 2>&1
@@ -280,7 +287,27 @@ run_rtt_paired() {
   targets=(--target "netloom=10.88.1.2" --target "vde_switch=10.88.2.2" --target "vdeplug4 switch=10.88.3.2"
            --target "kernel bridge=10.88.4.2")
   [ -n "$baseline" ] && targets+=(--target "netloom baseline=10.88.5.2")
+  local perfpid="" threads=()
+  if [ "${RTT_TRACE:-0}" = 1 ]; then
+    # Threads of netloom (the switch thread is one of them), the baseline and vde_switch.
+    threads=("netloom=$(ls /proc/$nlpid/task | paste -sd,)" "vde_switch=$(cat "$dir/vde.pid")")
+    [ -n "$blpid" ] && threads+=("netloom baseline=$(ls /proc/$blpid/task | paste -sd,)")
+    local all cf wf
+    all=$(printf '%s\n' "${threads[@]}" | sed 's/.*=//' | tr ',' '\n')
+    cf=$(for t in $all; do printf 'common_pid == %s || ' "$t"; done); cf=${cf% || }
+    wf=$(for t in $all; do printf 'pid == %s || ' "$t"; done); wf=${wf% || }
+    perf record -q -a -o "$work/rtt.perf" -e raw_syscalls:sys_enter --filter "$cf" -e raw_syscalls:sys_exit --filter "$cf" \
+      -e sched:sched_waking --filter "$wf" -e sched:sched_switch >/dev/null 2>&1 &
+    perfpid=$!
+    pids+=("$perfpid")
+    sleep 1
+  fi
   ip netns exec "$A" "$work/rttprobe" "${targets[@]}" --count "$rtt_rounds" --interval-ms 10 > "$work/rtt.json"
+  if [ -n "$perfpid" ]; then
+    kill -INT "$perfpid"; wait "$perfpid" || true
+    perf script -i "$work/rtt.perf" --ns -F comm,tid,cpu,time,event,trace > "$work/rtt.trace" 2>/dev/null
+    python3 "$here/rtt-phases.py" "$work/rtt.trace" "${threads[@]}" > "$work/rtt-phases.txt"
+  fi
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   pids=()
   sleep 0.3
@@ -299,6 +326,7 @@ if [ "$rtt_only" = 1 ]; then
     rtt_ratio netloom
     [ -n "$baseline" ] && rtt_ratio "netloom baseline"
     echo "paired RTT, $rtt_rounds rounds (ms): $(jq -r -s 'map("\(.name) min \(.min_ms) p50 \(.p50_ms) p90 \(.p90_ms) p99 \(.p99_ms) mean \(.mean_ms) (\(.received)/\(.sent))") | join("; ")' "$work/rtt.json")"
+    [ -f "$work/rtt-phases.txt" ] && cat "$work/rtt-phases.txt"
     echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), kernel $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ)"
   } | tee "${out:-/dev/null}"
   exit 0
