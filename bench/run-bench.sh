@@ -15,20 +15,27 @@
 #   - the cost of flooding with 64 ports: 62 extra ports drain, broadcast frames are sent.
 # Prints a table with ratios to vde_switch and writes it to $BENCH_OUT (default: stdout only).
 #
-#   sudo bench/run-bench.sh [--quick] [--out FILE]
-# Environment: NETLOOMCTL (default build/app/cli/netloomctl), BENCH_SECONDS (default 4).
+#   sudo bench/run-bench.sh [--quick] [--rtt-only] [--out FILE]
+# --rtt-only: only the paired RTT probe (RTT_ROUNDS rounds, default 500; 50 with --quick).
+# Environment: NETLOOMCTL (default build/app/cli/netloomctl), BENCH_SECONDS (default 4);
+# NETLOOMCTL_BASELINE: a second netloomctl (e.g. the build before a change) added to the
+# paired RTT probe as "netloom baseline", so before and after are measured in the same run.
+# RTT_TRACE=1 (with --rtt-only): records the switch threads' system calls and wake-ups with
+# perf during the probe and prints where each round trip's time goes (bench/rtt-phases.py).
 # Everything runs inside namespaces named nlt-bench-*, which are removed at exit.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 quick=0
+rtt_only=0
 out=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
+    --rtt-only) rtt_only=1 ;;
     --out) out=$2; shift ;;
-    *) echo "usage: $0 [--quick] [--out FILE]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--quick] [--rtt-only] [--out FILE]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -64,8 +71,13 @@ trap cleanup EXIT INT TERM
 
 c++ -O2 -o "$work/pktgen" "$here/pktgen.cpp" -lvdeplug -pthread
 c++ -O2 -o "$work/rttprobe" "$here/rttprobe.cpp"
-rtt_rounds=500
-[ "$quick" = 1 ] && rtt_rounds=50
+rtt_rounds=${RTT_ROUNDS:-500}
+[ "$quick" = 1 ] && rtt_rounds=${RTT_ROUNDS:-50}
+baseline=${NETLOOMCTL_BASELINE:-}
+[ -z "$baseline" ] || [ -x "$baseline" ] || { echo "bench: NETLOOMCTL_BASELINE=$baseline is not executable" >&2; exit 2; }
+if [ "${RTT_TRACE:-0}" = 1 ]; then
+  command -v perf >/dev/null && command -v python3 >/dev/null || { echo "bench: RTT_TRACE=1 needs perf and python3" >&2; exit 2; }
+fi
 
 # Runs a command as nobody inside S. Used as "${asnobody[@]}" cmd & so that $! is the command
 # itself (ip netns exec and setpriv exec it), never a subshell.
@@ -230,11 +242,21 @@ run_bridge() {
 run_rtt_paired() {
   fresh_namespaces
   local t
+  local paths="n v p k" targets=()
+  [ -n "$baseline" ] && paths="n v p k x"
   for t in loomna loomnb loomva loomvb loompa loompb; do ip netns exec "$S" ip tuntap add dev $t mode tap user 65534; done
   local dir=$work/rtt
   mkdir -p "$dir"; chown 65534:65534 "$dir"
   "${asnobody[@]}" "$netloomctl" switch --sock "$dir/nl" --tap loomna --tap loomnb > "$work/rtt-netloom.log" 2>&1 &
   pids+=($!)
+  local nlpid=$! blpid=""
+  if [ -n "$baseline" ]; then  # path 5: the baseline build, attached like path 1
+    for t in loomxa loomxb; do ip netns exec "$S" ip tuntap add dev $t mode tap user 65534; done
+    "${asnobody[@]}" "$baseline" switch --sock "$dir/nx" --tap loomxa --tap loomxb > "$work/rtt-baseline.log" 2>&1 &
+    pids+=($!)
+    blpid=$!
+    wait_sock "$dir/nx"
+  fi
   nobody vde_switch --sock "$dir/vde" --tap loomva --tap loomvb --daemon --pidfile "$dir/vde.pid" >/dev/null 2>&1
   "${asnobody[@]}" vde_plug null:// "switch://$dir/v4" >/dev/null 2>&1 &
   pids+=($!)
@@ -248,13 +270,13 @@ run_rtt_paired() {
   ip -n "$S" link add loomkb type veth peer name loomkb netns "$B"
   for t in loomka loomkb; do ip -n "$S" link set $t master loombr up; done
   local i=1 p
-  for p in n v p k; do
+  for p in $paths; do
     if [ $p != k ]; then ip -n "$S" link set loom${p}a netns "$A"; ip -n "$S" link set loom${p}b netns "$B"; fi
     ip -n "$A" addr add 10.88.$i.1/24 dev loom${p}a; ip -n "$A" link set loom${p}a up
     ip -n "$B" addr add 10.88.$i.2/24 dev loom${p}b; ip -n "$B" link set loom${p}b up
     i=$((i + 1))
   done
-  for i in 1 2 3 4; do
+  for i in $(seq 1 $((i - 1))); do
     local ok=0
     for _ in $(seq 1 50); do
       if ip netns exec "$A" busybox ping -c 1 -W 1 10.88.$i.2 >/dev/null 2>&1; then ok=1; break; fi
@@ -262,9 +284,30 @@ run_rtt_paired() {
     done
     [ $ok = 1 ] || { echo "bench: paired RTT path $i does not answer" >&2; return 1; }
   done
-  ip netns exec "$A" "$work/rttprobe" --target "netloom=10.88.1.2" --target "vde_switch=10.88.2.2" \
-    --target "vdeplug4 switch=10.88.3.2" --target "kernel bridge=10.88.4.2" --count "$rtt_rounds" --interval-ms 10 \
-    > "$work/rtt.json"
+  targets=(--target "netloom=10.88.1.2" --target "vde_switch=10.88.2.2" --target "vdeplug4 switch=10.88.3.2"
+           --target "kernel bridge=10.88.4.2")
+  [ -n "$baseline" ] && targets+=(--target "netloom baseline=10.88.5.2")
+  local perfpid="" threads=()
+  if [ "${RTT_TRACE:-0}" = 1 ]; then
+    # Threads of netloom (the switch thread is one of them), the baseline and vde_switch.
+    threads=("netloom=$(ls /proc/$nlpid/task | paste -sd,)" "vde_switch=$(cat "$dir/vde.pid")")
+    [ -n "$blpid" ] && threads+=("netloom baseline=$(ls /proc/$blpid/task | paste -sd,)")
+    local all cf wf
+    all=$(printf '%s\n' "${threads[@]}" | sed 's/.*=//' | tr ',' '\n')
+    cf=$(for t in $all; do printf 'common_pid == %s || ' "$t"; done); cf=${cf% || }
+    wf=$(for t in $all; do printf 'pid == %s || ' "$t"; done); wf=${wf% || }
+    perf record -q -a -o "$work/rtt.perf" -e raw_syscalls:sys_enter --filter "$cf" -e raw_syscalls:sys_exit --filter "$cf" \
+      -e sched:sched_waking --filter "$wf" -e sched:sched_switch >/dev/null 2>&1 &
+    perfpid=$!
+    pids+=("$perfpid")
+    sleep 1
+  fi
+  ip netns exec "$A" "$work/rttprobe" "${targets[@]}" --count "$rtt_rounds" --interval-ms 10 > "$work/rtt.json"
+  if [ -n "$perfpid" ]; then
+    kill -INT "$perfpid"; wait "$perfpid" || true
+    perf script -i "$work/rtt.perf" --ns -F comm,tid,cpu,time,event,trace > "$work/rtt.trace" 2>/dev/null
+    python3 "$here/rtt-phases.py" "$work/rtt.trace" "${threads[@]}" > "$work/rtt-phases.txt"
+  fi
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   pids=()
   sleep 0.3
@@ -274,6 +317,20 @@ rtt_of() {  # "p50/mean" in ms of the paired probe for switch $1
 }
 
 run_rtt_paired
+if [ "$rtt_only" = 1 ]; then
+  {
+    rtt_ratio() {  # $1 name: "p50 xA, mean xB" against vde_switch
+      jq -r -s --arg n "$1" '(map(select(.name == "vde_switch"))[0]) as $v | map(select(.name == $n))[0]
+        | "\($n) / vde_switch: RTT p50 x\(.p50_ms / $v.p50_ms * 100 | round / 100), mean x\(.mean_ms / $v.mean_ms * 100 | round / 100)"' "$work/rtt.json"
+    }
+    rtt_ratio netloom
+    [ -n "$baseline" ] && rtt_ratio "netloom baseline"
+    echo "paired RTT, $rtt_rounds rounds (ms): $(jq -r -s 'map("\(.name) min \(.min_ms) p50 \(.p50_ms) p90 \(.p90_ms) p99 \(.p99_ms) mean \(.mean_ms) (\(.received)/\(.sent))") | join("; ")' "$work/rtt.json")"
+    [ -f "$work/rtt-phases.txt" ] && cat "$work/rtt-phases.txt"
+    echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), kernel $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ)"
+  } | tee "${out:-/dev/null}"
+  exit 0
+fi
 run_vde_like "netloom" start_netloom
 run_vde_like "vde_switch" start_vde_switch
 run_vde_like "vdeplug4 switch" start_vdeplug4

@@ -1,5 +1,7 @@
 #include "dgramtransport.h"
 
+#include "hotpath.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -77,6 +79,7 @@ bool DgramTransport::controlReadable()
     }
 }
 
+NETLOOM_HOT
 int DgramTransport::receive(std::uint8_t *const *bufs, std::size_t bufSize, std::size_t *lens, int max)
 {
     max = std::min(max, kMaxBatch);
@@ -122,6 +125,7 @@ int DgramTransport::receive(std::uint8_t *const *bufs, std::size_t bufSize, std:
     return kept;
 }
 
+NETLOOM_HOT
 SendResult DgramTransport::send(const OutFrame *frames, int n)
 {
     SendResult r;

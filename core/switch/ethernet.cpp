@@ -1,9 +1,11 @@
 #include "ethernet.h"
 
 #include "bytecursor.h"
+#include "hotpath.h"
 
 namespace netloom::sw {
 
+NETLOOM_HOT
 std::optional<EthHeader> parseEthernet(const std::uint8_t *frame, std::size_t len)
 {
     ByteCursor c(frame, len);

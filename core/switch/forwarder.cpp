@@ -1,5 +1,7 @@
 #include "forwarder.h"
 
+#include "hotpath.h"
+
 #include <algorithm>
 
 namespace netloom::sw {
@@ -23,6 +25,7 @@ VlanPortConfig VlanPortConfig::trunk(const std::vector<std::uint16_t> &vlans, st
     return c;
 }
 
+NETLOOM_HOT
 bool VlanPortConfig::carries(std::uint16_t vlan) const
 {
     if (mode == Mode::Access)
@@ -30,6 +33,7 @@ bool VlanPortConfig::carries(std::uint16_t vlan) const
     return (vlan < 4096 && allowed.test(vlan)) || (nativeVlan != 0 && vlan == nativeVlan);
 }
 
+NETLOOM_HOT
 bool VlanPortConfig::tagsOnEgress(std::uint16_t vlan) const
 {
     return mode == Mode::Trunk && vlan != nativeVlan;
@@ -76,6 +80,7 @@ void Forwarder::removePort(PortId port)
 
 bool Forwarder::hasPort(PortId port) const { return find(port) >= 0; }
 
+NETLOOM_HOT
 int Forwarder::find(PortId port) const
 {
     for (std::size_t i = 0; i < m_portIds.size(); ++i)
@@ -84,6 +89,7 @@ int Forwarder::find(PortId port) const
     return -1;
 }
 
+NETLOOM_HOT
 ForwardDecision Forwarder::decide(const std::uint8_t *frame, std::size_t len, PortId ingress, std::int64_t nowNs)
 {
     ForwardDecision d;

@@ -2,6 +2,7 @@
 
 #include "bytecursor.h"
 #include "ethernet.h"
+#include "hotpath.h"
 
 #include <cstring>
 
@@ -274,6 +275,7 @@ std::optional<AddressEvent> parseAddressFrame(const std::uint8_t *frame, std::si
     }
 }
 
+NETLOOM_HOT
 bool Snooper::interesting(const std::uint8_t *frame, std::size_t len)
 {
     if (len < kEthHeaderLen)

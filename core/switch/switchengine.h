@@ -13,7 +13,8 @@
 //   otherwise one frame per wake-up so a lone frame is not delayed by a read that finds the
 //   queue empty), each is decided by the Forwarder, and egress frames are gathered per
 //   egress port as iovecs into the receive buffers (tag insert/strip and runt padding without
-//   copies), then sent with one sendmmsg per egress port.
+//   copies), then sent with one sendmmsg per egress port. A batch of one frame skips the
+//   gathering: each copy is sent as soon as it is decided.
 // - Slow peers: sends never block. When a peer is full, frames wait in that port's bounded
 //   queue (txQueueFrames / txQueueBytes) until the socket is writable; beyond the bound they
 //   are dropped and counted as txDrops. Nothing a port does can stall the others.
@@ -199,6 +200,7 @@ private:
     // Captures asked for port numbers nobody holds right now (installed by attachPort).
     std::map<PortId, std::unique_ptr<PcapWriter>> m_waitingCaptures;
     std::vector<Port *> m_touched;
+    bool m_sendNow = false;  // the batch being handled is one frame: enqueue() sends at once
     std::vector<PortId> m_flushIds;
     std::vector<std::vector<std::uint8_t>> m_rxBuffers;
     std::vector<std::uint8_t *> m_rxPtrs;

@@ -1,5 +1,6 @@
 #include "taptransport.h"
 
+#include "hotpath.h"
 #include "protocol/netaddr.h"
 
 #include <algorithm>
@@ -56,6 +57,7 @@ void TapTransport::setOffloads(bool on)
     m_offloadsOn = ::ioctl(m_fd, TUNSETOFFLOAD, flags) == 0 && on;
 }
 
+NETLOOM_HOT
 int TapTransport::receive(std::uint8_t *const *bufs, std::size_t bufSize, std::size_t *lens, int max)
 {
     int n = 0;
@@ -80,6 +82,13 @@ int TapTransport::receive(std::uint8_t *const *bufs, std::size_t bufSize, std::s
     return n;
 }
 
+NETLOOM_HOT
+const std::uint8_t *TapTransport::rxVnetHeader(int i) const
+{
+    return m_vnet ? m_rxHdr[i] : nullptr;
+}
+
+NETLOOM_HOT
 SendResult TapTransport::send(const OutFrame *frames, int n)
 {
     static const std::uint8_t kZeroHdr[kVnetHdrLen] = {};

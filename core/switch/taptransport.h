@@ -24,7 +24,7 @@ public:
     QString kind() const override { return QStringLiteral("tap"); }
     QString description() const override { return QStringLiteral("tap %1").arg(m_name); }
     bool vnetHeader() const override { return m_vnet; }
-    const std::uint8_t *rxVnetHeader(int i) const override { return m_vnet ? m_rxHdr[i] : nullptr; }
+    const std::uint8_t *rxVnetHeader(int i) const override;
     void setOffloads(bool on) override;
     unsigned offloadsAccepted() const override { return m_offloadsOn ? kOffloadAll : 0; }
 
