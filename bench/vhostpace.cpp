@@ -1,0 +1,277 @@
+// vhostpace: a paced frame source and counter on two DPDK virtio-user frontends, for the
+// vhost-user section of bench/run-bench.sh ("loss at a fixed offered rate").
+//
+//   vhostpace EAL-ARGS -- [--pps R] [--seconds S] [--size N] [--batch B] [--cpu-of PID]
+//
+// dpdk-testpmd (DPDK 22.11) has no rate pacing for virtio ports (its txonly mode sends as
+// fast as the ring takes frames, and `set port ... rate` needs hardware), so this program
+// offers a fixed rate itself. EAL-ARGS must create exactly two ports, normally
+// `--vdev net_virtio_user0,path=A,... --vdev net_virtio_user1,path=B,...` against a
+// vhost-user backend (a netloom switch or testpmd's net_vhost). Design:
+// - one lcore (the main one) does everything: a TSC-paced sender on port 0 and a busy-polling
+//   receiver on port 1 (and a drain of port 0) in the same loop, so the program needs one core;
+// - pacing: frame k is due at t0 + k/R; whenever at least B frames are due (B=1: one frame
+//   per due time; the default 8 means a burst of 8 every 8 us at 1 Mpps), the due ones leave
+//   in bursts of at most 32. A frame the frontend's TX ring refuses (the backend has not
+//   drained it) is counted as offered and not sent, i.e. lost: the offered count is what the
+//   clock asked for, not what the ring accepted;
+// - frames: N bytes (no FCS) from port 0's MAC to port 1's, EtherType 0x88b5, a magic and a
+//   sequence number; port 1 first sends a few frames to port 0 so a learning switch knows
+//   where port 1 is;
+// - after S seconds the sender stops and the receiver drains for 0.5 s more;
+// - with --cpu-of PID, the user+system CPU of process PID (the backend) is read from
+//   /proc/PID/stat when sending starts and when it ends: the backend's CPU at the paced rate,
+//   without this program's start-up and drain.
+// Bounds: R 1..20e6, S 0.1..60, N 60..1514, B 1..32.
+// Prints one JSON line: offered, sent (accepted by the TX ring), ring_full, received,
+// seconds, offered_pps, rx_pps, loss (1 - received/offered), late_max_us (how far the sender
+// ever fell behind its clock: large values mean the pacer, not the backend, was starved),
+// backend_cpu (cores, with --cpu-of; -1 if unreadable).
+// Standalone; built by run-bench.sh with:
+//   c++ -O2 $(pkg-config --cflags libdpdk) vhostpace.cpp $(pkg-config --libs libdpdk)
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <unistd.h>
+
+namespace {
+
+constexpr std::uint16_t kTxPort = 0;
+constexpr std::uint16_t kRxPort = 1;
+constexpr std::uint16_t kRingSize = 1024;
+constexpr unsigned kPoolSize = 8191;
+constexpr int kBurst = 32;
+const unsigned char kMagic[4] = {'n', 'l', 'v', 'p'};
+
+[[noreturn]] void die(const char *what, int rc)
+{
+    std::fprintf(stderr, "vhostpace: failed to %s: %s\n", what, rte_strerror(rc < 0 ? -rc : rc));
+    std::exit(1);
+}
+
+void setupPort(std::uint16_t port, rte_mempool *pool)
+{
+    rte_eth_conf conf{};
+    int rc = rte_eth_dev_configure(port, 1, 1, &conf);
+    if (rc != 0)
+        die("configure a port", rc);
+    std::uint16_t rxd = kRingSize, txd = kRingSize;
+    rte_eth_dev_adjust_nb_rx_tx_desc(port, &rxd, &txd);
+    const int socket = rte_eth_dev_socket_id(port);
+    const unsigned sock = socket < 0 ? 0u : unsigned(socket);
+    if ((rc = rte_eth_rx_queue_setup(port, 0, rxd, sock, nullptr, pool)) != 0)
+        die("set up an RX queue", rc);
+    if ((rc = rte_eth_tx_queue_setup(port, 0, txd, sock, nullptr)) != 0)
+        die("set up a TX queue", rc);
+    if ((rc = rte_eth_dev_start(port)) != 0)
+        die("start a port", rc);
+}
+
+// Fills n mbufs with size-byte frames dst <- src carrying the magic and seq, seq+1, ...
+bool fill(rte_mempool *pool, rte_mbuf **m, int n, std::size_t size, const rte_ether_addr &dst,
+          const rte_ether_addr &src, std::uint64_t seq)
+{
+    if (rte_pktmbuf_alloc_bulk(pool, m, unsigned(n)) != 0)
+        return false;
+    for (int i = 0; i < n; ++i) {
+        char *p = rte_pktmbuf_append(m[i], std::uint16_t(size));
+        if (!p) {  // cannot happen with the default buffer size and size <= 1514
+            rte_pktmbuf_free_bulk(m, unsigned(n));
+            return false;
+        }
+        std::memset(p, 0, size);
+        std::memcpy(p, dst.addr_bytes, 6);
+        std::memcpy(p + 6, src.addr_bytes, 6);
+        p[12] = char(0x88);
+        p[13] = char(0xb5);
+        std::memcpy(p + 14, kMagic, 4);
+        const std::uint64_t s = seq + std::uint64_t(i);
+        std::memcpy(p + 18, &s, 8);
+    }
+    return true;
+}
+
+// User+system CPU seconds of process pid (fields 14 and 15 of /proc/PID/stat), -1 if unreadable.
+double cpuSeconds(long pid)
+{
+    std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (pid <= 0 || !std::getline(f, line))
+        return -1;
+    const std::size_t close = line.rfind(')');  // the command name may contain spaces
+    if (close == std::string::npos)
+        return -1;
+    std::istringstream in(line.substr(close + 2));
+    std::string field;
+    unsigned long long utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && in >> field; ++i) {  // field 3 is the state
+        if (i == 14)
+            utime = std::stoull(field);
+        else if (i == 15)
+            stime = std::stoull(field);
+    }
+    return double(utime + stime) / double(::sysconf(_SC_CLK_TCK));
+}
+
+// Receives everything waiting on `port`; returns how many frames carried the magic.
+std::uint64_t drain(std::uint16_t port)
+{
+    rte_mbuf *m[kBurst];
+    std::uint64_t got = 0;
+    std::uint16_t n;
+    while ((n = rte_eth_rx_burst(port, 0, m, kBurst)) > 0) {
+        for (std::uint16_t i = 0; i < n; ++i) {
+            const char *p = rte_pktmbuf_mtod(m[i], const char *);
+            if (rte_pktmbuf_data_len(m[i]) >= 26 && std::memcmp(p + 14, kMagic, 4) == 0)
+                ++got;
+            rte_pktmbuf_free(m[i]);
+        }
+    }
+    return got;
+}
+
+}  // namespace
+
+int main(int argc, char **argv)
+{
+    const int eal = rte_eal_init(argc, argv);
+    if (eal < 0)
+        die("initialise the EAL", rte_errno);
+    argc -= eal;
+    argv += eal;
+    double pps = 1e6, seconds = 4;
+    std::size_t size = 60;
+    int batch = 8;
+    long cpuOf = 0;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (i + 1 >= argc) {
+            std::fprintf(stderr, "usage: vhostpace EAL-ARGS -- [--pps R] [--seconds S] [--size N] [--batch B] [--cpu-of PID]\n");
+            return 2;
+        }
+        const char *v = argv[++i];
+        if (a == "--pps") pps = std::atof(v);
+        else if (a == "--seconds") seconds = std::atof(v);
+        else if (a == "--size") size = std::size_t(std::atoi(v));
+        else if (a == "--batch") batch = std::atoi(v);
+        else if (a == "--cpu-of") cpuOf = std::atol(v);
+        else {
+            std::fprintf(stderr, "vhostpace: unknown option %s\n", a.c_str());
+            return 2;
+        }
+    }
+    if (!(pps >= 1 && pps <= 20e6) || !(seconds >= 0.1 && seconds <= 60) || size < 60 || size > 1514 || batch < 1
+        || batch > kBurst) {
+        std::fprintf(stderr, "vhostpace: need --pps 1..20e6, --seconds 0.1..60, --size 60..1514, --batch 1..32\n");
+        return 2;
+    }
+    if (rte_eth_dev_count_avail() != 2) {
+        std::fprintf(stderr, "vhostpace: need exactly two ports (two --vdev net_virtio_user...), got %u\n",
+                     unsigned(rte_eth_dev_count_avail()));
+        return 2;
+    }
+    rte_mempool *pool = rte_pktmbuf_pool_create("vhostpace", kPoolSize, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, int(rte_socket_id()));
+    if (!pool)
+        die("create the mbuf pool", rte_errno);
+    setupPort(kTxPort, pool);
+    setupPort(kRxPort, pool);
+    rte_ether_addr mac0{}, mac1{};
+    rte_eth_macaddr_get(kTxPort, &mac0);
+    rte_eth_macaddr_get(kRxPort, &mac1);
+
+    const std::uint64_t hz = rte_get_tsc_hz();
+    // Wait for both links (the backend must have set up the rings), at most 5 s.
+    for (std::uint64_t until = rte_rdtsc() + 5 * hz;;) {
+        rte_eth_link l0{}, l1{};
+        rte_eth_link_get_nowait(kTxPort, &l0);
+        rte_eth_link_get_nowait(kRxPort, &l1);
+        if (l0.link_status && l1.link_status)
+            break;
+        if (rte_rdtsc() > until) {
+            std::fprintf(stderr, "vhostpace: the links did not come up (is the backend serving both sockets?)\n");
+            return 1;
+        }
+        rte_delay_ms(10);
+    }
+    // Let a learning switch see port 1 (and port 0): a few frames each way, not counted.
+    for (int k = 0; k < 3; ++k) {
+        rte_mbuf *m[1];
+        if (fill(pool, m, 1, size, mac0, mac1, 0)) {
+            rte_pktmbuf_mtod(m[0], char *)[14] = 'h';
+            if (rte_eth_tx_burst(kRxPort, 0, m, 1) != 1)
+                rte_pktmbuf_free(m[0]);
+        }
+        if (fill(pool, m, 1, size, mac1, mac0, 0)) {
+            rte_pktmbuf_mtod(m[0], char *)[14] = 'h';
+            if (rte_eth_tx_burst(kTxPort, 0, m, 1) != 1)
+                rte_pktmbuf_free(m[0]);
+        }
+        for (std::uint64_t until = rte_rdtsc() + hz / 20; rte_rdtsc() < until;) {
+            drain(kTxPort);
+            drain(kRxPort);
+        }
+    }
+
+    std::uint64_t offered = 0, sent = 0, ringFull = 0, received = 0, lateMax = 0;
+    const double cpu0 = cpuSeconds(cpuOf);
+    const std::uint64_t t0 = rte_rdtsc();
+    const std::uint64_t total = std::uint64_t(pps * seconds);
+    const double framesPerCycle = pps / double(hz);
+    std::uint64_t now = t0;
+    while (offered < total) {
+        now = rte_rdtsc();
+        const std::uint64_t due = std::min(total, std::uint64_t(double(now - t0) * framesPerCycle));
+        if (due >= offered + std::uint64_t(batch) || due == total) {
+            // How late the oldest due frame is.
+            const std::uint64_t dueAt = t0 + std::uint64_t(double(offered) / framesPerCycle);
+            lateMax = std::max(lateMax, now > dueAt ? now - dueAt : 0);
+            while (offered < due) {
+                const int n = int(std::min<std::uint64_t>(kBurst, due - offered));
+                rte_mbuf *m[kBurst];
+                if (!fill(pool, m, n, size, mac1, mac0, offered)) {
+                    // The pool is empty: frames are stuck in the rings; count them as refused.
+                    ringFull += std::uint64_t(n);
+                    offered += std::uint64_t(n);
+                    continue;
+                }
+                const std::uint16_t ok = rte_eth_tx_burst(kTxPort, 0, m, std::uint16_t(n));
+                for (int i = ok; i < n; ++i)
+                    rte_pktmbuf_free(m[i]);
+                sent += ok;
+                ringFull += std::uint64_t(n - ok);
+                offered += std::uint64_t(n);
+            }
+        }
+        received += drain(kRxPort);
+        drain(kTxPort);
+    }
+    const double elapsed = double(rte_rdtsc() - t0) / double(hz);
+    const double cpu1 = cpuSeconds(cpuOf);
+    const double backendCpu = cpu0 >= 0 && cpu1 >= 0 ? (cpu1 - cpu0) / elapsed : -1;
+    for (std::uint64_t until = rte_rdtsc() + hz / 2; rte_rdtsc() < until;) {
+        received += drain(kRxPort);
+        drain(kTxPort);
+    }
+    std::printf("{\"offered\":%llu,\"sent\":%llu,\"ring_full\":%llu,\"received\":%llu,\"seconds\":%.3f,\"offered_pps\":%.0f,"
+                "\"rx_pps\":%.0f,\"loss\":%.6f,\"late_max_us\":%.1f,\"backend_cpu\":%.3f}\n",
+                (unsigned long long)offered, (unsigned long long)sent, (unsigned long long)ringFull,
+                (unsigned long long)received, elapsed, double(offered) / elapsed, double(received) / elapsed,
+                offered ? 1.0 - double(received) / double(offered) : 0.0, double(lateMax) * 1e6 / double(hz), backendCpu);
+    std::fflush(stdout);
+    rte_eth_dev_stop(kTxPort);
+    rte_eth_dev_stop(kRxPort);
+    rte_eth_dev_close(kTxPort);
+    rte_eth_dev_close(kRxPort);
+    rte_eal_cleanup();
+    return 0;
+}
