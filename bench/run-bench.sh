@@ -469,9 +469,9 @@ vhost_loss() {
     vhost_errors+=("$b: vhostpace failed: $(tail -2 "$work/pace.log" | tr '\n' ' ')")
     return 0
   fi
-  vres[$b,loss]+="$(jq -r '.loss * 100' "$work/pace.json") "
+  vres[$b,loss]+="$(jq -r '.loss * 100' "$work/pace.json" | awk '{printf "%.3f", $1}') "
   vres[$b,late]+="$(jq -r '.late_max_us' "$work/pace.json") "
-  vres[$b,pacedetail]+="$(jq -r '"\(.offered)/\(.ring_full)/\(.sent - .received)"' "$work/pace.json") "
+  vres[$b,pacedetail]+="$(jq -r '"\(.offered)/\(.skipped)/\(.ring_full)/\(.sent - .received)"' "$work/pace.json") "
   vres[$b,pacecpu]+="$(jq -r 'if .backend_cpu < 0 then "n/a" else (.backend_cpu * 1000 | round / 10) end' "$work/pace.json") "
   [ "$b" = netloom ] && check_netloom "the 1 Mpps loss run"
   return 0
@@ -552,7 +552,12 @@ print_vhost_section() {
     done
     echo "$line"
   done
-  echo "vhostpace at 1 Mpps, per round offered/refused by the full TX ring/lost after it: netloom ${vres[netloom,pacedetail]:-n/a}; dpdk ${vres[dpdk,pacedetail]:-n/a}; the sender's worst lateness behind its clock, us (large = the pacer itself was descheduled): netloom ${vres[netloom,late]:-n/a}; dpdk ${vres[dpdk,late]:-n/a}"
+  echo "vhostpace at 1 Mpps, per round offered/skipped (the pacer was late by more than a ring)/refused by the full TX ring/lost after it: netloom ${vres[netloom,pacedetail]:-n/a}; dpdk ${vres[dpdk,pacedetail]:-n/a}; the sender's worst lateness behind its clock, us (large = the pacer itself was descheduled): netloom ${vres[netloom,late]:-n/a}; dpdk ${vres[dpdk,late]:-n/a}"
+  local busy
+  busy=$(echo "${vres[dpdk,cores60]:-}" | tr ' ' '\n' | awk '$1 != "" && $1 < 0.9 {n++} END {print n + 0}')
+  if [ "$busy" -gt 0 ]; then
+    echo "WARNING: in $busy of $vhost_rounds rounds the DPDK backend's polling lcore got less than 0.9 of a core: other processes took the CPUs, and those rounds measure the machine's load more than the backends"
+  fi
   echo "netloom counters after the first 64-byte run (MAC learning): ${vhost_counters:-n/a}"
   echo "placement: frontend testpmd forwarding lcore on CPU $vc0 (main lcore on $vc1), DPDK backend forwarding lcore on CPU $vc1 (main on $vc0), vhostpace on CPU $vc0, netloom switch pinned to CPU $vc1 (taskset); frontend and backend share the machine's $(nproc) cores with everything else"
   echo "idle: netloom's CPU with both frontends connected and not sending, over ${secs}s after the 64-byte run (8 connected idle QEMU guests: bench/vhost-idle.sh, target <= 1%)"
