@@ -315,7 +315,7 @@ rtt_of() {  # "p50/mean" in ms of the paired probe for switch $1
 # i.e. frames forwarded by the backend; "cores" is the backend process's user+system CPU
 # (/proc/PID/stat) over the same interval; per busy core = Mpps / cores. The loss figure comes
 # from bench/vhostpace (testpmd 22.11 cannot pace a virtio port): 1 Mpps offered from port 0
-# to port 1, loss = 1 - received/offered.
+# to port 1 after a 0.5 s warm-up at that rate, loss = 1 - received/offered.
 # Placement on the shared cores, per process (nothing system-wide is changed): EAL pins its
 # lcores, taskset pins the netloom switch. Frontend forwarding lcore on $vc0, its main lcore
 # (the command line, asleep) on $vc1; DPDK backend forwarding lcore on $vc1, main lcore on
@@ -471,7 +471,7 @@ vhost_loss() {
   fi
   vres[$b,loss]+="$(jq -r '.loss * 100' "$work/pace.json" | awk '{printf "%.3f", $1}') "
   vres[$b,late]+="$(jq -r '.late_max_us' "$work/pace.json") "
-  vres[$b,pacedetail]+="$(jq -r '"\(.offered)/\(.skipped)/\(.ring_full)/\(.sent - .received)"' "$work/pace.json") "
+  vres[$b,pacedetail]+="$(jq -r '"\(.offered)/\(.skipped)/\(.ring_full)/\(.sent - .received)/\(.warmup_refused)"' "$work/pace.json") "
   vres[$b,pacecpu]+="$(jq -r 'if .backend_cpu < 0 then "n/a" else (.backend_cpu * 1000 | round / 10) end' "$work/pace.json") "
   [ "$b" = netloom ] && check_netloom "the 1 Mpps loss run"
   return 0
@@ -552,7 +552,7 @@ print_vhost_section() {
     done
     echo "$line"
   done
-  echo "vhostpace at 1 Mpps, per round offered/skipped (the pacer was late by more than a ring)/refused by the full TX ring/lost after it: netloom ${vres[netloom,pacedetail]:-n/a}; dpdk ${vres[dpdk,pacedetail]:-n/a}; the sender's worst lateness behind its clock, us (large = the pacer itself was descheduled): netloom ${vres[netloom,late]:-n/a}; dpdk ${vres[dpdk,late]:-n/a}"
+  echo "vhostpace at 1 Mpps, per round offered/skipped (the pacer was late by more than a ring)/refused by the full TX ring/lost after it/refused in the 0.5 s warm-up (not counted): netloom ${vres[netloom,pacedetail]:-n/a}; dpdk ${vres[dpdk,pacedetail]:-n/a}; the sender's worst lateness behind its clock, us (large = the pacer itself was descheduled): netloom ${vres[netloom,late]:-n/a}; dpdk ${vres[dpdk,late]:-n/a}"
   local busy
   busy=$(echo "${vres[dpdk,cores60]:-}" | tr ' ' '\n' | awk '$1 != "" && $1 < 0.9 {n++} END {print n + 0}')
   if [ "$busy" -gt 0 ]; then
