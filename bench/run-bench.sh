@@ -88,7 +88,10 @@ cleanup() {
   done
   rm -rf "$work"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+# A signal ends the run (the EXIT trap cleans up); a bare cleanup would let it go on.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 if [ "$run_vde" = 1 ]; then
   c++ -O2 -o "$work/pktgen" "$here/pktgen.cpp" -lvdeplug -pthread
