@@ -430,6 +430,7 @@ check_netloom() {  # $1: what was running
 # while the frontends stay connected and stop sending. Appends to vres[$1,...].
 vhost_throughput() {
   local b=$1 size=$2 c0 c1 t0 t1 pps cores
+  kill -0 "$vb_pid" 2>/dev/null || return 0  # the backend is gone (reported already)
   tpmd_start fe --lcores "0@$vc1,1@$vc0" --main-lcore 0 --no-huge --no-pci -m 256 --file-prefix "nlb-fe-$tag" \
     --vdev "net_virtio_user0,path=$vdir/A,queues=1,mac=$vmac0" --vdev "net_virtio_user1,path=$vdir/B,queues=1,mac=$vmac1" \
     -- -i --forward-mode=mac --eth-peer=0,$vmac1 --eth-peer=1,$vmac0 --nb-cores=1 --total-num-mbufs=16384 \
@@ -441,9 +442,11 @@ vhost_throughput() {
   c1=$(vb_ticks); t1=$(date +%s.%N)
   pps=$(rx_pps_of fe)
   cores=$(awk -v d=$((c1 - c0)) -v hz="$hz" -v t0="$t0" -v t1="$t1" 'BEGIN {printf "%.3f", d / hz / (t1 - t0)}')
-  vres[$b,mpps$size]+="$(awk -v p="$pps" 'BEGIN {printf "%.3f", p / 1e6}') "
-  vres[$b,cores$size]+="$cores "
-  vres[$b,percore$size]+="$(awk -v p="$pps" -v c="$cores" 'BEGIN {if (c > 0.005) printf "%.3f", p / 1e6 / c; else print "n/a"}') "
+  if kill -0 "$vb_pid" 2>/dev/null; then  # figures of a backend that died meanwhile mean nothing
+    vres[$b,mpps$size]+="$(awk -v p="$pps" 'BEGIN {printf "%.3f", p / 1e6}') "
+    vres[$b,cores$size]+="$cores "
+    vres[$b,percore$size]+="$(awk -v p="$pps" -v c="$cores" 'BEGIN {if (c > 0.005) printf "%.3f", p / 1e6 / c; else print "n/a"}') "
+  fi
   if [ "$b" = netloom ] && [ -z "$vhost_counters" ]; then
     kill -USR1 "$vb_pid" 2>/dev/null || true; sleep 0.3
     vhost_counters=$(grep '"type":"counters"' "$work/vhost-netloom.log" | tail -1 | jq -r '"mac entries \(.mac_entries); " +
@@ -455,10 +458,12 @@ vhost_throughput() {
     c0=$(vb_ticks); t0=$(date +%s.%N)
     sleep "$secs"
     c1=$(vb_ticks); t1=$(date +%s.%N)
-    vres[$b,idle]+="$(awk -v d=$((c1 - c0)) -v hz="$hz" -v t0="$t0" -v t1="$t1" 'BEGIN {printf "%.2f", 100 * d / hz / (t1 - t0)}') "
+    if kill -0 "$vb_pid" 2>/dev/null; then
+      vres[$b,idle]+="$(awk -v d=$((c1 - c0)) -v hz="$hz" -v t0="$t0" -v t1="$t1" 'BEGIN {printf "%.2f", 100 * d / hz / (t1 - t0)}') "
+    fi
   fi
   tpmd_quit fe
-  [ "$b" = netloom ] && check_netloom "the ${size}-byte throughput run"
+  if [ "$b" = netloom ]; then check_netloom "the ${size}-byte throughput run" || true; fi
   return 0
 }
 
@@ -466,6 +471,7 @@ vhost_throughput() {
 vhost_loss() {
   local b=$1
   [ "$pace_built" = 1 ] || return 0
+  kill -0 "$vb_pid" 2>/dev/null || return 0  # the backend is gone (reported already)
   if ! "${asdpdk[@]}" "$work/vhostpace" --lcores "0@$vc0" --no-huge --no-pci -m 128 --file-prefix "nlb-pace-$tag" \
       --vdev "net_virtio_user0,path=$vdir/A,queues=1,mac=$vmac0" --vdev "net_virtio_user1,path=$vdir/B,queues=1,mac=$vmac1" \
       -- --pps 1e6 --seconds "$secs" --size 60 --cpu-of "$vb_pid" > "$work/pace.json" 2> "$work/pace.log"; then
@@ -476,7 +482,7 @@ vhost_loss() {
   vres[$b,late]+="$(jq -r '.late_max_us' "$work/pace.json") "
   vres[$b,pacedetail]+="$(jq -r '"\(.offered)/\(.skipped)/\(.ring_full)/\(.sent - .received)/\(.warmup_refused)"' "$work/pace.json") "
   vres[$b,pacecpu]+="$(jq -r 'if .backend_cpu < 0 then "n/a" else (.backend_cpu * 1000 | round / 10) end' "$work/pace.json") "
-  [ "$b" = netloom ] && check_netloom "the 1 Mpps loss run"
+  if [ "$b" = netloom ]; then check_netloom "the 1 Mpps loss run" || true; fi
   return 0
 }
 
