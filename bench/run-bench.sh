@@ -13,16 +13,25 @@
 #     VDE port (a tap for the bridge) and counts what arrives on another, plus the switch
 #     process's CPU time per frame;
 #   - the cost of flooding with 64 ports: 62 extra ports drain, broadcast frames are sent.
-# Prints a table with ratios to vde_switch and writes it to $BENCH_OUT (default: stdout only).
+# Then the vhost-user section (issue #12): dpdk-testpmd with two net_virtio_user frontends
+# against (a) netloom's vhost-user ports (`netloomctl switch --vhost-user A --vhost-user B`,
+# forwarding by MAC learning) and (b) DPDK's own vhost backend (testpmd net_vhost, io
+# forwarding: the ceiling): 64- and 1518-byte Mpps per busy switch core, loss at 1 Mpps
+# offered (bench/vhostpace, a paced DPDK source), the switch's CPU while idle. dpdk-testpmd
+# (Debian dpdk-dev) is a bench-only prerequisite: without it that section prints
+# "not measured: dpdk-testpmd missing" and the rest runs.
+# Prints the tables with ratios (to vde_switch, to DPDK vhost) and writes them to FILE.
 #
-#   sudo bench/run-bench.sh [--quick] [--rtt-only] [--out FILE]
+#   sudo bench/run-bench.sh [--quick] [--only vde|vhost] [--rtt-only] [--out FILE]
 # --rtt-only: only the paired RTT probe (RTT_ROUNDS rounds, default 500; 50 with --quick).
-# Environment: NETLOOMCTL (default build/app/cli/netloomctl), BENCH_SECONDS (default 4);
+# Environment: NETLOOMCTL (default build/app/cli/netloomctl), BENCH_SECONDS (default 4),
+# BENCH_VHOST_ROUNDS (default 3; 1 with --quick), DPDK_TESTPMD (default dpdk-testpmd);
 # NETLOOMCTL_BASELINE: a second netloomctl (e.g. the build before a change) added to the
 # paired RTT probe as "netloom baseline", so before and after are measured in the same run.
 # RTT_TRACE=1 (with --rtt-only): records the switch threads' system calls and wake-ups with
 # perf during the probe and prints where each round trip's time goes (bench/rtt-phases.py).
-# Everything runs inside namespaces named nlt-bench-*, which are removed at exit.
+# Everything runs inside namespaces named nlt-bench-*, which are removed at exit; the
+# vhost-user sockets and DPDK's runtime files live in the run's temporary directory.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -30,24 +39,43 @@ root=$(cd "$here/.." && pwd)
 quick=0
 rtt_only=0
 out=""
+only=""
+usage() { echo "usage: $0 [--quick] [--only vde|vhost] [--rtt-only] [--out FILE]" >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
     --rtt-only) rtt_only=1 ;;
-    --out) out=$2; shift ;;
-    *) echo "usage: $0 [--quick] [--rtt-only] [--out FILE]" >&2; exit 2 ;;
+    --out) [ $# -ge 2 ] || usage; out=$2; shift ;;
+    --only) [ $# -ge 2 ] || usage; only=$2; shift
+            case "$only" in vde|vhost) ;; *) usage ;; esac ;;
+    *) usage ;;
   esac
   shift
 done
+run_vde=1 run_vhost=1
+[ "$only" = vde ] && run_vhost=0
+[ "$only" = vhost ] && run_vde=0
 secs=${BENCH_SECONDS:-4}
 flood_ports=64
 if [ "$quick" = 1 ]; then secs=1; flood_ports=8; fi
 netloomctl=${NETLOOMCTL:-$root/build/app/cli/netloomctl}
 
 [ "$(id -u)" = 0 ] || { echo "SKIP: the bench needs root (network namespaces)" >&2; exit 77; }
-for t in vde_switch vde_plug iperf3 busybox jq setpriv c++ ip; do
+needed="jq setpriv c++ ip"
+[ "$run_vde" = 1 ] && needed="vde_switch vde_plug iperf3 busybox $needed"
+for t in $needed; do
   command -v "$t" >/dev/null || { echo "SKIP: $t is not installed" >&2; exit 77; }
 done
+# The vhost-user section's own prerequisite: missing, only that section is skipped.
+vhost_skip=""
+testpmd=${DPDK_TESTPMD:-dpdk-testpmd}
+if [ "$run_vhost" = 1 ]; then
+  if ! command -v "$testpmd" >/dev/null; then
+    vhost_skip="not measured: dpdk-testpmd missing (bench prerequisite: apt-get install dpdk-dev)"
+  elif [ "$(nproc)" -lt 2 ]; then
+    vhost_skip="not measured: needs 2 CPUs (the frontend and the backend each take one)"
+  fi
+fi
 [ -x "$netloomctl" ] || { echo "SKIP: $netloomctl not built (set NETLOOMCTL)" >&2; exit 77; }
 
 work=$(mktemp -d /tmp/netloom-bench.XXXXXX)
@@ -67,10 +95,15 @@ cleanup() {
   done
   rm -rf "$work"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+# A signal ends the run (the EXIT trap cleans up); a bare cleanup would let it go on.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
-c++ -O2 -o "$work/pktgen" "$here/pktgen.cpp" -lvdeplug -pthread
-c++ -O2 -o "$work/rttprobe" "$here/rttprobe.cpp"
+if [ "$run_vde" = 1 ]; then
+  c++ -O2 -o "$work/pktgen" "$here/pktgen.cpp" -lvdeplug -pthread
+  c++ -O2 -o "$work/rttprobe" "$here/rttprobe.cpp"
+fi
 rtt_rounds=${RTT_ROUNDS:-500}
 [ "$quick" = 1 ] && rtt_rounds=${RTT_ROUNDS:-50}
 baseline=${NETLOOMCTL_BASELINE:-}
@@ -316,41 +349,300 @@ rtt_of() {  # "p50/mean" in ms of the paired probe for switch $1
   jq -r --arg n "$1" 'select(.name == $n) | "\(.p50_ms * 1000 | round / 1000)/\(.mean_ms * 1000 | round / 1000)"' "$work/rtt.json"
 }
 
-run_rtt_paired
-if [ "$rtt_only" = 1 ]; then
-  {
-    rtt_ratio() {  # $1 name: "p50 xA, mean xB" against vde_switch
-      jq -r -s --arg n "$1" '(map(select(.name == "vde_switch"))[0]) as $v | map(select(.name == $n))[0]
-        | "\($n) / vde_switch: RTT p50 x\(.p50_ms / $v.p50_ms * 100 | round / 100), mean x\(.mean_ms / $v.mean_ms * 100 | round / 100)"' "$work/rtt.json"
-    }
-    rtt_ratio netloom
-    [ -n "$baseline" ] && rtt_ratio "netloom baseline"
-    echo "paired RTT, $rtt_rounds rounds (ms): $(jq -r -s 'map("\(.name) min \(.min_ms) p50 \(.p50_ms) p90 \(.p90_ms) p99 \(.p99_ms) mean \(.mean_ms) (\(.received)/\(.sent))") | join("; ")' "$work/rtt.json")"
-    [ -f "$work/rtt-phases.txt" ] && cat "$work/rtt-phases.txt"
-    echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), kernel $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ)"
-  } | tee "${out:-/dev/null}"
-  exit 0
-fi
-run_vde_like "netloom" start_netloom
-run_vde_like "vde_switch" start_vde_switch
-run_vde_like "vdeplug4 switch" start_vdeplug4
-run_bridge
+# ------------------------------------------------------------------------------------------
+# vhost-user section (issue #12). One dpdk-testpmd process is the frontend: two
+# net_virtio_user ports (no hugepages), forward mode mac, port i sending to the other port's
+# MAC, so what leaves port 0 must come back on port 1 through the backend and vice versa;
+# `start tx_first N` puts N bursts of 32 frames in flight on each port and the loop runs as
+# fast as the backend and the frontend allow. The backend is (a) netloom
+# (`netloomctl switch --vhost-user A --vhost-user B`, MAC learning) or (b) a second testpmd
+# with DPDK's vhost PMD (`net_vhost0/1`, forward mode io): the ceiling. "Mpps" is what the
+# frontend received on both ports per second (testpmd's Rx-pps between two `show port stats`),
+# i.e. frames forwarded by the backend; "cores" is the backend process's user+system CPU
+# (/proc/PID/stat) over the same interval; per busy core = Mpps / cores. The loss figure comes
+# from bench/vhostpace (testpmd 22.11 cannot pace a virtio port): 1 Mpps offered from port 0
+# to port 1 after a 0.5 s warm-up at that rate, loss = 1 - received/offered.
+# Placement on the shared cores, per process (nothing system-wide is changed): EAL pins its
+# lcores, taskset pins the netloom switch. Frontend forwarding lcore on $vc0, its main lcore
+# (the command line, asleep) on $vc1; DPDK backend forwarding lcore on $vc1, main lcore on
+# $vc0; vhostpace on $vc0; the netloom switch on $vc1 like the DPDK backend's forwarding lcore.
+vhost_rounds=${BENCH_VHOST_ROUNDS:-3}
+[ "$quick" = 1 ] && vhost_rounds=${BENCH_VHOST_ROUNDS:-1}
+vhost_inflight=16                            # bursts of 32 per frontend port
+vmac0=02:00:00:00:00:01 vmac1=02:00:00:00:00:02
+vdir=$work/vhost
+declare -A tp_fd tp_pid vres                 # testpmd stdin fds and pids; figures per round
+vhost_errors=()
+vhost_counters=""
+pace_built=0
 
-# Every figure must be there: a missing one (a tool that printed nothing) fails the run
-# rather than printing a table with holes.
-missing=0
-for r in "${results[@]}"; do
-  IFS='|' read -r n g _ t p _ _ _ _ _ <<<"$r"
-  for v in "$g" "$p" "${t%/*}" "${t#*/}"; do
-    if ! [[ "$v" =~ ^[0-9]+(\.[0-9]+)?(e[-+]?[0-9]+)?$ ]]; then
-      echo "bench: $n: missing or non-numeric figure in '$r'" >&2
-      missing=1
-    fi
+# The first two CPUs this process may run on.
+mapfile -t vcpus < <(awk '/Cpus_allowed_list/ {print $2}' /proc/self/status | tr ',' '\n' \
+                     | awk -F- '{ if (NF == 2) for (i = $1; i <= $2; i++) print i; else print $1 }')
+vc0=${vcpus[0]:-0} vc1=${vcpus[1]:-1}
+# DPDK processes run as nobody in S; their runtime files (sockets, lock files) go to $work.
+asdpdk=("${asnobody[@]}" env "XDG_RUNTIME_DIR=$work/dpdk-run")
+
+prompts_of() { { grep -ao 'testpmd> ' "$work/$1.log" 2>/dev/null || true; } | wc -l; }
+vb_ticks() { cpu_ticks "$vb_pid" 2>/dev/null || echo 0; }  # the backend's CPU ticks (0 once gone)
+
+# Starts testpmd $1 (interactive, stdin a fifo this shell keeps open) with arguments $2...,
+# waits for its first prompt (ports configured, links checked). Returns 1 if it died.
+tpmd_start() {
+  local name=$1 fd i; shift
+  rm -f "$work/$name.in"; mkfifo "$work/$name.in"
+  exec {fd}<>"$work/$name.in"
+  tp_fd[$name]=$fd
+  # Line-buffered: the statistics must be in the log when the next prompt is.
+  "${asdpdk[@]}" stdbuf -oL "$testpmd" "$@" <&"$fd" > "$work/$name.log" 2>&1 &
+  tp_pid[$name]=$!; pids+=($!)
+  for i in $(seq 1 200); do
+    [ "$(prompts_of "$name")" -ge 1 ] && return 0
+    kill -0 "${tp_pid[$name]}" 2>/dev/null || break
+    sleep 0.1
   done
-done
-[ "$missing" = 0 ] || exit 1
+  echo "bench: testpmd $name did not start:" >&2; tail -5 "$work/$name.log" >&2
+  return 1
+}
 
-{
+# Sends command $2 to testpmd $1 and waits (<= 10 s) for the prompt after its output.
+tpmd_cmd() {
+  local name=$1 before i
+  before=$(prompts_of "$name")
+  echo "$2" 1>&"${tp_fd[$name]}"
+  for i in $(seq 1 1000); do
+    [ "$(prompts_of "$name")" -gt "$before" ] && return 0
+    kill -0 "${tp_pid[$name]}" 2>/dev/null || break
+    sleep 0.01
+  done
+  echo "bench: testpmd $name did not answer '$2'" >&2
+  return 1
+}
+
+# Quits testpmd $1 (SIGTERM after 10 s) and closes its fifo.
+tpmd_quit() {
+  local name=$1 pid=${tp_pid[$1]} fd=${tp_fd[$1]} i
+  echo quit 1>&"$fd" 2>/dev/null || true
+  for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill "$pid" 2>/dev/null || true
+  exec {fd}>&-
+  rm -f "$work/$name.in"
+}
+
+# Sum of the Rx-pps testpmd $1 printed for its two ports in the last `show port stats all`.
+rx_pps_of() { { grep -a 'Rx-pps:' "$work/$1.log" || true; } | tail -2 | awk '{s += $2} END {print s + 0}'; }
+
+# Starts backend $1 (netloom|dpdk) serving $vdir/A and $vdir/B; sets vb_pid.
+start_vhost_backend() {
+  rm -rf "$vdir"; mkdir -p "$vdir" "$work/dpdk-run"; chown 65534:65534 "$vdir" "$work/dpdk-run"
+  if [ "$1" = netloom ]; then
+    # Pinned to the core the DPDK backend's forwarding lcore gets, so both backends meet the
+    # frontends on the same terms (taskset execs the switch: $! stays its pid).
+    "${asnobody[@]}" taskset -c "$vc1" "$netloomctl" switch --json --sock "$vdir/vde" --vhost-user "$vdir/A" --vhost-user "$vdir/B" \
+      > "$work/vhost-netloom.log" 2>&1 &
+    vb_pid=$!; pids+=($!)
+  else
+    tpmd_start be --lcores "0@$vc0,1@$vc1" --main-lcore 0 --no-huge --no-pci -m 256 --file-prefix "nlb-be-$tag" \
+      --vdev "net_vhost0,iface=$vdir/A,queues=1" --vdev "net_vhost1,iface=$vdir/B,queues=1" \
+      -- -i -a --forward-mode=io --nb-cores=1 --total-num-mbufs=16384 --rxd=1024 --txd=1024 || return 1
+    vb_pid=${tp_pid[be]}
+  fi
+  local i
+  for i in $(seq 1 100); do [ -S "$vdir/A" ] && [ -S "$vdir/B" ] && return 0; sleep 0.1; done
+  echo "bench: the $1 vhost-user backend did not create its sockets" >&2
+  return 1
+}
+
+stop_vhost_backend() {  # $1 netloom|dpdk
+  if [ "$1" = netloom ]; then kill "$vb_pid" 2>/dev/null || true; else tpmd_quit be; fi
+  sleep 0.3
+}
+
+# netloom must still be running, with no port lost for a reason other than a frontend
+# leaving. Records an error (with the switch's log) otherwise.
+check_netloom() {  # $1: what was running
+  local bad
+  bad=$(grep '"port-removed"' "$work/vhost-netloom.log" | grep -v 'the frontend closed the connection' || true)
+  if ! kill -0 "$vb_pid" 2>/dev/null || [ -n "$bad" ]; then
+    vhost_errors+=("netloom vhost-user: after $1 the switch $(kill -0 "$vb_pid" 2>/dev/null && echo 'lost a port' || echo 'exited'); its log: $(grep -v '"type":"address"' "$work/vhost-netloom.log" | tail -5 | tr '\n' ' ')")
+    return 1
+  fi
+}
+
+# Throughput of backend $1 for $2-byte frames (no FCS); with $3 = idle also the backend's CPU
+# while the frontends stay connected and stop sending. Appends to vres[$1,...].
+vhost_throughput() {
+  local b=$1 size=$2 c0 c1 t0 t1 pps cores
+  kill -0 "$vb_pid" 2>/dev/null || return 0  # the backend is gone (reported already)
+  tpmd_start fe --lcores "0@$vc1,1@$vc0" --main-lcore 0 --no-huge --no-pci -m 256 --file-prefix "nlb-fe-$tag" \
+    --vdev "net_virtio_user0,path=$vdir/A,queues=1,mac=$vmac0" --vdev "net_virtio_user1,path=$vdir/B,queues=1,mac=$vmac1" \
+    -- -i --forward-mode=mac --eth-peer=0,$vmac1 --eth-peer=1,$vmac0 --nb-cores=1 --total-num-mbufs=16384 \
+    --rxd=1024 --txd=1024 --txpkts="$size" || { vhost_errors+=("$b: the frontend did not start ($size bytes)"); return 0; }
+  tpmd_cmd fe "start tx_first $vhost_inflight" && sleep 1 && tpmd_cmd fe "show port stats all" || true
+  c0=$(vb_ticks); t0=$(date +%s.%N)
+  sleep "$secs"
+  tpmd_cmd fe "show port stats all" || true
+  c1=$(vb_ticks); t1=$(date +%s.%N)
+  pps=$(rx_pps_of fe)
+  cores=$(awk -v d=$((c1 - c0)) -v hz="$hz" -v t0="$t0" -v t1="$t1" 'BEGIN {printf "%.3f", d / hz / (t1 - t0)}')
+  if kill -0 "$vb_pid" 2>/dev/null; then  # figures of a backend that died meanwhile mean nothing
+    vres[$b,mpps$size]+="$(awk -v p="$pps" 'BEGIN {printf "%.3f", p / 1e6}') "
+    vres[$b,cores$size]+="$cores "
+    vres[$b,percore$size]+="$(awk -v p="$pps" -v c="$cores" 'BEGIN {if (c > 0.005) printf "%.3f", p / 1e6 / c; else print "n/a"}') "
+  fi
+  if [ "$b" = netloom ] && [ -z "$vhost_counters" ]; then
+    kill -USR1 "$vb_pid" 2>/dev/null || true; sleep 0.3
+    vhost_counters=$(grep '"type":"counters"' "$work/vhost-netloom.log" | tail -1 | jq -r '"mac entries \(.mac_entries); " +
+      ([.ports[] | "port \(.port): rx \(.rx_frames) tx \(.tx_frames) frames, drops rx \(.rx_drops) tx \(.tx_drops), broadcast tx \(.tx_broadcast)"] | join("; "))' 2>/dev/null || echo n/a)
+  fi
+  tpmd_cmd fe stop || true
+  if [ "${3:-}" = idle ]; then
+    sleep 1
+    c0=$(vb_ticks); t0=$(date +%s.%N)
+    sleep "$secs"
+    c1=$(vb_ticks); t1=$(date +%s.%N)
+    if kill -0 "$vb_pid" 2>/dev/null; then
+      vres[$b,idle]+="$(awk -v d=$((c1 - c0)) -v hz="$hz" -v t0="$t0" -v t1="$t1" 'BEGIN {printf "%.2f", 100 * d / hz / (t1 - t0)}') "
+    fi
+  fi
+  tpmd_quit fe
+  if [ "$b" = netloom ]; then check_netloom "the ${size}-byte throughput run" || true; fi
+  return 0
+}
+
+# Loss of backend $1 at 1 Mpps of 60-byte frames offered by vhostpace (port 0 -> port 1).
+vhost_loss() {
+  local b=$1
+  [ "$pace_built" = 1 ] || return 0
+  kill -0 "$vb_pid" 2>/dev/null || return 0  # the backend is gone (reported already)
+  if ! "${asdpdk[@]}" "$work/vhostpace" --lcores "0@$vc0" --no-huge --no-pci -m 128 --file-prefix "nlb-pace-$tag" \
+      --vdev "net_virtio_user0,path=$vdir/A,queues=1,mac=$vmac0" --vdev "net_virtio_user1,path=$vdir/B,queues=1,mac=$vmac1" \
+      -- --pps 1e6 --seconds "$secs" --size 60 --cpu-of "$vb_pid" > "$work/pace.json" 2> "$work/pace.log"; then
+    vhost_errors+=("$b: vhostpace failed: $(tail -2 "$work/pace.log" | tr '\n' ' ')")
+    return 0
+  fi
+  vres[$b,loss]+="$(jq -r '.loss * 100' "$work/pace.json" | awk '{printf "%.3f", $1}') "
+  vres[$b,late]+="$(jq -r '.late_max_us' "$work/pace.json") "
+  vres[$b,pacedetail]+="$(jq -r '"\(.offered)/\(.skipped)/\(.ring_full)/\(.sent - .received)/\(.warmup_refused)"' "$work/pace.json") "
+  vres[$b,pacecpu]+="$(jq -r 'if .backend_cpu < 0 then "n/a" else (.backend_cpu * 1000 | round / 10) end' "$work/pace.json") "
+  if [ "$b" = netloom ]; then check_netloom "the 1 Mpps loss run" || true; fi
+  return 0
+}
+
+run_vhost_section() {
+  fresh_namespaces
+  if pkg-config --exists libdpdk; then
+    # shellcheck disable=SC2046  # pkg-config prints several words
+    c++ -O2 $(pkg-config --cflags libdpdk) -o "$work/vhostpace" "$here/vhostpace.cpp" $(pkg-config --libs libdpdk) && pace_built=1
+  fi
+  local r b order
+  for r in $(seq 1 "$vhost_rounds"); do
+    # Alternate which backend goes first, so neither always meets the same machine state.
+    order="netloom dpdk"; [ $((r % 2)) = 0 ] && order="dpdk netloom"
+    for b in $order; do
+      start_vhost_backend "$b" || { vhost_errors+=("$b: the backend did not start (round $r)"); continue; }
+      vhost_throughput "$b" 60 "$([ "$r" = 1 ] && [ "$b" = netloom ] && echo idle)"
+      vhost_throughput "$b" 1514
+      vhost_loss "$b"
+      stop_vhost_backend "$b"
+    done
+  done
+}
+
+median() { tr ' ' '\n' | { grep -E '^[0-9.]+$' || true; } | sort -g | awk '{a[NR] = $1} END {if (NR == 0) print "n/a"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+vmed() { echo "${vres[$1]:-}" | median; }
+
+print_vhost_section() {
+  echo "### vhost-user ports (issue #12)"
+  echo
+  if [ -n "$vhost_skip" ]; then
+    echo "vhost-user section: $vhost_skip"
+    echo
+    return 0
+  fi
+  local b name
+  echo "| vhost-user backend | 64-byte Mpps | backend CPU, cores | 64-byte Mpps per busy core | 1518-byte Mpps | 1518-byte Gbit/s | 1518-byte Mpps per busy core | loss at 1 Mpps offered | backend CPU at 1 Mpps | CPU idle, frontends connected |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+  for b in netloom dpdk; do
+    name="netloom vhost-user"; [ $b = dpdk ] && name="DPDK vhost (testpmd net_vhost, io)"
+    local loss pacecpu idle
+    loss=$(vmed "$b,loss"); [ "$loss" != n/a ] && loss=$(awk -v l="$loss" 'BEGIN {printf "%.3f%%", l}')
+    [ "$pace_built" = 1 ] || loss="not measured: libdpdk (dpdk-dev) missing"
+    pacecpu=$(vmed "$b,pacecpu"); [ "$pacecpu" != n/a ] && pacecpu="$pacecpu%"
+    idle=$(vmed "$b,idle"); [ "$idle" != n/a ] && idle="$idle%"
+    [ $b = dpdk ] && idle="n/a (polls: 100%)"
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$(vmed "$b,mpps60")" "$(vmed "$b,cores60")" \
+      "$(vmed "$b,percore60")" "$(vmed "$b,mpps1514")" \
+      "$(awk -v m="$(vmed "$b,mpps1514")" 'BEGIN {if (m + 0 > 0) printf "%.2f", m * 1514 * 8 / 1000; else print "n/a"}')" \
+      "$(vmed "$b,percore1514")" "$loss" "$pacecpu" "$idle"
+  done
+  echo
+  local npc dpc nm dm
+  npc=$(vmed netloom,percore60); dpc=$(vmed dpdk,percore60); nm=$(vmed netloom,mpps60); dm=$(vmed dpdk,mpps60)
+  awk -v npc="$npc" -v dpc="$dpc" -v nm="$nm" -v dm="$dm" 'BEGIN {
+    printf "netloom vhost-user: %s Mpps of 64-byte frames per busy switch core (target >= 5); / DPDK vhost per busy core x%.2f (target >= 0.5); forwarded Mpps x%.2f\n",
+      npc, (dpc > 0 ? npc / dpc : 0), (dm > 0 ? nm / dm : 0) }'
+  if [ "$run_vde" = 1 ]; then
+    local np nu vp vu
+    IFS='|' read -r _ _ _ _ np _ nu _ _ _ <<<"${results[0]}"
+    IFS='|' read -r _ _ _ _ vp _ vu _ _ _ <<<"${results[1]}"
+    awk -v npc="$npc" -v nm="$nm" -v np="$np" -v nu="$nu" -v vp="$vp" -v vu="$vu" 'BEGIN {
+      printf "netloom vhost-user vs the VDE section (60-byte = 64-byte frames), per busy switch core (VDE: 1 / CPU us per frame = %.2f and %.2f Mpps): / netloom VDE x%.1f (target >= 6), / vde_switch x%.1f (target >= 10); forwarded frames/s: / netloom VDE x%.1f, / vde_switch x%.1f\n",
+        (nu > 0 ? 1 / nu : 0), (vu > 0 ? 1 / vu : 0), npc * nu, npc * vu, (np > 0 ? nm * 1e6 / np : 0), (vp > 0 ? nm * 1e6 / vp : 0) }'
+  else
+    echo "netloom vhost-user vs the VDE path and vde_switch: not measured in this run (--only vhost)"
+  fi
+  echo "rounds ($vhost_rounds, ${secs}s each, medians above; 64-byte Mpps @ cores, 1518-byte Mpps @ cores, loss % at 1 Mpps):"
+  for b in netloom dpdk; do
+    local -a m64 c64 m15 c15 ls
+    read -r -a m64 <<<"${vres[$b,mpps60]:-}"; read -r -a c64 <<<"${vres[$b,cores60]:-}"
+    read -r -a m15 <<<"${vres[$b,mpps1514]:-}"; read -r -a c15 <<<"${vres[$b,cores1514]:-}"
+    read -r -a ls <<<"${vres[$b,loss]:-}"
+    local i line="  $b:"
+    for i in "${!m64[@]}"; do
+      line+=" ${m64[$i]}@${c64[$i]:-?}, ${m15[$i]:-?}@${c15[$i]:-?}, ${ls[$i]:-n/a}%;"
+    done
+    echo "$line"
+  done
+  echo "vhostpace at 1 Mpps, per round offered/skipped (the pacer was late by more than a ring)/refused by the full TX ring/lost after it/refused in the 0.5 s warm-up (not counted): netloom ${vres[netloom,pacedetail]:-n/a}; dpdk ${vres[dpdk,pacedetail]:-n/a}; the sender's worst lateness behind its clock, us (large = the pacer itself was descheduled): netloom ${vres[netloom,late]:-n/a}; dpdk ${vres[dpdk,late]:-n/a}"
+  local busy
+  busy=$(echo "${vres[dpdk,cores60]:-}" | tr ' ' '\n' | awk '$1 != "" && $1 < 0.9 {n++} END {print n + 0}')
+  if [ "$busy" -gt 0 ]; then
+    echo "WARNING: in $busy of $vhost_rounds rounds the DPDK backend's polling lcore got less than 0.9 of a core: other processes took the CPUs, and those rounds measure the machine's load more than the backends"
+  fi
+  echo "netloom counters after the first 64-byte run (MAC learning): ${vhost_counters:-n/a}"
+  echo "placement: frontend testpmd forwarding lcore on CPU $vc0 (main lcore on $vc1), DPDK backend forwarding lcore on CPU $vc1 (main on $vc0), vhostpace on CPU $vc0, netloom switch pinned to CPU $vc1 (taskset); frontend and backend share the machine's $(nproc) cores with everything else"
+  echo "idle: netloom's CPU with both frontends connected and not sending, over ${secs}s after the 64-byte run (8 connected idle QEMU guests: bench/vhost-idle.sh, target <= 1%)"
+  if [ "${#vhost_errors[@]}" -gt 0 ]; then
+    echo
+    printf 'ERROR: %s\n' "${vhost_errors[@]}"
+  fi
+  echo
+}
+
+run_vde_section() {
+  run_rtt_paired
+  run_vde_like "netloom" start_netloom
+  run_vde_like "vde_switch" start_vde_switch
+  run_vde_like "vdeplug4 switch" start_vdeplug4
+  run_bridge
+
+  # Every figure must be there: a missing one (a tool that printed nothing) fails the run
+  # rather than printing a table with holes.
+  missing=0
+  for r in "${results[@]}"; do
+    IFS='|' read -r n g _ t p _ _ _ _ _ <<<"$r"
+    for v in "$g" "$p" "${t%/*}" "${t#*/}"; do
+      if ! [[ "$v" =~ ^[0-9]+(\.[0-9]+)?(e[-+]?[0-9]+)?$ ]]; then
+        echo "bench: $n: missing or non-numeric figure in '$r'" >&2
+        missing=1
+      fi
+    done
+  done
+  [ "$missing" = 0 ] || exit 1
+}
+
+print_vde_section() {
   echo "| switch | TCP Gbit/s | TCP retransmits | RTT ms p50/mean (paired) | 60-byte pps | loss | CPU us/frame | flood: frames in/s ($flood_ports ports) | flood: delivered | flood: CPU us/frame in |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
   for r in "${results[@]}"; do
@@ -371,5 +663,29 @@ done
   echo "pktgen endpoints, us of CPU per frame sender/receiver in the 60-byte run: $(printf '%s; ' "${endpoint_cpu[@]}")"
   echo "netloom address events: ${event_latency:-n/a}"
   echo
+}
+
+if [ "$rtt_only" = 1 ]; then
+  run_rtt_paired
+  {
+    rtt_ratio() {  # $1 name: "p50 xA, mean xB" against vde_switch
+      jq -r -s --arg n "$1" '(map(select(.name == "vde_switch"))[0]) as $v | map(select(.name == $n))[0]
+        | "\($n) / vde_switch: RTT p50 x\(.p50_ms / $v.p50_ms * 100 | round / 100), mean x\(.mean_ms / $v.mean_ms * 100 | round / 100)"' "$work/rtt.json"
+    }
+    rtt_ratio netloom
+    [ -n "$baseline" ] && rtt_ratio "netloom baseline"
+    echo "paired RTT, $rtt_rounds rounds (ms): $(jq -r -s 'map("\(.name) min \(.min_ms) p50 \(.p50_ms) p90 \(.p90_ms) p99 \(.p99_ms) mean \(.mean_ms) (\(.received)/\(.sent))") | join("; ")' "$work/rtt.json")"
+    [ -f "$work/rtt-phases.txt" ] && cat "$work/rtt-phases.txt"
+    echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), kernel $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ)"
+  } | tee "${out:-/dev/null}"
+  exit 0
+fi
+if [ "$run_vde" = 1 ]; then run_vde_section; fi
+if [ "$run_vhost" = 1 ] && [ -z "$vhost_skip" ]; then run_vhost_section; fi
+
+{
+  if [ "$run_vde" = 1 ]; then print_vde_section; fi
+  if [ "$run_vhost" = 1 ]; then print_vhost_section; fi
   echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo), kernel $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ); ${secs}s per measurement"
 } | tee "${out:-/dev/null}"
+[ "${#vhost_errors[@]}" = 0 ] || exit 1
