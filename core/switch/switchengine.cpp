@@ -40,6 +40,8 @@ constexpr std::size_t kRxBufferBytes = 65536 + 256;
 // a tag, the largest IPv4 header and the UDP ports, ND's ICMPv6 type — all the forwarder and
 // the snooper look at. Larger frames send the rest from the sender's buffers.
 constexpr std::size_t kPeekBytes = 128;
+// Passes over polled ports between two looks at epoll (see loop).
+constexpr int kPollPassesPerEpoll = 8;
 static_assert(kPeekBytes >= kMinFrameLen + kVlanTagLen, "in-place frames are never padded");
 // A per-frame-read port (tap) whose frames arrive closer together than this is read in
 // batches; sparser traffic is read one frame per wake-up (see readPort).
@@ -68,6 +70,7 @@ struct SwitchEngine::Port {
     bool dead = false;
     bool perFrameReads = false;  // transport->perFrameReads(), cached
     bool inPlace = false;        // transport->receivesInPlace(), cached
+    bool polled = false;         // in m_polled (the transport wants receive() called again)
     bool burst = false;          // read in batches (frames are arriving back to back)
     std::int64_t lastReadNs = 0;
     // Frames gathered for this egress port during the current ingress batch.
@@ -579,9 +582,20 @@ void SwitchEngine::loop()
     while (!m_stop.load(std::memory_order_relaxed)) {
         // No timeout: the timerfd ticks and stop() writes the wake-up eventfd (a timeout would
         // arm a kernel timer on every sleep, measurable on the latency path).
-        const int n = ::epoll_wait(m_epoll, evs, 64, -1);
+        // While ports are polled (rings with traffic), epoll is only looked at, without
+        // sleeping, every kPollPassesPerEpoll passes: a pass over polled rings costs no system
+        // call, and the other ports wait at most that many passes.
+        int n = 0;
+        if (m_polled.empty()) {
+            n = ::epoll_wait(m_epoll, evs, 64, -1);
+        } else if (++m_pollPasses >= kPollPassesPerEpoll) {
+            m_pollPasses = 0;
+            n = ::epoll_wait(m_epoll, evs, 64, 0);
+        }
         for (int i = 0; i < n; ++i)
             handleEvent(evs[i].data.u64, evs[i].events);
+        if (!m_polled.empty())
+            pollPorts();
         deliverEvents();
     }
     for (auto &p : m_portsById)
@@ -666,7 +680,7 @@ void SwitchEngine::handleEvent(std::uint64_t tag, std::uint32_t events)
         if (events & EPOLLOUT)
             drainQueue(p);
         if (m_portsById[id] && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
-            readPort(*m_portsById[id]);
+            servePort(id);
         break;
     }
     case TagCtl: {
@@ -713,6 +727,30 @@ void SwitchEngine::readPort(Port &p)
                     p.vnet ? p.transport->rxVnetHeader(i) : nullptr);
     m_sendNow = false;
     flushEgress();
+}
+
+NETLOOM_HOT
+void SwitchEngine::servePort(PortId id)
+{
+    readPort(*m_portsById[id]);
+    Port *p = id < m_portsById.size() ? m_portsById[id].get() : nullptr;
+    if (p && !p->polled && p->transport->wantsPoll()) {
+        p->polled = true;
+        m_polled.push_back(id);
+    }
+}
+
+NETLOOM_HOT
+void SwitchEngine::pollPorts()
+{
+    m_pollIds.swap(m_polled);
+    m_polled.clear();
+    for (PortId id : m_pollIds) {
+        if (id >= m_portsById.size() || !m_portsById[id])
+            continue;
+        m_portsById[id]->polled = false;
+        servePort(id);
+    }
 }
 
 NETLOOM_HOT

@@ -153,6 +153,9 @@ private:
     // applies); onClose runs when the connection ends. False when the number is still held.
     bool attachVhostUser(int fd, const QString &path, PortId port, std::function<void()> onClose);
     void readInPlace(Port &p);
+    // Reads the port, and keeps it in m_polled while its transport wantsPoll().
+    void servePort(PortId id);
+    void pollPorts();
     // frame[0..len) as received, or (inPlace set) its first kPeekBytes with the rest in
     // inPlace->tail.
     void handleFrame(Port &in, std::uint8_t *frame, std::size_t len, std::int64_t now, std::uint8_t *tagSlot,
@@ -207,6 +210,8 @@ private:
     std::vector<std::size_t> m_rxLens;
     std::vector<std::array<std::uint8_t, 4>> m_tags;
     std::vector<InPlaceFrame> m_inPlace;
+    std::vector<PortId> m_polled, m_pollIds;  // ports whose transport wantsPoll()
+    int m_pollPasses = 0;
     std::vector<AddressEvent> m_events;
     std::int64_t m_lastAging = 0;
 

@@ -117,6 +117,10 @@ public:
     // Gives the frames of the last receiveInPlace() back to the sender (after they were sent
     // or copied). Must follow every receiveInPlace().
     virtual void releaseReceived() {}
+    // True when receive() should be called again soon without waiting for dataFd(): a ring
+    // being polled while traffic flows (vhost-user). The engine then polls the port between
+    // its other work and looks at epoll without sleeping, until this turns false.
+    virtual bool wantsPoll() const { return false; }
     // True when receive() costs one system call per frame plus one more to find the queue
     // empty (taps: no batch read exists). The engine then reads single frames while traffic
     // is sparse, so a lone frame is forwarded without that extra call (see readPort).

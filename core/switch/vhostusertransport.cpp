@@ -25,9 +25,8 @@ std::int64_t monotonicNs()
 
 void drainEventfd(int fd)
 {
-    std::uint64_t v;
-    while (::read(fd, &v, sizeof v) == sizeof v) {
-    }
+    std::uint64_t v;  // one read takes the whole count
+    (void)!::read(fd, &v, sizeof v);
 }
 
 }  // namespace
@@ -180,6 +179,7 @@ void VhostUserTransport::wakeAgain()
 {
     const std::uint64_t one = 1;
     (void)!::write(m_more, &one, sizeof one);
+    m_moreSignalled = true;
 }
 
 void VhostUserTransport::signal(int i)
@@ -207,9 +207,15 @@ int VhostUserTransport::receiveInPlace(std::uint8_t *const *bufs, std::size_t bu
 {
     if (!m_failure.isEmpty())
         return -1;
-    drainEventfd(m_more);
-    if (m_kickInEpoll >= 0)
+    // No system call while the ring is polled: "more" is read only when it was written, the
+    // kick only when kicks were on (the guest does not kick while the switch polls).
+    if (m_moreSignalled) {
+        drainEventfd(m_more);
+        m_moreSignalled = false;
+    }
+    if (!m_wantPoll && m_kickInEpoll >= 0)
         drainEventfd(m_kickInEpoll);
+    m_wantPoll = false;
     if (!m_live[kTxRing])
         return 0;
     max = std::min(max, kMaxBatch);
@@ -287,9 +293,10 @@ int VhostUserTransport::receiveInPlace(std::uint8_t *const *bufs, std::size_t bu
         }
     }
     if (n == max || m_polling) {
-        // More may wait, or the port is polling: keep kicks off and come back through "more".
+        // More may wait, or the ring is polled: kicks stay off and the engine calls again
+        // (wantsPoll) without waiting for an event.
         tx.setNotifications(false);
-        wakeAgain();
+        m_wantPoll = true;
     }
     if (tx.failed()) {
         fail(QStringLiteral("the guest's TX ring is broken: %1").arg(vqErrorText(tx.error())));

@@ -8,11 +8,12 @@
 // - ring 1 (the guest's TX) and ring 0 (its RX) are Virtqueues, set up when the session says
 //   a ring started and torn down when it stops (GET_VRING_BASE gets the next avail index);
 // - dataFd() is an epoll descriptor of the transport's own holding the TX kick eventfd and a
-//   "more" eventfd: receive() drains the kick, pops at most `max` chains, and when frames are
-//   left (a burst larger than the engine's batch) signals "more" so the engine comes back.
+//   "more" eventfd (written when a ring starts with buffers already posted): receive()
+//   drains the kick, pops at most `max` chains, and when frames are left (a burst larger
+//   than the engine's batch) asks to be called again (wantsPoll).
 //   Adaptive polling: while frames came within the last kSpinNs, an empty ring is polled
-//   again through the engine's loop ("more"), kicks still off — the guest sends without
-//   kicking, other ports are served between polls. After kSpinNs without a frame it
+//   again by the engine's loop (wantsPoll(); no system call per poll), kicks still off — the
+//   guest sends without kicking, other ports are served between polls. After kSpinNs without a frame it
 //   re-enables guest notifications and re-checks the ring (a kick lost while they were off),
 //   so an idle port sleeps in epoll and costs nothing.
 // Frames over the engine's peek size (128 bytes) whose bytes lie in few pieces are read in
@@ -70,6 +71,7 @@ public:
     int receiveInPlace(std::uint8_t *const *bufs, std::size_t bufSize, std::size_t peek, InPlaceFrame *frames,
                        int max) override;
     void releaseReceived() override;
+    bool wantsPoll() const override { return m_wantPoll; }
     // Frames carry the guest's virtio_net_hdr (checked); the offloads the guest negotiated
     // for its receive side (GUEST_CSUM, GUEST_TSO4/6, GUEST_ECN) as kOffload* bits.
     bool vnetHeader() const override { return true; }
@@ -122,6 +124,8 @@ private:
     std::uint64_t m_oversize = 0;
     std::int64_t m_lastTxNs = 0;  // when the TX ring last had frames
     bool m_polling = false;       // polling the TX ring (kicks off) rather than sleeping
+    bool m_wantPoll = false;      // receive() wants to be called again without an event
+    bool m_moreSignalled = false; // "more" was written and not read yet
     QString m_failure;
     std::int64_t m_waitingForMemorySince = 0;  // tick time features were seen without a table
 };
