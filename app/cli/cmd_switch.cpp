@@ -335,14 +335,14 @@ int runSwitch(const QStringList &args)
     for (const QString &path : o.vhostUser) {
         while (o.vlans.count(next))
             ++next;
+        const bool client = path.endsWith(QLatin1String(",client"));
+        const QString sock = client ? path.chopped(7) : path;
         PortOptions po;
-        po.name = QStringLiteral("vhost-user %1").arg(path.endsWith(QLatin1String(",client")) ? path.chopped(7) : path);
+        po.name = QStringLiteral("vhost-user %1").arg(sock);
         if (const Status s = engine.presetPort(next, po); !s) {
             printError(cmd, s.error().message);
             return ExitUsage;
         }
-        const bool client = path.endsWith(QLatin1String(",client"));
-        const QString sock = client ? path.chopped(7) : path;
         if (const Status s = client ? engine.connectVhostUser(sock, next) : engine.listenVhostUser(sock, next); !s) {
             printError(cmd, s.error().message);
             return ExitFailure;

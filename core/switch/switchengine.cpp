@@ -36,6 +36,7 @@ std::uint64_t tagOf(Tag t, std::uint32_t id) { return std::uint64_t(t) << 32 | i
 // Room for a GSO super-frame from a tap with offloads (64 KiB + headers); larger than any
 // legal frame from every other transport, which the forwarder then drops as oversize.
 constexpr std::size_t kRxBufferBytes = 65536 + 256;
+static_assert(kRxBufferBytes <= OffloadCompleter::kMaxFrame, "every received frame can be completed in software");
 // Bytes of a frame read in place (vhost-user) that are copied for the decision: Ethernet with
 // a tag, the largest IPv4 header and the UDP ports, ND's ICMPv6 type — all the forwarder and
 // the snooper look at. Larger frames send the rest from the sender's buffers.
@@ -704,29 +705,36 @@ void SwitchEngine::readPort(Port &p)
     // again if more wait. A frame arriving within kBurstGapNs of the previous read switches
     // the port to batches (one wake-up, many frames, batched egress) until a batch finds at
     // most one frame.
-    if (p.inPlace) {
-        readInPlace(p);
-        return;
-    }
+    // A transport that reads in place (vhost-user) gets only the first kPeekBytes of a large
+    // frame copied (the forwarding decision and snooping read that private copy); the rest is
+    // sent from where the sender put it, and its buffers go back to it after the batch is sent.
+    const PortId id = p.id;
+    const bool inPlace = p.inPlace;
     const bool single = p.perFrameReads && !p.burst;
-    const int n = p.transport->receive(m_rxPtrs.data(), kRxBufferBytes, m_rxLens.data(), single ? 1 : m_config.batch);
+    const int max = single ? 1 : m_config.batch;
+    const int n = inPlace ? p.transport->receiveInPlace(m_rxPtrs.data(), kRxBufferBytes, kPeekBytes, m_inPlace.data(), max)
+                          : p.transport->receive(m_rxPtrs.data(), kRxBufferBytes, m_rxLens.data(), max);
     if (n < 0) {
-        detachPort(p.id, goneReason(*p.transport));
+        detachPort(id, goneReason(*p.transport));
         return;
     }
-    if (n == 0)
-        return;
-    const std::int64_t now = monotonicNs();
-    if (p.perFrameReads) {
-        p.burst = single ? now - p.lastReadNs < kBurstGapNs : n > 1;
-        p.lastReadNs = now;
+    if (n > 0) {
+        const std::int64_t now = monotonicNs();
+        if (p.perFrameReads) {
+            p.burst = single ? now - p.lastReadNs < kBurstGapNs : n > 1;
+            p.lastReadNs = now;
+        }
+        m_sendNow = n == 1;  // a lone frame goes straight to its port (see enqueue)
+        for (int i = 0; i < n; ++i) {
+            const InPlaceFrame *f = inPlace ? &m_inPlace[std::size_t(i)] : nullptr;
+            handleFrame(p, m_rxPtrs[std::size_t(i)], f ? f->len : m_rxLens[std::size_t(i)], now, m_tags[std::size_t(i)].data(),
+                        p.vnet ? p.transport->rxVnetHeader(i) : nullptr, f && f->tailCount > 0 ? f : nullptr);
+        }
+        m_sendNow = false;
+        flushEgress();
     }
-    m_sendNow = n == 1;  // a lone frame goes straight to its port (see enqueue)
-    for (int i = 0; i < n; ++i)
-        handleFrame(p, m_rxPtrs[std::size_t(i)], m_rxLens[std::size_t(i)], now, m_tags[std::size_t(i)].data(),
-                    p.vnet ? p.transport->rxVnetHeader(i) : nullptr);
-    m_sendNow = false;
-    flushEgress();
+    if (inPlace && id < m_portsById.size() && m_portsById[id])
+        m_portsById[id]->transport->releaseReceived();  // also chains dropped while reading
 }
 
 NETLOOM_HOT
@@ -751,29 +759,6 @@ void SwitchEngine::pollPorts()
         m_portsById[id]->polled = false;
         servePort(id);
     }
-}
-
-NETLOOM_HOT
-void SwitchEngine::readInPlace(Port &p)
-{
-    // One copy between guests: only the first kPeekBytes of a large frame are copied (the
-    // forwarding decision and snooping read that private copy); the rest is sent from where
-    // the sender put it, and its buffers go back to it after the batch is sent.
-    const PortId id = p.id;
-    const int n = p.transport->receiveInPlace(m_rxPtrs.data(), kRxBufferBytes, kPeekBytes, m_inPlace.data(), m_config.batch);
-    if (n < 0) {
-        detachPort(id, goneReason(*p.transport));
-        return;
-    }
-    const std::int64_t now = monotonicNs();
-    for (int i = 0; i < n; ++i) {
-        InPlaceFrame &f = m_inPlace[std::size_t(i)];
-        handleFrame(p, m_rxPtrs[std::size_t(i)], f.len, now, m_tags[std::size_t(i)].data(), p.transport->rxVnetHeader(i),
-                    f.tailCount > 0 ? &f : nullptr);
-    }
-    flushEgress();
-    if (id < m_portsById.size() && m_portsById[id])
-        m_portsById[id]->transport->releaseReceived();
 }
 
 NETLOOM_HOT
@@ -973,7 +958,7 @@ void SwitchEngine::sendOrQueue(Port &p, const OutFrame *frames, const Cast *cast
     // Broadcast and multicast are dropped at once, as a hardware switch would: a flood must
     // not cost a copy per congested port.
     for (int i = consumed; i < n; ++i) {
-        if (casts[i] != Cast::Unicast || vnetNeedsOffload(frames[i].vnetHdr)) {
+        if (casts[i] != Cast::Unicast || vnetOffloadsNeeded(frames[i].vnetHdr) != 0) {
             PortCounters::bump(c.txDrops);  // floods and offload frames are never queued
             continue;
         }

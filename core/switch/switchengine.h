@@ -152,7 +152,6 @@ private:
     // Makes a vhost-user transport on connected fd and attaches it as `port` (its preset
     // applies); onClose runs when the connection ends. False when the number is still held.
     bool attachVhostUser(int fd, const QString &path, PortId port, std::function<void()> onClose);
-    void readInPlace(Port &p);
     // Reads the port, and keeps it in m_polled while its transport wantsPoll().
     void servePort(PortId id);
     void pollPorts();

@@ -52,9 +52,6 @@ struct SendResult {
 
 // struct virtio_net_hdr (little-endian): flags, gso_type, hdr_len, gso_size, csum_start, csum_offset.
 constexpr std::size_t kVnetHdrLen = 10;
-// True when a frame with this header still needs the kernel's help (a partial checksum or a
-// GSO super-frame): it may only go to a port that also speaks virtio_net_hdr.
-inline bool vnetNeedsOffload(const std::uint8_t *hdr) { return hdr && ((hdr[0] & 1) || hdr[1] != 0); }
 inline bool vnetIsGso(const std::uint8_t *hdr) { return hdr && hdr[1] != 0; }
 
 // What a port takes as it is (Transport::offloadsAccepted) and what a frame needs

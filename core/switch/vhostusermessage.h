@@ -84,23 +84,13 @@ constexpr std::uint32_t kMaxRingSize = 32768;
 constexpr std::uint64_t kVringIndexMask = 0xff;
 constexpr std::uint64_t kVringNoFd = 0x100;
 
-// Virtio feature bits this backend offers (virtio-net, virtio 1.x): virtiofeatures.h, plus
-// the vhost-user bit for protocol features.
+// Virtio feature bits this backend offers (virtio-net, virtio 1.x; the bits themselves are
+// virtiofeatures.h's), plus the vhost-user bit for protocol features.
 constexpr std::uint64_t bit(int n) { return std::uint64_t(1) << n; }
-constexpr std::uint64_t kNetFCsum = vfeat::kNetCsum;
-constexpr std::uint64_t kNetFGuestCsum = vfeat::kNetGuestCsum;
-constexpr std::uint64_t kNetFGuestTso4 = vfeat::kNetGuestTso4;
-constexpr std::uint64_t kNetFGuestTso6 = vfeat::kNetGuestTso6;
-constexpr std::uint64_t kNetFHostTso4 = vfeat::kNetHostTso4;
-constexpr std::uint64_t kNetFHostTso6 = vfeat::kNetHostTso6;
-constexpr std::uint64_t kNetFMrgRxbuf = vfeat::kNetMrgRxbuf;
-constexpr std::uint64_t kRingFIndirectDesc = vfeat::kIndirectDesc;
-constexpr std::uint64_t kRingFEventIdx = vfeat::kEventIdx;
 constexpr std::uint64_t kUserFProtocolFeatures = bit(30);  // VHOST_USER_F_PROTOCOL_FEATURES
-constexpr std::uint64_t kFVersion1 = vfeat::kVersion1;
-constexpr std::uint64_t kOfferedFeatures = kFVersion1 | kNetFMrgRxbuf | kRingFIndirectDesc | kRingFEventIdx
-    | kNetFCsum | kNetFGuestCsum | kNetFHostTso4 | kNetFHostTso6 | kNetFGuestTso4 | kNetFGuestTso6
-    | vfeat::kNetHostEcn | vfeat::kNetGuestEcn | kUserFProtocolFeatures;
+constexpr std::uint64_t kOfferedFeatures = vfeat::kVersion1 | vfeat::kNetMrgRxbuf | vfeat::kIndirectDesc
+    | vfeat::kEventIdx | vfeat::kNetCsum | vfeat::kNetGuestCsum | vfeat::kNetHostTso4 | vfeat::kNetHostTso6
+    | vfeat::kNetGuestTso4 | vfeat::kNetGuestTso6 | vfeat::kNetHostEcn | vfeat::kNetGuestEcn | kUserFProtocolFeatures;
 
 // Protocol feature bits offered: one queue pair (MQ) and REPLY_ACK, nothing else.
 constexpr std::uint64_t kProtocolFMq = bit(0);

@@ -38,7 +38,6 @@ Result<std::unique_ptr<VhostUserTransport>> VhostUserTransport::create(int fd, c
     t->m_path = path;
     t->m_onClose = std::move(onClose);  // also when create() fails: the owner may try again
     t->m_session = std::make_unique<VhostUserSession>(fd, path);  // owns fd from here on
-    t->m_session->setOfferedFeatures(kFeatures);
     t->m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
     t->m_more = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (t->m_epoll < 0 || t->m_more < 0)
@@ -155,8 +154,7 @@ void VhostUserTransport::ringChanged(int i)
     }
     const std::uint64_t f = m_session->features();
     m_net = std::make_unique<VirtioNet>(f);
-    m_guestCsum = (f & vfeat::kNetGuestCsum) != 0;
-    m_accepts = m_guestCsum ? kOffloadCsum | ((f & vfeat::kNetGuestTso4) ? kOffloadTso4 : 0u)
+    m_accepts = (f & vfeat::kNetGuestCsum) ? kOffloadCsum | ((f & vfeat::kNetGuestTso4) ? kOffloadTso4 : 0u)
                                   | ((f & vfeat::kNetGuestTso6) ? kOffloadTso6 : 0u)
                                   | ((f & vfeat::kNetGuestEcn) ? kOffloadEcn : 0u)
                             : 0u;
@@ -282,9 +280,7 @@ int VhostUserTransport::receiveInPlace(std::uint8_t *const *bufs, std::size_t bu
                 }
             }
             ++n;
-        } else if (pieces > 0) {
-            ++m_oversize;  // larger than the engine's buffer: never the case with its 64 KiB + 256
-        }
+        }  // else dropped: counted by frameIovecs, or larger than bufSize (never the engine's)
         if (hold)
             m_held[m_heldCount++] = m_chain.head;
         else {
@@ -345,7 +341,7 @@ SendResult VhostUserTransport::send(const OutFrame *frames, int n)
     for (int i = 0; i < n; ++i) {
         // The engine sends offload frames only when offloadsAccepted() covers them; other
         // headers (DATA_VALID from a tap) only to a guest that takes headers at all.
-        const std::uint8_t *hdr = m_guestCsum ? frames[i].vnetHdr : nullptr;
+        const std::uint8_t *hdr = m_accepts ? frames[i].vnetHdr : nullptr;
         switch (m_net->frameToGuest(rx, frames[i].iov, frames[i].iovcnt, hdr)) {
         case VirtioNet::Rx::Delivered:
             ++r.sent;

@@ -47,10 +47,6 @@ namespace netloom::sw {
 
 class VhostUserTransport : public Transport {
 public:
-    // The features this port offers (see the design note).
-    static constexpr std::uint64_t kFeatures = vfeat::kVersion1 | vfeat::kNetMrgRxbuf | vfeat::kIndirectDesc
-        | vfeat::kEventIdx | vfeat::kNetCsum | vfeat::kNetHostTso4 | vfeat::kNetHostTso6 | vfeat::kNetHostEcn
-        | vfeat::kNetGuestCsum | vfeat::kNetGuestTso4 | vfeat::kNetGuestTso6 | vfeat::kNetGuestEcn;
     static constexpr int kMaxBatch = 64;  // frames per receive() (the engine's batch bound)
 
     // Takes over `fd`, an accepted frontend connection on socket `path`. `onClose` runs when
@@ -115,13 +111,11 @@ private:
     std::unique_ptr<VirtioNet> m_net;
     VqChain m_chain;
     std::uint8_t m_rxHdr[kMaxBatch][kVnetHdrLen] = {};
-    unsigned m_accepts = 0;
-    bool m_guestCsum = false;  // the guest takes headers at all (DATA_VALID/NEEDS_CSUM)
+    unsigned m_accepts = 0;  // kOffload* bits; 0 = the guest takes no headers at all
     std::uint64_t m_noBuffers = 0;
     std::uint16_t m_held[kMaxBatch] = {};  // chains whose frames are read in place
     int m_heldCount = 0;
     int m_toPush = 0;                      // chains already pushed, not yet published
-    std::uint64_t m_oversize = 0;
     std::int64_t m_lastTxNs = 0;  // when the TX ring last had frames
     bool m_polling = false;       // polling the TX ring (kicks off) rather than sleeping
     bool m_wantPoll = false;      // receive() wants to be called again without an event

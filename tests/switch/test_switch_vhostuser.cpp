@@ -122,9 +122,9 @@ struct Frontend {
 
 constexpr std::uint64_t kUva = 0x7f1200000000ull;
 constexpr std::uint64_t kMiB = 1 << 20;
-constexpr std::uint64_t kGuestFeatures = vhostuser::kNetFCsum | vhostuser::kNetFGuestCsum | vhostuser::kNetFGuestTso4
-    | vhostuser::kNetFHostTso4 | vhostuser::kNetFMrgRxbuf | vhostuser::kRingFIndirectDesc | vhostuser::kRingFEventIdx
-    | vhostuser::kUserFProtocolFeatures | vhostuser::kFVersion1;
+constexpr std::uint64_t kGuestFeatures = vfeat::kNetCsum | vfeat::kNetGuestCsum | vfeat::kNetGuestTso4
+    | vfeat::kNetHostTso4 | vfeat::kNetMrgRxbuf | vfeat::kIndirectDesc | vfeat::kEventIdx
+    | vhostuser::kUserFProtocolFeatures | vfeat::kVersion1;
 
 // Two regions of one memfd, like QEMU's split of a pc guest: gpa [0, 1M) at file offset 0,
 // gpa [4G, 4G+1M) at file offset 1M; QEMU's virtual addresses follow the file offsets.
@@ -390,7 +390,7 @@ void TestSwitchVhostUser::hostile_data()
     QTest::newRow("num 0") << noSetup << buildVhostUserRequest(Req::SetVringNum, vhostUserPayloadState(0, 0)) << 0 << "power of two";
     QTest::newRow("base 65536") << noSetup << buildVhostUserRequest(Req::SetVringBase, vhostUserPayloadState(0, 65536)) << 0 << "65535";
     QTest::newRow("enable 2") << noSetup << buildVhostUserRequest(Req::SetVringEnable, vhostUserPayloadState(0, 2)) << 0 << "enable";
-    QTest::newRow("feature not offered") << noSetup << buildVhostUserRequest(Req::SetFeatures, vhostUserPayloadU64(vhostuser::kFVersion1 | (1ull << 26))) << 0 << "not offered";
+    QTest::newRow("feature not offered") << noSetup << buildVhostUserRequest(Req::SetFeatures, vhostUserPayloadU64(vfeat::kVersion1 | (1ull << 26))) << 0 << "not offered";
     QTest::newRow("protocol feature not offered") << noSetup << buildVhostUserRequest(Req::SetProtocolFeatures, vhostUserPayloadU64(1ull << 1)) << 0 << "not offered";
     QTest::newRow("mem table missing fd") << noSetup << table << 2 << "descriptors";
     VhostUserRegion beyond{0, kMiB, kUva, kMiB + 4096};  // the memfd is 2 MiB

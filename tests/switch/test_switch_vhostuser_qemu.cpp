@@ -133,6 +133,26 @@ struct CliSwitch {
     }
 };
 
+// Kills guest *gb (on port 2) and starts it again with `start`: port 2 must be attached anew
+// (its counters start again) and traffic flow both ways, guest a still running. Returns "" or
+// what went wrong.
+QString restartSecondGuest(CliSwitch &sw, QProcess *ga, QProcess **gb, const std::function<QProcess *()> &start)
+{
+    const qint64 aBefore = sw.rx.value(1);
+    (*gb)->kill();
+    (*gb)->waitForFinished(5000);
+    if (ga->state() != QProcess::Running)
+        return QStringLiteral("guest a stopped with guest b: ") + QString::fromLocal8Bit(ga->readAllStandardError());
+    *gb = start();
+    if (!sw.waitUntil([&] { return sw.rx.value(2) < 4; }, 20000))
+        return QStringLiteral("port 2 was not attached anew");
+    if (!sw.waitUntil([&] { return sw.rx.value(2) > 4 && sw.rx.value(1) > aBefore + 4; }, 60000))
+        return QStringLiteral("no traffic after the restart: ") + QString::fromLocal8Bit(sw.proc.readAllStandardError());
+    if (ga->state() != QProcess::Running)
+        return QStringLiteral("guest a stopped: ") + QString::fromLocal8Bit(ga->readAllStandardError());
+    return {};
+}
+
 }  // namespace
 
 // Two guests pinging each other over vhost-user ports of `netloomctl switch`: the switch is
@@ -157,14 +177,10 @@ void TestSwitchVhostUserQemu::switchAndGuestRestartsReconnect()
     QVERIFY2(sw.waitTraffic(4, 40000), qPrintable(QString::fromLocal8Bit(sw.proc.readAllStandardError())));
 
     // Guest b restarts: a new session on the same port; guest a keeps its own.
-    const qint64 aBefore = sw.rx.value(1);
-    gb->kill();
-    gb->waitForFinished(5000);
-    QCOMPARE(ga->state(), QProcess::Running);
-    gb = startPinger(this, b, QStringLiteral("10.9.0.2"), QStringLiteral("10.9.0.1"), QStringLiteral("52:54:00:00:00:0b"));
-    // Port 2 is attached anew (its counters start again) and traffic flows both ways.
-    QVERIFY(sw.waitUntil([&] { return sw.rx.value(2) < 4; }, 20000));
-    QVERIFY(sw.waitUntil([&] { return sw.rx.value(2) > 4 && sw.rx.value(1) > aBefore + 4; }, 60000));
+    const QString restarted = restartSecondGuest(sw, ga, &gb, [&] {
+        return startPinger(this, b, QStringLiteral("10.9.0.2"), QStringLiteral("10.9.0.1"), QStringLiteral("52:54:00:00:00:0b"));
+    });
+    QVERIFY2(restarted.isEmpty(), qPrintable(restarted));
     for (QProcess *vm : {ga, gb}) {
         vm->kill();
         vm->waitForFinished(5000);
@@ -188,14 +204,10 @@ void TestSwitchVhostUserQemu::clientModeConnectsAndReconnects()
     QProcess *gb = startPinger(this, b, QStringLiteral("10.9.1.2"), QStringLiteral("10.9.1.1"), QStringLiteral("52:54:00:00:01:0b"), true);
     QVERIFY2(sw.waitTraffic(4, 60000), qPrintable(QString::fromLocal8Bit(sw.proc.readAllStandardError())));
 
-    const qint64 aBefore = sw.rx.value(1);
-    gb->kill();
-    gb->waitForFinished(5000);
-    gb = startPinger(this, b, QStringLiteral("10.9.1.2"), QStringLiteral("10.9.1.1"), QStringLiteral("52:54:00:00:01:0b"), true);
-    QVERIFY(sw.waitUntil([&] { return sw.rx.value(2) < 4; }, 20000));
-    QVERIFY2(sw.waitUntil([&] { return sw.rx.value(2) > 4 && sw.rx.value(1) > aBefore + 4; }, 60000),
-             qPrintable(QString::fromLocal8Bit(sw.proc.readAllStandardError())));
-    QVERIFY2(ga->state() == QProcess::Running, qPrintable(QString::fromLocal8Bit(ga->readAllStandardError())));
+    const QString restarted = restartSecondGuest(sw, ga, &gb, [&] {
+        return startPinger(this, b, QStringLiteral("10.9.1.2"), QStringLiteral("10.9.1.1"), QStringLiteral("52:54:00:00:01:0b"), true);
+    });
+    QVERIFY2(restarted.isEmpty(), qPrintable(restarted));
     for (QProcess *vm : {ga, gb}) {
         vm->kill();
         vm->waitForFinished(5000);
@@ -317,7 +329,7 @@ void TestSwitchVhostUserQemu::ringsStart()
     QVERIFY2(bothStarted, qPrintable(why));
     QVERIFY(session->memory().count() > 0);
     QCOMPARE(session->ring(0).num, session->ring(1).num);
-    QVERIFY(session->features() & vhostuser::kFVersion1);
+    QVERIFY(session->features() & vfeat::kVersion1);
     qInfo("%s", qPrintable(why));
 }
 
