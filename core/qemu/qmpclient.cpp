@@ -175,7 +175,7 @@ void QmpClient::handleMessage(const QJsonObject &msg)
             }
             m_state = State::Ready;
             emit ready();
-        }, 5000);
+        }, int(qMax<qint64>(5000, m_timeoutMs - m_connectClock.elapsed())));  // a slow QEMU keeps its whole budget
         return;
     }
     if (msg.contains(QStringLiteral("event"))) {

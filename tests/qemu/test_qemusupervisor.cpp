@@ -146,11 +146,12 @@ private slots:
         GuestLaunch l = machineNone(dir.path());
         SupervisorTimeouts t;
         t.powerdownMs = 800;  // -machine none has no ACPI: power-down cannot work
+        t.qmpConnectMs = 30000;  // a loaded CI machine (TCG guests of other tests) starts QEMU slowly
         QemuSupervisor s(l, t);
         QSignalSpy states(&s, &QemuSupervisor::stateChanged);
         QSignalSpy events(&s, &QemuSupervisor::qmpEvent);
         QVERIFY(s.start());
-        QTRY_COMPARE_WITH_TIMEOUT(s.state(), State::Running, 15000);
+        QTRY_VERIFY2_WITH_TIMEOUT(s.state() == State::Running, qPrintable(s.reason()), 35000);
         QCOMPARE(s.accelerator(), QStringLiteral("tcg"));
         QCOMPARE(s.runStatus(), QStringLiteral("running"));
         QVERIFY(s.effectiveArgv().contains(QStringLiteral("unix:%1,server=on,wait=off").arg(l.qmpSocket)));
@@ -182,7 +183,7 @@ private slots:
                                     QStringLiteral("stopped")}));
         // A stopped supervisor can start again (the stale socket is replaced).
         QVERIFY(s.start());
-        QTRY_COMPARE_WITH_TIMEOUT(s.state(), State::Running, 15000);
+        QTRY_VERIFY2_WITH_TIMEOUT(s.state() == State::Running, qPrintable(s.reason()), 35000);
         s.kill();
         QTRY_COMPARE_WITH_TIMEOUT(s.state(), State::Stopped, 5000);
         QCOMPARE(s.stoppedBy(), StopStep::Kill);
