@@ -23,6 +23,8 @@
 // offending node/field.
 #pragma once
 
+#include "protocol/impairment.h"
+
 #include <QList>
 #include <QPointF>
 #include <QString>
@@ -65,6 +67,7 @@ constexpr int kMinVlan = 1;
 constexpr int kMaxVlan = 4094;
 constexpr std::uint32_t kMaxVni = 16777215;
 constexpr double kMaxCoordinate = 1e7;    // canvas positions, |x|,|y|
+constexpr int kMaxMirrors = 64;           // per netloom switch
 }  // namespace limits
 
 // 802.1Q settings of one switch port (the switch side of a link).
@@ -76,6 +79,17 @@ struct VlanConfig {
     bool operator==(const VlanConfig &) const = default;
 };
 
+// Port mirroring on a netloom switch: the traffic of the port of link `source` (frames the
+// switch receives from it, sends to it, or both) is copied to the port of link `target`
+// (a host tap for Wireshark, a guest running an IDS). Both links must touch this switch.
+struct MirrorConfig {
+    enum class Direction { Rx, Tx, Both };
+    QString source;          // link id
+    QString target;          // link id
+    Direction direction = Direction::Both;
+    bool operator==(const MirrorConfig &) const = default;
+};
+
 struct SwitchConfig {
     enum class Engine { Netloom, Bridge };
     Engine engine = Engine::Netloom;
@@ -85,6 +99,7 @@ struct SwitchConfig {
     int macAgingSeconds = 300;
     bool stp = false;        // bridge
     int mtu = 0;             // 0 = default
+    QList<MirrorConfig> mirrors;  // netloom: port mirroring (at most limits::kMaxMirrors)
     bool operator==(const SwitchConfig &) const = default;
 };
 
@@ -263,10 +278,24 @@ struct Endpoint {
     bool operator==(const Endpoint &) const = default;
 };
 
+// Network emulation on a link (protocol/impairment.h): one impairment per direction — `ab`
+// for frames travelling from endpoint a to endpoint b, `ba` for the other way — and an
+// administrative state. A link that is down carries nothing in either direction; a guest NIC
+// on it sees its carrier go. The defaults (no impairment, up) are what a file without an
+// "emulation" member means.
+struct LinkEmulation {
+    protocol::Impairment ab;
+    protocol::Impairment ba;
+    bool up = true;
+    bool isDefault() const { return ab.isNone() && ba.isNone() && up; }
+    bool operator==(const LinkEmulation &) const = default;
+};
+
 struct Link {
     QString id;
     Endpoint a;
     Endpoint b;
+    LinkEmulation emulation;
     QString tapIfname;       // netloom switch <-> kernel bridge cable: the joining tap ("" = allocate);
                              // kernel bridge <-> kernel bridge cable: the veth end on side a; the
                              // end on side b is named vethPeerName(tapIfname)
@@ -306,5 +335,6 @@ QString natModeName(NatConfig::Mode m);
 QString socketKindName(SocketConfig::Kind k);
 QString displayName(GuestConfig::Display d);
 QString vlanModeName(VlanConfig::Mode m);
+QString mirrorDirectionName(MirrorConfig::Direction d);  // "rx", "tx", "both"
 
 }  // namespace netloom::model

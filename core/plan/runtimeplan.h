@@ -44,7 +44,23 @@ struct VdePort {
     // Kind::Guest over vhost-user: the unix socket the switch listens on for this port's QEMU
     // (vhostSocketPath); "" = the guest joins over VDE.
     QString vhostSocket;
+    // Network emulation of the link this port realizes (model::LinkEmulation), seen from the
+    // switch: `toPort` applies to frames the switch sends out of this port, `fromPort` to
+    // frames it receives from it; a port that is down carries nothing either way. For a
+    // cable between two netloom switches each side's port carries its own egress direction
+    // only (toPort), so no direction is applied twice.
+    protocol::Impairment toPort;
+    protocol::Impairment fromPort;
+    bool up = true;
     bool operator==(const VdePort &) const = default;
+};
+
+// Port mirroring on a netloom switch (model::MirrorConfig resolved to port numbers).
+struct MirrorPlan {
+    int source = 0;
+    int target = 0;
+    model::MirrorConfig::Direction direction = model::MirrorConfig::Direction::Both;
+    bool operator==(const MirrorPlan &) const = default;
 };
 
 struct SwitchPlan {
@@ -58,6 +74,7 @@ struct SwitchPlan {
     int numPorts = 32;         // highest port number + 1, at least 32
     bool vlans = false;        // any port not in the default access VLAN 1
     QList<VdePort> ports;      // ascending port number
+    QList<MirrorPlan> mirrors;
     bool operator==(const SwitchPlan &) const = default;
 };
 
@@ -94,6 +111,10 @@ struct GuestPlan {
     QString sshUser;
     QString sshForward;
     QStringList taps;          // interfaces this guest opens (must exist before start)
+    // QEMU ids of NICs (the -device id) whose link is set down: the runtime sends QMP
+    // set_link false for each once the monitor is up (QEMU has no option to start a NIC
+    // without carrier).
+    QStringList nicsDown;
     bool operator==(const GuestPlan &) const = default;
 };
 

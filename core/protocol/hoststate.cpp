@@ -29,7 +29,7 @@ bool HostState::isEmpty() const
 {
     return taps.isEmpty() && bridges.isEmpty() && veths.isEmpty() && vxlans.isEmpty()
         && addresses.isEmpty() && links.isEmpty() && !ipv4Forwarding && nat.isEmpty()
-        && dnsmasq.isEmpty() && uplinks.isEmpty();
+        && dnsmasq.isEmpty() && uplinks.isEmpty() && impairments.isEmpty();
 }
 
 QString natModeName(NatSpec::Mode mode)
@@ -91,6 +91,15 @@ QJsonObject toJson(const HostState &s)
     o[QStringLiteral("uplinks")] = array(s.uplinks, [](const UplinkSpec &u) {
         return QJsonObject{{QStringLiteral("ifname"), u.ifname}, {QStringLiteral("bridge"), u.bridge}};
     });
+    // Only when present, so plans without emulation keep their form (and older helpers
+    // their vocabulary).
+    if (!s.impairments.isEmpty())
+        o[QStringLiteral("impairments")] = array(s.impairments, [](const ImpairmentSpec &i) {
+            return QJsonObject{{QStringLiteral("ifname"), i.ifname},
+                               {QStringLiteral("egress"), toJson(i.egress)},
+                               {QStringLiteral("ingress"), toJson(i.ingress)},
+                               {QStringLiteral("ifb"), i.ifbIfname}};
+        });
     return o;
 }
 

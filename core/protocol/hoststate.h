@@ -12,6 +12,8 @@
 // (the helper treats every field as hostile).
 #pragma once
 
+#include "protocol/impairment.h"
+
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -119,6 +121,19 @@ struct LinkSpec {
     bool operator==(const LinkSpec &) const = default;
 };
 
+// Network emulation on one of our interfaces, realized as netem (+ tbf for a rate) qdiscs
+// through libnl-route. `egress` applies to frames the kernel sends out of `ifname` (for a
+// guest's tap: towards the guest); `ingress` to frames arriving on `ifname` (from the guest),
+// redirected through the IFB device `ifbIfname` (ours, "loom...", created for this purpose;
+// "" when ingress is none). Interfaces without impairment are not listed.
+struct ImpairmentSpec {
+    QString ifname;
+    Impairment egress;
+    Impairment ingress;
+    QString ifbIfname;
+    bool operator==(const ImpairmentSpec &) const = default;
+};
+
 struct HostState {
     QList<TapSpec> taps;
     QList<BridgeSpec> bridges;
@@ -130,6 +145,7 @@ struct HostState {
     QList<NatSpec> nat;
     QList<DnsmasqSpec> dnsmasq;
     QList<UplinkSpec> uplinks;
+    QList<ImpairmentSpec> impairments;
 
     bool isEmpty() const;
     bool operator==(const HostState &) const = default;
