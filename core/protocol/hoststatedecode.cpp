@@ -7,6 +7,7 @@
 #include <QSet>
 
 #include <cmath>
+#include <cstring>
 
 namespace netloom::protocol {
 
@@ -102,6 +103,7 @@ public:
         }
         return out;
     }
+    QJsonValue value(const char *key) const { return m_o.value(QLatin1String(key)); }
     bool fail(const QString &key, const QString &reason)
     {
         if (!m_error)
@@ -159,6 +161,43 @@ Result<Ipv4> unicastIp(const QString &what, const QString &text)
     return ip;
 }
 
+// The `impairments` list (see validateHostState): own interfaces only, one entry per
+// interface, an IFB exactly when there is an ingress impairment, every value in bounds.
+Status validateImpairments(const HostState &s, const QSet<QString> &own)
+{
+    const auto invalid = [](const QString &what, const QString &reason) {
+        return Error::failed(ErrorCode::InvalidArgument, QStringLiteral("validate impairment of"), what.left(64), reason);
+    };
+    QSet<QString> impaired, ifbs;
+    for (const auto &i : s.impairments) {
+        if (auto st = validateOwnIfname(i.ifname); !st)
+            return Error{st.error().code, QStringLiteral("failed to validate an impairment: %1").arg(st.error().message)};
+        if (!own.contains(i.ifname))
+            return invalid(i.ifname, QStringLiteral("'ifname' must name a tap, veth end, bridge or vxlan created by this network"));
+        if (impaired.contains(i.ifname))
+            return invalid(i.ifname, QStringLiteral("the interface has more than one impairment entry"));
+        impaired.insert(i.ifname);
+        for (const auto &[dir, imp] : {std::pair{QStringLiteral("egress"), &i.egress}, std::pair{QStringLiteral("ingress"), &i.ingress}})
+            if (auto st = validateImpairment(*imp); !st)
+                return invalid(i.ifname, QStringLiteral("%1: %2").arg(dir, st.error().message));
+        if (i.egress.isNone() && i.ingress.isNone())
+            return invalid(i.ifname, QStringLiteral("both directions are 'none' (unimpaired interfaces are not listed)"));
+        if (i.ingress.isNone()) {
+            if (!i.ifbIfname.isEmpty())
+                return invalid(i.ifname, QStringLiteral("'ifb' must be empty when ingress is none"));
+            continue;
+        }
+        if (i.ifbIfname.isEmpty())
+            return invalid(i.ifname, QStringLiteral("an ingress impairment needs its IFB device in 'ifb'"));
+        if (auto st = validateOwnIfname(i.ifbIfname); !st)
+            return Error{st.error().code, QStringLiteral("failed to validate the IFB of '%1': %2").arg(i.ifname.left(64), st.error().message)};
+        if (ifbs.contains(i.ifbIfname))
+            return invalid(i.ifname, QStringLiteral("IFB '%1' serves more than one interface").arg(i.ifbIfname));
+        ifbs.insert(i.ifbIfname);
+    }
+    return ok();
+}
+
 }  // namespace
 
 QStringList createdIfnames(const HostState &s)
@@ -172,6 +211,18 @@ QStringList createdIfnames(const HostState &s)
         names << v.ifname << v.peer;
     for (const auto &v : s.vxlans)
         names << v.ifname;
+    for (const auto &i : s.impairments)
+        if (!i.ifbIfname.isEmpty())
+            names << i.ifbIfname;
+    return names;
+}
+
+QStringList ifbIfnames(const HostState &s)
+{
+    QStringList names;
+    for (const auto &i : s.impairments)
+        if (!i.ifbIfname.isEmpty() && !names.contains(i.ifbIfname))
+            names << i.ifbIfname;
     return names;
 }
 
@@ -181,7 +232,7 @@ Result<HostState> hostStateFromJson(const QJsonObject &json)
     // Paths are reported relative to "state." (see fieldError).
     Reader root(json, QString());
     if (!root.checkKeys({"taps", "bridges", "veths", "vxlans", "addresses", "links", "ipv4Forwarding", "nat",
-                         "dnsmasq", "uplinks"}))
+                         "dnsmasq", "uplinks", "impairments"}))
         return root.error();
 
     std::optional<Error> itemError;
@@ -320,6 +371,28 @@ Result<HostState> hostStateFromJson(const QJsonObject &json)
         u.bridge = r.str("bridge");
         return u;
     });
+    run("impairments", s.impairments, [](Reader &r) {
+        ImpairmentSpec i;
+        r.checkKeys({"ifname", "egress", "ingress", "ifb"});
+        i.ifname = r.str("ifname");
+        i.ifbIfname = r.str("ifb", false);
+        for (const char *key : {"egress", "ingress"}) {
+            const QJsonValue v = r.value(key);
+            if (v.isUndefined() || !r.ok())
+                continue;
+            if (!v.isObject()) {
+                r.fail(QLatin1String(key), QStringLiteral("must be an object"));
+                continue;
+            }
+            const QString where = QStringLiteral("state.%1.%2").arg(r.path(), QLatin1String(key));
+            auto imp = impairmentFromJson(v.toObject(), where);
+            if (!imp)
+                r.setError(imp.error());
+            else
+                (std::strcmp(key, "egress") == 0 ? i.egress : i.ingress) = *imp;
+        }
+        return i;
+    });
     if (!root.ok())
         return root.error();
     if (itemError)
@@ -338,13 +411,16 @@ Status validateHostState(const HostState &s)
     if (created.size() > L::kMaxLinks)
         return invalid(QStringLiteral("state"),
                        QStringLiteral("%1 interfaces exceed the limit of %2").arg(created.size()).arg(L::kMaxLinks));
-    QSet<QString> own;
+    QSet<QString> own, all;
+    const QStringList ifbs = ifbIfnames(s);
     for (const QString &n : created) {
         if (auto st = validateOwnIfname(n); !st)
             return st;
-        if (own.contains(n))
+        if (all.contains(n))
             return invalid(n, QStringLiteral("the interface is declared twice"));
-        own.insert(n);
+        all.insert(n);
+        if (!ifbs.contains(n))
+            own.insert(n);  // IFBs serve their impairment only: nothing else may name them
     }
     const auto needOwn = [&](const QString &what, const QString &name) -> Status {
         if (auto st = validateOwnIfname(name); !st)
@@ -495,6 +571,8 @@ Status validateHostState(const HostState &s)
             macs.insert(h.mac.toLower());
         }
     }
+    if (auto st = validateImpairments(s, own); !st)
+        return st;
     QSet<QString> physical;
     for (const auto &u : s.uplinks) {
         if (auto st = validateForeignIfname(u.ifname); !st)

@@ -8,6 +8,11 @@
 // only enslave our own taps/veths/vxlans; addresses, link settings, NAT and dnsmasq only
 // name our own interfaces). Foreign names appear in exactly two places: NAT uplink matches
 // (only read by nftables) and UplinkSpec (physical enslaving, separately authorized).
+//
+// Impairments (network emulation) name one of the state's own taps, veth ends, bridges or
+// vxlans, at most once each; an ingress impairment needs its own IFB device ("loom…",
+// unique, counted among the state's interfaces and named by nothing else), and every
+// Impairment value passes validateImpairment().
 #pragma once
 
 #include "base/result.h"
@@ -19,7 +24,7 @@ namespace netloom::protocol {
 
 // Bounds on one network's desired state (also documented in docs/helper-protocol.md).
 struct HostStateLimits {
-    static constexpr int kMaxLinks = 64;          // taps + bridges + veths(x2) + vxlans
+    static constexpr int kMaxLinks = 64;          // taps + bridges + veths(x2) + vxlans + IFBs
     static constexpr int kMaxListItems = 64;      // each list
     static constexpr int kMaxBridgePorts = 64;
     static constexpr int kMaxNatUplinks = 16;
@@ -32,7 +37,10 @@ struct HostStateLimits {
 Result<HostState> hostStateFromJson(const QJsonObject &json);
 // Semantic validation of a state built in memory (the planner's output) or decoded.
 Status validateHostState(const HostState &state);
-// Every interface name this state creates (taps, bridges, both veth ends, vxlans).
+// Every interface name this state creates (taps, bridges, both veth ends, vxlans, and the
+// IFB devices of its impairments).
 QStringList createdIfnames(const HostState &state);
+// The IFB devices of the state's impairments (non-empty ifbIfname), each once, in order.
+QStringList ifbIfnames(const HostState &state);
 
 }  // namespace netloom::protocol

@@ -3,6 +3,7 @@
 // the offending field.
 #include "protocol/frame.h"
 #include "protocol/hoststatedecode.h"
+#include "protocol/impairment.h"
 #include "protocol/message.h"
 #include "protocol/names.h"
 
@@ -204,6 +205,84 @@ private Q_SLOTS:
         QTest::newRow("uplink loom") << QByteArray("{\"bridges\":[{\"ifname\":\"loombr\"}],\"uplinks\":[{\"ifname\":\"loomx\",\"bridge\":\"loombr\"}]}") << "own interfaces";
         QTest::newRow("uplink lo") << QByteArray("{\"bridges\":[{\"ifname\":\"loombr\"}],\"uplinks\":[{\"ifname\":\"lo\",\"bridge\":\"loombr\"}]}") << "loopback";
         QTest::newRow("uplink foreign bridge") << QByteArray("{\"uplinks\":[{\"ifname\":\"eth0\",\"bridge\":\"br0\"}]}") << "bridge of this network";
+    }
+    void impairmentsRoundTrip()
+    {
+        HostState s;
+        s.taps = {TapSpec{QStringLiteral("loomt1"), 0, {}, false}, TapSpec{QStringLiteral("loomt2"), 0, {}, false}};
+        s.bridges = {BridgeSpec{QStringLiteral("loombr"), 0, false, false, {QStringLiteral("loomt1"), QStringLiteral("loomt2")}}};
+        ImpairmentSpec a{QStringLiteral("loomt1"), *parseImpairmentSpec(QStringLiteral("delay=50ms,jitter=5ms,gemodel=1%/25%")),
+                         Impairment{}, {}};
+        ImpairmentSpec b{QStringLiteral("loomt2"), Impairment{}, *parseImpairmentSpec(QStringLiteral("delay=20ms,rate=10mbit")),
+                         QStringLiteral("loomifb2")};
+        s.impairments = {a, b};
+        auto back = hostStateFromJson(toJson(s));
+        QVERIFY2(back, back ? "" : qPrintable(back.error().message));
+        QCOMPARE(*back, s);
+        QVERIFY(createdIfnames(s).contains(QStringLiteral("loomifb2")));
+        QCOMPARE(ifbIfnames(s), QStringList{QStringLiteral("loomifb2")});
+    }
+    void badImpairments_data()
+    {
+        QTest::addColumn<QByteArray>("stateJson");
+        QTest::addColumn<QString>("mentions");
+        const QByteArray own = "\"taps\":[{\"ifname\":\"loomt\"}],\"bridges\":[{\"ifname\":\"loombr\",\"ports\":[\"loomt\"]}],";
+        QTest::newRow("foreign ifname") << QByteArray("{" + own + "\"impairments\":[{\"ifname\":\"eth0\",\"egress\":{\"delayMs\":5}}]}") << "start with 'loom'";
+        QTest::newRow("lo ifname") << QByteArray("{" + own + "\"impairments\":[{\"ifname\":\"lo\",\"egress\":{\"delayMs\":5}}]}") << "start with 'loom'";
+        QTest::newRow("loom not ours") << QByteArray("{" + own + "\"impairments\":[{\"ifname\":\"loomother\",\"egress\":{\"delayMs\":5}}]}") << "created by this network";
+        QTest::newRow("ifname is the ifb") << QByteArray("{" + own + "\"impairments\":[{\"ifname\":\"loomt\",\"ingress\":{\"delayMs\":5},\"ifb\":\"loomifb\"},{\"ifname\":\"loomifb\",\"egress\":{\"delayMs\":5}}]}") << "created by this network";
+        QTest::newRow("ifname missing") << QByteArray("{" + own + "\"impairments\":[{\"egress\":{\"delayMs\":5}}]}") << "ifname";
+        QTest::newRow("twice") << QByteArray("{" + own + "\"impairments\":[{\"ifname\":\"loomt\",\"egress\":{\"delayMs\":5}},{\"ifname\":\"loomt\",\"egress\":{\"delayMs\":6}}]}") << "more than one impairment";
+        QTest::newRow("ingress without ifb") << QByteArray("{" + own + "\"impairments\":[{\"ifname\":\"loomt\",\"ingress\":{\"delayMs\":5}}]}") << "needs its IFB";
+        QTest::newRow("ifb without ingress") << QByteArray("{" + own + "\"impairments\":[{\"ifname\":\"loomt\",\"egress\":{\"delayMs\":5},\"ifb\":\"loomifb\"}]}") << "must be empty";
+        QTest::newRow("ifb foreign") << QByteArray("{" + own + "\"impairments\":[{\"ifname\":\"loomt\",\"ingress\":{\"delayMs\":5},\"ifb\":\"ifb0\"}]}") << "start with 'loom'";
+        QTest::newRow("ifb is a tap") << QByteArray("{" + own + "\"impairments\":[{\"ifname\":\"loombr\",\"ingress\":{\"delayMs\":5},\"ifb\":\"loomt\"}]}") << "declared twice";
+        QTest::newRow("ifb shared") << QByteArray("{\"taps\":[{\"ifname\":\"loomt\"},{\"ifname\":\"loomu\"}],\"impairments\":[{\"ifname\":\"loomt\",\"ingress\":{\"delayMs\":5},\"ifb\":\"loomifb\"},{\"ifname\":\"loomu\",\"ingress\":{\"delayMs\":5},\"ifb\":\"loomifb\"}]}") << "declared twice";
+        QTest::newRow("ifb as bridge port") << QByteArray("{\"taps\":[{\"ifname\":\"loomt\"}],\"bridges\":[{\"ifname\":\"loombr\",\"ports\":[\"loomifb\"]}],\"impairments\":[{\"ifname\":\"loomt\",\"ingress\":{\"delayMs\":5},\"ifb\":\"loomifb\"}]}") << "created by this network";
+        QTest::newRow("both none") << QByteArray("{" + own + "\"impairments\":[{\"ifname\":\"loomt\"}]}") << "both directions";
+        QTest::newRow("delay absurd") << QByteArray("{" + own + "\"impairments\":[{\"ifname\":\"loomt\",\"egress\":{\"delayMs\":99999999}}]}") << "delay";
+        QTest::newRow("delay negative") << QByteArray("{" + own + "\"impairments\":[{\"ifname\":\"loomt\",\"egress\":{\"delayMs\":-1}}]}") << "delay";
+        QTest::newRow("loss 150%") << QByteArray("{" + own + "\"impairments\":[{\"ifname\":\"loomt\",\"egress\":{\"lossPercent\":150}}]}") << "loss";
+        QTest::newRow("rate zero") << QByteArray("{" + own + "\"impairments\":[{\"ifname\":\"loomt\",\"egress\":{\"rateBitsPerSecond\":1}}]}") << "rate";
+        QTest::newRow("unknown member") << QByteArray("{" + own + "\"impairments\":[{\"ifname\":\"loomt\",\"egress\":{\"delayMs\":5,\"sleep\":1}}]}") << "sleep";
+        QTest::newRow("unknown key") << QByteArray("{" + own + "\"impairments\":[{\"ifname\":\"loomt\",\"egress\":{\"delayMs\":5},\"qdisc\":\"pfifo\"}]}") << "unknown field";
+        QTest::newRow("egress not object") << QByteArray("{" + own + "\"impairments\":[{\"ifname\":\"loomt\",\"egress\":\"delay=5ms\"}]}") << "must be an object";
+        QTest::newRow("not a list") << QByteArray("{" + own + "\"impairments\":{}}") << "must be a list";
+    }
+    void badImpairments()
+    {
+        QFETCH(QByteArray, stateJson);
+        QFETCH(QString, mentions);
+        const QJsonDocument doc = QJsonDocument::fromJson(stateJson);
+        QVERIFY2(doc.isObject(), stateJson.constData());
+        auto r = hostStateFromJson(doc.object());
+        QVERIFY2(!r, stateJson.constData());
+        QCOMPARE(r.error().code, ErrorCode::InvalidArgument);
+        QVERIFY2(r.error().message.contains(mentions, Qt::CaseInsensitive), qPrintable(r.error().message));
+    }
+    void impairmentCountIsBounded()
+    {
+        QJsonArray taps, imps;
+        for (int i = 0; i < HostStateLimits::kMaxListItems + 1; ++i) {
+            taps.append(QJsonObject{{QStringLiteral("ifname"), QStringLiteral("loomt%1").arg(i)}});
+            imps.append(QJsonObject{{QStringLiteral("ifname"), QStringLiteral("loomt%1").arg(i)},
+                                    {QStringLiteral("egress"), QJsonObject{{QStringLiteral("delayMs"), 1}}}});
+        }
+        auto r = hostStateFromJson(QJsonObject{{QStringLiteral("impairments"), imps}});
+        QVERIFY(!r);
+        QVERIFY2(r.error().message.contains(QStringLiteral("limit of 64")), qPrintable(r.error().message));
+        // 33 ingress impairments need 33 IFBs: with their 33 taps that is over the interface limit.
+        taps = {};
+        imps = {};
+        for (int i = 0; i < 33; ++i) {
+            taps.append(QJsonObject{{QStringLiteral("ifname"), QStringLiteral("loomt%1").arg(i)}});
+            imps.append(QJsonObject{{QStringLiteral("ifname"), QStringLiteral("loomt%1").arg(i)},
+                                    {QStringLiteral("ingress"), QJsonObject{{QStringLiteral("delayMs"), 1}}},
+                                    {QStringLiteral("ifb"), QStringLiteral("loomi%1").arg(i)}});
+        }
+        auto many = hostStateFromJson(QJsonObject{{QStringLiteral("taps"), taps}, {QStringLiteral("impairments"), imps}});
+        QVERIFY(!many);
+        QVERIFY2(many.error().message.contains(QStringLiteral("limit of 64")), qPrintable(many.error().message));
     }
     void badStates()
     {
