@@ -28,6 +28,11 @@ Status Executor::perform(const Action &a)
     case K::LoadNft: return m_ops.loadNft(a.text);
     case K::StartDnsmasq: return m_ops.startDnsmasq(a.network, a.dnsmasq);
     case K::StopDnsmasq: return m_ops.stopDnsmasq(a.network, a.ifname);
+    case K::CreateIfb: return m_ops.createIfb(a.ifname);
+    case K::SetQdiscs: return m_ops.setQdiscs(a.ifname, a.impairment, a.frameBytes);
+    case K::ClearQdiscs: return m_ops.clearQdiscs(a.ifname);
+    case K::RedirectIngress: return m_ops.redirectIngress(a.ifname, a.master);
+    case K::ClearIngress: return m_ops.clearIngress(a.ifname);
     }
     return Error{ErrorCode::Internal, QStringLiteral("unknown action kind")};
 }

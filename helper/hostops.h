@@ -11,6 +11,8 @@
 
 #include <QString>
 
+#include <cstdint>
+
 #include <sys/types.h>
 
 namespace netloom::helper {
@@ -43,6 +45,22 @@ public:
     virtual Status loadNft(const QString &script) = 0;
     virtual Status startDnsmasq(const QString &network, const protocol::DnsmasqSpec &spec) = 0;
     virtual Status stopDnsmasq(const QString &network, const QString &ifname) = 0;
+
+    // Network emulation (qdiscplan.h says which qdiscs an Impairment becomes).
+    // Creates an IFB device, ours ("loom…"), and brings it up (Conflict if the name exists).
+    virtual Status createIfb(const QString &ifname) = 0;
+    // Makes the root qdiscs of our interface `ifname` realize `egress` (netem, tbf below it or
+    // alone), changing ours in place where the shape allows and replacing them otherwise;
+    // `frameBytes` is the largest frame the interface carries (sizes the token bucket).
+    // On failure the interface is left without our root qdisc (never half-configured).
+    virtual Status setQdiscs(const QString &ifname, const protocol::Impairment &egress, std::uint32_t frameBytes) = 0;
+    // Removes our root qdisc from `ifname`; success if there is none or the link is gone.
+    virtual Status clearQdiscs(const QString &ifname) = 0;
+    // Gives `ifname` an ingress qdisc whose one match-all filter redirects every arriving frame
+    // to the IFB `ifb` (replacing any ingress setup of ours). Both must exist.
+    virtual Status redirectIngress(const QString &ifname, const QString &ifb) = 0;
+    // Removes the ingress qdisc (and with it the redirect); success if none or link gone.
+    virtual Status clearIngress(const QString &ifname) = 0;
 };
 
 }  // namespace netloom::helper

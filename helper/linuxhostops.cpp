@@ -2,7 +2,9 @@
 
 #include "dnsmasq.h"
 #include "journal.h"
+#include "qdiscplan.h"
 #include "safefile.h"
+#include "tcnetlink.h"
 
 #include "protocol/netaddr.h"
 
@@ -122,6 +124,7 @@ LinuxHostOps::LinuxHostOps(DnsmasqSupervisor &dnsmasq, Journal &journal) : m_dns
 
 LinuxHostOps::~LinuxHostOps()
 {
+    m_tc.reset();
     if (m_sock)
         nl_socket_free(m_sock);
 }
@@ -133,6 +136,7 @@ Status LinuxHostOps::init()
         return Error{ErrorCode::System, QStringLiteral("failed to allocate a netlink socket")};
     if (int err = nl_connect(m_sock, NETLINK_ROUTE); err < 0)
         return nlError(QStringLiteral("connect"), QStringLiteral("rtnetlink"), err);
+    m_tc = std::make_unique<TcNetlink>(m_sock);
     return ok();
 }
 
@@ -471,6 +475,64 @@ Status LinuxHostOps::startDnsmasq(const QString &network, const DnsmasqSpec &spe
 Status LinuxHostOps::stopDnsmasq(const QString &network, const QString &ifname)
 {
     return m_dnsmasq.stop(network, ifname);
+}
+
+Status LinuxHostOps::createIfb(const QString &ifname)
+{
+    if (auto s = ownName(QStringLiteral("create IFB device"), ifname); !s)
+        return s;
+    LinkPtr link;
+    link.p = rtnl_link_alloc();
+    rtnl_link_set_name(link.p, ifname.toLatin1().constData());
+    if (int err = rtnl_link_set_type(link.p, "ifb"); err < 0)
+        return nlError(QStringLiteral("create IFB device"), ifname, err);
+    rtnl_link_set_flags(link.p, IFF_UP);  // created up: it only ever carries redirected frames
+    return addLink(link.p, ifname, QStringLiteral("IFB device"));
+}
+
+Status LinuxHostOps::setQdiscs(const QString &ifname, const Impairment &egress, std::uint32_t frameBytes)
+{
+    if (auto s = ownName(QStringLiteral("impair"), ifname); !s)
+        return s;
+    auto idx = ifindex(ifname);
+    if (!idx)
+        return idx.error();
+    return m_tc->setRoot(*idx, ifname, planQdiscs(egress, frameBytes));
+}
+
+Status LinuxHostOps::clearQdiscs(const QString &ifname)
+{
+    if (auto s = ownName(QStringLiteral("remove the impairment of"), ifname); !s)
+        return s;
+    auto idx = ifindex(ifname);
+    if (!idx)
+        return ok();  // gone, and its qdiscs with it
+    return m_tc->clearRoot(*idx, ifname);
+}
+
+Status LinuxHostOps::redirectIngress(const QString &ifname, const QString &ifb)
+{
+    if (auto s = ownName(QStringLiteral("redirect ingress of"), ifname); !s)
+        return s;
+    if (auto s = ownName(QStringLiteral("redirect ingress to"), ifb); !s)
+        return s;
+    auto idx = ifindex(ifname);
+    if (!idx)
+        return idx.error();
+    auto ifbIdx = ifindex(ifb);
+    if (!ifbIdx)
+        return ifbIdx.error();
+    return m_tc->redirectIngress(*idx, ifname, *ifbIdx, ifb);
+}
+
+Status LinuxHostOps::clearIngress(const QString &ifname)
+{
+    if (auto s = ownName(QStringLiteral("remove the ingress redirect of"), ifname); !s)
+        return s;
+    auto idx = ifindex(ifname);
+    if (!idx)
+        return ok();
+    return m_tc->clearIngress(*idx, ifname);
 }
 
 }  // namespace netloom::helper

@@ -1,8 +1,9 @@
 // LinuxHostOps: HostOps on the real kernel — rtnetlink through libnl-route-3, taps through
 // /dev/net/tun (TUNSETIFF with IFF_TUN_EXCL, TUNSETOWNER, TUNSETPERSIST), bridge options
 // through the bridge's own sysfs files, net.ipv4.ip_forward through /proc/sys, nftables
-// through `nft -f -` (argv, clean environment, bounded time) and dnsmasq through the
-// DnsmasqSupervisor. Acts on the network namespace the helper runs in.
+// through `nft -f -` (argv, clean environment, bounded time), dnsmasq through the
+// DnsmasqSupervisor, and impairments as netem/tbf qdiscs and an IFB redirect through
+// TcNetlink (tcnetlink.h) on the same netlink socket. Acts on the network namespace the helper runs in.
 //
 // Defence in depth: besides the validation of requests, every destructive operation
 // re-checks here that it acts on a "loom…" interface, and a physical interface is only
@@ -11,12 +12,15 @@
 
 #include "hostops.h"
 
+#include <memory>
+
 struct nl_sock;
 
 namespace netloom::helper {
 
 class DnsmasqSupervisor;
 class Journal;
+class TcNetlink;
 
 class LinuxHostOps : public HostOps {
 public:
@@ -46,6 +50,11 @@ public:
     Status loadNft(const QString &script) override;
     Status startDnsmasq(const QString &network, const protocol::DnsmasqSpec &spec) override;
     Status stopDnsmasq(const QString &network, const QString &ifname) override;
+    Status createIfb(const QString &ifname) override;
+    Status setQdiscs(const QString &ifname, const protocol::Impairment &egress, std::uint32_t frameBytes) override;
+    Status clearQdiscs(const QString &ifname) override;
+    Status redirectIngress(const QString &ifname, const QString &ifb) override;
+    Status clearIngress(const QString &ifname) override;
 
 private:
     Result<int> ifindex(const QString &ifname);
@@ -55,6 +64,7 @@ private:
     DnsmasqSupervisor &m_dnsmasq;
     Journal &m_journal;
     nl_sock *m_sock = nullptr;
+    std::unique_ptr<TcNetlink> m_tc;  // qdiscs and the ingress redirect (tcnetlink.h)
 };
 
 }  // namespace netloom::helper

@@ -32,7 +32,8 @@ QStringList capabilities()
     return {QStringLiteral("tap"),      QStringLiteral("bridge"),     QStringLiteral("veth"),
             QStringLiteral("vxlan"),    QStringLiteral("address"),    QStringLiteral("link"),
             QStringLiteral("forwarding"), QStringLiteral("nat"),      QStringLiteral("route"),
-            QStringLiteral("dnsmasq"),  QStringLiteral("physical-uplink"), QStringLiteral("persistent")};
+            QStringLiteral("dnsmasq"),  QStringLiteral("physical-uplink"), QStringLiteral("persistent"),
+            QStringLiteral("impairment")};
 }
 
 }  // namespace
@@ -75,6 +76,15 @@ HostState HelperServer::presentPart(const HostState &committed)
     p.addresses.removeIf([&](const AddressSpec &a) { return !kept.contains(a.ifname); });
     p.links.removeIf([&](const LinkSpec &l) { return !kept.contains(l.ifname); });
     p.uplinks.removeIf([&](const UplinkSpec &u) { return !kept.contains(u.bridge); });
+    // What qdiscs a crash left is unknown: present impairments keep only their IFB (if it
+    // still exists), so converging sets every committed qdisc and redirect again.
+    QList<ImpairmentSpec> impairments;
+    for (const auto &i : committed.impairments) {
+        const QString ifb = missing.contains(i.ifbIfname) ? QString() : i.ifbIfname;
+        if (!ifb.isEmpty())
+            impairments.append(ImpairmentSpec{i.ifname, {}, {}, ifb});
+    }
+    p.impairments = impairments;
     // A veth with one end left: remove that end first so it can be created as a pair.
     for (const auto &v : committed.veths)
         if (missing.contains(v.ifname) != missing.contains(v.peer))
@@ -114,6 +124,15 @@ Status HelperServer::recover()
             for (const auto &u : all.uplinks)
                 if (!r.committed.uplinks.contains(u))
                     remove.uplinks.append(u);
+            // Impairments the interrupted apply may have set: their redirects and qdiscs go,
+            // and their IFBs unless committed ones (re-adoption sets committed ones again).
+            for (ImpairmentSpec i : all.impairments) {
+                if (r.committed.impairments.contains(i))
+                    continue;
+                if (keep.contains(i.ifbIfname))
+                    i.ifbIfname.clear();
+                remove.impairments.append(i);
+            }
         }
         // Stale dnsmasq of this network (children of the dead helper).
         const HostState all = r.pending ? unionState(r.committed, *r.pending) : r.committed;
@@ -609,7 +628,7 @@ Result<QJsonObject> HelperServer::apply(quint64 conn, uid_t callerUid, const Req
         const Action &a = s.apply;
         QStringList names;
         if (a.kind == Action::Kind::CreateTap || a.kind == Action::Kind::CreateBridge
-            || a.kind == Action::Kind::CreateVxlan)
+            || a.kind == Action::Kind::CreateVxlan || a.kind == Action::Kind::CreateIfb)
             names << a.ifname;
         else if (a.kind == Action::Kind::CreateVeth)
             names << a.veth.ifname << a.veth.peer;

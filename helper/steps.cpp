@@ -2,9 +2,12 @@
 
 #include "nftscript.h"
 
+#include "protocol/hoststatedecode.h"
+
 #include <QHash>
 #include <QSet>
 
+#include <algorithm>
 #include <optional>
 
 namespace netloom::helper {
@@ -15,7 +18,7 @@ namespace {
 
 // A link we create, by kind, for diffing (bridge ports are diffed separately).
 struct LinkObj {
-    enum class Type { Tap, Bridge, Veth, Vxlan } type;
+    enum class Type { Tap, Bridge, Veth, Vxlan, Ifb } type;
     TapSpec tap;
     BridgeSpec bridge;
     VethSpec veth;
@@ -35,6 +38,7 @@ struct LinkObj {
         }
         case Type::Veth: return veth == o.veth;
         case Type::Vxlan: return vxlan == o.vxlan;
+        case Type::Ifb: return true;
         }
         return false;
     }
@@ -47,12 +51,13 @@ struct LinkObj {
         case Type::Bridge: a.kind = Action::Kind::CreateBridge; a.bridge = bridge; a.bridge.ports.clear(); break;
         case Type::Veth: a.kind = Action::Kind::CreateVeth; a.veth = veth; break;
         case Type::Vxlan: a.kind = Action::Kind::CreateVxlan; a.vxlan = vxlan; break;
+        case Type::Ifb: a.kind = Action::Kind::CreateIfb; break;
         }
         return a;
     }
 };
 
-// Ordered map ifname -> object; order = taps, veths, vxlans, bridges (creation order).
+// Ordered map ifname -> object; order = taps, veths, vxlans, IFBs, bridges (creation order).
 QList<std::pair<QString, LinkObj>> links(const HostState &s)
 {
     QList<std::pair<QString, LinkObj>> out;
@@ -62,6 +67,8 @@ QList<std::pair<QString, LinkObj>> links(const HostState &s)
         out.append({v.ifname, LinkObj{LinkObj::Type::Veth, {}, {}, v, {}}});
     for (const auto &v : s.vxlans)
         out.append({v.ifname, LinkObj{LinkObj::Type::Vxlan, {}, {}, {}, v}});
+    for (const QString &ifb : ifbIfnames(s))
+        out.append({ifb, LinkObj{LinkObj::Type::Ifb, {}, {}, {}, {}}});
     for (const auto &b : s.bridges)
         out.append({b.ifname, LinkObj{LinkObj::Type::Bridge, {}, b, {}, {}}});
     return out;
@@ -108,6 +115,39 @@ std::optional<DnsmasqSpec> dnsSpec(const HostState &s, const QString &name)
     return std::nullopt;
 }
 
+std::optional<ImpairmentSpec> impairmentOf(const HostState &s, const QString &name)
+{
+    for (const auto &i : s.impairments)
+        if (i.ifname == name)
+            return i;
+    return std::nullopt;
+}
+
+// The impairment entry whose IFB is `ifb` (its ingress is what the IFB's qdiscs realize).
+std::optional<ImpairmentSpec> impairmentByIfb(const HostState &s, const QString &ifb)
+{
+    for (const auto &i : s.impairments)
+        if (i.ifbIfname == ifb)
+            return i;
+    return std::nullopt;
+}
+
+// The largest frame `ifname` carries: its MTU (link setting over tap/bridge spec, at least
+// 1500) plus an Ethernet header with one VLAN tag.
+std::uint32_t frameBytes(const HostState &s, const QString &ifname)
+{
+    int mtu = 0;
+    for (const auto &t : s.taps)
+        if (t.ifname == ifname)
+            mtu = t.mtu;
+    for (const auto &b : s.bridges)
+        if (b.ifname == ifname)
+            mtu = b.mtu;
+    if (const auto l = linkSpec(s, ifname); l && l->mtu > 0)
+        mtu = l->mtu;
+    return std::uint32_t(std::max(mtu, 1500) + 18);
+}
+
 Action make(Action::Kind kind, const QString &ifname = {})
 {
     Action a;
@@ -149,6 +189,21 @@ Action stopDns(const QString &network, const QString &ifname)
 {
     Action a = make(Action::Kind::StopDnsmasq, ifname);
     a.network = network;
+    return a;
+}
+
+Action qdiscs(const QString &ifname, const Impairment &imp, std::uint32_t frame)
+{
+    Action a = make(Action::Kind::SetQdiscs, ifname);
+    a.impairment = imp;
+    a.frameBytes = frame;
+    return a;
+}
+
+Action redirect(const QString &ifname, const QString &ifb)
+{
+    Action a = make(Action::Kind::RedirectIngress, ifname);
+    a.master = ifb;
     return a;
 }
 
@@ -196,6 +251,11 @@ QString Action::describe() const
     }
     case Kind::StartDnsmasq: return QStringLiteral("start-dnsmasq %1/%2").arg(network, ifname);
     case Kind::StopDnsmasq: return QStringLiteral("stop-dnsmasq %1/%2").arg(network, ifname);
+    case Kind::CreateIfb: return QStringLiteral("create-ifb %1").arg(ifname);
+    case Kind::SetQdiscs: return QStringLiteral("set-qdiscs %1 %2 frame=%3").arg(ifname, toSpec(impairment)).arg(frameBytes);
+    case Kind::ClearQdiscs: return QStringLiteral("clear-qdiscs %1").arg(ifname);
+    case Kind::RedirectIngress: return QStringLiteral("redirect-ingress %1 ifb=%2").arg(ifname, master);
+    case Kind::ClearIngress: return QStringLiteral("clear-ingress %1").arg(ifname);
     }
     return QStringLiteral("?");
 }
@@ -277,6 +337,27 @@ QList<Step> buildSteps(const QString &network, uid_t uid, const HostState &cur, 
     // 4. Addresses that go.
     for (const auto &a : delAddr)
         steps.append({address(K::DeleteAddress, a.ifname, a.cidr), address(K::AddAddress, a.ifname, a.cidr)});
+    // 4b. Impairments that go or move: redirects and root qdiscs on surviving links are
+    //     removed; those that vanish with their link come back on undo after re-creation.
+    for (const auto &c : cur.impairments) {
+        const auto w = impairmentOf(want, c.ifname);
+        const bool gone = goneNames.contains(c.ifname);
+        const std::uint32_t frame = frameBytes(cur, c.ifname);
+        if (!c.ingress.isNone()) {
+            const bool keep = w && !w->ingress.isNone() && w->ifbIfname == c.ifbIfname && !gone
+                && !goneNames.contains(c.ifbIfname);
+            if (!keep)
+                steps.append({make(K::ClearIngress, c.ifname), redirect(c.ifname, c.ifbIfname)});
+            if (goneNames.contains(c.ifbIfname))
+                steps.append({make(K::None), qdiscs(c.ifbIfname, c.ingress, frame)});
+        }
+        if (!c.egress.isNone()) {
+            if (gone)
+                steps.append({make(K::None), qdiscs(c.ifname, c.egress, frame)});
+            else if (!w || w->egress.isNone())
+                steps.append({make(K::ClearQdiscs, c.ifname), qdiscs(c.ifname, c.egress, frame)});
+        }
+    }
     // 5./6. Links that go: their settings come back on undo after they are re-created.
     for (const auto &[name, obj] : curLinks) {
         if (!deleted.contains(name))
@@ -312,6 +393,41 @@ QList<Step> buildSteps(const QString &network, uid_t uid, const HostState &cur, 
     // 11. Addresses that come.
     for (const auto &a : addAddr)
         steps.append({address(K::AddAddress, a.ifname, a.cidr), address(K::DeleteAddress, a.ifname, a.cidr)});
+    // 11b. Impairments: the IFB's qdiscs (ingress), the root qdiscs (egress, changed in
+    //      place when the link survives), then the redirect into the IFB.
+    for (const auto &w : want.impairments) {
+        const auto c = impairmentOf(cur, w.ifname);
+        const bool isNew = newNames.contains(w.ifname);
+        const std::uint32_t frame = frameBytes(want, w.ifname);
+        const std::uint32_t oldFrame = c ? frameBytes(cur, c->ifname) : 0;
+        if (!w.ingress.isNone()) {
+            const bool ifbNew = newNames.contains(w.ifbIfname);
+            const auto before = impairmentByIfb(cur, w.ifbIfname);
+            const Impairment oldIngress = before ? before->ingress : Impairment{};
+            const std::uint32_t oldIfbFrame = before ? frameBytes(cur, before->ifname) : 0;
+            if (ifbNew || oldIngress != w.ingress || oldIfbFrame != frame) {
+                const Action undo = ifbNew                ? make(K::None)
+                                    : oldIngress.isNone() ? make(K::ClearQdiscs, w.ifbIfname)
+                                                          : qdiscs(w.ifbIfname, oldIngress, oldIfbFrame);
+                steps.append({qdiscs(w.ifbIfname, w.ingress, frame), undo});
+            }
+        }
+        if (!w.egress.isNone()) {
+            const bool same = c && !isNew && c->egress == w.egress && oldFrame == frame;
+            if (!same) {
+                const Action undo = isNew                           ? make(K::None)
+                                    : (c && !c->egress.isNone()) ? qdiscs(w.ifname, c->egress, oldFrame)
+                                                                 : make(K::ClearQdiscs, w.ifname);
+                steps.append({qdiscs(w.ifname, w.egress, frame), undo});
+            }
+        }
+        if (!w.ingress.isNone()) {
+            const bool kept = c && !c->ingress.isNone() && c->ifbIfname == w.ifbIfname && !isNew
+                && !newNames.contains(w.ifbIfname);
+            if (!kept)
+                steps.append({redirect(w.ifname, w.ifbIfname), make(K::ClearIngress, w.ifname)});
+        }
+    }
     // 12. IPv4 forwarding (host-global).
     const bool fwdBefore = cur.ipv4Forwarding || global.otherForwarding;
     const bool fwdAfter = want.ipv4Forwarding || global.otherForwarding;
@@ -367,6 +483,8 @@ HostState unionState(const HostState &a, const HostState &b)
     addBy(u.nat, b.nat, [](const NatSpec &x) { return x.ifname + u' ' + x.subnet; });
     addBy(u.dnsmasq, b.dnsmasq, byName);
     addBy(u.uplinks, b.uplinks, byName);
+    // By interface and IFB: recovery must find every IFB either state names.
+    addBy(u.impairments, b.impairments, [](const ImpairmentSpec &x) { return x.ifname + u' ' + x.ifbIfname; });
     return u;
 }
 

@@ -7,7 +7,11 @@
 // releases, address removal, link removal), then creations in dependency order (links,
 // link settings, enslaving, addresses, up, forwarding, nftables, dnsmasq). An object whose
 // spec changed is deleted and created again; a dnsmasq whose interface is re-created is
-// restarted. nftables and IPv4 forwarding are host-global: the builder is given what the
+// restarted. Impairments: redirects and qdiscs that go are removed before links are
+// deleted (a qdisc that disappears with its link is restored by the undo once the link is
+// back), IFB devices are links like the others, and qdiscs and redirects are set after the
+// links exist — a changed impairment on a surviving link is changed in place, so no
+// interface is re-created for it. nftables and IPv4 forwarding are host-global: the builder is given what the
 // other networks need, so the single `netloom` table always holds every network's rules.
 #pragma once
 
@@ -16,6 +20,7 @@
 #include <QList>
 #include <QString>
 
+#include <cstdint>
 #include <sys/types.h>
 
 namespace netloom::helper {
@@ -38,6 +43,11 @@ struct Action {
         LoadNft,         // text = the whole nft script (replace or delete table netloom)
         StartDnsmasq,    // network, dnsmasq
         StopDnsmasq,     // network, ifname
+        CreateIfb,       // ifname (an IFB device for ingress impairment, created up)
+        SetQdiscs,       // ifname, impairment, frameBytes (root netem/tbf)
+        ClearQdiscs,     // ifname (our root qdisc)
+        RedirectIngress, // ifname -> master (the IFB)
+        ClearIngress,    // ifname (ingress qdisc and its redirect)
     };
     Kind kind = Kind::None;
     QString ifname;
@@ -52,6 +62,8 @@ struct Action {
     protocol::VxlanSpec vxlan;
     protocol::LinkSpec link;
     protocol::DnsmasqSpec dnsmasq;
+    protocol::Impairment impairment;  // SetQdiscs
+    std::uint32_t frameBytes = 0;     // SetQdiscs: largest frame on the interface
 
     // One stable line for logs and golden files, e.g. "create-tap loomtap0 owner=1000".
     QString describe() const;

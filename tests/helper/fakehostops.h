@@ -1,7 +1,10 @@
 // A recording HostOps for unit tests of pure logic: it models the host as a set of
 // objects ("link loomtap0", "addr loomtap0 10.0.2.1/24", "port loomtap0 loombr0",
-// "dnsmasq net/loomtap0", "nft <script>", "forwarding 1") and fails like the kernel would
-// (creating what exists, enslaving what does not exist).
+// "dnsmasq net/loomtap0", "nft <script>", "forwarding 1", "qdisc loomtap0 delay=20ms",
+// "ingress loomtap0 ->loomifb0") and fails like the kernel would (creating what exists,
+// enslaving what does not exist, qdiscs on a missing link). Like the kernel, deleting an IFB
+// leaves a redirect into it in place (a dangling redirect drops every frame), so a plan that
+// forgets to remove it shows in the snapshot.
 #pragma once
 
 #include "hostops.h"
@@ -50,6 +53,7 @@ public:
         objects.remove(QStringLiteral("link ") + ifname);
         for (const QString &o : QSet<QString>(objects))
             if (o.startsWith(QStringLiteral("addr %1 ").arg(ifname)) || o.startsWith(QStringLiteral("port %1 ").arg(ifname))
+                || o.startsWith(QStringLiteral("qdisc %1 ").arg(ifname)) || o.startsWith(QStringLiteral("ingress %1 ").arg(ifname))
                 || o.endsWith(QStringLiteral(" ") + ifname) || o.startsWith(QStringLiteral("up ") + ifname))
                 objects.remove(o);
         return ok();
@@ -120,6 +124,47 @@ public:
     Status stopDnsmasq(const QString &network, const QString &ifname) override
     {
         objects.remove(QStringLiteral("dnsmasq %1/%2").arg(network, ifname));
+        return ok();
+    }
+
+    Status createIfb(const QString &ifname) override
+    {
+        log << QStringLiteral("create-ifb %1").arg(ifname);
+        if (auto s = create(ifname); !s)
+            return s;
+        objects.insert(QStringLiteral("up ") + ifname);
+        return ok();
+    }
+    Status setQdiscs(const QString &ifname, const protocol::Impairment &egress, std::uint32_t frameBytes) override
+    {
+        log << QStringLiteral("set-qdiscs %1 %2").arg(ifname, protocol::toSpec(egress));
+        if (!has(ifname))
+            return Error{ErrorCode::NotFound, QStringLiteral("set qdiscs: missing link")};
+        (void)clearQdiscs(ifname);
+        objects.insert(QStringLiteral("qdisc %1 %2 frame=%3").arg(ifname, protocol::toSpec(egress)).arg(frameBytes));
+        return ok();
+    }
+    Status clearQdiscs(const QString &ifname) override
+    {
+        for (const QString &o : QSet<QString>(objects))
+            if (o.startsWith(QStringLiteral("qdisc %1 ").arg(ifname)))
+                objects.remove(o);
+        return ok();
+    }
+    Status redirectIngress(const QString &ifname, const QString &ifb) override
+    {
+        log << QStringLiteral("redirect-ingress %1 %2").arg(ifname, ifb);
+        if (!has(ifname) || !has(ifb))
+            return Error{ErrorCode::NotFound, QStringLiteral("redirect: missing link")};
+        (void)clearIngress(ifname);
+        objects.insert(QStringLiteral("ingress %1 ->%2").arg(ifname, ifb));
+        return ok();
+    }
+    Status clearIngress(const QString &ifname) override
+    {
+        for (const QString &o : QSet<QString>(objects))
+            if (o.startsWith(QStringLiteral("ingress %1 ").arg(ifname)))
+                objects.remove(o);
         return ok();
     }
 

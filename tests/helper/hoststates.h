@@ -62,4 +62,24 @@ inline protocol::HostState large()
     return s;
 }
 
+// A bridge with two veth cables whose far ends ("loomib0", "loomid0") a test moves into
+// guest namespaces; `egress` impairs loomia0 (frames towards the first guest), `ingress`
+// loomic0 (frames from the second guest, through the IFB "loomifb0").
+inline protocol::HostState impairedBridge(const QString &egress, const QString &ingress)
+{
+    using namespace protocol;
+    HostState s;
+    s.bridges = {BridgeSpec{QStringLiteral("loomibr0"), 0, false, false, {QStringLiteral("loomia0"), QStringLiteral("loomic0")}}};
+    s.veths = {VethSpec{QStringLiteral("loomia0"), QStringLiteral("loomib0")},
+               VethSpec{QStringLiteral("loomic0"), QStringLiteral("loomid0")}};
+    for (const QString &n : {QStringLiteral("loomibr0"), QStringLiteral("loomia0"), QStringLiteral("loomic0")})
+        s.links.append(LinkSpec{n, true, 0, {}});
+    const auto imp = [](const QString &spec) { return spec.isEmpty() ? Impairment{} : *parseImpairmentSpec(spec); };
+    if (!egress.isEmpty())
+        s.impairments.append(ImpairmentSpec{QStringLiteral("loomia0"), imp(egress), {}, {}});
+    if (!ingress.isEmpty())
+        s.impairments.append(ImpairmentSpec{QStringLiteral("loomic0"), {}, imp(ingress), QStringLiteral("loomifb0")});
+    return s;
+}
+
 }  // namespace netloom::helper::test

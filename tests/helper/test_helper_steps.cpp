@@ -48,6 +48,33 @@ HostState changedA()
     return s;
 }
 
+// 50 ms out of loomia0, 20 ms into loomic0 (IFB loomifb0).
+HostState impairedA()
+{
+    return impairedBridge(QStringLiteral("delay=50ms"), QStringLiteral("delay=20ms"));
+}
+
+// Both directions on loomia0 (its IFB loomifb1, with a rate: tbf under netem), nothing on
+// loomic0 (its IFB goes), and a jumbo MTU on loomia0 (frame size in the plan).
+HostState impairedB()
+{
+    HostState s = impairedBridge(QStringLiteral("delay=50ms,jitter=5ms,loss=10%"), {});
+    s.impairments[0].ingress = *parseImpairmentSpec(QStringLiteral("rate=10mbit,queue=50ms"));
+    s.impairments[0].ifbIfname = QStringLiteral("loomifb1");
+    s.links[1].mtu = 9000;
+    return s;
+}
+
+// The large state with a tap impaired both ways and the vxlan impaired on egress.
+HostState impairedLarge()
+{
+    HostState s = large();
+    s.impairments = {ImpairmentSpec{QStringLiteral("loomt1"), *parseImpairmentSpec(QStringLiteral("delay=5ms")),
+                                    *parseImpairmentSpec(QStringLiteral("rate=1mbit")), QStringLiteral("loomifbt1")},
+                     ImpairmentSpec{QStringLiteral("loomvx0"), *parseImpairmentSpec(QStringLiteral("gemodel=1%/25%")), {}, {}}};
+    return s;
+}
+
 }  // namespace
 
 class TestHelperSteps : public QObject {
@@ -59,6 +86,10 @@ private Q_SLOTS:
         auto s = validateHostState(large());
         QVERIFY2(s, s ? "" : qPrintable(s.error().message));
         QVERIFY(validateHostState(changedA()));
+        for (const HostState &st : {impairedA(), impairedB(), impairedLarge()}) {
+            auto v = validateHostState(st);
+            QVERIFY2(v, v ? "" : qPrintable(v.error().message));
+        }
     }
     void goldenSteps()
     {
@@ -70,6 +101,51 @@ private Q_SLOTS:
                       describeSteps(buildSteps(QStringLiteral("big"), 1000, large(), {}, {})));
         compareGolden(QStringLiteral("steps-example-a-changed.txt"),
                       describeSteps(buildSteps(QStringLiteral("a"), 1000, exampleA(), changedA(), {})));
+        compareGolden(QStringLiteral("steps-impaired.txt"),
+                      describeSteps(buildSteps(QStringLiteral("e"), 1000, {}, impairedA(), {})));
+        compareGolden(QStringLiteral("steps-impaired-changed.txt"),
+                      describeSteps(buildSteps(QStringLiteral("e"), 1000, impairedA(), impairedB(), {})));
+        compareGolden(QStringLiteral("steps-impaired-teardown.txt"),
+                      describeSteps(buildSteps(QStringLiteral("e"), 1000, impairedA(), {}, {})));
+    }
+    void liveImpairmentChangeTouchesOnlyQdiscs()
+    {
+        // A new delay on the same port: one in-place qdisc change, undone by the old value;
+        // no interface is deleted or created, no redirect is touched.
+        const auto steps = buildSteps(QStringLiteral("e"), 1000, impairedA(),
+                                      impairedBridge(QStringLiteral("delay=10ms"), QStringLiteral("delay=20ms")), {});
+        QCOMPARE(describeSteps(steps),
+                 QStringLiteral("0: set-qdiscs loomia0 delay=10ms frame=1518 | undo: set-qdiscs loomia0 delay=50ms frame=1518\n"));
+        // Removing every impairment removes the redirect, the qdiscs and the IFB — nothing else.
+        const QString off = describeSteps(buildSteps(QStringLiteral("e"), 1000, impairedA(),
+                                                     impairedBridge({}, {}), {}));
+        QCOMPARE(off, QStringLiteral("0: clear-qdiscs loomia0 | undo: set-qdiscs loomia0 delay=50ms frame=1518\n"
+                                     "1: clear-ingress loomic0 | undo: redirect-ingress loomic0 ifb=loomifb0\n"
+                                     "2: none | undo: set-qdiscs loomifb0 delay=20ms frame=1518\n"
+                                     "3: delete-link loomifb0 | undo: create-ifb loomifb0\n"));
+        QVERIFY(buildSteps(QStringLiteral("e"), 1000, impairedA(), impairedA(), {}).isEmpty());
+    }
+    void impairedApplyChangeTeardownOnTheFake()
+    {
+        FakeHostOps ops;
+        Executor ex(ops);
+        const QString before = ops.snapshot();
+        QVERIFY(ex.run(buildSteps(QStringLiteral("e"), 1000, {}, impairedA(), {})));
+        QVERIFY(ops.objects.contains(QStringLiteral("qdisc loomia0 delay=50ms frame=1518")));
+        QVERIFY(ops.objects.contains(QStringLiteral("qdisc loomifb0 delay=20ms frame=1518")));
+        QVERIFY(ops.objects.contains(QStringLiteral("ingress loomic0 ->loomifb0")));
+        QVERIFY(ops.objects.contains(QStringLiteral("up loomifb0")));
+        QVERIFY(ex.run(buildSteps(QStringLiteral("e"), 1000, impairedA(), impairedB(), {})));
+        QVERIFY(!ops.objects.contains(QStringLiteral("ingress loomic0 ->loomifb0")));
+        QVERIFY(ops.objects.contains(QStringLiteral("ingress loomia0 ->loomifb1")));
+        QVERIFY(ex.run(buildSteps(QStringLiteral("e"), 1000, impairedB(), {}, {})));
+        QCOMPARE(ops.snapshot(), before);
+        // A recovery union of both (an apply interrupted between them) also leaves nothing.
+        QVERIFY(ex.run(buildSteps(QStringLiteral("e"), 1000, {}, impairedA(), {})));
+        QVERIFY(ops.objects.contains(QStringLiteral("link loomifb0")));
+        (void)ops.createIfb(QStringLiteral("loomifb1"));  // as if the interrupted apply got that far
+        QCOMPARE(ex.runBestEffort(buildSteps(QStringLiteral("e"), 1000, unionState(impairedA(), impairedB()), {}, {})), 0);
+        QCOMPARE(ops.snapshot(), before);
     }
     void unchangedStateNeedsNoSteps()
     {
@@ -136,13 +212,31 @@ private Q_SLOTS:
         QTest::newRow("change a") << 1 << 3;
         QTest::newRow("a to large") << 1 << 2;
         QTest::newRow("teardown large") << 2 << 0;
+        QTest::newRow("create impaired") << 0 << 4;
+        QTest::newRow("change impaired") << 4 << 5;
+        QTest::newRow("impair large") << 2 << 6;
+        QTest::newRow("recreate impaired port") << 4 << 7;
+        QTest::newRow("teardown impaired") << 5 << 0;
     }
     void failureAtEveryStepRollsBack()
     {
         QFETCH(int, from);
         QFETCH(int, to);
         const auto state = [](int i) {
-            return i == 0 ? HostState{} : i == 1 ? exampleA() : i == 2 ? large() : changedA();
+            switch (i) {
+            case 0: return HostState{};
+            case 1: return exampleA();
+            case 2: return large();
+            case 3: return changedA();
+            case 4: return impairedA();
+            case 5: return impairedB();
+            case 6: return impairedLarge();
+            default: {
+                HostState s = impairedA();  // the impaired port's veth is re-created
+                s.veths[0].peer = QStringLiteral("loomib9");
+                return s;
+            }
+            }
         };
         const auto steps = buildSteps(QStringLiteral("n"), 1000, state(from), state(to), {});
         QVERIFY(steps.size() > 3);
@@ -167,6 +261,9 @@ private Q_SLOTS:
         QCOMPARE(u.bridges.size(), 2);
         QVERIFY(u.ipv4Forwarding);
         QCOMPARE(unionState(large(), large()), large());
+        const HostState ui = unionState(impairedA(), impairedB());
+        QVERIFY(ifbIfnames(ui).contains(QStringLiteral("loomifb0")));
+        QVERIFY(ifbIfnames(ui).contains(QStringLiteral("loomifb1")));
     }
 };
 
