@@ -225,6 +225,14 @@ private Q_SLOTS:
         QTest::newRow("address on eth0") << QByteArray("{\"addresses\":[{\"ifname\":\"eth0\",\"cidr\":\"10.9.9.9/24\"}]}") << false << "invalid-argument" << "'loom'";
         QTest::newRow("down lo") << QByteArray("{\"links\":[{\"ifname\":\"lo\",\"up\":false}]}") << false << "invalid-argument" << "'loom'";
         QTest::newRow("take foreign loom") << QByteArray("{\"taps\":[{\"ifname\":\"loomforeign\"}]}") << false << "conflict" << "not created by Netloom";
+        QTest::newRow("impair eth0") << QByteArray("{\"impairments\":[{\"ifname\":\"eth0\",\"egress\":{\"delayMs\":5}}]}") << false << "invalid-argument" << "'loom'";
+        QTest::newRow("impair foreign loom") << QByteArray("{\"bridges\":[{\"ifname\":\"loombr\"}],\"impairments\":[{\"ifname\":\"loomforeign\",\"egress\":{\"delayMs\":5}}]}") << false << "invalid-argument" << "created by this network";
+        QTest::newRow("impair absurd delay") << QByteArray("{\"bridges\":[{\"ifname\":\"loombr\"}],\"impairments\":[{\"ifname\":\"loombr\",\"egress\":{\"delayMs\":1e9}}]}") << false << "invalid-argument" << "delay";
+        QTest::newRow("impair absurd loss") << QByteArray("{\"bridges\":[{\"ifname\":\"loombr\"}],\"impairments\":[{\"ifname\":\"loombr\",\"egress\":{\"lossPercent\":-5}}]}") << false << "invalid-argument" << "loss";
+        QTest::newRow("impair tiny rate") << QByteArray("{\"bridges\":[{\"ifname\":\"loombr\"}],\"impairments\":[{\"ifname\":\"loombr\",\"egress\":{\"rateBitsPerSecond\":1}}]}") << false << "invalid-argument" << "rate";
+        QTest::newRow("impair missing ifb") << QByteArray("{\"bridges\":[{\"ifname\":\"loombr\"}],\"impairments\":[{\"ifname\":\"loombr\",\"ingress\":{\"delayMs\":5}}]}") << false << "invalid-argument" << "IFB";
+        QTest::newRow("impair ifb eth0") << QByteArray("{\"bridges\":[{\"ifname\":\"loombr\"}],\"impairments\":[{\"ifname\":\"loombr\",\"ingress\":{\"delayMs\":5},\"ifb\":\"eth0\"}]}") << false << "invalid-argument" << "'loom'";
+        QTest::newRow("impair ifb taken") << QByteArray("{\"bridges\":[{\"ifname\":\"loombr\"}],\"impairments\":[{\"ifname\":\"loombr\",\"ingress\":{\"delayMs\":5},\"ifb\":\"loomforeign\"}]}") << false << "conflict" << "not created by Netloom";
         QTest::newRow("enslave foreign loom") << QByteArray("{\"bridges\":[{\"ifname\":\"loombr\",\"ports\":[\"loomforeign\"]}]}") << false << "invalid-argument" << "created by this network";
     }
     void badNames()
