@@ -180,12 +180,19 @@ private Q_SLOTS:
 
     void kernelBridgeTap()
     {
+        QString noNetem;
+        {
+            // Probed in a namespace of its own, gone before a skip exits the process.
+            ScopedNetns probe(QStringLiteral("exkp"));
+            QVERIFY2(probe.ok(), qPrintable(probe.error()));
+            const test::CommandResult r = probe.sh(QStringLiteral("ip link add loomprobe type ifb && tc qdisc add dev loomprobe root netem delay 1ms"));
+            if (r.exitCode != 0)
+                noNetem = QString::fromUtf8(r.err).trimmed();
+        }
+        if (!noNetem.isEmpty())
+            test::skipTest(QStringLiteral("the running kernel has no netem qdisc or ifb device (sch_netem, ifb): %1").arg(noNetem));
         ScopedNetns host(QStringLiteral("exk"));
         QVERIFY2(host.ok(), qPrintable(host.error()));
-        const test::CommandResult probe = host.sh(QStringLiteral("ip link add loomprobe type dummy && tc qdisc add dev loomprobe root netem delay 1ms"));
-        if (probe.exitCode != 0)
-            test::skipTest(QStringLiteral("the running kernel has no netem qdisc (sch_netem): %1").arg(QString::fromUtf8(probe.err).trimmed()));
-        QVERIFY(host.exec({QStringLiteral("ip"), QStringLiteral("link"), QStringLiteral("del"), QStringLiteral("loomprobe")}).exitCode == 0);
         const model::Topology t = example();
         Lab lab;
         QString error;
