@@ -1,5 +1,6 @@
 #include "shellexporter.h"
 
+#include "export/shellemulation.h"
 #include "plan/rundir.h"
 #include "qemu/firmware.h"
 
@@ -158,19 +159,34 @@ private:
                                 word(key));
             undo(key, QStringLiteral("    ip addr del %1 dev %2 2>/dev/null || true").arg(word(a.cidr), word(a.ifname)));
         }
+        for (const protocol::ImpairmentSpec &i : h.impairments)
+            renderKernelImpairment(i);
         for (const SwitchPlan &s : m_plan.runtime.switches)
             renderSwitch(s);
         for (const plan::CablePlan &c : m_plan.runtime.cables) {
             const SwitchPlan *a = findSwitch(c.switchA);
             const SwitchPlan *b = findSwitch(c.switchB);
-            if (!a || !b)
+            const VdePort *pa = a ? findPort(*a, c.portA) : nullptr;
+            const VdePort *pb = b ? findPort(*b, c.portB) : nullptr;
+            if (!pa || !pb)
                 continue;
+            if (impaired(*pa) || impaired(*pb)) {
+                // Each side's egress is its port's toPort: a's is left to right.
+                startWirefilter(QStringLiteral("cable-") + c.link, QStringLiteral("%1[port=%2]").arg(a->socketDir).arg(c.portA),
+                                QStringLiteral("%1[port=%2]").arg(b->socketDir).arg(c.portB), pa->toPort, pb->toPort,
+                                !pa->up || !pb->up, QStringLiteral("cable '%1'").arg(c.link));
+                continue;
+            }
             startPlug(QStringLiteral("cable-") + c.link, QStringLiteral("vde://%1[port=%2]").arg(a->socketDir).arg(c.portA),
                       QStringLiteral("vde://%1[port=%2]").arg(b->socketDir).arg(c.portB), QStringLiteral("cable '%1'").arg(c.link));
         }
         for (const SwitchPlan &s : m_plan.runtime.switches)
             for (const VdePort &p : s.ports)
-                if (p.kind == VdePort::Kind::Remote)
+                if (p.kind == VdePort::Kind::Remote && impaired(p))
+                    startWirefilter(QStringLiteral("remote-%1-%2").arg(s.node).arg(p.number),
+                                    QStringLiteral("%1[port=%2]").arg(s.socketDir).arg(p.number), p.url, p.toPort, p.fromPort, !p.up,
+                                    QStringLiteral("remote cable '%1'").arg(p.link));
+                else if (p.kind == VdePort::Kind::Remote)
                     startPlug(QStringLiteral("remote-%1-%2").arg(s.node).arg(p.number),
                               QStringLiteral("vde://%1[port=%2]").arg(s.socketDir).arg(p.number), p.url,
                               QStringLiteral("remote cable '%1'").arg(p.link));
@@ -200,6 +216,107 @@ private:
         return nullptr;
     }
 
+    static bool impaired(const VdePort &p) { return !p.toPort.isNone() || !p.fromPort.isNone() || !p.up; }
+    static const VdePort *findPort(const SwitchPlan &s, int number)
+    {
+        for (const VdePort &p : s.ports)
+            if (p.number == number)
+                return &p;
+        return nullptr;
+    }
+
+    // A comment line in start_net (control characters refused like in word()).
+    void comment(const QString &text)
+    {
+        (void)word(text);
+        m_start << QStringLiteral("  # ") + QString(text).replace(QLatin1Char('%'), kPercent);
+    }
+
+    // Starts a wirefilter between `left` and `right` (libvdeplug URLs; left must hold no ':'),
+    // `lr` applied to frames from left to right, `rl` the other way.
+    void startWirefilter(const QString &rel, const QString &left, const QString &right, const protocol::Impairment &lr,
+                         const protocol::Impairment &rl, bool down, const QString &what)
+    {
+        QStringList notes;
+        const QStringList options = wirefilterOptions(lr, rl, down, &notes);
+        comment(QStringLiteral("%1: emulated by wirefilter (left %2, right %3)").arg(what, protocol::summary(lr), protocol::summary(rl)));
+        if (down)
+            comment(QStringLiteral("%1 is down: 100% loss both ways").arg(what));
+        for (const QString &n : notes)
+            comment(n);
+        const QString pid = rel + QStringLiteral(".pid");
+        m_start << QStringLiteral("  if ! pid_alive %1; then\n    record %2\n    wirefilter -v %3 %4 --daemon --pidfile %1 || die %5\n"
+                                  "    wait_for %1 || die %6\n  fi")
+                       .arg(state(pid), word(QStringLiteral("proc ") + rel), word(left + QLatin1Char(':') + right),
+                            words(options), word(QStringLiteral("failed to start the wirefilter of %1").arg(what)),
+                            word(QStringLiteral("failed to start the wirefilter of %1: no pid file").arg(what)));
+        undo(QStringLiteral("proc ") + rel, QStringLiteral("    stop_pid %1").arg(state(pid)));
+        m_statusProcs << qMakePair(QStringLiteral("wirefilter of %1").arg(what), pid);
+        m_wirefilter = true;
+    }
+
+    // netem/tbf qdiscs (and an IFB for ingress) on one of our kernel interfaces.
+    void renderKernelImpairment(const protocol::ImpairmentSpec &i)
+    {
+        auto tc = [this](const QList<QStringList> &cmds, const QString &ifname) {
+            for (const QStringList &c : cmds)
+                m_start << QStringLiteral("  tc %1 || die %2").arg(words(c), word(QStringLiteral("failed to set the impairment of '%1'").arg(ifname)));
+        };
+        if (!i.egress.isNone()) {
+            comment(QStringLiteral("'%1' egress: %2").arg(i.ifname, protocol::summary(i.egress)));
+            tc(tcRootCommands(i.ifname, i.egress), i.ifname);
+            m_start << QStringLiteral("  record %1").arg(word(QStringLiteral("qdisc root ") + i.ifname));
+            undo(QStringLiteral("qdisc root ") + i.ifname, QStringLiteral("    tc qdisc del dev %1 root 2>/dev/null || true").arg(word(i.ifname)));
+        }
+        if (!i.ingress.isNone() && !i.ifbIfname.isEmpty()) {
+            comment(QStringLiteral("'%1' ingress (through '%2'): %3").arg(i.ifname, i.ifbIfname, protocol::summary(i.ingress)));
+            ensureLink(i.ifbIfname, QStringLiteral("ip link add name %1 type ifb").arg(word(i.ifbIfname)), QStringLiteral("ifb device"));
+            m_start << QStringLiteral("  ip link set dev %1 up || die %2")
+                           .arg(word(i.ifbIfname), word(QStringLiteral("failed to set up '%1'").arg(i.ifbIfname)));
+            tc(tcRootCommands(i.ifbIfname, i.ingress), i.ifbIfname);
+            tc(tcIngressRedirect(i), i.ifname);
+            m_start << QStringLiteral("  record %1").arg(word(QStringLiteral("qdisc ingress ") + i.ifname));
+            undo(QStringLiteral("qdisc ingress ") + i.ifname, QStringLiteral("    tc qdisc del dev %1 ingress 2>/dev/null || true").arg(word(i.ifname)));
+        }
+        m_tc = true;
+    }
+
+    // The machinery of a switch's impaired ports, after the switch: a guest port gets its own
+    // small vde_switch (QEMU connects there) and a wirefilter to the main switch's port; a tap
+    // port a wirefilter to the tap itself (tap://). `tapsPerPort`: every tap of this switch is
+    // attached to its planned port here (vde_plug when not impaired), because the switch
+    // numbers the taps it opens itself from 1 and an impaired tap must not shift the others.
+    void renderImpairedPorts(const SwitchPlan &s, bool tapsPerPort)
+    {
+        for (const VdePort &p : s.ports) {
+            const QString left = QStringLiteral("%1[port=%2]").arg(s.socketDir).arg(p.number);
+            const QString what = QStringLiteral("port %1 of switch '%2' (link '%3')").arg(p.number).arg(s.name, p.link);
+            const QString rel = QStringLiteral("switch-%1-p%2").arg(s.node).arg(p.number);
+            if (p.kind == VdePort::Kind::Tap && impaired(p)) {
+                startWirefilter(rel + QStringLiteral("-wf"), left, QStringLiteral("tap://") + p.tap, p.toPort, p.fromPort, !p.up, what);
+            } else if (p.kind == VdePort::Kind::Tap && tapsPerPort) {
+                startPlug(rel + QStringLiteral("-tap"), QStringLiteral("vde://") + left, QStringLiteral("tap://") + p.tap, what);
+            } else if (p.kind == VdePort::Kind::Guest && impaired(p)) {
+                const QString dir = m_plan.runtime.runtimeDir + QLatin1Char('/') + rel;
+                const QString pid = rel + QStringLiteral(".pid");
+                noteSocket(rel + QStringLiteral("/ctl"));
+                m_start << QStringLiteral("  if ! pid_alive %1; then\n    record %2\n    vde_switch -sock %3 -pidfile %1 -daemon || die %4\n"
+                                          "    wait_for %5 || die %6\n  fi")
+                               .arg(state(pid), word(QStringLiteral("proc ") + rel), word(dir),
+                                    word(QStringLiteral("failed to start the switch of %1").arg(what)), word(dir + QStringLiteral("/ctl")),
+                                    word(QStringLiteral("failed to start the switch of %1: no control socket").arg(what)));
+                undo(QStringLiteral("proc ") + rel, QStringLiteral("    stop_pid %1\n    rm -rf %2").arg(state(pid), word(dir)));
+                m_statusProcs << qMakePair(QStringLiteral("switch of %1").arg(what), pid);
+                startWirefilter(rel + QStringLiteral("-wf"), left, dir, p.toPort, p.fromPort, !p.up, what);
+                m_portRedirect.insert(QStringLiteral("sock=%1,port=%2").arg(plan::qemuOptValue(s.socketDir)).arg(p.number),
+                                      QStringLiteral("sock=") + plan::qemuOptValue(dir));
+            }
+        }
+        for (const plan::MirrorPlan &m : s.mirrors)
+            comment(QStringLiteral("switch '%1': the mirror of port %2 (%3) to port %4 is not reproduced: vde_switch has no port mirroring")
+                        .arg(s.name).arg(m.source).arg(model::mirrorDirectionName(m.direction)).arg(m.target));
+    }
+
     // Starts a vde_plug joining two VDE URLs, daemonized with a pid file.
     void startPlug(const QString &rel, const QString &urlA, const QString &urlB, const QString &what)
     {
@@ -218,6 +335,8 @@ private:
         const QString pid = base + QStringLiteral(".pid");
         noteSocket(base + QStringLiteral("/ctl"));
         noteSocket(base + QStringLiteral(".mgmt"));
+        const bool tapsPerPort = std::any_of(s.ports.cbegin(), s.ports.cend(),
+                                             [](const VdePort &p) { return p.kind == VdePort::Kind::Tap && impaired(p); });
         QStringList rcLines{QStringLiteral("hash/setexpire %1").arg(s.macAgingSeconds)};
         if (s.vlans) {
             QList<int> vlans;
@@ -232,7 +351,7 @@ private:
             for (int v : vlans)
                 rcLines << QStringLiteral("vlan/create %1").arg(v);
             for (const VdePort &p : s.ports) {
-                if (p.kind != VdePort::Kind::Tap)  // taps are attached before the rc file runs
+                if (p.kind != VdePort::Kind::Tap || tapsPerPort)  // -tap taps are attached before the rc file runs
                     rcLines << QStringLiteral("port/create %1").arg(p.number);
                 if (p.vlan.vlan > 0)
                     rcLines << QStringLiteral("port/setvlan %1 %2").arg(p.number).arg(p.vlan.vlan);
@@ -252,7 +371,7 @@ private:
         if (s.hub)
             cmd += QStringLiteral(" -x");
         for (const VdePort &p : s.ports)
-            if (p.kind == VdePort::Kind::Tap)
+            if (p.kind == VdePort::Kind::Tap && !tapsPerPort)
                 cmd += QStringLiteral(" -tap ") + word(p.tap);
         m_start << QStringLiteral("  if ! pid_alive %1; then\n"
                                   "    printf '%s\\n' %2 >%3 || die %4\n    record %5\n"
@@ -267,6 +386,7 @@ private:
         undo(QStringLiteral("proc ") + base, QStringLiteral("    stop_pid %1\n    rm -rf %2\n    rm -f %3")
                                                  .arg(state(pid), word(s.socketDir), word(s.mgmtSocket)));
         m_statusProcs << qMakePair(QStringLiteral("switch '%1'").arg(s.name), pid);
+        renderImpairedPorts(s, tapsPerPort);
     }
 
     void renderNat()
@@ -359,6 +479,15 @@ private:
             noteSocket(base + QStringLiteral(".qmp"));
             noteSocket(base + QStringLiteral(".vnc"));
             QStringList argv = g.argv;
+            for (QString &a : argv)  // impaired ports: QEMU joins the port's own small switch
+                for (auto it = m_portRedirect.cbegin(); it != m_portRedirect.cend(); ++it)
+                    if (a.startsWith(QLatin1String("vde,")) && a.endsWith(u',' + it.key()))
+                        a = a.left(a.size() - it.key().size()) + it.value();
+            for (const QString &nic : g.nicsDown)
+                m_guestStart << QStringLiteral("  # guest '%1': the link of NIC '%2' is down; its frames are dropped, but QEMU has no option to "
+                                               "start a NIC without carrier (Netloom uses QMP set_link)")
+                                    .arg(QString(g.name).replace(QLatin1Char('\n'), u' '), QString(nic).replace(QLatin1Char('\n'), u' '))
+                                    .replace(QLatin1Char('%'), kPercent);
             argv << QStringLiteral("-daemonize") << QStringLiteral("-pidfile") << kToken + QLatin1Char('/') + pid;
             const QString failed = word(QStringLiteral("failed to start guest '%1'").arg(g.name));
             // A guest with a screen gets a window when the script runs on a desktop whose QEMU
@@ -462,6 +591,10 @@ private:
             tools << QStringLiteral("vde_switch");
         if (!m_plan.runtime.cables.isEmpty() || m_start.join(QString()).contains(QLatin1String("vde_plug ")))
             tools << QStringLiteral("vde_plug");
+        if (m_wirefilter)
+            tools << QStringLiteral("wirefilter");
+        if (m_tc)
+            tools << QStringLiteral("tc");
         if (!m_plan.host.nat.isEmpty())
             tools << QStringLiteral("nft");
         if (!m_plan.host.dnsmasq.isEmpty())
@@ -627,6 +760,9 @@ private:
     QList<QPair<QString, QString>> m_statusProcs;   // (what, pid file relative to the state dir)
     QList<QPair<QString, QString>> m_guestStatus;
     bool m_statusNft = false;
+    bool m_wirefilter = false;  // some port or cable is emulated by wirefilter
+    bool m_tc = false;          // some kernel interface gets qdiscs
+    QHash<QString, QString> m_portRedirect;  // "sock=DIR,port=N" of an impaired guest port -> "sock=SMALL"
     int m_longestSocket = 0;
 };
 

@@ -3,7 +3,8 @@
 // Design note. A topology is a list of nodes and a list of links, identified by stable
 // string ids. It is plain, copyable data — the widget-free source of truth that the GUI's
 // undo commands edit by id, that the planner reads, and that topologyjson.{h,cpp}
-// round-trips to the documented JSON format (docs/topology-format.md, version 1).
+// round-trips to the documented JSON format (docs/topology-format.md, version 2; version 1 is
+// version 2 without network emulation and still loads).
 //
 // Node kinds and what they become:
 //   Switch   engine Netloom -> core switch engine (exported as vde_switch)
@@ -35,7 +36,7 @@
 
 namespace netloom::model {
 
-constexpr int kFormatVersion = 1;
+constexpr int kFormatVersion = 2;  // the newest version this build reads
 inline constexpr const char *kFormatName = "netloom-topology";
 
 // Explicit bounds shared by the JSON decoder (which refuses files beyond them) and the

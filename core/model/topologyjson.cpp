@@ -1,5 +1,7 @@
 #include "topologyjson.h"
 
+#include "topologyjsonemulation.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -339,7 +341,7 @@ void decodeEndpoint(const QJsonObject &o, const QString &path, Failure *f, Endpo
 
 void decodeSwitch(const QJsonObject &o, const QString &path, Failure *f, SwitchConfig *out)
 {
-    ObjectReader r(o, path, f, {"engine", "ifname", "hub", "macTableSize", "macAgingSeconds", "stp", "mtu"});
+    ObjectReader r(o, path, f, {"engine", "ifname", "hub", "macTableSize", "macAgingSeconds", "stp", "mtu", "mirrors"});
     r.enumeration("engine", &out->engine, {{SwitchConfig::Engine::Netloom, engineName}, {SwitchConfig::Engine::Bridge, engineName}});
     r.string("ifname", &out->ifname);
     r.boolean("hub", &out->hub);
@@ -347,6 +349,9 @@ void decodeSwitch(const QJsonObject &o, const QString &path, Failure *f, SwitchC
     r.integer("macAgingSeconds", &out->macAgingSeconds, limits::kMinMacAgingSeconds, limits::kMaxMacAgingSeconds);
     r.boolean("stp", &out->stp);
     r.integer("mtu", &out->mtu, limits::kMinMtu, limits::kMaxMtu, qint64(0));
+    if (const auto m = r.get("mirrors", false))
+        if (auto p = detail::decodeMirrors(*m, r.pathOf("mirrors"), &out->mirrors))
+            f->set(p->code, p->path, p->reason);
 }
 
 void decodeHostPort(const QJsonObject &o, const QString &path, Failure *f, HostPortConfig *out)
@@ -570,13 +575,16 @@ void decodeLink(const QJsonObject &o, const QString &basePath, Failure *f, Link 
     QString path = basePath;
     if (o.value(QLatin1String("id")).isString())
         path += QStringLiteral(" (id %1)").arg(quotedId(o.value(QLatin1String("id")).toString()));
-    ObjectReader r(o, path, f, {"id", "a", "b", "tapIfname"});
+    ObjectReader r(o, path, f, {"id", "a", "b", "tapIfname", "emulation"});
     r.string("id", &out->id, true);
     if (const auto a = r.object("a", true))
         decodeEndpoint(*a, r.pathOf("a"), f, &out->a);
     if (const auto b = r.object("b", true))
         decodeEndpoint(*b, r.pathOf("b"), f, &out->b);
     r.string("tapIfname", &out->tapIfname);
+    if (const auto e = r.get("emulation", false))
+        if (auto p = detail::decodeLinkEmulation(*e, r.pathOf("emulation"), &out->emulation))
+            f->set(p->code, p->path, p->reason);
 }
 
 // Finds a key that appears twice in one object (QJsonDocument silently keeps the last

@@ -2,6 +2,8 @@
 // fixed layout, so that saving the same topology always gives the same bytes.
 #include "topologyjson.h"
 
+#include "topologyjsonemulation.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -40,6 +42,23 @@ struct Out {
         return kind == Kind::Scalar ? 0 : d + 1;
     }
 };
+
+// A QJsonObject (sorted keys) as an Out with the impairment member order (unknown keys last).
+Out fromJson(const QJsonObject &o)
+{
+    Out out;
+    QStringList keys = o.keys();
+    const QStringList &order = detail::impairmentKeyOrder();
+    std::stable_sort(keys.begin(), keys.end(), [&order](const QString &a, const QString &b) {
+        const qsizetype ia = order.indexOf(a), ib = order.indexOf(b);
+        return (ia < 0 ? order.size() : ia) < (ib < 0 ? order.size() : ib);
+    });
+    for (const QString &k : keys) {
+        const QJsonValue v = o.value(k);
+        out.add(k, v.isObject() ? fromJson(v.toObject()) : Out::value(v));
+    }
+    return out;
+}
 
 QByteArray scalarText(const QJsonValue &v)
 {
@@ -152,6 +171,18 @@ Out encodeSwitch(const SwitchConfig &s)
     addIf(o, "macAgingSeconds", s.macAgingSeconds, def.macAgingSeconds);
     addIf(o, "stp", s.stp, def.stp);
     addIf(o, "mtu", s.mtu, def.mtu);
+    if (!s.mirrors.isEmpty()) {
+        Out a = Out::array();
+        for (const MirrorConfig &m : s.mirrors) {
+            const QJsonObject mj = detail::encodeMirror(m);
+            Out mo;
+            for (const char *k : {"source", "target", "direction"})
+                if (mj.contains(QLatin1String(k)))
+                    mo.add(k, mj.value(QLatin1String(k)));
+            a.append(mo);
+        }
+        o.add("mirrors", a);
+    }
     return o;
 }
 
@@ -342,7 +373,7 @@ QByteArray serializeTopology(const Topology &t)
 {
     Out root;
     root.add("format", QString::fromLatin1(kFormatName));
-    root.add("version", kFormatVersion);
+    root.add("version", detail::requiredFormatVersion(t));
     root.add("name", t.name);
     addIf(root, "description", t.description, QString());
     Out nodes = Out::array();
@@ -356,6 +387,15 @@ QByteArray serializeTopology(const Topology &t)
         o.add("a", encodeEndpoint(l.a));
         o.add("b", encodeEndpoint(l.b));
         addIf(o, "tapIfname", l.tapIfname, QString());
+        if (const QJsonObject e = detail::encodeLinkEmulation(l.emulation); !e.isEmpty()) {
+            Out eo;
+            for (const char *k : {"both", "ab", "ba"})
+                if (e.contains(QLatin1String(k)))
+                    eo.add(k, fromJson(e.value(QLatin1String(k)).toObject()));
+            if (e.contains(QStringLiteral("up")))
+                eo.add("up", e.value(QStringLiteral("up")));
+            o.add("emulation", eo);
+        }
         links.append(o);
     }
     root.add("links", links);

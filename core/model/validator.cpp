@@ -159,6 +159,7 @@ void Validator::checkLink(qsizetype k)
         linkError(k, QString(), QStringLiteral("a link cannot connect node %1 to itself").arg(q(a.node->id)));
         return;
     }
+    checkEmulation(k, a, b);
     // Order the ends: switches first, then host ports, then guests.
     auto rank = [](EndKind kind) {
         switch (kind) {

@@ -1,7 +1,8 @@
 // Internal to the validator: the Validator class behind validate() (validator.h). Its
-// rules are split over three files: validator.cpp (ids, links, attachments),
-// validatornodes.cpp (each node's own settings) and validatorglobal.cpp (topology-wide
-// checks: interface names, MACs, subnets, sockets, host forwards, cable loops).
+// rules are split over four files: validator.cpp (ids, links, attachments),
+// validatornodes.cpp (each node's own settings), validatorglobal.cpp (topology-wide
+// checks: interface names, MACs, subnets, sockets, host forwards, cable loops) and
+// validatoremulation.cpp (network emulation on links, port mirrors).
 // Not part of the model's API.
 #pragma once
 
@@ -53,6 +54,7 @@ public:
         for (qsizetype k = 0; k < m_t.links.size(); ++k)
             checkLink(k);
         checkAttachments();
+        checkMirrors();
         checkInterfaceNames();
         checkMacs();
         checkSubnets();
@@ -133,6 +135,14 @@ private:
     void checkVlan(qsizetype k, const QString &side, const VlanConfig &v);
 
     void checkLink(qsizetype k);
+
+    // --- network emulation (validatoremulation.cpp) -----------------------------------
+    // Why links between these ends cannot carry an emulation, or "" when they can.
+    static QString emulationUnsupported(const End &a, const End &b);
+    // The emulation of link k: its impairments' bounds, and that the link can carry it.
+    void checkEmulation(qsizetype k, const End &a, const End &b);
+    // Port mirrors of netloom switches: engine, count, links they name.
+    void checkMirrors();
 
     static const RemoteConfig &r(const End &e) { return e.node->remote; }
     static QString nicKey(const QString &node, const QString &nic) { return node + QChar(0) + nic; }

@@ -1,5 +1,6 @@
 #include "planner.h"
 
+#include "plan/emulationplan.h"
 #include "plan/qemuargs.h"
 #include "protocol/netaddr.h"
 
@@ -67,7 +68,7 @@ public:
     Result<Plan> run()
     {
         for (auto step : {&Planner::checkContext, &Planner::planNodes, &Planner::planLinks,
-                          &Planner::numberPorts, &Planner::planHostPorts, &Planner::planGuests}) {
+                          &Planner::numberPorts, &Planner::planHostPorts, &Planner::planGuests, &Planner::finishEmulation}) {
             Status s = (this->*step)();
             if (!s)
                 return s.error();
@@ -221,6 +222,7 @@ private:
             return v.error();
         port.link = l.id;
         port.vlan = *v;
+        applyPortEmulation(l, sw.ep, port.kind == VdePort::Kind::Cable, &port);
         m_pending[sw.node->id].append(port);
         return ok();
     }
@@ -339,6 +341,13 @@ private:
                 m_plan.host.links.append(protocol::LinkSpec{two, true, 0, QString()});
                 if (Status s = addBridgePort(l, a, one); !s)
                     return s;
+                // Each veth end sends what leaves its bridge: `one` is on a's bridge.
+                addKernelImpairment(&m_plan.host, one, impairmentLeaving(l, a.ep), {});
+                addKernelImpairment(&m_plan.host, two, impairmentLeaving(l, b.ep), {});
+                if (!l.emulation.up) {
+                    setInterfaceDown(&m_plan.host, one);
+                    setInterfaceDown(&m_plan.host, two);
+                }
                 return addBridgePort(l, b, two);
             }
             case EndKind::HostPort: {
@@ -347,6 +356,16 @@ private:
                     return nodeError(hp, QStringLiteral("a host port on bridge '%1' is the bridge itself; its ifname must be empty or '%2'")
                                              .arg(a.node->id, a.node->sw.ifname));
                 m_hostPortIf.insert(hp.id, a.node->sw.ifname);
+                // The bridge device: egress = from the host into the bridge, ingress = what the
+                // bridge delivers to the host. Down = 100% loss (the device cannot go down
+                // without stopping the bridge).
+                protocol::Impairment egress = impairmentLeaving(l, b.ep), ingress = impairmentLeaving(l, a.ep);
+                if (!l.emulation.up)
+                    for (protocol::Impairment *imp : {&egress, &ingress}) {
+                        imp->burst.reset();
+                        imp->lossPercent = 100;
+                    }
+                addKernelImpairment(&m_plan.host, a.node->sw.ifname, egress, ingress);
                 return ok();
             }
             case EndKind::GuestNic: {
@@ -356,6 +375,7 @@ private:
                 if (Status s = addTap(b.nic->tapIfname, 0, QStringLiteral("the NIC tap"), fail); !s)
                     return s;
                 m_nicTap.insert(nicKey(b.node->id, b.nic->id), b.nic->tapIfname);
+                planKernelLink(l, b.nic->tapIfname, a.ep, b.ep);
                 return addBridgePort(l, a, b.nic->tapIfname);
             }
             case EndKind::Uplink: {
@@ -393,6 +413,7 @@ private:
                 m_plan.host.vxlans.append(protocol::VxlanSpec{vx.ifname, vx.vni, vx.remote, vx.group, vx.local, vx.device,
                                                               std::uint16_t(vx.dstPort), 0});
                 m_plan.host.links.append(protocol::LinkSpec{vx.ifname, true, 0, QString()});
+                planKernelLink(l, vx.ifname, a.ep, b.ep);
                 return addBridgePort(l, a, vx.ifname);
             }
             default:
@@ -412,9 +433,34 @@ private:
                 return s;
             m_nicTap.insert(nicKey(b.node->id, b.nic->id), tap);
             m_hostPortIf.insert(hp.id, tap);
+            planKernelLink(l, tap, a.ep, b.ep);
             return ok();
         }
         return cannot();
+    }
+
+    // Emulation of a link realized by kernel interface `ifname` between the host side `inner`
+    // (a bridge, a host port) and `outer` (a guest NIC, a remote): egress = frames leaving
+    // `inner` (a tap's egress goes to the guest), ingress = frames leaving `outer`. A down link
+    // takes the interface down.
+    void planKernelLink(const Link &l, const QString &ifname, const model::Endpoint *inner, const model::Endpoint *outer)
+    {
+        addKernelImpairment(&m_plan.host, ifname, impairmentLeaving(l, inner), impairmentLeaving(l, outer));
+        if (!l.emulation.up)
+            setInterfaceDown(&m_plan.host, ifname);
+    }
+
+    // Mirrors to port numbers; IFB names once every other interface name is known.
+    Status finishEmulation()
+    {
+        for (SwitchPlan &sp : m_plan.runtime.switches)
+            if (const Node *n = m_t.node(sp.node))
+                if (Status s = planMirrors(*n, &sp); !s)
+                    return s;
+        for (const Node &n : m_t.nodes)
+            if (n.type == NodeType::Switch && n.sw.engine == SwitchConfig::Engine::Bridge && !n.sw.mirrors.isEmpty())
+                return nodeError(n, QStringLiteral("port mirroring is only available on netloom switches"), ErrorCode::Unsupported);
+        return allocateIfbNames(&m_plan.host, &m_ifnames);
     }
 
     const NicConfig *nicOf(const QString &guest, const QString &nic) const
@@ -666,6 +712,8 @@ private:
                     && n.guest.accel != QLatin1String("kvm"))
                     device += QStringLiteral(",vectors=0");
                 gp.argv << QStringLiteral("-netdev") << *netdev << QStringLiteral("-device") << device;
+                if (link && !link->emulation.up)
+                    gp.nicsDown << nic.id;  // the netdev id: QMP set_link on it takes the NIC's carrier too
             }
             if (sharedMemory)
                 addSharedGuestMemory(&gp.argv, n.guest.memoryMiB);

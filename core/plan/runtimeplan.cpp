@@ -46,6 +46,13 @@ QJsonObject portJson(const VdePort &p)
         o[QStringLiteral("url")] = p.url;
         break;
     }
+    // Emulation keys only when set, so plans without emulation keep their form.
+    if (!p.toPort.isNone())
+        o[QStringLiteral("toPort")] = protocol::toJson(p.toPort);
+    if (!p.fromPort.isNone())
+        o[QStringLiteral("fromPort")] = protocol::toJson(p.fromPort);
+    if (!p.up)
+        o[QStringLiteral("up")] = false;
     return o;
 }
 
@@ -74,7 +81,7 @@ QJsonObject toJson(const RuntimePlan &plan)
         QJsonArray ports;
         for (const VdePort &p : s.ports)
             ports.append(portJson(p));
-        switches.append(QJsonObject{{QStringLiteral("node"), s.node},
+        QJsonObject sj{{QStringLiteral("node"), s.node},
                                     {QStringLiteral("name"), s.name},
                                     {QStringLiteral("socketDir"), s.socketDir},
                                     {QStringLiteral("mgmtSocket"), s.mgmtSocket},
@@ -83,7 +90,16 @@ QJsonObject toJson(const RuntimePlan &plan)
                                     {QStringLiteral("macAgingSeconds"), s.macAgingSeconds},
                                     {QStringLiteral("numPorts"), s.numPorts},
                                     {QStringLiteral("vlans"), s.vlans},
-                                    {QStringLiteral("ports"), ports}});
+                                    {QStringLiteral("ports"), ports}};
+        if (!s.mirrors.isEmpty()) {
+            QJsonArray mirrors;
+            for (const MirrorPlan &m : s.mirrors)
+                mirrors.append(QJsonObject{{QStringLiteral("source"), m.source},
+                                           {QStringLiteral("target"), m.target},
+                                           {QStringLiteral("direction"), model::mirrorDirectionName(m.direction)}});
+            sj.insert(QStringLiteral("mirrors"), mirrors);
+        }
+        switches.append(sj);
     }
     QJsonArray cables;
     for (const CablePlan &c : plan.cables)
@@ -106,6 +122,8 @@ QJsonObject toJson(const RuntimePlan &plan)
                                   {QStringLiteral("sshUser"), g.sshUser},
                                   {QStringLiteral("sshForward"), g.sshForward},
                                   {QStringLiteral("taps"), QJsonArray::fromStringList(g.taps)}};
+        if (!g.nicsDown.isEmpty())
+            o.insert(QStringLiteral("nicsDown"), QJsonArray::fromStringList(g.nicsDown));
         if (!g.uefiCode.isEmpty()) {  // only UEFI guests carry these keys
             o.insert(QStringLiteral("uefiCode"), g.uefiCode);
             o.insert(QStringLiteral("uefiVars"), g.uefiVars);

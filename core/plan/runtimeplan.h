@@ -111,9 +111,9 @@ struct GuestPlan {
     QString sshUser;
     QString sshForward;
     QStringList taps;          // interfaces this guest opens (must exist before start)
-    // QEMU ids of NICs (the -device id) whose link is set down: the runtime sends QMP
+    // NICs whose link is set down, by QEMU netdev id (= the NIC id): the runtime sends QMP
     // set_link false for each once the monitor is up (QEMU has no option to start a NIC
-    // without carrier).
+    // without carrier; set_link on the netdev takes the carrier of its NIC too).
     QStringList nicsDown;
     bool operator==(const GuestPlan &) const = default;
 };

@@ -2,6 +2,7 @@
 // hostile strings are quoted (running the script does not execute them), stop undoes start
 // in reverse order, MACs are unique, and nothing in the script refers to its generator.
 #include "export/shellexporter.h"
+#include "export/shellemulation.h"
 #include "plan/rundir.h"
 #include "plan/fixtures.h"
 #include "plan/topologyloader.h"
@@ -204,6 +205,82 @@ private Q_SLOTS:
         QVERIFY(s.contains(QStringLiteral("# vhost-user NICs (vm1/net0) join their switch over VDE in this script: it uses stock\n")));
         QVERIFY(!s.contains(QStringLiteral("vhost-user,id=")) && !s.contains(QStringLiteral("memory-backend")));
         QCOMPARE(QString(s).remove(QRegularExpression(QStringLiteral("# vhost-user NICs[^\n]*\n# tools[^\n]*\n"))), vde);
+    }
+
+    // Network emulation: wirefilter for netloom-switch ports and cables, tc netem/tbf and an
+    // IFB for kernel interfaces, a comment for mirrors; everything removed by stop.
+    void emulation()
+    {
+        Result<model::Topology> t = plan::loadTopologyForPlan(test::sourcePath(QStringLiteral("examples/i-impaired-lab.json")));
+        QVERIFY2(t.isOk(), qPrintable(t ? QString() : t.error().message));
+        const QString s = mustExport(*t);
+        Result<plan::Plan> p = plan::plan(*t, plan::PlanContext{QString::fromLatin1(exporter::kStateDirToken), QStringLiteral("/srv/labs")});
+        QVERIFY(p.isOk());
+        const plan::SwitchPlan &lan = p->runtime.switches[0];
+        int vm1Port = 0;
+        for (const plan::VdePort &port : lan.ports)
+            if (port.link == QLatin1String("vm1-lan"))
+                vm1Port = port.number;
+        QVERIFY(vm1Port > 0);
+        // vm1: its own small switch, a wirefilter to port N, QEMU on the small switch.
+        const QString small = QStringLiteral("switch-lan-p%1").arg(vm1Port);
+        QVERIFY2(s.contains(QStringLiteral("vde_switch -sock \"$STATE_DIR\"'/%1' -pidfile").arg(small)), qPrintable(s));
+        QVERIFY2(s.contains(QStringLiteral("wirefilter -v \"$STATE_DIR\"'/switch-lan[port=%1]:'\"$STATE_DIR\"'/%2' '-d' 'LR20+5N' '-l' 'LR1' '-d' 'RL20+5N' '-l' 'RL1' --daemon")
+                                .arg(vm1Port).arg(small)), qPrintable(s));
+        QVERIFY2(s.contains(QStringLiteral("vde,id=net0,sock=\"$STATE_DIR\"'/%1' '-device'").arg(small)) ||
+                     s.contains(QStringLiteral("'vde,id=net0,sock='\"$STATE_DIR\"'/%1' '-device'").arg(small)), qPrintable(s));
+        // The down cable: a wirefilter with 100% loss both ways instead of vde_plug.
+        QVERIFY2(s.contains(QStringLiteral("# cable 'lan-lab2' is down: 100% loss both ways")), qPrintable(s));
+        QVERIFY(s.contains(QStringLiteral("'-l' 'LR100'")) && s.contains(QStringLiteral("'-l' 'RL100'")));
+        QVERIFY(!s.contains(QStringLiteral("vde_plug -d -p \"$STATE_DIR\"'/cable-lan-lab2.pid'")));
+        // vm2's tap: netem for the delay towards vm2, tbf on an IFB for what vm2 sends.
+        const protocol::ImpairmentSpec &imp = p->host.impairments.value(0);
+        QVERIFY(!imp.ifbIfname.isEmpty());
+        QVERIFY2(s.contains(QStringLiteral("tc 'qdisc' 'replace' 'dev' '%1' 'root' 'handle' '1:' 'netem' 'delay' '50000us'").arg(imp.ifname)), qPrintable(s));
+        QVERIFY2(s.contains(QStringLiteral("ip link add name '%1' type ifb").arg(imp.ifbIfname)), qPrintable(s));
+        QVERIFY2(s.contains(QStringLiteral("'tbf' 'rate' '10000000bit' 'burst' '12500' 'limit' '125000'")), qPrintable(s));
+        QVERIFY2(s.contains(QStringLiteral("'matchall' 'action' 'mirred' 'egress' 'redirect' 'dev' '%1'").arg(imp.ifbIfname)), qPrintable(s));
+        QVERIFY(s.contains(QStringLiteral("tc qdisc del dev '%1' ingress 2>/dev/null || true").arg(imp.ifname)));
+        QVERIFY(s.contains(QStringLiteral("tc qdisc del dev '%1' root 2>/dev/null || true").arg(imp.ifname)));
+        // The mirror: said, not done.
+        QVERIFY2(s.contains(QStringLiteral("is not reproduced: vde_switch has no port mirroring")), qPrintable(s));
+        QVERIFY(s.contains(QStringLiteral("Stock tools only: ip, vde_switch, vde_plug, wirefilter, tc, dnsmasq")));
+    }
+
+    void wirefilterOptions()
+    {
+        protocol::Impairment a;
+        a.delayUs = 1500;
+        a.jitterUs = 500;
+        a.distribution = protocol::Impairment::Distribution::Pareto;
+        a.burst = protocol::GilbertElliott{5, 25, 100, 0};
+        a.duplicatePercent = 0.5;
+        a.corruptPercent = 1;
+        a.rateBitsPerSecond = 8000000;
+        a.queueBytes = 50000;
+        QStringList notes;
+        const QStringList o = exporter::wirefilterOptions(a, protocol::Impairment{}, false, &notes);
+        QCOMPARE(o, (QStringList{QStringLiteral("-d"), QStringLiteral("LR1.5+0.5N"), QStringLiteral("-l"), QStringLiteral("LR16.667"),
+                                 QStringLiteral("-L"), QStringLiteral("LR4"), QStringLiteral("-D"), QStringLiteral("LR0.5"),
+                                 QStringLiteral("-n"), QStringLiteral("LR6.991"), QStringLiteral("-b"), QStringLiteral("LR1000000"),
+                                 QStringLiteral("-c"), QStringLiteral("LR50000")}));
+        QCOMPARE(notes.size(), 2);  // pareto, corruption
+        QCOMPARE(exporter::wirefilterOptions({}, {}, true, nullptr),
+                 (QStringList{QStringLiteral("-l"), QStringLiteral("LR100"), QStringLiteral("-l"), QStringLiteral("RL100")}));
+        const QList<QStringList> tc = exporter::tcRootCommands(QStringLiteral("loomt1"), a);
+        QCOMPARE(tc.size(), 2);
+        QCOMPARE(tc[0].join(u' '), QStringLiteral("qdisc replace dev loomt1 root handle 1: netem delay 1500us 500us distribution pareto "
+                                                  "loss gemodel 5% 25% 100% 0% duplicate 0.5% corrupt 1%"));
+        QCOMPARE(tc[1].join(u' '), QStringLiteral("qdisc replace dev loomt1 parent 1:1 handle 2: tbf rate 8000000bit burst 10000 limit 50000"));
+        protocol::Impairment j;
+        j.delayUs = 10000;
+        j.jitterUs = 1000;
+        j.distribution = protocol::Impairment::Distribution::Uniform;
+        const QList<QStringList> fifo = exporter::tcRootCommands(QStringLiteral("loomt1"), j);
+        QCOMPARE(fifo.size(), 2);
+        QCOMPARE(fifo[0].join(u' '), QStringLiteral("qdisc replace dev loomt1 root handle 1: netem delay 10000us 1000us"));
+        QCOMPARE(fifo[1].join(u' '), QStringLiteral("qdisc replace dev loomt1 parent 1:1 handle 2: pfifo limit 1000"));
+        QVERIFY(exporter::tcRootCommands(QStringLiteral("loomt1"), {}).isEmpty());
     }
 
     void safeIds()

@@ -125,9 +125,9 @@ private Q_SLOTS:
         r.type = NodeType::Remote;
         r.remote.vxlan = VxlanConfig{9, QStringLiteral("192.0.2.1"), {}, {}, {}, 4789, {}};
         t.nodes.append(r);
-        t.links = {Link{QStringLiteral("nb"), {QStringLiteral("n1"), {}, {}}, {QStringLiteral("b1"), {}, {}}, {}},
-                   Link{QStringLiteral("bb"), {QStringLiteral("b1"), {}, {}}, {QStringLiteral("b2"), {}, {}}, {}},
-                   Link{QStringLiteral("bf"), {QStringLiteral("b2"), {}, {}}, {QStringLiteral("far"), {}, {}}, {}}};
+        t.links = {Link{QStringLiteral("nb"), {QStringLiteral("n1"), {}, {}}, {QStringLiteral("b1"), {}, {}}, {}, {}},
+                   Link{QStringLiteral("bb"), {QStringLiteral("b1"), {}, {}}, {QStringLiteral("b2"), {}, {}}, {}, {}},
+                   Link{QStringLiteral("bf"), {QStringLiteral("b2"), {}, {}}, {QStringLiteral("far"), {}, {}}, {}, {}}};
         const Topology a = allocate(t);
         QVERIFY(a.links[0].tapIfname.startsWith(QStringLiteral("loomc")));
         QVERIFY(a.links[1].tapIfname.startsWith(QStringLiteral("loomc")));
@@ -178,7 +178,7 @@ private Q_SLOTS:
                 n.guest.nics.append(nic);
             }
             t.nodes.append(n);
-            t.links.append(Link{QStringLiteral("l%1").arg(g), {n.id, QStringLiteral("n0"), {}}, {QStringLiteral("br"), {}, {}}, {}});
+            t.links.append(Link{QStringLiteral("l%1").arg(g), {n.id, QStringLiteral("n0"), {}}, {QStringLiteral("br"), {}, {}}, {}, {}});
         }
         const Topology a = allocate(t);
         const QList<Issue> issues = validate(a);
@@ -231,7 +231,7 @@ private Q_SLOTS:
             if (nicNo > 3)
                 break;
             const QString sw = k % 2 ? QStringLiteral("br") : QStringLiteral("s%1").arg(1 + k % 1023);
-            t.links.append(Link{QStringLiteral("l%1").arg(k), {QStringLiteral("g%1").arg(guest), QStringLiteral("n%1").arg(nicNo), {}}, {sw, {}, {}}, {}});
+            t.links.append(Link{QStringLiteral("l%1").arg(k), {QStringLiteral("g%1").arg(guest), QStringLiteral("n%1").arg(nicNo), {}}, {sw, {}, {}}, {}, {}});
         }
         QElapsedTimer timer;
         timer.start();

@@ -41,7 +41,7 @@ Topology everything()
     sw.name = QStringLiteral("bridge");
     sw.position = QPointF(12.5, -3.25);
     sw.notes = QStringLiteral("line1\nline2");
-    sw.sw = SwitchConfig{SwitchConfig::Engine::Bridge, QStringLiteral("loombr7"), true, 1024, 60, true, 9000};
+    sw.sw = SwitchConfig{SwitchConfig::Engine::Bridge, QStringLiteral("loombr7"), true, 1024, 60, true, 9000, {}};
     Node hp;
     hp.id = QStringLiteral("hp");
     hp.type = NodeType::HostPort;
@@ -103,9 +103,9 @@ Topology everything()
                                  QStringLiteral("loomvx")};
     t.nodes = {sw, hp, up, g, r};
     Link l1{QStringLiteral("l1"), Endpoint{QStringLiteral("g"), QStringLiteral("n1"), std::nullopt},
-            Endpoint{QStringLiteral("br"), QString(), VlanConfig{VlanConfig::Mode::Trunk, 0, {10, 20}}}, QString()};
+            Endpoint{QStringLiteral("br"), QString(), VlanConfig{VlanConfig::Mode::Trunk, 0, {10, 20}}}, {}, QString()};
     Link l2{QStringLiteral("l2"), Endpoint{QStringLiteral("br"), QString(), VlanConfig{VlanConfig::Mode::Access, 30, {}}},
-            Endpoint{QStringLiteral("r"), QString(), std::nullopt}, QStringLiteral("loomc1")};
+            Endpoint{QStringLiteral("r"), QString(), std::nullopt}, {}, QStringLiteral("loomc1")};
     t.links = {l1, l2};
     return t;
 }
@@ -157,6 +157,49 @@ private Q_SLOTS:
         QVERIFY(!serializeTopology(bios).contains("uefi"));
     }
 
+    // Version 2: emulation and mirrors round-trip; "both" is written for equal directions; the
+    // version written is the lowest that holds the topology; a version-1 file may carry them.
+    void emulationRoundTrip()
+    {
+        Topology t = everything();
+        QVERIFY(!t.links.isEmpty());
+        QVERIFY(serializeTopology(t).contains("\"version\": 1,"));
+        Result<protocol::Impairment> a = protocol::parseImpairmentSpec(QStringLiteral("delay=20ms,jitter=5ms,dist=uniform,gemodel=1%/25%,rate=10mbit,queue=50ms"));
+        QVERIFY(a.isOk());
+        t.links[0].emulation.ab = *a;
+        t.links[0].emulation.ba = *a;
+        t.links[0].emulation.up = false;
+        Node lan;
+        lan.id = QStringLiteral("lan9");
+        lan.name = lan.id;
+        lan.sw.mirrors = {MirrorConfig{QStringLiteral("x"), QStringLiteral("y"), MirrorConfig::Direction::Tx},
+                          MirrorConfig{QStringLiteral("y"), QStringLiteral("z"), MirrorConfig::Direction::Both}};
+        t.nodes.append(lan);
+        QByteArray text = serializeTopology(t);
+        QVERIFY2(text.contains("\"version\": 2,"), text.constData());
+        QVERIFY2(text.contains(R"("emulation": {)") && text.contains(R"("both": {)") && text.contains(R"("distribution": "uniform")"), text.constData());
+        QVERIFY2(text.contains(R"("up": false)"), text.constData());
+        QVERIFY2(text.contains(R"("mirrors": [)") && text.contains(R"({"source": "x", "target": "y", "direction": "tx"})")
+                     && text.contains(R"({"source": "y", "target": "z"})"), text.constData());
+        Result<Topology> back = parseTopology(text, QStringLiteral("mem"));
+        QVERIFY2(back.isOk(), qPrintable(back.isOk() ? QString() : back.error().message));
+        QVERIFY(*back == t);
+        QCOMPARE(serializeTopology(*back), text);
+        // Different directions: ab and ba, no both.
+        t.links[0].emulation.ba = protocol::Impairment{};
+        t.links[0].emulation.ba.lossPercent = 2.5;
+        text = serializeTopology(t);
+        QVERIFY2(text.contains(R"("ab": {)") && text.contains(R"("ba": {"lossPercent": 2.5})") && !text.contains(R"("both")"), text.constData());
+        back = parseTopology(text, QStringLiteral("mem"));
+        QVERIFY(back.isOk() && *back == t);
+        // A version-1 file with emulation members reads the same (they are version 2's only
+        // addition, with defaults that keep version 1's meaning).
+        QByteArray v1 = text;
+        v1.replace("\"version\": 2,", "\"version\": 1,");
+        back = parseTopology(v1, QStringLiteral("v1"));
+        QVERIFY(back.isOk() && *back == t);
+    }
+
     void demoContents()
     {
         const Result<Topology> t = loadTopologyFile(test::sourcePath(QStringLiteral("examples/demo.json")));
@@ -185,7 +228,29 @@ private Q_SLOTS:
         const int inval = int(ErrorCode::InvalidArgument);
         QTest::newRow("newer version") << QByteArray(R"({"format": "netloom-topology", "version": 7, "name": "t", "nodes": [], "future": 1})")
                                        << int(ErrorCode::Unsupported)
-                                       << "written by a newer Netloom (format version 7); this build reads version 1";
+                                       << "written by a newer Netloom (format version 7); this build reads version 2";
+        QTest::newRow("version 3") << QByteArray(R"({"format": "netloom-topology", "version": 3, "name": "t", "nodes": []})")
+                                   << int(ErrorCode::Unsupported) << "(format version 3); this build reads version 2";
+        const QByteArray twoEnds = R"("a": {"node": "x"}, "b": {"node": "y"})";
+        auto emu = [&](const QByteArray &e) { return minimal("[]", R"([{"id": "c1", )" + twoEnds + R"(, "emulation": )" + e + "}]"); };
+        QTest::newRow("emulation unknown key") << emu(R"({"abba": {}})") << inval
+                                               << "links[0] (id 'c1').emulation.abba: unknown key (known keys here: ab, ba, both, up)";
+        QTest::newRow("emulation both and ab") << emu(R"({"both": {"delayMs": 1}, "ab": {"delayMs": 2}})") << inval
+                                               << "links[0] (id 'c1').emulation.ab: 'both' already sets both directions";
+        QTest::newRow("emulation delay") << emu(R"({"ab": {"delayMs": 20000}})") << inval
+                                         << "links[0] (id 'c1').emulation.ab.delayMs: must be a number within 0..10000";
+        QTest::newRow("emulation member") << emu(R"({"ba": {"delay": 5}})") << inval << "links[0] (id 'c1').emulation.ba.delay: unknown member";
+        QTest::newRow("emulation jitter alone") << emu(R"({"both": {"jitterMs": 5}})") << inval
+                                                << "links[0] (id 'c1').emulation.both: failed to check impairment 'jitter': jitter needs a delay";
+        QTest::newRow("emulation up") << emu(R"({"up": "no"})") << inval << "links[0] (id 'c1').emulation.up: expected true or false, got a string";
+        QTest::newRow("emulation not object") << emu("5") << inval << "links[0] (id 'c1').emulation: expected an object, got a number";
+        QTest::newRow("mirror direction") << minimal(R"([{"id": "s", "type": "switch", "switch": {"mirrors": [{"source": "a", "target": "b", "direction": "in"}]}}])")
+                                          << inval << "nodes[0] (id 's').switch.mirrors[0].direction: expected one of 'rx', 'tx', 'both'";
+        QTest::newRow("mirror without target") << minimal(R"([{"id": "s", "type": "switch", "switch": {"mirrors": [{"source": "a"}]}}])")
+                                               << inval << "nodes[0] (id 's').switch.mirrors[0].target: missing (required)";
+        QTest::newRow("too many mirrors") << minimal(R"([{"id": "s", "type": "switch", "switch": {"mirrors": [)" +
+                                                     QByteArray(R"({"source": "a", "target": "b"},)").repeated(64) + R"({"source": "a", "target": "b"}]}}])")
+                                          << int(ErrorCode::LimitExceeded) << "nodes[0] (id 's').switch.mirrors: more than 64 items";
         QTest::newRow("version 0") << QByteArray(R"({"format": "netloom-topology", "version": 0, "name": "t", "nodes": []})") << inval
                                    << "version: expected a positive integer";
         QTest::newRow("fractional version") << QByteArray(R"({"format": "netloom-topology", "version": 1.5, "name": "t", "nodes": []})")

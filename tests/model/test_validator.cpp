@@ -6,6 +6,7 @@
 
 #include <QTest>
 
+#include <algorithm>
 #include <functional>
 
 using namespace netloom;
@@ -37,7 +38,7 @@ Node makeNode(const char *id, NodeType type)
 Link makeLink(const char *id, const char *a, const char *b, const char *nicA = "", const char *nicB = "")
 {
     return Link{QString::fromLatin1(id), Endpoint{QString::fromLatin1(a), QString::fromLatin1(nicA), std::nullopt},
-                Endpoint{QString::fromLatin1(b), QString::fromLatin1(nicB), std::nullopt}, QString()};
+                Endpoint{QString::fromLatin1(b), QString::fromLatin1(nicB), std::nullopt}, {}, QString()};
 }
 
 // Adds a second netloom LAN "lan2" with host port "gw2" at `address`.
@@ -496,6 +497,78 @@ private Q_SLOTS:
         QCOMPARE(failures, 0);
     }
 
+    // Network emulation on links and port mirrors (validatoremulation.cpp).
+    void emulation()
+    {
+        auto addBridgeUplink = [](Topology &t) {
+            Node b = makeNode("b1", NodeType::Switch);
+            b.sw.engine = SwitchConfig::Engine::Bridge;
+            b.sw.ifname = QStringLiteral("loomb1");
+            t.nodes.append(b);
+            Node u = makeNode("u1", NodeType::Uplink);
+            u.uplink.ifname = QStringLiteral("eth9");
+            t.nodes.append(u);
+            t.links.append(makeLink("u1-b1", "u1", "b1"));
+        };
+        auto mirror = [](const char *source, const char *target) {
+            return MirrorConfig{QString::fromLatin1(source), QString::fromLatin1(target), MirrorConfig::Direction::Both};
+        };
+        const QList<Case> cases = {
+            {"jitter without delay", [](Topology &t) { t.links[1].emulation.ab.jitterUs = 5000; }, "links[1] (id 'alpha-lan').emulation.ab", "",
+             "link 'alpha-lan', direction ab (from 'alpha' to 'lan'): jitter: jitter needs a delay"},
+            {"rate too low", [](Topology &t) { t.links[1].emulation.ba.rateBitsPerSecond = 100; }, "links[1] (id 'alpha-lan').emulation.ba", "",
+             "direction ba (from 'lan' to 'alpha'): rate:"},
+            {"loss above 100", [](Topology &t) { t.links[0].emulation.ab.lossPercent = 150; }, "links[0] (id 'gw-lan').emulation.ab", "", "loss:"},
+            {"down uplink", [&](Topology &t) { addBridgeUplink(t); t.links.last().emulation.up = false; }, "links[3] (id 'u1-b1').emulation.up", "",
+             "link 'u1-b1' cannot carry network emulation (emulation.up): uplink 'u1' is a physical interface"},
+            {"impaired uplink", [&](Topology &t) { addBridgeUplink(t); t.links.last().emulation.ab.delayUs = 1000; }, "links[3] (id 'u1-b1').emulation", "",
+             "cannot carry network emulation (emulation)"},
+            {"socket NIC", [](Topology &t) { nic(t, "alpha").mode = NicConfig::Mode::Socket; t.links[1].emulation.ba.delayUs = 1000; },
+             "links[1] (id 'alpha-lan').emulation", "", "NIC 'net0' of guest 'alpha' is in socket mode"},
+            {"mirror on a bridge", [&](Topology &t) { addBridgeUplink(t); nodeOf(t, "b1").sw.mirrors = {mirror("u1-b1", "u1-b1")}; },
+             "nodes[4] (id 'b1').switch.mirrors", "b1", "only available on netloom switches"},
+            {"mirror of unknown link", [&](Topology &t) { nodeOf(t, "lan").sw.mirrors = {mirror("nope", "beta-lan")}; },
+             "nodes[0] (id 'lan').switch.mirrors[0].source", "lan", "switch 'lan', mirrors[0].source: no link 'nope' exists"},
+            {"mirror of a foreign link", [&](Topology &t) { addLan2(t, "10.0.9.1/24"); nodeOf(t, "lan").sw.mirrors = {mirror("beta-lan", "gw2-lan2")}; },
+             "nodes[0] (id 'lan').switch.mirrors[0].target", "lan", "link 'gw2-lan2' does not touch this switch"},
+            {"mirror onto itself", [&](Topology &t) { nodeOf(t, "lan").sw.mirrors = {mirror("alpha-lan", "alpha-lan")}; },
+             "nodes[0] (id 'lan').switch.mirrors[0].target", "lan", "cannot copy link 'alpha-lan' onto itself"},
+            {"mirror target mirrored", [&](Topology &t) { nodeOf(t, "lan").sw.mirrors = {mirror("alpha-lan", "beta-lan"), mirror("beta-lan", "gw-lan")}; },
+             "nodes[0] (id 'lan').switch.mirrors[0].target", "lan", "link 'beta-lan' is also a mirror source"},
+            {"mirror twice", [&](Topology &t) { nodeOf(t, "lan").sw.mirrors = {mirror("alpha-lan", "gw-lan"), mirror("alpha-lan", "gw-lan")}; },
+             "nodes[0] (id 'lan').switch.mirrors[1]", "lan", "link 'alpha-lan' is already mirrored to 'gw-lan'"},
+            {"too many mirrors", [&](Topology &t) { nodeOf(t, "lan").sw.mirrors = QList<MirrorConfig>(65, mirror("alpha-lan", "gw-lan")); },
+             "nodes[0] (id 'lan').switch.mirrors", "lan", "65 mirrors, at most 64"},
+        };
+        int failures = 0;
+        for (const Case &c : cases) {
+            Topology t = demo();
+            c.mutate(t);
+            const QList<Issue> issues = validate(t);
+            const bool found = std::any_of(issues.cbegin(), issues.cend(), [&c](const Issue &i) {
+                return i.path == QLatin1String(c.path) && i.nodeId == QLatin1String(c.nodeId) && i.message.contains(QLatin1String(c.message));
+            });
+            if (!found) {
+                ++failures;
+                qWarning().noquote() << "case" << c.name << "did not produce the expected issue; got:";
+                for (const Issue &i : issues)
+                    qWarning().noquote() << "   " << severityName(i.severity) << i.path << "|" << i.nodeId << "|" << i.message;
+            }
+        }
+        QCOMPARE(failures, 0);
+
+        // Allowed: every kind of link that touches a switch, or an own tap; a mirror rx/tx.
+        Topology t = demo();
+        for (Link &l : t.links) {
+            l.emulation.ab.delayUs = 20000;
+            l.emulation.up = false;
+        }
+        nodeOf(t, "lan").sw.mirrors = {mirror("alpha-lan", "gw-lan"), MirrorConfig{QStringLiteral("beta-lan"), QStringLiteral("gw-lan"),
+                                                                                    MirrorConfig::Direction::Rx}};
+        const QList<Issue> issues = validate(t);
+        QVERIFY2(issues.isEmpty(), qPrintable(issues.isEmpty() ? QString() : issues.first().path + QStringLiteral(": ") + issues.first().message));
+    }
+
     // A UEFI guest may boot a kernel directly (QEMU hands it over through the firmware);
     // firmware options in extraArgs are fine for a BIOS guest.
     void uefiCombinationsThatAreFine()
@@ -545,7 +618,7 @@ private Q_SLOTS:
     {
         // Guard against a rule that fires on every topology.
         for (const char *f : {"a-vde-nat", "b-routed-taps", "c-multi-lan-nat", "d-bridge-taps", "e-bridge-uplink", "f-user-hostfwd", "g-socket-vlan",
-                              "h-cables-remote"}) {
+                              "h-cables-remote", "i-impaired-lab"}) {
             const Result<Topology> t = loadTopologyFile(test::sourcePath(QStringLiteral("examples/%1.json").arg(QLatin1String(f))));
             QVERIFY2(t.isOk(), f);
             const QList<Issue> issues = validate(*t);

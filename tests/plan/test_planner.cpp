@@ -1,10 +1,12 @@
 // Focused unit tests of the planner: argv per NIC mode, port numbering, VLANs, the
 // forwarding flag, path resolution and errors.
 #include "fixtures.h"
+#include "plan/emulationplan.h"
 #include "plan/planner.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QSet>
 #include <QTest>
 
 using namespace netloom;
@@ -385,6 +387,127 @@ private Q_SLOTS:
         const QString err = planError(t, ctx);
         QVERIFY2(err.contains(expected), qPrintable(err));
         QVERIFY2(err.startsWith(QStringLiteral("failed to plan '")), qPrintable(err));
+    }
+
+    // Emulation lands where the link is realized (plan/emulationplan.h).
+    void emulationOnSwitchPorts()
+    {
+        model::Topology t = natLan();
+        t.links[1].emulation.ab.delayUs = 10000;    // lan -> vm1: leaves the switch through vm1's port
+        t.links[1].emulation.ba.lossPercent = 5;    // vm1 -> lan
+        t.links[1].emulation.up = false;
+        t.links[0].emulation.ba.rateBitsPerSecond = 1000000;  // gw -> lan: into the switch from the host tap
+        t.nodes << test::switchNode(QStringLiteral("core"));
+        model::Link cable = test::link(QStringLiteral("c1"), QStringLiteral("lan"), QStringLiteral("core"));
+        cable.emulation.ab.delayUs = 1000;
+        cable.emulation.ba.delayUs = 2000;
+        t.links << cable;
+        t.nodes[0].sw.mirrors = {model::MirrorConfig{QStringLiteral("l2"), QStringLiteral("l1"), model::MirrorConfig::Direction::Rx}};
+        const Plan p = mustPlan(t);
+        const SwitchPlan &lan = p.runtime.switches[0];
+        const SwitchPlan &core = p.runtime.switches[1];
+        auto port = [](const SwitchPlan &s, const char *link) {
+            for (const VdePort &vp : s.ports)
+                if (vp.link == QLatin1String(link))
+                    return vp;
+            return VdePort{};
+        };
+        QCOMPARE(port(lan, "l2").toPort.delayUs, 10000u);
+        QCOMPARE(port(lan, "l2").fromPort.lossPercent, 5.0);
+        QVERIFY(!port(lan, "l2").up);
+        QVERIFY(port(lan, "l1").toPort.isNone());
+        QCOMPARE(port(lan, "l1").fromPort.rateBitsPerSecond, 1000000u);
+        QVERIFY(port(lan, "l1").up);
+        // A cable between netloom switches: each side its own egress, once.
+        QCOMPARE(port(lan, "c1").toPort.delayUs, 1000u);
+        QVERIFY(port(lan, "c1").fromPort.isNone());
+        QCOMPARE(port(core, "c1").toPort.delayUs, 2000u);
+        QVERIFY(port(core, "c1").fromPort.isNone());
+        QCOMPARE(lan.mirrors, (QList<MirrorPlan>{MirrorPlan{port(lan, "l2").number, port(lan, "l1").number, model::MirrorConfig::Direction::Rx}}));
+        QCOMPARE(p.runtime.guests[0].nicsDown, QStringList{QStringLiteral("net0")});
+        QVERIFY(p.host.impairments.isEmpty());  // all in the switch
+        const QJsonObject json = toJson(p.runtime);
+        const QJsonObject lanJson = json.value(QStringLiteral("switches")).toArray().at(0).toObject();
+        QCOMPARE(lanJson.value(QStringLiteral("mirrors")).toArray().size(), 1);
+        QCOMPARE(json.value(QStringLiteral("guests")).toArray().at(0).toObject().value(QStringLiteral("nicsDown")).toArray().size(), 1);
+
+        // Down cable: both sides down. A mirror naming a link without a port here is refused.
+        t.links[2].emulation.up = false;
+        const Plan down = mustPlan(t);
+        QVERIFY(!port(down.runtime.switches[0], "c1").up && !port(down.runtime.switches[1], "c1").up);
+        t.nodes[0].sw.mirrors = {model::MirrorConfig{QStringLiteral("l2"), QStringLiteral("nope"), model::MirrorConfig::Direction::Both}};
+        QVERIFY2(planError(t).contains(QStringLiteral("switch lan': mirrors[0]: link 'nope' (target) has no port on this switch")), qPrintable(planError(t)));
+    }
+
+    void emulationOnKernelInterfaces()
+    {
+        model::Topology b = test::bridgeLan();
+        b.links[1].emulation.ab.delayUs = 3000;  // br -> vm1: the tap's egress
+        b.links[1].emulation.ba.delayUs = 4000;  // vm1 -> br: arrives on the tap (ingress, IFB)
+        b.links[2].emulation.up = false;
+        b.links[0].emulation.up = false;         // the host port on the bridge: 100% loss, bridge stays up
+        const Plan p = mustPlan(b);
+        QCOMPARE(p.host.impairments.size(), 2);
+        const protocol::ImpairmentSpec &host = p.host.impairments[0];
+        QCOMPARE(host.ifname, QStringLiteral("loombr0"));
+        QCOMPARE(host.egress.lossPercent, 100.0);
+        QCOMPARE(host.ingress.lossPercent, 100.0);
+        QCOMPARE(host.ifbIfname, QStringLiteral("loomibr0"));
+        const protocol::ImpairmentSpec &tap = p.host.impairments[1];
+        QCOMPARE(tap.ifname, QStringLiteral("loomtap1"));
+        QCOMPARE(tap.egress.delayUs, 3000u);
+        QCOMPARE(tap.ingress.delayUs, 4000u);
+        QCOMPARE(tap.ifbIfname, QStringLiteral("loomitap1"));
+        for (const protocol::LinkSpec &l : p.host.links)
+            QCOMPARE(l.up, l.ifname != QLatin1String("loomtap2"));
+        QCOMPARE(p.runtime.guests[1].nicsDown, QStringList{QStringLiteral("net0")});
+
+        model::Topology v = test::twoBridges();
+        v.links[0].emulation.ab.delayUs = 5000;   // b1 -> b2: loomc0 (on b1) egress
+        v.links[0].emulation.ba.lossPercent = 10; // b2 -> b1: the peer's egress
+        v.links[0].emulation.up = false;
+        v.links[1].emulation.ba.delayUs = 7000;   // siteb -> b2: arrives on the VXLAN
+        const Plan q = mustPlan(v);
+        QCOMPARE(q.host.impairments.size(), 3);
+        QCOMPARE(q.host.impairments[0].ifname, QStringLiteral("loomc0"));
+        QCOMPARE(q.host.impairments[0].egress.delayUs, 5000u);
+        QVERIFY(q.host.impairments[0].ingress.isNone() && q.host.impairments[0].ifbIfname.isEmpty());
+        QCOMPARE(q.host.impairments[1].ifname, model::vethPeerName(QStringLiteral("loomc0")));
+        QCOMPARE(q.host.impairments[1].egress.lossPercent, 10.0);
+        QCOMPARE(q.host.impairments[2].ifname, QStringLiteral("loomvx0"));
+        QVERIFY(q.host.impairments[2].egress.isNone());
+        QCOMPARE(q.host.impairments[2].ingress.delayUs, 7000u);
+        QCOMPARE(q.host.impairments[2].ifbIfname, QStringLiteral("loomivx0"));
+        int down = 0;
+        for (const protocol::LinkSpec &l : q.host.links)
+            down += l.up ? 0 : 1;
+        QCOMPARE(down, 2);  // both veth ends
+        QVERIFY(protocol::toJson(q.host).contains(QStringLiteral("impairments")));
+    }
+
+    void ifbNames()
+    {
+        QCOMPARE(ifbName(QStringLiteral("loomt1a2b3c"), {}), QStringLiteral("loomit1a2b3c"));
+        QCOMPARE(ifbName(QStringLiteral("loomabcdefghijk"), {}), QStringLiteral("loomiabcdefghij"));  // cut to 15 bytes
+        QSet<QString> taken{QStringLiteral("loomit1a2b3c")};
+        const QString other = ifbName(QStringLiteral("loomt1a2b3c"), taken);
+        QVERIFY(other.startsWith(QStringLiteral("loomi")) && other != QStringLiteral("loomit1a2b3c") && other.size() == 11);
+        taken.insert(other);
+        const QString third = ifbName(QStringLiteral("loomt1a2b3c"), taken);
+        QVERIFY(!taken.contains(third) && third.size() == 11);
+        QVERIFY(ifbName(QStringLiteral("eth0"), {}).startsWith(QStringLiteral("loomi")));
+        QCOMPARE(ifbName(QStringLiteral("loomt1a2b3c"), taken), third);  // deterministic
+        // Two interfaces whose names agree in their first 14 bytes still get distinct IFBs.
+        protocol::HostState h;
+        addKernelImpairment(&h, QStringLiteral("loomxxxxxxxxxx1"), {}, protocol::Impairment{.lossPercent = 1});
+        addKernelImpairment(&h, QStringLiteral("loomxxxxxxxxxx2"), {}, protocol::Impairment{.lossPercent = 1});
+        addKernelImpairment(&h, QStringLiteral("loomnone"), {}, {});  // nothing to impair: not listed
+        QSet<QString> names{QStringLiteral("loomxxxxxxxxxx1"), QStringLiteral("loomxxxxxxxxxx2")};
+        QVERIFY(allocateIfbNames(&h, &names));
+        QCOMPARE(h.impairments.size(), 2);
+        QVERIFY(h.impairments[0].ifbIfname != h.impairments[1].ifbIfname);
+        for (const protocol::ImpairmentSpec &i : h.impairments)
+            QVERIFY2(i.ifbIfname.size() <= 15 && i.ifbIfname.startsWith(QStringLiteral("loomi")), qPrintable(i.ifbIfname));
     }
 
     void deterministic()
