@@ -42,6 +42,10 @@ public:
     void setIssues(const QList<model::Issue> &issues);
     // The text of the inline message area (for tests and accessibility).
     QString messagesText() const { return m_messages->text(); }
+    // Scrolls to the field with JSON path suffix `path` (e.g. "emulation" for a cable's
+    // Impairment section) and gives it the keyboard focus. Returns false when the current
+    // form has no such field.
+    bool focusField(const QString &path);
 
 signals:
     // The user pressed "Create…" beside a guest disk that does not exist.
@@ -62,6 +66,7 @@ private:
     void commit();
     void updateMessages();
     QString shapeKey() const;
+    bool showsSwitch() const;  // the form is a switch's (its mirror table lists its cables)
 
     // Field builders; each adds a labelled row and registers the field. `set` functions
     // return "" or an error sentence for input that cannot be represented.
@@ -87,6 +92,8 @@ private:
     void buildNodeFields();
     void buildLinkFields();
     void buildEndpointVlan(const QString &side, bool sideA);
+    void addEmulation(const QString &nameA, const QString &nameB);
+    void addMirrors();
 
     TopologyDocument *m_doc;
     QUndoStack *m_undo;
