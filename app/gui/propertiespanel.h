@@ -10,6 +10,9 @@
 // changes (undo, a move, a new NIC) the form is refreshed from the model, and rebuilt if
 // the node's shape (type, NIC count) changed. Each field knows its JSON path suffix, so an
 // issue whose path ends in it marks that widget and puts the message in its tooltip.
+// Composite editors are fields too: a cable's Impairment section (emulationeditor.h, path
+// "emulation") and a netloom switch's port-mirroring table (mirrortable.h, "switch.mirrors").
+// An edit of a cable that changes only its emulation is pushed as a SetLinkEmulationCommand.
 #pragma once
 
 #include "model/validator.h"

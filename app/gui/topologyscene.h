@@ -5,7 +5,8 @@
 // nodesMoved() when a drag ends, connectRequested() when a cable is drawn from one node
 // to another in connect mode. The owner turns those into undo commands; the document's
 // signals then update the items. Validation results arrive through setIssues() and show
-// as badges on nodes and a red pen on cables.
+// as badges on nodes and a red pen on cables. A cable's network emulation (issue #13) shows
+// as a badge below its middle and a dashed line while it is down, both from the model.
 #pragma once
 
 #include "editcommands.h"

@@ -91,7 +91,7 @@ TrafficPanel::TrafficPanel(RunController *run, QWidget *parent) : QWidget(parent
     split->addWidget(m_list);
     split->addWidget(charts);
     split->setStretchFactor(1, 1);
-    split->setSizes({170, 600});
+    split->setSizes({250, 520});  // room for the port and its emulation drops
     auto *lay = new QVBoxLayout(this);
     lay->setContentsMargins(2, 2, 2, 2);
     lay->addWidget(split);
