@@ -36,7 +36,7 @@ static model::Topology generate(int nodes)
         t.nodes.append(n);
         if (s > 0)
             t.links.append({QStringLiteral("sw%1-sw%2").arg(s - 1).arg(s), {QStringLiteral("sw%1").arg(s - 1), {}, {}},
-                            {n.id, {}, {}}, {}});
+                            {n.id, {}, {}}, {}, {}});
     }
     model::Node gw;
     gw.id = QStringLiteral("gw");
@@ -45,7 +45,7 @@ static model::Topology generate(int nodes)
     gw.hostPort.address = QStringLiteral("10.20.0.1/16");
     gw.position = QPointF(-200, -200);
     t.nodes.append(gw);
-    t.links.append({QStringLiteral("gw-sw0"), {gw.id, {}, {}}, {QStringLiteral("sw0"), {}, {}}, {}});
+    t.links.append({QStringLiteral("gw-sw0"), {gw.id, {}, {}}, {QStringLiteral("sw0"), {}, {}}, {}, {}});
     for (int g = 0; t.nodes.size() < nodes; ++g) {
         const int s = g % switches;
         model::Node n;
@@ -59,7 +59,7 @@ static model::Topology generate(int nodes)
                       .arg((g >> 8) & 0xff, 2, 16, QLatin1Char('0')).arg(g & 0xff, 2, 16, QLatin1Char('0'));
         n.guest.nics.append(nic);
         t.nodes.append(n);
-        t.links.append({QStringLiteral("vm%1-sw%2").arg(g).arg(s), {n.id, nic.id, {}}, {QStringLiteral("sw%1").arg(s), {}, {}}, {}});
+        t.links.append({QStringLiteral("vm%1-sw%2").arg(g).arg(s), {n.id, nic.id, {}}, {QStringLiteral("sw%1").arg(s), {}, {}}, {}, {}});
     }
     return t;
 }

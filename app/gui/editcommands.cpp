@@ -117,6 +117,21 @@ SetLinkCommand::SetLinkCommand(TopologyDocument *doc, const model::Link &before,
 void SetLinkCommand::redo() { m_doc->setLink(m_after); }
 void SetLinkCommand::undo() { m_doc->setLink(m_before); }
 
+SetLinkEmulationCommand::SetLinkEmulationCommand(TopologyDocument *doc, const QString &linkId,
+                                                 const model::LinkEmulation &before, const model::LinkEmulation &after,
+                                                 QUndoCommand *parent)
+    : QUndoCommand(parent), m_doc(doc), m_linkId(linkId), m_before(before), m_after(after)
+{
+    if (before.up != after.up && before.ab == after.ab && before.ba == after.ba)
+        setText(after.up ? QCoreApplication::translate("EditCommands", "set cable %1 up").arg(linkId)
+                         : QCoreApplication::translate("EditCommands", "set cable %1 down").arg(linkId));
+    else
+        setText(QCoreApplication::translate("EditCommands", "edit impairment of cable %1").arg(linkId));
+}
+
+void SetLinkEmulationCommand::redo() { m_doc->setLinkEmulation(m_linkId, m_after); }
+void SetLinkEmulationCommand::undo() { m_doc->setLinkEmulation(m_linkId, m_before); }
+
 SetTopologyInfoCommand::SetTopologyInfoCommand(TopologyDocument *doc, const QString &name,
                                                const QString &description, QUndoCommand *parent)
     : QUndoCommand(parent), m_doc(doc), m_oldName(doc->topology().name),

@@ -111,6 +111,22 @@ private:
     model::Link m_after;
 };
 
+// Replaces a link's network emulation only (impairment edits, Set link up/down), by link
+// id: undo restores the emulation it replaced and touches nothing else of the link.
+class SetLinkEmulationCommand : public QUndoCommand {
+public:
+    SetLinkEmulationCommand(TopologyDocument *doc, const QString &linkId, const model::LinkEmulation &before,
+                            const model::LinkEmulation &after, QUndoCommand *parent = nullptr);
+    void redo() override;
+    void undo() override;
+
+private:
+    TopologyDocument *m_doc;
+    QString m_linkId;
+    model::LinkEmulation m_before;
+    model::LinkEmulation m_after;
+};
+
 // Changes the topology's name and description.
 class SetTopologyInfoCommand : public QUndoCommand {
 public:

@@ -4,6 +4,7 @@
 #include "canvasview.h"
 #include "consolearea.h"
 #include "guestmenu.h"
+#include "linkmenu.h"
 #include "editcommands.h"
 #include "exportdialog.h"
 #include "helperstatuswidget.h"
@@ -27,6 +28,7 @@
 #include <QFileInfo>
 #include <QMenu>
 #include <QMenuBar>
+#include <memory>
 #include <QPlainTextEdit>
 #include <QSettings>
 #include <QStatusBar>
@@ -758,29 +760,55 @@ void MainWindow::updateRunView()
 
 void MainWindow::showCanvasMenu(const QPoint &pos)
 {
-    QString nodeId;
-    for (QGraphicsItem *item : m_view->items(pos))
+    const std::unique_ptr<QMenu> menu(createCanvasMenu(pos));
+    menu->exec(m_view->viewport()->mapToGlobal(pos));
+}
+
+QMenu *MainWindow::createCanvasMenu(const QPoint &pos)
+{
+    QString nodeId, linkId;
+    for (QGraphicsItem *item : m_view->items(pos)) {
         if (item->type() == NodeItem::kType) {
             nodeId = static_cast<NodeItem *>(item)->nodeId();
             break;
         }
-    QMenu menu(this);
+        if (item->type() == LinkItem::kType && linkId.isEmpty())
+            linkId = static_cast<LinkItem *>(item)->linkId();
+    }
+    auto *menu = new QMenu(this);
     if (!nodeId.isEmpty() && m_run->isGuest(nodeId)) {
-        GuestMenu::addActions(&menu, m_run, m_consoles, nodeId, nodeName(nodeId), [this](const QString &l) { log(l); });
-        menu.addSeparator();
+        GuestMenu::addActions(menu, m_run, m_consoles, nodeId, nodeName(nodeId), [this](const QString &l) { log(l); });
+        menu->addSeparator();
     }
     if (!nodeId.isEmpty()) {
         const bool can = m_run->canControl(nodeId);
         const RunColour c = m_run->nodeColour(nodeId);
-        QAction *s = menu.addAction(icon("start"), tr("Start %1").arg(nodeId), this, [this, nodeId] { startNode(nodeId); });
+        QAction *s = menu->addAction(icon("start"), tr("Start %1").arg(nodeId), this, [this, nodeId] { startNode(nodeId); });
         s->setEnabled(can && c != RunColour::Running && c != RunColour::Starting);
-        QAction *t = menu.addAction(icon("stop"), tr("Stop %1").arg(nodeId), this, [this, nodeId] { stopNode(nodeId); });
+        QAction *t = menu->addAction(icon("stop"), tr("Stop %1").arg(nodeId), this, [this, nodeId] { stopNode(nodeId); });
         t->setEnabled(can && c == RunColour::Running);
-        menu.addSeparator();
+        menu->addSeparator();
+    } else if (!linkId.isEmpty()) {
+        LinkMenu::addActions(menu, m_doc, m_undo, linkId, [this, linkId] { showImpairment(linkId); });
+        menu->addSeparator();
     }
-    menu.addAction(m_start);
-    menu.addAction(m_stop);
-    menu.exec(m_view->viewport()->mapToGlobal(pos));
+    menu->addAction(m_start);
+    menu->addAction(m_stop);
+    return menu;
+}
+
+bool MainWindow::showImpairment(const QString &linkId)
+{
+    if (!m_doc->topology().link(linkId))
+        return false;
+    m_scene->selectOnly(linkId);  // the panel follows the selection
+    if (m_props->currentId() != linkId)
+        m_props->showItem(linkId);
+    if (auto *dock = qobject_cast<QDockWidget *>(m_props->parentWidget())) {
+        dock->show();
+        dock->raise();
+    }
+    return m_props->focusField(QStringLiteral("emulation"));
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

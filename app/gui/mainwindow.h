@@ -119,6 +119,13 @@ public:
     void validateNow();
     // Opens the export dialog (modal unless `modal` is false; returns it when non-modal).
     QDialog *showExportDialog(bool modal = true);
+    // The canvas's context menu for a right-click at `pos` (view coordinates): a node's
+    // run and guest actions, a cable's up/down and Impairment… (linkmenu.h), Start/Stop.
+    // The caller owns (and execs) it.
+    QMenu *createCanvasMenu(const QPoint &pos);
+    // Selects cable `linkId` and puts the keyboard focus on its Impairment section in the
+    // properties panel (raising the panel). Returns false for an unknown cable.
+    bool showImpairment(const QString &linkId);
 
 public slots:
     void log(const QString &line);

@@ -59,6 +59,12 @@ PropertiesPanel::PropertiesPanel(TopologyDocument *doc, QUndoStack *undo, QWidge
     connect(doc, &TopologyDocument::linkRemoved, this, [this](const QString &id) {
         if (id == m_id)
             showItem(QString());
+        else if (showsSwitch())
+            refresh();  // a switch's mirror table offers its cables
+    });
+    connect(doc, &TopologyDocument::linkAdded, this, [this] {
+        if (showsSwitch())
+            refresh();
     });
     connect(doc, &TopologyDocument::topologyChanged, this, [this] {
         if (m_target == Target::Topology)
@@ -178,8 +184,14 @@ void PropertiesPanel::commit()
         for (Field &f : m_fields)
             if (const QString e = f.read(); !e.isEmpty())
                 errors.append(e);
-        if (errors.isEmpty() && !(m_editLink == *before))
-            m_undo->push(new SetLinkCommand(m_doc, *before, m_editLink));
+        model::Link sameButEmulation = m_editLink;
+        sameButEmulation.emulation = before->emulation;
+        if (errors.isEmpty() && !(m_editLink == *before)) {
+            if (sameButEmulation == *before)  // an impairment or up/down edit: only that
+                m_undo->push(new SetLinkEmulationCommand(m_doc, m_id, before->emulation, m_editLink.emulation));
+            else
+                m_undo->push(new SetLinkCommand(m_doc, *before, m_editLink));
+        }
     } else {
         m_editName = t.name;
         m_editDescription = t.description;
@@ -192,6 +204,23 @@ void PropertiesPanel::commit()
         m_messages->setText(QStringLiteral("<span style='color:#c02020'>%1</span>")
                                 .arg(errors.join(QStringLiteral("<br>")).toHtmlEscaped()));
     }
+}
+
+bool PropertiesPanel::showsSwitch() const
+{
+    const Node *n = m_target == Target::Node ? m_doc->topology().node(m_id) : nullptr;
+    return n && n->type == NodeType::Switch;
+}
+
+bool PropertiesPanel::focusField(const QString &path)
+{
+    for (const Field &f : std::as_const(m_fields))
+        if (f.path == path) {
+            m_scroll->ensureWidgetVisible(f.widget);
+            f.widget->setFocus(Qt::OtherFocusReason);
+            return true;
+        }
+    return false;
 }
 
 void PropertiesPanel::setIssues(const QList<model::Issue> &issues)

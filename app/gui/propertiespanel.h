@@ -10,6 +10,9 @@
 // changes (undo, a move, a new NIC) the form is refreshed from the model, and rebuilt if
 // the node's shape (type, NIC count) changed. Each field knows its JSON path suffix, so an
 // issue whose path ends in it marks that widget and puts the message in its tooltip.
+// Composite editors are fields too: a cable's Impairment section (emulationeditor.h, path
+// "emulation") and a netloom switch's port-mirroring table (mirrortable.h, "switch.mirrors").
+// An edit of a cable that changes only its emulation is pushed as a SetLinkEmulationCommand.
 #pragma once
 
 #include "model/validator.h"
@@ -42,6 +45,10 @@ public:
     void setIssues(const QList<model::Issue> &issues);
     // The text of the inline message area (for tests and accessibility).
     QString messagesText() const { return m_messages->text(); }
+    // Scrolls to the field with JSON path suffix `path` (e.g. "emulation" for a cable's
+    // Impairment section) and gives it the keyboard focus. Returns false when the current
+    // form has no such field.
+    bool focusField(const QString &path);
 
 signals:
     // The user pressed "Create…" beside a guest disk that does not exist.
@@ -62,6 +69,7 @@ private:
     void commit();
     void updateMessages();
     QString shapeKey() const;
+    bool showsSwitch() const;  // the form is a switch's (its mirror table lists its cables)
 
     // Field builders; each adds a labelled row and registers the field. `set` functions
     // return "" or an error sentence for input that cannot be represented.
@@ -87,6 +95,8 @@ private:
     void buildNodeFields();
     void buildLinkFields();
     void buildEndpointVlan(const QString &side, bool sideA);
+    void addEmulation(const QString &nameA, const QString &nameB);
+    void addMirrors();
 
     TopologyDocument *m_doc;
     QUndoStack *m_undo;

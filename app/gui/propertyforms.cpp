@@ -1,10 +1,15 @@
 // The per-type forms of PropertiesPanel (see propertiespanel.h for how fields work).
+#include "emulationeditor.h"
 #include "listsyntax.h"
+#include "mirrortable.h"
 #include "nodekinds.h"
 #include "propertiespanel.h"
 #include "topologydocument.h"
+#include "topologyscene.h"
 
 #include <QCheckBox>
+#include <QFormLayout>
+#include <QLabel>
 #include <QLineEdit>
 
 namespace netloom::gui {
@@ -28,6 +33,7 @@ void PropertiesPanel::buildNodeFields()
                lim::kMaxMacAgingSeconds, [this]() -> int & { return m_editNode.sw.macAgingSeconds; });
         addInt(tr("MTU (0 = default)"), QStringLiteral("switch.mtu"), 0, lim::kMaxMtu,
                [this]() -> int & { return m_editNode.sw.mtu; });
+        addMirrors();
         break;
     case NodeKind::Bridge:
         addText(tr("Interface name"), QStringLiteral("switch.ifname"), [this]() -> QString & { return m_editNode.sw.ifname; });
@@ -312,6 +318,54 @@ void PropertiesPanel::buildLinkFields()
         buildEndpointVlan(a->name, true);
     if (b && b->type == NodeType::Switch)
         buildEndpointVlan(b->name, false);
+    addEmulation(a ? a->name : l->a.node, b ? b->name : l->b.node);
+}
+
+void PropertiesPanel::addEmulation(const QString &nameA, const QString &nameB)
+{
+    auto *editor = new EmulationEditor(m_form);
+    editor->setEndNames(nameA, nameB);
+    m_layout->addRow(editor);
+    connect(editor, &EmulationEditor::edited, this, &PropertiesPanel::commit);
+    m_fields.append({editor, QStringLiteral("emulation"), [this, editor] { editor->setEmulation(m_editLink.emulation); },
+                     [this, editor] {
+                         const Result<model::LinkEmulation> e = editor->readInto(m_editLink.emulation);
+                         if (!e)
+                             return e.error().message;
+                         m_editLink.emulation = *e;
+                         return QString();
+                     },
+                     {}});
+}
+
+void PropertiesPanel::addMirrors()
+{
+    auto *heading = new QLabel(tr("Port mirroring"), m_form);
+    QFont f = heading->font();
+    f.setBold(true);
+    heading->setFont(f);
+    m_layout->addRow(heading);
+    auto *table = new MirrorTable(m_form);
+    m_layout->addRow(table);
+    connect(table, &MirrorTable::edited, this, &PropertiesPanel::commit);
+    auto write = [this, table] {
+        // The cables on offer: those touching the switch, as the canvas names them.
+        const model::Topology &t = m_doc->topology();
+        QList<MirrorTable::Cable> cables;
+        for (const model::Link *l : t.linksOf(m_editNode.id))
+            cables.append({l->id, linkDisplayText(t, *l)});
+        table->setCables(cables);
+        table->setMirrors(m_editNode.sw.mirrors);
+    };
+    auto read = [this, table] {
+        const QList<model::MirrorConfig> mirrors = table->mirrors();
+        for (const model::MirrorConfig &m : mirrors)
+            if (m.source == m.target)
+                return tr("failed to set 'port mirroring': cable %1 cannot be mirrored onto itself").arg(m.source);
+        m_editNode.sw.mirrors = mirrors;
+        return QString();
+    };
+    m_fields.append({table, QStringLiteral("switch.mirrors"), write, read, {}});
 }
 
 }  // namespace netloom::gui

@@ -129,6 +129,19 @@ bool TopologyDocument::setLink(const model::Link &link)
     return true;
 }
 
+bool TopologyDocument::setLinkEmulation(const QString &id, const model::LinkEmulation &emulation)
+{
+    const int i = linkIndex(id);
+    if (i < 0)
+        return false;
+    if (m_topology.links[i].emulation == emulation)
+        return true;
+    m_topology.links[i].emulation = emulation;
+    emit linkChanged(id);
+    emit contentChanged();
+    return true;
+}
+
 void TopologyDocument::setTopologyInfo(const QString &name, const QString &description)
 {
     if (m_topology.name == name && m_topology.description == description)

@@ -53,6 +53,9 @@ public:
     int removeLink(const QString &id);
     // Replaces link `link.id` (endpoint nodes must exist). Emits linkChanged(id).
     bool setLink(const model::Link &link);
+    // Replaces only the network emulation (impairments, up/down) of link `id`; refused if
+    // the link is missing. Emits linkChanged(id) when it changed.
+    bool setLinkEmulation(const QString &id, const model::LinkEmulation &emulation);
 
     // Sets the topology name and description. Emits topologyChanged().
     void setTopologyInfo(const QString &name, const QString &description);

@@ -3,6 +3,7 @@
 #include "nodekinds.h"
 #include "topologydocument.h"
 
+#include <QCoreApplication>
 #include <QGraphicsSceneDragDropEvent>
 #include <QGraphicsSceneMouseEvent>
 #include <QMimeData>
@@ -145,7 +146,62 @@ void LinkItem::setEnds(NodeItem *a, NodeItem *b)
 void LinkItem::setLabel(const QString &label)
 {
     m_label = label;
-    setToolTip(label);
+    updateToolTip();
+}
+
+void LinkItem::updateToolTip()
+{
+    setToolTip(m_emulationTip.isEmpty() ? m_label : m_label + QLatin1Char('\n') + m_emulationTip);
+}
+
+QString LinkItem::emulationBadge(const model::LinkEmulation &e)
+{
+    const QString ab = protocol::summary(e.ab);
+    if (e.ab == e.ba)
+        return ab;
+    const QString ba = protocol::summary(e.ba);
+    QStringList parts;
+    if (!ab.isEmpty())
+        parts << QCoreApplication::translate("LinkItem", "a→b: %1").arg(ab);
+    if (!ba.isEmpty())
+        parts << QCoreApplication::translate("LinkItem", "b→a: %1").arg(ba);
+    return parts.join(QStringLiteral(" / "));
+}
+
+void LinkItem::setEmulation(const model::LinkEmulation &e, const QString &nameA, const QString &nameB)
+{
+    const QString badge = emulationBadge(e);
+    QStringList tip;
+    if (!e.up)
+        tip << QCoreApplication::translate("LinkItem", "Link down");
+    if (!e.ab.isNone() || !e.ba.isNone()) {
+        auto line = [](const QString &from, const QString &to, const protocol::Impairment &imp) {
+            return QStringLiteral("%1 \u2192 %2: %3")
+                .arg(from, to, imp.isNone() ? QCoreApplication::translate("LinkItem", "no impairment") : protocol::summary(imp));
+        };
+        tip << line(nameA, nameB, e.ab) << line(nameB, nameA, e.ba);
+    }
+    m_emulationTip = tip.join(QLatin1Char('\n'));
+    updateToolTip();
+    if (badge == m_badge && m_down == !e.up)
+        return;
+    prepareGeometryChange();
+    m_badge = badge;
+    m_down = !e.up;
+    update();
+}
+
+QRectF LinkItem::badgeRect() const
+{
+    if (m_badge.isEmpty())
+        return {};
+    QFont f;
+    f.setPointSizeF(f.pointSizeF() * 0.8);
+    const QFontMetricsF fm(f);
+    const QSizeF size(std::min<qreal>(fm.horizontalAdvance(m_badge), kMaxBadgeWidth) + 8, fm.height() + 2);
+    // Just below the middle of the cable, clear of the live rate badge on the middle.
+    const QPointF at = m_line.center() + QPointF(0, fm.height() + 4);
+    return QRectF(at - QPointF(size.width() / 2, size.height() / 2), size);
 }
 
 void LinkItem::setHasErrors(bool errors)
@@ -170,7 +226,8 @@ void LinkItem::adjust()
 QRectF LinkItem::boundingRect() const
 {
     const qreal m = m_bps >= 0 ? 48 : 6;  // room for the rate badge
-    return QRectF(m_line.p1(), m_line.p2()).normalized().adjusted(-m, -m, m, m);
+    const QRectF r = QRectF(m_line.p1(), m_line.p2()).normalized().adjusted(-m, -m, m, m);
+    return m_badge.isEmpty() ? r : r.united(badgeRect().adjusted(-1, -1, 1, 1));
 }
 
 qreal LinkItem::trafficWidth(double bitsPerSec)
@@ -197,7 +254,10 @@ QPainterPath LinkItem::shape() const
     path.lineTo(m_line.p2());
     QPainterPathStroker stroker;
     stroker.setWidth(10);
-    return stroker.createStroke(path);
+    QPainterPath stroke = stroker.createStroke(path);
+    if (!m_badge.isEmpty())
+        stroke.addRect(badgeRect());  // the badge is part of the cable: click it, right-click it
+    return stroke;
 }
 
 void LinkItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *)
@@ -210,8 +270,21 @@ void LinkItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
         color = QColor(0x1e, 0x66, 0xd0);
         width = std::max<qreal>(width, 3.5);
     }
-    painter->setPen(QPen(color, width, Qt::SolidLine, Qt::RoundCap));
+    painter->setPen(QPen(color, width, m_down ? Qt::DashLine : Qt::SolidLine, Qt::RoundCap));
     painter->drawLine(m_line);
+    if (!m_badge.isEmpty()) {
+        const QRectF r = badgeRect();
+        painter->save();
+        QFont f = painter->font();
+        f.setPointSizeF(QFont().pointSizeF() * 0.8);
+        painter->setFont(f);
+        painter->setPen(QPen(QColor(0xa0, 0x60, 0x00), 1));
+        painter->setBrush(QColor(0xff, 0xf4, 0xd8));
+        painter->drawRoundedRect(r, 4, 4);
+        painter->setPen(Qt::black);
+        painter->drawText(r, Qt::AlignCenter, painter->fontMetrics().elidedText(m_badge, Qt::ElideRight, int(kMaxBadgeWidth)));
+        painter->restore();
+    }
     if (m_run != RunColour::None && m_bps >= 1) {
         const QString text = m_bps >= 1e6   ? QStringLiteral("%1 Mbit/s").arg(m_bps / 1e6, 0, 'f', 1)
                              : m_bps >= 1e3 ? QStringLiteral("%1 kbit/s").arg(m_bps / 1e3, 0, 'f', 1)
@@ -345,6 +418,10 @@ void TopologyScene::rebuild()
             continue;
         auto *item = new LinkItem(l.id, m_nodes.value(l.a.node), m_nodes.value(l.b.node));
         item->setLabel(QStringLiteral("%1: %2 \u2194 %3").arg(l.id, end(l.a), end(l.b)));
+        if (!l.emulation.isDefault()) {
+            const model::Node *a = byId.value(l.a.node), *b = byId.value(l.b.node);
+            item->setEmulation(l.emulation, a ? a->name : l.a.node, b ? b->name : l.b.node);
+        }
         addItem(item);
         m_links.insert(l.id, item);
     }
@@ -376,7 +453,7 @@ void TopologyScene::refreshNode(const QString &id)
         item->update(*n);
 }
 
-static QString linkLabel(const model::Topology &t, const model::Link &l)
+QString linkDisplayText(const model::Topology &t, const model::Link &l)
 {
     auto end = [&t](const model::Endpoint &e) {
         const model::Node *n = t.node(e.node);
@@ -392,7 +469,8 @@ void TopologyScene::addLinkItem(const QString &id)
     if (!l || m_links.contains(id))
         return;
     auto *item = new LinkItem(id, m_nodes.value(l->a.node), m_nodes.value(l->b.node));
-    item->setLabel(linkLabel(m_doc->topology(), *l));
+    item->setLabel(linkDisplayText(m_doc->topology(), *l));
+    showEmulation(item, *l);
     addItem(item);
     m_links.insert(id, item);
 }
@@ -409,7 +487,15 @@ void TopologyScene::refreshLink(const QString &id)
     if (!l || !item)
         return;
     item->setEnds(m_nodes.value(l->a.node), m_nodes.value(l->b.node));
-    item->setLabel(linkLabel(m_doc->topology(), *l));
+    item->setLabel(linkDisplayText(m_doc->topology(), *l));
+    showEmulation(item, *l);
+}
+
+void TopologyScene::showEmulation(LinkItem *item, const model::Link &l)
+{
+    const model::Node *a = m_doc->topology().node(l.a.node);
+    const model::Node *b = m_doc->topology().node(l.b.node);
+    item->setEmulation(l.emulation, a ? a->name : l.a.node, b ? b->name : l.b.node);
 }
 
 void TopologyScene::adjustLinksOf(const QString &nodeId)

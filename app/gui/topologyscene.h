@@ -5,7 +5,8 @@
 // nodesMoved() when a drag ends, connectRequested() when a cable is drawn from one node
 // to another in connect mode. The owner turns those into undo commands; the document's
 // signals then update the items. Validation results arrive through setIssues() and show
-// as badges on nodes and a red pen on cables.
+// as badges on nodes and a red pen on cables. A cable's network emulation (issue #13) shows
+// as a badge below its middle and a dashed line while it is down, both from the model.
 #pragma once
 
 #include "editcommands.h"
@@ -67,6 +68,7 @@ private:
 class LinkItem : public QGraphicsItem {
 public:
     static constexpr int kType = UserType + 2;
+    static constexpr qreal kMaxBadgeWidth = 260;  // longer badges are elided (the tooltip has all)
     LinkItem(const QString &id, NodeItem *a, NodeItem *b);
     int type() const override { return kType; }
     QString linkId() const { return m_id; }
@@ -81,6 +83,14 @@ public:
     double bitsPerSec() const { return m_bps; }
     // Pen width for `bitsPerSec`: 2 idle, growing with log10 of the rate up to 9. Pure.
     static qreal trafficWidth(double bitsPerSec);
+    // Shows the link's network emulation: a badge near the middle (emulationBadge) and a
+    // dashed line while the link is down; the tooltip lists both directions.
+    void setEmulation(const model::LinkEmulation &e, const QString &nameA, const QString &nameB);
+    QString badgeText() const { return m_badge; }
+    bool isDown() const { return m_down; }
+    // The badge text of `e`: protocol::summary() when both directions are equal, else
+    // "a→b: … / b→a: …" (an unimpaired direction left out); "" with no impairment. Pure.
+    static QString emulationBadge(const model::LinkEmulation &e);
     // Re-reads the end positions (call after a node moved).
     void adjust();
 
@@ -89,14 +99,24 @@ public:
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
 
 private:
+    void updateToolTip();
+    QRectF badgeRect() const;  // item coordinates; empty without a badge
+
     QString m_id;
     QString m_label;
+    QString m_badge;
+    QString m_emulationTip;
+    bool m_down = false;
     QPointer<NodeItem> m_a, m_b;
     QLineF m_line;
     bool m_errors = false;
     RunColour m_run = RunColour::None;
     double m_bps = -1;
 };
+
+// How the canvas (and the lists that name cables, e.g. the mirror table) shows a link:
+// "<id>: <end a> ↔ <end b>", an end being the node's name and, for guests, ".<nic>".
+QString linkDisplayText(const model::Topology &t, const model::Link &l);
 
 class TopologyScene : public QGraphicsScene {
     Q_OBJECT
@@ -155,6 +175,7 @@ private:
     void removeLinkItem(const QString &id);
     void refreshNode(const QString &id);
     void refreshLink(const QString &id);
+    void showEmulation(LinkItem *item, const model::Link &l);
     NodeItem *nodeAt(QPointF pos) const;
     void reportMoves();
 

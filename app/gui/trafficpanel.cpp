@@ -7,7 +7,8 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QIcon>
-#include <QListWidget>
+#include <QHeaderView>
+#include <QTreeWidget>
 #include <QMenu>
 #include <QMessageBox>
 #include <QSplitter>
@@ -66,9 +67,17 @@ QCustomPlot *makePlot(QWidget *parent, const QString &name, const QString &yLabe
 
 TrafficPanel::TrafficPanel(RunController *run, QWidget *parent) : QWidget(parent), m_run(run)
 {
-    m_list = new QListWidget(this);
+    m_list = new QTreeWidget(this);
     m_list->setObjectName(QStringLiteral("trafficPorts"));
-    m_list->setMaximumWidth(260);
+    m_list->setColumnCount(2);
+    m_list->setHeaderLabels({tr("Port"), tr("Emulation drops")});
+    m_list->headerItem()->setToolTip(kDropsColumn, tr("Frames dropped by network emulation (loss, link down, rate queue)"));
+    m_list->setRootIsDecorated(false);
+    m_list->setUniformRowHeights(true);
+    m_list->header()->setStretchLastSection(false);
+    m_list->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_list->header()->setSectionResizeMode(kDropsColumn, QHeaderView::ResizeToContents);
+    m_list->setMaximumWidth(340);
     m_list->setToolTip(tr("Ports to compare. In the charts, rx is drawn in the port's colour, tx lighter."));
     m_bits = makePlot(this, QStringLiteral("trafficBits"), tr("bits/s"));
     m_bits->xAxis->setTickLabels(false);  // the packets chart below carries the time
@@ -82,17 +91,19 @@ TrafficPanel::TrafficPanel(RunController *run, QWidget *parent) : QWidget(parent
     split->addWidget(m_list);
     split->addWidget(charts);
     split->setStretchFactor(1, 1);
-    split->setSizes({170, 600});
+    split->setSizes({250, 520});  // room for the port and its emulation drops
     auto *lay = new QVBoxLayout(this);
     lay->setContentsMargins(2, 2, 2, 2);
     lay->addWidget(split);
 
     m_list->setContextMenuPolicy(Qt::CustomContextMenu);
-    connect(m_list, &QListWidget::customContextMenuRequested, this, &TrafficPanel::showPortMenu);
-    connect(m_list, &QListWidget::itemChanged, this, [this](QListWidgetItem *item) {
-        const QString key = item->data(Qt::UserRole).toString();
+    connect(m_list, &QTreeWidget::customContextMenuRequested, this, &TrafficPanel::showPortMenu);
+    connect(m_list, &QTreeWidget::itemChanged, this, [this](QTreeWidgetItem *item, int column) {
+        if (column != 0)
+            return;
+        const QString key = item->data(0, Qt::UserRole).toString();
         Port *p = m_ports.value(key);
-        const bool on = item->checkState() == Qt::Checked;
+        const bool on = item->checkState(0) == Qt::Checked;
         if (p && p->chosen != on) {
             m_userChose = true;
             p->chosen = on;
@@ -118,8 +129,8 @@ TrafficPanel::TrafficPanel(RunController *run, QWidget *parent) : QWidget(parent
                     if (!p->captureFile.isEmpty()) {
                         p->captureFile.clear();
                         if (p->item) {
-                            p->item->setIcon(QIcon());
-                            p->item->setToolTip(QString());
+                            p->item->setIcon(0, QIcon());
+                            p->item->setToolTip(0, QString());
                         }
                     }
         });
@@ -154,11 +165,12 @@ void TrafficPanel::addSample(const QString &key, const QString &label, const Tra
         m_order.append(key);
         p->chosen = !m_userChose && int(chosenPorts().size()) < kAutoChosen;
         const QSignalBlocker block(m_list);
-        p->item = new QListWidgetItem(label, m_list);
-        p->item->setData(Qt::UserRole, key);
+        p->item = new QTreeWidgetItem(m_list, {label, QStringLiteral("0")});
+        p->item->setData(0, Qt::UserRole, key);
         p->item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
-        p->item->setCheckState(p->chosen ? Qt::Checked : Qt::Unchecked);
-        p->item->setForeground(portColour(int(m_order.size()) - 1));
+        p->item->setCheckState(0, p->chosen ? Qt::Checked : Qt::Unchecked);
+        p->item->setForeground(0, portColour(int(m_order.size()) - 1));
+        p->item->setTextAlignment(kDropsColumn, Qt::AlignRight | Qt::AlignVCenter);
         m_graphsStale = m_graphsStale || p->chosen;
     }
     const qint64 bin = qint64(std::floor(s.t * 1000.0 / kBinMs));
@@ -186,7 +198,26 @@ void TrafficPanel::addRates(const QList<runtime::PortRateRow> &rows, double t)
         const QString who = r.owner.isEmpty() ? r.description : r.owner;
         addSample(key, QStringLiteral("%1 %2 \u2014 %3").arg(r.network).arg(r.port).arg(who),
                   TrafficSample{t, r.rate.rxBitsPerSec, r.rate.txBitsPerSec, r.rate.rxFramesPerSec, r.rate.txFramesPerSec});
+        setEmulationDrops(key, r.emulationDrops);
     }
+}
+
+void TrafficPanel::setEmulationDrops(const QString &key, quint64 frames)
+{
+    Port *p = m_ports.value(key);
+    if (!p || p->emulationDrops == frames)
+        return;
+    p->emulationDrops = frames;
+    if (p->item) {
+        const QSignalBlocker block(m_list);  // not a choice: itemChanged is for the check box
+        p->item->setText(kDropsColumn, QString::number(frames));
+    }
+}
+
+quint64 TrafficPanel::emulationDrops(const QString &key) const
+{
+    const Port *p = m_ports.value(key);
+    return p ? p->emulationDrops : 0;
 }
 
 Status TrafficPanel::setCapture(const QString &key, const QString &file)
@@ -201,8 +232,8 @@ Status TrafficPanel::setCapture(const QString &key, const QString &file)
         return s;
     p->captureFile = file;
     if (p->item) {
-        p->item->setIcon(file.isEmpty() ? QIcon() : QIcon(QStringLiteral(":/icons/capture.svg")));
-        p->item->setToolTip(file.isEmpty() ? QString() : tr("Capturing into %1").arg(file));
+        p->item->setIcon(0, file.isEmpty() ? QIcon() : QIcon(QStringLiteral(":/icons/capture.svg")));
+        p->item->setToolTip(0, file.isEmpty() ? QString() : tr("Capturing into %1").arg(file));
     }
     return ok();
 }
@@ -215,10 +246,10 @@ QString TrafficPanel::captureFile(const QString &key) const
 
 void TrafficPanel::showPortMenu(const QPoint &pos)
 {
-    const QListWidgetItem *item = m_list->itemAt(pos);
+    const QTreeWidgetItem *item = m_list->itemAt(pos);
     if (!item)
         return;
-    const QString key = item->data(Qt::UserRole).toString();
+    const QString key = item->data(0, Qt::UserRole).toString();
     const Port *p = m_ports.value(key);
     if (!p)
         return;
@@ -246,7 +277,7 @@ void TrafficPanel::showPortMenu(const QPoint &pos)
 void TrafficPanel::setChosen(const QString &key, bool chosen)
 {
     if (Port *p = m_ports.value(key); p && p->item)
-        p->item->setCheckState(chosen ? Qt::Checked : Qt::Unchecked);  // itemChanged does the rest
+        p->item->setCheckState(0, chosen ? Qt::Checked : Qt::Unchecked);  // itemChanged does the rest
 }
 
 QStringList TrafficPanel::chosenPorts() const

@@ -13,6 +13,8 @@
 // automatically until kAutoChosen are shown; the user's choice is never overridden.
 // The port list's context menu captures a port into a pcap file (and stops it): guest-to-guest
 // frames on a netloom switch cross no host interface, so this is where they can be recorded.
+// Beside each port the list shows how many frames network emulation has dropped on it
+// (PortRateRow::emulationDrops: loss, a link set down, a full rate queue) since the run began.
 #pragma once
 
 #include "base/result.h"
@@ -23,8 +25,8 @@
 #include <vector>
 
 class QCustomPlot;
-class QListWidget;
-class QListWidgetItem;
+class QTreeWidget;
+class QTreeWidgetItem;
 class QTimer;
 
 namespace netloom::runtime { struct PortRateRow; }
@@ -72,8 +74,14 @@ public:
     // sight (ignored beyond kMaxPorts). A sample in the same kBinMs slot as the port's last
     // one is averaged into it. Marks the charts dirty; does not replot.
     void addSample(const QString &key, const QString &label, const TrafficSample &s);
-    // Feeds a runtime rate snapshot taken at `t` (seconds since the epoch).
+    // Feeds a runtime rate snapshot taken at `t` (seconds since the epoch), and each port's
+    // emulation drops.
     void addRates(const QList<runtime::PortRateRow> &rows, double t);
+    // Shows `frames` as port `key`'s count of frames dropped by emulation (a port not seen
+    // yet is ignored). Touches: the port's list entry.
+    void setEmulationDrops(const QString &key, quint64 frames);
+    // The last count shown for port `key` (0 if unknown).
+    quint64 emulationDrops(const QString &key) const;
     // Chooses (or un-chooses) port `key` for the charts.
     void setChosen(const QString &key, bool chosen);
     QStringList chosenPorts() const;
@@ -91,7 +99,10 @@ public:
 
     QCustomPlot *bitsPlot() const { return m_bits; }
     QCustomPlot *packetsPlot() const { return m_packets; }
-    QListWidget *portList() const { return m_list; }
+    // The port list: column 0 the port (checkable: chosen for the charts), column
+    // kDropsColumn the frames dropped by emulation.
+    static constexpr int kDropsColumn = 1;
+    QTreeWidget *portList() const { return m_list; }
     // Copies the chosen rings into the graphs and replots, if anything changed. Returns
     // whether it replotted (the timer calls this).
     bool replotIfDirty();
@@ -103,9 +114,10 @@ private:
         SampleRing ring{kMaxSamples};
         qint64 lastBin = -1;
         int inBin = 0;  // samples averaged into the newest bin
-        QListWidgetItem *item = nullptr;
+        QTreeWidgetItem *item = nullptr;
         bool chosen = false;
         QString captureFile;
+        quint64 emulationDrops = 0;
     };
     void rebuildGraphs();
     void showPortMenu(const QPoint &pos);
@@ -113,7 +125,7 @@ private:
     RunController *m_run;
     QCustomPlot *m_bits;
     QCustomPlot *m_packets;
-    QListWidget *m_list;
+    QTreeWidget *m_list;
     QTimer *m_timer;
     QHash<QString, Port *> m_ports;
     QStringList m_order;
