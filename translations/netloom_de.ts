@@ -42,6 +42,18 @@
         <source>edit topology</source>
         <translation>Topologie bearbeiten</translation>
     </message>
+    <message>
+        <source>set cable %1 up</source>
+        <translation>Kabel %1 aktivieren</translation>
+    </message>
+    <message>
+        <source>set cable %1 down</source>
+        <translation>Kabel %1 deaktivieren</translation>
+    </message>
+    <message>
+        <source>edit impairment of cable %1</source>
+        <translation>Beeinträchtigung von Kabel %1 bearbeiten</translation>
+    </message>
 </context>
 <context>
     <name>GuestMenu</name>
@@ -88,6 +100,40 @@
     <message>
         <source>Copied “%1”</source>
         <translation>„%1“ kopiert</translation>
+    </message>
+</context>
+<context>
+    <name>LinkItem</name>
+    <message>
+        <source>a→b: %1</source>
+        <translation>a→b: %1</translation>
+    </message>
+    <message>
+        <source>b→a: %1</source>
+        <translation>b→a: %1</translation>
+    </message>
+    <message>
+        <source>Link down</source>
+        <translation>Link inaktiv</translation>
+    </message>
+    <message>
+        <source>no impairment</source>
+        <translation>keine Beeinträchtigung</translation>
+    </message>
+</context>
+<context>
+    <name>LinkMenu</name>
+    <message>
+        <source>Set Link &amp;Up</source>
+        <translation>Link &amp;aktivieren</translation>
+    </message>
+    <message>
+        <source>Set Link &amp;Down</source>
+        <translation>Link &amp;deaktivieren</translation>
+    </message>
+    <message>
+        <source>&amp;Impairment…</source>
+        <translation>&amp;Beeinträchtigung…</translation>
     </message>
 </context>
 <context>
@@ -248,6 +294,29 @@
     <message>
         <source>&apos;%1&apos; has no screen (display: none): showing its serial console</source>
         <translation>&apos;%1&apos; hat keinen Bildschirm (display: none): seine serielle Konsole wird gezeigt</translation>
+    </message>
+</context>
+<context>
+    <name>netloom::gui::EmulationEditor</name>
+    <message>
+        <source>Impairment</source>
+        <translation>Beeinträchtigung</translation>
+    </message>
+    <message>
+        <source>Link up</source>
+        <translation>Link aktiv</translation>
+    </message>
+    <message>
+        <source>A cable set down carries nothing in either direction; a guest on it loses its carrier</source>
+        <translation>Ein deaktiviertes Kabel überträgt in keiner Richtung etwas; ein Gast daran verliert sein Trägersignal</translation>
+    </message>
+    <message>
+        <source>Same in both directions</source>
+        <translation>In beiden Richtungen gleich</translation>
+    </message>
+    <message>
+        <source>Both directions</source>
+        <translation>Beide Richtungen</translation>
     </message>
 </context>
 <context>
@@ -535,6 +604,109 @@
     <message>
         <source>Helper: not checked yet</source>
         <translation>Helfer: noch nicht geprüft</translation>
+    </message>
+</context>
+<context>
+    <name>netloom::gui::ImpairmentForm</name>
+    <message>
+        <source>Delay</source>
+        <translation>Verzögerung</translation>
+    </message>
+    <message>
+        <source>Jitter</source>
+        <translation>Jitter</translation>
+    </message>
+    <message>
+        <source>uniform</source>
+        <translation>gleichverteilt</translation>
+    </message>
+    <message>
+        <source>normal</source>
+        <translation>normalverteilt</translation>
+    </message>
+    <message>
+        <source>Pareto</source>
+        <translation>Pareto</translation>
+    </message>
+    <message>
+        <source>Pareto-normal</source>
+        <translation>Pareto-normal</translation>
+    </message>
+    <message>
+        <source>Jitter distribution</source>
+        <translation>Jitter-Verteilung</translation>
+    </message>
+    <message>
+        <source>Jitter may reorder frames; off, frames leave in the order they came</source>
+        <translation>Jitter darf Frames umordnen; aus: Frames gehen in der Reihenfolge ihres Eintreffens weiter</translation>
+    </message>
+    <message>
+        <source>Reorder frames</source>
+        <translation>Frames umordnen</translation>
+    </message>
+    <message>
+        <source>random</source>
+        <translation>zufällig</translation>
+    </message>
+    <message>
+        <source>bursts (Gilbert–Elliott)</source>
+        <translation>Bündel (Gilbert–Elliott)</translation>
+    </message>
+    <message>
+        <source>Loss model</source>
+        <translation>Verlustmodell</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>Verlust</translation>
+    </message>
+    <message>
+        <source>Good → bad (p)</source>
+        <translation>Gut → schlecht (p)</translation>
+    </message>
+    <message>
+        <source>Bad → good (r)</source>
+        <translation>Schlecht → gut (r)</translation>
+    </message>
+    <message>
+        <source>Loss in the bad state</source>
+        <translation>Verlust im schlechten Zustand</translation>
+    </message>
+    <message>
+        <source>Loss in the good state</source>
+        <translation>Verlust im guten Zustand</translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation>Duplizieren</translation>
+    </message>
+    <message>
+        <source>Corrupt</source>
+        <translation>Verfälschen</translation>
+    </message>
+    <message>
+        <source>unlimited</source>
+        <translation>unbegrenzt</translation>
+    </message>
+    <message>
+        <source>Rate limit</source>
+        <translation>Ratenbegrenzung</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>Standard</translation>
+    </message>
+    <message>
+        <source>The rate limit&apos;s queue; frames beyond it are dropped (default: 100 ms at the rate, at least 64 KiB)</source>
+        <translation>Die Warteschlange der Ratenbegrenzung; Frames darüber hinaus werden verworfen (Standard: 100 ms bei der Rate, mindestens 64 KiB)</translation>
+    </message>
+    <message>
+        <source>bytes</source>
+        <translation>Bytes</translation>
+    </message>
+    <message>
+        <source>Queue limit</source>
+        <translation>Warteschlangengrenze</translation>
     </message>
 </context>
 <context>
@@ -992,6 +1164,49 @@
     <message>
         <source>Made UEFI variable store %1</source>
         <translation>UEFI-Variablenspeicher %1 angelegt</translation>
+    </message>
+</context>
+<context>
+    <name>netloom::gui::MirrorTable</name>
+    <message>
+        <source>Source cable</source>
+        <translation>Quellkabel</translation>
+    </message>
+    <message>
+        <source>Target cable</source>
+        <translation>Zielkabel</translation>
+    </message>
+    <message>
+        <source>Direction</source>
+        <translation>Richtung</translation>
+    </message>
+    <message>
+        <source>Copies the traffic of the source cable&apos;s port (received, sent or both) to the target cable&apos;s port</source>
+        <translation>Kopiert den Verkehr am Port des Quellkabels (empfangen, gesendet oder beides) zum Port des Zielkabels</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Hinzufügen</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>rx</source>
+        <translation>rx</translation>
+    </message>
+    <message>
+        <source>tx</source>
+        <translation>tx</translation>
+    </message>
+    <message>
+        <source>both</source>
+        <translation>beide</translation>
+    </message>
+    <message>
+        <source>rx: frames the switch receives from the source; tx: frames it sends to it</source>
+        <translation>rx: Frames, die der Switch von der Quelle empfängt; tx: Frames, die er an sie sendet</translation>
     </message>
 </context>
 <context>
@@ -1621,6 +1836,14 @@
         <source>vhost-user (shared memory, virtio only)</source>
         <translation>vhost-user (gemeinsamer Speicher, nur virtio)</translation>
     </message>
+    <message>
+        <source>Port mirroring</source>
+        <translation>Port-Spiegelung</translation>
+    </message>
+    <message>
+        <source>failed to set &apos;port mirroring&apos;: cable %1 cannot be mirrored onto itself</source>
+        <translation>&apos;Port-Spiegelung&apos; konnte nicht gesetzt werden: Kabel %1 kann nicht auf sich selbst gespiegelt werden</translation>
+    </message>
 </context>
 <context>
     <name>netloom::gui::RunController</name>
@@ -1741,6 +1964,18 @@
     <message>
         <source>&amp;Stop Capture (%1)</source>
         <translation>Mitschnitt &amp;beenden (%1)</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <source>Emulation drops</source>
+        <translation>Verworfen (Emulation)</translation>
+    </message>
+    <message>
+        <source>Frames dropped by network emulation (loss, link down, rate queue)</source>
+        <translation>Von der Netzwerkemulation verworfene Frames (Verlust, Link inaktiv, Raten-Warteschlange)</translation>
     </message>
 </context>
 <context>
