@@ -78,6 +78,14 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     connect(m_validateTimer, &QTimer::timeout, this, &MainWindow::validateNow);
     connect(m_doc, &TopologyDocument::contentChanged, m_validateTimer, qOverload<>(&QTimer::start));
     connect(m_doc, &TopologyDocument::contentChanged, this, [this] { m_autosaveDirty = true; });
+    // Network emulation (impairments, link up/down, mirrors) takes effect at once while
+    // running, undo included; other edits wait for Run > Apply Changes.
+    connect(m_doc, &TopologyDocument::contentChanged, this, [this] {
+        if (Status s = m_run->applyEmulation(m_doc->topology(), m_doc->baseDir()); !s) {
+            log(s.error().message);
+            statusBar()->showMessage(s.error().message, 8000);
+        }
+    });
     connect(m_doc, &TopologyDocument::filePathChanged, this, &MainWindow::updateTitle);
     connect(m_doc, &TopologyDocument::topologyChanged, this, &MainWindow::updateTitle);
     connect(m_undo, &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);

@@ -83,6 +83,7 @@ Status RunController::start(const model::Topology &topology, const QString &topo
     options.forceTcg = m_tcg;
     options.userKeyWarnings = keyWarnings;
     m_rt = new Runtime(topology.name, *p, options, this);
+    m_applied = topology;
     connect(m_rt, &Runtime::stateChanged, this, [this](RunState s) {
         emit runStateChanged(s);
         emit nodeColoursChanged();
@@ -109,6 +110,29 @@ Status RunController::applyEdits(const model::Topology &topology, const QString 
     if (Status s = m_rt->applyEdit(*p); !s)
         return s;
     m_linkPorts = linkPorts(*p);  // guest links may have been added or removed
+    m_applied = topology;
+    return ok();
+}
+
+Status RunController::applyEmulation(const model::Topology &current, const QString &topologyDir)
+{
+    if (!m_rt || m_rt->state() != RunState::Running)
+        return ok();
+    model::Topology next = m_applied;
+    for (model::Link &l : next.links)
+        if (const model::Link *c = current.link(l.id))
+            l.emulation = c->emulation;
+    for (model::Node &n : next.nodes)
+        if (const model::Node *c = current.node(n.id); c && n.type == model::NodeType::Switch)
+            n.sw.mirrors = c->sw.mirrors;
+    if (next == m_applied)
+        return ok();
+    Result<plan::Plan> p = prepare(next, topologyDir, tr("failed to apply the network emulation of '%1': %2: %3"));
+    if (!p)
+        return p.error();
+    if (Status s = m_rt->applyEdit(*p); !s)
+        return s;
+    m_applied = next;
     return ok();
 }
 

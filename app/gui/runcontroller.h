@@ -46,6 +46,12 @@ public:
     // Plans the edited `topology` the same way and hands it to the running runtime
     // (Runtime::applyEdit). Returns the planning error or the runtime's refusal.
     Status applyEdits(const model::Topology &topology, const QString &topologyDir);
+    // Network emulation takes effect at once while running (issue #13): applies the links'
+    // emulation (impairments, up/down) and the switches' mirrors of `current` to the
+    // topology last started or applied — nothing else of `current` (other edits wait for
+    // Apply Changes). A no-op when they are unchanged or nothing runs. Returns the
+    // validation error (naming the link or switch) or the runtime's refusal.
+    Status applyEmulation(const model::Topology &current, const QString &topologyDir);
     // Stops the whole run (asynchronous; stopped() follows). No-op when nothing runs.
     void stop();
     // Per node: a guest or a netloom switch. Error names the node when it cannot be done.
@@ -101,6 +107,7 @@ private:
     QString m_helperSocket;
     bool m_tcg = false;
     runtime::Runtime *m_rt = nullptr;
+    model::Topology m_applied;  // what the runtime runs: the topology started or last applied
     QHash<QString, PortRef> m_linkPorts;
     QHash<QString, QString> m_switchNames;  // node id -> display name (netloom switches)
 };
