@@ -27,8 +27,6 @@ double standardPareto(Rng &rng)
     return (x - 1.5) / std::sqrt(0.75);
 }
 
-// Buffers larger than this (GSO super-frames) are not kept for reuse.
-constexpr std::size_t kMaxSpareCapacity = 9216;
 
 }  // namespace
 
@@ -191,6 +189,7 @@ DelayedFrame *DelayLine::slot(std::int64_t dueNs, std::size_t len, const std::ui
     if (!m_spare.empty()) {
         f.bytes = std::move(m_spare.back());
         m_spare.pop_back();
+        m_spareBytes -= f.bytes.capacity();
     }
     f.bytes.resize(len);
     f.dueNs = dueNs;
@@ -262,9 +261,12 @@ void DelayLine::takeDue(std::int64_t nowNs, std::size_t max, std::vector<Delayed
 
 void DelayLine::recycle(std::vector<DelayedFrame> *frames)
 {
-    for (DelayedFrame &f : *frames)
-        if (m_spare.size() < kMaxSpare && f.bytes.capacity() <= kMaxSpareCapacity)
-            m_spare.push_back(std::move(f.bytes));
+    for (DelayedFrame &f : *frames) {
+        if (m_spare.size() >= kMaxSpare || m_spareBytes + f.bytes.capacity() > kMaxSpareBytes)
+            continue;
+        m_spareBytes += f.bytes.capacity();
+        m_spare.push_back(std::move(f.bytes));
+    }
     frames->clear();
 }
 

@@ -133,7 +133,11 @@ public:
     // Drops everything held; returns how many frames were dropped.
     std::size_t clear();
 
-    static constexpr std::size_t kMaxSpare = 256;  // recycled buffers kept
+    // Recycled buffers kept: at most this many, of at most this many bytes together (a GSO
+    // super-frame's 64 KiB buffer is worth keeping too: allocating it per frame costs more
+    // than the copy).
+    static constexpr std::size_t kMaxSpare = 256;
+    static constexpr std::size_t kMaxSpareBytes = 4 * 1024 * 1024;
 
 private:
     DelayedFrame *slot(std::int64_t dueNs, std::size_t len, const std::uint8_t *vnet, std::uint8_t tag);
@@ -144,6 +148,7 @@ private:
     std::uint64_t m_seq = 0;
     std::vector<DelayedFrame> m_heap;  // min-heap on (dueNs, seq)
     std::vector<std::vector<std::uint8_t>> m_spare;
+    std::size_t m_spareBytes = 0;
 };
 
 }  // namespace netloom::sw
