@@ -3,6 +3,8 @@
 //   netloomctl switch --sock DIR [--tap NAME] [--port URL]... [--json] [--mode OCTAL]
 //                     [--group NAME] [--hub] [--stats SECONDS] [--capture PORT=FILE]...
 //                     [--vlan PORT=access:VLAN | PORT=trunk:VLAN,...[:NATIVE]]...
+//                     [--impair PORT=SPEC[,dir=in|out|both]]... [--link-down PORT]...
+//                     [--mirror SRC=DST[:rx|tx|both]]...
 //
 // Prints one line per address event and per port change (JSON lines with --json), counters
 // every --stats seconds, on SIGUSR1, and once at exit. Runs as an ordinary user; SIGINT or
@@ -76,6 +78,17 @@ const char *kUsage =
     "  --capture N=FILE    capture port N into a pcap file (N: port number; a port that\n"
     "                      takes the number later, e.g. a VDE client, is captured from\n"
     "                      its first frame, and so are later holders of the number)\n"
+    "  --impair N=SPEC[,dir=in|out|both]\n"
+    "                      impair port N (repeatable): SPEC is delay=20ms,jitter=5ms,\n"
+    "                      dist=normal|uniform|pareto|paretonormal,reorder,loss=1%,\n"
+    "                      gemodel=P%/R%[/BAD%[/GOOD%]],duplicate=0.5%,corrupt=0.1%,\n"
+    "                      rate=10mbit,queue=64kb|50ms (netem's meaning). dir=out: frames\n"
+    "                      sent to the port, dir=in: frames received from it, both (the\n"
+    "                      default): each direction gets SPEC\n"
+    "  --link-down N       port N is down: every frame to and from it is dropped\n"
+    "  --mirror S=T[:rx|tx|both]\n"
+    "                      copy the frames received from port S (rx), sent to it (tx) or\n"
+    "                      both (default) to port T (repeatable; several S may share a T)\n"
     "  --stats SECONDS     print counters periodically (0 = only on SIGUSR1 and at exit)\n"
     "  --json              print JSON lines instead of text\n";
 
@@ -91,7 +104,65 @@ struct Options {
     int statsSeconds = 0;
     QList<QPair<PortId, QString>> captures;
     std::map<PortId, VlanPortConfig> vlans;
+    std::map<PortId, PortEmulation> emulations;
+    struct Mirror {
+        PortId target = kNoPort;
+        MirrorDirection direction = MirrorDirection::Both;
+    };
+    std::map<PortId, Mirror> mirrors;
 };
+
+// "N" with 1 <= N <= the switch's port limit, or 0.
+PortId parsePortNumber(const QString &s)
+{
+    bool ok = false;
+    const uint port = s.toUInt(&ok);
+    return ok && port >= 1 && port <= SwitchConfig{}.maxPorts ? PortId(port) : kNoPort;
+}
+
+// --impair PORT=SPEC[,dir=in|out|both] into o->emulations (each direction set at most once).
+Status parseImpair(const QString &v, std::map<PortId, PortEmulation> *emulations)
+{
+    const QString what = QStringLiteral("--impair %1").arg(v.left(protocol::impair::kMaxSpecChars + 16));
+    auto bad = [&](const QString &reason) {
+        return Error::failed(ErrorCode::InvalidArgument, QStringLiteral("parse option"), what, reason);
+    };
+    if (v.size() > protocol::impair::kMaxSpecChars + 16)
+        return bad(QStringLiteral("longer than %1 characters").arg(protocol::impair::kMaxSpecChars + 16));
+    const qsizetype eq = v.indexOf(u'=');
+    const PortId port = eq > 0 ? parsePortNumber(v.left(eq)) : kNoPort;
+    if (port == kNoPort)
+        return bad(QStringLiteral("expected PORT=SPEC with a port number from 1 to %1").arg(SwitchConfig{}.maxPorts));
+    QStringList parts = v.mid(eq + 1).split(u',');
+    QString dir = QStringLiteral("both");
+    int dirs = 0;
+    for (qsizetype i = parts.size() - 1; i >= 0; --i) {
+        if (!parts[i].startsWith(QLatin1String("dir=")))
+            continue;
+        dir = parts[i].mid(4);
+        parts.removeAt(i);
+        ++dirs;
+    }
+    if (dirs > 1)
+        return bad(QStringLiteral("dir is given twice"));
+    if (dir != QLatin1String("in") && dir != QLatin1String("out") && dir != QLatin1String("both"))
+        return bad(QStringLiteral("dir must be in, out or both, not '%1'").arg(dir));
+    const QString spec = parts.join(u',');
+    if (spec.isEmpty())
+        return bad(QStringLiteral("expected an impairment such as delay=20ms,loss=1%"));
+    auto imp = protocol::parseImpairmentSpec(spec);
+    if (!imp)
+        return bad(imp.error().message);
+    PortEmulation &e = (*emulations)[port];
+    const bool in = dir != QLatin1String("out"), out = dir != QLatin1String("in");
+    if ((in && !e.fromPort.isNone()) || (out && !e.toPort.isNone()))
+        return bad(QStringLiteral("port %1 already has an impairment in that direction").arg(port));
+    if (in)
+        e.fromPort = *imp;
+    if (out)
+        e.toPort = *imp;
+    return ok();
+}
 
 Result<Options> parseArgs(const QStringList &args)
 {
@@ -161,6 +232,36 @@ Result<Options> parseArgs(const QStringList &args)
             if (o.vlans.count(PortId(port)))
                 return bad(v, QStringLiteral("port %1 has two --vlan settings").arg(port));
             o.vlans[PortId(port)] = *vlan;
+        } else if (a == QLatin1String("--impair")) {
+            if (!value(&v))
+                return bad(a, QStringLiteral("needs PORT=SPEC[,dir=in|out|both]"));
+            if (Status s = parseImpair(v, &o.emulations); !s)
+                return s.error();
+        } else if (a == QLatin1String("--link-down")) {
+            if (!value(&v))
+                return bad(a, QStringLiteral("needs a port number"));
+            const PortId port = parsePortNumber(v);
+            if (port == kNoPort)
+                return bad(QStringLiteral("--link-down %1").arg(v), QStringLiteral("expected a port number from 1 to %1").arg(SwitchConfig{}.maxPorts));
+            o.emulations[port].up = false;
+        } else if (a == QLatin1String("--mirror")) {
+            if (!value(&v))
+                return bad(a, QStringLiteral("needs SRC=DST[:rx|tx|both]"));
+            const QString what = QStringLiteral("--mirror %1").arg(v.left(64));
+            const qsizetype eq = v.indexOf(u'=');
+            const qsizetype colon = v.indexOf(u':', eq + 1);
+            const PortId src = eq > 0 ? parsePortNumber(v.left(eq)) : kNoPort;
+            const PortId dst = eq > 0 ? parsePortNumber(v.mid(eq + 1, colon < 0 ? -1 : colon - eq - 1)) : kNoPort;
+            Options::Mirror m;
+            m.target = dst;
+            if (src == kNoPort || dst == kNoPort
+                || (colon >= 0 && !mirrorDirectionFromName(v.mid(colon + 1), &m.direction)))
+                return bad(what, QStringLiteral("expected SRC=DST[:rx|tx|both] with port numbers from 1 to %1").arg(SwitchConfig{}.maxPorts));
+            if (src == dst)
+                return bad(what, QStringLiteral("a port cannot be mirrored onto itself"));
+            if (o.mirrors.count(src))
+                return bad(what, QStringLiteral("port %1 is mirrored twice").arg(src));
+            o.mirrors[src] = m;
         } else {
             return bad(a, QStringLiteral("unknown option (see 'netloomctl switch --help')"));
         }
@@ -258,10 +359,24 @@ public:
                                      {QStringLiteral("tx_broadcast"), qint64(v.txBroadcast)},
                                      {QStringLiteral("tx_multicast"), qint64(v.txMulticast)},
                                      {QStringLiteral("runts_padded"), qint64(v.runtsPadded)},
-                                     {QStringLiteral("oversize"), qint64(v.oversize)}});
-            text += QStringLiteral("  port %1 %2: rx %3 frames %4 bytes, tx %5 frames %6 bytes, drops rx %7 tx %8, bcast rx %9 tx %10\n")
+                                     {QStringLiteral("oversize"), qint64(v.oversize)},
+                                     {QStringLiteral("impair_loss"), qint64(v.impairLoss)},
+                                     {QStringLiteral("impair_queue_drops"), qint64(v.impairQueueDrops)},
+                                     {QStringLiteral("link_down_drops"), qint64(v.linkDownDrops)},
+                                     {QStringLiteral("impair_duplicated"), qint64(v.impairDuplicated)},
+                                     {QStringLiteral("impair_corrupted"), qint64(v.impairCorrupted)},
+                                     {QStringLiteral("impair_delayed"), qint64(v.impairDelayed)},
+                                     {QStringLiteral("mirror_drops"), qint64(v.mirrorDrops)}});
+            text += QStringLiteral("  port %1 %2: rx %3 frames %4 bytes, tx %5 frames %6 bytes, drops rx %7 tx %8, bcast rx %9 tx %10")
                         .arg(s.port).arg(s.name).arg(v.rxFrames).arg(v.rxBytes).arg(v.txFrames).arg(v.txBytes)
                         .arg(v.rxDrops).arg(v.txDrops).arg(v.rxBroadcast).arg(v.txBroadcast);
+            if (v.impairDrops() || v.impairDuplicated || v.impairCorrupted || v.impairDelayed)
+                text += QStringLiteral(", emulation: lost %1 queue-dropped %2 down-dropped %3 duplicated %4 corrupted %5 held %6")
+                            .arg(v.impairLoss).arg(v.impairQueueDrops).arg(v.linkDownDrops).arg(v.impairDuplicated)
+                            .arg(v.impairCorrupted).arg(v.impairDelayed);
+            if (v.mirrorDrops)
+                text += QStringLiteral(", mirror copies dropped %1").arg(v.mirrorDrops);
+            text += u'\n';
         }
         const EngineStats st = engine.stats();
         line(QJsonObject{{QStringLiteral("type"), QStringLiteral("counters")},
@@ -317,6 +432,19 @@ int runSwitch(const QStringList &args)
         PortOptions po;
         po.vlan = vlan;
         if (const Status s = engine.presetPort(port, po); !s) {
+            printError(cmd, s.error().message);
+            return ExitUsage;
+        }
+    }
+    // Emulation and mirrors belong to port numbers too (set before any port can send).
+    for (const auto &[port, emulation] : o.emulations) {
+        if (const Status s = engine.setPortEmulation(port, emulation); !s) {
+            printError(cmd, s.error().message);
+            return ExitUsage;
+        }
+    }
+    for (const auto &[source, m] : o.mirrors) {
+        if (const Status s = engine.setMirror(source, m.target, m.direction); !s) {
             printError(cmd, s.error().message);
             return ExitUsage;
         }

@@ -85,6 +85,15 @@ QJsonObject statsJson(const Runtime &rt)
             {QStringLiteral("rxBytes"), qint64(r.totals.rxBytes)},
             {QStringLiteral("txBytes"), qint64(r.totals.txBytes)},
             {QStringLiteral("drops"), qint64(r.totals.rxDrops + r.totals.txDrops)},
+            // Network emulation on the port (see PortCounterValues).
+            {QStringLiteral("impairDrops"), qint64(r.totals.impairDrops())},
+            {QStringLiteral("impairLoss"), qint64(r.totals.impairLoss)},
+            {QStringLiteral("impairQueueDrops"), qint64(r.totals.impairQueueDrops)},
+            {QStringLiteral("linkDownDrops"), qint64(r.totals.linkDownDrops)},
+            {QStringLiteral("impairDuplicated"), qint64(r.totals.impairDuplicated)},
+            {QStringLiteral("impairCorrupted"), qint64(r.totals.impairCorrupted)},
+            {QStringLiteral("impairDelayed"), qint64(r.totals.impairDelayed)},
+            {QStringLiteral("mirrorDrops"), qint64(r.totals.mirrorDrops)},
         });
     }
     return QJsonObject{{QStringLiteral("ports"), rows}};

@@ -18,6 +18,13 @@ PortCounterValues PortCounters::read() const
     v.txMulticast = txMulticast.load(r);
     v.runtsPadded = runtsPadded.load(r);
     v.oversize = oversize.load(r);
+    v.impairLoss = impairLoss.load(r);
+    v.impairQueueDrops = impairQueueDrops.load(r);
+    v.linkDownDrops = linkDownDrops.load(r);
+    v.impairDuplicated = impairDuplicated.load(r);
+    v.impairCorrupted = impairCorrupted.load(r);
+    v.impairDelayed = impairDelayed.load(r);
+    v.mirrorDrops = mirrorDrops.load(r);
     return v;
 }
 

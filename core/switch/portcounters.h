@@ -22,6 +22,16 @@ struct PortCounterValues {
     std::uint64_t rxBroadcast = 0, rxMulticast = 0, txBroadcast = 0, txMulticast = 0;
     std::uint64_t runtsPadded = 0;   // frames received shorter than 60 bytes (padded on egress)
     std::uint64_t oversize = 0;      // frames received longer than the limit (dropped)
+    // Network emulation (both directions of the port together; see SwitchEngine):
+    std::uint64_t impairLoss = 0;       // dropped by random or Gilbert–Elliott loss
+    std::uint64_t impairQueueDrops = 0; // dropped by the rate queue or a full delay line
+    std::uint64_t linkDownDrops = 0;    // dropped because the port is set down
+    std::uint64_t impairDuplicated = 0; // frames sent twice
+    std::uint64_t impairCorrupted = 0;  // copies with one bit flipped
+    std::uint64_t impairDelayed = 0;    // frames held right now (a gauge, not a count)
+    std::uint64_t mirrorDrops = 0;      // mirror copies this port (a mirror target) could not take
+    // Frames lost to emulation (loss, queue, down).
+    std::uint64_t impairDrops() const { return impairLoss + impairQueueDrops + linkDownDrops; }
 };
 
 class PortCounters {
@@ -35,6 +45,9 @@ public:
     std::atomic<std::uint64_t> rxDrops{0}, txDrops{0};
     std::atomic<std::uint64_t> rxBroadcast{0}, rxMulticast{0}, txBroadcast{0}, txMulticast{0};
     std::atomic<std::uint64_t> runtsPadded{0}, oversize{0};
+    std::atomic<std::uint64_t> impairLoss{0}, impairQueueDrops{0}, linkDownDrops{0}, impairDuplicated{0}, impairCorrupted{0};
+    std::atomic<std::uint64_t> impairDelayed{0};  // stored, not bumped
+    std::atomic<std::uint64_t> mirrorDrops{0};
 
     // Reader side (any thread).
     PortCounterValues read() const;

@@ -1,5 +1,7 @@
 #include "switchengine.h"
 
+#include "engineport.h"
+
 #include "hotpath.h"
 #include "vhostuserlistener.h"
 #include "vhostusertransport.h"
@@ -30,17 +32,13 @@ QString goneReason(const Transport &t)
     return why.isEmpty() ? QStringLiteral("peer disconnected") : why;
 }
 
-enum Tag : std::uint64_t { TagWake = 1, TagTimer, TagVde, TagStream, TagData, TagCtl, TagVhost };
+enum Tag : std::uint64_t { TagWake = 1, TagTimer, TagVde, TagStream, TagData, TagCtl, TagVhost, TagEmu };
 std::uint64_t tagOf(Tag t, std::uint32_t id) { return std::uint64_t(t) << 32 | id; }
 
 // Room for a GSO super-frame from a tap with offloads (64 KiB + headers); larger than any
 // legal frame from every other transport, which the forwarder then drops as oversize.
 constexpr std::size_t kRxBufferBytes = 65536 + 256;
 static_assert(kRxBufferBytes <= OffloadCompleter::kMaxFrame, "every received frame can be completed in software");
-// Bytes of a frame read in place (vhost-user) that are copied for the decision: Ethernet with
-// a tag, the largest IPv4 header and the UDP ports, ND's ICMPv6 type — all the forwarder and
-// the snooper look at. Larger frames send the rest from the sender's buffers.
-constexpr std::size_t kPeekBytes = 128;
 // Passes over polled ports between two looks at epoll (see loop).
 constexpr int kPollPassesPerEpoll = 8;
 static_assert(kPeekBytes >= kMinFrameLen + kVlanTagLen, "in-place frames are never padded");
@@ -59,34 +57,6 @@ std::int64_t wallNs()
 QString errnoText(int e) { return QString::fromLocal8Bit(std::strerror(e)); }
 
 }  // namespace
-
-struct SwitchEngine::Port {
-    PortId id = kNoPort;
-    std::unique_ptr<Transport> transport;
-    std::shared_ptr<PortCounters> counters;
-    int dataFd = -1, ctlFd = -1;
-    bool vnet = false;        // speaks virtio_net_hdr (a tap or a vhost-user port)
-    bool offloads = false;    // offloads currently switched on
-    bool wantOut = false;
-    bool dead = false;
-    bool perFrameReads = false;  // transport->perFrameReads(), cached
-    bool inPlace = false;        // transport->receivesInPlace(), cached
-    bool polled = false;         // in m_polled (the transport wants receive() called again)
-    bool burst = false;          // read in batches (frames are arriving back to back)
-    std::int64_t lastReadNs = 0;
-    // Frames gathered for this egress port during the current ingress batch.
-    std::vector<OutFrame> pending;
-    std::vector<Cast> pendingCast;
-    bool touched = false;
-    // Frames waiting for the peer to become writable (copies; bounded).
-    struct Queued {
-        std::vector<std::uint8_t> bytes;
-        Cast cast;
-    };
-    std::deque<Queued> queue;
-    std::size_t queueBytes = 0;
-    std::unique_ptr<PcapWriter> capture;
-};
 
 struct SwitchEngine::Listener {
     std::unique_ptr<VdeServer> vde;
@@ -113,6 +83,9 @@ SwitchEngine::SwitchEngine(const SwitchConfig &config, QObject *parent)
     m_tags.resize(std::size_t(m_config.batch));
     m_inPlace.resize(std::size_t(m_config.batch));
     m_portsById.resize(m_config.maxPorts + 1);
+    m_hooks.resize(m_config.maxPorts + 1);
+    m_config.emuReleaseBurst = std::max(m_config.emuReleaseBurst, 1);
+    m_rng.seed(std::uint64_t(monotonicNs()) ^ std::uint64_t(reinterpret_cast<std::uintptr_t>(this)));
 }
 
 SwitchEngine::~SwitchEngine()
@@ -120,7 +93,7 @@ SwitchEngine::~SwitchEngine()
     stop();
     m_portsById.clear();
     m_listeners.clear();
-    for (int fd : {m_epoll, m_wake, m_timer})
+    for (int fd : {m_epoll, m_wake, m_timer, m_emuTimer})
         if (fd >= 0)
             ::close(fd);
 }
@@ -142,7 +115,8 @@ Status SwitchEngine::start()
         m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
         m_wake = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
         m_timer = ::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-        if (m_epoll < 0 || m_wake < 0 || m_timer < 0)
+        m_emuTimer = ::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+        if (m_epoll < 0 || m_wake < 0 || m_timer < 0 || m_emuTimer < 0)
             return Error::failed(ErrorCode::System, verb, QStringLiteral("event loop"), errnoText(errno));
         itimerspec its{};
         its.it_interval.tv_sec = m_config.tickNs / 1'000'000'000;
@@ -155,6 +129,8 @@ Status SwitchEngine::start()
         ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_wake, &ev);
         ev.data.u64 = tagOf(TagTimer, 0);
         ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_timer, &ev);
+        ev.data.u64 = tagOf(TagEmu, 0);
+        ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_emuTimer, &ev);
     }
     m_stop = false;
     m_running = true;
@@ -516,6 +492,8 @@ void SwitchEngine::attachPort(PortId id, std::unique_ptr<Transport> t, const Por
         p->capture = std::move(w->second);
         m_waitingCaptures.erase(w);
     }
+    if (m_hooks[id] && m_hooks[id]->active())
+        p->hooks = m_hooks[id].get();
     const QString kind = p->transport->kind(), descr = p->transport->description();
     {
         std::lock_guard<std::mutex> lock(m_registryMutex);
@@ -543,6 +521,8 @@ void SwitchEngine::detachPort(PortId id, const QString &reason)
         ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, p->ctlFd, nullptr);
     m_forwarder.removePort(id);
     m_touched.erase(std::remove(m_touched.begin(), m_touched.end(), p.get()), m_touched.end());
+    if (m_hooks[id])
+        dropHeld(id, *m_hooks[id]);  // frames in flight to or from a holder that is gone
     if (p->capture) {
         // The capture stays with the number: the next holder's frames go on into the file.
         p->capture->flush();
@@ -674,6 +654,12 @@ void SwitchEngine::handleEvent(std::uint64_t tag, std::uint32_t events)
     case TagVhost:
         acceptVhostUser(*m_listeners[id]);
         break;
+    case TagEmu: {
+        std::uint64_t v;
+        (void)!::read(m_emuTimer, &v, sizeof v);
+        runEmulation();
+        break;
+    }
     case TagData: {
         if (id >= m_portsById.size() || !m_portsById[id])
             break;
@@ -727,6 +713,11 @@ void SwitchEngine::readPort(Port &p)
         m_sendNow = n == 1;  // a lone frame goes straight to its port (see enqueue)
         for (int i = 0; i < n; ++i) {
             const InPlaceFrame *f = inPlace ? &m_inPlace[std::size_t(i)] : nullptr;
+            if (p.hooks) [[unlikely]] {
+                receiveHooked(p, m_rxPtrs[std::size_t(i)], f ? f->len : m_rxLens[std::size_t(i)], now, m_tags[std::size_t(i)].data(),
+                              p.vnet ? p.transport->rxVnetHeader(i) : nullptr, f && f->tailCount > 0 ? f : nullptr);
+                continue;
+            }
             handleFrame(p, m_rxPtrs[std::size_t(i)], f ? f->len : m_rxLens[std::size_t(i)], now, m_tags[std::size_t(i)].data(),
                         p.vnet ? p.transport->rxVnetHeader(i) : nullptr, f && f->tailCount > 0 ? f : nullptr);
         }
@@ -929,10 +920,21 @@ void SwitchEngine::flushEgress()
 NETLOOM_HOT
 void SwitchEngine::sendOrQueue(Port &p, const OutFrame *frames, const Cast *casts, int n)
 {
+    if (p.hooks) [[unlikely]] {
+        sendHooked(p, frames, casts, n);
+        return;
+    }
+    sendDirect(p, frames, casts, n);
+}
+
+NETLOOM_HOT
+int SwitchEngine::sendDirect(Port &p, const OutFrame *frames, const Cast *casts, int n)
+{
     PortCounters &c = *p.counters;
-    int consumed = 0;
+    int consumed = 0, sentNow = 0;
     if (p.queue.empty()) {
         const SendResult r = p.transport->send(frames, n);
+        sentNow = r.sent;
         const std::int64_t wall = p.capture ? wallNs() : 0;
         for (int i = 0; i < r.sent; ++i) {
             PortCounters::bump(c.txFrames);
@@ -948,11 +950,11 @@ void SwitchEngine::sendOrQueue(Port &p, const OutFrame *frames, const Cast *cast
             PortCounters::bump(c.txDrops, std::uint64_t(r.dropped));
         if (r.dead) {
             detachPort(p.id, goneReason(*p.transport));
-            return;
+            return -1;
         }
         consumed = r.sent + r.dropped;
         if (!r.blocked && consumed >= n)
-            return;
+            return sentNow;
     }
     // Peer full (or already queueing): keep order, copy unicast frames into the bounded queue.
     // Broadcast and multicast are dropped at once, as a hardware switch would: a flood must
@@ -980,6 +982,7 @@ void SwitchEngine::sendOrQueue(Port &p, const OutFrame *frames, const Cast *cast
     // Wake up when the peer has room only if something waits; otherwise the next frame
     // simply tries again (no epoll churn for ports that only miss floods).
     setWantWritable(p, !p.queue.empty() || p.transport->hasPending());
+    return sentNow;
 }
 
 void SwitchEngine::drainQueue(Port &p)
@@ -998,6 +1001,8 @@ void SwitchEngine::drainQueue(Port &p)
             frames[i].add(p.queue[std::size_t(i)].bytes.data(), p.queue[std::size_t(i)].bytes.size());
         }
         const SendResult r = p.transport->send(frames, n);
+        if (p.hooks && p.hooks->mirrorTx && r.sent > 0)
+            mirrorOut(*p.hooks, frames, r.sent);
         const std::int64_t wall = p.capture ? wallNs() : 0;
         for (int i = 0; i < r.sent + r.dropped; ++i) {
             const Port::Queued &q = p.queue.front();

@@ -20,16 +20,28 @@
 //   are dropped and counted as txDrops. Nothing a port does can stall the others.
 // - Events: address events and port changes are delivered as Qt signals on the owner's
 //   thread (queued), at most kMaxEventsInFlight undelivered at a time (excess is counted).
+// - Emulation and mirroring (docs/switch.md): settings belong to port numbers, like captures
+//   and presets. A port whose number has any (impairment, link down, mirror source) carries a
+//   `hooks` pointer; every other port pays one predictable branch on receive and one on send.
+//   Impaired frames are copied into per-number, per-direction delay lines (ImpairmentStage
+//   decides their fate and due time) and released from the switch's event loop by a second
+//   timerfd armed at the earliest due time: nothing sleeps, and each wake-up releases a
+//   bounded number of frames per line so delayed ports never hold up the others. Ingress
+//   frames are held before the forwarding decision; egress frames after it. Mirror copies go
+//   straight to the target's socket and are dropped (counted) when it is not writable.
 #pragma once
 
 #include "addressevent.h"
 #include "forwarder.h"
+#include "impairment.h"
 #include "offloadcompleter.h"
 #include "portcounters.h"
 #include "portpresets.h"
 #include "snooper.h"
 #include "transport.h"
 #include "vdeserver.h"
+
+#include "protocol/impairment.h"
 
 #include <QObject>
 
@@ -54,7 +66,27 @@ struct SwitchConfig {
     std::int64_t tickNs = 250'000'000;            // housekeeping (aging, capture flush, timeouts)
     std::uint32_t maxPorts = 1024;
     bool snooping = true;
+    // Emulation: frames held per port number and direction (delay lines), and how many each
+    // emulation wake-up releases per line before the loop looks at other ports again.
+    std::size_t emuQueueFrames = 16384;
+    std::size_t emuQueueBytes = 16 * 1024 * 1024;
+    int emuReleaseBurst = 256;
 };
+
+// Network emulation of one port number, seen from the switch (runtimeplan's VdePort).
+struct PortEmulation {
+    protocol::Impairment toPort;    // frames the switch sends to the port (egress)
+    protocol::Impairment fromPort;  // frames the switch receives from the port (ingress)
+    bool up = true;                 // false: everything to and from the port is dropped
+    bool isNone() const { return up && toPort.isNone() && fromPort.isNone(); }
+    bool operator==(const PortEmulation &) const = default;
+};
+
+// Which frames of a mirror source are copied: received from it, sent to it, or both.
+enum class MirrorDirection { Rx, Tx, Both };
+// "rx", "tx", "both".
+QString mirrorDirectionName(MirrorDirection d);
+bool mirrorDirectionFromName(const QString &name, MirrorDirection *out);
 
 struct PortInfo {
     PortId id = kNoPort;
@@ -123,6 +155,28 @@ public:
     void clearPortPreset(PortId port);
     // Hub mode: flood every frame (VLANs still apply). Thread-safe.
     void setHub(bool hub);
+    // Network emulation of port number `port`: like captures and presets it belongs to the
+    // number and applies to whoever holds it, now or later. Takes effect at once; frames
+    // already held under an old setting leave as they were scheduled (a frame sent after a
+    // delay was removed may overtake them). Setting a port down drops what it holds and,
+    // until it is up again, every frame to and from it (counted as linkDownDrops). Fails with
+    // InvalidArgument for a number outside 1..maxPorts or an invalid impairment (the error
+    // names the field). Thread-safe.
+    Status setPortEmulation(PortId port, const PortEmulation &emulation);
+    // The emulation last set for `port` (the neutral one when none). Thread-safe.
+    PortEmulation portEmulation(PortId port) const;
+    // Mirrors port number `source` onto port number `target`: frames received from the
+    // source (as received, tag kept, before the forwarding decision but after the source's
+    // ingress impairment) and/or frames sent to it (as sent) are copied to the target's
+    // socket as they are, counted on the target (a target that is not writable drops the copy,
+    // counted as mirrorDrops: the source is never slowed). Several sources may share a
+    // target; mirror copies are never mirrored again. Replaces the source's previous mirror.
+    // Fails with InvalidArgument for numbers outside 1..maxPorts, a target equal to the
+    // source, or a target whose own mirror chain leads back to the source (a loop).
+    // Thread-safe.
+    Status setMirror(PortId source, PortId target, MirrorDirection direction);
+    // Stops mirroring `source` (nothing when it was not mirrored). Thread-safe.
+    void clearMirror(PortId source);
 
     // Counter snapshot of every port (lock-free reads of the counters). Thread-safe.
     std::vector<PortSnapshot> counters() const;
@@ -141,6 +195,11 @@ signals:
 private:
     struct Port;
     struct Listener;
+    struct Hooks;
+    struct MirrorSetting {
+        PortId target = kNoPort;
+        MirrorDirection direction = MirrorDirection::Both;
+    };
     void post(std::function<void()> fn);
     void loop();
     void runCommands();
@@ -169,6 +228,21 @@ private:
                              const InPlaceFrame *inPlace = nullptr);
     void flushEgress();
     void sendOrQueue(Port &p, const OutFrame *frames, const Cast *casts, int n);
+    // The plain send (no hooks): sends now or queues for writability. Returns how many of the
+    // frames (from the front) were handed to the kernel now, -1 when the port died.
+    int sendDirect(Port &p, const OutFrame *frames, const Cast *casts, int n);
+    // Emulation and mirroring (switchemulation.cpp).
+    void sendHooked(Port &p, const OutFrame *frames, const Cast *casts, int n);
+    void receiveHooked(Port &p, std::uint8_t *frame, std::size_t len, std::int64_t now, std::uint8_t *tagSlot,
+                       const std::uint8_t *vnet, const InPlaceFrame *inPlace);
+    void releaseEgress(Port &p, Hooks &h, std::int64_t now);
+    void releaseIngress(Port &p, Hooks &h, std::int64_t now);
+    void runEmulation();
+    void armEmulation(std::int64_t dueNs);
+    void mirrorOut(Hooks &h, const OutFrame *frames, int n);
+    Hooks &hooksFor(PortId id);
+    void refreshHooks(PortId id);
+    void dropHeld(PortId id, Hooks &h);
     void drainQueue(Port &p);
     void setWantWritable(Port &p, bool want);
     void attachPort(PortId id, std::unique_ptr<Transport> t, const PortOptions &options);
@@ -183,7 +257,7 @@ private:
     std::atomic<bool> m_running{false};
     std::atomic<bool> m_stop{false};
     std::thread m_thread;
-    int m_epoll = -1, m_wake = -1, m_timer = -1;
+    int m_epoll = -1, m_wake = -1, m_timer = -1, m_emuTimer = -1;
 
     std::mutex m_cmdMutex;
     std::vector<std::function<void()>> m_commands;
@@ -191,6 +265,8 @@ private:
     mutable std::mutex m_registryMutex;  // never taken on the hot path
     std::map<PortId, PortInfo> m_registry;
     PortPresets m_presets;  // guarded by m_registryMutex
+    std::map<PortId, PortEmulation> m_emulations;   // guarded by m_registryMutex
+    std::map<PortId, MirrorSetting> m_mirrors;      // guarded by m_registryMutex
 
     // Switch-thread state.
     Forwarder m_forwarder;
@@ -213,6 +289,14 @@ private:
     int m_pollPasses = 0;
     std::vector<AddressEvent> m_events;
     std::int64_t m_lastAging = 0;
+    // Emulation state per port number (index = PortId; null until first configured).
+    std::vector<std::unique_ptr<Hooks>> m_hooks;
+    std::vector<PortId> m_hookIds;  // numbers with a Hooks object
+    std::int64_t m_emuArmedNs = -1; // when m_emuTimer fires next (-1: disarmed)
+    Rng m_rng;
+    // Reused by releaseIngress / releaseEgress (separate: an ingress release sends to ports
+    // whose egress release may run inside it).
+    std::vector<DelayedFrame> m_released, m_releasedOut;
 
     std::atomic<int> m_eventsInFlight{0};
     std::atomic<std::uint64_t> m_eventsDropped{0};
