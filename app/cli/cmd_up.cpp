@@ -4,6 +4,9 @@
 // `stats`, and shows a live text view or a JSON-lines event stream. SIGINT/SIGTERM stop
 // everything in reverse order; the exit code is 130 after a clean stop.
 #include "commands.h"
+
+#include "model/linkedit.h"
+#include "model/validator.h"
 #include "plan/rundir.h"
 
 #include "plan/planner.h"
@@ -189,6 +192,34 @@ int runUp(const QStringList &args)
     options.removeRuntimeDir = !keepLogs;
     runtime::Runtime rt(t->name, *p, options);
     runtime::ControlServer control(&rt);
+    // `netloomctl link`: the running topology's links change in memory (not in the file; a
+    // SIGHUP re-reads the file and so undoes them) and apply as a live edit.
+    model::Topology current = *loaded;
+    control.setLinkHandler([&](const QString &ref, const QString &action, const QString &dir) -> Result<QJsonObject> {
+        Result<model::LinkChange> change = model::parseLinkChange(action, dir);
+        if (!change)
+            return change.error();
+        QString id;
+        Result<model::Topology> nt = model::applyLinkChange(current, ref, *change, &id);
+        if (!nt)
+            return nt.error();
+        for (const model::Issue &issue : model::validate(*nt))
+            if (issue.severity == model::Issue::Severity::Error)
+                return Error::failed(ErrorCode::InvalidArgument, QStringLiteral("change link"), ref,
+                                     QStringLiteral("%1: %2").arg(issue.path, issue.message));
+        QList<runtime::UserKeyWarning> ignored;
+        Result<plan::Plan> np = planForRun(*nt, file, runtimeDir, &ignored);
+        if (!np)
+            return np.error();
+        if (Status st = rt.applyEdit(*np); !st)
+            return st.error();
+        current = *nt;
+        const model::Link *l = current.link(id);
+        return QJsonObject{{QStringLiteral("link"), id},
+                           {QStringLiteral("up"), l->emulation.up},
+                           {QStringLiteral("ab"), protocol::toSpec(l->emulation.ab)},
+                           {QStringLiteral("ba"), protocol::toSpec(l->emulation.ba)}};
+    });
     if (controlPath.isEmpty())
         controlPath = runtime::controlSocketPathFor(t->name);
     if (Status s = control.listen(controlPath); !s) {
@@ -220,6 +251,8 @@ int runUp(const QStringList &args)
                 QList<runtime::UserKeyWarning> ignored;  // said at the start already
                 Result<plan::Plan> np = nt ? planForRun(*nt, file, runtimeDir, &ignored) : Result<plan::Plan>(nt.error());
                 const Status st = np ? rt.applyEdit(*np) : Status(np.error());
+                if (st)
+                    current = *nt;
                 if (json)
                     emitJson({{QStringLiteral("event"), QStringLiteral("edit")}, {QStringLiteral("ok"), bool(st)},
                               {QStringLiteral("message"), st ? QString() : st.error().message}});

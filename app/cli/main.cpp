@@ -21,6 +21,7 @@ int runConsole(const QStringList &args);
 int runScreenshot(const QStringList &args);
 int runPower(const QStringList &args);
 int runSsh(const QStringList &args);
+int runLink(const QStringList &args);
 
 namespace {
 
@@ -37,6 +38,7 @@ constexpr std::array kCommands{
     Command{"screenshot", "save a running guest's screen as PNG", runScreenshot},
     Command{"power", "pause, resume, reset, power down or force off a running guest", runPower},
     Command{"ssh", "ssh into a running guest as its cloud-init user", runSsh},
+    Command{"link", "set a link of a running topology up/down or change its impairment", runLink},
 };
 
 void printUsage()

@@ -2,6 +2,7 @@
 
 #include "base/fdpassing.h"
 #include "plan/rundir.h"
+#include "protocol/impairment.h"
 #include "runtime.h"
 
 #include <QDir>
@@ -297,6 +298,18 @@ QByteArray ControlServer::answer(const QByteArray &line) const
                                  {QStringLiteral("result"), QJsonObject{{QStringLiteral("node"), node},
                                                                         {QStringLiteral("action"), QLatin1String(powerActionName(*action))}}}}
                    : QJsonObject{{QStringLiteral("ok"), false}, {QStringLiteral("error"), st.error().message}};
+    } else if (op == QLatin1String("link")) {
+        // {"op":"link","link":REF,"action":"up"|"down"|"none"|SPEC,"dir":"both"|"ab"|"ba"|"to-guest"|"from-guest"}
+        const QJsonObject o = doc.object();
+        const QString ref = o.value(QStringLiteral("link")).toString().left(kMaxNodeIdChars * 2 + 1);
+        const QString action = o.value(QStringLiteral("action")).toString().left(protocol::impair::kMaxSpecChars + 1);
+        const QString dir = o.value(QStringLiteral("dir")).toString().left(16);
+        Result<QJsonObject> r = m_linkHandler
+                                    ? m_linkHandler(ref, action, dir)
+                                    : Result<QJsonObject>(Error::failed(ErrorCode::Unsupported, QStringLiteral("change link"), ref,
+                                                                        QStringLiteral("this runtime cannot re-plan its topology")));
+        reply = r ? QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("result"), *r}}
+                  : QJsonObject{{QStringLiteral("ok"), false}, {QStringLiteral("error"), r.error().message}};
     } else if (op == QLatin1String("capture")) {
         // {"op":"capture","network":NAME,"port":N,"file":ABSOLUTE-PATH} ("file":"" stops).
         const QJsonObject o = doc.object();

@@ -21,6 +21,8 @@
 #include <QLocalServer>
 #include <QObject>
 
+#include <functional>
+
 namespace netloom::runtime {
 
 class Runtime;
@@ -50,6 +52,13 @@ public:
     Status listen(const QString &path);
     QString path() const { return m_path; }
 
+    // Op "link" ({"op":"link","link":REF,"action":ACTION,"dir":DIR}, see model/linkedit.h)
+    // changes a link's emulation; only the owner of the topology can re-plan it, so it
+    // supplies the handler (netloomctl up). Without one the op answers "not supported".
+    // The handler returns the reply's "result" object or the refusal.
+    using LinkHandler = std::function<Result<QJsonObject>(const QString &ref, const QString &action, const QString &dir)>;
+    void setLinkHandler(LinkHandler handler) { m_linkHandler = std::move(handler); }
+
 private:
     void onNewConnection();
     QByteArray answer(const QByteArray &line) const;
@@ -58,6 +67,7 @@ private:
     bool answerAsync(QLocalSocket *s, const QByteArray &line);
 
     Runtime *m_runtime;
+    LinkHandler m_linkHandler;
     QLocalServer m_server;
     QString m_path;
     int m_clients = 0;

@@ -327,6 +327,8 @@ Status Runtime::startSwitch(const plan::SwitchPlan &sp)
             return Error{id.error().code, QStringLiteral("failed to %1 '%2': %3").arg(verb, sp.name, id.error().message)};
         rt->owners.insert(*id, owner);
     }
+    if (Status s = applySwitchEmulation(*rt, sp, true); !s)
+        return s;
     // Lease tracker fed by the snooper.
     leases::LeaseTableConfig lc;
     lc.network = sp.name;
@@ -472,6 +474,7 @@ void Runtime::onGuestState(const QString &node, int state, const QString &reason
         case QemuSupervisor::State::Running:
             setNode(node, NodeState::Up, g->sup->accelerator());
             log(QStringLiteral("info"), name, QStringLiteral("running (pid %1, %2)").arg(g->sup->pid()).arg(g->sup->accelerator()));
+            applyNicLinks(*g, {});  // NICs whose link is down lose their carrier now
             break;
         case QemuSupervisor::State::Stopping: setNode(node, NodeState::Stopping); break;
         case QemuSupervisor::State::Stopped:

@@ -227,6 +227,16 @@ private:
     Status preflight();
     void applyHost(const protocol::HostState &state, std::function<void(const Result<QJsonObject> &)> done);
     Status startSwitch(const plan::SwitchPlan &sp);
+    // Network emulation (runtimeemulation.cpp). Sends the ports' impairments/link states and
+    // the mirrors of `next` to rt's engine — all of them when `initial`, else only what differs
+    // from rt.plan — and makes rt.plan = next. Returns the engine's refusal.
+    Status applySwitchEmulation(SwitchRt &rt, const plan::SwitchPlan &next, bool initial);
+    // Sends QMP set_link for every NIC of g whose down state differs from `wasDown` (all of
+    // g.plan.nicsDown when wasDown is empty); nothing until the guest runs. Logs the outcome.
+    void applyNicLinks(GuestRt &g, const QStringList &wasDown);
+    // The plans with emulation/link state reset: what must match for a live edit.
+    static plan::SwitchPlan withoutEmulation(plan::SwitchPlan sp);
+    static plan::GuestPlan withoutLinkState(plan::GuestPlan gp);
     void startLeaseWatchers(const QJsonObject &applyReply);
     Status launchGuest(const plan::GuestPlan &gp);
     void startFailed(const QString &message);

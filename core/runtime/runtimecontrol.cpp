@@ -183,10 +183,22 @@ Status Runtime::applyEdit(const plan::Plan &next)
     const QString verb = QStringLiteral("apply edit of");
     if (m_state != RunState::Running)
         return Error::failed(ErrorCode::InvalidArgument, verb, m_name, QStringLiteral("the topology is not running"));
-    if (next.runtime.switches != m_plan.runtime.switches || next.runtime.cables != m_plan.runtime.cables ||
+    // Switches may differ in their ports' emulation and mirrors only (applied live below).
+    bool switchesSame = next.runtime.switches.size() == m_plan.runtime.switches.size();
+    for (qsizetype i = 0; switchesSame && i < next.runtime.switches.size(); ++i)
+        switchesSame = withoutEmulation(next.runtime.switches[i]) == withoutEmulation(m_plan.runtime.switches[i]);
+    if (!switchesSame || next.runtime.cables != m_plan.runtime.cables ||
         next.runtime.runtimeDir != m_plan.runtime.runtimeDir)
         return Error::failed(ErrorCode::Unsupported, verb, m_name,
                              QStringLiteral("switches, cables or the runtime directory changed; stop and start the topology to apply that"));
+    for (const plan::SwitchPlan &sp : next.runtime.switches) {
+        for (auto &rt : m_switches) {
+            if (rt->plan.node != sp.node || !rt->engine)
+                continue;
+            if (Status s = applySwitchEmulation(*rt, sp, false); !s)
+                return s;
+        }
+    }
     QHash<QString, plan::GuestPlan> nextGuests;
     for (const plan::GuestPlan &g : next.runtime.guests)
         nextGuests.insert(g.node, g);
@@ -212,6 +224,15 @@ Status Runtime::applyEdit(const plan::Plan &next)
             } else {
                 m_dropWhenDown << old.node;
                 afterGuestDown(old.node);
+            }
+        } else if (withoutLinkState(nextGuests.value(old.node)) == withoutLinkState(old) &&
+                   nextGuests.value(old.node).nicsDown != old.nicsDown) {
+            // Only link states changed: QMP set_link, no restart.
+            for (auto &g : m_guests) {
+                if (g->plan.node != old.node)
+                    continue;
+                g->plan = nextGuests.value(old.node);
+                applyNicLinks(*g, old.nicsDown);
             }
         } else if (nextGuests.value(old.node) != old) {
             log(QStringLiteral("info"), old.name, QStringLiteral("changed: restarting"));
