@@ -1895,6 +1895,10 @@
         <source>failed to ssh to &apos;%1&apos;: cannot start &apos;%2&apos;</source>
         <translation>ssh zu &apos;%1&apos; fehlgeschlagen: &apos;%2&apos; kann nicht gestartet werden</translation>
     </message>
+    <message>
+        <source>failed to apply the network emulation of &apos;%1&apos;: %2: %3</source>
+        <translation>Die Netzwerkemulation von &apos;%1&apos; konnte nicht angewendet werden: %2: %3</translation>
+    </message>
 </context>
 <context>
     <name>netloom::gui::TerminalView</name>

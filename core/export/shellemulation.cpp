@@ -134,9 +134,13 @@ QList<QStringList> tcIngressRedirect(const protocol::ImpairmentSpec &spec)
 {
     return {{QStringLiteral("qdisc"), QStringLiteral("replace"), QStringLiteral("dev"), spec.ifname, QStringLiteral("handle"),
              QStringLiteral("ffff:"), QStringLiteral("ingress")},
+            // A u32 filter matching every frame, as the helper installs it (cls_matchall is
+            // missing from some kernels; u32 is everywhere).
             {QStringLiteral("filter"), QStringLiteral("replace"), QStringLiteral("dev"), spec.ifname, QStringLiteral("parent"),
-             QStringLiteral("ffff:"), QStringLiteral("pref"), QStringLiteral("1"), QStringLiteral("matchall"), QStringLiteral("action"),
-             QStringLiteral("mirred"), QStringLiteral("egress"), QStringLiteral("redirect"), QStringLiteral("dev"), spec.ifbIfname}};
+             QStringLiteral("ffff:"), QStringLiteral("protocol"), QStringLiteral("all"), QStringLiteral("pref"), QStringLiteral("1"),
+             QStringLiteral("u32"), QStringLiteral("match"), QStringLiteral("u32"), QStringLiteral("0"), QStringLiteral("0"),
+             QStringLiteral("action"), QStringLiteral("mirred"), QStringLiteral("egress"), QStringLiteral("redirect"),
+             QStringLiteral("dev"), spec.ifbIfname}};
 }
 
 }  // namespace netloom::exporter

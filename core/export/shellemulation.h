@@ -4,7 +4,7 @@
 // Design note. Netloom-switch ports are emulated with VDE's `wirefilter` (vde2) between the
 // port of the switch and what is plugged into it; the kernel side with `tc` qdiscs — a netem
 // qdisc at the root (delay, jitter, loss, Gilbert-Elliott, duplication, corruption) and, for a
-// rate, a tbf child; ingress through an IFB device that a matchall filter redirects to.
+// rate, a tbf child; ingress through an IFB device that a u32 match-all filter redirects to.
 // wirefilter cannot say everything netem can; the differences become notes the script carries
 // as comments:
 //   - jitter distributions: wirefilter has uniform (U) and normal (N); pareto and
@@ -40,7 +40,7 @@ QStringList wirefilterOptions(const protocol::Impairment &lr, const protocol::Im
 QList<QStringList> tcRootCommands(const QString &ifname, const protocol::Impairment &imp);
 
 // The tc commands that redirect what arrives on spec.ifname to spec.ifbIfname (ingress qdisc
-// and a matchall mirred filter); the IFB device itself is made with `ip link add ... type
+// and a u32 match-all mirred filter); the IFB device itself is made with `ip link add ... type
 // ifb` and then gets tcRootCommands(ifb, spec.ingress).
 QList<QStringList> tcIngressRedirect(const protocol::ImpairmentSpec &spec);
 

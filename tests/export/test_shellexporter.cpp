@@ -239,7 +239,7 @@ private Q_SLOTS:
         QVERIFY2(s.contains(QStringLiteral("tc 'qdisc' 'replace' 'dev' '%1' 'root' 'handle' '1:' 'netem' 'delay' '50000us'").arg(imp.ifname)), qPrintable(s));
         QVERIFY2(s.contains(QStringLiteral("ip link add name '%1' type ifb").arg(imp.ifbIfname)), qPrintable(s));
         QVERIFY2(s.contains(QStringLiteral("'tbf' 'rate' '10000000bit' 'burst' '12500' 'limit' '125000'")), qPrintable(s));
-        QVERIFY2(s.contains(QStringLiteral("'matchall' 'action' 'mirred' 'egress' 'redirect' 'dev' '%1'").arg(imp.ifbIfname)), qPrintable(s));
+        QVERIFY2(s.contains(QStringLiteral("'u32' 'match' 'u32' '0' '0' 'action' 'mirred' 'egress' 'redirect' 'dev' '%1'").arg(imp.ifbIfname)), qPrintable(s));
         QVERIFY(s.contains(QStringLiteral("tc qdisc del dev '%1' ingress 2>/dev/null || true").arg(imp.ifname)));
         QVERIFY(s.contains(QStringLiteral("tc qdisc del dev '%1' root 2>/dev/null || true").arg(imp.ifname)));
         // The mirror: said, not done.

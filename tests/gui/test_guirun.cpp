@@ -3,8 +3,9 @@
 // and two QEMU guests (TCG) inside a test namespace; the Leases dock fills with both guests'
 // leases (in the same event-loop turn as the runtime's event), the Traffic charts get
 // non-zero data, nodes turn green and cables carry a rate; the leases can be filtered,
-// copied and pinned as a reservation (undoable); a guest is stopped from its node; Stop
-// takes everything down.
+// copied and pinned as a reservation (undoable); a 50 ms impairment on alpha's cable takes
+// effect at once while running and undo takes it back (issue #13); a guest is stopped from
+// its node; Stop takes everything down.
 //
 // The test process itself enters the namespace (setns on the main thread before anything
 // is started: the switch threads and QEMU children inherit it), so the taps the runtime
@@ -28,6 +29,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QLineEdit>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QFileInfo>
@@ -185,6 +187,33 @@ void TestGuiRun::demoStartsLeasesChartsAndStops()
     QVERIFY(traffic->setCapture(alphaKey, QString()));
     QVERIFY(traffic->captureFile(alphaKey).isEmpty());
 
+    // Network emulation while running (issue #13): 50 ms each way on alpha's cable, pushed on
+    // the undo stack as the cable's Impairment section does, takes effect at once (the RTT
+    // from the gateway's side rises by ~100 ms from the first ping); undo takes it back.
+    auto rttTo = [](const QString &ip) {
+        const auto r = netloom::test::run({QStringLiteral("busybox"), QStringLiteral("ping"), QStringLiteral("-q"), QStringLiteral("-c"),
+                                           QStringLiteral("3"), QStringLiteral("-i"), QStringLiteral("0.2"), QStringLiteral("-W"),
+                                           QStringLiteral("1"), ip},
+                                          10000);
+        static const QRegularExpression avg(QStringLiteral("= [0-9.]+/([0-9.]+)/"));
+        const auto m = avg.match(QString::fromUtf8(r.out));
+        return r.out.contains("3 packets received") && m.hasMatch() ? m.captured(1).toDouble() : -1.0;
+    };
+    const QString alphaIp = alpha.entry.ip.toString();
+    const double rttBefore = rttTo(alphaIp);
+    QVERIFY2(rttBefore >= 0, "alpha does not answer pings");
+    const model::LinkEmulation plain = w.document()->topology().link(QStringLiteral("alpha-lan"))->emulation;
+    model::LinkEmulation slow = plain;
+    slow.ab.delayUs = slow.ba.delayUs = 50000;
+    w.undoStack()->push(new SetLinkEmulationCommand(w.document(), QStringLiteral("alpha-lan"), plain, slow));
+    const double rttSlow = rttTo(alphaIp);
+    QVERIFY2(rttSlow >= 98 && rttSlow <= rttBefore + 140, qPrintable(QStringLiteral("%1 -> %2 ms\n%3").arg(rttBefore).arg(rttSlow).arg(w.logText())));
+    QVERIFY2(w.scene()->linkItem(QStringLiteral("alpha-lan"))->badgeText().contains(QStringLiteral("50 ms")),
+             qPrintable(w.scene()->linkItem(QStringLiteral("alpha-lan"))->badgeText()));
+    w.undoStack()->undo();
+    const double rttBack = rttTo(alphaIp);
+    QVERIFY2(rttBack >= 0 && rttBack < rttBefore + 40, qPrintable(QStringLiteral("%1 ms after undo").arg(rttBack)));
+
     // Filter, copy, pin as reservation (one undo step), undo.
     QTest::keyClicks(w.leasesPanel()->filterEdit(), QStringLiteral("beta"));
     QCOMPARE(w.leasesPanel()->proxy()->rowCount(), 1);
@@ -197,9 +226,9 @@ void TestGuiRun::demoStartsLeasesChartsAndStops()
     QCOMPARE(QApplication::clipboard()->text(),
              QStringLiteral("ssh -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=%1/netloom/demo/known_hosts demo@%2")
                  .arg(dir.filePath(QStringLiteral("xdg")), alpha.entry.ip.toString()));
-    const int undoBefore = w.undoStack()->count();
+    const int undoBefore = w.undoStack()->index();
     QVERIFY(w.leasesPanel()->pinAsReservation(row));
-    QCOMPARE(w.undoStack()->count(), undoBefore + 1);
+    QCOMPARE(w.undoStack()->index(), undoBefore + 1);
     const auto &res = w.document()->topology().node(QStringLiteral("gw"))->hostPort.dhcp.reservations;
     QCOMPARE(res.size(), 1);
     QCOMPARE(res.first().mac, QStringLiteral("52:54:00:6e:6c:01"));
