@@ -198,7 +198,7 @@ void TrafficPanel::addRates(const QList<runtime::PortRateRow> &rows, double t)
         const QString who = r.owner.isEmpty() ? r.description : r.owner;
         addSample(key, QStringLiteral("%1 %2 \u2014 %3").arg(r.network).arg(r.port).arg(who),
                   TrafficSample{t, r.rate.rxBitsPerSec, r.rate.txBitsPerSec, r.rate.rxFramesPerSec, r.rate.txFramesPerSec});
-        setEmulationDrops(key, r.emulationDrops);
+        setEmulationDrops(key, r.totals.impairDrops());
     }
 }
 

@@ -14,7 +14,7 @@
 // The port list's context menu captures a port into a pcap file (and stops it): guest-to-guest
 // frames on a netloom switch cross no host interface, so this is where they can be recorded.
 // Beside each port the list shows how many frames network emulation has dropped on it
-// (PortRateRow::emulationDrops: loss, a link set down, a full rate queue) since the run began.
+// (PortCounterValues::impairDrops(): loss, a link set down, a full rate queue) since the run began.
 #pragma once
 
 #include "base/result.h"

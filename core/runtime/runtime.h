@@ -80,7 +80,6 @@ struct PortRateRow {
     QString owner;         // guest name / tap / cable, from the plan ("" = unknown)
     sw::PortCounterValues totals;
     sw::PortRate rate;
-    quint64 emulationDrops = 0;  // frames network emulation dropped on this port (total)
 };
 
 // What a guest's power menu can ask for. Powerdown is the graceful ladder (ACPI power-down,

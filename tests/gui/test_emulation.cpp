@@ -500,7 +500,8 @@ private slots:
         QCOMPARE(list->topLevelItemCount(), 1);
         QCOMPARE(list->headerItem()->text(TrafficPanel::kDropsColumn), QStringLiteral("Emulation drops"));
         QCOMPARE(list->topLevelItem(0)->text(TrafficPanel::kDropsColumn), QStringLiteral("0"));
-        row.emulationDrops = 4242;
+        row.totals.impairLoss = 4000;
+        row.totals.linkDownDrops = 242;
         panel.addRates({row}, 1001);
         QCOMPARE(panel.emulationDrops(QStringLiteral("lan:3")), quint64(4242));
         QCOMPARE(list->topLevelItem(0)->text(TrafficPanel::kDropsColumn), QStringLiteral("4242"));

@@ -11,6 +11,7 @@
 
 #include <QElapsedTimer>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
@@ -160,6 +161,16 @@ private slots:
         const PingStats beta3 = ping(ns, kBeta, 3);
         QVERIFY2(alpha3.sent == 3 && alpha3.received == 0, qPrintable(alpha3.text));
         QVERIFY2(beta3.received == 3, qPrintable(beta3.text));
+        // The switch counts what the down link dropped on alpha's port (netloomctl stats).
+        {
+            const auto stats = netloom::test::run({ctl, QStringLiteral("stats"), QStringLiteral("--socket"), control, QStringLiteral("--json")});
+            QVERIFY2(stats.exitCode == 0, qPrintable(stats.describe()));
+            qint64 downDrops = -1;
+            for (const QJsonValue &v : QJsonDocument::fromJson(stats.out).object().value(QStringLiteral("ports")).toArray())
+                if (v.toObject().value(QStringLiteral("owner")).toString() == QLatin1String("alpha/net0"))
+                    downDrops = v.toObject().value(QStringLiteral("linkDownDrops")).toInteger();
+            QVERIFY2(downDrops >= 3, qPrintable(QString::fromUtf8(stats.out)));
+        }
 
         // Up again.
         QCOMPARE(link({QStringLiteral("alpha"), QStringLiteral("up")}).exitCode, 0);
