@@ -82,19 +82,6 @@ int editDistance(const QString &a, const QString &b)
     return prev[b.size()];
 }
 
-QString describeType(const QJsonValue &v)
-{
-    switch (v.type()) {
-    case QJsonValue::Null: return QStringLiteral("null");
-    case QJsonValue::Bool: return QStringLiteral("a boolean");
-    case QJsonValue::Double: return QStringLiteral("a number");
-    case QJsonValue::String: return QStringLiteral("a string");
-    case QJsonValue::Array: return QStringLiteral("an array");
-    case QJsonValue::Object: return QStringLiteral("an object");
-    case QJsonValue::Undefined: break;
-    }
-    return QStringLiteral("nothing");
-}
 
 // Reads one JSON object: refuses unknown keys up front (typos), then typed accessors that
 // leave the output untouched when the key is absent (the struct's default stays).
@@ -157,7 +144,7 @@ public:
         if (!v)
             return;
         if (!v->isString()) {
-            fail(key, QStringLiteral("expected a string, got %1").arg(describeType(*v)));
+            fail(key, QStringLiteral("expected a string, got %1").arg(detail::describeJsonType(*v)));
             return;
         }
         const QString s = v->toString();
@@ -174,7 +161,7 @@ public:
         if (!v)
             return;
         if (!v->isBool()) {
-            fail(key, QStringLiteral("expected true or false, got %1").arg(describeType(*v)));
+            fail(key, QStringLiteral("expected true or false, got %1").arg(detail::describeJsonType(*v)));
             return;
         }
         *out = v->toBool();
@@ -191,7 +178,7 @@ public:
         const QString expected = extra ? QStringLiteral("expected %1 or an integer %2..%3").arg(*extra).arg(min).arg(max)
                                        : QStringLiteral("expected an integer %1..%2").arg(min).arg(max);
         if (!v->isDouble()) {
-            fail(key, expected + QStringLiteral(", got %1").arg(describeType(*v)));
+            fail(key, expected + QStringLiteral(", got %1").arg(detail::describeJsonType(*v)));
             return;
         }
         const double d = v->toDouble();
@@ -243,7 +230,7 @@ public:
         if (!v)
             return std::nullopt;
         if (!v->isObject()) {
-            fail(key, QStringLiteral("expected an object, got %1").arg(describeType(*v)));
+            fail(key, QStringLiteral("expected an object, got %1").arg(detail::describeJsonType(*v)));
             return std::nullopt;
         }
         return v->toObject();
@@ -255,7 +242,7 @@ public:
         if (!v)
             return std::nullopt;
         if (!v->isArray()) {
-            fail(key, QStringLiteral("expected an array, got %1").arg(describeType(*v)));
+            fail(key, QStringLiteral("expected an array, got %1").arg(detail::describeJsonType(*v)));
             return std::nullopt;
         }
         const QJsonArray a = v->toArray();
@@ -276,7 +263,7 @@ public:
             const QJsonValue v = a->at(i);
             const QString p = indexPath(m_path, QString::fromLatin1(key), i);
             if (!v.isString()) {
-                m_f->set(ErrorCode::InvalidArgument, p, QStringLiteral("expected a string, got %1").arg(describeType(v)));
+                m_f->set(ErrorCode::InvalidArgument, p, QStringLiteral("expected a string, got %1").arg(detail::describeJsonType(v)));
                 return;
             }
             if (v.toString().size() > limits::kMaxStringChars) {
@@ -301,7 +288,7 @@ void forEachObject(const QJsonArray &array, const QString &arrayPath, Failure *f
     for (qsizetype i = 0; i < array.size() && !f->failed; ++i) {
         const QString p = QStringLiteral("%1[%2]").arg(arrayPath).arg(i);
         if (!array.at(i).isObject()) {
-            f->set(ErrorCode::InvalidArgument, p, QStringLiteral("expected an object, got %1").arg(describeType(array.at(i))));
+            f->set(ErrorCode::InvalidArgument, p, QStringLiteral("expected an object, got %1").arg(detail::describeJsonType(array.at(i))));
             return;
         }
         fn(array.at(i).toObject(), p);

@@ -10,20 +10,6 @@ namespace netloom::model::detail {
 
 namespace {
 
-QString describe(const QJsonValue &v)
-{
-    switch (v.type()) {
-    case QJsonValue::Null: return QStringLiteral("null");
-    case QJsonValue::Bool: return QStringLiteral("a boolean");
-    case QJsonValue::Double: return QStringLiteral("a number");
-    case QJsonValue::String: return QStringLiteral("a string");
-    case QJsonValue::Array: return QStringLiteral("an array");
-    case QJsonValue::Object: return QStringLiteral("an object");
-    case QJsonValue::Undefined: break;
-    }
-    return QStringLiteral("nothing");
-}
-
 JsonProblem problem(const QString &path, const QString &reason, ErrorCode code = ErrorCode::InvalidArgument)
 {
     return JsonProblem{code, path, reason};
@@ -43,7 +29,7 @@ QString unknownKey(const QJsonObject &o, const QSet<QString> &known)
 std::optional<JsonProblem> decodeImpairment(const QJsonValue &v, const QString &path, protocol::Impairment *out)
 {
     if (!v.isObject())
-        return problem(path, QStringLiteral("expected an impairment object, got %1").arg(describe(v)));
+        return problem(path, QStringLiteral("expected an impairment object, got %1").arg(describeJsonType(v)));
     Result<protocol::Impairment> imp = protocol::impairmentFromJson(v.toObject(), path);
     if (imp) {
         *out = *imp;
@@ -68,7 +54,7 @@ std::optional<JsonProblem> decodeImpairment(const QJsonValue &v, const QString &
 std::optional<JsonProblem> decodeLinkEmulation(const QJsonValue &value, const QString &path, LinkEmulation *out)
 {
     if (!value.isObject())
-        return problem(path, QStringLiteral("expected an object, got %1").arg(describe(value)));
+        return problem(path, QStringLiteral("expected an object, got %1").arg(describeJsonType(value)));
     const QJsonObject o = value.toObject();
     static const QSet<QString> known{QStringLiteral("ab"), QStringLiteral("ba"), QStringLiteral("both"), QStringLiteral("up")};
     if (const QString k = unknownKey(o, known); !k.isEmpty())
@@ -91,7 +77,7 @@ std::optional<JsonProblem> decodeLinkEmulation(const QJsonValue &value, const QS
     }
     if (const QJsonValue up = o.value(QStringLiteral("up")); !up.isUndefined()) {
         if (!up.isBool())
-            return problem(path + QStringLiteral(".up"), QStringLiteral("expected true or false, got %1").arg(describe(up)));
+            return problem(path + QStringLiteral(".up"), QStringLiteral("expected true or false, got %1").arg(describeJsonType(up)));
         e.up = up.toBool();
     }
     *out = e;
@@ -101,7 +87,7 @@ std::optional<JsonProblem> decodeLinkEmulation(const QJsonValue &value, const QS
 std::optional<JsonProblem> decodeMirrors(const QJsonValue &value, const QString &path, QList<MirrorConfig> *out)
 {
     if (!value.isArray())
-        return problem(path, QStringLiteral("expected an array, got %1").arg(describe(value)));
+        return problem(path, QStringLiteral("expected an array, got %1").arg(describeJsonType(value)));
     const QJsonArray a = value.toArray();
     if (a.size() > limits::kMaxMirrors)
         return problem(path, QStringLiteral("more than %1 items").arg(limits::kMaxMirrors), ErrorCode::LimitExceeded);
@@ -109,7 +95,7 @@ std::optional<JsonProblem> decodeMirrors(const QJsonValue &value, const QString 
     for (qsizetype i = 0; i < a.size(); ++i) {
         const QString p = QStringLiteral("%1[%2]").arg(path).arg(i);
         if (!a.at(i).isObject())
-            return problem(p, QStringLiteral("expected an object, got %1").arg(describe(a.at(i))));
+            return problem(p, QStringLiteral("expected an object, got %1").arg(describeJsonType(a.at(i))));
         const QJsonObject o = a.at(i).toObject();
         static const QSet<QString> known{QStringLiteral("source"), QStringLiteral("target"), QStringLiteral("direction")};
         if (const QString k = unknownKey(o, known); !k.isEmpty())
@@ -121,7 +107,7 @@ std::optional<JsonProblem> decodeMirrors(const QJsonValue &value, const QString 
             if (v.isUndefined())
                 return problem(kp, QStringLiteral("missing (required)"));
             if (!v.isString())
-                return problem(kp, QStringLiteral("expected a link id (a string), got %1").arg(describe(v)));
+                return problem(kp, QStringLiteral("expected a link id (a string), got %1").arg(describeJsonType(v)));
             if (v.toString().size() > limits::kMaxIdChars)
                 return problem(kp, QStringLiteral("longer than %1 characters").arg(limits::kMaxIdChars), ErrorCode::LimitExceeded);
             *field = v.toString();
@@ -186,6 +172,20 @@ int requiredFormatVersion(const Topology &t)
         if (n.type == NodeType::Switch && !n.sw.mirrors.isEmpty())
             return 2;
     return 1;
+}
+
+QString describeJsonType(const QJsonValue &v)
+{
+    switch (v.type()) {
+    case QJsonValue::Null: return QStringLiteral("null");
+    case QJsonValue::Bool: return QStringLiteral("a boolean");
+    case QJsonValue::Double: return QStringLiteral("a number");
+    case QJsonValue::String: return QStringLiteral("a string");
+    case QJsonValue::Array: return QStringLiteral("an array");
+    case QJsonValue::Object: return QStringLiteral("an object");
+    case QJsonValue::Undefined: break;
+    }
+    return QStringLiteral("nothing");
 }
 
 }  // namespace netloom::model::detail

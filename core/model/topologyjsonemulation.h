@@ -21,6 +21,10 @@
 
 namespace netloom::model::detail {
 
+// "null", "a boolean", "a number", "a string", "an array", "an object" or "nothing": what a
+// JSON value is, for "expected X, got Y" messages (topologyjson.cpp uses it too). Pure.
+QString describeJsonType(const QJsonValue &v);
+
 struct JsonProblem {
     ErrorCode code = ErrorCode::InvalidArgument;
     QString path;    // JSON path of the offending member

@@ -22,6 +22,23 @@ std::int64_t wallClockNs()
     return std::int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
+// Counts what the impairment stage decided for one frame on the port's counters; false when
+// the frame is lost (nothing of it goes on).
+bool countVerdict(PortCounters &c, const ImpairmentStage::Verdict &v)
+{
+    if (v.fate == ImpairmentStage::Fate::Lost) {
+        PortCounters::bump(c.impairLoss);
+        return false;
+    }
+    if (v.queueDrops)
+        PortCounters::bump(c.impairQueueDrops, std::uint64_t(v.queueDrops));
+    if (v.duplicated)
+        PortCounters::bump(c.impairDuplicated);
+    if (v.corrupted)
+        PortCounters::bump(c.impairCorrupted, std::uint64_t(v.corrupted));
+    return true;
+}
+
 Error badPort(const QString &verb, PortId port, std::uint32_t maxPorts)
 {
     return Error::failed(ErrorCode::InvalidArgument, verb, QStringLiteral("port %1").arg(port),
@@ -306,16 +323,8 @@ void SwitchEngine::sendHooked(Port &p, const OutFrame *frames, const Cast *casts
     for (int i = 0; i < n; ++i) {
         const OutFrame &f = frames[i];
         const ImpairmentStage::Verdict v = h.toPort.decide(now, f.len, m_rng);
-        if (v.fate == ImpairmentStage::Fate::Lost) {
-            PortCounters::bump(c.impairLoss);
+        if (!countVerdict(c, v))
             continue;
-        }
-        if (v.queueDrops)
-            PortCounters::bump(c.impairQueueDrops, std::uint64_t(v.queueDrops));
-        if (v.duplicated)
-            PortCounters::bump(c.impairDuplicated);
-        if (v.corrupted)
-            PortCounters::bump(c.impairCorrupted, std::uint64_t(v.corrupted));
         for (int k = 0; k < v.copies; ++k) {
             const ImpairmentStage::Copy &copy = v.copy[k];
             if (v.copies == 1 && copy.flipBit < 0 && copy.dueNs <= now && h.outLine.empty()) {
@@ -380,16 +389,8 @@ void SwitchEngine::receiveHooked(Port &p, std::uint8_t *frame, std::size_t len, 
         return;
     }
     const ImpairmentStage::Verdict v = h.fromPort.decide(now, len, m_rng);
-    if (v.fate == ImpairmentStage::Fate::Lost) {
-        PortCounters::bump(c.impairLoss);
+    if (!countVerdict(c, v))
         return;
-    }
-    if (v.queueDrops)
-        PortCounters::bump(c.impairQueueDrops, std::uint64_t(v.queueDrops));
-    if (v.duplicated)
-        PortCounters::bump(c.impairDuplicated);
-    if (v.corrupted)
-        PortCounters::bump(c.impairCorrupted, std::uint64_t(v.corrupted));
     for (int k = 0; k < v.copies; ++k) {
         const ImpairmentStage::Copy &copy = v.copy[k];
         if (v.copies == 1 && copy.flipBit < 0 && copy.dueNs <= now && h.inLine.empty()) {
