@@ -162,6 +162,26 @@ QJsonObject demoTopology(const QString &guestDir)
     return t;
 }
 
+QJsonObject withDemoReservations(QJsonObject topology)
+{
+    QJsonArray nodes = topology.value(QStringLiteral("nodes")).toArray();
+    for (qsizetype i = 0; i < nodes.size(); ++i) {
+        QJsonObject n = nodes[i].toObject();
+        if (n.value(QStringLiteral("id")).toString() != QLatin1String("gw"))
+            continue;
+        QJsonObject hp = n.value(QStringLiteral("hostPort")).toObject();
+        QJsonObject dhcp = hp.value(QStringLiteral("dhcp")).toObject();
+        dhcp.insert(QStringLiteral("reservations"),
+                    QJsonArray{QJsonObject{{QStringLiteral("mac"), QStringLiteral("52:54:00:6e:6c:01")}, {QStringLiteral("ip"), QStringLiteral("10.0.2.101")}},
+                               QJsonObject{{QStringLiteral("mac"), QStringLiteral("52:54:00:6e:6c:02")}, {QStringLiteral("ip"), QStringLiteral("10.0.2.102")}}});
+        hp.insert(QStringLiteral("dhcp"), dhcp);
+        n.insert(QStringLiteral("hostPort"), hp);
+        nodes[i] = n;
+    }
+    topology.insert(QStringLiteral("nodes"), nodes);
+    return topology;
+}
+
 TempUser::TempUser() : m_name(QStringLiteral("nlt-rt%1").arg(::getpid() % 100000))
 {
     run({QStringLiteral("userdel"), m_name}, 10000);  // a leftover of a crashed run

@@ -63,6 +63,9 @@ QString writeTopology(const QString &dir, const QString &name, const QJsonObject
 
 // The demo topology (examples/demo.json) with kernel/initrd taken from `guestDir`.
 QJsonObject demoTopology(const QString &guestDir);
+// The demo's gateway with DHCP reservations that pin alpha (52:54:00:6e:6c:01) to 10.0.2.101
+// and beta (...:02) to 10.0.2.102, so tests can address them.
+QJsonObject withDemoReservations(QJsonObject topology);
 
 // A system user that exists for the test's lifetime (useradd/userdel); ok() false when it
 // could not be created.

@@ -77,20 +77,12 @@ private slots:
         const QString before = helper::test::snapshot(ns, helper.stateDir(), helper.pid());
 
         // The demo, with fixed addresses so that each guest can ping the other.
-        QJsonObject topo = demoTopology(guestDir);
+        QJsonObject topo = withDemoReservations(demoTopology(guestDir));
         QJsonArray nodes = topo.value(QStringLiteral("nodes")).toArray();
         for (qsizetype i = 0; i < nodes.size(); ++i) {
             QJsonObject n = nodes[i].toObject();
             const QString id = n.value(QStringLiteral("id")).toString();
-            if (id == QLatin1String("gw")) {
-                QJsonObject hp = n.value(QStringLiteral("hostPort")).toObject();
-                QJsonObject dhcp = hp.value(QStringLiteral("dhcp")).toObject();
-                dhcp.insert(QStringLiteral("reservations"),
-                            QJsonArray{QJsonObject{{QStringLiteral("mac"), kAlphaMac}, {QStringLiteral("ip"), QStringLiteral("10.0.2.101")}},
-                                       QJsonObject{{QStringLiteral("mac"), kBetaMac}, {QStringLiteral("ip"), QStringLiteral("10.0.2.102")}}});
-                hp.insert(QStringLiteral("dhcp"), dhcp);
-                n.insert(QStringLiteral("hostPort"), hp);
-            } else if (id == QLatin1String("alpha") || id == QLatin1String("beta")) {
+            if (id == QLatin1String("alpha") || id == QLatin1String("beta")) {
                 QJsonObject g = n.value(QStringLiteral("guest")).toObject();
                 const QString peer = id == QLatin1String("alpha") ? QStringLiteral("10.0.2.102") : QStringLiteral("10.0.2.101");
                 g.insert(QStringLiteral("append"), g.value(QStringLiteral("append")).toString() +

@@ -23,8 +23,6 @@ using namespace netloom::runtime::test;
 
 namespace {
 
-const QString kAlphaMac = QStringLiteral("52:54:00:6e:6c:01");
-const QString kBetaMac = QStringLiteral("52:54:00:6e:6c:02");
 const QString kAlpha = QStringLiteral("10.0.2.101");
 const QString kBeta = QStringLiteral("10.0.2.102");
 
@@ -79,22 +77,7 @@ private slots:
         const QString before = helper::test::snapshot(ns, helper.stateDir(), helper.pid());
 
         // The demo with fixed addresses.
-        QJsonObject topo = demoTopology(guestDir);
-        QJsonArray nodes = topo.value(QStringLiteral("nodes")).toArray();
-        for (qsizetype i = 0; i < nodes.size(); ++i) {
-            QJsonObject n = nodes[i].toObject();
-            if (n.value(QStringLiteral("id")).toString() != QLatin1String("gw"))
-                continue;
-            QJsonObject hp = n.value(QStringLiteral("hostPort")).toObject();
-            QJsonObject dhcp = hp.value(QStringLiteral("dhcp")).toObject();
-            dhcp.insert(QStringLiteral("reservations"),
-                        QJsonArray{QJsonObject{{QStringLiteral("mac"), kAlphaMac}, {QStringLiteral("ip"), kAlpha}},
-                                   QJsonObject{{QStringLiteral("mac"), kBetaMac}, {QStringLiteral("ip"), kBeta}}});
-            hp.insert(QStringLiteral("dhcp"), dhcp);
-            n.insert(QStringLiteral("hostPort"), hp);
-            nodes[i] = n;
-        }
-        topo.insert(QStringLiteral("nodes"), nodes);
+        const QJsonObject topo = withDemoReservations(demoTopology(guestDir));
         const QString file = writeTopology(dir.path(), QStringLiteral("demo"), topo);
 
         UpProcess up(ns, xdg);
