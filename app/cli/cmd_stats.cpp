@@ -13,20 +13,23 @@ namespace {
 
 QString statsTable(const QJsonObject &reply)
 {
-    QString out = QStringLiteral("%1 %2 %3 %4 %5 %6 %7\n")
+    QString out = QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8\n")
                       .arg(QStringLiteral("NETWORK").leftJustified(10), QStringLiteral("PORT").rightJustified(4), QStringLiteral("OWNER").leftJustified(24),
                            QStringLiteral("RX bit/s").rightJustified(12), QStringLiteral("TX bit/s").rightJustified(12),
-                           QStringLiteral("RX frames").rightJustified(10), QStringLiteral("TX frames").rightJustified(10));
+                           QStringLiteral("RX frames").rightJustified(10), QStringLiteral("TX frames").rightJustified(10),
+                           QStringLiteral("EMU drops").rightJustified(10));
     for (const QJsonValue &v : reply.value(QStringLiteral("ports")).toArray()) {
         const QJsonObject o = v.toObject();
-        out += QStringLiteral("%1 %2 %3 %4 %5 %6 %7\n")
+        out += QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8\n")
                    .arg(o.value(QStringLiteral("network")).toString().leftJustified(10),
                         QString::number(o.value(QStringLiteral("port")).toInteger()).rightJustified(4),
                         o.value(QStringLiteral("owner")).toString().leftJustified(24),
                         QString::number(o.value(QStringLiteral("rxBitsPerSec")).toDouble(), 'f', 0).rightJustified(12),
                         QString::number(o.value(QStringLiteral("txBitsPerSec")).toDouble(), 'f', 0).rightJustified(12),
                         QString::number(o.value(QStringLiteral("rxFrames")).toInteger()).rightJustified(10),
-                        QString::number(o.value(QStringLiteral("txFrames")).toInteger()).rightJustified(10));
+                        QString::number(o.value(QStringLiteral("txFrames")).toInteger()).rightJustified(10),
+                        // frames network emulation dropped (loss, link down, rate queue)
+                        QString::number(o.value(QStringLiteral("impairDrops")).toInteger()).rightJustified(10));
     }
     return out;
 }

@@ -80,11 +80,17 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     connect(m_doc, &TopologyDocument::contentChanged, this, [this] { m_autosaveDirty = true; });
     // Network emulation (impairments, link up/down, mirrors) takes effect at once while
     // running, undo included; other edits wait for Run > Apply Changes.
-    connect(m_doc, &TopologyDocument::contentChanged, this, [this] {
+    // Edits made while it was still starting apply once it runs.
+    const auto applyEmulation = [this] {
         if (Status s = m_run->applyEmulation(m_doc->topology(), m_doc->baseDir()); !s) {
             log(s.error().message);
             statusBar()->showMessage(s.error().message, 8000);
         }
+    };
+    connect(m_doc, &TopologyDocument::contentChanged, this, applyEmulation);
+    connect(m_run, &RunController::runStateChanged, this, [applyEmulation](runtime::RunState s) {
+        if (s == runtime::RunState::Running)
+            applyEmulation();
     });
     connect(m_doc, &TopologyDocument::filePathChanged, this, &MainWindow::updateTitle);
     connect(m_doc, &TopologyDocument::topologyChanged, this, &MainWindow::updateTitle);
