@@ -1,5 +1,6 @@
 #include "netns.h"
 
+#include <QRegularExpression>
 #include <QThread>
 
 #include <atomic>
@@ -72,6 +73,27 @@ QList<int> ScopedNetns::pids() const
             out.append(pid);
     }
     return out;
+}
+
+PingStats ping(const ScopedNetns &ns, const QString &ip, int count, const QString &interval)
+{
+    const CommandResult r = ns.exec({QStringLiteral("busybox"), QStringLiteral("ping"), QStringLiteral("-q"), QStringLiteral("-c"),
+                                     QString::number(count), QStringLiteral("-i"), interval, QStringLiteral("-W"), QStringLiteral("1"), ip},
+                                    count * 1000 + 5000);
+    PingStats s;
+    const QString out = QString::fromUtf8(r.out);
+    s.output = out + r.describe();
+    static const QRegularExpression counts(QStringLiteral("(\\d+) packets transmitted, (\\d+) packets received"));
+    static const QRegularExpression rtt(QStringLiteral("min/avg/max = ([0-9.]+)/([0-9.]+)/"));
+    if (const auto m = counts.match(out); m.hasMatch()) {
+        s.sent = m.captured(1).toInt();
+        s.received = m.captured(2).toInt();
+    }
+    if (const auto m = rtt.match(out); m.hasMatch()) {
+        s.minMs = m.captured(1).toDouble();
+        s.avgMs = m.captured(2).toDouble();
+    }
+    return s;
 }
 
 }  // namespace netloom::test

@@ -40,4 +40,18 @@ private:
     bool m_ok = false;
 };
 
+// What busybox ping reported: "N packets transmitted, M packets received" and
+// "round-trip min/avg/max = a/b/c ms" (-1 when absent: no reply).
+struct PingStats {
+    int sent = 0;
+    int received = 0;
+    double minMs = -1;
+    double avgMs = -1;
+    QString output;  // the whole output and exit, for failure messages
+};
+
+// `count` ICMP echo requests from inside `ns` to `ip`, `interval` seconds apart (busybox ping
+// -q, waiting 1 s for the last reply), bounded by count + 5 seconds; parses the summary.
+PingStats ping(const ScopedNetns &ns, const QString &ip, int count, const QString &interval = QStringLiteral("0.2"));
+
 }  // namespace netloom::test

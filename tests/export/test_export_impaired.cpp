@@ -76,33 +76,6 @@ model::Topology example()
     return *t;
 }
 
-// busybox ping's summary: "round-trip min/avg/max = 40.1/42.3/50.7 ms" and the reply count.
-struct Rtt {
-    int replies = 0;
-    double min = 0;
-    double avg = 0;
-};
-
-Rtt ping(const ScopedNetns &guest, const QString &address, QString *log)
-{
-    const test::CommandResult r = guest.exec({test::findTool(QStringLiteral("busybox")), QStringLiteral("ping"), QStringLiteral("-c"),
-                                              QStringLiteral("10"), QStringLiteral("-i"), QStringLiteral("0.2"), QStringLiteral("-W"),
-                                              QStringLiteral("2"), address},
-                                             30000);
-    *log = r.describe();
-    Rtt rtt;
-    const QString out = QString::fromUtf8(r.out);
-    static const QRegularExpression received(QStringLiteral("(\\d+) packets received"));
-    static const QRegularExpression summary(QStringLiteral("min/avg/max = ([0-9.]+)/([0-9.]+)/"));
-    if (const auto m = received.match(out); m.hasMatch())
-        rtt.replies = m.captured(1).toInt();
-    if (const auto m = summary.match(out); m.hasMatch()) {
-        rtt.min = m.captured(1).toDouble();
-        rtt.avg = m.captured(2).toDouble();
-    }
-    return rtt;
-}
-
 // Waits for `ifname` in `ns`, then gives it `mac` and `cidr` and brings it up.
 test::CommandResult configure(const ScopedNetns &ns, const QString &ifname, const QString &mac, const QString &cidr)
 {
@@ -163,12 +136,12 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         r = configure(guest, QStringLiteral("nltg0"), macOf(t, "vm1"), QStringLiteral("10.0.7.50/24"));
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
-        QString log;
-        const Rtt rtt = ping(guest, QStringLiteral("10.0.7.1"), &log);
-        qInfo("through vm1's impaired port: %d/10 replies, RTT min %.1f ms, avg %.1f ms", rtt.replies, rtt.min, rtt.avg);
+        const test::PingStats rtt = test::ping(guest, QStringLiteral("10.0.7.1"), 10);
+        const QString &log = rtt.output;
+        qInfo("through vm1's impaired port: %d/10 replies, RTT min %.1f ms, avg %.1f ms", rtt.received, rtt.minMs, rtt.avgMs);
         // 20 ms ± 5 each way (1% loss each way): RTT >= 30 ms less a margin, and not absurd.
-        QVERIFY2(rtt.replies >= 6, qPrintable(log));
-        QVERIFY2(rtt.min >= 28 && rtt.avg <= 120, qPrintable(log));
+        QVERIFY2(rtt.received >= 6, qPrintable(log));
+        QVERIFY2(rtt.minMs >= 28 && rtt.avgMs <= 120, qPrintable(log));
 
         r = guest.exec({QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("kill \"$(cat %1)\"").arg(plugPid)});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
@@ -222,11 +195,11 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         r = configure(guest, QStringLiteral("nltg0"), macOf(t, "vm2"), QStringLiteral("10.0.8.50/24"));
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
-        QString log;
-        const Rtt rtt = ping(guest, QStringLiteral("10.0.8.1"), &log);
-        qInfo("through vm2's impaired tap: %d/10 replies, RTT min %.1f ms, avg %.1f ms", rtt.replies, rtt.min, rtt.avg);
-        QVERIFY2(rtt.replies >= 8, qPrintable(log));
-        QVERIFY2(rtt.min >= 45 && rtt.avg <= 150, qPrintable(log));
+        const test::PingStats rtt = test::ping(guest, QStringLiteral("10.0.8.1"), 10);
+        const QString &log = rtt.output;
+        qInfo("through vm2's impaired tap: %d/10 replies, RTT min %.1f ms, avg %.1f ms", rtt.received, rtt.minMs, rtt.avgMs);
+        QVERIFY2(rtt.received >= 8, qPrintable(log));
+        QVERIFY2(rtt.minMs >= 45 && rtt.avgMs <= 150, qPrintable(log));
 
         r = guest.sh(QStringLiteral("kill \"$(cat %1)\"").arg(plugPid));
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));

@@ -190,14 +190,10 @@ void TestGuiRun::demoStartsLeasesChartsAndStops()
     // Network emulation while running (issue #13): 50 ms each way on alpha's cable, pushed on
     // the undo stack as the cable's Impairment section does, takes effect at once (the RTT
     // from the gateway's side rises by ~100 ms from the first ping); undo takes it back.
-    auto rttTo = [](const QString &ip) {
-        const auto r = netloom::test::run({QStringLiteral("busybox"), QStringLiteral("ping"), QStringLiteral("-q"), QStringLiteral("-c"),
-                                           QStringLiteral("3"), QStringLiteral("-i"), QStringLiteral("0.2"), QStringLiteral("-W"),
-                                           QStringLiteral("1"), ip},
-                                          10000);
-        static const QRegularExpression avg(QStringLiteral("= [0-9.]+/([0-9.]+)/"));
-        const auto m = avg.match(QString::fromUtf8(r.out));
-        return r.out.contains("3 packets received") && m.hasMatch() ? m.captured(1).toDouble() : -1.0;
+    // Average RTT of 3 pings from the namespace to ip, -1 unless all 3 were answered.
+    auto rttTo = [&ns](const QString &ip) {
+        const netloom::test::PingStats p = netloom::test::ping(ns, ip, 3);
+        return p.received == 3 ? p.avgMs : -1.0;
     };
     const QString alphaIp = alpha.entry.ip.toString();
     const double rttBefore = rttTo(alphaIp);

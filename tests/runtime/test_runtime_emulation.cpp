@@ -21,41 +21,12 @@
 using namespace netloom;
 using namespace netloom::runtime::test;
 
+using netloom::test::PingStats;
+
 namespace {
 
 const QString kAlpha = QStringLiteral("10.0.2.101");
 const QString kBeta = QStringLiteral("10.0.2.102");
-
-struct PingStats {
-    int sent = 0;
-    int received = 0;
-    double minMs = -1;
-    double avgMs = -1;
-    QString text;
-};
-
-// `count` pings 200 ms apart from the namespace (the gateway's side) to ip (busybox ping:
-// "N packets transmitted, M packets received", "round-trip min/avg/max = a/b/c ms").
-PingStats ping(const netloom::test::ScopedNetns &ns, const QString &ip, int count)
-{
-    const auto r = ns.exec({QStringLiteral("busybox"), QStringLiteral("ping"), QStringLiteral("-q"), QStringLiteral("-c"),
-                            QString::number(count), QStringLiteral("-i"), QStringLiteral("0.2"), QStringLiteral("-W"),
-                            QStringLiteral("1"), ip},
-                           count * 1000 + 5000);
-    PingStats s;
-    s.text = QString::fromUtf8(r.out + r.err);
-    static const QRegularExpression tx(QStringLiteral("(\\d+) packets transmitted, (\\d+) (?:packets )?received"));
-    static const QRegularExpression rtt(QStringLiteral("= ([0-9.]+)/([0-9.]+)/([0-9.]+)"));
-    if (const auto m = tx.match(s.text); m.hasMatch()) {
-        s.sent = m.captured(1).toInt();
-        s.received = m.captured(2).toInt();
-    }
-    if (const auto m = rtt.match(s.text); m.hasMatch()) {
-        s.minMs = m.captured(1).toDouble();
-        s.avgMs = m.captured(2).toDouble();
-    }
-    return s;
-}
 
 }  // namespace
 
@@ -101,10 +72,10 @@ private slots:
         wait.start();
         PingStats alpha0, beta0;
         do {
-            alpha0 = ping(ns, kAlpha, 3);
-            beta0 = ping(ns, kBeta, 3);
+            alpha0 = netloom::test::ping(ns, kAlpha, 3);
+            beta0 = netloom::test::ping(ns, kBeta, 3);
         } while ((alpha0.received < 3 || beta0.received < 3) && wait.elapsed() < 20000);
-        QVERIFY2(alpha0.received == 3 && beta0.received == 3, qPrintable(alpha0.text + beta0.text));
+        QVERIFY2(alpha0.received == 3 && beta0.received == 3, qPrintable(alpha0.output + beta0.output));
 
         const QString ctl = netloom::test::binaryPath(QStringLiteral("app/cli/netloomctl"));
         auto link = [&](const QStringList &args) {
@@ -116,18 +87,18 @@ private slots:
             const auto r = link({QStringLiteral("alpha"), QStringLiteral("delay=50ms")});
             QVERIFY2(r.exitCode == 0 && r.out.contains("alpha-lan: up; a->b delay=50ms; b->a delay=50ms"), qPrintable(r.describe() + QString::fromUtf8(r.out)));
         }
-        const PingStats alpha1 = ping(ns, kAlpha, 4);
-        const PingStats beta1 = ping(ns, kBeta, 4);
+        const PingStats alpha1 = netloom::test::ping(ns, kAlpha, 4);
+        const PingStats beta1 = netloom::test::ping(ns, kBeta, 4);
         QVERIFY2(alpha1.received == 4 && alpha1.minMs >= 98 && alpha1.avgMs <= alpha0.avgMs + 140,
-                 qPrintable(QStringLiteral("baseline %1 ms, now: %2").arg(alpha0.avgMs).arg(alpha1.text)));
-        QVERIFY2(beta1.received == 4 && beta1.avgMs < beta0.avgMs + 40, qPrintable(beta1.text));
+                 qPrintable(QStringLiteral("baseline %1 ms, now: %2").arg(alpha0.avgMs).arg(alpha1.output)));
+        QVERIFY2(beta1.received == 4 && beta1.avgMs < beta0.avgMs + 40, qPrintable(beta1.output));
         qInfo("RTT to alpha %.2f -> %.2f ms (min %.2f) with 50 ms each way; beta %.2f -> %.2f ms", alpha0.avgMs, alpha1.avgMs,
               alpha1.minMs, beta0.avgMs, beta1.avgMs);
 
         // Back to none.
         QCOMPARE(link({QStringLiteral("alpha"), QStringLiteral("none")}).exitCode, 0);
-        const PingStats alpha2 = ping(ns, kAlpha, 3);
-        QVERIFY2(alpha2.received == 3 && alpha2.avgMs < alpha0.avgMs + 40, qPrintable(alpha2.text));
+        const PingStats alpha2 = netloom::test::ping(ns, kAlpha, 3);
+        QVERIFY2(alpha2.received == 3 && alpha2.avgMs < alpha0.avgMs + 40, qPrintable(alpha2.output));
 
         // Down: alpha is cut off and its NIC loses carrier; beta keeps answering.
         const qsizetype mark = up.events().size();
@@ -140,10 +111,10 @@ private slots:
                    e.value(QStringLiteral("message")).toString() == QLatin1String("net0: link down");
         }, 5000, mark);
         QVERIFY2(!carrier.isEmpty(), qPrintable(up.describe()));
-        const PingStats alpha3 = ping(ns, kAlpha, 3);
-        const PingStats beta3 = ping(ns, kBeta, 3);
-        QVERIFY2(alpha3.sent == 3 && alpha3.received == 0, qPrintable(alpha3.text));
-        QVERIFY2(beta3.received == 3, qPrintable(beta3.text));
+        const PingStats alpha3 = netloom::test::ping(ns, kAlpha, 3);
+        const PingStats beta3 = netloom::test::ping(ns, kBeta, 3);
+        QVERIFY2(alpha3.sent == 3 && alpha3.received == 0, qPrintable(alpha3.output));
+        QVERIFY2(beta3.received == 3, qPrintable(beta3.output));
         // The switch counts what the down link dropped on alpha's port (netloomctl stats).
         {
             const auto stats = netloom::test::run({ctl, QStringLiteral("stats"), QStringLiteral("--socket"), control, QStringLiteral("--json")});
@@ -160,9 +131,9 @@ private slots:
         wait.restart();
         PingStats alpha4;
         do
-            alpha4 = ping(ns, kAlpha, 2);
+            alpha4 = netloom::test::ping(ns, kAlpha, 2);
         while (alpha4.received < 2 && wait.elapsed() < 10000);
-        QVERIFY2(alpha4.received == 2, qPrintable(alpha4.text));
+        QVERIFY2(alpha4.received == 2, qPrintable(alpha4.output));
 
         // Bad input: refused with the reason, nothing changed.
         {
@@ -174,8 +145,8 @@ private slots:
             QVERIFY2(absurd.exitCode == 2 && absurd.err.contains("'delay'"), qPrintable(absurd.describe()));
             const auto sideways = link({QStringLiteral("alpha"), QStringLiteral("delay=5ms"), QStringLiteral("--dir"), QStringLiteral("sideways")});
             QVERIFY2(sideways.exitCode == 2 && sideways.err.contains("sideways"), qPrintable(sideways.describe()));
-            const PingStats still = ping(ns, kAlpha, 2);
-            QVERIFY2(still.received == 2 && still.avgMs < alpha0.avgMs + 40, qPrintable(still.text));
+            const PingStats still = netloom::test::ping(ns, kAlpha, 2);
+            QVERIFY2(still.received == 2 && still.avgMs < alpha0.avgMs + 40, qPrintable(still.output));
         }
 
         const int code = up.signalAndWait(SIGINT, 40000);
