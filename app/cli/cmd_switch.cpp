@@ -255,7 +255,7 @@ Result<Options> parseArgs(const QStringList &args)
             Options::Mirror m;
             m.target = dst;
             if (src == kNoPort || dst == kNoPort
-                || (colon >= 0 && !mirrorDirectionFromName(v.mid(colon + 1), &m.direction)))
+                || (colon >= 0 && !protocol::mirrorDirectionFromName(v.mid(colon + 1), &m.direction)))
                 return bad(what, QStringLiteral("expected SRC=DST[:rx|tx|both] with port numbers from 1 to %1").arg(SwitchConfig{}.maxPorts));
             if (src == dst)
                 return bad(what, QStringLiteral("a port cannot be mirrored onto itself"));

@@ -314,7 +314,7 @@ private:
         }
         for (const plan::MirrorPlan &m : s.mirrors)
             comment(QStringLiteral("switch '%1': the mirror of port %2 (%3) to port %4 is not reproduced: vde_switch has no port mirroring")
-                        .arg(s.name).arg(m.source).arg(model::mirrorDirectionName(m.direction)).arg(m.target));
+                        .arg(s.name).arg(m.source).arg(protocol::mirrorDirectionName(m.direction)).arg(m.target));
     }
 
     // Starts a vde_plug joining two VDE URLs, daemonized with a pid file.

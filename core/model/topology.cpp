@@ -129,14 +129,4 @@ QString vlanModeName(VlanConfig::Mode m)
     return m == VlanConfig::Mode::Access ? QStringLiteral("access") : QStringLiteral("trunk");
 }
 
-QString mirrorDirectionName(MirrorConfig::Direction d)
-{
-    switch (d) {
-    case MirrorConfig::Direction::Rx: return QStringLiteral("rx");
-    case MirrorConfig::Direction::Tx: return QStringLiteral("tx");
-    case MirrorConfig::Direction::Both: return QStringLiteral("both");
-    }
-    return QStringLiteral("both");
-}
-
 }  // namespace netloom::model

@@ -84,7 +84,7 @@ struct VlanConfig {
 // switch receives from it, sends to it, or both) is copied to the port of link `target`
 // (a host tap for Wireshark, a guest running an IDS). Both links must touch this switch.
 struct MirrorConfig {
-    enum class Direction { Rx, Tx, Both };
+    using Direction = protocol::MirrorDirection;
     QString source;          // link id
     QString target;          // link id
     Direction direction = Direction::Both;
@@ -336,6 +336,5 @@ QString natModeName(NatConfig::Mode m);
 QString socketKindName(SocketConfig::Kind k);
 QString displayName(GuestConfig::Display d);
 QString vlanModeName(VlanConfig::Mode m);
-QString mirrorDirectionName(MirrorConfig::Direction d);  // "rx", "tx", "both"
 
 }  // namespace netloom::model

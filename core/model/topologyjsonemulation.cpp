@@ -115,7 +115,7 @@ std::optional<JsonProblem> decodeMirrors(const QJsonValue &value, const QString 
         if (const QJsonValue d = o.value(QStringLiteral("direction")); !d.isUndefined()) {
             bool found = false;
             for (auto dir : {MirrorConfig::Direction::Rx, MirrorConfig::Direction::Tx, MirrorConfig::Direction::Both})
-                if (d.isString() && d.toString() == mirrorDirectionName(dir)) {
+                if (d.isString() && d.toString() == protocol::mirrorDirectionName(dir)) {
                     m.direction = dir;
                     found = true;
                 }
@@ -148,7 +148,7 @@ QJsonObject encodeMirror(const MirrorConfig &m)
 {
     QJsonObject o{{QStringLiteral("source"), m.source}, {QStringLiteral("target"), m.target}};
     if (m.direction != MirrorConfig::Direction::Both)
-        o.insert(QStringLiteral("direction"), mirrorDirectionName(m.direction));
+        o.insert(QStringLiteral("direction"), protocol::mirrorDirectionName(m.direction));
     return o;
 }
 

@@ -96,7 +96,7 @@ QJsonObject toJson(const RuntimePlan &plan)
             for (const MirrorPlan &m : s.mirrors)
                 mirrors.append(QJsonObject{{QStringLiteral("source"), m.source},
                                            {QStringLiteral("target"), m.target},
-                                           {QStringLiteral("direction"), model::mirrorDirectionName(m.direction)}});
+                                           {QStringLiteral("direction"), protocol::mirrorDirectionName(m.direction)}});
             sj.insert(QStringLiteral("mirrors"), mirrors);
         }
         switches.append(sj);

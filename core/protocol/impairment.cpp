@@ -157,6 +157,27 @@ std::uint32_t Impairment::effectiveQueueBytes() const
     return std::uint32_t(std::min<std::uint64_t>(std::max(bytes, floor), impair::kMaxQueueBytes));
 }
 
+QString mirrorDirectionName(MirrorDirection d)
+{
+    switch (d) {
+    case MirrorDirection::Rx: return QStringLiteral("rx");
+    case MirrorDirection::Tx: return QStringLiteral("tx");
+    case MirrorDirection::Both: break;
+    }
+    return QStringLiteral("both");
+}
+
+bool mirrorDirectionFromName(const QString &name, MirrorDirection *out)
+{
+    for (MirrorDirection d : {MirrorDirection::Rx, MirrorDirection::Tx, MirrorDirection::Both}) {
+        if (name == mirrorDirectionName(d)) {
+            *out = d;
+            return true;
+        }
+    }
+    return false;
+}
+
 QString distributionName(Impairment::Distribution d)
 {
     switch (d) {

@@ -75,6 +75,14 @@ struct Impairment {
     bool operator==(const Impairment &) const = default;
 };
 
+// Port mirroring (the other half of network emulation): which frames of a mirror source are
+// copied — received from it, sent to it, or both. One type for the topology model, the switch
+// engine and the command lines.
+enum class MirrorDirection { Rx, Tx, Both };
+// "rx", "tx", "both".
+QString mirrorDirectionName(MirrorDirection d);
+bool mirrorDirectionFromName(const QString &name, MirrorDirection *out);
+
 // "uniform", "normal", "pareto", "paretonormal" (netem's names).
 QString distributionName(Impairment::Distribution d);
 bool distributionFromName(const QString &name, Impairment::Distribution *out);

@@ -15,16 +15,6 @@ namespace netloom::runtime {
 
 namespace {
 
-sw::MirrorDirection toEngine(model::MirrorConfig::Direction d)
-{
-    switch (d) {
-    case model::MirrorConfig::Direction::Rx: return sw::MirrorDirection::Rx;
-    case model::MirrorConfig::Direction::Tx: return sw::MirrorDirection::Tx;
-    case model::MirrorConfig::Direction::Both: return sw::MirrorDirection::Both;
-    }
-    return sw::MirrorDirection::Both;
-}
-
 sw::PortEmulation emulationOf(const plan::VdePort &p)
 {
     sw::PortEmulation e;
@@ -89,7 +79,7 @@ Status Runtime::applySwitchEmulation(SwitchRt &rt, const plan::SwitchPlan &next,
             for (const plan::MirrorPlan &m : rt.plan.mirrors)
                 engine->clearMirror(sw::PortId(m.source));
         for (const plan::MirrorPlan &m : next.mirrors)
-            if (Status s = engine->setMirror(sw::PortId(m.source), sw::PortId(m.target), toEngine(m.direction)); !s)
+            if (Status s = engine->setMirror(sw::PortId(m.source), sw::PortId(m.target), m.direction); !s)
                 return s.error().context(QStringLiteral("failed to mirror on switch '%1'").arg(next.name));
     }
     rt.plan = next;

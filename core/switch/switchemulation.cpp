@@ -47,30 +47,6 @@ Error badPort(const QString &verb, PortId port, std::uint32_t maxPorts)
 
 }  // namespace
 
-QString mirrorDirectionName(MirrorDirection d)
-{
-    switch (d) {
-    case MirrorDirection::Rx:
-        return QStringLiteral("rx");
-    case MirrorDirection::Tx:
-        return QStringLiteral("tx");
-    case MirrorDirection::Both:
-        break;
-    }
-    return QStringLiteral("both");
-}
-
-bool mirrorDirectionFromName(const QString &name, MirrorDirection *out)
-{
-    for (MirrorDirection d : {MirrorDirection::Rx, MirrorDirection::Tx, MirrorDirection::Both}) {
-        if (name == mirrorDirectionName(d)) {
-            *out = d;
-            return true;
-        }
-    }
-    return false;
-}
-
 // ---- Public API (any thread) ----
 
 Status SwitchEngine::setPortEmulation(PortId port, const PortEmulation &emulation)

@@ -82,11 +82,7 @@ struct PortEmulation {
     bool operator==(const PortEmulation &) const = default;
 };
 
-// Which frames of a mirror source are copied: received from it, sent to it, or both.
-enum class MirrorDirection { Rx, Tx, Both };
-// "rx", "tx", "both".
-QString mirrorDirectionName(MirrorDirection d);
-bool mirrorDirectionFromName(const QString &name, MirrorDirection *out);
+using protocol::MirrorDirection;  // rx, tx or both (protocol/impairment.h)
 
 struct PortInfo {
     PortId id = kNoPort;
