@@ -24,11 +24,6 @@ sw::PortEmulation emulationOf(const plan::VdePort &p)
     return e;
 }
 
-bool sameEmulation(const plan::VdePort &a, const plan::VdePort &b)
-{
-    return a.toPort == b.toPort && a.fromPort == b.fromPort && a.up == b.up;
-}
-
 }  // namespace
 
 plan::SwitchPlan Runtime::withoutEmulation(plan::SwitchPlan sp)
@@ -58,7 +53,7 @@ Status Runtime::applySwitchEmulation(SwitchRt &rt, const plan::SwitchPlan &next,
             for (const plan::VdePort &o : rt.plan.ports)
                 if (o.number == p.number)
                     old = &o;
-        if (sameEmulation(*old, p))
+        if (emulationOf(*old) == emulationOf(p))
             continue;
         if (Status s = engine->setPortEmulation(sw::PortId(p.number), emulationOf(p)); !s)
             return s.error().context(QStringLiteral("failed to set the emulation of switch '%1' port %2")
