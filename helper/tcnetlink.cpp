@@ -51,8 +51,12 @@ struct MsgPtr {
 Result<nl_msg *> tcMessage(MsgPtr *holder, int type, int flags, int ifindex, std::uint32_t parent,
                            std::uint32_t handle, std::uint32_t info = 0)
 {
-    holder->p = nlmsg_alloc_simple(type, flags);
-    if (!holder->p)
+    // Room for netem's largest delay distribution (NETEM_DIST_MAX 16-bit entries, 32 KiB):
+    // libnl's default message is one page, and a 4096-entry table alone is 8 KiB.
+    constexpr size_t kMessageBytes = 64 * 1024;
+    static_assert(kMessageBytes > qdisc::kDistMaxEntries * sizeof(std::int16_t) + 4096);
+    holder->p = nlmsg_alloc_size(kMessageBytes);
+    if (!holder->p || !nlmsg_put(holder->p, NL_AUTO_PORT, NL_AUTO_SEQ, type, 0, flags))
         return Error{ErrorCode::System, QStringLiteral("failed to allocate a netlink message")};
     struct tcmsg tcm {};
     tcm.tcm_family = AF_UNSPEC;
