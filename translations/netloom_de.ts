@@ -763,6 +763,14 @@
         <source>Source</source>
         <translation>Quelle</translation>
     </message>
+    <message>
+        <source>IPv6 addresses from neighbor discovery and DHCPv6 leases, newest last</source>
+        <translation>IPv6-Adressen aus Neighbor Discovery und DHCPv6-Leases, neueste zuletzt</translation>
+    </message>
+    <message>
+        <source>IPv6</source>
+        <translation>IPv6</translation>
+    </message>
 </context>
 <context>
     <name>netloom::gui::LeasesPanel</name>

@@ -13,10 +13,10 @@ namespace {
 
 QString leasesTable(const QJsonObject &reply)
 {
-    QString out = QStringLiteral("%1 %2 %3 %4 %5 %6 %7\n")
+    QString out = QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8\n")
                       .arg(QStringLiteral("NETWORK").leftJustified(10), QStringLiteral("MAC").leftJustified(17), QStringLiteral("IP").leftJustified(15),
                            QStringLiteral("HOSTNAME").leftJustified(16), QStringLiteral("GUEST").leftJustified(14), QStringLiteral("STATE").leftJustified(9),
-                           QStringLiteral("SOURCE"));
+                           QStringLiteral("SOURCE").leftJustified(9), QStringLiteral("IPV6"));
     for (const QJsonValue &v : reply.value(QStringLiteral("leases")).toArray()) {
         const QJsonObject o = v.toObject();
         auto f = [&](const char *k) {
@@ -26,9 +26,13 @@ QString leasesTable(const QJsonObject &reply)
         QString guest = f("guest");
         if (!o.value(QStringLiteral("nic")).toString().isEmpty())
             guest += u'/' + o.value(QStringLiteral("nic")).toString();
-        out += QStringLiteral("%1 %2 %3 %4 %5 %6 %7%8\n")
+        QStringList v6;
+        for (const QJsonValue &a : o.value(QStringLiteral("ipv6")).toArray())
+            v6.append(a.toString());
+        out += QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8%9\n")
                    .arg(f("network").leftJustified(10), f("mac").leftJustified(17), f("ip").leftJustified(15), f("hostname").leftJustified(16),
-                        guest.leftJustified(14), f("state").leftJustified(9), f("source"),
+                        guest.leftJustified(14), f("state").leftJustified(9), f("source").leftJustified(9),
+                        v6.isEmpty() ? QStringLiteral("-") : v6.join(u','),
                         o.value(QStringLiteral("conflict")).toBool() ? QStringLiteral(" CONFLICT") : QString());
     }
     return out;

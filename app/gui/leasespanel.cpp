@@ -83,6 +83,12 @@ QVariant LeaseListModel::data(const QModelIndex &index, int role) const
         switch (index.column()) {
         case Mac: return e.mac.toString();
         case Ip: return e.ip.value ? e.ip.toString() : QString();
+        case Ipv6: {
+            QStringList v6;
+            for (const QHostAddress &a : e.ipv6)
+                v6.append(a.toString());
+            return v6.join(QStringLiteral(", "));
+        }
         case Hostname: return e.hostname;
         case Guest: return e.nic.isEmpty() || e.guest.isEmpty() ? e.guest : QStringLiteral("%1/%2").arg(e.guest, e.nic);
         case NetworkPort: return e.port.isEmpty() ? r.network : QStringLiteral("%1 / %2").arg(r.network, e.port);
@@ -105,6 +111,8 @@ QVariant LeaseListModel::data(const QModelIndex &index, int role) const
         default: return data(index, Qt::DisplayRole);
         }
     }
+    if (role == Qt::ToolTipRole && index.column() == Ipv6 && !e.ipv6.isEmpty())
+        return tr("IPv6 addresses from neighbor discovery and DHCPv6 leases, newest last");
     if (role == Qt::ToolTipRole && (e.conflict || e.fromRogueServer))
         return tr("Another client or DHCP server claims this address");
     return {};
@@ -117,6 +125,7 @@ QVariant LeaseListModel::headerData(int section, Qt::Orientation orientation, in
     switch (section) {
     case Mac: return tr("MAC");
     case Ip: return tr("IP");
+    case Ipv6: return tr("IPv6");
     case Hostname: return tr("Hostname");
     case Guest: return tr("Guest");
     case NetworkPort: return tr("Network / port");

@@ -29,7 +29,7 @@ class LeaseListModel : public QAbstractTableModel {
     Q_OBJECT
 public:
     static constexpr int kMaxRows = 8192;
-    enum Column { Mac, Ip, Hostname, Guest, NetworkPort, State, ExpiresIn, Source, ColumnCount };
+    enum Column { Mac, Ip, Ipv6, Hostname, Guest, NetworkPort, State, ExpiresIn, Source, ColumnCount };
     struct Row {
         QString network;
         leases::LeaseEntry entry;

@@ -35,7 +35,41 @@ bool validClientId(const QByteArray &s)
     return s.size() % 3 == 2;
 }
 
+// The bytes of hex pairs separated by ':' (validClientId's format); empty on error.
+QByteArray hexBytes(const QString &s)
+{
+    QByteArray out;
+    const QStringList parts = s.split(u':');
+    for (const QString &p : parts) {
+        bool ok = false;
+        const uint v = p.toUInt(&ok, 16);
+        if (!ok || p.size() != 2)
+            return {};
+        out.append(char(v));
+    }
+    return out;
+}
+
 }  // namespace
+
+std::optional<Mac> macFromDuid(const QString &duid)
+{
+    if (duid.size() > 3 * 130)  // a DUID is at most 130 bytes (RFC 8415 11.1)
+        return std::nullopt;
+    const QByteArray b = hexBytes(duid);
+    const auto u16 = [&](int at) { return (quint16(quint8(b[at])) << 8) | quint8(b[at + 1]); };
+    qsizetype addrAt = -1;
+    if (b.size() == 2 + 2 + 4 + 6 && u16(0) == 1 && u16(2) == 1)
+        addrAt = 8;  // DUID-LLT: type, hardware type, time, address
+    else if (b.size() == 2 + 2 + 6 && u16(0) == 3 && u16(2) == 1)
+        addrAt = 4;  // DUID-LL: type, hardware type, address
+    if (addrAt < 0)
+        return std::nullopt;
+    Mac m;
+    for (int i = 0; i < 6; ++i)
+        m.bytes[size_t(i)] = std::uint8_t(b[addrAt + i]);
+    return m;
+}
 
 Result<LeaseFileContents> parseDnsmasqLeaseFile(const QByteArray &data, const QString &origin,
                                                 const LeaseFileLimits &limits)
@@ -89,7 +123,42 @@ Result<LeaseFileContents> parseDnsmasqLeaseFile(const QByteArray &data, const QS
             continue;
         }
         if (inV6) {
-            ++out.ipv6Lines;
+            FileLease6 fl;
+            fl.expiresAtSec = f[0].toLongLong();
+            QByteArray iaid = f[1];
+            if (iaid.startsWith('T')) {
+                fl.temporary = true;
+                iaid.remove(0, 1);
+            }
+            bool ok = allDigits(iaid) && iaid.size() <= 10;
+            const qulonglong iaidValue = ok ? iaid.toULongLong(&ok) : 0;
+            if (!ok || iaidValue > 0xffffffffULL) {
+                problem(lineNo, QStringLiteral("bad IAID"));
+                continue;
+            }
+            fl.iaid = std::uint32_t(iaidValue);
+            const QString addr = QString::fromLatin1(f[2].left(64));
+            fl.ip = QHostAddress(addr);
+            if (f[2].size() > 45 || fl.ip.protocol() != QAbstractSocket::IPv6Protocol || addr.contains(u'%')) {
+                problem(lineNo, QStringLiteral("bad IPv6 address"));
+                continue;
+            }
+            if (f[3] != "*") {
+                const QString host = QString::fromLatin1(f[3]);
+                if (!isValidHostname(host))
+                    problem(lineNo, QStringLiteral("bad hostname (dropped)"));
+                else
+                    fl.hostname = host;
+            }
+            if (!validClientId(f[4])) {
+                problem(lineNo, QStringLiteral("bad client DUID"));
+                continue;
+            }
+            if (f[4] != "*") {
+                fl.duid = QString::fromLatin1(f[4]);
+                fl.mac = macFromDuid(fl.duid);
+            }
+            out.leases6.append(fl);
             continue;
         }
         FileLease fl;

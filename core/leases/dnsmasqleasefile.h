@@ -1,7 +1,9 @@
 // Parser for dnsmasq's lease file (--dhcp-leasefile). One IPv4 lease per line:
 //   <expiry, Unix seconds; 0 = infinite> <MAC> <IPv4> <hostname or *> <client-id or *>
-// followed, when DHCPv6 is on, by a "duid <server DUID>" line and IPv6 lines, which are
-// counted but not returned (IPv6 addresses come from ND snooping).
+// followed, when DHCPv6 is on, by a "duid <server DUID>" line and DHCPv6 lines:
+//   <expiry> [T]<IAID> <IPv6> <hostname or *> <client DUID or *>
+// (T marks a temporary address). The client's MAC is taken from its DUID when the DUID
+// carries one (DUID-LLT, DUID-LL over Ethernet).
 //
 // dnsmasq writes the file, but guests choose their hostnames and the file is read while
 // it is being rewritten, so the input is treated as hostile: explicit limits on file size,
@@ -29,10 +31,15 @@ struct LeaseFileLimits {
 
 struct LeaseFileContents {
     QList<FileLease> leases;   // IPv4 leases in file order
-    int ipv6Lines = 0;         // IPv6 lease lines seen (not parsed further)
+    QList<FileLease6> leases6; // DHCPv6 leases in file order
     QStringList problems;      // "line N: <reason>" for skipped lines (at most maxProblems)
     int problemCount = 0;      // all skipped lines
 };
+
+// The MAC inside a DHCPv6 DUID written as dnsmasq does ("00:01:00:01:..."): DUID-LLT (type 1:
+// hardware type, time, address) or DUID-LL (type 3: hardware type, address) with hardware
+// type 1 and a 6-byte address. nullopt for every other DUID (DUID-EN, DUID-UUID, ...).
+std::optional<Mac> macFromDuid(const QString &duid);
 
 // Parses `data` (the file's bytes). `origin` names the file in messages.
 // Returns the leases, or an Error (LimitExceeded) when a limit is exceeded.

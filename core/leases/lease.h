@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 
 namespace netloom::leases {
 
@@ -58,6 +59,21 @@ struct FileLease {
     bool operator==(const FileLease &) const = default;
 };
 
+// One DHCPv6 entry of a dnsmasq lease file (the lines after "duid ..."). DHCPv6 names
+// clients by DUID, not MAC: the MAC is known only for a DUID-LLT or DUID-LL with an Ethernet
+// address (what Linux clients and QEMU guests' firmware use), else `mac` is unset and the
+// entry can be shown but not tied to a guest NIC.
+struct FileLease6 {
+    qint64 expiresAtSec = 0;  // Unix time; 0 = infinite lease
+    std::uint32_t iaid = 0;
+    bool temporary = false;   // an IA_TA address ("T" before the IAID)
+    QHostAddress ip;
+    QString hostname;         // "" when dnsmasq wrote "*"
+    QString duid;             // hex pairs with ':' as dnsmasq wrote them; "" for "*"
+    std::optional<Mac> mac;   // from a DUID-LLT/LL with hardware type 1 (Ethernet)
+    bool operator==(const FileLease6 &) const = default;
+};
+
 // Lease time value meaning "infinite" (DHCP option 51 = 0xffffffff).
 constexpr std::uint32_t kInfiniteLease = 0xffffffffu;
 
@@ -72,7 +88,8 @@ struct LeaseEvent {
     QString port;               // switch port it was seen on ("" = unknown)
     std::uint32_t leaseSeconds = 0;  // option 51 (OFFER/ACK); 0 = absent; kInfiniteLease
     Ipv4 serverId;              // option 54 (OFFER/ACK/NAK/REQUEST); 0.0.0.0 = absent
-    QList<FileLease> fileLeases;     // FileSnapshot only
+    QList<FileLease> fileLeases;     // FileSnapshot only: the IPv4 leases
+    QList<FileLease6> fileLeases6;   // FileSnapshot only: the DHCPv6 leases
 };
 
 enum class NoteKind : std::uint8_t {
@@ -122,7 +139,7 @@ struct LeaseTableConfig {
 struct LeaseEntry {
     Mac mac;
     Ipv4 ip;                        // 0.0.0.0 when only IPv6 is known
-    QList<QHostAddress> ipv6;       // from ND, newest last
+    QList<QHostAddress> ipv6;       // from ND and DHCPv6 leases, newest last
     QString hostname;
     QString guest;                  // "" when the MAC belongs to no guest of the topology
     QString nic;

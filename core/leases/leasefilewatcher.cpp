@@ -118,6 +118,7 @@ bool LeaseFileWatcher::readNow()
     ev.kind = LeaseEventKind::FileSnapshot;
     ev.timeMs = QDateTime::currentMSecsSinceEpoch();
     ev.fileLeases = parsed->leases;
+    ev.fileLeases6 = parsed->leases6;
     emit snapshot(ev);
     return true;
 }

@@ -383,14 +383,57 @@ private:
                 e->hostname = fl->hostname;
             e->lastSeenMs = std::max(e->lastSeenMs, m_time);
         }
+        std::map<Mac, bool> present6 = fileSnapshot6();
         for (LeaseEntry &e : m_t.entries) {
-            if (e.isLive() && e.source == LeaseSource::LeaseFile && !present.count(e.mac)) {
+            if (e.isLive() && e.source == LeaseSource::LeaseFile && !present.count(e.mac) && !present6.count(e.mac)) {
                 note(NoteKind::Released, e.mac, e.ip,
                      QStringLiteral("%1 no longer holds %2 on network '%3' (gone from the lease file)")
                          .arg(e.mac.toString(), e.ip.toString(), net()));
                 setState(e, LeaseState::Released, e.source, e.ip, e.expiresAtMs);
             }
         }
+    }
+
+    // The DHCPv6 lines of a snapshot: each live lease whose DUID names a MAC adds its address
+    // to that MAC's entry (an entry known only by DHCPv6 becomes bound from the lease file,
+    // with the lease's expiry). Returns the MACs holding a live DHCPv6 lease.
+    std::map<Mac, bool> fileSnapshot6()
+    {
+        std::map<Mac, bool> present;
+        for (const FileLease6 &fl : m_e.fileLeases6) {
+            if (!fl.mac || fl.mac->isMulticast() || fl.mac->isZero())
+                continue;
+            const qint64 expires = fl.expiresAtSec > 0 ? fl.expiresAtSec * 1000 : 0;
+            if (expires > 0 && expires <= m_now)
+                continue;  // stale line
+            const Mac mac = *fl.mac;
+            LeaseEntry *e = find(mac);
+            const bool isNew = !e || !e->isLive();
+            e = upsert(mac);
+            if (!e)
+                continue;
+            present[mac] = true;
+            if (isNew) {
+                note(NoteKind::NewLease, mac, Ipv4{},
+                     QStringLiteral("%1 bound %2 on network '%3'").arg(mac.toString(), fl.ip.toString(), net()));
+                e->ip = Ipv4{};
+                e->ipv6.clear();
+                e->server = Ipv4{};
+                e->fromRogueServer = false;
+                setState(*e, LeaseState::Bound, LeaseSource::LeaseFile, Ipv4{}, expires);
+            } else if (e->source == LeaseSource::Neighbor && e->ip.value == 0) {
+                setState(*e, LeaseState::Bound, LeaseSource::LeaseFile, Ipv4{}, expires);
+            }
+            if (!e->ipv6.contains(fl.ip)) {
+                e->ipv6.append(fl.ip);
+                while (e->ipv6.size() > m_t.config.maxIpv6PerEntry)
+                    e->ipv6.removeFirst();
+            }
+            if (e->hostname.isEmpty() && !fl.hostname.isEmpty() && isValidHostname(fl.hostname))
+                e->hostname = fl.hostname;
+            e->lastSeenMs = std::max(e->lastSeenMs, m_time);
+        }
+        return present;
     }
 
     void recomputeConflicts(const LeaseTable &existing)

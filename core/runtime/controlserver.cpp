@@ -50,10 +50,14 @@ QJsonObject leasesJson(const Runtime &rt)
     QJsonArray rows;
     for (const leases::LeaseTable &t : rt.leaseTables()) {
         for (const leases::LeaseEntry &e : t.entries) {
+            QJsonArray v6;
+            for (const QHostAddress &a : e.ipv6)
+                v6.append(a.toString());
             rows.append(QJsonObject{
                 {QStringLiteral("network"), t.config.network},
                 {QStringLiteral("mac"), e.mac.toString()},
                 {QStringLiteral("ip"), e.ip.value ? e.ip.toString() : QString()},
+                {QStringLiteral("ipv6"), v6},
                 {QStringLiteral("hostname"), e.hostname},
                 {QStringLiteral("guest"), e.guest},
                 {QStringLiteral("nic"), e.nic},

@@ -1,6 +1,6 @@
 // The live panels' pure parts and bounds, without a runtime: traffic rings stay bounded and
 // bin samples, the charts follow the chosen ports on the replot timer only, "expires in"
-// formatting, which host port a lease is pinned to, link -> port mapping of a plan, and the
+// formatting, IPv6 addresses in the lease rows, which host port a lease is pinned to, link -> port mapping of a plan, and the
 // cable width scale.
 #include "leasespanel.h"
 #include "runcontroller.h"
@@ -78,6 +78,32 @@ private slots:
         QCOMPARE(formatExpiresIn(1000 + 312'000, 1000), QStringLiteral("5m 12s"));
         QCOMPARE(formatExpiresIn(3'780'000, 0), QStringLiteral("1h 03m"));
         QCOMPARE(formatExpiresIn(90'000'000, 0), QStringLiteral("1d 1h"));
+    }
+
+    void leaseRowsShowIpv6NextToIpv4()
+    {
+        leases::LeaseTable t;
+        t.config.network = QStringLiteral("lan");
+        leases::LeaseEntry dual;
+        dual.mac = protocol::Mac::parse(QStringLiteral("52:54:00:00:00:01")).value();
+        dual.ip = protocol::Ipv4::parse(QStringLiteral("10.0.2.15")).value();
+        dual.ipv6 = {QHostAddress(QStringLiteral("fe80::5054:ff:fe00:1")), QHostAddress(QStringLiteral("fd42::15"))};
+        dual.hostname = QStringLiteral("alpha");
+        leases::LeaseEntry v6only = dual;
+        v6only.mac = protocol::Mac::parse(QStringLiteral("52:54:00:00:00:02")).value();
+        v6only.ip = {};
+        v6only.ipv6 = {QHostAddress(QStringLiteral("fd42::16"))};
+        v6only.hostname = QStringLiteral("beta");
+        t.entries = {dual, v6only};
+        LeaseListModel m;
+        m.setTables({t});
+        QCOMPARE(m.headerData(LeaseListModel::Ipv6, Qt::Horizontal).toString(), QStringLiteral("IPv6"));
+        QCOMPARE(m.data(m.index(0, LeaseListModel::Ip)).toString(), QStringLiteral("10.0.2.15"));
+        QCOMPARE(m.data(m.index(0, LeaseListModel::Ipv6)).toString(), QStringLiteral("fe80::5054:ff:fe00:1, fd42::15"));
+        QCOMPARE(m.data(m.index(0, LeaseListModel::Hostname)).toString(), QStringLiteral("alpha"));
+        QCOMPARE(m.data(m.index(1, LeaseListModel::Ip)).toString(), QString());
+        QCOMPARE(m.data(m.index(1, LeaseListModel::Ipv6)).toString(), QStringLiteral("fd42::16"));
+        QCOMPARE(m.data(m.index(1, LeaseListModel::Hostname)).toString(), QStringLiteral("beta"));
     }
 
     void pinGoesToTheDhcpHostPortOfTheNetwork()

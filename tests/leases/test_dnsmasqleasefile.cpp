@@ -8,7 +8,7 @@ using namespace netloom::leases;
 class TestDnsmasqLeaseFile : public QObject {
     Q_OBJECT
 private slots:
-    void parsesIpv4AndSkipsIpv6()
+    void parsesIpv4AndIpv6()
     {
         const QByteArray data =
             "1763000000 52:54:00:12:34:56 10.0.2.15 alpha 01:52:54:00:12:34:56\n"
@@ -26,8 +26,76 @@ private slots:
         QCOMPARE(r->leases[1].expiresAtSec, 0);
         QCOMPARE(r->leases[1].hostname, QString());
         QCOMPARE(r->leases[1].clientId, QString());
-        QCOMPARE(r->ipv6Lines, 1);
+        // The DHCPv6 line's DUID ("00:01:00:01") is too short to carry a MAC.
+        QCOMPARE(r->leases6.size(), 1);
+        QCOMPARE(r->leases6[0].ip, QHostAddress(QStringLiteral("fd00::15")));
+        QCOMPARE(r->leases6[0].iaid, 1234u);
+        QCOMPARE(r->leases6[0].hostname, QStringLiteral("beta"));
+        QVERIFY(!r->leases6[0].mac);
         QVERIFY(r->problems.isEmpty());
+    }
+
+    // Lines as dnsmasq 2.89 writes them for a Linux client (DUID-LLT) and for one using a
+    // DUID-LL, a temporary address and an enterprise DUID (no MAC in it).
+    void parsesDhcpv6Lines()
+    {
+        const QByteArray data =
+            "duid 00:01:00:01:2e:aa:bb:cc:0a:00:27:00:00:01\n"
+            "1763000100 1429516112 fd42::1:2b alpha 00:01:00:01:2e:ab:cd:ef:52:54:00:12:34:56\n"
+            "0 7 fd42::1:2c * 00:03:00:01:52:54:00:ab:cd:ef\n"
+            "1763000100 T4294967295 fd42::1:2d gamma 00:02:00:00:ab:11:01:02:03:04\n";
+        auto r = parseDnsmasqLeaseFile(data, QStringLiteral("lan.leases"));
+        QVERIFY2(r.isOk(), qPrintable(r.isOk() ? QString() : r.error().message));
+        QVERIFY2(r->problems.isEmpty(), qPrintable(r->problems.join(u';')));
+        QVERIFY(r->leases.isEmpty());
+        QCOMPARE(r->leases6.size(), 3);
+        QCOMPARE(r->leases6[0].expiresAtSec, 1763000100);
+        QCOMPARE(r->leases6[0].iaid, 1429516112u);
+        QCOMPARE(r->leases6[0].ip.toString(), QStringLiteral("fd42::1:2b"));
+        QCOMPARE(r->leases6[0].mac->toString(), QStringLiteral("52:54:00:12:34:56"));
+        QCOMPARE(r->leases6[0].duid, QStringLiteral("00:01:00:01:2e:ab:cd:ef:52:54:00:12:34:56"));
+        QCOMPARE(r->leases6[1].hostname, QString());
+        QCOMPARE(r->leases6[1].mac->toString(), QStringLiteral("52:54:00:ab:cd:ef"));
+        QVERIFY(r->leases6[2].temporary);
+        QCOMPARE(r->leases6[2].iaid, 4294967295u);
+        QVERIFY(!r->leases6[2].mac);
+    }
+
+    void badDhcpv6LinesAreSkippedAndNamed_data()
+    {
+        QTest::addColumn<QByteArray>("line");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("iaid too big") << QByteArray("1 4294967296 fd42::1 a *") << "bad IAID";
+        QTest::newRow("iaid not a number") << QByteArray("1 x7 fd42::1 a *") << "bad IAID";
+        QTest::newRow("ipv4 address") << QByteArray("1 7 10.0.0.1 a *") << "bad IPv6";
+        QTest::newRow("scoped address") << QByteArray("1 7 fe80::1%eth0 a *") << "bad IPv6";
+        QTest::newRow("garbage address") << QByteArray("1 7 fd42:::1::2 a *") << "bad IPv6";
+        QTest::newRow("bad duid") << QByteArray("1 7 fd42::1 a 00:0") << "bad client DUID";
+    }
+
+    void badDhcpv6LinesAreSkippedAndNamed()
+    {
+        QFETCH(QByteArray, line);
+        QFETCH(QString, reason);
+        const QByteArray data = "duid 00:01\n" + line + "\n1 8 fd42::9 ok *\n";
+        auto r = parseDnsmasqLeaseFile(data, QStringLiteral("f"));
+        QVERIFY(r.isOk());
+        QCOMPARE(r->leases6.size(), 1);
+        QCOMPARE(r->leases6[0].ip.toString(), QStringLiteral("fd42::9"));
+        QCOMPARE(r->problemCount, 1);
+        QVERIFY2(r->problems[0].startsWith(QStringLiteral("line 2: ")) && r->problems[0].contains(reason),
+                 qPrintable(r->problems[0]));
+    }
+
+    void macFromDuidOnlyForEthernetLinkLayerDuids()
+    {
+        QCOMPARE(macFromDuid(QStringLiteral("00:01:00:01:2e:ab:cd:ef:52:54:00:12:34:56"))->toString(), QStringLiteral("52:54:00:12:34:56"));
+        QCOMPARE(macFromDuid(QStringLiteral("00:03:00:01:52:54:00:12:34:57"))->toString(), QStringLiteral("52:54:00:12:34:57"));
+        QVERIFY(!macFromDuid(QStringLiteral("00:03:00:20:52:54:00:12:34:57")));  // hardware type 32 (InfiniBand)
+        QVERIFY(!macFromDuid(QStringLiteral("00:03:00:01:52:54:00:12:34")));     // address too short
+        QVERIFY(!macFromDuid(QStringLiteral("00:04:01:02:03:04:05:06:07:08:09:0a:0b:0c:0d:0e:0f:10")));  // DUID-UUID
+        QVERIFY(!macFromDuid(QStringLiteral("00:01:00:01:zz:ab:cd:ef:52:54:00:12:34:56")));
+        QVERIFY(!macFromDuid(QString()));
     }
 
     void emptyFileHasNoLeases()

@@ -69,6 +69,25 @@ Step file(qint64 readAt, qint64 now, QList<FileLease> leases)
     return {e, now * 1000};
 }
 
+// A DHCPv6 lease-file line whose DUID names MAC `m` (nullptr: a DUID without a MAC).
+FileLease6 fl6(qint64 expiresSec, const char *m, const char *addr6, const char *host = "")
+{
+    FileLease6 f;
+    f.expiresAtSec = expiresSec;
+    if (m)
+        f.mac = mac(m);
+    f.ip = QHostAddress(QString::fromLatin1(addr6));
+    f.hostname = QString::fromUtf8(host);
+    return f;
+}
+
+Step file6(qint64 readAt, qint64 now, QList<FileLease> leases, QList<FileLease6> leases6)
+{
+    Step st = file(readAt, now, std::move(leases));
+    st.event.fileLeases6 = std::move(leases6);
+    return st;
+}
+
 FileLease fl(qint64 expiresSec, const char *m, const char *addr, const char *host = "")
 {
     FileLease f;
@@ -264,6 +283,20 @@ QList<Case> cases()
           "server=10.0.0.1"},
          {"new-lease", "new-lease"},
          {"10.0.0.1 expected"}},
+        {"DHCPv6 leases join the MAC's IPv4 entry; a v6-only client is bound from the file",
+         nullptr,
+         {file6(10, 10, {fl(1000, kMac1, "10.0.0.10", "alpha")},
+                {fl6(1000, kMac1, "fd42::10", "alpha"), fl6(2000, kMac2, "fd42::20", "beta"),
+                 fl6(1000, nullptr, "fd42::99", "nomac")})},
+         {"52:54:00:00:00:01 10.0.0.10 bound file ipv6=fd42::10 host=alpha guest=vm1/nic0 exp=1000000",
+          "52:54:00:00:00:02 0.0.0.0 bound file ipv6=fd42::20 host=beta guest=vm2/nic0 exp=2000000"},
+         {"new-lease", "new-lease"}},
+        {"a v6-only lease gone from the file is released; a stale v6 line is ignored",
+         nullptr,
+         {file6(10, 10, {}, {fl6(2000, kMac2, "fd42::20", "beta")}), file6(20, 20, {}, {}),
+          file6(30, 30, {}, {fl6(25, kMac3, "fd42::30")})},
+         {"52:54:00:00:00:02 0.0.0.0 released file ipv6=fd42::20 host=beta guest=vm2/nic0 exp=2000000"},
+         {"new-lease", "released"}},
     };
 }
 
