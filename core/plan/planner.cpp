@@ -1,10 +1,12 @@
 #include "planner.h"
 
 #include "plan/emulationplan.h"
+#include "plan/forwardplan.h"
 #include "plan/qemuargs.h"
 #include "protocol/netaddr.h"
 
 #include <QDir>
+#include <QJsonArray>
 #include <QHash>
 #include <QRegularExpression>
 #include <QSet>
@@ -593,11 +595,15 @@ private:
                 for (const QString &u : hp.nat.uplinks)
                     if (Status s = protocol::validateUplinkPattern(u); !s)
                         return nodeError(n, s.error().message);
+                Result<QList<protocol::ForwardSpec>> forwards =
+                    planForwards(m_t, n, Cidr{cidr->network(), cidr->prefix}, m_ctx.ipv4Leases, &m_plan.pendingForwards);
+                if (!forwards)
+                    return forwards.error();
                 m_plan.host.nat.append(protocol::NatSpec{
                     ifname, cidr->networkString(),
                     hp.nat.mode == model::NatConfig::Mode::Masquerade ? protocol::NatSpec::Mode::Masquerade
                                                                       : protocol::NatSpec::Mode::Route,
-                    hp.nat.uplinks});
+                    hp.nat.uplinks, *forwards});
             }
         }
         return ok();
@@ -753,7 +759,10 @@ Result<Plan> plan(const model::Topology &topology, const PlanContext &context)
 
 QJsonObject toJson(const Plan &p)
 {
-    return QJsonObject{{QStringLiteral("host"), protocol::toJson(p.host)}, {QStringLiteral("runtime"), toJson(p.runtime)}};
+    QJsonObject o{{QStringLiteral("host"), protocol::toJson(p.host)}, {QStringLiteral("runtime"), toJson(p.runtime)}};
+    if (!p.pendingForwards.isEmpty())
+        o[QStringLiteral("pendingForwards")] = QJsonArray::fromStringList(p.pendingForwards);
+    return o;
 }
 
 }  // namespace netloom::plan

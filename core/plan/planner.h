@@ -14,6 +14,7 @@
 #include "plan/runtimeplan.h"
 #include "protocol/hoststate.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QString>
 
@@ -27,11 +28,18 @@ struct PlanContext {
     // The public keys of the user who starts (or exports) the topology, for cloudInit
     // sections with userKeys (runtime/userkeys.h reads them; empty = none).
     QStringList userKeys = {};
+    // The current IPv4 leases of guest NICs (lower-case MAC -> address), from the runtime's
+    // lease tracker; port forwards to guests without a DHCP reservation use them
+    // (plan/forwardplan.h). Empty = none known (export, `netloomctl plan`).
+    QHash<QString, QString> ipv4Leases = {};
 };
 
 struct Plan {
     protocol::HostState host;
     RuntimePlan runtime;
+    // Port forwards left out of `host` because their guest's address is not known yet, one
+    // sentence each (plan/forwardplan.h).
+    QStringList pendingForwards = {};
     bool operator==(const Plan &) const = default;
 };
 
@@ -39,7 +47,8 @@ struct Plan {
 // link>': <reason>") for anything that cannot be realized. Touches nothing.
 Result<Plan> plan(const model::Topology &topology, const PlanContext &context);
 
-// {"host": protocol::toJson(host), "runtime": toJson(runtime)}: the form of
+// {"host": protocol::toJson(host), "runtime": toJson(runtime)} (+ "pendingForwards" when
+// there are any): the form of
 // `netloomctl plan --json` and of the golden files.
 QJsonObject toJson(const Plan &plan);
 
