@@ -76,6 +76,7 @@ public:
                 return s.error();
         }
         m_plan.runtime.runtimeDir = m_ctx.runtimeDir;
+        resolveForwards(&m_plan.host, m_plan.forwards, m_ctx.ipv4Leases, &m_plan.pendingForwards);
         m_plan.host.ipv4Forwarding = !m_plan.host.nat.isEmpty();
         return m_plan;
     }
@@ -595,15 +596,15 @@ private:
                 for (const QString &u : hp.nat.uplinks)
                     if (Status s = protocol::validateUplinkPattern(u); !s)
                         return nodeError(n, s.error().message);
-                Result<QList<protocol::ForwardSpec>> forwards =
-                    planForwards(m_t, n, Cidr{cidr->network(), cidr->prefix}, m_ctx.ipv4Leases, &m_plan.pendingForwards);
+                Result<QList<PlannedForward>> forwards = planForwards(m_t, n, ifname, Cidr{cidr->network(), cidr->prefix});
                 if (!forwards)
                     return forwards.error();
+                m_plan.forwards += *forwards;
                 m_plan.host.nat.append(protocol::NatSpec{
                     ifname, cidr->networkString(),
                     hp.nat.mode == model::NatConfig::Mode::Masquerade ? protocol::NatSpec::Mode::Masquerade
                                                                       : protocol::NatSpec::Mode::Route,
-                    hp.nat.uplinks, *forwards});
+                    hp.nat.uplinks, {}});
             }
         }
         return ok();

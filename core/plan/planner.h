@@ -11,10 +11,10 @@
 
 #include "base/result.h"
 #include "model/topology.h"
+#include "plan/forwardplan.h"
 #include "plan/runtimeplan.h"
 #include "protocol/hoststate.h"
 
-#include <QHash>
 #include <QJsonObject>
 #include <QString>
 
@@ -31,14 +31,17 @@ struct PlanContext {
     // The current IPv4 leases of guest NICs (lower-case MAC -> address), from the runtime's
     // lease tracker; port forwards to guests without a DHCP reservation use them
     // (plan/forwardplan.h). Empty = none known (export, `netloomctl plan`).
-    QHash<QString, QString> ipv4Leases = {};
+    Ipv4Leases ipv4Leases = {};
 };
 
 struct Plan {
     protocol::HostState host;
     RuntimePlan runtime;
+    // Every NAT gateway's port forwards before address resolution (plan/forwardplan.h): the
+    // runtime resolves them again when leases change. Not part of toJson().
+    QList<PlannedForward> forwards = {};
     // Port forwards left out of `host` because their guest's address is not known yet, one
-    // sentence each (plan/forwardplan.h).
+    // sentence each.
     QStringList pendingForwards = {};
     bool operator==(const Plan &) const = default;
 };
