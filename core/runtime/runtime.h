@@ -290,7 +290,6 @@ private:
     protocol::HostState m_appliedHost;   // last state the helper applied for us
     QStringList m_pendingForwards;
     bool m_followBusy = false;           // a followLeases() apply is under way
-    bool m_followAgain = false;          // leases changed meanwhile
     QList<PortRateRow> m_rates;
     QTimer m_sampleTimer;
     QTimer m_stopGuard;

@@ -31,10 +31,8 @@ void Runtime::followLeases()
 {
     if (m_plan.forwards.isEmpty() || m_state != RunState::Running || !m_helperApplied)
         return;
-    if (m_followBusy) {
-        m_followAgain = true;
-        return;
-    }
+    if (m_followBusy)
+        return;  // the running apply's completion looks again
     const protocol::HostState want = desiredHost();
     if (want == m_appliedHost)
         return;
@@ -42,7 +40,6 @@ void Runtime::followLeases()
     log(QStringLiteral("info"), QString(), QStringLiteral("a forwarded guest's address changed: re-applying the port forwards"));
     applyHost(want, [this](const Result<QJsonObject> &r) {
         m_followBusy = false;
-        m_followAgain = false;
         if (!r) {
             // Not retried in a loop: the next lease change tries again.
             log(QStringLiteral("error"), QString(), r.error().message);
