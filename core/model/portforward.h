@@ -10,6 +10,7 @@
 // so it is bounded by the topology's size.
 #pragma once
 
+#include "base/result.h"
 #include "model/topology.h"
 
 #include <QList>
@@ -45,5 +46,24 @@ QString forwardNic(const Topology &t, const QString &gatewayId, const PortForwar
 // "tcp 8080 -> alpha:80" (the host address in front when set: "tcp 127.0.0.2:8080 -> ..."),
 // for messages, the CLI and the GUI. Pure.
 QString describeForward(const PortForward &forward);
+
+// Parses the command-line form of a forward, "[tcp:|udp:][ADDRESS:]HOSTPORT=GUEST[/NIC]:GUESTPORT"
+// (e.g. "tcp:8080=alpha:80", "udp:192.0.2.1:5353=beta/net1:53"; tcp when left out). Checks
+// the shape and the port ranges only. With `hostSideOnly` the text may stop before "=" (what
+// `forward remove` needs: the host side names a forward). Returns the forward or an
+// InvalidArgument Error naming the text. Pure.
+Result<PortForward> parseForwardSpec(const QString &text, bool hostSideOnly = false);
+// The inverse: "tcp:8080=alpha:80". Pure.
+QString forwardSpecText(const PortForward &forward);
+
+// `t` with `forward` appended to gateway `gatewayId`'s forwards; with gatewayId "" the
+// guest's NAT gateway (the only one whose network holds the guest; Conflict naming them when
+// there are several, NotFound when none). *usedGateway gets the gateway's id. Does not
+// validate the result (validator.h does). Pure.
+Result<Topology> addPortForward(const Topology &t, const QString &gatewayId, const PortForward &forward,
+                                QString *usedGateway);
+// `t` without the forward whose host side (family, protocol, host address, host port) equals
+// `hostSide`'s, on any gateway (NotFound when there is none). Pure.
+Result<Topology> removePortForward(const Topology &t, const PortForward &hostSide);
 
 }  // namespace netloom::model
