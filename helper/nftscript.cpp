@@ -1,5 +1,9 @@
 #include "nftscript.h"
 
+#include "protocol/forwardrules.h"
+
+#include <utility>
+
 namespace netloom::helper {
 
 namespace {
@@ -11,26 +15,15 @@ QString match(const QString &uplink)
     return u'"' + m + u'"';
 }
 
-// The rules of one port forward (see the design note in nftscript.h), appended per chain.
+// Appends the rules of one port forward (protocol/forwardrules.h) to the chains' texts.
 void forwardRules(const protocol::NatSpec &r, const protocol::ForwardSpec &f, QString *pre, QString *out,
                   QString *post, QString *fwd)
 {
-    // Only the ip (IPv4) family exists so far; an IPv6 forward will go to the ip6 table.
-    const QString proto = protocol::forwardProtocolName(f.protocol);
-    const QString own = u'"' + r.ifname + u'"';
-    const QString to = QStringLiteral("%1:%2").arg(f.guestAddress).arg(f.guestPort);
-    const QString dst = f.hostAddress.isEmpty() ? QString() : QStringLiteral("ip daddr %1 ").arg(f.hostAddress);
-    *pre += QStringLiteral("    %1fib daddr type local %2 dport %3 dnat to %4\n").arg(dst, proto).arg(f.hostPort).arg(to);
-    *out += QStringLiteral("    %1fib daddr type local %2 dport %3 dnat to %4\n")
-                .arg(f.hostAddress.isEmpty() ? QStringLiteral("ip daddr != 127.0.0.0/8 ") : dst, proto)
-                .arg(f.hostPort)
-                .arg(to);
-    const QString toGuest = QStringLiteral("oifname %1 ip daddr %2 %3 dport %4 ct status dnat")
-                                .arg(own, f.guestAddress, proto)
-                                .arg(f.guestPort);
-    *post += QStringLiteral("    %1 ip saddr %2 masquerade\n").arg(toGuest, r.subnet);
-    *post += QStringLiteral("    %1 fib saddr type local masquerade\n").arg(toGuest);
-    *fwd += QStringLiteral("    %1 accept\n").arg(toGuest);
+    const protocol::ForwardRules rules = protocol::forwardNftRules(r, f);
+    for (const auto &[lines, text] : {std::pair{&rules.prerouting, pre}, std::pair{&rules.output, out},
+                                      std::pair{&rules.postrouting, post}, std::pair{&rules.forward, fwd}})
+        for (const QString &l : *lines)
+            *text += QStringLiteral("    ") + l + u'\n';
 }
 }  // namespace
 
@@ -60,10 +53,10 @@ QString buildNftScript(const QList<protocol::NatSpec> &rules)
     }
     s += QStringLiteral("table ip netloom {\n");
     if (!pre.isEmpty()) {
-        s += QStringLiteral("  chain prerouting {\n    type nat hook prerouting priority dstnat; policy accept;\n");
+        s += QStringLiteral("  chain prerouting {\n    %1\n").arg(protocol::forwardPreroutingHook());
         s += pre;
         s += QStringLiteral("  }\n");
-        s += QStringLiteral("  chain output {\n    type nat hook output priority -100; policy accept;\n");
+        s += QStringLiteral("  chain output {\n    %1\n").arg(protocol::forwardOutputHook());
         s += out;
         s += QStringLiteral("  }\n");
     }

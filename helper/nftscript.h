@@ -8,16 +8,9 @@
 // Interface names and patterns were validated to [A-Za-z0-9._-] (+ trailing '+', written
 // as nft's '*' wildcard), so they are quoted without any escaping.
 //
-// Port forwards (a NatSpec's `forwards`, addresses and ports validated by the protocol
-// library) add, only when there are any: a `prerouting` nat chain that DNATs traffic
-// arriving for a local address (`fib daddr type local`, optionally one `ip daddr`) and the
-// host port to the guest; an `output` nat chain doing the same for connections the host
-// itself makes (loopback destinations excluded: a 127/8 source cannot leave the host without
-// route_localnet); in `postrouting`, masquerade of DNATed connections towards the guest that
-// come from the guest's own subnet (hairpin: the guest would otherwise answer its neighbour
-// directly) or from the host itself (so the reply comes back whatever the guest's routes);
-// and in `forward` an accept of DNATed traffic towards the guest's port. The table is `ip`
-// (IPv4); IPv6 forwards will go to an `ip6` table of the same shape.
+// Port forwards (a NatSpec's `forwards`) add, only when there are any, a `prerouting` and
+// an `output` nat chain, and rules in `postrouting` and `forward`: protocol/forwardrules.h
+// says which (the exporter writes the same ones).
 #pragma once
 
 #include "protocol/hoststate.h"
