@@ -2,6 +2,7 @@
 
 #include "export/shellemulation.h"
 #include "plan/rundir.h"
+#include "protocol/forwardrules.h"
 #include "qemu/firmware.h"
 
 #include <QCryptographicHash>
@@ -392,9 +393,58 @@ private:
     void renderNat()
     {
         // One table of our own; deleting it on stop removes every rule we added.
-        QStringList nft{QStringLiteral("table ip %1 {").arg(m_table),
-                        QStringLiteral("  chain postrouting {"),
-                        QStringLiteral("    type nat hook postrouting priority srcnat; policy accept;")};
+        QStringList nft{QStringLiteral("table ip %1 {").arg(m_table)};
+        // Port forwards: the helper's rules (protocol/forwardrules.h) for guests with a DHCP
+        // reservation; a guest without one gets its rules commented out, with what to fill in.
+        protocol::ForwardRules fw;
+        for (const protocol::NatSpec &n : m_plan.host.nat)
+            for (const protocol::ForwardSpec &f : n.forwards) {
+                const protocol::ForwardRules r = protocol::forwardNftRules(n, f);
+                fw.prerouting += r.prerouting;
+                fw.output += r.output;
+                fw.postrouting += r.postrouting;
+                fw.forward += r.forward;
+            }
+        for (const plan::PlannedForward &pf : m_plan.forwards) {
+            if (!pf.reservedAddress.isEmpty())
+                continue;
+            protocol::NatSpec n;
+            n.ifname = pf.natIfname;
+            n.subnet = pf.subnet;
+            protocol::ForwardSpec f = pf.spec;
+            f.guestAddress = QStringLiteral("GUEST_ADDRESS");
+            const protocol::ForwardRules r = protocol::forwardNftRules(n, f);
+            const QString why = QStringLiteral("# %1: guest '%2' has no DHCP reservation, so its address is its lease, "
+                                               "unknown when this script was written; replace GUEST_ADDRESS with it (see "
+                                               "dnsmasq-%3.leases in the state directory once the guest has booted) and "
+                                               "remove the '# ' of these rules, or give the guest a reservation and export again")
+                                    .arg(pf.what, pf.guest, pf.natIfname);
+            const QString again = QStringLiteral("# %1: fill in GUEST_ADDRESS (see the prerouting chain)").arg(pf.what);
+            const auto commented = [](const QString &head, const QStringList &rules) {
+                QStringList out{head};
+                for (const QString &l : rules)
+                    out << QStringLiteral("# ") + l;
+                return out;
+            };
+            fw.prerouting += commented(why, r.prerouting);
+            fw.output += commented(again, r.output);
+            fw.postrouting += commented(again, r.postrouting);
+            fw.forward += commented(again, r.forward);
+        }
+        const auto indent = [](const QStringList &rules) {
+            QStringList out;
+            for (const QString &l : rules)
+                out << QStringLiteral("    ") + l;
+            return out;
+        };
+        if (!m_plan.forwards.isEmpty()) {
+            nft << QStringLiteral("  chain prerouting {") << QStringLiteral("    ") + protocol::forwardPreroutingHook()
+                << indent(fw.prerouting) << QStringLiteral("  }");
+            nft << QStringLiteral("  chain output {") << QStringLiteral("    ") + protocol::forwardOutputHook()
+                << indent(fw.output) << QStringLiteral("  }");
+        }
+        nft << QStringLiteral("  chain postrouting {")
+            << QStringLiteral("    type nat hook postrouting priority srcnat; policy accept;") << indent(fw.postrouting);
         auto set = [](const QStringList &uplinks) {
             QStringList quoted;
             for (QString u : uplinks) {
@@ -408,7 +458,7 @@ private:
             if (n.mode == protocol::NatSpec::Mode::Masquerade)
                 nft << QStringLiteral("    ip saddr %1 ip daddr != %1 oifname %2 masquerade").arg(n.subnet, set(n.uplinks));
         nft << QStringLiteral("  }") << QStringLiteral("  chain forward {")
-            << QStringLiteral("    type filter hook forward priority filter; policy accept;");
+            << QStringLiteral("    type filter hook forward priority filter; policy accept;") << indent(fw.forward);
         for (const protocol::NatSpec &n : m_plan.host.nat) {
             nft << QStringLiteral("    iifname \"%1\" ip saddr %2 oifname %3 accept").arg(n.ifname, n.subnet, set(n.uplinks));
             nft << QStringLiteral("    iifname %1 oifname \"%2\" ip daddr %3%4 accept")
