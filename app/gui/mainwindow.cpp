@@ -7,11 +7,13 @@
 #include "linkmenu.h"
 #include "editcommands.h"
 #include "exportdialog.h"
+#include "forwardaction.h"
 #include "helperstatuswidget.h"
 #include "helperprobe.h"
 #include "leasespanel.h"
 #include "runcontroller.h"
 #include "trafficpanel.h"
+#include "model/portforward.h"
 #include "model/topologyjson.h"
 #include "nodekinds.h"
 #include "palettewidget.h"
@@ -78,8 +80,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     connect(m_validateTimer, &QTimer::timeout, this, &MainWindow::validateNow);
     connect(m_doc, &TopologyDocument::contentChanged, m_validateTimer, qOverload<>(&QTimer::start));
     connect(m_doc, &TopologyDocument::contentChanged, this, [this] { m_autosaveDirty = true; });
-    // Network emulation (impairments, link up/down, mirrors) takes effect at once while
-    // running, undo included; other edits wait for Run > Apply Changes.
+    // Network emulation (impairments, link up/down, mirrors) and port forwards take effect at
+    // once while running, undo included; other edits wait for Run > Apply Changes.
     // Edits made while it was still starting apply once it runs.
     const auto applyEmulation = [this] {
         if (Status s = m_run->applyEmulation(m_doc->topology(), m_doc->baseDir()); !s) {
@@ -184,6 +186,7 @@ void MainWindow::buildDocks()
     m_leases = new LeasesPanel(m_run, m_doc, m_undo, this);
     m_leases->setObjectName(QStringLiteral("leasesPanel"));
     connect(m_leases, &LeasesPanel::message, this, &MainWindow::log);
+    connect(m_leases, &LeasesPanel::forwardRequested, this, &MainWindow::forwardPortTo);
     auto *leasesDock = new QDockWidget(tr("Leases"), this);
     leasesDock->setObjectName(QStringLiteral("leasesDock"));
     leasesDock->setWidget(m_leases);
@@ -794,6 +797,12 @@ QMenu *MainWindow::createCanvasMenu(const QPoint &pos)
         GuestMenu::addActions(menu, m_run, m_consoles, nodeId, nodeName(nodeId), [this](const QString &l) { log(l); });
         menu->addSeparator();
     }
+    if (const model::Node *n = m_doc->topology().node(nodeId); n && n->type == model::NodeType::Guest) {
+        QAction *fwd = menu->addAction(tr("Forward a Port to This Guest\u2026"), this, [this, nodeId] { forwardPortTo(nodeId, QString()); });
+        fwd->setEnabled(!model::natGatewaysOfGuest(m_doc->topology(), nodeId).isEmpty());
+        fwd->setObjectName(QStringLiteral("forwardPortAction"));
+        menu->addSeparator();
+    }
     if (!nodeId.isEmpty()) {
         const bool can = m_run->canControl(nodeId);
         const RunColour c = m_run->nodeColour(nodeId);
@@ -809,6 +818,25 @@ QMenu *MainWindow::createCanvasMenu(const QPoint &pos)
     menu->addAction(m_start);
     menu->addAction(m_stop);
     return menu;
+}
+
+bool MainWindow::forwardPortTo(const QString &guestId, const QString &nic)
+{
+    const Result<QString> gateway = ForwardAction::addForwardToGuest(m_doc, m_undo, guestId, nic);
+    if (!gateway) {
+        log(gateway.error().message);
+        statusBar()->showMessage(gateway.error().message, 8000);
+        return false;
+    }
+    m_scene->selectOnly(*gateway);  // the panel follows the selection
+    if (m_props->currentId() != *gateway)
+        m_props->showItem(*gateway);
+    if (auto *dock = qobject_cast<QDockWidget *>(m_props->parentWidget())) {
+        dock->show();
+        dock->raise();
+    }
+    m_props->focusField(QStringLiteral("hostPort.nat.forwards"));
+    return true;
 }
 
 bool MainWindow::showImpairment(const QString &linkId)
