@@ -86,6 +86,8 @@ void Runtime::setState(RunState s)
         return;
     m_state = s;
     emit stateChanged(s);
+    if (s == RunState::Running)
+        followLeases();  // leases that came while starting (followLeases waits for Running)
 }
 
 void Runtime::setNode(const QString &node, NodeState s, const QString &detail)
