@@ -567,9 +567,8 @@ Status HelperServer::forwardCollision(const Network &other, const Request &r)
                     if (mine.family == theirs.family && mine.protocol == theirs.protocol && mine.hostPort == theirs.hostPort
                         && (mine.hostAddress == theirs.hostAddress || mine.hostAddress.isEmpty() || theirs.hostAddress.isEmpty()))
                         return applyError(ErrorCode::Conflict, r.network,
-                                          QStringLiteral("port %1/%2 is already forwarded by network '%3' (to %4:%5)")
-                                              .arg(mine.hostPort).arg(forwardProtocolName(mine.protocol), other.id,
-                                                                     theirs.guestAddress).arg(theirs.guestPort));
+                                          QStringLiteral("port %1/%2 is already forwarded by network '%3'")
+                                              .arg(mine.hostPort).arg(forwardProtocolName(mine.protocol), other.id));
     return ok();
 }
 

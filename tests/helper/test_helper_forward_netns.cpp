@@ -220,7 +220,7 @@ private Q_SLOTS:
                              {QStringLiteral("fwup0")}, {tcpForward(8080, "10.0.9.5", 80)}}};
         auto clash = applyNow(client, QStringLiteral("fw2"), other);
         QVERIFY(!clash);
-        QVERIFY2(clash.error().message.contains(QStringLiteral("port 8080/tcp is already forwarded by network 'fw' (to 10.0.2.16:80)")),
+        QVERIFY2(clash.error().message.contains(QStringLiteral("port 8080/tcp is already forwarded by network 'fw'")),
                  qPrintable(clash.error().message));
         QCOMPARE(host.exec({QStringLiteral("ip"), QStringLiteral("-br"), QStringLiteral("link")}).out, linksBefore);
 
