@@ -7,7 +7,6 @@
 #include "linkmenu.h"
 #include "editcommands.h"
 #include "exportdialog.h"
-#include "forwardaction.h"
 #include "helperstatuswidget.h"
 #include "helperprobe.h"
 #include "leasespanel.h"
@@ -818,25 +817,6 @@ QMenu *MainWindow::createCanvasMenu(const QPoint &pos)
     menu->addAction(m_start);
     menu->addAction(m_stop);
     return menu;
-}
-
-bool MainWindow::forwardPortTo(const QString &guestId, const QString &nic)
-{
-    const Result<QString> gateway = ForwardAction::addForwardToGuest(m_doc, m_undo, guestId, nic);
-    if (!gateway) {
-        log(gateway.error().message);
-        statusBar()->showMessage(gateway.error().message, 8000);
-        return false;
-    }
-    m_scene->selectOnly(*gateway);  // the panel follows the selection
-    if (m_props->currentId() != *gateway)
-        m_props->showItem(*gateway);
-    if (auto *dock = qobject_cast<QDockWidget *>(m_props->parentWidget())) {
-        dock->show();
-        dock->raise();
-    }
-    m_props->focusField(QStringLiteral("hostPort.nat.forwards"));
-    return true;
 }
 
 bool MainWindow::showImpairment(const QString &linkId)
