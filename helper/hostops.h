@@ -43,6 +43,9 @@ public:
     virtual Status restoreForwarding() = 0;
     // Runs one nftables transaction (`nft -f -` with this script).
     virtual Status loadNft(const QString &script) = 0;
+    // Who holds the host side of a port forward in this network namespace (portusers.h): ""
+    // when nobody, else the owner ("sshd (pid 123)"). Reads only.
+    virtual Result<QString> portUser(const protocol::ForwardSpec &forward) = 0;
     virtual Status startDnsmasq(const QString &network, const protocol::DnsmasqSpec &spec) = 0;
     virtual Status stopDnsmasq(const QString &network, const QString &ifname) = 0;
 

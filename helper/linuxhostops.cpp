@@ -2,6 +2,7 @@
 
 #include "dnsmasq.h"
 #include "journal.h"
+#include "portusers.h"
 #include "qdiscplan.h"
 #include "safefile.h"
 #include "tcnetlink.h"
@@ -435,6 +436,11 @@ Status LinuxHostOps::restoreForwarding()
     GlobalRecord g = m_journal.global();
     g.forwardingOriginal.reset();
     return m_journal.saveGlobal(g);
+}
+
+Result<QString> LinuxHostOps::portUser(const protocol::ForwardSpec &forward)
+{
+    return findPortUser(forward);
 }
 
 Status LinuxHostOps::loadNft(const QString &script)

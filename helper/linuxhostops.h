@@ -48,6 +48,7 @@ public:
     Status enableForwarding() override;
     Status restoreForwarding() override;
     Status loadNft(const QString &script) override;
+    Result<QString> portUser(const protocol::ForwardSpec &forward) override;
     Status startDnsmasq(const QString &network, const protocol::DnsmasqSpec &spec) override;
     Status stopDnsmasq(const QString &network, const QString &ifname) override;
     Status createIfb(const QString &ifname) override;

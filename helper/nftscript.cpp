@@ -1,5 +1,9 @@
 #include "nftscript.h"
 
+#include "protocol/forwardrules.h"
+
+#include <utility>
+
 namespace netloom::helper {
 
 namespace {
@@ -10,6 +14,17 @@ QString match(const QString &uplink)
         m = m.chopped(1) + u'*';
     return u'"' + m + u'"';
 }
+
+// Appends the rules of one port forward (protocol/forwardrules.h) to the chains' texts.
+void forwardRules(const protocol::NatSpec &r, const protocol::ForwardSpec &f, QString *pre, QString *out,
+                  QString *post, QString *fwd)
+{
+    const protocol::ForwardRules rules = protocol::forwardNftRules(r, f);
+    for (const auto &[lines, text] : {std::pair{&rules.prerouting, pre}, std::pair{&rules.output, out},
+                                      std::pair{&rules.postrouting, post}, std::pair{&rules.forward, fwd}})
+        for (const QString &l : *lines)
+            *text += QStringLiteral("    ") + l + u'\n';
+}
 }  // namespace
 
 QString buildNftScript(const QList<protocol::NatSpec> &rules)
@@ -17,13 +32,15 @@ QString buildNftScript(const QList<protocol::NatSpec> &rules)
     QString s = QStringLiteral("table ip netloom\ndelete table ip netloom\n");
     if (rules.isEmpty())
         return s;
-    QString post, fwd;
+    QString pre, out, post, fwd;
     for (const auto &r : rules) {
         QStringList names;
         for (const QString &u : r.uplinks)
             names << match(u);
         const QString set = names.size() == 1 ? names.first() : u'{' + names.join(QStringLiteral(", ")) + u'}';
         const QString own = u'"' + r.ifname + u'"';
+        for (const auto &f : r.forwards)
+            forwardRules(r, f, &pre, &out, &post, &fwd);
         if (r.mode == protocol::NatSpec::Mode::Masquerade) {
             post += QStringLiteral("    ip saddr %1 ip daddr != %1 oifname %2 masquerade\n").arg(r.subnet, set);
             fwd += QStringLiteral("    iifname %1 ip saddr %2 oifname %3 accept\n").arg(own, r.subnet, set);
@@ -35,6 +52,14 @@ QString buildNftScript(const QList<protocol::NatSpec> &rules)
         }
     }
     s += QStringLiteral("table ip netloom {\n");
+    if (!pre.isEmpty()) {
+        s += QStringLiteral("  chain prerouting {\n    %1\n").arg(protocol::forwardPreroutingHook());
+        s += pre;
+        s += QStringLiteral("  }\n");
+        s += QStringLiteral("  chain output {\n    %1\n").arg(protocol::forwardOutputHook());
+        s += out;
+        s += QStringLiteral("  }\n");
+    }
     s += QStringLiteral("  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n");
     s += post;
     s += QStringLiteral("  }\n");

@@ -7,6 +7,10 @@
 // traffic towards its uplinks and (for masquerade) only established/related replies back.
 // Interface names and patterns were validated to [A-Za-z0-9._-] (+ trailing '+', written
 // as nft's '*' wildcard), so they are quoted without any escaping.
+//
+// Port forwards (a NatSpec's `forwards`) add, only when there are any, a `prerouting` and
+// an `output` nat chain, and rules in `postrouting` and `forward`: protocol/forwardrules.h
+// says which (the exporter writes the same ones).
 #pragma once
 
 #include "protocol/hoststate.h"

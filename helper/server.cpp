@@ -556,6 +556,45 @@ Result<QJsonObject> HelperServer::status(const Connection &c, const QString &net
                        {QStringLiteral("dnsmasq"), dns}};
 }
 
+// A port forward of `r` whose host (family, protocol, port) another network forwards already,
+// on the same address or with either on every address.
+Status HelperServer::forwardCollision(const Network &other, const Request &r)
+{
+    for (const auto &mineNat : r.state.nat)
+        for (const auto &mine : mineNat.forwards)
+            for (const auto &theirNat : other.state.nat)
+                for (const auto &theirs : theirNat.forwards)
+                    if (mine.family == theirs.family && mine.protocol == theirs.protocol && mine.hostPort == theirs.hostPort
+                        && (mine.hostAddress == theirs.hostAddress || mine.hostAddress.isEmpty() || theirs.hostAddress.isEmpty()))
+                        return applyError(ErrorCode::Conflict, r.network,
+                                          QStringLiteral("port %1/%2 is already forwarded by network '%3'")
+                                              .arg(mine.hostPort).arg(forwardProtocolName(mine.protocol), other.id));
+    return ok();
+}
+
+Status HelperServer::checkPortsFree(const HostState &current, const Request &r)
+{
+    for (const auto &nat : r.state.nat) {
+        for (const auto &f : nat.forwards) {
+            bool had = false;  // this network forwards the port already: nothing new to take
+            for (const auto &curNat : current.nat)
+                for (const auto &c : curNat.forwards)
+                    had = had || (c.family == f.family && c.protocol == f.protocol && c.hostPort == f.hostPort
+                                  && c.hostAddress == f.hostAddress);
+            if (had)
+                continue;
+            auto user = m_ops.portUser(f);
+            if (!user)
+                return user.error();
+            if (!user->isEmpty())
+                return applyError(ErrorCode::Conflict, r.network,
+                                  QStringLiteral("port %1/%2 is in use by %3").arg(f.hostPort)
+                                      .arg(forwardProtocolName(f.protocol), *user));
+        }
+    }
+    return ok();
+}
+
 Status HelperServer::precheckApply(const Connection &c, const Request &r) const
 {
     const uid_t uid = c.peer.uid();
@@ -575,6 +614,8 @@ Status HelperServer::precheckApply(const Connection &c, const Request &r) const
             if (mine.contains(name))
                 return applyError(ErrorCode::Conflict, r.network,
                                   QStringLiteral("interface '%1' belongs to network '%2'").arg(name, n.id));
+        if (auto st = forwardCollision(n, r); !st)
+            return st;
         for (const auto &u : n.state.uplinks)
             for (const auto &mineU : r.state.uplinks)
                 if (u.ifname == mineU.ifname)
@@ -637,6 +678,10 @@ Result<QJsonObject> HelperServer::apply(quint64 conn, uid_t callerUid, const Req
                 return applyError(ErrorCode::Conflict, r.network,
                                   QStringLiteral("interface '%1' already exists and was not created by Netloom").arg(name));
     }
+
+    // New port forwards must not take a port someone listens on (nothing is applied yet).
+    if (auto s = checkPortsFree(n.state, r); !s)
+        return s.error();
 
     // Until it commits, the record keeps the committed persistence: a crash during the first
     // apply of a "persistent" network must not make recovery adopt a network that never was.

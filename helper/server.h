@@ -106,6 +106,11 @@ private:
     Result<QJsonObject> list(const Connection &c) const;
     Result<QJsonObject> status(const Connection &c, const QString &network) const;
     Status precheckApply(const Connection &c, const protocol::Request &r) const;
+    // Conflict when a port forward of `r` takes a host port that network `other` forwards.
+    static Status forwardCollision(const Network &other, const protocol::Request &r);
+    // Conflict naming the owner when a port forward of `r` that `current` does not have yet
+    // takes a host port in use (HostOps::portUser). Reads /proc only.
+    Status checkPortsFree(const protocol::HostState &current, const protocol::Request &r);
     Result<QJsonObject> apply(quint64 conn, uid_t uid, const protocol::Request &r);
     Status teardown(const QString &network);
     GlobalContext globalContext(const QString &except) const;

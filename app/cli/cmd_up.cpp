@@ -3,6 +3,7 @@
 // switches, lease tracking, guests), serves the per-user control socket for `leases` and
 // `stats`, and shows a live text view or a JSON-lines event stream. SIGINT/SIGTERM stop
 // everything in reverse order; the exit code is 130 after a clean stop.
+#include "cmd_forward.h"
 #include "commands.h"
 
 #include "model/linkedit.h"
@@ -219,6 +220,21 @@ int runUp(const QStringList &args)
                            {QStringLiteral("up"), l->emulation.up},
                            {QStringLiteral("ab"), protocol::toSpec(l->emulation.ab)},
                            {QStringLiteral("ba"), protocol::toSpec(l->emulation.ba)}};
+    });
+    // `netloomctl forward`: the same, for the NAT gateways' port forwards.
+    control.setForwardHandler([&](const QString &action, const QString &spec, const QString &gateway) -> Result<QJsonObject> {
+        model::Topology edited = current;
+        Result<QJsonObject> r = editForwards(&edited, action, spec, gateway, &rt);
+        if (!r || action == QLatin1String("list"))
+            return r;
+        QList<runtime::UserKeyWarning> ignored;
+        Result<plan::Plan> np = planForRun(edited, file, runtimeDir, &ignored);
+        if (!np)
+            return np.error();
+        if (Status st = rt.applyEdit(*np); !st)
+            return st.error();
+        current = edited;
+        return r;
     });
     if (controlPath.isEmpty())
         controlPath = runtime::controlSocketPathFor(t->name);

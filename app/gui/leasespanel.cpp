@@ -1,6 +1,7 @@
 #include "leasespanel.h"
 
 #include "editcommands.h"
+#include "forwardaction.h"
 #include "runcontroller.h"
 #include "topologydocument.h"
 
@@ -269,7 +270,24 @@ void LeasesPanel::showMenu(const QPoint &pos)
     menu.addAction(tr("Copy &ssh Command"), this, [this, row] { copySsh(row); });
     menu.addSeparator();
     menu.addAction(tr("&Pin as Reservation"), this, [this, row] { pinAsReservation(row); });
+    QAction *fwd = menu.addAction(tr("Forward a Port to This Guest\u2026"), this, [this, row] { forwardPort(row); });
+    const LeaseListModel::Row *r = m_model->row(row);
+    fwd->setEnabled(r && !ForwardAction::nicOfMac(m_doc, r->entry.mac.toString()).first.isEmpty());
     menu.exec(m_view->viewport()->mapToGlobal(pos));
+}
+
+bool LeasesPanel::forwardPort(int row)
+{
+    const LeaseListModel::Row *r = m_model->row(row);
+    if (!r)
+        return false;
+    const auto [guest, nic] = ForwardAction::nicOfMac(m_doc, r->entry.mac.toString());
+    if (guest.isEmpty()) {
+        emit message(tr("failed to forward a port to '%1': the MAC belongs to no guest of this topology").arg(r->entry.mac.toString()));
+        return false;
+    }
+    emit forwardRequested(guest, nic);
+    return true;
 }
 
 }  // namespace netloom::gui

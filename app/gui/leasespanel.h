@@ -72,11 +72,16 @@ public:
     // Adds {mac, ip, hostname} to the DHCP reservations of the host port serving the lease's
     // network, as one undo step. Returns false (and says why) when that is not possible.
     bool pinAsReservation(int row);
+    // Emits forwardRequested for the guest NIC that holds the lease in source row `row`.
+    // Returns false (and says why) when the lease's MAC belongs to no guest NIC.
+    bool forwardPort(int row);
     // The source row of the current selection, or -1.
     int currentRow() const;
 
 signals:
     void message(const QString &text);
+    // "Forward a Port to This Guest…" on a lease row of guest NIC (guestId, nic).
+    void forwardRequested(const QString &guestId, const QString &nic);
 
 private:
     void refresh();

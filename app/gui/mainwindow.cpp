@@ -12,6 +12,7 @@
 #include "leasespanel.h"
 #include "runcontroller.h"
 #include "trafficpanel.h"
+#include "model/portforward.h"
 #include "model/topologyjson.h"
 #include "nodekinds.h"
 #include "palettewidget.h"
@@ -78,8 +79,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     connect(m_validateTimer, &QTimer::timeout, this, &MainWindow::validateNow);
     connect(m_doc, &TopologyDocument::contentChanged, m_validateTimer, qOverload<>(&QTimer::start));
     connect(m_doc, &TopologyDocument::contentChanged, this, [this] { m_autosaveDirty = true; });
-    // Network emulation (impairments, link up/down, mirrors) takes effect at once while
-    // running, undo included; other edits wait for Run > Apply Changes.
+    // Network emulation (impairments, link up/down, mirrors) and port forwards take effect at
+    // once while running, undo included; other edits wait for Run > Apply Changes.
     // Edits made while it was still starting apply once it runs.
     const auto applyEmulation = [this] {
         if (Status s = m_run->applyEmulation(m_doc->topology(), m_doc->baseDir()); !s) {
@@ -184,6 +185,7 @@ void MainWindow::buildDocks()
     m_leases = new LeasesPanel(m_run, m_doc, m_undo, this);
     m_leases->setObjectName(QStringLiteral("leasesPanel"));
     connect(m_leases, &LeasesPanel::message, this, &MainWindow::log);
+    connect(m_leases, &LeasesPanel::forwardRequested, this, &MainWindow::forwardPortTo);
     auto *leasesDock = new QDockWidget(tr("Leases"), this);
     leasesDock->setObjectName(QStringLiteral("leasesDock"));
     leasesDock->setWidget(m_leases);
@@ -792,6 +794,12 @@ QMenu *MainWindow::createCanvasMenu(const QPoint &pos)
     auto *menu = new QMenu(this);
     if (!nodeId.isEmpty() && m_run->isGuest(nodeId)) {
         GuestMenu::addActions(menu, m_run, m_consoles, nodeId, nodeName(nodeId), [this](const QString &l) { log(l); });
+        menu->addSeparator();
+    }
+    if (const model::Node *n = m_doc->topology().node(nodeId); n && n->type == model::NodeType::Guest) {
+        QAction *fwd = menu->addAction(tr("Forward a Port to This Guest\u2026"), this, [this, nodeId] { forwardPortTo(nodeId, QString()); });
+        fwd->setEnabled(!model::natGatewaysOfGuest(m_doc->topology(), nodeId).isEmpty());
+        fwd->setObjectName(QStringLiteral("forwardPortAction"));
         menu->addSeparator();
     }
     if (!nodeId.isEmpty()) {

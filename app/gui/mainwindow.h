@@ -126,6 +126,10 @@ public:
     // Selects cable `linkId` and puts the keyboard focus on its Impairment section in the
     // properties panel (raising the panel). Returns false for an unknown cable.
     bool showImpairment(const QString &linkId);
+    // "Forward a Port to This Guest…": adds a forward to guest `guestId` (NIC `nic`, "" = any)
+    // on its NAT gateway (one undo step) and shows the gateway's forwards table. False (and
+    // logged) when the guest is on no NAT network.
+    bool forwardPortTo(const QString &guestId, const QString &nic);
 
 public slots:
     void log(const QString &line);

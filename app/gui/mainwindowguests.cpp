@@ -1,18 +1,22 @@
 // MainWindow: making guests (issue #11) — the New Guest dialog from the palette and the
-// Topology menu, and "Create…" for guest disks that are missing when Start is pressed.
+// Topology menu, and "Create…" for guest disks that are missing when Start is pressed — and
+// forwarding a port to a guest (issue #14, forwardaction.h).
 #include "mainwindow.h"
 
 #include "canvasview.h"
 #include "editcommands.h"
+#include "forwardaction.h"
 #include "missingdisksdialog.h"
 #include "model/allocator.h"
 #include "newguestdialog.h"
 #include "nodekinds.h"
+#include "propertiespanel.h"
 #include "qemu/qemuhost.h"
 #include "topologydocument.h"
 #include "topologyscene.h"
 
 #include <QDir>
+#include <QDockWidget>
 #include <QFileInfo>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -104,6 +108,25 @@ MissingDisksDialog *MainWindow::offerMissingDisks(std::function<void()> then)
     });
     dialog->open();
     return dialog;
+}
+
+bool MainWindow::forwardPortTo(const QString &guestId, const QString &nic)
+{
+    const Result<QString> gateway = ForwardAction::addForwardToGuest(m_doc, m_undo, guestId, nic);
+    if (!gateway) {
+        log(gateway.error().message);
+        statusBar()->showMessage(gateway.error().message, 8000);
+        return false;
+    }
+    m_scene->selectOnly(*gateway);  // the panel follows the selection
+    if (m_props->currentId() != *gateway)
+        m_props->showItem(*gateway);
+    if (auto *dock = qobject_cast<QDockWidget *>(m_props->parentWidget())) {
+        dock->show();
+        dock->raise();
+    }
+    m_props->focusField(QStringLiteral("hostPort.nat.forwards"));
+    return true;
 }
 
 }  // namespace netloom::gui

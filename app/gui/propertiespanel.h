@@ -11,7 +11,8 @@
 // the node's shape (type, NIC count) changed. Each field knows its JSON path suffix, so an
 // issue whose path ends in it marks that widget and puts the message in its tooltip.
 // Composite editors are fields too: a cable's Impairment section (emulationeditor.h, path
-// "emulation") and a netloom switch's port-mirroring table (mirrortable.h, "switch.mirrors").
+// "emulation"), a netloom switch's port-mirroring table (mirrortable.h, "switch.mirrors") and a
+// host port's port-forwards table (forwardtable.h, "hostPort.nat.forwards").
 // An edit of a cable that changes only its emulation is pushed as a SetLinkEmulationCommand.
 #pragma once
 
@@ -97,6 +98,8 @@ private:
     void buildEndpointVlan(const QString &side, bool sideA);
     void addEmulation(const QString &nameA, const QString &nameB);
     void addMirrors();
+    // A host port's port-forwards table (forwardtable.h, path "hostPort.nat.forwards").
+    void addForwards();
 
     TopologyDocument *m_doc;
     QUndoStack *m_undo;

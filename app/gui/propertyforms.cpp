@@ -1,7 +1,9 @@
 // The per-type forms of PropertiesPanel (see propertiespanel.h for how fields work).
 #include "emulationeditor.h"
+#include "forwardtable.h"
 #include "listsyntax.h"
 #include "mirrortable.h"
+#include "model/portforward.h"
 #include "nodekinds.h"
 #include "propertiespanel.h"
 #include "topologydocument.h"
@@ -78,6 +80,7 @@ void PropertiesPanel::buildNodeFields()
                     return QString();
                 });
         setPlaceholder(tr("MAC IP [name]; \u2026"));
+        addForwards();
         break;
     }
     case NodeKind::Uplink:
@@ -366,6 +369,41 @@ void PropertiesPanel::addMirrors()
         return QString();
     };
     m_fields.append({table, QStringLiteral("switch.mirrors"), write, read, {}});
+}
+
+void PropertiesPanel::addForwards()
+{
+    auto *heading = new QLabel(tr("Port forwards"), m_form);
+    QFont f = heading->font();
+    f.setBold(true);
+    heading->setFont(f);
+    m_layout->addRow(heading);
+    auto *table = new ForwardTable(m_form);
+    m_layout->addRow(table);
+    connect(table, &ForwardTable::edited, this, &PropertiesPanel::commit);
+    auto write = [this, table] {
+        // The guests on offer: the guest NICs on this gateway's network.
+        const model::Topology &t = m_doc->topology();
+        const QList<model::GuestNicRef> nics = model::guestNicsOnNetwork(t, m_editNode.id);
+        QList<ForwardTable::GuestChoice> guests;
+        for (const model::GuestNicRef &r : nics) {
+            int sameGuest = 0;
+            for (const model::GuestNicRef &o : nics)
+                sameGuest += o.guest == r.guest ? 1 : 0;
+            const model::Node *g = t.node(r.guest);
+            const QString name = g && !g->name.isEmpty() ? g->name : r.guest;
+            guests.append(sameGuest > 1 ? ForwardTable::GuestChoice{r.guest, r.nic, QStringLiteral("%1 (%2)").arg(name, r.nic)}
+                                        : ForwardTable::GuestChoice{r.guest, QString(), name});
+        }
+        table->setGuests(guests);
+        table->setForwards(m_editNode.hostPort.nat.forwards);
+    };
+    auto read = [this, table] {
+        m_editNode.hostPort.nat.forwards = table->forwards();
+        return QString();
+    };
+    m_fields.append({table, QStringLiteral("hostPort.nat.forwards"), write, read,
+                     tr("Connections to a port of this host reach a guest on this network (needs NAT masquerade or route)")});
 }
 
 }  // namespace netloom::gui

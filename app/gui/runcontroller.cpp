@@ -122,9 +122,13 @@ Status RunController::applyEmulation(const model::Topology &current, const QStri
     for (model::Link &l : next.links)
         if (const model::Link *c = current.link(l.id))
             l.emulation = c->emulation;
-    for (model::Node &n : next.nodes)
-        if (const model::Node *c = current.node(n.id); c && n.type == model::NodeType::Switch)
+    for (model::Node &n : next.nodes) {
+        const model::Node *c = current.node(n.id);
+        if (c && n.type == model::NodeType::Switch)
             n.sw.mirrors = c->sw.mirrors;
+        if (c && n.type == model::NodeType::HostPort && c->type == model::NodeType::HostPort)
+            n.hostPort.nat.forwards = c->hostPort.nat.forwards;  // port forwards apply at once too
+    }
     if (next == m_applied)
         return ok();
     Result<plan::Plan> p = prepare(next, topologyDir, tr("failed to apply the network emulation of '%1': %2: %3"));

@@ -47,9 +47,9 @@ public:
     // (Runtime::applyEdit). Returns the planning error or the runtime's refusal.
     Status applyEdits(const model::Topology &topology, const QString &topologyDir);
     // Network emulation takes effect at once while running (issue #13): applies the links'
-    // emulation (impairments, up/down) and the switches' mirrors of `current` to the
-    // topology last started or applied — nothing else of `current` (other edits wait for
-    // Apply Changes). A no-op when they are unchanged or nothing runs. Returns the
+    // emulation (impairments, up/down), the switches' mirrors and the NAT gateways' port
+    // forwards (issue #14) of `current` to the topology last started or applied — nothing
+    // else of `current` (other edits wait for Apply Changes). A no-op when they are unchanged or nothing runs. Returns the
     // validation error (naming the link or switch) or the runtime's refusal.
     Status applyEmulation(const model::Topology &current, const QString &topologyDir);
     // Stops the whole run (asynchronous; stopped() follows). No-op when nothing runs.

@@ -1,6 +1,7 @@
 #include "shellexporter.h"
 
 #include "export/shellemulation.h"
+#include "export/shellforwards.h"
 #include "plan/rundir.h"
 #include "qemu/firmware.h"
 
@@ -392,9 +393,22 @@ private:
     void renderNat()
     {
         // One table of our own; deleting it on stop removes every rule we added.
-        QStringList nft{QStringLiteral("table ip %1 {").arg(m_table),
-                        QStringLiteral("  chain postrouting {"),
-                        QStringLiteral("    type nat hook postrouting priority srcnat; policy accept;")};
+        QStringList nft{QStringLiteral("table ip %1 {").arg(m_table)};
+        const protocol::ForwardRules fw = exportForwardRules(m_plan);
+        const auto indent = [](const QStringList &rules) {
+            QStringList out;
+            for (const QString &l : rules)
+                out << QStringLiteral("    ") + l;
+            return out;
+        };
+        if (!m_plan.forwards.isEmpty()) {
+            nft << QStringLiteral("  chain prerouting {") << QStringLiteral("    ") + protocol::forwardPreroutingHook()
+                << indent(fw.prerouting) << QStringLiteral("  }");
+            nft << QStringLiteral("  chain output {") << QStringLiteral("    ") + protocol::forwardOutputHook()
+                << indent(fw.output) << QStringLiteral("  }");
+        }
+        nft << QStringLiteral("  chain postrouting {")
+            << QStringLiteral("    type nat hook postrouting priority srcnat; policy accept;") << indent(fw.postrouting);
         auto set = [](const QStringList &uplinks) {
             QStringList quoted;
             for (QString u : uplinks) {
@@ -408,7 +422,7 @@ private:
             if (n.mode == protocol::NatSpec::Mode::Masquerade)
                 nft << QStringLiteral("    ip saddr %1 ip daddr != %1 oifname %2 masquerade").arg(n.subnet, set(n.uplinks));
         nft << QStringLiteral("  }") << QStringLiteral("  chain forward {")
-            << QStringLiteral("    type filter hook forward priority filter; policy accept;");
+            << QStringLiteral("    type filter hook forward priority filter; policy accept;") << indent(fw.forward);
         for (const protocol::NatSpec &n : m_plan.host.nat) {
             nft << QStringLiteral("    iifname \"%1\" ip saddr %2 oifname %3 accept").arg(n.ifname, n.subnet, set(n.uplinks));
             nft << QStringLiteral("    iifname %1 oifname \"%2\" ip daddr %3%4 accept")

@@ -94,6 +94,16 @@ QString nicTransportName(NicConfig::Transport t)
     return t == NicConfig::Transport::VhostUser ? QStringLiteral("vhost-user") : QStringLiteral("vde");
 }
 
+QString forwardProtocolName(PortForward::Protocol p)
+{
+    return p == PortForward::Protocol::Udp ? QStringLiteral("udp") : QStringLiteral("tcp");
+}
+
+QString addressFamilyName(PortForward::Family)
+{
+    return QStringLiteral("ipv4");
+}
+
 QString natModeName(NatConfig::Mode m)
 {
     switch (m) {

@@ -3,8 +3,9 @@
 // Design note. A topology is a list of nodes and a list of links, identified by stable
 // string ids. It is plain, copyable data — the widget-free source of truth that the GUI's
 // undo commands edit by id, that the planner reads, and that topologyjson.{h,cpp}
-// round-trips to the documented JSON format (docs/topology-format.md, version 2; version 1 is
-// version 2 without network emulation and still loads).
+// round-trips to the documented JSON format (docs/topology-format.md, version 3; version 2 is
+// version 3 without port forwards, version 1 is version 2 without network emulation; both
+// still load).
 //
 // Node kinds and what they become:
 //   Switch   engine Netloom -> core switch engine (exported as vde_switch)
@@ -36,7 +37,7 @@
 
 namespace netloom::model {
 
-constexpr int kFormatVersion = 2;  // the newest version this build reads
+constexpr int kFormatVersion = 3;  // the newest version this build reads
 inline constexpr const char *kFormatName = "netloom-topology";
 
 // Explicit bounds shared by the JSON decoder (which refuses files beyond them) and the
@@ -69,6 +70,8 @@ constexpr int kMaxVlan = 4094;
 constexpr std::uint32_t kMaxVni = 16777215;
 constexpr double kMaxCoordinate = 1e7;    // canvas positions, |x|,|y|
 constexpr int kMaxMirrors = 64;           // per netloom switch
+constexpr int kMaxPortForwards = 256;     // per NAT gateway (nat.forwards)
+constexpr int kMaxDescriptionChars = 256; // a port forward's description
 }  // namespace limits
 
 // 802.1Q settings of one switch port (the switch side of a link).
@@ -121,10 +124,31 @@ struct DhcpConfig {
     bool operator==(const DhcpConfig &) const = default;
 };
 
+// A port forward on a NAT gateway: connections to the host's port `hostPort` (on
+// `hostAddress`, or on every host address of the family when empty) are sent on to port
+// `guestPort` of a guest on the gateway's network (DNAT). The guest is named by node id and,
+// when it has more than one NIC on that network, by NIC id; its address is resolved at plan
+// time (DHCP reservation, else current lease; plan/planner.h). The address family is explicit
+// so IPv6 forwards only add a value.
+struct PortForward {
+    enum class Family { Ipv4 };
+    enum class Protocol { Tcp, Udp };
+    Family family = Family::Ipv4;
+    Protocol protocol = Protocol::Tcp;
+    QString hostAddress;     // "" = every address of the host (of `family`)
+    int hostPort = 0;        // 1..65535
+    QString guest;           // guest node id
+    QString nic;             // guest NIC id; "" = the guest's only NIC on the gateway's network
+    int guestPort = 0;       // 1..65535
+    QString description;     // free text, at most limits::kMaxDescriptionChars
+    bool operator==(const PortForward &) const = default;
+};
+
 struct NatConfig {
     enum class Mode { None, Masquerade, Route };
     Mode mode = Mode::None;
     QStringList uplinks;     // interface names or '+' patterns, e.g. "eth0", "eth+"
+    QList<PortForward> forwards;  // at most limits::kMaxPortForwards (format version 3)
     bool operator==(const NatConfig &) const = default;
 };
 
@@ -333,6 +357,8 @@ QString engineName(SwitchConfig::Engine e);
 QString nicModeName(NicConfig::Mode m);
 QString nicTransportName(NicConfig::Transport t);  // "vde", "vhost-user"
 QString natModeName(NatConfig::Mode m);
+QString forwardProtocolName(PortForward::Protocol p);  // "tcp", "udp"
+QString addressFamilyName(PortForward::Family f);      // "ipv4"
 QString socketKindName(SocketConfig::Kind k);
 QString displayName(GuestConfig::Display d);
 QString vlanModeName(VlanConfig::Mode m);

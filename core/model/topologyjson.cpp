@@ -367,11 +367,28 @@ void decodeHostPort(const QJsonObject &o, const QString &path, Failure *f, HostP
     }
     r.boolean("dns", &out->dns);
     if (const auto n = r.object("nat")) {
-        ObjectReader nr(*n, r.pathOf("nat"), f, {"mode", "uplinks"});
+        ObjectReader nr(*n, r.pathOf("nat"), f, {"mode", "uplinks", "forwards"});
         nr.enumeration("mode", &out->nat.mode, {{NatConfig::Mode::None, natModeName},
                                                 {NatConfig::Mode::Masquerade, natModeName},
                                                 {NatConfig::Mode::Route, natModeName}});
         nr.stringList("uplinks", &out->nat.uplinks);
+        if (const auto a = nr.array("forwards", limits::kMaxPortForwards)) {
+            forEachObject(*a, nr.pathOf("forwards"), f, [&](const QJsonObject &fo, const QString &fp) {
+                ObjectReader fr(fo, fp, f, {"family", "protocol", "hostAddress", "hostPort", "guest", "nic",
+                                            "guestPort", "description"});
+                PortForward fw;
+                fr.enumeration("family", &fw.family, {{PortForward::Family::Ipv4, addressFamilyName}});
+                fr.enumeration("protocol", &fw.protocol, {{PortForward::Protocol::Tcp, forwardProtocolName},
+                                                          {PortForward::Protocol::Udp, forwardProtocolName}});
+                fr.string("hostAddress", &fw.hostAddress);
+                fr.integer("hostPort", &fw.hostPort, 1, 65535, std::nullopt, true);
+                fr.string("guest", &fw.guest, true, limits::kMaxIdChars);
+                fr.string("nic", &fw.nic, false, limits::kMaxIdChars);
+                fr.integer("guestPort", &fw.guestPort, 1, 65535, std::nullopt, true);
+                fr.string("description", &fw.description, false, limits::kMaxDescriptionChars);
+                out->nat.forwards.append(fw);
+            });
+        }
     }
     r.integer("mtu", &out->mtu, limits::kMinMtu, limits::kMaxMtu, qint64(0));
 }

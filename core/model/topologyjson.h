@@ -1,11 +1,13 @@
 // The topology file format: JSON load/save (docs/topology-format.md).
 //
 // Design note. The file is a versioned JSON object
-//   {"format": "netloom-topology", "version": 2, "name": ..., "nodes": [...], "links": [...]}
+//   {"format": "netloom-topology", "version": 3, "name": ..., "nodes": [...], "links": [...]}
 // Version 2 added network emulation (a link's "emulation", a switch's "mirrors"); a version-1
-// file is a version-2 file without them and loads unchanged. The writer puts the lowest
-// version that can express the topology (1 without emulation), so such files stay readable by
-// older builds; files of a version above kFormatVersion are refused (Unsupported).
+// file is a version-2 file without them and loads unchanged. Version 3 added port forwards on
+// NAT gateways (a host port's "nat.forwards"); a version-2 file is a version-3 file without
+// them. The writer puts the lowest version that can express the topology (1 without emulation
+// or forwards), so such files stay readable by older builds; files of a version above
+// kFormatVersion are refused (Unsupported).
 // Decoding is strict, because a typo must not silently become a default: every key must be
 // known at its place, every value must have the documented type and range, required fields
 // must be present. The first problem found is returned as an Error whose message names the

@@ -165,6 +165,9 @@ const QStringList &impairmentKeyOrder()
 
 int requiredFormatVersion(const Topology &t)
 {
+    for (const Node &n : t.nodes)
+        if (n.type == NodeType::HostPort && !n.hostPort.nat.forwards.isEmpty())
+            return 3;
     for (const Link &l : t.links)
         if (!l.emulation.isDefault())
             return 2;

@@ -53,9 +53,9 @@ QJsonObject encodeMirror(const MirrorConfig &m);
 // The member order the writer uses for an impairment object (protocol::toJson's keys).
 const QStringList &impairmentKeyOrder();
 
-// The lowest format version that can express `t`: 2 when any link carries a non-default
-// emulation or any switch has mirrors, else 1 (so files without emulation stay readable by
-// builds that only know version 1). Pure.
+// The lowest format version that can express `t`: 3 when any NAT gateway has port forwards,
+// else 2 when any link carries a non-default emulation or any switch has mirrors, else 1 (so
+// files without these stay readable by builds that only know the older versions). Pure.
 int requiredFormatVersion(const Topology &t);
 
 }  // namespace netloom::model::detail

@@ -218,6 +218,24 @@ Out encodeHostPort(const HostPortConfig &h)
         if (h.nat.mode != def.nat.mode)
             n.add("mode", natModeName(h.nat.mode));
         addStrings(n, "uplinks", h.nat.uplinks);
+        if (!h.nat.forwards.isEmpty()) {
+            Out a = Out::array();
+            const PortForward fdef;
+            for (const PortForward &f : h.nat.forwards) {
+                Out fj;
+                if (f.family != fdef.family)
+                    fj.add("family", addressFamilyName(f.family));
+                fj.add("protocol", forwardProtocolName(f.protocol));
+                addIf(fj, "hostAddress", f.hostAddress, fdef.hostAddress);
+                fj.add("hostPort", f.hostPort);
+                fj.add("guest", f.guest);
+                addIf(fj, "nic", f.nic, fdef.nic);
+                fj.add("guestPort", f.guestPort);
+                addIf(fj, "description", f.description, fdef.description);
+                a.append(fj);
+            }
+            n.add("forwards", a);
+        }
         o.add("nat", n);
     }
     addIf(o, "mtu", h.mtu, def.mtu);

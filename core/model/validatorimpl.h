@@ -1,8 +1,9 @@
 // Internal to the validator: the Validator class behind validate() (validator.h). Its
 // rules are split over four files: validator.cpp (ids, links, attachments),
 // validatornodes.cpp (each node's own settings), validatorglobal.cpp (topology-wide
-// checks: interface names, MACs, subnets, sockets, host forwards, cable loops) and
-// validatoremulation.cpp (network emulation on links, port mirrors).
+// checks: interface names, MACs, subnets, sockets, host forwards, cable loops),
+// validatoremulation.cpp (network emulation on links, port mirrors) and validatorforwards.cpp
+// (NAT gateways' port forwards).
 // Not part of the model's API.
 #pragma once
 
@@ -60,6 +61,7 @@ public:
         checkSubnets();
         checkSockets();
         checkForwards();
+        checkPortForwards();
         checkCableLoops();
         return m_issues;
     }
@@ -165,6 +167,9 @@ private:
     void checkSockets();
 
     void checkForwards();
+    // NAT gateways' port forwards (validatorforwards.cpp): fields, limits, the guest on the
+    // gateway's network, and host (protocol, address, port) used once across the topology.
+    void checkPortForwards();
     void checkCableLoops();
 
     const Topology &m_t;

@@ -1,10 +1,12 @@
 #include "planner.h"
 
 #include "plan/emulationplan.h"
+#include "plan/forwardplan.h"
 #include "plan/qemuargs.h"
 #include "protocol/netaddr.h"
 
 #include <QDir>
+#include <QJsonArray>
 #include <QHash>
 #include <QRegularExpression>
 #include <QSet>
@@ -74,6 +76,7 @@ public:
                 return s.error();
         }
         m_plan.runtime.runtimeDir = m_ctx.runtimeDir;
+        resolveForwards(&m_plan.host, m_plan.forwards, m_ctx.ipv4Leases, &m_plan.pendingForwards);
         m_plan.host.ipv4Forwarding = !m_plan.host.nat.isEmpty();
         return m_plan;
     }
@@ -593,11 +596,15 @@ private:
                 for (const QString &u : hp.nat.uplinks)
                     if (Status s = protocol::validateUplinkPattern(u); !s)
                         return nodeError(n, s.error().message);
+                Result<QList<PlannedForward>> forwards = planForwards(m_t, n, ifname, Cidr{cidr->network(), cidr->prefix});
+                if (!forwards)
+                    return forwards.error();
+                m_plan.forwards += *forwards;
                 m_plan.host.nat.append(protocol::NatSpec{
                     ifname, cidr->networkString(),
                     hp.nat.mode == model::NatConfig::Mode::Masquerade ? protocol::NatSpec::Mode::Masquerade
                                                                       : protocol::NatSpec::Mode::Route,
-                    hp.nat.uplinks});
+                    hp.nat.uplinks, {}});
             }
         }
         return ok();
@@ -753,7 +760,10 @@ Result<Plan> plan(const model::Topology &topology, const PlanContext &context)
 
 QJsonObject toJson(const Plan &p)
 {
-    return QJsonObject{{QStringLiteral("host"), protocol::toJson(p.host)}, {QStringLiteral("runtime"), toJson(p.runtime)}};
+    QJsonObject o{{QStringLiteral("host"), protocol::toJson(p.host)}, {QStringLiteral("runtime"), toJson(p.runtime)}};
+    if (!p.pendingForwards.isEmpty())
+        o[QStringLiteral("pendingForwards")] = QJsonArray::fromStringList(p.pendingForwards);
+    return o;
 }
 
 }  // namespace netloom::plan

@@ -11,6 +11,7 @@
 
 #include "base/result.h"
 #include "model/topology.h"
+#include "plan/forwardplan.h"
 #include "plan/runtimeplan.h"
 #include "protocol/hoststate.h"
 
@@ -27,11 +28,21 @@ struct PlanContext {
     // The public keys of the user who starts (or exports) the topology, for cloudInit
     // sections with userKeys (runtime/userkeys.h reads them; empty = none).
     QStringList userKeys = {};
+    // The current IPv4 leases of guest NICs (lower-case MAC -> address), from the runtime's
+    // lease tracker; port forwards to guests without a DHCP reservation use them
+    // (plan/forwardplan.h). Empty = none known (export, `netloomctl plan`).
+    Ipv4Leases ipv4Leases = {};
 };
 
 struct Plan {
     protocol::HostState host;
     RuntimePlan runtime;
+    // Every NAT gateway's port forwards before address resolution (plan/forwardplan.h): the
+    // runtime resolves them again when leases change. Not part of toJson().
+    QList<PlannedForward> forwards = {};
+    // Port forwards left out of `host` because their guest's address is not known yet, one
+    // sentence each.
+    QStringList pendingForwards = {};
     bool operator==(const Plan &) const = default;
 };
 
@@ -39,7 +50,8 @@ struct Plan {
 // link>': <reason>") for anything that cannot be realized. Touches nothing.
 Result<Plan> plan(const model::Topology &topology, const PlanContext &context);
 
-// {"host": protocol::toJson(host), "runtime": toJson(runtime)}: the form of
+// {"host": protocol::toJson(host), "runtime": toJson(runtime)} (+ "pendingForwards" when
+// there are any): the form of
 // `netloomctl plan --json` and of the golden files.
 QJsonObject toJson(const Plan &plan);
 

@@ -37,6 +37,23 @@ QString natModeName(NatSpec::Mode mode)
     return mode == NatSpec::Mode::Masquerade ? QStringLiteral("masquerade") : QStringLiteral("route");
 }
 
+QString forwardProtocolName(ForwardSpec::Protocol protocol)
+{
+    return protocol == ForwardSpec::Protocol::Udp ? QStringLiteral("udp") : QStringLiteral("tcp");
+}
+
+QString forwardFamilyName(ForwardSpec::Family)
+{
+    return QStringLiteral("ipv4");
+}
+
+QString describeForward(const ForwardSpec &f)
+{
+    const QString host = f.hostAddress.isEmpty() ? QString::number(f.hostPort)
+                                                  : QStringLiteral("%1:%2").arg(f.hostAddress).arg(f.hostPort);
+    return QStringLiteral("%1 %2 -> %3:%4").arg(forwardProtocolName(f.protocol), host, f.guestAddress).arg(f.guestPort);
+}
+
 QJsonObject toJson(const HostState &s)
 {
     QJsonObject o;
@@ -67,9 +84,20 @@ QJsonObject toJson(const HostState &s)
     });
     o[QStringLiteral("ipv4Forwarding")] = s.ipv4Forwarding;
     o[QStringLiteral("nat")] = array(s.nat, [](const NatSpec &n) {
-        return QJsonObject{{QStringLiteral("ifname"), n.ifname}, {QStringLiteral("subnet"), n.subnet},
-                           {QStringLiteral("mode"), natModeName(n.mode)},
-                           {QStringLiteral("uplinks"), strings(n.uplinks)}};
+        QJsonObject j{{QStringLiteral("ifname"), n.ifname}, {QStringLiteral("subnet"), n.subnet},
+                      {QStringLiteral("mode"), natModeName(n.mode)},
+                      {QStringLiteral("uplinks"), strings(n.uplinks)}};
+        // Only when present, so states without forwards keep their form.
+        if (!n.forwards.isEmpty())
+            j[QStringLiteral("forwards")] = array(n.forwards, [](const ForwardSpec &f) {
+                return QJsonObject{{QStringLiteral("family"), forwardFamilyName(f.family)},
+                                   {QStringLiteral("protocol"), forwardProtocolName(f.protocol)},
+                                   {QStringLiteral("hostAddress"), f.hostAddress},
+                                   {QStringLiteral("hostPort"), int(f.hostPort)},
+                                   {QStringLiteral("guestAddress"), f.guestAddress},
+                                   {QStringLiteral("guestPort"), int(f.guestPort)}};
+            });
+        return j;
     });
     o[QStringLiteral("dnsmasq")] = array(s.dnsmasq, [](const DnsmasqSpec &d) {
         return QJsonObject{

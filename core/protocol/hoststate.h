@@ -71,14 +71,31 @@ struct AddressSpec {
     bool operator==(const AddressSpec &) const = default;
 };
 
+// A port forward into the subnet: connections to the host's `hostPort` (on `hostAddress`, or
+// on every local address of the family when "") go to `guestAddress`:`guestPort`, which lies
+// in the NAT spec's subnet. The family is explicit: IPv6 adds a value and an ip6 side of the
+// table without changing IPv4's rules.
+struct ForwardSpec {
+    enum class Family { Ipv4 };
+    enum class Protocol { Tcp, Udp };
+    Family family = Family::Ipv4;
+    Protocol protocol = Protocol::Tcp;
+    QString hostAddress;           // "" = every local address
+    std::uint16_t hostPort = 0;    // 1..65535
+    QString guestAddress;          // unicast, inside the subnet
+    std::uint16_t guestPort = 0;   // 1..65535
+    bool operator==(const ForwardSpec &) const = default;
+};
+
 // Forwarding of one subnet towards uplinks. Masquerade = NAT; Route = plain forwarding
-// (the upstream router must know the route back).
+// (the upstream router must know the route back). Either may carry port forwards.
 struct NatSpec {
     enum class Mode { Masquerade, Route };
     QString ifname;          // our interface the subnet lives behind
     QString subnet;          // "10.0.2.0/24"
     Mode mode = Mode::Masquerade;
     QStringList uplinks;     // interface names or patterns with a trailing '+' ("eth+")
+    QList<ForwardSpec> forwards;  // at most HostStateLimits::kMaxForwards
     bool operator==(const NatSpec &) const = default;
 };
 
@@ -155,5 +172,9 @@ struct HostState {
 // Used for the helper protocol, `netloomctl plan --json` and golden files.
 QJsonObject toJson(const HostState &state);
 QString natModeName(NatSpec::Mode mode);
+QString forwardProtocolName(ForwardSpec::Protocol protocol);  // "tcp", "udp"
+QString forwardFamilyName(ForwardSpec::Family family);        // "ipv4"
+// "tcp 8080 -> 10.0.2.15:80" (with "addr:port" on the host side when hostAddress is set).
+QString describeForward(const ForwardSpec &forward);
 
 }  // namespace netloom::protocol

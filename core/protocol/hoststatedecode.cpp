@@ -161,6 +161,30 @@ Result<Ipv4> unicastIp(const QString &what, const QString &text)
     return ip;
 }
 
+// One port forward of a NAT spec with subnet `subnet` (see the design note).
+Status validateForward(const Cidr &subnet, const ForwardSpec &f)
+{
+    const QString what = describeForward(f).left(64);
+    const auto invalid = [&what](const QString &reason) {
+        return Error::failed(ErrorCode::InvalidArgument, QStringLiteral("validate port forward"), what, reason);
+    };
+    if (f.hostPort == 0 || f.guestPort == 0)
+        return invalid(QStringLiteral("ports must be 1..65535"));
+    if (!f.hostAddress.isEmpty()) {
+        auto ip = unicastIp(what, f.hostAddress);
+        if (!ip)
+            return ip.error();
+        if ((ip->value >> 28) == 0xe || (ip->value >> 24) == 127 || ip->value == 0 || ip->value == 0xffffffffu)
+            return invalid(QStringLiteral("the host address must be a unicast, non-loopback address"));
+    }
+    auto guest = unicastIp(what, f.guestAddress);
+    if (!guest)
+        return guest.error();
+    if (!subnet.contains(*guest) || Cidr{*guest, subnet.prefix}.isNetworkOrBroadcast())
+        return invalid(QStringLiteral("the guest address must be a host of the NAT subnet %1").arg(subnet.networkString()));
+    return ok();
+}
+
 // The `impairments` list (see validateHostState): own interfaces only, one entry per
 // interface, an IFB exactly when there is an ingress impairment, every value in bounds.
 Status validateImpairments(const HostState &s, const QSet<QString> &own)
@@ -316,7 +340,7 @@ Result<HostState> hostStateFromJson(const QJsonObject &json)
     s.ipv4Forwarding = root.boolean("ipv4Forwarding", false);
     run("nat", s.nat, [](Reader &r) {
         NatSpec n;
-        r.checkKeys({"ifname", "subnet", "mode", "uplinks"});
+        r.checkKeys({"ifname", "subnet", "mode", "uplinks", "forwards"});
         n.ifname = r.str("ifname");
         n.subnet = r.str("subnet");
         const QString mode = r.str("mode", false);
@@ -327,6 +351,39 @@ Result<HostState> hostStateFromJson(const QJsonObject &json)
         else
             r.fail(QStringLiteral("mode"), QStringLiteral("must be 'masquerade' or 'route'"));
         n.uplinks = r.strings("uplinks", L::kMaxNatUplinks);
+        const QJsonArray fa = r.array("forwards", L::kMaxForwards);
+        for (qsizetype i = 0; i < fa.size() && r.ok(); ++i) {
+            const QString fp = QStringLiteral("%1.forwards[%2]").arg(r.path()).arg(i);
+            if (!fa[i].isObject()) {
+                r.fail(QStringLiteral("forwards[%1]").arg(i), QStringLiteral("must be an object"));
+                break;
+            }
+            const QJsonObject fo = fa[i].toObject();  // Reader keeps a reference
+            Reader fr(fo, fp);
+            ForwardSpec f;
+            fr.checkKeys({"family", "protocol", "hostAddress", "hostPort", "guestAddress", "guestPort"});
+            const QString family = fr.str("family");
+            if (fr.ok() && family != QLatin1String("ipv4"))
+                fr.fail(QStringLiteral("family"), QStringLiteral("must be 'ipv4'"));
+            const QString proto = fr.str("protocol");
+            if (proto == QLatin1String("tcp"))
+                f.protocol = ForwardSpec::Protocol::Tcp;
+            else if (proto == QLatin1String("udp"))
+                f.protocol = ForwardSpec::Protocol::Udp;
+            else if (fr.ok())
+                fr.fail(QStringLiteral("protocol"), QStringLiteral("must be 'tcp' or 'udp'"));
+            f.hostAddress = fr.str("hostAddress", false);
+            f.hostPort = std::uint16_t(fr.integer("hostPort", 1, 65535, 0));
+            f.guestAddress = fr.str("guestAddress");
+            f.guestPort = std::uint16_t(fr.integer("guestPort", 1, 65535, 0));
+            if (fr.ok() && (f.hostPort == 0 || f.guestPort == 0))
+                fr.fail(QString(), QStringLiteral("'hostPort' and 'guestPort' are required"));
+            if (!fr.ok()) {
+                r.setError(fr.error());
+                break;
+            }
+            n.forwards.append(f);
+        }
         return n;
     });
     run("dnsmasq", s.dnsmasq, [](Reader &r) {
@@ -504,6 +561,7 @@ Status validateHostState(const HostState &s)
         if (auto st = checkMac(l.ifname, l.mac); !st)
             return st;
     }
+    QMultiHash<QString, QString> forwardKeys;  // "ipv4/tcp/8080" -> host address
     for (const auto &n : s.nat) {
         if (auto st = needOwn(QStringLiteral("a NAT rule"), n.ifname); !st)
             return st;
@@ -519,6 +577,19 @@ Status validateHostState(const HostState &s)
                 return st;
             if (u.startsWith(QLatin1String("loom")))
                 return invalid(u, QStringLiteral("an uplink cannot be one of Netloom's own interfaces"));
+        }
+        if (n.forwards.size() > L::kMaxForwards)
+            return invalid(n.subnet, QStringLiteral("more than %1 port forwards").arg(L::kMaxForwards));
+        for (const auto &f : n.forwards) {
+            if (auto st = validateForward(*c, f); !st)
+                return st;
+            const QString key = forwardFamilyName(f.family) + u'/' + forwardProtocolName(f.protocol) + u'/'
+                + QString::number(f.hostPort);
+            for (const QString &addr : forwardKeys.values(key))
+                if (addr == f.hostAddress || addr.isEmpty() || f.hostAddress.isEmpty())
+                    return invalid(describeForward(f), QStringLiteral("host port %1/%2 is forwarded twice")
+                                                           .arg(f.hostPort).arg(forwardProtocolName(f.protocol)));
+            forwardKeys.insert(key, f.hostAddress);
         }
     }
     QSet<QString> dnsIfs;

@@ -9,6 +9,12 @@
 // name our own interfaces). Foreign names appear in exactly two places: NAT uplink matches
 // (only read by nftables) and UplinkSpec (physical enslaving, separately authorized).
 //
+// Port forwards (a NAT spec's "forwards") have a family, a protocol, ports 1..65535, a host
+// address that is "" or a unicast, non-loopback IPv4 address, and a guest address that is a
+// host of the NAT spec's subnet; a host (family, protocol, port) is forwarded once in the state
+// (equal addresses, or one of them ""). Collisions with other networks' forwards and with ports
+// in use are the helper's business (it knows the host).
+//
 // Impairments (network emulation) name one of the state's own taps, veth ends, bridges or
 // vxlans, at most once each; an ingress impairment needs its own IFB device ("loom…",
 // unique, counted among the state's interfaces and named by nothing else), and every
@@ -28,6 +34,7 @@ struct HostStateLimits {
     static constexpr int kMaxListItems = 64;      // each list
     static constexpr int kMaxBridgePorts = 64;
     static constexpr int kMaxNatUplinks = 16;
+    static constexpr int kMaxForwards = 256;      // per NAT spec (port forwards)
     static constexpr int kMaxDhcpHosts = 256;
     static constexpr int kMaxStringBytes = 256;   // any string field
 };

@@ -314,6 +314,19 @@ QByteArray ControlServer::answer(const QByteArray &line) const
                                                                         QStringLiteral("this runtime cannot re-plan its topology")));
         reply = r ? QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("result"), *r}}
                   : QJsonObject{{QStringLiteral("ok"), false}, {QStringLiteral("error"), r.error().message}};
+    } else if (op == QLatin1String("forward")) {
+        // {"op":"forward","action":"add"|"remove"|"list","spec":TEXT,"gateway":ID}
+        const QJsonObject o = doc.object();
+        const QString action = o.value(QStringLiteral("action")).toString().left(16);
+        const QString spec = o.value(QStringLiteral("spec")).toString().left(256);
+        const QString gateway = o.value(QStringLiteral("gateway")).toString().left(kMaxNodeIdChars);
+        Result<QJsonObject> r = m_forwardHandler
+                                    ? m_forwardHandler(action, spec, gateway)
+                                    : Result<QJsonObject>(Error::failed(ErrorCode::Unsupported, QStringLiteral("change port forwards of"),
+                                                                        m_runtime->topologyName(),
+                                                                        QStringLiteral("this runtime cannot re-plan its topology")));
+        reply = r ? QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("result"), *r}}
+                  : QJsonObject{{QStringLiteral("ok"), false}, {QStringLiteral("error"), r.error().message}};
     } else if (op == QLatin1String("capture")) {
         // {"op":"capture","network":NAME,"port":N,"file":ABSOLUTE-PATH} ("file":"" stops).
         const QJsonObject o = doc.object();

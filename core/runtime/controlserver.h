@@ -6,7 +6,8 @@
 // lines. A request is one object of at most kMaxRequestBytes: {"op":"status"|"leases"|"stats"}
 // (read-only) or {"op":"stop-guest"|"start-guest"|"stop-network"|"start-network","node":ID}
 // (the Runtime's per-node control; only the user who runs the topology can connect),
-// {"op":"power","node":ID,"action":...}, and two whose answer comes later and ends the
+// {"op":"power","node":ID,"action":...}, "link" and "forward" (handled by the owner, see
+// setLinkHandler/setForwardHandler), and two whose answer comes later and ends the
 // connection: {"op":"screenshot","node":ID,"file":PATH} and {"op":"console","node":ID,
 // "kind":"serial"|"graphical"}, whose answer carries the console's descriptor as SCM_RIGHTS
 // (the client reads it with queryControlFd) and the serial log's tail (base64 "replay");
@@ -58,6 +59,11 @@ public:
     // The handler returns the reply's "result" object or the refusal.
     using LinkHandler = std::function<Result<QJsonObject>(const QString &ref, const QString &action, const QString &dir)>;
     void setLinkHandler(LinkHandler handler) { m_linkHandler = std::move(handler); }
+    // Op "forward" ({"op":"forward","action":"add"|"remove"|"list","spec":TEXT,"gateway":ID},
+    // see model/portforward.h) adds, removes or lists the NAT gateways' port forwards of the
+    // running topology; like "link", the owner supplies the handler (netloomctl up).
+    using ForwardHandler = std::function<Result<QJsonObject>(const QString &action, const QString &spec, const QString &gateway)>;
+    void setForwardHandler(ForwardHandler handler) { m_forwardHandler = std::move(handler); }
 
 private:
     void onNewConnection();
@@ -68,6 +74,7 @@ private:
 
     Runtime *m_runtime;
     LinkHandler m_linkHandler;
+    ForwardHandler m_forwardHandler;
     QLocalServer m_server;
     QString m_path;
     int m_clients = 0;

@@ -86,6 +86,8 @@ void Runtime::setState(RunState s)
         return;
     m_state = s;
     emit stateChanged(s);
+    if (s == RunState::Running)
+        followLeases();  // leases that came while starting (followLeases waits for Running)
 }
 
 void Runtime::setNode(const QString &node, NodeState s, const QString &detail)
@@ -127,7 +129,12 @@ protocol::HostState Runtime::desiredHost() const
     for (const plan::SwitchPlan &sp : m_plan.runtime.switches)
         if (m_downSwitches.contains(sp.node))
             excluded += tapsOfSwitch(sp);
-    return excluded.isEmpty() ? m_plan.host : withoutInterfaces(m_plan.host, excluded);
+    protocol::HostState host = excluded.isEmpty() ? m_plan.host : withoutInterfaces(m_plan.host, excluded);
+    if (!m_plan.forwards.isEmpty()) {
+        QStringList pending;
+        plan::resolveForwards(&host, m_plan.forwards, boundLeases(), &pending);
+    }
+    return host;
 }
 
 Status Runtime::preflight()
@@ -222,7 +229,7 @@ void Runtime::start()
         afterHost(QJsonObject{});
         return;
     }
-    applyHost(m_plan.host, afterHost);
+    applyHost(desiredHost(), afterHost);
 }
 
 void Runtime::applyHost(const protocol::HostState &state, std::function<void(const Result<QJsonObject> &)> done)
@@ -237,10 +244,17 @@ void Runtime::applyHost(const protocol::HostState &state, std::function<void(con
     };
     auto send = [this, state, once] {
         log(QStringLiteral("info"), QString(), QStringLiteral("asking the helper to apply network '%1'").arg(m_network));
-        m_helper->apply(m_network, state, false, false, [this, once](const Result<QJsonObject> &r) {
+        m_helper->apply(m_network, state, false, false, [this, once, state](const Result<QJsonObject> &r) {
             if (!r) {
                 once(Error{r.error().code, QStringLiteral("failed to apply host network of '%1': %2").arg(m_name, r.error().message)});
                 return;
+            }
+            m_appliedHost = state;
+            if (!m_plan.forwards.isEmpty()) {
+                QStringList pending;
+                protocol::HostState resolved = m_plan.host;
+                plan::resolveForwards(&resolved, m_plan.forwards, boundLeases(), &pending);
+                notePending(pending);
             }
             once(r);
         });
@@ -355,6 +369,7 @@ Status Runtime::startSwitch(const plan::SwitchPlan &sp)
     connect(raw->tracker, &leases::LeaseTracker::tableChanged, this, [this, net](const leases::LeaseTable &t) {
         m_leaseModel->setTable(net, t);
         emit leasesChanged(net, t);
+        followLeases();
     });
     connect(raw->tracker, &leases::LeaseTracker::noted, this, [this, net, raw](const leases::LeaseNote &n) {
         const QString guest = raw->tracker->table().find(n.mac) ? raw->tracker->table().find(n.mac)->guest : QString();
@@ -589,6 +604,7 @@ void Runtime::continueStop()
             if (!r)
                 log(QStringLiteral("error"), QString(), r.error().message);
             m_helperApplied = false;
+            m_appliedHost = {};
             finishStop();
         });
         return;

@@ -18,6 +18,13 @@
 //   by toLeaseEvent) and by the dnsmasq lease file of the switch's host port, whose path
 //   the helper returns in its `apply` reply (the file is world-readable; the runtime opens
 //   it with its own rights, the helper never opens a client-named file).
+// - Port forwards (runtimeforwards.cpp): the host state sent to the helper has every NAT
+//   gateway's forwards resolved against the lease trackers' bound leases (plan/forwardplan.h;
+//   a DHCP reservation wins). Whenever a lease table changes while running, the runtime
+//   resolves again and, when the result differs from what the helper last applied, re-applies
+//   it — so a forward follows its guest's new address, and a pending forward is applied once
+//   its guest has a lease. One such apply runs at a time; a change meanwhile is picked up
+//   when it finishes.
 // - Rates: every second each engine's counters go through a sw::CounterSampler.
 // - Everything here lives on the owner's thread; the switch threads talk to it through
 //   queued signals only.
@@ -198,6 +205,13 @@ public:
     NodeState nodeState(const QString &node) const { return m_nodeStates.value(node, NodeState::Down); }
     QHash<QString, NodeState> nodeStates() const { return m_nodeStates; }
     QList<leases::LeaseTable> leaseTables() const;
+    // Guest NIC MAC -> bound IPv4 lease, from every lease tracker (plan::Ipv4Leases).
+    plan::Ipv4Leases boundLeases() const;
+    // The forwards left out of the host state last applied (or to be applied): one sentence
+    // each, "gateway 'gw', forward 0 (...) is pending: ...".
+    QStringList pendingForwards() const { return m_pendingForwards; }
+    // The host state the helper last applied successfully (empty before the first apply).
+    const protocol::HostState &appliedHost() const { return m_appliedHost; }
     QList<PortRateRow> portRates() const { return m_rates; }
     QString errorMessage() const { return m_error; }
 
@@ -250,6 +264,11 @@ private:
     static void removeSocketDir(const QString &dir);
     QStringList tapsOfSwitch(const plan::SwitchPlan &sp) const;
     protocol::HostState desiredHost() const;
+    // Port forwards (runtimeforwards.cpp): re-applies the host state when the resolved forwards
+    // differ from what the helper last applied (called when a lease table changes).
+    void followLeases();
+    // Logs which forwards became pending or resolved compared with m_pendingForwards.
+    void notePending(const QStringList &pending);
 
     QString m_name;
     QString m_network;
@@ -268,6 +287,9 @@ private:
     std::vector<std::unique_ptr<SwitchRt>> m_switches;
     std::vector<std::unique_ptr<GuestRt>> m_guests;
     QHash<QString, NodeState> m_nodeStates;
+    protocol::HostState m_appliedHost;   // last state the helper applied for us
+    QStringList m_pendingForwards;
+    bool m_followBusy = false;           // a followLeases() apply is under way
     QList<PortRateRow> m_rates;
     QTimer m_sampleTimer;
     QTimer m_stopGuard;

@@ -213,7 +213,7 @@ Status Runtime::applyEdit(const plan::Plan &next)
             added.append(g);
         }
     }
-    const bool hostChanged = next.host != m_plan.host;
+    const bool hostChanged = next.host != m_plan.host || next.forwards != m_plan.forwards;
     for (const plan::GuestPlan &old : m_plan.runtime.guests) {
         const NodeState st = nodeState(old.node);
         const bool running = st == NodeState::Up || st == NodeState::Starting;

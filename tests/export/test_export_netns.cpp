@@ -1,4 +1,5 @@
 // The exported script for real, inside network namespaces the test creates:
+//   (j) examples/j-port-forwards.json: the nft table with port forwards loads and goes.
 //   (a) examples/a-vde-nat.json: vde_switch + host tap + dnsmasq + NAT. A namespace "guest"
 //       plugs a tap into the switch port planned for vm1 (vde_plug), gets a DHCP lease from
 //       the script's dnsmasq and pings the gateway.
@@ -126,6 +127,26 @@ class TestExportNetns : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase() { requireTools(); }
+
+    // examples/j-port-forwards.json: the script's nft table with the forward to the reserved
+    // guest (and the commented-out one) loads, carries the DNAT, and goes with stop.
+    void portForwardsLoad()
+    {
+        Lab lab;
+        QString error;
+        QVERIFY2(prepare(lab, QStringLiteral("j-port-forwards.json"), &error), qPrintable(error));
+        ScopedNetns host(QStringLiteral("exf"));
+        QVERIFY2(host.ok(), qPrintable(host.error()));
+        const test::CommandResult start = runScript(host, lab, QStringLiteral("start-net"));
+        QVERIFY2(start.exitCode == 0, qPrintable(start.describe()));
+        const QString rules = QString::fromUtf8(host.exec({QStringLiteral("nft"), QStringLiteral("list"), QStringLiteral("ruleset")}).out);
+        QVERIFY2(rules.contains(QStringLiteral("tcp dport 8080 dnat to 10.0.2.10:80")), qPrintable(rules));
+        QVERIFY2(rules.contains(QStringLiteral("ct status dnat")) && !rules.contains(QStringLiteral("2222")), qPrintable(rules));
+        const test::CommandResult stop = runScript(host, lab, QStringLiteral("stop"));
+        QVERIFY2(stop.exitCode == 0, qPrintable(stop.describe()));
+        const QString after = QString::fromUtf8(host.exec({QStringLiteral("nft"), QStringLiteral("list"), QStringLiteral("ruleset")}).out);
+        QVERIFY2(!after.contains(QStringLiteral("dnat")), qPrintable(after));
+    }
 
     void natLanOnVdeSwitch()
     {

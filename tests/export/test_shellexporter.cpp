@@ -247,6 +247,22 @@ private Q_SLOTS:
         QVERIFY(s.contains(QStringLiteral("Stock tools only: ip, vde_switch, vde_plug, wirefilter, tc, dnsmasq")));
     }
 
+    void portForwards()
+    {
+        // examples/j-port-forwards.json: web (reserved 10.0.2.10) gets live rules, shell (no
+        // reservation) commented rules naming what to fill in.
+        Result<model::Topology> t = plan::loadTopologyForPlan(test::sourcePath(QStringLiteral("examples/j-port-forwards.json")));
+        QVERIFY(t.isOk());
+        const QString s = mustExport(*t);
+        QVERIFY2(s.contains(QStringLiteral("'    fib daddr type local tcp dport 8080 dnat to 10.0.2.10:80'")), qPrintable(s));
+        QVERIFY(s.contains(QStringLiteral("'    ip daddr != 127.0.0.0/8 fib daddr type local tcp dport 8080 dnat to 10.0.2.10:80'")));
+        QVERIFY(s.contains(QStringLiteral("ct status dnat fib saddr type local masquerade'")));
+        QVERIFY(s.contains(QStringLiteral("tcp dport 80 ct status dnat accept'")));
+        QVERIFY2(s.contains(QStringLiteral("'    # fib daddr type local tcp dport 2222 dnat to GUEST_ADDRESS:22'")), qPrintable(s));
+        QVERIFY(s.contains(QStringLiteral("has no DHCP reservation, so its address is its lease")));
+        QVERIFY(!s.contains(QStringLiteral("dport 2222 dnat to 10.")));
+    }
+
     void wirefilterOptions()
     {
         protocol::Impairment a;

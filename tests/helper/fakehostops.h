@@ -107,6 +107,12 @@ public:
         forwardingOriginal.reset();
         return ok();
     }
+    // "tcp/8080" -> the owner portUser() reports (every address).
+    QHash<QString, QString> portUsers;
+    Result<QString> portUser(const protocol::ForwardSpec &f) override
+    {
+        return portUsers.value(QStringLiteral("%1/%2").arg(protocol::forwardProtocolName(f.protocol)).arg(f.hostPort));
+    }
     Status loadNft(const QString &script) override
     {
         const qsizetype brace = script.indexOf(u'{');

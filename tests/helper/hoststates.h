@@ -14,7 +14,7 @@ inline protocol::HostState exampleA(const QString &tap = QStringLiteral("loomtap
     s.addresses = {AddressSpec{tap, QStringLiteral("10.0.2.1/24")}};
     s.links = {LinkSpec{tap, true, 0, {}}};
     s.ipv4Forwarding = true;
-    s.nat = {NatSpec{tap, QStringLiteral("10.0.2.0/24"), NatSpec::Mode::Masquerade, {QStringLiteral("eth+")}}};
+    s.nat = {NatSpec{tap, QStringLiteral("10.0.2.0/24"), NatSpec::Mode::Masquerade, {QStringLiteral("eth+")}, {}}};
     DnsmasqSpec d;
     d.ifname = tap;
     d.address = QStringLiteral("10.0.2.1");
@@ -47,9 +47,14 @@ inline protocol::HostState large()
                              QStringLiteral("loomv1"), QStringLiteral("loomvx0")})
         s.links.append(LinkSpec{n, true, 0, {}});
     s.ipv4Forwarding = true;
+    using P = ForwardSpec::Protocol;
+    const auto fw = ForwardSpec::Family::Ipv4;
     s.nat = {NatSpec{QStringLiteral("loombr0"), QStringLiteral("10.0.5.0/24"), NatSpec::Mode::Masquerade,
-                     {QStringLiteral("eth+"), QStringLiteral("wlan0")}},
-             NatSpec{QStringLiteral("loombr1"), QStringLiteral("10.0.6.0/24"), NatSpec::Mode::Route, {QStringLiteral("eth0")}}};
+                     {QStringLiteral("eth+"), QStringLiteral("wlan0")},
+                     {ForwardSpec{fw, P::Tcp, {}, 8080, QStringLiteral("10.0.5.20"), 80},
+                      ForwardSpec{fw, P::Udp, QStringLiteral("192.0.2.1"), 5353, QStringLiteral("10.0.5.20"), 53}}},
+             NatSpec{QStringLiteral("loombr1"), QStringLiteral("10.0.6.0/24"), NatSpec::Mode::Route, {QStringLiteral("eth0")},
+                     {ForwardSpec{fw, P::Tcp, {}, 2222, QStringLiteral("10.0.6.7"), 22}}}};
     DnsmasqSpec d;
     d.ifname = QStringLiteral("loombr0");
     d.address = QStringLiteral("10.0.5.1");

@@ -51,7 +51,7 @@ Topology everything()
     hp.hostPort.dhcp = DhcpConfig{true, QStringLiteral("10.9.0.10"), QStringLiteral("10.9.0.20"), 600, QStringLiteral("x.lan"),
                                   {DhcpReservation{QStringLiteral("52:54:00:00:00:01"), QStringLiteral("10.9.0.5"), QStringLiteral("h")}}};
     hp.hostPort.dns = false;
-    hp.hostPort.nat = NatConfig{NatConfig::Mode::Route, {QStringLiteral("eth+"), QStringLiteral("wlan0")}};
+    hp.hostPort.nat = NatConfig{NatConfig::Mode::Route, {QStringLiteral("eth+"), QStringLiteral("wlan0")}, {}};
     hp.hostPort.mtu = 1400;
     Node up;
     up.id = QStringLiteral("up");
@@ -228,9 +228,9 @@ private Q_SLOTS:
         const int inval = int(ErrorCode::InvalidArgument);
         QTest::newRow("newer version") << QByteArray(R"({"format": "netloom-topology", "version": 7, "name": "t", "nodes": [], "future": 1})")
                                        << int(ErrorCode::Unsupported)
-                                       << "written by a newer Netloom (format version 7); this build reads version 2";
-        QTest::newRow("version 3") << QByteArray(R"({"format": "netloom-topology", "version": 3, "name": "t", "nodes": []})")
-                                   << int(ErrorCode::Unsupported) << "(format version 3); this build reads version 2";
+                                       << "written by a newer Netloom (format version 7); this build reads version 3";
+        QTest::newRow("version 4") << QByteArray(R"({"format": "netloom-topology", "version": 4, "name": "t", "nodes": []})")
+                                   << int(ErrorCode::Unsupported) << "(format version 4); this build reads version 3";
         const QByteArray twoEnds = R"("a": {"node": "x"}, "b": {"node": "y"})";
         auto emu = [&](const QByteArray &e) { return minimal("[]", R"([{"id": "c1", )" + twoEnds + R"(, "emulation": )" + e + "}]"); };
         QTest::newRow("emulation unknown key") << emu(R"({"abba": {}})") << inval

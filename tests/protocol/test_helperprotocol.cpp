@@ -24,7 +24,9 @@ HostState exampleA()
     s.links = {LinkSpec{QStringLiteral("loomtap0"), true, 0, {}}};
     s.ipv4Forwarding = true;
     s.nat = {NatSpec{QStringLiteral("loomtap0"), QStringLiteral("10.0.2.0/24"), NatSpec::Mode::Masquerade,
-                     {QStringLiteral("eth+")}}};
+                     {QStringLiteral("eth+")},
+                     {ForwardSpec{ForwardSpec::Family::Ipv4, ForwardSpec::Protocol::Tcp, {}, 8080,
+                                  QStringLiteral("10.0.2.100"), 80}}}};
     DnsmasqSpec d;
     d.ifname = QStringLiteral("loomtap0");
     d.address = QStringLiteral("10.0.2.1");

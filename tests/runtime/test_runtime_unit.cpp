@@ -122,7 +122,7 @@ private slots:
         b.ifname = QStringLiteral("loomB");
         h.taps = {a, b};
         h.addresses = {{QStringLiteral("loomA"), QStringLiteral("10.0.2.1/24")}, {QStringLiteral("loomB"), QStringLiteral("10.0.3.1/24")}};
-        h.nat = {{QStringLiteral("loomA"), QStringLiteral("10.0.2.0/24"), protocol::NatSpec::Mode::Masquerade, {QStringLiteral("eth+")}}};
+        h.nat = {{QStringLiteral("loomA"), QStringLiteral("10.0.2.0/24"), protocol::NatSpec::Mode::Masquerade, {QStringLiteral("eth+")}, {}}};
         h.ipv4Forwarding = true;
         protocol::DnsmasqSpec d;
         d.ifname = QStringLiteral("loomA");

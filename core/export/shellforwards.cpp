@@ -1,0 +1,45 @@
+#include "shellforwards.h"
+
+namespace netloom::exporter {
+
+protocol::ForwardRules exportForwardRules(const plan::Plan &plan)
+{
+    protocol::ForwardRules fw;
+    for (const protocol::NatSpec &n : plan.host.nat)
+        for (const protocol::ForwardSpec &f : n.forwards) {
+            const protocol::ForwardRules r = protocol::forwardNftRules(n, f);
+            fw.prerouting += r.prerouting;
+            fw.output += r.output;
+            fw.postrouting += r.postrouting;
+            fw.forward += r.forward;
+        }
+    for (const plan::PlannedForward &pf : plan.forwards) {
+        if (!pf.reservedAddress.isEmpty())
+            continue;
+        protocol::NatSpec n;
+        n.ifname = pf.natIfname;
+        n.subnet = pf.subnet;
+        protocol::ForwardSpec f = pf.spec;
+        f.guestAddress = QStringLiteral("GUEST_ADDRESS");
+        const protocol::ForwardRules r = protocol::forwardNftRules(n, f);
+        const QString why = QStringLiteral("# %1: guest '%2' has no DHCP reservation, so its address is its lease, "
+                                           "unknown when this script was written; replace GUEST_ADDRESS with it (see "
+                                           "dnsmasq-%3.leases in the state directory once the guest has booted) and "
+                                           "remove the '# ' of these rules, or give the guest a reservation and export again")
+                                .arg(pf.what, pf.guest, pf.natIfname);
+        const QString again = QStringLiteral("# %1: fill in GUEST_ADDRESS (see the prerouting chain)").arg(pf.what);
+        const auto commented = [](const QString &head, const QStringList &rules) {
+            QStringList out{head};
+            for (const QString &l : rules)
+                out << QStringLiteral("# ") + l;
+            return out;
+        };
+        fw.prerouting += commented(why, r.prerouting);
+        fw.output += commented(again, r.output);
+        fw.postrouting += commented(again, r.postrouting);
+        fw.forward += commented(again, r.forward);
+    }
+    return fw;
+}
+
+}  // namespace netloom::exporter

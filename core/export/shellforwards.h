@@ -1,0 +1,21 @@
+// Port forwards in exported scripts (shellexporter.h): the rules of the script's nft table.
+//
+// Design note. The script's table carries the same rules as the helper's
+// (protocol/forwardrules.h) for forwards whose guest has a DHCP reservation: their address is
+// known when the script is written. A forward to a guest without a reservation cannot be
+// written out — its address is the lease the guest takes when it boots, after the table is
+// loaded — so its rules are written commented out with GUEST_ADDRESS in place of the address
+// and a comment saying what to fill in (the guest's line in the network's dnsmasq lease file)
+// or to add a reservation and export again. Pure.
+#pragma once
+
+#include "plan/planner.h"
+#include "protocol/forwardrules.h"
+
+namespace netloom::exporter {
+
+// The forward rules of every NAT gateway in `plan` (planned without leases), per chain,
+// without indentation; commented-out rules and their comments for unresolved forwards.
+protocol::ForwardRules exportForwardRules(const plan::Plan &plan);
+
+}  // namespace netloom::exporter

@@ -1,0 +1,235 @@
+// Port forwards through the real netloom-helper in a test namespace (the "host"): a kernel
+// bridge 10.0.2.1/24 with a veth cable whose far end sits in a "guest" namespace running a TCP
+// service (a socket this test opens there), NAT to the uplink "fwup0", whose peer sits in an
+// "outside" namespace (192.168.77.2). Checks, with sockets created inside the namespaces:
+//  - the forwarded port reaches the guest from outside, and from the host itself (to the
+//    uplink's address and to the gateway's address);
+//  - after the guest takes a new address and the state is applied with it (what the runtime
+//    does when the lease changes), the forward follows;
+//  - a forward to a host port some process listens on is refused naming it ("port 9090/tcp is
+//    in use by <comm> (pid N)") and leaves the ruleset and the links exactly as they were;
+//  - a forward of a port another network forwards is refused naming that network;
+//  - teardown leaves the namespace as before.
+#include "common/netns.h"
+#include "common/testutil.h"
+#include "helperclient/helperclient.h"
+#include "helpercalls.h"
+#include "helperfixture.h"
+
+#include <QCoreApplication>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sched.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace netloom;
+using namespace netloom::helper::test;
+using namespace netloom::protocol;
+using netloom::test::ScopedNetns;
+
+namespace {
+
+// A socket created inside namespace `ns` (it stays there); -1 on error.
+int socketIn(const ScopedNetns &ns, int type)
+{
+    const int self = ::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+    const int target = ::open(QStringLiteral("/run/netns/%1").arg(ns.name()).toLatin1().constData(), O_RDONLY | O_CLOEXEC);
+    int s = -1;
+    if (self >= 0 && target >= 0 && ::setns(target, CLONE_NEWNET) == 0) {
+        s = ::socket(AF_INET, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (::setns(self, CLONE_NEWNET) != 0)
+            qFatal("cannot return to the test's network namespace");
+    }
+    if (self >= 0)
+        ::close(self);
+    if (target >= 0)
+        ::close(target);
+    return s;
+}
+
+sockaddr_in addr(const char *ip, quint16 port)
+{
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    ::inet_pton(AF_INET, ip, &a.sin_addr);
+    return a;
+}
+
+struct Fd {
+    int fd = -1;
+    ~Fd() { if (fd >= 0) ::close(fd); }
+};
+
+bool waitFd(int fd, short events, int timeoutMs)
+{
+    pollfd p{fd, events, 0};
+    return ::poll(&p, 1, timeoutMs) == 1 && (p.revents & events);
+}
+
+// A TCP listener inside `ns` on 0.0.0.0:`port`; -1 on error.
+int listenIn(const ScopedNetns &ns, quint16 port)
+{
+    const int l = socketIn(ns, SOCK_STREAM);
+    const int one = 1;
+    const sockaddr_in a = addr("0.0.0.0", port);
+    if (l < 0 || ::setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0
+        || ::bind(l, reinterpret_cast<const sockaddr *>(&a), sizeof a) != 0 || ::listen(l, 8) != 0) {
+        if (l >= 0)
+            ::close(l);
+        return -1;
+    }
+    return l;
+}
+
+// Connects from namespace `from` to ip:port, where `listener` (the guest's service) must
+// accept it; the service sends "hi", the client must read it. Returns the address the
+// service saw the connection come from, or "" when it did not work (bounded by 3 s).
+QString connectThrough(const ScopedNetns &from, const char *ip, quint16 port, int listener)
+{
+    Fd c{socketIn(from, SOCK_STREAM)};
+    const sockaddr_in a = addr(ip, port);
+    if (c.fd < 0)
+        return QString();
+    ::connect(c.fd, reinterpret_cast<const sockaddr *>(&a), sizeof a);
+    if (!waitFd(listener, POLLIN, 3000))
+        return QString();
+    sockaddr_in peer{};
+    socklen_t len = sizeof peer;
+    Fd s{::accept4(listener, reinterpret_cast<sockaddr *>(&peer), &len, SOCK_CLOEXEC)};
+    if (s.fd < 0 || ::send(s.fd, "hi", 2, MSG_NOSIGNAL) != 2 || !waitFd(c.fd, POLLIN, 3000))
+        return QString();
+    char buf[8] = {};
+    if (::recv(c.fd, buf, sizeof buf, 0) != 2 || qstrncmp(buf, "hi", 2) != 0)
+        return QString();
+    char text[INET_ADDRSTRLEN] = {};
+    ::inet_ntop(AF_INET, &peer.sin_addr, text, sizeof text);
+    return QString::fromLatin1(text);
+}
+
+ForwardSpec tcpForward(quint16 hostPort, const char *guest, quint16 guestPort)
+{
+    return ForwardSpec{ForwardSpec::Family::Ipv4, ForwardSpec::Protocol::Tcp, {}, hostPort, QString::fromLatin1(guest), guestPort};
+}
+
+// The host state: bridge loomfbr0 (10.0.2.1/24) with veth loomfa0 <-> loomfb0 (the guest's
+// end), NAT to fwup0 with `forwards`.
+HostState natState(const QList<ForwardSpec> &forwards)
+{
+    HostState s;
+    s.bridges = {BridgeSpec{QStringLiteral("loomfbr0"), 0, false, false, {QStringLiteral("loomfa0")}}};
+    s.veths = {VethSpec{QStringLiteral("loomfa0"), QStringLiteral("loomfb0")}};
+    s.addresses = {AddressSpec{QStringLiteral("loomfbr0"), QStringLiteral("10.0.2.1/24")}};
+    s.links = {LinkSpec{QStringLiteral("loomfbr0"), true, 0, {}}, LinkSpec{QStringLiteral("loomfa0"), true, 0, {}}};
+    s.ipv4Forwarding = true;
+    s.nat = {NatSpec{QStringLiteral("loomfbr0"), QStringLiteral("10.0.2.0/24"), NatSpec::Mode::Masquerade,
+                     {QStringLiteral("fwup0")}, forwards}};
+    return s;
+}
+
+}  // namespace
+
+class TestHelperForwardNetns : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        netloom::test::requireRoot();
+        for (const char *tool : {"ip", "nft"})
+            netloom::test::requireTool(QString::fromLatin1(tool));
+    }
+
+    void forwardsReachTheGuestAndFollowIt()
+    {
+        ScopedNetns host(QStringLiteral("hlfw")), guest(QStringLiteral("hlfwg")), outside(QStringLiteral("hlfwo"));
+        QVERIFY2(host.ok() && guest.ok() && outside.ok(), qPrintable(host.error() + guest.error() + outside.error()));
+        // The uplink: fwup0 (host, 192.168.77.1) <-> fwup1 (outside, 192.168.77.2).
+        auto r = host.sh(QStringLiteral("ip link add fwup0 type veth peer name fwup1 && ip link set fwup1 netns %1 && "
+                                        "ip addr add 192.168.77.1/24 dev fwup0 && ip link set fwup0 up").arg(outside.name()));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        r = outside.sh(QStringLiteral("ip addr add 192.168.77.2/24 dev fwup1 && ip link set fwup1 up"));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+
+        QTemporaryDir dir;
+        HelperProcess helper(host, dir.path());
+        QVERIFY2(helper.start(), qPrintable(helper.log()));
+        const QString before = snapshot(host, helper.stateDir(), helper.pid());
+        HelperClient client;
+        VERIFY_OK(client.connectAndWait(helper.socketPath()));
+
+        VERIFY_OK(applyNow(client, QStringLiteral("fw"), natState({tcpForward(8080, "10.0.2.15", 80)})));
+        r = host.exec({QStringLiteral("ip"), QStringLiteral("link"), QStringLiteral("set"), QStringLiteral("loomfb0"),
+                       QStringLiteral("netns"), guest.name()});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        r = guest.sh(QStringLiteral("ip addr add 10.0.2.15/24 dev loomfb0 && ip link set loomfb0 up && "
+                                    "ip route add default via 10.0.2.1"));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        Fd service{listenIn(guest, 80)};
+        QVERIFY(service.fd >= 0);
+
+        // From outside: the client's own address reaches the guest (no masquerade needed).
+        QString seen;
+        QVERIFY2(helper::test::waitFor([&] { return !(seen = connectThrough(outside, "192.168.77.1", 8080, service.fd)).isEmpty(); }, 5000),
+                 qPrintable(QString::fromUtf8(host.exec({QStringLiteral("nft"), QStringLiteral("list"), QStringLiteral("ruleset")}).out)));
+        QCOMPARE(seen, QStringLiteral("192.168.77.2"));
+        // From the host itself, to the uplink's address and to the gateway's (masqueraded to
+        // the gateway address, so the reply comes back whatever the guest's routes).
+        QCOMPARE(connectThrough(host, "192.168.77.1", 8080, service.fd), QStringLiteral("10.0.2.1"));
+        QCOMPARE(connectThrough(host, "10.0.2.1", 8080, service.fd), QStringLiteral("10.0.2.1"));
+
+        // The guest takes a new address; the state with it (what the runtime applies when the
+        // lease changes) makes the forward follow.
+        r = guest.sh(QStringLiteral("ip addr del 10.0.2.15/24 dev loomfb0 && ip addr add 10.0.2.16/24 dev loomfb0 && "
+                                    "ip route replace default via 10.0.2.1"));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        VERIFY_OK(applyNow(client, QStringLiteral("fw"), natState({tcpForward(8080, "10.0.2.16", 80)})));
+        QVERIFY2(helper::test::waitFor([&] { return !(seen = connectThrough(outside, "192.168.77.1", 8080, service.fd)).isEmpty(); }, 5000),
+                 "the forward did not follow the guest's new address");
+        QCOMPARE(seen, QStringLiteral("192.168.77.2"));
+        const QString rules = QString::fromUtf8(host.exec({QStringLiteral("nft"), QStringLiteral("list"), QStringLiteral("ruleset")}).out);
+        QVERIFY2(rules.contains(QStringLiteral("dnat to 10.0.2.16:80")) && !rules.contains(QStringLiteral("10.0.2.15")), qPrintable(rules));
+
+        // A forward to a port this process listens on in the host namespace: refused, naming
+        // us, and nothing changes.
+        Fd busy{listenIn(host, 9090)};
+        QVERIFY(busy.fd >= 0);
+        const QByteArray rulesBefore = host.exec({QStringLiteral("nft"), QStringLiteral("list"), QStringLiteral("ruleset")}).out;
+        const QByteArray linksBefore = host.exec({QStringLiteral("ip"), QStringLiteral("-br"), QStringLiteral("link")}).out;
+        auto refused = applyNow(client, QStringLiteral("fw"),
+                                natState({tcpForward(8080, "10.0.2.16", 80), tcpForward(9090, "10.0.2.16", 22)}));
+        QVERIFY(!refused);
+        const QString comm = QString::fromUtf8(netloom::test::readFile(QStringLiteral("/proc/self/comm")).trimmed());
+        const QString expected = QStringLiteral("port 9090/tcp is in use by %1 (pid %2)").arg(comm).arg(QCoreApplication::applicationPid());
+        QVERIFY2(refused.error().message.contains(expected), qPrintable(refused.error().message + QStringLiteral(" / expected: ") + expected));
+        QCOMPARE(host.exec({QStringLiteral("nft"), QStringLiteral("list"), QStringLiteral("ruleset")}).out, rulesBefore);
+        QCOMPARE(host.exec({QStringLiteral("ip"), QStringLiteral("-br"), QStringLiteral("link")}).out, linksBefore);
+        QVERIFY(!connectThrough(outside, "192.168.77.1", 8080, service.fd).isEmpty());  // still works
+
+        // Another network forwarding the same port: refused, naming the network.
+        HostState other;
+        other.taps = {TapSpec{QStringLiteral("loomfx0"), 0, {}, false}};
+        other.addresses = {AddressSpec{QStringLiteral("loomfx0"), QStringLiteral("10.0.9.1/24")}};
+        other.nat = {NatSpec{QStringLiteral("loomfx0"), QStringLiteral("10.0.9.0/24"), NatSpec::Mode::Masquerade,
+                             {QStringLiteral("fwup0")}, {tcpForward(8080, "10.0.9.5", 80)}}};
+        auto clash = applyNow(client, QStringLiteral("fw2"), other);
+        QVERIFY(!clash);
+        QVERIFY2(clash.error().message.contains(QStringLiteral("port 8080/tcp is already forwarded by network 'fw'")),
+                 qPrintable(clash.error().message));
+        QCOMPARE(host.exec({QStringLiteral("ip"), QStringLiteral("-br"), QStringLiteral("link")}).out, linksBefore);
+
+        // Teardown: as before (the guest's veth end goes with its pair).
+        VERIFY_OK(teardownNow(client, QStringLiteral("fw")));
+        QCOMPARE(snapshot(host, helper.stateDir(), helper.pid()), before);
+        helper.stop();
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHelperForwardNetns)
+#include "test_helper_forward_netns.moc"

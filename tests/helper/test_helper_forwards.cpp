@@ -1,0 +1,193 @@
+// Port forwards on the helper's side, pure parts: strict decoding and validation of a NAT
+// spec's forwards, the nftables rules they become, and the /proc/net socket tables the
+// port-in-use check reads (recorded text, so the test does not depend on this host's sockets)
+// plus one live lookup of a socket this test opens itself.
+#include "common/testutil.h"
+#include "nftscript.h"
+#include "portusers.h"
+#include "protocol/hoststatedecode.h"
+
+#include <QJsonArray>
+#include <QTcpServer>
+#include <QTest>
+
+using namespace netloom;
+using namespace netloom::helper;
+using namespace netloom::protocol;
+
+namespace {
+
+HostState natState(QList<ForwardSpec> forwards)
+{
+    HostState s;
+    s.taps = {TapSpec{QStringLiteral("loomtap0"), 0, {}, false}};
+    s.addresses = {AddressSpec{QStringLiteral("loomtap0"), QStringLiteral("10.0.2.1/24")}};
+    s.ipv4Forwarding = true;
+    s.nat = {NatSpec{QStringLiteral("loomtap0"), QStringLiteral("10.0.2.0/24"), NatSpec::Mode::Masquerade,
+                     {QStringLiteral("eth+")}, forwards}};
+    return s;
+}
+
+ForwardSpec tcp(std::uint16_t hostPort, const char *guest, std::uint16_t guestPort, const char *hostAddress = "")
+{
+    return ForwardSpec{ForwardSpec::Family::Ipv4, ForwardSpec::Protocol::Tcp, QString::fromLatin1(hostAddress), hostPort,
+                       QString::fromLatin1(guest), guestPort};
+}
+
+// Recorded from a Debian 12 host: sshd on 0.0.0.0:22 and [::]:22, a resolver on 127.0.0.53:53,
+// a listener on 192.168.1.5:8080, an established connection from local port 8081.
+const QByteArray kTcp =
+    "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+    "   0: 00000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1234 1 0000000000000000 100 0 0 10 0\n"
+    "   1: 3500007F:0035 00000000:0000 0A 00000000:00000000 00:00000000 00000000   102        0 2345 1 0000000000000000 100 0 0 10 0\n"
+    "   2: 0501A8C0:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 3456 1 0000000000000000 100 0 0 10 0\n"
+    "   3: 0501A8C0:1F91 0101A8C0:D431 01 00000000:00000000 00:00000000 00000000  1000        0 4567 1 0000000000000000 20 4 0 10 -1\n";
+const QByteArray kTcp6 =
+    "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+    "   0: 00000000000000000000000000000000:0016 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1235 1 0000000000000000 100 0 0 10 0\n"
+    "   1: 0000000000000000FFFF00000501A8C0:1F92 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1236 1 0000000000000000 100 0 0 10 0\n"
+    "   2: 000080FE00000000FF005452010000FE:1F93 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1237 1 0000000000000000 100 0 0 10 0\n"
+    "garbage line\n";
+
+}  // namespace
+
+class TestHelperForwards : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void roundTrip()
+    {
+        const HostState s = natState({tcp(8080, "10.0.2.15", 80), tcp(8443, "10.0.2.16", 443, "192.0.2.1")});
+        auto back = hostStateFromJson(toJson(s));
+        QVERIFY2(back, back ? "" : qPrintable(back.error().message));
+        QCOMPARE(*back, s);
+        // Without forwards the NAT object keeps its old form.
+        QVERIFY(!toJson(natState({}))[QStringLiteral("nat")].toArray()[0].toObject().contains(QStringLiteral("forwards")));
+    }
+
+    void refused_data()
+    {
+        QTest::addColumn<QList<ForwardSpec>>("forwards");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("guest outside the subnet") << QList<ForwardSpec>{tcp(8080, "10.0.3.15", 80)} << QStringLiteral("host of the NAT subnet 10.0.2.0/24");
+        QTest::newRow("guest is the broadcast") << QList<ForwardSpec>{tcp(8080, "10.0.2.255", 80)} << QStringLiteral("host of the NAT subnet");
+        QTest::newRow("guest not an address") << QList<ForwardSpec>{tcp(8080, "guest", 80)} << QStringLiteral("guest");
+        QTest::newRow("loopback host address") << QList<ForwardSpec>{tcp(8080, "10.0.2.15", 80, "127.0.0.1")} << QStringLiteral("non-loopback");
+        QTest::newRow("twice") << QList<ForwardSpec>{tcp(8080, "10.0.2.15", 80), tcp(8080, "10.0.2.16", 80, "192.0.2.1")}
+                               << QStringLiteral("host port 8080/tcp is forwarded twice");
+        QTest::newRow("port 0") << QList<ForwardSpec>{tcp(0, "10.0.2.15", 80)} << QStringLiteral("1..65535");
+        QList<ForwardSpec> many;
+        for (int i = 0; i <= HostStateLimits::kMaxForwards; ++i)
+            many.append(tcp(std::uint16_t(1000 + i), "10.0.2.15", 80));
+        QTest::newRow("too many") << many << QStringLiteral("257");
+    }
+    void refused()
+    {
+        QFETCH(QList<ForwardSpec>, forwards);
+        QFETCH(QString, message);
+        auto back = hostStateFromJson(toJson(natState(forwards)));
+        QVERIFY(!back);
+        QVERIFY2(back.error().message.contains(message), qPrintable(back.error().message));
+    }
+
+    void strictKeys_data()
+    {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QJsonValue>("value");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("family") << QStringLiteral("family") << QJsonValue(QStringLiteral("ipv6")) << QStringLiteral("family");
+        QTest::newRow("protocol") << QStringLiteral("protocol") << QJsonValue(QStringLiteral("sctp")) << QStringLiteral("protocol");
+        QTest::newRow("port") << QStringLiteral("hostPort") << QJsonValue(65536) << QStringLiteral("hostPort");
+        QTest::newRow("unknown") << QStringLiteral("mark") << QJsonValue(1) << QStringLiteral("unknown field");
+    }
+    void strictKeys()
+    {
+        QFETCH(QString, key);
+        QFETCH(QJsonValue, value);
+        QFETCH(QString, message);
+        QJsonObject j = toJson(natState({tcp(8080, "10.0.2.15", 80)}));
+        QJsonArray nat = j[QStringLiteral("nat")].toArray();
+        QJsonObject n = nat[0].toObject();
+        QJsonArray fw = n[QStringLiteral("forwards")].toArray();
+        QJsonObject f = fw[0].toObject();
+        f[key] = value;
+        fw[0] = f;
+        n[QStringLiteral("forwards")] = fw;
+        nat[0] = n;
+        j[QStringLiteral("nat")] = nat;
+        auto back = hostStateFromJson(j);
+        QVERIFY(!back);
+        QVERIFY2(back.error().message.contains(message), qPrintable(back.error().message));
+        QVERIFY2(back.error().message.contains(QStringLiteral("nat[0].forwards[0]")), qPrintable(back.error().message));
+    }
+
+    void nftRules()
+    {
+        const HostState s = natState({tcp(8080, "10.0.2.15", 80), tcp(8443, "10.0.2.16", 443, "192.0.2.1")});
+        const QString script = buildNftScript(s.nat);
+        for (const char *line : {
+                 "  chain prerouting {\n    type nat hook prerouting priority dstnat; policy accept;\n"
+                 "    fib daddr type local tcp dport 8080 dnat to 10.0.2.15:80\n"
+                 "    ip daddr 192.0.2.1 fib daddr type local tcp dport 8443 dnat to 10.0.2.16:443\n  }\n",
+                 "  chain output {\n    type nat hook output priority -100; policy accept;\n"
+                 "    ip daddr != 127.0.0.0/8 fib daddr type local tcp dport 8080 dnat to 10.0.2.15:80\n"
+                 "    ip daddr 192.0.2.1 fib daddr type local tcp dport 8443 dnat to 10.0.2.16:443\n  }\n",
+                 "    oifname \"loomtap0\" ip daddr 10.0.2.15 tcp dport 80 ct status dnat ip saddr 10.0.2.0/24 masquerade\n"
+                 "    oifname \"loomtap0\" ip daddr 10.0.2.15 tcp dport 80 ct status dnat fib saddr type local masquerade\n",
+                 "    oifname \"loomtap0\" ip daddr 10.0.2.16 tcp dport 443 ct status dnat accept\n"})
+            QVERIFY2(script.contains(QLatin1String(line)), qPrintable(script));
+        // No forwards: no nat chains beyond postrouting (the table keeps its old shape).
+        QVERIFY(!buildNftScript(natState({}).nat).contains(QStringLiteral("prerouting")));
+    }
+
+    void procNetParsing()
+    {
+        const QList<ProcSocket> v4 = parseProcNet(kTcp, false);
+        QCOMPARE(v4.size(), 4);
+        QCOMPARE(v4[0].port, std::uint16_t(22));
+        QCOMPARE(v4[0].ipv4, 0u);
+        QCOMPARE(v4[0].inode, quint64(1234));
+        QCOMPARE(v4[1].ipv4, 0x7f000035u);
+        QCOMPARE(v4[2].ipv4, 0xc0a80105u);  // 192.168.1.5
+        QCOMPARE(v4[2].state, 0x0A);
+        const QList<ProcSocket> v6 = parseProcNet(kTcp6, true);
+        QCOMPARE(v6.size(), 3);
+        QVERIFY(v6[0].v6Any);
+        QVERIFY(v6[1].v6Mapped);
+        QCOMPARE(v6[1].ipv4, 0xc0a80105u);
+        QVERIFY(!v6[2].v6Any && !v6[2].v6Mapped);
+    }
+
+    void collisions()
+    {
+        const auto T = ForwardSpec::Protocol::Tcp;
+        const QList<ProcSocket> v4 = parseProcNet(kTcp, false);
+        const QList<ProcSocket> v6 = parseProcNet(kTcp6, true);
+        QVERIFY(collides(v4[0], T, tcp(22, "10.0.2.15", 22)));                 // 0.0.0.0:22
+        QVERIFY(collides(v4[0], T, tcp(22, "10.0.2.15", 22, "192.0.2.1")));    // ... on any address
+        QVERIFY(!collides(v4[1], T, tcp(53, "10.0.2.15", 53)));                // loopback-only
+        QVERIFY(collides(v4[2], T, tcp(8080, "10.0.2.15", 80)));               // all addresses vs one
+        QVERIFY(collides(v4[2], T, tcp(8080, "10.0.2.15", 80, "192.168.1.5")));
+        QVERIFY(!collides(v4[2], T, tcp(8080, "10.0.2.15", 80, "192.168.1.6")));
+        QVERIFY(!collides(v4[3], T, tcp(8081, "10.0.2.15", 80)));              // not listening
+        QVERIFY(collides(v6[0], T, tcp(22, "10.0.2.15", 22)));                 // [::]:22
+        QVERIFY(collides(v6[1], T, tcp(8082, "10.0.2.15", 22, "192.168.1.5")));  // v4-mapped
+        QVERIFY(!collides(v6[2], T, tcp(8083, "10.0.2.15", 22)));              // a real IPv6 address
+    }
+
+    void liveLookupNamesThisProcess()
+    {
+        QTcpServer server;
+        QVERIFY(server.listen(QHostAddress::AnyIPv4, 0));
+        const auto port = std::uint16_t(server.serverPort());
+        auto user = findPortUser(tcp(port, "10.0.2.15", 80));
+        QVERIFY2(user, user ? "" : qPrintable(user.error().message));
+        QVERIFY2(user->contains(QStringLiteral("(pid %1)").arg(QCoreApplication::applicationPid())), qPrintable(*user));
+        server.close();
+        user = findPortUser(tcp(port, "10.0.2.15", 80));
+        QVERIFY(user);
+        QCOMPARE(*user, QString());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHelperForwards)
+#include "test_helper_forwards.moc"

@@ -1,0 +1,93 @@
+// Port forwards in the planner: the guest's address comes from its DHCP reservation, else
+// from the lease the caller passes in, else the forward is pending (left out, said so).
+#include "fixtures.h"
+#include "plan/planner.h"
+
+#include <QJsonArray>
+#include <QTest>
+
+using namespace netloom;
+using namespace netloom::plan;
+
+namespace {
+
+const PlanContext kCtx{QStringLiteral("/run/user/1000/netloom/t"), QStringLiteral("/home/u/labs")};
+
+// natLan plus vm2 (no reservation) on the same switch; forwards tcp 8080 -> vm1:80 and
+// udp 5353 -> vm2:53.
+model::Topology withForwards()
+{
+    model::Topology t = test::natLan();
+    t.nodes.append(test::guestNode(QStringLiteral("vm2"), {test::nic(QStringLiteral("net0"), QStringLiteral("52:54:00:00:0a:02"))}));
+    t.links.append(test::link(QStringLiteral("l3"), QStringLiteral("lan"), QStringLiteral("vm2"), QStringLiteral("net0")));
+    model::PortForward a;
+    a.hostPort = 8080;
+    a.guest = QStringLiteral("vm1");
+    a.guestPort = 80;
+    model::PortForward b;
+    b.protocol = model::PortForward::Protocol::Udp;
+    b.hostAddress = QStringLiteral("192.0.2.1");
+    b.hostPort = 5353;
+    b.guest = QStringLiteral("vm2");
+    b.guestPort = 53;
+    t.node(QStringLiteral("gw"))->hostPort.nat.forwards = {a, b};
+    return t;
+}
+
+}  // namespace
+
+class TestForwardPlan : public QObject {
+    Q_OBJECT
+private slots:
+    void reservationThenLeaseThenPending()
+    {
+        // No lease known: vm1 has its reservation, vm2 is pending.
+        Result<Plan> p = netloom::plan::plan(withForwards(), kCtx);
+        QVERIFY(p.isOk());
+        QCOMPARE(p->host.nat.size(), 1);
+        QCOMPARE(p->host.nat[0].forwards.size(), 1);
+        const protocol::ForwardSpec &f = p->host.nat[0].forwards[0];
+        QCOMPARE(f.guestAddress, QStringLiteral("10.0.2.50"));
+        QCOMPARE(f.hostPort, std::uint16_t(8080));
+        QCOMPARE(f.guestPort, std::uint16_t(80));
+        QCOMPARE(f.hostAddress, QString());
+        QCOMPARE(p->pendingForwards.size(), 1);
+        QVERIFY2(p->pendingForwards[0].contains(QStringLiteral("gateway 'gw', forward 1 (udp 192.0.2.1:5353 -> vm2:53) is pending")),
+                 qPrintable(p->pendingForwards[0]));
+        QCOMPARE(toJson(*p)[QStringLiteral("pendingForwards")].toArray().size(), 1);
+
+        // A lease for vm2 (and a different one for vm1: the reservation wins).
+        PlanContext ctx = kCtx;
+        ctx.ipv4Leases = {{QStringLiteral("52:54:00:00:0a:02"), QStringLiteral("10.0.2.123")},
+                          {QStringLiteral("52:54:00:00:0a:01"), QStringLiteral("10.0.2.199")}};
+        p = netloom::plan::plan(withForwards(), ctx);
+        QVERIFY(p.isOk());
+        QCOMPARE(p->host.nat[0].forwards.size(), 2);
+        QCOMPARE(p->host.nat[0].forwards[0].guestAddress, QStringLiteral("10.0.2.50"));
+        QCOMPARE(p->host.nat[0].forwards[1].guestAddress, QStringLiteral("10.0.2.123"));
+        QCOMPARE(p->host.nat[0].forwards[1].protocol, protocol::ForwardSpec::Protocol::Udp);
+        QCOMPARE(p->host.nat[0].forwards[1].hostAddress, QStringLiteral("192.0.2.1"));
+        QVERIFY(p->pendingForwards.isEmpty());
+        QVERIFY(!toJson(*p).contains(QStringLiteral("pendingForwards")));
+
+        // A lease outside the subnet (stale, from another network) is not used.
+        ctx.ipv4Leases[QStringLiteral("52:54:00:00:0a:02")] = QStringLiteral("10.9.9.9");
+        p = netloom::plan::plan(withForwards(), ctx);
+        QVERIFY(p.isOk());
+        QCOMPARE(p->host.nat[0].forwards.size(), 1);
+        QVERIFY(p->pendingForwards.value(0).contains(QStringLiteral("leased 10.9.9.9, which is not a host of 10.0.2.0/24")));
+    }
+
+    void unrealizableForwardIsAnError()
+    {
+        model::Topology t = withForwards();
+        t.node(QStringLiteral("gw"))->hostPort.nat.forwards[0].guest = QStringLiteral("nobody");
+        Result<Plan> p = netloom::plan::plan(t, kCtx);
+        QVERIFY(!p.isOk());
+        QVERIFY(p.error().message.contains(QStringLiteral("gateway 'gw', forward 0")));
+        QVERIFY(p.error().message.contains(QStringLiteral("'nobody' is not a guest")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestForwardPlan)
+#include "test_forwardplan.moc"
