@@ -56,6 +56,29 @@
     </message>
 </context>
 <context>
+    <name>ForwardAction</name>
+    <message>
+        <source>failed to forward a port to &apos;%1&apos;: %2</source>
+        <translation>Port konnte nicht an &apos;%1&apos; weitergeleitet werden: %2</translation>
+    </message>
+    <message>
+        <source>no such guest</source>
+        <translation>kein solcher Gast</translation>
+    </message>
+    <message>
+        <source>it is on no NAT network (a host port with NAT masquerade or route)</source>
+        <translation>er ist in keinem NAT-Netz (einem Host-Port mit NAT Masquerade oder Route)</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; already has %2 port forwards</source>
+        <translation>&apos;%1&apos; hat bereits %2 Portweiterleitungen</translation>
+    </message>
+    <message>
+        <source>forward port %1 to %2</source>
+        <translation>Port %1 an %2 weiterleiten</translation>
+    </message>
+</context>
+<context>
     <name>GuestMenu</name>
     <message>
         <source>Open &amp;Console</source>
@@ -352,6 +375,49 @@
     <message>
         <source>Shell scripts (*.sh);;All files (*)</source>
         <translation>Shell-Skripte (*.sh);;Alle Dateien (*)</translation>
+    </message>
+</context>
+<context>
+    <name>netloom::gui::ForwardTable</name>
+    <message>
+        <source>Protocol</source>
+        <translation>Protokoll</translation>
+    </message>
+    <message>
+        <source>Host address</source>
+        <translation>Host-Adresse</translation>
+    </message>
+    <message>
+        <source>Host port</source>
+        <translation>Host-Port</translation>
+    </message>
+    <message>
+        <source>Guest</source>
+        <translation>Gast</translation>
+    </message>
+    <message>
+        <source>Guest port</source>
+        <translation>Gast-Port</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>Beschreibung</translation>
+    </message>
+    <message>
+        <source>Connections to the host&apos;s port reach the guest&apos;s port (from other machines and from this host)</source>
+        <translation>Verbindungen zum Port des Hosts erreichen den Port des Gasts (von anderen Rechnern und von diesem Host)</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Hinzufügen</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>alle</translation>
     </message>
 </context>
 <context>
@@ -826,6 +892,14 @@
         <source>&amp;Pin as Reservation</source>
         <translation>Als Reservierung &amp;festlegen</translation>
     </message>
+    <message>
+        <source>Forward a Port to This Guest…</source>
+        <translation>Einen Port an diesen Gast weiterleiten…</translation>
+    </message>
+    <message>
+        <source>failed to forward a port to &apos;%1&apos;: the MAC belongs to no guest of this topology</source>
+        <translation>Port konnte nicht an &apos;%1&apos; weitergeleitet werden: die MAC gehört zu keinem Gast dieser Topologie</translation>
+    </message>
 </context>
 <context>
     <name>netloom::gui::MainWindow</name>
@@ -1172,6 +1246,10 @@
     <message>
         <source>Made UEFI variable store %1</source>
         <translation>UEFI-Variablenspeicher %1 angelegt</translation>
+    </message>
+    <message>
+        <source>Forward a Port to This Guest…</source>
+        <translation>Einen Port an diesen Gast weiterleiten…</translation>
     </message>
 </context>
 <context>
@@ -1851,6 +1929,14 @@
     <message>
         <source>failed to set &apos;port mirroring&apos;: cable %1 cannot be mirrored onto itself</source>
         <translation>&apos;Port-Spiegelung&apos; konnte nicht gesetzt werden: Kabel %1 kann nicht auf sich selbst gespiegelt werden</translation>
+    </message>
+    <message>
+        <source>Port forwards</source>
+        <translation>Portweiterleitungen</translation>
+    </message>
+    <message>
+        <source>Connections to a port of this host reach a guest on this network (needs NAT masquerade or route)</source>
+        <translation>Verbindungen zu einem Port dieses Hosts erreichen einen Gast in diesem Netz (erfordert NAT Masquerade oder Route)</translation>
     </message>
 </context>
 <context>
