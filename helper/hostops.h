@@ -41,6 +41,14 @@ public:
     virtual Status enableForwarding() = 0;
     // Writes back the remembered value (no-op when nothing is remembered).
     virtual Status restoreForwarding() = 0;
+    // IPv6: remembers net.ipv6.conf.all.forwarding (journaled) and sets it to 1. Refuses
+    // (Conflict, nothing written) when an existing interface matching one of `uplinks`
+    // takes its IPv6 default route from router advertisements with accept_ra=1 — forwarding
+    // would make the kernel ignore those RAs and the host would lose that route. Empty
+    // `uplinks` skips the check (recovery re-enabling what was already on).
+    virtual Status enableForwarding6(const QStringList &uplinks) = 0;
+    // Writes back the remembered IPv6 value (no-op when nothing is remembered).
+    virtual Status restoreForwarding6() = 0;
     // Runs one nftables transaction (`nft -f -` with this script).
     virtual Status loadNft(const QString &script) = 0;
     virtual Status startDnsmasq(const QString &network, const protocol::DnsmasqSpec &spec) = 0;

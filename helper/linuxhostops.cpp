@@ -23,6 +23,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <linux/if.h>
+#include <linux/if_addr.h>
 #include <linux/if_tun.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -76,9 +77,11 @@ struct AddrPtr {
     ~AddrPtr() { if (p) nl_addr_put(p); }
 };
 
+// IPv4 unless the text holds a ':' (then IPv6); nl_addr_parse is told the family.
 Result<AddrPtr *> parseAddr(const QString &text, AddrPtr *holder)
 {
-    if (int err = nl_addr_parse(text.toLatin1().constData(), AF_INET, &holder->p); err < 0)
+    const int family = text.contains(u':') ? AF_INET6 : AF_INET;
+    if (int err = nl_addr_parse(text.toLatin1().constData(), family, &holder->p); err < 0)
         return nlError(QStringLiteral("parse address"), text, err);
     return holder;
 }
@@ -349,7 +352,12 @@ Status LinuxHostOps::addAddress(const QString &ifname, const QString &cidr)
     auto idx = ifindex(ifname);
     if (!idx)
         return idx.error();
-    auto c = Cidr::parse(cidr);
+    const bool v6 = cidr.contains(u':');
+    if (v6) {
+        if (auto c6 = Cidr6::parse(cidr); !c6)
+            return c6.error();
+    }
+    auto c = v6 ? Result<Cidr>(Cidr{}) : Cidr::parse(cidr);
     if (!c)
         return c.error();
     AddrPtr local, bcast;
@@ -358,7 +366,11 @@ Status LinuxHostOps::addAddress(const QString &ifname, const QString &cidr)
     rtnl_addr *addr = rtnl_addr_alloc();
     rtnl_addr_set_ifindex(addr, *idx);
     rtnl_addr_set_local(addr, local.p);
-    if (c->prefix <= 30) {
+    if (v6) {
+        // Our own gateway address: no duplicate address detection, so it is usable (and
+        // dnsmasq can bind it) at once instead of staying tentative.
+        rtnl_addr_set_flags(addr, IFA_F_NODAD);
+    } else if (c->prefix <= 30) {
         if (auto r = parseAddr(c->broadcast().toString(), &bcast); !r) {
             rtnl_addr_put(addr);
             return r.error();

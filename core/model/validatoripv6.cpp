@@ -25,6 +25,8 @@ void Validator::checkIpv6(qsizetype i)
             warning(cfgPath(i, "ipv6.rangeStart"), n.id, QStringLiteral("the DHCPv6 range is ignored without an IPv6 prefix"));
         return;
     }
+    if (n.hostPort.address.isEmpty())
+        error(cfgPath(i, "ipv6.address"), n.id, QStringLiteral("an IPv6 prefix needs the IPv4 host address on this port too (IPv6-only gateways are not supported yet)"));
     auto c = Cidr6::parse(v.address);
     if (!c) {
         error(cfgPath(i, "ipv6.address"), n.id, QStringLiteral("IPv6 address %1 is not an IPv6 address with a prefix (like fd42:1::1/64): %2")

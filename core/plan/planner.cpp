@@ -1,6 +1,7 @@
 #include "planner.h"
 
 #include "plan/emulationplan.h"
+#include "plan/planipv6.h"
 #include "plan/qemuargs.h"
 #include "protocol/netaddr.h"
 
@@ -75,6 +76,7 @@ public:
         }
         m_plan.runtime.runtimeDir = m_ctx.runtimeDir;
         m_plan.host.ipv4Forwarding = !m_plan.host.nat.isEmpty();
+        m_plan.host.ipv6Forwarding = !m_plan.host.nat6.isEmpty();
         return m_plan;
     }
 
@@ -599,6 +601,8 @@ private:
                                                                       : protocol::NatSpec::Mode::Route,
                     hp.nat.uplinks});
             }
+            if (Status s = planHostPortIpv6(hp, ifname, &m_plan.host); !s)
+                return nodeError(n, s.error().message);
         }
         return ok();
     }

@@ -206,6 +206,8 @@ private Q_SLOTS:
              "is the subnet-router anycast address of fd42:1::/64; use a host address such as fd42:1::1"},
             {"slaac needs /64", [](Topology &t) { v6(t).address = QStringLiteral("fd42:1::1/80"); }, "nodes[1] (id 'gw').hostPort.ipv6.address", "gw",
              "SLAAC (router advertisements without stateful DHCPv6) needs a /64 prefix, not /80"},
+            {"v6 without v4", [](Topology &t) { v6(t); gw(t).address.clear(); gw(t).dhcp = {}; gw(t).nat = {}; }, "nodes[1] (id 'gw').hostPort.ipv6.address", "gw",
+             "an IPv6 prefix needs the IPv4 host address on this port too"},
             {"dhcpv6 without prefix", [](Topology &t) { v6(t, true).address.clear(); }, "nodes[1] (id 'gw').hostPort.ipv6.dhcp", "gw",
              "DHCPv6 needs an IPv6 prefix on this port"},
             {"dhcpv6 range outside", [](Topology &t) { v6(t, true).rangeEnd = QStringLiteral("fd42:2::1ff"); }, "nodes[1] (id 'gw').hostPort.ipv6.rangeEnd", "gw",
