@@ -46,7 +46,6 @@ Status planHostPortIpv6(const model::HostPortConfig &hp, const QString &ifname, 
             n.prefixLength = c4->prefix;
             n.dhcp = false;
             n.dns = false;
-            n.leaseSeconds = 0;
             host->dnsmasq.append(n);
             d = &host->dnsmasq.last();
         }

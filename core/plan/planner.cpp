@@ -584,9 +584,7 @@ private:
                             return nodeError(n, QStringLiteral("'%1' is not a valid host name").arg(r.hostname));
                         d.hosts.append(protocol::DhcpHost{mac->toString(), ip->toString(), r.hostname});
                     }
-                } else {
-                    d.leaseSeconds = 0;
-                }
+                }  // without DHCP the lease time keeps its default (the helper refuses 0)
                 m_plan.host.dnsmasq.append(d);
             }
             if (hp.nat.mode != model::NatConfig::Mode::None) {

@@ -54,7 +54,6 @@ inline protocol::HostState exampleA6()
     d2.address = QStringLiteral("10.0.3.1");
     d2.dhcp = false;
     d2.dns = false;
-    d2.leaseSeconds = 0;
     d2.address6 = QStringLiteral("2001:db8:7::1");
     d2.prefixLength6 = 112;
     d2.ra = true;
