@@ -1,5 +1,6 @@
 #include "dnsmasqconfig.h"
 
+#include "protocol/dnsmasq6.h"
 #include "protocol/netaddr.h"
 
 #include <QStringList>
@@ -7,34 +8,6 @@
 namespace netloom::helper {
 
 using namespace protocol;
-
-namespace {
-
-// The v6 lines, in the shape libvirt writes them: "enable-ra" plus one dhcp-range — the
-// gateway's prefix as "ra-only" for SLAAC without DHCPv6, or the stateful range with the
-// prefix length (and "slaac" on a /64 with RA, so guests get both addresses).
-QStringList ipv6Lines(const DnsmasqSpec &d)
-{
-    QStringList l;
-    if (d.address6.isEmpty() || (!d.ra && !d.dhcp6))
-        return l;
-    if (d.ra)
-        l << QStringLiteral("enable-ra");
-    if (!d.dhcp6) {
-        const auto gw = Ipv6::parse(d.address6);
-        const Cidr6 net{gw.valueOr(Ipv6{}), d.prefixLength6};
-        l << QStringLiteral("dhcp-range=%1,ra-only,%2").arg(net.network().toString()).arg(d.prefixLength6);
-        return l;
-    }
-    const bool slaac = d.ra && d.prefixLength6 == 64;
-    l << QStringLiteral("dhcp-range=%1,%2,%3%4,%5")
-             .arg(d.rangeStart6, d.rangeEnd6, slaac ? QStringLiteral("slaac,") : QString())
-             .arg(d.prefixLength6)
-             .arg(d.leaseSeconds6);
-    return l;
-}
-
-}  // namespace
 
 QString buildDnsmasqConfig(const DnsmasqSpec &d, const DnsmasqPaths &p, const QString &user, const QString &group)
 {
@@ -71,7 +44,7 @@ QString buildDnsmasqConfig(const DnsmasqSpec &d, const DnsmasqPaths &p, const QS
                 l << QStringLiteral("dhcp-host=%1,%2,%3").arg(h.mac.toLower(), h.ip, h.hostname);
         }
     }
-    l << ipv6Lines(d);
+    l << dnsmasqIpv6Lines(d);
     return l.join(u'\n') + u'\n';
 }
 
