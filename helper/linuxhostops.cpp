@@ -356,6 +356,11 @@ Status LinuxHostOps::addAddress(const QString &ifname, const QString &cidr)
     if (v6) {
         if (auto c6 = Cidr6::parse(cidr); !c6)
             return c6.error();
+        // The gateway must not take in the router advertisements its own dnsmasq sends on
+        // this interface (it would add a SLAAC address of its own prefix to itself).
+        const QByteArray path = QStringLiteral("/proc/sys/net/ipv6/conf/%1/accept_ra").arg(ifname).toLatin1();
+        if (auto s = writeSysctl(path.constData(), "0"); !s)
+            return s;
     }
     auto c = v6 ? Result<Cidr>(Cidr{}) : Cidr::parse(cidr);
     if (!c)

@@ -158,6 +158,10 @@ private:
         for (const protocol::AddressSpec &a : h.addresses) {
             const QString key = QStringLiteral("addr %1 %2").arg(a.ifname, a.cidr);
             // IPv6: no duplicate address detection on our own interface (dnsmasq binds it at once).
+            if (a.cidr.contains(QLatin1Char(':')))  // not its own dnsmasq's RAs (a SLAAC address on itself)
+                m_start << QStringLiteral("  echo 0 >%1 || die %2")
+                               .arg(word(QStringLiteral("/proc/sys/net/ipv6/conf/%1/accept_ra").arg(a.ifname)),
+                                    word(QStringLiteral("failed to turn off router advertisements on '%1'").arg(a.ifname)));
             m_start << QStringLiteral("  if ! has_addr %1 %2; then\n    ip addr add %2 dev %1%5 || die %3\n    record %4\n  fi")
                            .arg(word(a.ifname), word(a.cidr), word(QStringLiteral("failed to add address '%1' to '%2'").arg(a.cidr, a.ifname)),
                                 word(key), a.cidr.contains(QLatin1Char(':')) ? QStringLiteral(" nodad") : QString());

@@ -302,6 +302,9 @@ private Q_SLOTS:
         QVERIFY2(slaac, guest.sh(QStringLiteral("ip -6 addr")).out.constData());
         r = guest.sh(QStringLiteral("busybox ping -6 -c 2 -W 2 fd42:9::1"), 15000);
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QCOMPARE(host.sh(QStringLiteral("cat /proc/sys/net/ipv6/conf/%1/accept_ra").arg(bridge)).out.trimmed(), QByteArray("0"));
+        r = host.sh(QStringLiteral("ip -6 addr show dev %1").arg(bridge));  // no SLAAC from its own RAs
+        QVERIFY2(r.exitCode == 0 && !r.out.contains("dynamic"), qPrintable(r.describe()));
 
         r = host.exec({QStringLiteral("ip"), QStringLiteral("link"), QStringLiteral("del"), QStringLiteral("nltv0")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));

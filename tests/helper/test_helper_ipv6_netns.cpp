@@ -138,6 +138,11 @@ private Q_SLOTS:
                  qPrintable(sh(g1, QStringLiteral("ip -6 addr")) + helper.log()));
         QVERIFY2(waitFor([&] { return sh(g2, QStringLiteral("ip -6 route show default")).contains(QStringLiteral("dev loom6d proto ra")); }, 10000),
                  qPrintable(sh(g2, QStringLiteral("ip -6 route"))));
+        // The gateway ignores its own RAs (accept_ra=0 on the bridge; forwarding alone would
+        // not do when the network has no NAT66): no SLAAC address of its own on the bridge.
+        QCOMPARE(sh(host, QStringLiteral("cat /proc/sys/net/ipv6/conf/loomb6/accept_ra")).trimmed(), QStringLiteral("0"));
+        QVERIFY2(!sh(host, QStringLiteral("ip -6 addr show dev loomb6")).contains(QStringLiteral("dynamic")),
+                 qPrintable(sh(host, QStringLiteral("ip -6 addr show dev loomb6"))));
         // Stateful DHCPv6 for guest 1 (asked explicitly).
         const auto dhcp = g1.exec({QStringLiteral("python3"), netloom::test::sourcePath(QStringLiteral("tests/helper/dhcp6client.py")),
                                    QStringLiteral("loom6b"), QStringLiteral("g1"), QStringLiteral("8")}, 20000);
