@@ -109,6 +109,14 @@ private Q_SLOTS:
         p = mustPlan(t);
         QCOMPARE(p.host.addresses.size(), 1);
         QVERIFY(p.host.dnsmasq[0].address6.isEmpty());
+        // A DNS-only dnsmasq (DHCP off) is a state the helper accepts (its lease time used to
+        // be planned as 0, outside the helper's 120 s minimum).
+        t.nodes[1].hostPort.dhcp.enabled = false;
+        t.nodes[1].hostPort.dhcp.reservations.clear();
+        p = mustPlan(t);
+        QVERIFY(!p.host.dnsmasq[0].dhcp);
+        auto decoded = protocol::hostStateFromJson(protocol::toJson(p.host));
+        QVERIFY2(decoded, decoded ? "" : qPrintable(decoded.error().message));
         // SLAAC on a /80 is refused with the node named.
         v.address = QStringLiteral("fd42:1::1/80");
         QVERIFY(planError(t).contains(QStringLiteral("SLAAC needs a /64 prefix")));
