@@ -1,5 +1,6 @@
 #include "dnsmasqconfig.h"
 
+#include "protocol/dnsmasq6.h"
 #include "protocol/netaddr.h"
 
 #include <QStringList>
@@ -16,6 +17,8 @@ QString buildDnsmasqConfig(const DnsmasqSpec &d, const DnsmasqPaths &p, const QS
     l << QStringLiteral("except-interface=lo");
     l << QStringLiteral("bind-interfaces");
     l << QStringLiteral("listen-address=%1").arg(d.address);
+    if (!d.address6.isEmpty())
+        l << QStringLiteral("listen-address=%1").arg(d.address6);
     l << QStringLiteral("user=%1").arg(user);
     l << QStringLiteral("group=%1").arg(group);
     l << QStringLiteral("pid-file=%1").arg(p.pid);
@@ -41,6 +44,7 @@ QString buildDnsmasqConfig(const DnsmasqSpec &d, const DnsmasqPaths &p, const QS
                 l << QStringLiteral("dhcp-host=%1,%2,%3").arg(h.mac.toLower(), h.ip, h.hostname);
         }
     }
+    l << dnsmasqIpv6Lines(d);
     return l.join(u'\n') + u'\n';
 }
 

@@ -15,6 +15,9 @@ struct DnsmasqPaths {
 
 // Config text for one instance: bound to spec.ifname only, our pid and lease files, the
 // given unprivileged user/group, no /etc/hosts, DHCPv4 range and static hosts when asked.
+// With spec.address6 it also listens there and, when asked, sends router advertisements
+// ("enable-ra") and serves one v6 dhcp-range: "<prefix>,ra-only,<len>" for SLAAC alone, or
+// "<start>,<end>[,slaac],<len>,<lease>" for stateful DHCPv6 (slaac on a /64 with RA).
 QString buildDnsmasqConfig(const protocol::DnsmasqSpec &spec, const DnsmasqPaths &paths, const QString &user,
                            const QString &group);
 

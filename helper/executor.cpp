@@ -33,6 +33,8 @@ Status Executor::perform(const Action &a)
     case K::ClearQdiscs: return m_ops.clearQdiscs(a.ifname);
     case K::RedirectIngress: return m_ops.redirectIngress(a.ifname, a.master);
     case K::ClearIngress: return m_ops.clearIngress(a.ifname);
+    case K::EnableForwarding6: return m_ops.enableForwarding6(a.text.split(u' ', Qt::SkipEmptyParts));
+    case K::RestoreForwarding6: return m_ops.restoreForwarding6();
     }
     return Error{ErrorCode::Internal, QStringLiteral("unknown action kind")};
 }

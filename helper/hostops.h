@@ -34,6 +34,8 @@ public:
     virtual Status enslave(const QString &ifname, const QString &master) = 0;
     // Releases `ifname` from `master`; does nothing unless `master` is still its master.
     virtual Status release(const QString &ifname, const QString &master) = 0;
+    // Adds an IPv4 or IPv6 (cidr with ':') address; IPv6 without DAD, after turning
+    // accept_ra off on the interface (ours: its own dnsmasq's RAs must not configure it).
     virtual Status addAddress(const QString &ifname, const QString &cidr) = 0;
     virtual Status deleteAddress(const QString &ifname, const QString &cidr) = 0;
     virtual Status setLink(const protocol::LinkSpec &link) = 0;
@@ -41,6 +43,14 @@ public:
     virtual Status enableForwarding() = 0;
     // Writes back the remembered value (no-op when nothing is remembered).
     virtual Status restoreForwarding() = 0;
+    // IPv6: remembers net.ipv6.conf.all.forwarding (journaled) and sets it to 1. When it is
+    // off now, refuses (Conflict, nothing written) if an existing interface matching one of `uplinks`
+    // takes its IPv6 default route from router advertisements with accept_ra=1 — forwarding
+    // would make the kernel ignore those RAs and the host would lose that route. Empty
+    // `uplinks` skips the check (recovery re-enabling what was already on).
+    virtual Status enableForwarding6(const QStringList &uplinks) = 0;
+    // Writes back the remembered IPv6 value (no-op when nothing is remembered).
+    virtual Status restoreForwarding6() = 0;
     // Runs one nftables transaction (`nft -f -` with this script).
     virtual Status loadNft(const QString &script) = 0;
     // Who holds the host side of a port forward in this network namespace (portusers.h): ""

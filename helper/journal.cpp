@@ -32,6 +32,9 @@ Result<Journal> Journal::open(const QString &dir)
         const QJsonValue v = o.value(QLatin1String("forwardingOriginal"));
         if (v.isBool())
             j.m_global.forwardingOriginal = v.toBool();
+        const QJsonValue v6 = o.value(QLatin1String("forwarding6Original"));
+        if (v6.isBool())
+            j.m_global.forwarding6Original = v6.toBool();
     }
     return j;
 }
@@ -39,7 +42,7 @@ Result<Journal> Journal::open(const QString &dir)
 Status Journal::saveGlobal(const GlobalRecord &record)
 {
     QJsonObject o;
-    if (!record.forwardingOriginal) {
+    if (!record.forwardingOriginal && !record.forwarding6Original) {
         // Nothing to remember: no file, so a torn-down helper leaves its state dir as it was.
         const QString path = m_dir + QStringLiteral("/global.json");
         if (QFile::exists(path) && !QFile::remove(path))
@@ -47,7 +50,10 @@ Status Journal::saveGlobal(const GlobalRecord &record)
         m_global = record;
         return ok();
     }
-    o[QStringLiteral("forwardingOriginal")] = *record.forwardingOriginal;
+    if (record.forwardingOriginal)
+        o[QStringLiteral("forwardingOriginal")] = *record.forwardingOriginal;
+    if (record.forwarding6Original)
+        o[QStringLiteral("forwarding6Original")] = *record.forwarding6Original;
     if (auto s = writeFileAtomically(m_dir + QStringLiteral("/global.json"),
                                      QJsonDocument(o).toJson(QJsonDocument::Compact), 0600);
         !s)

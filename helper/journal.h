@@ -33,6 +33,7 @@ struct NetworkRecord {
 
 struct GlobalRecord {
     std::optional<bool> forwardingOriginal;  // ip_forward before Netloom first enabled it
+    std::optional<bool> forwarding6Original; // net.ipv6.conf.all.forwarding before that
 };
 
 class Journal {

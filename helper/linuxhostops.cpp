@@ -24,6 +24,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <linux/if.h>
+#include <linux/if_addr.h>
 #include <linux/if_tun.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -77,9 +78,11 @@ struct AddrPtr {
     ~AddrPtr() { if (p) nl_addr_put(p); }
 };
 
+// IPv4 unless the text holds a ':' (then IPv6); nl_addr_parse is told the family.
 Result<AddrPtr *> parseAddr(const QString &text, AddrPtr *holder)
 {
-    if (int err = nl_addr_parse(text.toLatin1().constData(), AF_INET, &holder->p); err < 0)
+    const int family = text.contains(u':') ? AF_INET6 : AF_INET;
+    if (int err = nl_addr_parse(text.toLatin1().constData(), family, &holder->p); err < 0)
         return nlError(QStringLiteral("parse address"), text, err);
     return holder;
 }
@@ -350,7 +353,17 @@ Status LinuxHostOps::addAddress(const QString &ifname, const QString &cidr)
     auto idx = ifindex(ifname);
     if (!idx)
         return idx.error();
-    auto c = Cidr::parse(cidr);
+    const bool v6 = cidr.contains(u':');
+    if (v6) {
+        if (auto c6 = Cidr6::parse(cidr); !c6)
+            return c6.error();
+        // The gateway must not take in the router advertisements its own dnsmasq sends on
+        // this interface (it would add a SLAAC address of its own prefix to itself).
+        const QByteArray path = QStringLiteral("/proc/sys/net/ipv6/conf/%1/accept_ra").arg(ifname).toLatin1();
+        if (auto s = writeSysctl(path.constData(), "0"); !s)
+            return s;
+    }
+    auto c = v6 ? Result<Cidr>(Cidr{}) : Cidr::parse(cidr);
     if (!c)
         return c.error();
     AddrPtr local, bcast;
@@ -359,7 +372,11 @@ Status LinuxHostOps::addAddress(const QString &ifname, const QString &cidr)
     rtnl_addr *addr = rtnl_addr_alloc();
     rtnl_addr_set_ifindex(addr, *idx);
     rtnl_addr_set_local(addr, local.p);
-    if (c->prefix <= 30) {
+    if (v6) {
+        // Our own gateway address: no duplicate address detection, so it is usable (and
+        // dnsmasq can bind it) at once instead of staying tentative.
+        rtnl_addr_set_flags(addr, IFA_F_NODAD);
+    } else if (c->prefix <= 30) {
         if (auto r = parseAddr(c->broadcast().toString(), &bcast); !r) {
             rtnl_addr_put(addr);
             return r.error();

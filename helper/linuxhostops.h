@@ -47,6 +47,8 @@ public:
     Status setLink(const protocol::LinkSpec &link) override;
     Status enableForwarding() override;
     Status restoreForwarding() override;
+    Status enableForwarding6(const QStringList &uplinks) override;  // linuxhostops6.cpp
+    Status restoreForwarding6() override;
     Status loadNft(const QString &script) override;
     Result<QString> portUser(const protocol::ForwardSpec &forward) override;
     Status startDnsmasq(const QString &network, const protocol::DnsmasqSpec &spec) override;

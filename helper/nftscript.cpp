@@ -69,4 +69,35 @@ QString buildNftScript(const QList<protocol::NatSpec> &rules)
     return s;
 }
 
+QString buildNft6Script(const QList<protocol::NatSpec> &rules)
+{
+    QString s = QStringLiteral("table ip6 netloom\ndelete table ip6 netloom\n");
+    if (rules.isEmpty())
+        return s;
+    QString post, fwd;
+    for (const auto &r : rules) {
+        QStringList names;
+        for (const QString &u : r.uplinks)
+            names << match(u);
+        const QString set = names.size() == 1 ? names.first() : u'{' + names.join(QStringLiteral(", ")) + u'}';
+        const QString own = u'"' + r.ifname + u'"';
+        fwd += QStringLiteral("    iifname %1 ip6 saddr %2 oifname %3 accept\n").arg(own, r.subnet, set);
+        if (r.mode == protocol::NatSpec::Mode::Masquerade) {
+            post += QStringLiteral("    ip6 saddr %1 ip6 daddr != %1 oifname %2 masquerade\n").arg(r.subnet, set);
+            fwd += QStringLiteral("    iifname %1 oifname %2 ip6 daddr %3 ct state established,related accept\n")
+                       .arg(set, own, r.subnet);
+        } else {
+            fwd += QStringLiteral("    iifname %1 oifname %2 ip6 daddr %3 accept\n").arg(set, own, r.subnet);
+        }
+    }
+    s += QStringLiteral("table ip6 netloom {\n");
+    if (!post.isEmpty())
+        s += QStringLiteral("  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n")
+            + post + QStringLiteral("  }\n");
+    s += QStringLiteral("  chain forward {\n    type filter hook forward priority filter; policy accept;\n");
+    s += fwd;
+    s += QStringLiteral("  }\n}\n");
+    return s;
+}
+
 }  // namespace netloom::helper

@@ -25,4 +25,10 @@ constexpr const char *kNftTable = "netloom";
 // Script that makes table ip netloom hold exactly `rules` (or removes it when empty).
 QString buildNftScript(const QList<protocol::NatSpec> &rules);
 
+// The same for IPv6 (HostState::nat6): table ip6 netloom, replaced atomically the same way,
+// with masquerade (NAT66) or routed accepts for each prefix. It is a table of its own so the
+// IPv4 table's script and its users stay untouched. Router advertisements, neighbour
+// discovery and DHCPv6 are not forwarded traffic, so the forward chain needs no ICMPv6 rules.
+QString buildNft6Script(const QList<protocol::NatSpec> &rules);
+
 }  // namespace netloom::helper

@@ -141,6 +141,8 @@ Status HelperServer::recover()
         remove.dnsmasq.clear();
         remove.nat.clear();
         remove.ipv4Forwarding = false;
+        remove.nat6.clear();
+        remove.ipv6Forwarding = false;
         const QList<Step> steps = buildSteps(r.network, r.uid, remove, HostState{}, GlobalContext{});
         const int failures = m_executor.runBestEffort(steps);
         qCInfo(lcServer).noquote() << "recovery of network" << r.network << ":" << steps.size() << "cleanup steps,"
@@ -167,16 +169,27 @@ Status HelperServer::recover()
     // 3. Host-global state: the nftables table holds exactly the adopted networks' rules;
     //    forwarding goes back to its original value unless an adopted network needs it.
     //    With no journal at all there is nothing of ours to repair: touch nothing.
-    if (records.isEmpty() && errors.isEmpty() && !m_journal.global().forwardingOriginal)
+    if (records.isEmpty() && errors.isEmpty() && !m_journal.global().forwardingOriginal
+        && !m_journal.global().forwarding6Original)
         return ok();
-    QList<NatSpec> nat;
-    bool forwarding = false;
+    QList<NatSpec> nat, nat6;
+    bool forwarding = false, forwarding6 = false;
     for (const Network &n : std::as_const(m_networks)) {
         nat += n.state.nat;
         forwarding = forwarding || n.state.ipv4Forwarding;
+        nat6 += n.state.nat6;
+        forwarding6 = forwarding6 || n.state.ipv6Forwarding;
     }
     if (auto s = m_ops.loadNft(buildNftScript(nat)); !s)
         qCWarning(lcServer).noquote() << s.error().message;
+    if (auto s = m_ops.loadNft(buildNft6Script(nat6)); !s)
+        qCWarning(lcServer).noquote() << s.error().message;
+    if (forwarding6) {
+        if (auto s = m_ops.enableForwarding6({}); !s)
+            qCWarning(lcServer).noquote() << s.error().message;
+    } else if (auto s = m_ops.restoreForwarding6(); !s) {
+        qCWarning(lcServer).noquote() << s.error().message;
+    }
     if (forwarding) {
         if (auto s = m_ops.enableForwarding(); !s)
             qCWarning(lcServer).noquote() << s.error().message;
@@ -648,6 +661,8 @@ GlobalContext HelperServer::globalContext(const QString &except) const
             continue;
         g.otherNat += n.state.nat;
         g.otherForwarding = g.otherForwarding || n.state.ipv4Forwarding;
+        g.otherNat6 += n.state.nat6;
+        g.otherForwarding6 = g.otherForwarding6 || n.state.ipv6Forwarding;
     }
     return g;
 }

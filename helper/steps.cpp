@@ -244,10 +244,13 @@ QString Action::describe() const
         return QStringLiteral("set-link %1 up=%2 mtu=%3 mac=%4").arg(ifname, flag(link.up)).arg(link.mtu).arg(orDash(link.mac));
     case Kind::EnableForwarding: return QStringLiteral("enable-forwarding");
     case Kind::RestoreForwarding: return QStringLiteral("restore-forwarding");
+    case Kind::EnableForwarding6: return QStringLiteral("enable-forwarding6 uplinks=%1").arg(text);
+    case Kind::RestoreForwarding6: return QStringLiteral("restore-forwarding6");
     case Kind::LoadNft: {
         const bool deleteOnly = !text.contains(QLatin1String("{"));
-        return deleteOnly ? QStringLiteral("load-nft delete-table")
-                          : QStringLiteral("load-nft replace-table lines=%1").arg(text.count(u'\n'));
+        const QString verb = text.startsWith(QLatin1String("table ip6 ")) ? QStringLiteral("load-nft6") : QStringLiteral("load-nft");
+        return deleteOnly ? verb + QStringLiteral(" delete-table")
+                          : verb + QStringLiteral(" replace-table lines=%1").arg(text.count(u'\n'));
     }
     case Kind::StartDnsmasq: return QStringLiteral("start-dnsmasq %1/%2").arg(network, ifname);
     case Kind::StopDnsmasq: return QStringLiteral("stop-dnsmasq %1/%2").arg(network, ifname);
@@ -442,6 +445,27 @@ QList<Step> buildSteps(const QString &network, uid_t uid, const HostState &cur, 
         back.text = buildNftScript(global.otherNat + cur.nat);
         steps.append({load, back});
     }
+    // 13b. IPv6 forwarding and the ip6 table (host-global), like 12./13.
+    const bool fwd6Before = cur.ipv6Forwarding || global.otherForwarding6;
+    const bool fwd6After = want.ipv6Forwarding || global.otherForwarding6;
+    if (!fwd6Before && fwd6After) {
+        QStringList uplinks;
+        for (const auto &n : want.nat6)
+            for (const QString &u : n.uplinks)
+                if (!uplinks.contains(u))
+                    uplinks << u;
+        Action enable = make(K::EnableForwarding6);
+        enable.text = uplinks.join(u' ');
+        steps.append({enable, make(K::RestoreForwarding6)});
+    } else if (fwd6Before && !fwd6After) {
+        steps.append({make(K::RestoreForwarding6), make(K::EnableForwarding6)});
+    }
+    if (cur.nat6 != want.nat6) {
+        Action load = make(K::LoadNft), back = make(K::LoadNft);
+        load.text = buildNft6Script(global.otherNat6 + want.nat6);
+        back.text = buildNft6Script(global.otherNat6 + cur.nat6);
+        steps.append({load, back});
+    }
     // 14. dnsmasq.
     for (const auto &d : startDnsmasq)
         steps.append({startDns(network, d), stopDns(network, d.ifname)});
@@ -482,6 +506,8 @@ HostState unionState(const HostState &a, const HostState &b)
     u.ipv4Forwarding = a.ipv4Forwarding || b.ipv4Forwarding;
     addBy(u.nat, b.nat, [](const NatSpec &x) { return x.ifname + u' ' + x.subnet; });
     addBy(u.dnsmasq, b.dnsmasq, byName);
+    u.ipv6Forwarding = a.ipv6Forwarding || b.ipv6Forwarding;
+    addBy(u.nat6, b.nat6, [](const NatSpec &x) { return x.ifname + u' ' + x.subnet; });
     addBy(u.uplinks, b.uplinks, byName);
     // By interface and IFB: recovery must find every IFB either state names.
     addBy(u.impairments, b.impairments, [](const ImpairmentSpec &x) { return x.ifname + u' ' + x.ifbIfname; });

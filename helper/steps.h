@@ -40,7 +40,7 @@ struct Action {
         SetLink,         // link (up/mtu/mac)
         EnableForwarding,   // remember the current value in the journal, write 1
         RestoreForwarding,  // write back the remembered value
-        LoadNft,         // text = the whole nft script (replace or delete table netloom)
+        LoadNft,         // text = the whole nft script (replace or delete table [ip|ip6] netloom)
         StartDnsmasq,    // network, dnsmasq
         StopDnsmasq,     // network, ifname
         CreateIfb,       // ifname (an IFB device for ingress impairment, created up)
@@ -48,6 +48,8 @@ struct Action {
         ClearQdiscs,     // ifname (our root qdisc)
         RedirectIngress, // ifname -> master (the IFB)
         ClearIngress,    // ifname (ingress qdisc and its redirect)
+        EnableForwarding6,   // text = the uplinks to check (space separated); remember, write 1
+        RestoreForwarding6,  // write back the remembered IPv6 value
     };
     Kind kind = Kind::None;
     QString ifname;
@@ -78,6 +80,8 @@ struct Step {
 struct GlobalContext {
     QList<protocol::NatSpec> otherNat;  // NAT/route rules of every other network
     bool otherForwarding = false;       // some other network wants IPv4 forwarding
+    QList<protocol::NatSpec> otherNat6; // IPv6 NAT66/route rules of every other network
+    bool otherForwarding6 = false;      // some other network wants IPv6 forwarding
 };
 
 // Builds the steps that take network `network` (owned by `uid`) from `current` to `desired`.

@@ -1938,6 +1938,26 @@
         <source>Connections to a port of this host reach a guest on this network (needs NAT masquerade or route)</source>
         <translation>Verbindungen zu einem Port dieses Hosts erreichen einen Gast in diesem Netz (erfordert NAT Masquerade oder Route)</translation>
     </message>
+    <message>
+        <source>IPv6 address (prefix)</source>
+        <translation>IPv6-Adresse (Präfix)</translation>
+    </message>
+    <message>
+        <source>IPv6 router advertisements</source>
+        <translation>IPv6-Router-Advertisements</translation>
+    </message>
+    <message>
+        <source>DHCPv6 server</source>
+        <translation>DHCPv6-Server</translation>
+    </message>
+    <message>
+        <source>DHCPv6 range start</source>
+        <translation>DHCPv6-Bereich Anfang</translation>
+    </message>
+    <message>
+        <source>DHCPv6 range end</source>
+        <translation>DHCPv6-Bereich Ende</translation>
+    </message>
 </context>
 <context>
     <name>netloom::gui::RunController</name>

@@ -71,6 +71,11 @@ QString summary(const QString &name, const plan::Plan &p)
         s += QStringLiteral("  net.ipv4.ip_forward = 1\n");
     for (const auto &n : h.nat)
         s += QStringLiteral("  %1 %2 from %3 to %4\n").arg(protocol::natModeName(n.mode), n.subnet, n.ifname, n.uplinks.join(QStringLiteral(", ")));
+    if (h.ipv6Forwarding)
+        s += QStringLiteral("  net.ipv6.conf.all.forwarding = 1\n");
+    for (const auto &n : h.nat6)
+        s += QStringLiteral("  %1 %2 from %3 to %4\n").arg(n.mode == protocol::NatSpec::Mode::Masquerade ? QStringLiteral("nat66") : QStringLiteral("route"),
+                                                             n.subnet, n.ifname, n.uplinks.join(QStringLiteral(", ")));
     for (const auto &d : h.dnsmasq) {
         s += QStringLiteral("  dnsmasq on %1 (%2)").arg(d.ifname, d.address);
         if (d.dhcp)
@@ -78,6 +83,13 @@ QString summary(const QString &name, const plan::Plan &p)
         s += d.dns ? QStringLiteral(", DNS") : QStringLiteral(", no DNS");
         if (!d.domain.isEmpty())
             s += QStringLiteral(", domain ") + d.domain;
+        if (!d.address6.isEmpty()) {
+            s += QStringLiteral("; IPv6 %1/%2").arg(d.address6).arg(d.prefixLength6);
+            if (d.ra)
+                s += QStringLiteral(", RA");
+            if (d.dhcp6)
+                s += QStringLiteral(", DHCPv6 %1-%2").arg(d.rangeStart6, d.rangeEnd6);
+        }
         s += QLatin1Char('\n');
     }
     s += QStringLiteral("\nswitches:\n");

@@ -70,6 +70,12 @@ void PropertiesPanel::buildNodeFields()
         setPlaceholder(QStringLiteral("eth+, wlan0"));
         addInt(tr("MTU (0 = default)"), QStringLiteral("hostPort.mtu"), 0, lim::kMaxMtu,
                [hp]() -> int & { return hp().mtu; });
+        addText(tr("IPv6 address (prefix)"), QStringLiteral("hostPort.ipv6.address"), [hp]() -> QString & { return hp().ipv6.address; });
+        setPlaceholder(QStringLiteral("fd42:1::1/64"));
+        addCheck(tr("IPv6 router advertisements"), QStringLiteral("hostPort.ipv6.ra"), [hp]() -> bool & { return hp().ipv6.ra; });
+        addCheck(tr("DHCPv6 server"), QStringLiteral("hostPort.ipv6.dhcp"), [hp]() -> bool & { return hp().ipv6.dhcp; });
+        addText(tr("DHCPv6 range start"), QStringLiteral("hostPort.ipv6.rangeStart"), [hp]() -> QString & { return hp().ipv6.rangeStart; });
+        addText(tr("DHCPv6 range end"), QStringLiteral("hostPort.ipv6.rangeEnd"), [hp]() -> QString & { return hp().ipv6.rangeEnd; });
         addLine(tr("DHCP reservations"), QStringLiteral("hostPort.dhcp.reservations"),
                 [hp] { return formatReservations(hp().dhcp.reservations); },
                 [hp](const QString &v) {

@@ -1,5 +1,8 @@
 #include "shellexporter.h"
 
+#include "shellexporter6.h"
+#include "protocol/dnsmasq6.h"
+
 #include "export/shellemulation.h"
 #include "export/shellforwards.h"
 #include "plan/rundir.h"
@@ -155,9 +158,14 @@ private:
         }
         for (const protocol::AddressSpec &a : h.addresses) {
             const QString key = QStringLiteral("addr %1 %2").arg(a.ifname, a.cidr);
-            m_start << QStringLiteral("  if ! has_addr %1 %2; then\n    ip addr add %2 dev %1 || die %3\n    record %4\n  fi")
+            // IPv6: no duplicate address detection on our own interface (dnsmasq binds it at once).
+            if (a.cidr.contains(QLatin1Char(':')))  // not its own dnsmasq's RAs (a SLAAC address on itself)
+                m_start << QStringLiteral("  echo 0 >%1 || die %2")
+                               .arg(word(QStringLiteral("/proc/sys/net/ipv6/conf/%1/accept_ra").arg(a.ifname)),
+                                    word(QStringLiteral("failed to turn off router advertisements on '%1'").arg(a.ifname)));
+            m_start << QStringLiteral("  if ! has_addr %1 %2; then\n    ip addr add %2 dev %1%5 || die %3\n    record %4\n  fi")
                            .arg(word(a.ifname), word(a.cidr), word(QStringLiteral("failed to add address '%1' to '%2'").arg(a.cidr, a.ifname)),
-                                word(key));
+                                word(key), a.cidr.contains(QLatin1Char(':')) ? QStringLiteral(" nodad") : QString());
             undo(key, QStringLiteral("    ip addr del %1 dev %2 2>/dev/null || true").arg(word(a.cidr), word(a.ifname)));
         }
         for (const protocol::ImpairmentSpec &i : h.impairments)
@@ -205,6 +213,10 @@ private:
         }
         if (!h.nat.isEmpty())
             renderNat();
+        if (h.ipv6Forwarding)
+            renderForwarding6();
+        if (!h.nat6.isEmpty())
+            renderNat6();
         for (const protocol::DnsmasqSpec &d : h.dnsmasq)
             renderDnsmasq(d);
     }
@@ -445,6 +457,35 @@ private:
         m_statusNft = true;
     }
 
+    void renderForwarding6()
+    {
+        const QString path = QStringLiteral("/proc/sys/net/ipv6/conf/all/forwarding");
+        m_start << QStringLiteral("  if [ \"$(cat %1)\" != 1 ]; then\n%2\n"
+                                  "    cat %1 >%3 || die 'failed to save net.ipv6.conf.all.forwarding'\n"
+                                  "    record 'file ip6_forward.prev'\n"
+                                  "    echo 1 >%1 || die 'failed to enable net.ipv6.conf.all.forwarding'\n"
+                                  "    record 'sysctl ip6_forward'\n  fi")
+                       .arg(path, detail::raUplinkCheck(m_plan.host.nat6, [this](const QString &s) { return word(s); }),
+                            state(QStringLiteral("ip6_forward.prev")));
+        stateFile(QStringLiteral("ip6_forward.prev"));
+        undo(QStringLiteral("sysctl ip6_forward"),
+             QStringLiteral("    if [ -s %1 ]; then cat %1 >%2 || true; fi").arg(state(QStringLiteral("ip6_forward.prev")), path));
+    }
+
+    void renderNat6()
+    {
+        const QString file = QStringLiteral("nat6.nft");
+        m_start << QStringLiteral("  if ! nft list table ip6 %1 >/dev/null 2>&1; then\n"
+                                  "    printf '%s\\n' \\\n      %2 >%3 || die %4\n    record %5\n"
+                                  "    nft -f %3 || die %6\n    record %7\n  fi")
+                       .arg(word(m_table), words(detail::nat6TableLines(m_table, m_plan.host.nat6), QStringLiteral(" \\\n      ")), state(file),
+                            word(QStringLiteral("failed to write '%1'").arg(file)), word(QStringLiteral("file ") + file),
+                            word(QStringLiteral("failed to load nftables table ip6 '%1'").arg(m_table)), word(QStringLiteral("nft6 ") + m_table));
+        stateFile(file);
+        undo(QStringLiteral("nft6 ") + m_table, QStringLiteral("    nft delete table ip6 %1 2>/dev/null || true").arg(word(m_table)));
+        m_statusNft6 = true;
+    }
+
     void renderDnsmasq(const protocol::DnsmasqSpec &d)
     {
         const QString base = QStringLiteral("dnsmasq-") + d.ifname;
@@ -471,6 +512,12 @@ private:
             for (const protocol::DhcpHost &host : d.hosts)
                 lines << QStringLiteral("dhcp-host=%1,%2%3").arg(host.mac, host.ip,
                                                                 host.hostname.isEmpty() ? QString() : QLatin1Char(',') + host.hostname);
+        }
+        if (!d.address6.isEmpty()) {
+            lines << QStringLiteral("listen-address=") + d.address6;
+            if (d.dhcp6 && !d.dhcp)
+                lines << QStringLiteral("dhcp-leasefile=") + kToken + QLatin1Char('/') + leases;
+            lines << protocol::dnsmasqIpv6Lines(d);
         }
         m_start << QStringLiteral("  if ! pid_alive %1; then\n"
                                   "    printf '%s\\n' \\\n      %2 >%3 || die %4\n    record %5\n"
@@ -609,7 +656,7 @@ private:
             tools << QStringLiteral("wirefilter");
         if (m_tc)
             tools << QStringLiteral("tc");
-        if (!m_plan.host.nat.isEmpty())
+        if (!m_plan.host.nat.isEmpty() || !m_plan.host.nat6.isEmpty())
             tools << QStringLiteral("nft");
         if (!m_plan.host.dnsmasq.isEmpty())
             tools << QStringLiteral("dnsmasq");
@@ -622,6 +669,10 @@ private:
             linkStatus << QStringLiteral("  if nft list table ip %1 >/dev/null 2>&1; then say %2; else say %3; rc=3; fi")
                               .arg(word(m_table), word(QStringLiteral("nft table '%1': loaded").arg(m_table)),
                                    word(QStringLiteral("nft table '%1': missing").arg(m_table)));
+        if (m_statusNft6)
+            linkStatus << QStringLiteral("  if nft list table ip6 %1 >/dev/null 2>&1; then say %2; else say %3; rc=3; fi")
+                              .arg(word(m_table), word(QStringLiteral("nft table ip6 '%1': loaded").arg(m_table)),
+                                   word(QStringLiteral("nft table ip6 '%1': missing").arg(m_table)));
         QStringList stopNet = m_undo;
         std::reverse(stopNet.begin(), stopNet.end());
         QStringList guestTools;
@@ -658,7 +709,7 @@ private:
             "}\n"
             "link_exists() { ip link show dev \"$1\" >/dev/null 2>&1; }\n"
             "master_of() { ip -o link show dev \"$1\" 2>/dev/null | sed -n 's/.* master \\([^ ]*\\) .*/\\1/p'; }\n"
-            "has_addr() { ip -4 -o addr show dev \"$1\" 2>/dev/null | grep -qF \" $2 \"; }\n"
+            "has_addr() { ip -o addr show dev \"$1\" 2>/dev/null | grep -qF \" $2 \"; }\n"
             "pid_alive() { [ -s \"$1\" ] && kill -0 \"$(cat \"$1\")\" 2>/dev/null; }\n"
             "# Waits up to 5 s for a file or socket to appear.\n"
             "wait_for() {\n"
@@ -774,6 +825,7 @@ private:
     QList<QPair<QString, QString>> m_statusProcs;   // (what, pid file relative to the state dir)
     QList<QPair<QString, QString>> m_guestStatus;
     bool m_statusNft = false;
+    bool m_statusNft6 = false;
     bool m_wirefilter = false;  // some port or cable is emulated by wirefilter
     bool m_tc = false;          // some kernel interface gets qdiscs
     QHash<QString, QString> m_portRedirect;  // "sock=DIR,port=N" of an impaired guest port -> "sock=SMALL"

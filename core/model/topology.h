@@ -152,6 +152,20 @@ struct NatConfig {
     bool operator==(const NatConfig &) const = default;
 };
 
+// IPv6 on a host port (a gateway). An empty address means no IPv6 at all; every other field
+// is then ignored. With an address, dnsmasq sends router advertisements (unless `ra` is
+// off): SLAAC when `dhcp` is off (needs a /64), stateful DHCPv6 from rangeStart..rangeEnd
+// when on (lease time from DhcpConfig::leaseSeconds). The v6 side of forwarding follows the
+// port's NatConfig: Masquerade -> NAT66 towards the same uplinks, Route -> routed IPv6.
+struct Ipv6Config {
+    QString address;         // "fd42:1::1/64" or "" (no IPv6)
+    bool ra = true;          // router advertisements (dnsmasq enable-ra)
+    bool dhcp = false;       // stateful DHCPv6
+    QString rangeStart;      // "fd42:1::100" (inside the prefix, dhcp only)
+    QString rangeEnd;        // "fd42:1::1ff"
+    bool operator==(const Ipv6Config &) const = default;
+};
+
 struct HostPortConfig {
     QString ifname;          // "loom..."; for a port on a bridge: must equal the bridge's ifname or be empty
     QString address;         // "10.0.2.1/24" or "" (no host address)
@@ -159,6 +173,7 @@ struct HostPortConfig {
     bool dns = true;         // dnsmasq answers DNS on the address
     NatConfig nat;
     int mtu = 0;
+    Ipv6Config ipv6;         // optional IPv6 prefix, RA and DHCPv6
     bool operator==(const HostPortConfig &) const = default;
 };
 

@@ -343,7 +343,7 @@ void decodeSwitch(const QJsonObject &o, const QString &path, Failure *f, SwitchC
 
 void decodeHostPort(const QJsonObject &o, const QString &path, Failure *f, HostPortConfig *out)
 {
-    ObjectReader r(o, path, f, {"ifname", "address", "dhcp", "dns", "nat", "mtu"});
+    ObjectReader r(o, path, f, {"ifname", "address", "dhcp", "dns", "nat", "mtu", "ipv6"});
     r.string("ifname", &out->ifname);
     r.string("address", &out->address);
     if (const auto d = r.object("dhcp")) {
@@ -391,6 +391,14 @@ void decodeHostPort(const QJsonObject &o, const QString &path, Failure *f, HostP
         }
     }
     r.integer("mtu", &out->mtu, limits::kMinMtu, limits::kMaxMtu, qint64(0));
+    if (const auto v = r.object("ipv6")) {
+        ObjectReader vr(*v, r.pathOf("ipv6"), f, {"address", "ra", "dhcp", "rangeStart", "rangeEnd"});
+        vr.string("address", &out->ipv6.address);
+        vr.boolean("ra", &out->ipv6.ra);
+        vr.boolean("dhcp", &out->ipv6.dhcp);
+        vr.string("rangeStart", &out->ipv6.rangeStart);
+        vr.string("rangeEnd", &out->ipv6.rangeEnd);
+    }
 }
 
 void decodeNic(const QJsonObject &o, const QString &basePath, Failure *f, NicConfig *out)

@@ -239,6 +239,16 @@ Out encodeHostPort(const HostPortConfig &h)
         o.add("nat", n);
     }
     addIf(o, "mtu", h.mtu, def.mtu);
+    if (h.ipv6 != def.ipv6) {
+        const Ipv6Config &v = h.ipv6;
+        Out vj;
+        addIf(vj, "address", v.address, def.ipv6.address);
+        addIf(vj, "ra", v.ra, def.ipv6.ra);
+        addIf(vj, "dhcp", v.dhcp, def.ipv6.dhcp);
+        addIf(vj, "rangeStart", v.rangeStart, def.ipv6.rangeStart);
+        addIf(vj, "rangeEnd", v.rangeEnd, def.ipv6.rangeEnd);
+        o.add("ipv6", vj);
+    }
     return o;
 }
 

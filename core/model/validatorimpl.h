@@ -2,8 +2,9 @@
 // rules are split over four files: validator.cpp (ids, links, attachments),
 // validatornodes.cpp (each node's own settings), validatorglobal.cpp (topology-wide
 // checks: interface names, MACs, subnets, sockets, host forwards, cable loops),
-// validatoremulation.cpp (network emulation on links, port mirrors) and validatorforwards.cpp
-// (NAT gateways' port forwards).
+// validatoremulation.cpp (network emulation on links, port mirrors), validatorforwards.cpp
+// (NAT gateways' port forwards) and validatoripv6.cpp (a host port's IPv6 prefix, router
+// advertisements, DHCPv6; IPv6 prefix overlaps).
 // Not part of the model's API.
 #pragma once
 
@@ -59,6 +60,7 @@ public:
         checkInterfaceNames();
         checkMacs();
         checkSubnets();
+        checkSubnets6();
         checkSockets();
         checkForwards();
         checkPortForwards();
@@ -110,6 +112,9 @@ private:
     void checkHostPort(qsizetype i);
 
     void checkDhcp(qsizetype i, const std::optional<Cidr> &cidr);
+
+    // validatoripv6.cpp: the host port's ipv6 block (prefix, RA/SLAAC, DHCPv6 range).
+    void checkIpv6(qsizetype i);
 
     void checkUplink(qsizetype i);
 
@@ -163,6 +168,8 @@ private:
     void checkMacs();
 
     void checkSubnets();
+    // validatoripv6.cpp: no two host ports' IPv6 prefixes overlap.
+    void checkSubnets6();
 
     void checkSockets();
 

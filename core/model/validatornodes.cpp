@@ -96,6 +96,7 @@ void Validator::checkHostPort(qsizetype i)
             error(p, n.id, QStringLiteral("uplink %1 names an interface Netloom creates (\"loom\" prefix); uplinks are physical interfaces").arg(q(nat.uplinks[u])));
     }
     checkMtu(i, h.mtu);
+    checkIpv6(i);
 }
 
 void Validator::checkDhcp(qsizetype i, const std::optional<Cidr> &cidr)

@@ -2,6 +2,7 @@
 
 #include "plan/emulationplan.h"
 #include "plan/forwardplan.h"
+#include "plan/planipv6.h"
 #include "plan/qemuargs.h"
 #include "protocol/netaddr.h"
 
@@ -78,6 +79,7 @@ public:
         m_plan.runtime.runtimeDir = m_ctx.runtimeDir;
         resolveForwards(&m_plan.host, m_plan.forwards, m_ctx.ipv4Leases, &m_plan.pendingForwards);
         m_plan.host.ipv4Forwarding = !m_plan.host.nat.isEmpty();
+        m_plan.host.ipv6Forwarding = !m_plan.host.nat6.isEmpty();
         return m_plan;
     }
 
@@ -585,9 +587,7 @@ private:
                             return nodeError(n, QStringLiteral("'%1' is not a valid host name").arg(r.hostname));
                         d.hosts.append(protocol::DhcpHost{mac->toString(), ip->toString(), r.hostname});
                     }
-                } else {
-                    d.leaseSeconds = 0;
-                }
+                }  // without DHCP the lease time keeps its default (the helper refuses 0)
                 m_plan.host.dnsmasq.append(d);
             }
             if (hp.nat.mode != model::NatConfig::Mode::None) {
@@ -606,6 +606,8 @@ private:
                                                                       : protocol::NatSpec::Mode::Route,
                     hp.nat.uplinks, {}});
             }
+            if (Status s = planHostPortIpv6(hp, ifname, &m_plan.host); !s)
+                return nodeError(n, s.error().message);
         }
         return ok();
     }

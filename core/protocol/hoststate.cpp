@@ -28,7 +28,7 @@ QJsonArray array(const QList<T> &list, F &&encode)
 bool HostState::isEmpty() const
 {
     return taps.isEmpty() && bridges.isEmpty() && veths.isEmpty() && vxlans.isEmpty()
-        && addresses.isEmpty() && links.isEmpty() && !ipv4Forwarding && nat.isEmpty()
+        && addresses.isEmpty() && links.isEmpty() && !ipv4Forwarding && nat.isEmpty() && !ipv6Forwarding && nat6.isEmpty()
         && dnsmasq.isEmpty() && uplinks.isEmpty() && impairments.isEmpty();
 }
 
@@ -100,7 +100,16 @@ QJsonObject toJson(const HostState &s)
         return j;
     });
     o[QStringLiteral("dnsmasq")] = array(s.dnsmasq, [](const DnsmasqSpec &d) {
-        return QJsonObject{
+        QJsonObject o6;
+        if (!d.address6.isEmpty())
+            o6 = QJsonObject{{QStringLiteral("address"), d.address6},
+                             {QStringLiteral("prefixLength"), d.prefixLength6},
+                             {QStringLiteral("ra"), d.ra},
+                             {QStringLiteral("dhcp"), d.dhcp6},
+                             {QStringLiteral("rangeStart"), d.rangeStart6},
+                             {QStringLiteral("rangeEnd"), d.rangeEnd6},
+                             {QStringLiteral("leaseSeconds"), qint64(d.leaseSeconds6)}};
+        QJsonObject o = QJsonObject{
             {QStringLiteral("ifname"), d.ifname},
             {QStringLiteral("address"), d.address},
             {QStringLiteral("prefixLength"), d.prefixLength},
@@ -115,7 +124,19 @@ QJsonObject toJson(const HostState &s)
                                     {QStringLiteral("hostname"), h.hostname}};
              })},
         };
+        if (!o6.isEmpty())
+            o[QStringLiteral("ipv6")] = o6;
+        return o;
     });
+    // IPv6 keys only when used (IPv4-only plans keep their form).
+    if (s.ipv6Forwarding)
+        o[QStringLiteral("ipv6Forwarding")] = true;
+    if (!s.nat6.isEmpty())
+        o[QStringLiteral("nat6")] = array(s.nat6, [](const NatSpec &n) {
+            return QJsonObject{{QStringLiteral("ifname"), n.ifname}, {QStringLiteral("subnet"), n.subnet},
+                               {QStringLiteral("mode"), natModeName(n.mode)},
+                               {QStringLiteral("uplinks"), strings(n.uplinks)}};
+        });
     o[QStringLiteral("uplinks")] = array(s.uplinks, [](const UplinkSpec &u) {
         return QJsonObject{{QStringLiteral("ifname"), u.ifname}, {QStringLiteral("bridge"), u.bridge}};
     });

@@ -7,7 +7,10 @@
 // the helper takes the owner from the socket's peer credentials, never from a request.
 //
 // Every interface name Netloom creates starts with "loom" and is 1..15 bytes
-// (protocol/names.h validates this). Addresses are IPv4 in CIDR or dotted-quad form;
+// (protocol/names.h validates this). Addresses are IPv4 in CIDR or dotted-quad form, or
+// IPv6 in canonical (inet_ntop) form; each field says which family it holds, and the IPv6
+// parts (an AddressSpec with a v6 cidr, ipv6Forwarding, nat6, DnsmasqSpec's v6 fields) are
+// written to JSON only when used, so IPv4-only states keep their form;
 // strict parsing and validation of everything below lives in the protocol library
 // (the helper treats every field as hostile).
 #pragma once
@@ -64,10 +67,12 @@ struct VxlanSpec {
     bool operator==(const VxlanSpec &) const = default;
 };
 
-// An IPv4 address on one of our interfaces.
+// An IPv4 or IPv6 address on one of our interfaces (the family is the cidr's: IPv6 when it
+// contains ':'). IPv6 ones are added without duplicate address detection (the interface is
+// ours, and dnsmasq must bind the address at once).
 struct AddressSpec {
     QString ifname;
-    QString cidr;        // "10.0.2.1/24"
+    QString cidr;        // "10.0.2.1/24" or "fd42:1::1/64" (canonical)
     bool operator==(const AddressSpec &) const = default;
 };
 
@@ -89,6 +94,8 @@ struct ForwardSpec {
 
 // Forwarding of one subnet towards uplinks. Masquerade = NAT; Route = plain forwarding
 // (the upstream router must know the route back). Either may carry port forwards.
+// HostState::nat holds IPv4 subnets, HostState::nat6 IPv6 prefixes ("fd42:1::/64":
+// Masquerade = NAT66).
 struct NatSpec {
     enum class Mode { Masquerade, Route };
     QString ifname;          // our interface the subnet lives behind
@@ -118,6 +125,16 @@ struct DnsmasqSpec {
     QString domain;          // "" = none
     bool dns = true;         // false -> port=0
     QList<DhcpHost> hosts;   // static reservations
+    // IPv6 on the same interface (all unused while address6 is ""): dnsmasq also listens on
+    // address6 (DNS), sends router advertisements when ra (SLAAC on a /64), and serves
+    // stateful DHCPv6 from rangeStart6..rangeEnd6 when dhcp6 (lease time leaseSeconds).
+    QString address6;        // "fd42:1::1" (canonical), "" = no IPv6
+    int prefixLength6 = 64;  // 16..126
+    bool ra = false;
+    bool dhcp6 = false;
+    QString rangeStart6;     // "fd42:1::100"
+    QString rangeEnd6;       // "fd42:1::1ff"
+    std::uint32_t leaseSeconds6 = 3600;  // 120..31536000 (dhcp6)
     bool operator==(const DnsmasqSpec &) const = default;
 };
 
@@ -160,6 +177,8 @@ struct HostState {
     QList<LinkSpec> links;
     bool ipv4Forwarding = false;
     QList<NatSpec> nat;
+    bool ipv6Forwarding = false;  // net.ipv6.conf.all.forwarding (a v6 NAT66/route gateway)
+    QList<NatSpec> nat6;          // IPv6 prefixes: NAT66 or routed (table ip6 netloom)
     QList<DnsmasqSpec> dnsmasq;
     QList<UplinkSpec> uplinks;
     QList<ImpairmentSpec> impairments;

@@ -1,5 +1,6 @@
 #include "hoststatedecode.h"
 
+#include "hoststatedecode6.h"
 #include "names.h"
 #include "netaddr.h"
 
@@ -256,7 +257,7 @@ Result<HostState> hostStateFromJson(const QJsonObject &json)
     // Paths are reported relative to "state." (see fieldError).
     Reader root(json, QString());
     if (!root.checkKeys({"taps", "bridges", "veths", "vxlans", "addresses", "links", "ipv4Forwarding", "nat",
-                         "dnsmasq", "uplinks", "impairments"}))
+                         "dnsmasq", "uplinks", "impairments", "ipv6Forwarding", "nat6"}))
         return root.error();
 
     std::optional<Error> itemError;
@@ -338,7 +339,8 @@ Result<HostState> hostStateFromJson(const QJsonObject &json)
         return l;
     });
     s.ipv4Forwarding = root.boolean("ipv4Forwarding", false);
-    run("nat", s.nat, [](Reader &r) {
+    s.ipv6Forwarding = root.boolean("ipv6Forwarding", false);
+    const auto decodeNat = [](Reader &r) {
         NatSpec n;
         r.checkKeys({"ifname", "subnet", "mode", "uplinks", "forwards"});
         n.ifname = r.str("ifname");
@@ -385,11 +387,13 @@ Result<HostState> hostStateFromJson(const QJsonObject &json)
             n.forwards.append(f);
         }
         return n;
-    });
+    };
+    run("nat", s.nat, decodeNat);
+    run("nat6", s.nat6, decodeNat);
     run("dnsmasq", s.dnsmasq, [](Reader &r) {
         DnsmasqSpec d;
         r.checkKeys({"ifname", "address", "prefixLength", "dhcp", "rangeStart", "rangeEnd", "leaseSeconds",
-                     "domain", "dns", "hosts"});
+                     "domain", "dns", "hosts", "ipv6"});
         d.ifname = r.str("ifname");
         d.address = r.str("address");
         d.prefixLength = int(r.integer("prefixLength", 8, 30, 24));
@@ -418,6 +422,24 @@ Result<HostState> hostStateFromJson(const QJsonObject &json)
                 break;
             }
             d.hosts.append(h);
+        }
+        if (const QJsonValue v6 = r.value("ipv6"); !v6.isUndefined() && r.ok()) {
+            if (!v6.isObject()) {
+                r.fail(QStringLiteral("ipv6"), QStringLiteral("must be an object"));
+                return d;
+            }
+            const QJsonObject o6 = v6.toObject();
+            Reader r6(o6, r.path() + QStringLiteral(".ipv6"));
+            r6.checkKeys({"address", "prefixLength", "ra", "dhcp", "rangeStart", "rangeEnd", "leaseSeconds"});
+            d.address6 = r6.str("address");
+            d.prefixLength6 = int(r6.integer("prefixLength", 16, 126, 64));
+            d.ra = r6.boolean("ra", false);
+            d.dhcp6 = r6.boolean("dhcp", false);
+            d.rangeStart6 = r6.str("rangeStart", false);
+            d.rangeEnd6 = r6.str("rangeEnd", false);
+            d.leaseSeconds6 = std::uint32_t(r6.integer("leaseSeconds", 120, 31536000, 3600));
+            if (!r6.ok())
+                r.setError(r6.error());
         }
         return d;
     });
@@ -540,6 +562,14 @@ Status validateHostState(const HostState &s)
     for (const auto &a : s.addresses) {
         if (auto st = needOwn(QStringLiteral("an address"), a.ifname); !st)
             return st;
+        if (a.cidr.contains(u':')) {
+            if (auto st = validateAddress6(a.cidr); !st)
+                return st;
+            if (addrSeen.contains(a.ifname + u' ' + a.cidr))
+                return invalid(a.cidr, QStringLiteral("the address is declared twice on '%1'").arg(a.ifname));
+            addrSeen.insert(a.ifname + u' ' + a.cidr);
+            continue;
+        }
         auto c = Cidr::parse(a.cidr);
         if (!c)
             return c.error();
@@ -641,6 +671,14 @@ Status validateHostState(const HostState &s)
                 return invalid(h.mac, QStringLiteral("the MAC has two static reservations"));
             macs.insert(h.mac.toLower());
         }
+        if (auto st = validateDnsmasq6(d, addrSeen); !st)
+            return st;
+    }
+    for (const auto &n : s.nat6) {
+        if (auto st = needOwn(QStringLiteral("an IPv6 NAT rule"), n.ifname); !st)
+            return st;
+        if (auto st = validateNat6(n); !st)
+            return st;
     }
     if (auto st = validateImpairments(s, own); !st)
         return st;

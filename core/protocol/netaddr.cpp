@@ -1,5 +1,7 @@
 #include "netaddr.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 
 namespace netloom::protocol {
@@ -117,6 +119,115 @@ bool Cidr::isNetworkOrBroadcast() const
 QString Cidr::toString() const { return address.toString() + u'/' + QString::number(prefix); }
 QString Cidr::networkString() const { return network().toString() + u'/' + QString::number(prefix); }
 QString Cidr::netmaskString() const { return Ipv4{mask()}.toString(); }
+
+Result<Ipv6> Ipv6::parse(const QString &text)
+{
+    const QString what = QStringLiteral("IPv6 address");
+    if (text.isEmpty())
+        return invalid(what, text, QStringLiteral("it is empty"));
+    if (text.size() > 45)
+        return invalid(what, text.left(64), QStringLiteral("too long"));
+    for (QChar c : text) {
+        const char16_t u = c.unicode();
+        const bool okChar = (u >= u'0' && u <= u'9') || (u >= u'a' && u <= u'f') || (u >= u'A' && u <= u'F')
+            || u == u':' || u == u'.';
+        if (!okChar) {
+            if (u == u'%')
+                return invalid(what, text, QStringLiteral("zone ids ('%...') are not allowed"));
+            return invalid(what, text, QStringLiteral("only hex digits, ':' and '.' are allowed"));
+        }
+    }
+    const QByteArray latin = text.toLatin1();
+    Ipv6 ip;
+    if (inet_pton(AF_INET6, latin.constData(), ip.bytes.data()) != 1)
+        return invalid(what, text, QStringLiteral("not a valid IPv6 address, e.g. fd42:1::1"));
+    return ip;
+}
+
+QString Ipv6::toString() const
+{
+    char buf[INET6_ADDRSTRLEN] = {};
+    if (!inet_ntop(AF_INET6, bytes.data(), buf, sizeof buf))
+        return QString();
+    return QString::fromLatin1(buf);
+}
+
+bool Ipv6::isUnspecified() const { return *this == Ipv6{}; }
+bool Ipv6::isLinkLocal() const { return bytes[0] == 0xfe && (bytes[1] & 0xc0) == 0x80; }
+
+bool Ipv6::isLoopback() const
+{
+    Ipv6 one;
+    one.bytes[15] = 1;
+    return *this == one;
+}
+
+bool Ipv6::isV4Mapped() const
+{
+    for (size_t i = 0; i < 10; ++i)
+        if (bytes[i])
+            return false;
+    return bytes[10] == 0xff && bytes[11] == 0xff;
+}
+
+namespace {
+// Byte i of a /prefix mask.
+std::uint8_t maskByte6(int prefix, size_t i)
+{
+    const int bits = std::clamp(prefix - int(i) * 8, 0, 8);
+    return bits == 0 ? 0 : std::uint8_t(0xff << (8 - bits));
+}
+}  // namespace
+
+Result<Cidr6> Cidr6::parse(const QString &text, bool allowBare)
+{
+    if (text.size() > 49)
+        return invalid(QStringLiteral("IPv6 prefix"), text.left(64), QStringLiteral("too long"));
+    const qsizetype slash = text.indexOf(u'/');
+    if (slash < 0) {
+        if (!allowBare)
+            return invalid(QStringLiteral("IPv6 prefix"), text,
+                           QStringLiteral("expected address/prefix, e.g. fd42:1::1/64"));
+        auto ip = Ipv6::parse(text);
+        if (!ip)
+            return ip.error();
+        return Cidr6{*ip, 128};
+    }
+    auto ip = Ipv6::parse(text.left(slash));
+    if (!ip)
+        return invalid(QStringLiteral("IPv6 prefix"), text, ip.error().message);
+    std::uint32_t prefix = 0;
+    if (!parseDecimal(QStringView(text).mid(slash + 1), 3, 128, &prefix))
+        return invalid(QStringLiteral("IPv6 prefix"), text, QStringLiteral("the prefix length must be a number 0-128"));
+    return Cidr6{*ip, int(prefix)};
+}
+
+Ipv6 Cidr6::network() const
+{
+    Ipv6 n;
+    for (size_t i = 0; i < 16; ++i)
+        n.bytes[i] = address.bytes[i] & maskByte6(prefix, i);
+    return n;
+}
+
+Ipv6 Cidr6::last() const
+{
+    Ipv6 n;
+    for (size_t i = 0; i < 16; ++i)
+        n.bytes[i] = std::uint8_t(address.bytes[i] | ~maskByte6(prefix, i));
+    return n;
+}
+
+bool Cidr6::contains(const Ipv6 &ip) const { return Cidr6{ip, prefix}.network() == network(); }
+
+bool Cidr6::overlaps(const Cidr6 &other) const
+{
+    const int p = std::min(prefix, other.prefix);
+    return Cidr6{address, p}.network() == Cidr6{other.address, p}.network();
+}
+
+QString Cidr6::toString() const { return address.toString() + u'/' + QString::number(prefix); }
+QString Cidr6::networkString() const { return network().toString() + u'/' + QString::number(prefix); }
 
 Result<Mac> Mac::parse(const QString &text)
 {

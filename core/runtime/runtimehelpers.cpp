@@ -168,6 +168,9 @@ protocol::HostState withoutInterfaces(const protocol::HostState &host, const QSt
         b.ports.removeIf([&](const QString &p) { return ifnames.contains(p); });
     if (out.nat.isEmpty() && !host.nat.isEmpty())
         out.ipv4Forwarding = false;  // forwarding was there for the NAT that went away
+    drop(out.nat6);
+    if (out.nat6.isEmpty() && !host.nat6.isEmpty())
+        out.ipv6Forwarding = false;
     return out;
 }
 

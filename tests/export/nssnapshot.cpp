@@ -18,7 +18,10 @@ QString nsSnapshot(const ScopedNetns &ns, const QString &stateDir)
     for (const QStringList &argv : {QStringList{QStringLiteral("ip"), QStringLiteral("-d"), QStringLiteral("link")},
                                     QStringList{QStringLiteral("ip"), QStringLiteral("-4"), QStringLiteral("addr")},
                                     QStringList{QStringLiteral("nft"), QStringLiteral("list"), QStringLiteral("ruleset")},
-                                    QStringList{QStringLiteral("cat"), QStringLiteral("/proc/sys/net/ipv4/ip_forward")}}) {
+                                    QStringList{QStringLiteral("cat"), QStringLiteral("/proc/sys/net/ipv4/ip_forward")},
+                                    QStringList{QStringLiteral("ip"), QStringLiteral("-6"), QStringLiteral("addr"), QStringLiteral("show"),
+                                                QStringLiteral("scope"), QStringLiteral("global")},
+                                    QStringList{QStringLiteral("cat"), QStringLiteral("/proc/sys/net/ipv6/conf/all/forwarding")}}) {
         const test::CommandResult r = ns.exec(argv, 10000);
         // Bridge timers tick by themselves; they are not state anyone created.
         static const QRegularExpression timers(QStringLiteral("\\b(\\w+_timer)\\s+[0-9.]+"));

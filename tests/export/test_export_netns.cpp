@@ -5,6 +5,9 @@
 //       the script's dnsmasq and pings the gateway.
 //   (d) examples/d-bridge-taps.json: kernel bridge with taps and a host address; the guest
 //       namespace joins the bridge through a veth.
+//   (j) examples/j-ipv6-nat.json: the same with an IPv6 prefix: the guest gets a SLAAC
+//       address from the script's dnsmasq and pings the gateway over IPv6; IPv6 forwarding
+//       and the ip6 table are set while running and gone after stop.
 // For both: `start` twice changes nothing the second time, and `stop` leaves no interface,
 // address, nft rule, process, sysctl change or file behind (compared with a snapshot taken
 // before start). Guests are skipped (VNET_NO_GUESTS=1): there are no guest images.
@@ -273,6 +276,56 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         const QString again = test::nsSnapshot(host, lab.state);
         QVERIFY2(running == again, qPrintable(test::snapshotDifference(running, again)));
+
+        r = host.exec({QStringLiteral("ip"), QStringLiteral("link"), QStringLiteral("del"), QStringLiteral("nltv0")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        r = runScript(host, lab, QStringLiteral("stop"));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        const QString after = test::nsSnapshot(host, lab.state);
+        QVERIFY2(before == after, qPrintable(test::snapshotDifference(before, after)));
+    }
+
+    void ipv6BridgeWithVethGuest()
+    {
+        Lab lab;
+        QString error;
+        QVERIFY2(prepare(lab, QStringLiteral("j-ipv6-nat.json"), &error), qPrintable(error));
+        ScopedNetns host(QStringLiteral("exj"));
+        QVERIFY2(host.ok(), qPrintable(host.error()));
+        ScopedNetns guest(QStringLiteral("exjg"));
+        QVERIFY2(guest.ok(), qPrintable(guest.error()));
+        QCOMPARE(guest.sh(QStringLiteral("sysctl -qw net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.default.accept_ra=1")).exitCode, 0);
+
+        const QString before = test::nsSnapshot(host, lab.state);
+        test::CommandResult r = runScript(host, lab, QStringLiteral("start"));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        const QString bridge = lab.plan.host.bridges[0].ifname;
+        QCOMPARE(host.sh(QStringLiteral("cat /proc/sys/net/ipv6/conf/all/forwarding")).out.trimmed(), QByteArray("1"));
+        r = host.sh(QStringLiteral("nft list ruleset"));
+        QVERIFY2(r.out.contains("table ip6 vnet_j_ipv6_nat_") && r.out.contains("ip6 saddr fd42:9::/64 ip6 daddr != fd42:9::/64 oifname \"eth*\" masquerade"),
+                 r.out.constData());
+        r = host.exec({QStringLiteral("ip"), QStringLiteral("link"), QStringLiteral("add"), QStringLiteral("nltv0"), QStringLiteral("type"),
+                       QStringLiteral("veth"), QStringLiteral("peer"), QStringLiteral("name"), QStringLiteral("nltv1"),
+                       QStringLiteral("netns"), guest.name()});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        r = host.sh(QStringLiteral("ip link set nltv0 master %1 && ip link set nltv0 up").arg(bridge));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        r = guest.sh(QStringLiteral("ip link set nltv1 up"));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        const bool slaac = [&] {
+            for (int i = 0; i < 100; ++i) {
+                if (guest.sh(QStringLiteral("ip -6 addr show dev nltv1 scope global")).out.contains("inet6 fd42:9::"))
+                    return true;
+                QTest::qWait(200);
+            }
+            return false;
+        }();
+        QVERIFY2(slaac, guest.sh(QStringLiteral("ip -6 addr")).out.constData());
+        r = guest.sh(QStringLiteral("busybox ping -6 -c 2 -W 2 fd42:9::1"), 15000);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QCOMPARE(host.sh(QStringLiteral("cat /proc/sys/net/ipv6/conf/%1/accept_ra").arg(bridge)).out.trimmed(), QByteArray("0"));
+        r = host.sh(QStringLiteral("ip -6 addr show dev %1").arg(bridge));  // no SLAAC from its own RAs
+        QVERIFY2(r.exitCode == 0 && !r.out.contains("dynamic"), qPrintable(r.describe()));
 
         r = host.exec({QStringLiteral("ip"), QStringLiteral("link"), QStringLiteral("del"), QStringLiteral("nltv0")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));

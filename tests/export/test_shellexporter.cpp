@@ -162,6 +162,31 @@ private Q_SLOTS:
         QVERIFY(s.contains(QStringLiteral("'-netdev' 'vde,id=net0,sock='\"$STATE_DIR\"'/switch-lan,port=2'")));
     }
 
+    // IPv6 (examples/j-ipv6-nat.json): the v6 address without DAD, dnsmasq's RA and DHCPv6
+    // lines (the helper's), the RA-uplink check before forwarding, NAT66 in table ip6, and
+    // stop undoing all of it in reverse.
+    void ipv6()
+    {
+        const QString path = test::sourcePath(QStringLiteral("examples/j-ipv6-nat.json"));
+        Result<model::Topology> t = plan::loadTopologyForPlan(path);
+        QVERIFY2(t.isOk(), qPrintable(t ? QString() : t.error().message));
+        const QString s = mustExport(*t, QFileInfo(path).absolutePath());
+        QVERIFY(s.contains(QStringLiteral("ip addr add 'fd42:9::1/64' dev 'loombr9' nodad")));
+        QVERIFY(s.contains(QStringLiteral("ip addr add '10.0.9.1/24' dev 'loombr9' ||")));
+        QVERIFY(s.contains(QStringLiteral("'listen-address=fd42:9::1' \\\n      'enable-ra' \\\n      'dhcp-range=fd42:9::100,fd42:9::1ff,slaac,64,3600'")));
+        QVERIFY(s.contains(QStringLiteral("case \"$dev\" in 'eth'*) ;; *) continue ;; esac")));
+        QVERIFY(s.contains(QStringLiteral("echo 1 >/proc/sys/net/ipv6/conf/all/forwarding")));
+        QVERIFY(s.contains(QStringLiteral("'    ip6 saddr fd42:9::/64 ip6 daddr != fd42:9::/64 oifname \"eth*\" masquerade'")));
+        QVERIFY(s.contains(QStringLiteral("nft delete table ip6 'vnet_j_ipv6_nat_")));
+        const qsizetype stop = s.indexOf(QLatin1String("stop_all() {"));
+        QVERIFY(s.indexOf(QLatin1String("record 'sysctl ip6_forward'")) < s.indexOf(QLatin1String("record 'nft6 vnet_j_ipv6_nat_")));
+        QVERIFY(s.indexOf(QLatin1String("if created 'nft6 vnet_j_ipv6_nat_"), stop) < s.indexOf(QLatin1String("if created 'sysctl ip6_forward'"), stop));
+        QVERIFY(s.indexOf(QLatin1String("if created 'sysctl ip6_forward'"), stop) < s.indexOf(QLatin1String("if created 'addr loombr9 fd42:9::1/64'"), stop));
+        // No IPv6 in a v4-only export.
+        const QString v4 = mustExport(test::natLan());
+        QVERIFY(!v4.contains(QStringLiteral("ipv6")) && !v4.contains(QStringLiteral("ip6 ")));
+    }
+
     // A UEFI guest: the script maps the same pflash drives as the runtime and, before the
     // guest starts, copies the template Debian pairs with the code image when the store is
     // missing (cp -n, never over a file), and says so.

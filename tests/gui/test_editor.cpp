@@ -88,6 +88,7 @@ private slots:
     void dropFromPaletteAddsNodeAtDropPoint();
     void deleteAndUndoRestoreCables();
     void guestFormFollowsNicModeAndEditsDisk();
+    void gatewayIpv6FieldsAreUndoable();
     void zoomAndFit();
     void runActionsFollowTheRun();
     void exportDialogShowsScriptAndSaves();
@@ -408,6 +409,54 @@ void TestEditor::guestFormFollowsNicModeAndEditsDisk()
     QCOMPARE(w.document()->topology().node(g)->guest.nics[0].mode, model::NicConfig::Mode::Switch);
     QVERIFY(w.document()->topology().node(g)->guest.disks.isEmpty());
     QCOMPARE(w.undoStack()->index(), 1);
+}
+
+// The gateway's IPv6 fields: prefix, RA, DHCPv6 and its range, each edit one undo step; a
+// SLAAC prefix other than /64 shows the validator's message on the field.
+void TestEditor::gatewayIpv6FieldsAreUndoable()
+{
+    MainWindow w;
+    w.autosave()->setDirectory(m_tmp.filePath(QStringLiteral("autosave-ipv6")));
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    const QString hp = w.addNode(QStringLiteral("hostport"), QPointF(0, 0));
+    QCOMPARE(w.properties()->currentId(), hp);
+    const int start = w.undoStack()->index();
+    auto v6 = [&] { return w.document()->topology().node(hp)->hostPort.ipv6; };
+    typeInto(w.properties()->findChild<QLineEdit *>(QStringLiteral("field.hostPort.address")), QStringLiteral("10.0.7.1/24"));
+    auto *address = w.properties()->findChild<QLineEdit *>(QStringLiteral("field.hostPort.ipv6.address"));
+    QVERIFY(address);
+    typeInto(address, QStringLiteral("fd42:7::1/80"));
+    QCOMPARE(v6().address, QStringLiteral("fd42:7::1/80"));
+    QVERIFY(v6().ra);  // on by default
+    w.validateNow();
+    QVERIFY2(w.properties()->messagesText().contains(QStringLiteral("needs a /64 prefix")), qPrintable(w.properties()->messagesText()));
+    QVERIFY(w.properties()->findChild<QLineEdit *>(QStringLiteral("field.hostPort.ipv6.address"))->styleSheet().contains(QStringLiteral("#c02020")));
+    typeInto(w.properties()->findChild<QLineEdit *>(QStringLiteral("field.hostPort.ipv6.address")), QStringLiteral("fd42:7::1/64"));
+    auto *dhcp = w.properties()->findChild<QCheckBox *>(QStringLiteral("field.hostPort.ipv6.dhcp"));
+    QVERIFY(dhcp);
+    dhcp->setFocus();
+    QTest::keyClick(dhcp, Qt::Key_Space);
+    QVERIFY(v6().dhcp);
+    typeInto(w.properties()->findChild<QLineEdit *>(QStringLiteral("field.hostPort.ipv6.rangeStart")), QStringLiteral("fd42:7::100"));
+    typeInto(w.properties()->findChild<QLineEdit *>(QStringLiteral("field.hostPort.ipv6.rangeEnd")), QStringLiteral("fd42:7::1ff"));
+    auto *ra = w.properties()->findChild<QCheckBox *>(QStringLiteral("field.hostPort.ipv6.ra"));
+    QVERIFY(ra);
+    ra->setFocus();
+    QTest::keyClick(ra, Qt::Key_Space);
+    QVERIFY(!v6().ra);
+    QCOMPARE(v6().rangeEnd, QStringLiteral("fd42:7::1ff"));
+    QCOMPARE(w.undoStack()->index(), start + 7);
+    action(w, "actionUndo")->trigger();
+    QVERIFY(v6().ra);
+    action(w, "actionUndo")->trigger();
+    QVERIFY(v6().rangeEnd.isEmpty());
+    for (int i = 0; i < 5; ++i)
+        action(w, "actionUndo")->trigger();
+    QCOMPARE(v6(), model::Ipv6Config{});
+    action(w, "actionRedo")->trigger();
+    action(w, "actionRedo")->trigger();
+    QCOMPARE(v6().address, QStringLiteral("fd42:7::1/80"));
 }
 
 void TestEditor::zoomAndFit()

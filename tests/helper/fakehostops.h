@@ -22,6 +22,11 @@ public:
     bool forwarding = false;
     std::optional<bool> forwardingOriginal;
     QString nft;  // current table script ("" = no table)
+    QString nft6; // current ip6 table script ("" = no table)
+    bool forwarding6 = false;
+    std::optional<bool> forwarding6Original;
+    QStringList forwarding6Checked;  // uplinks the last enableForwarding6 checked
+    QString refuseForwarding6;       // "" = allow; else enableForwarding6 fails with this
     QHash<QString, QString> peers;  // veth ends
 
     bool linkExists(const QString &ifname) override { return has(ifname); }
@@ -116,7 +121,24 @@ public:
     Status loadNft(const QString &script) override
     {
         const qsizetype brace = script.indexOf(u'{');
-        nft = brace < 0 ? QString() : script.mid(brace);
+        (script.startsWith(QLatin1String("table ip6 ")) ? nft6 : nft) = brace < 0 ? QString() : script.mid(brace);
+        return ok();
+    }
+    Status enableForwarding6(const QStringList &uplinks) override
+    {
+        forwarding6Checked = uplinks;
+        if (!refuseForwarding6.isEmpty())
+            return Error{ErrorCode::Conflict, refuseForwarding6};
+        if (!forwarding6Original)
+            forwarding6Original = forwarding6;
+        forwarding6 = true;
+        return ok();
+    }
+    Status restoreForwarding6() override
+    {
+        if (forwarding6Original)
+            forwarding6 = *forwarding6Original;
+        forwarding6Original.reset();
         return ok();
     }
     Status startDnsmasq(const QString &network, const protocol::DnsmasqSpec &d) override
@@ -178,7 +200,8 @@ public:
     {
         QStringList all(objects.begin(), objects.end());
         all.sort();
-        return all.join(u'\n') + QStringLiteral("\nforwarding=%1\nnft=%2").arg(forwarding).arg(nft);
+        return all.join(u'\n') + QStringLiteral("\nforwarding=%1\nnft=%2").arg(forwarding).arg(nft)
+            + QStringLiteral("\nforwarding6=%1\nnft6=%2").arg(forwarding6).arg(nft6);
     }
 
 private:

@@ -26,6 +26,44 @@ inline protocol::HostState exampleA(const QString &tap = QStringLiteral("loomtap
     return s;
 }
 
+// Example (a) with IPv6: fd42:1::1/64 on the tap, RA + stateful DHCPv6 (SLAAC too, /64),
+// NAT66 to "eth+" and a routed second prefix on another tap (stateful only, /112).
+inline protocol::HostState exampleA6()
+{
+    using namespace protocol;
+    HostState s = exampleA();
+    const QString tap = QStringLiteral("loomtap0"), tap2 = QStringLiteral("loomtap1");
+    s.taps.append(TapSpec{tap2, 0, {}, false});
+    s.links.append(LinkSpec{tap2, true, 0, {}});
+    s.addresses.append(AddressSpec{tap, QStringLiteral("fd42:1::1/64")});
+    s.addresses.append(AddressSpec{tap2, QStringLiteral("10.0.3.1/24")});
+    s.addresses.append(AddressSpec{tap2, QStringLiteral("2001:db8:7::1/112")});
+    s.ipv6Forwarding = true;
+    s.nat6 = {NatSpec{tap, QStringLiteral("fd42:1::/64"), NatSpec::Mode::Masquerade, {QStringLiteral("eth+")}},
+              NatSpec{tap2, QStringLiteral("2001:db8:7::/112"), NatSpec::Mode::Route, {QStringLiteral("eth0"), QStringLiteral("wlan+")}}};
+    DnsmasqSpec &d = s.dnsmasq[0];
+    d.address6 = QStringLiteral("fd42:1::1");
+    d.prefixLength6 = 64;
+    d.ra = true;
+    d.dhcp6 = true;
+    d.rangeStart6 = QStringLiteral("fd42:1::100");
+    d.rangeEnd6 = QStringLiteral("fd42:1::1ff");
+    d.leaseSeconds6 = 600;
+    DnsmasqSpec d2;
+    d2.ifname = tap2;
+    d2.address = QStringLiteral("10.0.3.1");
+    d2.dhcp = false;
+    d2.dns = false;
+    d2.address6 = QStringLiteral("2001:db8:7::1");
+    d2.prefixLength6 = 112;
+    d2.ra = true;
+    d2.dhcp6 = true;
+    d2.rangeStart6 = QStringLiteral("2001:db8:7::10");
+    d2.rangeEnd6 = QStringLiteral("2001:db8:7::20");
+    s.dnsmasq.append(d2);
+    return s;
+}
+
 // A large state: a bridge with three taps and a veth end, a second bridge joined by the
 // veth, a vxlan, addresses, link settings, routing + NAT and dnsmasq on the first bridge.
 inline protocol::HostState large()

@@ -7,6 +7,7 @@
 #include "executor.h"
 #include "fakehostops.h"
 #include "hoststates.h"
+#include "ipv6uplinks.h"
 #include "nftscript.h"
 #include "steps.h"
 
@@ -86,6 +87,8 @@ private Q_SLOTS:
         auto s = validateHostState(large());
         QVERIFY2(s, s ? "" : qPrintable(s.error().message));
         QVERIFY(validateHostState(changedA()));
+        auto v6 = validateHostState(exampleA6());
+        QVERIFY2(v6, v6 ? "" : qPrintable(v6.error().message));
         for (const HostState &st : {impairedA(), impairedB(), impairedLarge()}) {
             auto v = validateHostState(st);
             QVERIFY2(v, v ? "" : qPrintable(v.error().message));
@@ -105,6 +108,10 @@ private Q_SLOTS:
                       describeSteps(buildSteps(QStringLiteral("e"), 1000, {}, impairedA(), {})));
         compareGolden(QStringLiteral("steps-impaired-changed.txt"),
                       describeSteps(buildSteps(QStringLiteral("e"), 1000, impairedA(), impairedB(), {})));
+        compareGolden(QStringLiteral("steps-example-a6.txt"),
+                      describeSteps(buildSteps(QStringLiteral("a"), 1000, {}, exampleA6(), {})));
+        compareGolden(QStringLiteral("steps-example-a6-teardown.txt"),
+                      describeSteps(buildSteps(QStringLiteral("a"), 1000, exampleA6(), {}, {})));
         compareGolden(QStringLiteral("steps-impaired-teardown.txt"),
                       describeSteps(buildSteps(QStringLiteral("e"), 1000, impairedA(), {}, {})));
     }
@@ -173,6 +180,87 @@ private Q_SLOTS:
         }
         QVERIFY(sawNft);
     }
+    void ipv6StepsAndSharing()
+    {
+        // v4 -> v4+v6: the v4 table is untouched, forwarding6 checks the v6 uplinks once.
+        const QString text = describeSteps(buildSteps(QStringLiteral("a"), 1000, exampleA(), exampleA6(), {}));
+        QVERIFY2(text.contains(QStringLiteral("enable-forwarding6 uplinks=eth+ eth0 wlan+")), qPrintable(text));
+        QVERIFY(!text.contains(QStringLiteral("enable-forwarding |")));
+        QVERIFY(text.contains(QStringLiteral("add-address loomtap0 fd42:1::1/64")));
+        // Another network with NAT66: teardown keeps forwarding6 and its rules.
+        GlobalContext other;
+        HostState o = exampleA6();
+        other.otherForwarding6 = true;
+        other.otherNat6 = {NatSpec{QStringLiteral("loomx"), QStringLiteral("fd99::/64"), NatSpec::Mode::Masquerade, {QStringLiteral("eth0")}}};
+        const auto steps = buildSteps(QStringLiteral("a"), 1000, exampleA6(), {}, other);
+        QVERIFY(!describeSteps(steps).contains(QStringLiteral("forwarding6")));
+        bool saw6 = false;
+        for (const Step &s : steps)
+            if (s.apply.kind == Action::Kind::LoadNft && s.apply.text.startsWith(QLatin1String("table ip6"))) {
+                saw6 = true;
+                QVERIFY(s.apply.text.contains(QStringLiteral("fd99::/64")));
+                QVERIFY(!s.apply.text.contains(QStringLiteral("fd42:1::/64")));
+            }
+        QVERIFY(saw6);
+        // A refused forwarding6 (an RA uplink) rolls back everything.
+        FakeHostOps ops;
+        Executor ex(ops);
+        const QString before = ops.snapshot();
+        ops.refuseForwarding6 = QStringLiteral("uplink eth0 takes this host's IPv6 default route from router advertisements");
+        auto r = ex.run(buildSteps(QStringLiteral("a"), 1000, {}, exampleA6(), {}));
+        QVERIFY(!r);
+        QVERIFY(r.error().message.contains(QStringLiteral("uplink eth0")));
+        QCOMPARE(ops.forwarding6Checked, (QStringList{QStringLiteral("eth+"), QStringLiteral("eth0"), QStringLiteral("wlan+")}));
+        QCOMPARE(ops.snapshot(), before);
+        // Apply then teardown on the fake leaves nothing.
+        ops.refuseForwarding6.clear();
+        QVERIFY(ex.run(buildSteps(QStringLiteral("a"), 1000, {}, exampleA6(), {})));
+        QVERIFY(ops.forwarding6);
+        QVERIFY(ops.nft6.contains(QStringLiteral("masquerade")));
+        QVERIFY(ex.run(buildSteps(QStringLiteral("a"), 1000, exampleA6(), {}, {})));
+        QCOMPARE(ops.snapshot(), before);
+    }
+    void raUplinks()
+    {
+        // Recorded /proc/net/ipv6_route: an RA default route on eth0 (flags 0x00450003), a
+        // static default on eth1, a prefix route on eth0, garbage.
+        const QString table = QStringLiteral(
+            "00000000000000000000000000000000 00 00000000000000000000000000000000 00 fe800000000000000000000000000001 00000400 00000001 00000000 00450003     eth0\n"
+            "00000000000000000000000000000000 00 00000000000000000000000000000000 00 20010db8000000000000000000000001 00000400 00000001 00000000 00000003     eth1\n"
+            "fd420000000000000000000000000000 40 00000000000000000000000000000000 00 00000000000000000000000000000000 00000100 00000001 00000000 00040001     eth2\n"
+            "garbage line\n"
+            "00000000000000000000000000000000 00 00000000000000000000000000000000 00 fe800000000000000000000000000001 00000400 00000001 00000000 zz450003     eth3\n");
+        QCOMPARE(raDefaultRouteInterfaces(table), (QSet<QString>{QStringLiteral("eth0")}));
+        QVERIFY(uplinkMatches(QStringLiteral("eth+"), QStringLiteral("eth0")));
+        QVERIFY(uplinkMatches(QStringLiteral("eth0"), QStringLiteral("eth0")));
+        QVERIFY(!uplinkMatches(QStringLiteral("eth0"), QStringLiteral("eth01")));
+        QVERIFY(!uplinkMatches(QStringLiteral("wl+"), QStringLiteral("eth0")));
+        QVERIFY(raUplinkRefusal(QStringLiteral("eth0")).contains(QStringLiteral("net.ipv6.conf.eth0.accept_ra=2")));
+    }
+    void goldenNft6()
+    {
+        compareGolden(QStringLiteral("nft6-a6.nft"), buildNft6Script(exampleA6().nat6));
+        QCOMPARE(buildNft6Script({}), QStringLiteral("table ip6 netloom\ndelete table ip6 netloom\n"));
+    }
+    void goldenDnsmasq6()
+    {
+        const DnsmasqPaths p{QStringLiteral("/run/netloom/dnsmasq/a-loomtap0.conf"), QStringLiteral("/run/netloom/dnsmasq/a-loomtap0.pid"),
+                             QStringLiteral("/run/netloom/dnsmasq/a-loomtap0.leases")};
+        const HostState s = exampleA6();
+        compareGolden(QStringLiteral("dnsmasq-a6.conf"), buildDnsmasqConfig(s.dnsmasq[0], p, QStringLiteral("dnsmasq"), QStringLiteral("nogroup")));
+        compareGolden(QStringLiteral("dnsmasq-a6-stateful.conf"),
+                      buildDnsmasqConfig(s.dnsmasq[1], p, QStringLiteral("dnsmasq"), QStringLiteral("nogroup")));
+        DnsmasqSpec slaac = s.dnsmasq[0];
+        slaac.dhcp6 = false;
+        slaac.rangeStart6.clear();
+        slaac.rangeEnd6.clear();
+        const QString text = buildDnsmasqConfig(slaac, p, QStringLiteral("dnsmasq"), QStringLiteral("nogroup"));
+        QVERIFY2(text.contains(QStringLiteral("\nenable-ra\ndhcp-range=fd42:1::,ra-only,64\n")), qPrintable(text));
+        QVERIFY(text.contains(QStringLiteral("listen-address=fd42:1::1\n")));
+        // No IPv6: no v6 line at all (IPv4 configs keep their bytes).
+        const QString v4 = buildDnsmasqConfig(exampleA().dnsmasq[0], p, QStringLiteral("dnsmasq"), QStringLiteral("nogroup"));
+        QVERIFY(!v4.contains(QStringLiteral("enable-ra")));
+    }
     void goldenNft()
     {
         compareGolden(QStringLiteral("nft-large.nft"), buildNftScript(large().nat));
@@ -217,6 +305,9 @@ private Q_SLOTS:
         QTest::newRow("impair large") << 2 << 6;
         QTest::newRow("recreate impaired port") << 4 << 7;
         QTest::newRow("teardown impaired") << 5 << 0;
+        QTest::newRow("create ipv6") << 0 << 8;
+        QTest::newRow("add ipv6") << 1 << 8;
+        QTest::newRow("teardown ipv6") << 8 << 0;
     }
     void failureAtEveryStepRollsBack()
     {
@@ -231,6 +322,7 @@ private Q_SLOTS:
             case 4: return impairedA();
             case 5: return impairedB();
             case 6: return impairedLarge();
+            case 8: return exampleA6();
             default: {
                 HostState s = impairedA();  // the impaired port's veth is re-created
                 s.veths[0].peer = QStringLiteral("loomib9");

@@ -53,6 +53,7 @@ Topology everything()
     hp.hostPort.dns = false;
     hp.hostPort.nat = NatConfig{NatConfig::Mode::Route, {QStringLiteral("eth+"), QStringLiteral("wlan0")}, {}};
     hp.hostPort.mtu = 1400;
+    hp.hostPort.ipv6 = Ipv6Config{QStringLiteral("fd42:9::1/64"), false, true, QStringLiteral("fd42:9::10"), QStringLiteral("fd42:9::20")};
     Node up;
     up.id = QStringLiteral("up");
     up.type = NodeType::Uplink;
@@ -155,6 +156,13 @@ private Q_SLOTS:
         Topology bios = t;
         bios.nodes[3].guest.uefi.reset();
         QVERIFY(!serializeTopology(bios).contains("uefi"));
+        QVERIFY(text.contains(R"("address": "fd42:9::1/64",)"));
+        QVERIFY(text.contains(R"("rangeStart": "fd42:9::10",)"));
+        // IPv6 is an optional key of version 1: a host port without it writes no ipv6 key.
+        Topology v4 = t;
+        for (Node &n : v4.nodes)
+            n.hostPort.ipv6 = {};
+        QVERIFY(!serializeTopology(v4).contains("ipv6"));
     }
 
     // Version 2: emulation and mirrors round-trip; "both" is written for equal directions; the
@@ -271,6 +279,12 @@ private Q_SLOTS:
         QTest::newRow("id not string") << minimal(R"([{"id": 5, "type": "switch"}])") << inval << "nodes[0].id: expected a string, got a number";
         QTest::newRow("lease") << minimal(R"([{"id": "gw0", "type": "hostport", "hostPort": {"dhcp": {"leaseSeconds": 31536001}}}])") << inval
                                << "nodes[0] (id 'gw0').hostPort.dhcp.leaseSeconds: expected an integer 120..31536000";
+        QTest::newRow("ipv6 unknown key") << minimal(R"([{"id": "gw0", "type": "hostport", "hostPort": {"ipv6": {"prefix": "fd42::1/64"}}}])") << inval
+                                          << "nodes[0] (id 'gw0').hostPort.ipv6.prefix: unknown key";
+        QTest::newRow("ipv6 ra string") << minimal(R"([{"id": "gw0", "type": "hostport", "hostPort": {"ipv6": {"ra": "yes"}}}])") << inval
+                                        << "nodes[0] (id 'gw0').hostPort.ipv6.ra: expected true or false, got a string";
+        QTest::newRow("ipv6 not object") << minimal(R"([{"id": "gw0", "type": "hostport", "hostPort": {"ipv6": "fd42::1/64"}}])") << inval
+                                         << "nodes[0] (id 'gw0').hostPort.ipv6: expected an object";
         QTest::newRow("fractional int") << minimal(R"([{"id": "g", "type": "guest", "guest": {"cpus": 1.5}}])") << inval
                                         << "nodes[0] (id 'g').guest.cpus: expected an integer 1..256";
         QTest::newRow("bool as string") << minimal(R"([{"id": "s", "type": "switch", "switch": {"hub": "yes"}}])") << inval

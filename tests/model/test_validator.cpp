@@ -70,6 +70,19 @@ void userForwards(Topology &t, HostForward a, HostForward b)
     nic(t, "beta").user.forwards = {b};
 }
 
+// A valid IPv6 block on gw (SLAAC on a /64, optionally stateful DHCPv6).
+Ipv6Config &v6(Topology &t, bool dhcp = false)
+{
+    Ipv6Config &v = gw(t).ipv6;
+    v.address = QStringLiteral("fd42:1::1/64");
+    v.dhcp = dhcp;
+    if (dhcp) {
+        v.rangeStart = QStringLiteral("fd42:1::100");
+        v.rangeEnd = QStringLiteral("fd42:1::1ff");
+    }
+    return v;
+}
+
 SocketConfig sock(SocketConfig::Kind k, const char *addr) { return SocketConfig{k, QString::fromLatin1(addr)}; }
 HostForward fwd(const char *addr, int port) { return HostForward{QStringLiteral("tcp"), QString::fromLatin1(addr), port, QString(), 22}; }
 
@@ -89,6 +102,21 @@ const Issue::Severity W = Issue::Severity::Warning;
 class TestValidator : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void ipv6IsClean()
+    {
+        Topology t = demo();
+        v6(t);
+        QList<Issue> issues = validate(t);
+        QVERIFY2(issues.isEmpty(), qPrintable(issues.isEmpty() ? QString() : issues.first().message));
+        v6(t, true).address = QStringLiteral("fd42:1::1/112");  // stateful on a non-/64 is fine
+        issues = validate(t);
+        QVERIFY2(issues.isEmpty(), qPrintable(issues.isEmpty() ? QString() : issues.first().message));
+        addLan2(t, "10.0.3.1/24");
+        nodeOf(t, "gw2").hostPort.ipv6.address = QStringLiteral("fd42:2::1/64");
+        issues = validate(t);
+        QVERIFY2(issues.isEmpty(), qPrintable(issues.isEmpty() ? QString() : issues.first().message));
+    }
+
     void baseIsClean()
     {
         const QList<Issue> issues = validate(demo());
@@ -161,6 +189,46 @@ private Q_SLOTS:
             {"uplinks without nat", [](Topology &t) { gw(t).nat.mode = NatConfig::Mode::None; }, "nodes[1] (id 'gw').hostPort.nat.uplinks", "gw",
              "uplinks are ignored while nat.mode is 'none'", W},
             {"host port mtu", [](Topology &t) { gw(t).mtu = 10; }, "nodes[1] (id 'gw').hostPort.mtu", "gw", "MTU 10 is out of range"},
+            // IPv6
+            {"v6 not a prefix", [](Topology &t) { v6(t).address = QStringLiteral("fd42:1::1"); }, "nodes[1] (id 'gw').hostPort.ipv6.address", "gw",
+             "IPv6 address 'fd42:1::1' is not an IPv6 address with a prefix"},
+            {"v6 zone id", [](Topology &t) { v6(t).address = QStringLiteral("fd42:1::1%eth0/64"); }, "nodes[1] (id 'gw').hostPort.ipv6.address", "gw",
+             "zone ids"},
+            {"v6 ipv4 given", [](Topology &t) { v6(t).address = QStringLiteral("10.0.9.1/24"); }, "nodes[1] (id 'gw').hostPort.ipv6.address", "gw",
+             "is not an IPv6 address with a prefix"},
+            {"v6 link-local", [](Topology &t) { v6(t).address = QStringLiteral("fe80::1/64"); }, "nodes[1] (id 'gw').hostPort.ipv6.address", "gw",
+             "is not a global or unique-local unicast address"},
+            {"v6 prefix too long", [](Topology &t) { v6(t, true).address = QStringLiteral("fd42:1::1/127"); }, "nodes[1] (id 'gw').hostPort.ipv6.address", "gw",
+             "IPv6 prefix length /127 of fd42:1::1/127 is out of range /16../126"},
+            {"v6 prefix too short", [](Topology &t) { v6(t).address = QStringLiteral("fd42::1/8"); }, "nodes[1] (id 'gw').hostPort.ipv6.address", "gw",
+             "out of range /16../126"},
+            {"v6 anycast", [](Topology &t) { v6(t).address = QStringLiteral("fd42:1::/64"); }, "nodes[1] (id 'gw').hostPort.ipv6.address", "gw",
+             "is the subnet-router anycast address of fd42:1::/64; use a host address such as fd42:1::1"},
+            {"slaac needs /64", [](Topology &t) { v6(t).address = QStringLiteral("fd42:1::1/80"); }, "nodes[1] (id 'gw').hostPort.ipv6.address", "gw",
+             "SLAAC (router advertisements without stateful DHCPv6) needs a /64 prefix, not /80"},
+            {"v6 without v4", [](Topology &t) { v6(t); gw(t).address.clear(); gw(t).dhcp = {}; gw(t).nat = {}; }, "nodes[1] (id 'gw').hostPort.ipv6.address", "gw",
+             "an IPv6 prefix needs the IPv4 host address on this port too"},
+            {"dhcpv6 without prefix", [](Topology &t) { v6(t, true).address.clear(); }, "nodes[1] (id 'gw').hostPort.ipv6.dhcp", "gw",
+             "DHCPv6 needs an IPv6 prefix on this port"},
+            {"dhcpv6 range outside", [](Topology &t) { v6(t, true).rangeEnd = QStringLiteral("fd42:2::1ff"); }, "nodes[1] (id 'gw').hostPort.ipv6.rangeEnd", "gw",
+             "DHCPv6 range end fd42:2::1ff is outside the usable addresses of fd42:1::/64"},
+            {"dhcpv6 range reversed", [](Topology &t) { v6(t, true).rangeStart = QStringLiteral("fd42:1::200"); }, "nodes[1] (id 'gw').hostPort.ipv6.rangeStart", "gw",
+             "DHCPv6 range start fd42:1::200 is after its end fd42:1::1ff"},
+            {"dhcpv6 range has gateway", [](Topology &t) { v6(t, true).address = QStringLiteral("fd42:1::180/64"); }, "nodes[1] (id 'gw').hostPort.ipv6.rangeStart", "gw",
+             "DHCPv6 range fd42:1::100-fd42:1::1ff contains the host address fd42:1::180"},
+            {"dhcpv6 range empty", [](Topology &t) { v6(t, true).rangeStart.clear(); }, "nodes[1] (id 'gw').hostPort.ipv6.rangeStart", "gw",
+             "DHCPv6 is enabled but the range start is empty"},
+            {"dhcpv6 range garbage", [](Topology &t) { v6(t, true).rangeEnd = QStringLiteral("fd42:1::1ff "); }, "nodes[1] (id 'gw').hostPort.ipv6.rangeEnd", "gw",
+             "DHCPv6 range end 'fd42:1::1ff '"},
+            {"dhcpv6 without ra", [](Topology &t) { v6(t, true).ra = false; }, "nodes[1] (id 'gw').hostPort.ipv6.ra", "gw",
+             "DHCPv6 without router advertisements", W},
+            {"v6 overlap",
+             [](Topology &t) {
+                 v6(t);
+                 addLan2(t, "10.0.3.1/24");
+                 nodeOf(t, "gw2").hostPort.ipv6.address = QStringLiteral("fd42:1::2/64");
+             },
+             "nodes[5] (id 'gw2').hostPort.ipv6.address", "gw2", "IPv6 prefix fd42:1::/64 overlaps prefix fd42:1::/64 of host port 'gw'"},
             // MACs
             {"duplicate mac", [](Topology &t) { nic(t, "beta").mac = nic(t, "alpha").mac; }, "nodes[3] (id 'beta').guest.nics[0] (id 'net0').mac", "beta",
              "MAC 52:54:00:6e:6c:01 is also used by NIC 'net0' of guest 'alpha'"},

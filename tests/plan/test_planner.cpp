@@ -3,6 +3,7 @@
 #include "fixtures.h"
 #include "plan/emulationplan.h"
 #include "plan/planner.h"
+#include "protocol/hoststatedecode.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -67,6 +68,59 @@ private Q_SLOTS:
         QCOMPARE(d.hosts.size(), 1);
         QCOMPARE(d.hosts[0].hostname, QStringLiteral("vm1"));
         QVERIFY(p.host.bridges.isEmpty());
+    }
+
+    void ipv6Gateway()
+    {
+        model::Topology t = natLan();
+        model::Ipv6Config &v = t.nodes[1].hostPort.ipv6;
+        v.address = QStringLiteral("FD42:0001::1/64");  // written canonically in the plan
+        Plan p = mustPlan(t);
+        QCOMPARE(p.host.addresses.size(), 2);
+        QCOMPARE(p.host.addresses[1].cidr, QStringLiteral("fd42:1::1/64"));
+        QVERIFY(p.host.ipv6Forwarding);
+        QCOMPARE(p.host.nat6.size(), 1);
+        QCOMPARE(p.host.nat6[0].subnet, QStringLiteral("fd42:1::/64"));
+        QCOMPARE(p.host.nat6[0].mode, protocol::NatSpec::Mode::Masquerade);
+        QCOMPARE(p.host.nat6[0].uplinks, QStringList{QStringLiteral("eth+")});
+        QCOMPARE(p.host.dnsmasq.size(), 1);
+        QCOMPARE(p.host.dnsmasq[0].address6, QStringLiteral("fd42:1::1"));
+        QVERIFY(p.host.dnsmasq[0].ra);
+        QVERIFY(!p.host.dnsmasq[0].dhcp6);
+        QVERIFY(protocol::validateHostState(p.host));
+        // Routed, stateful DHCPv6 on a /112 (lease time from the DHCP settings).
+        t.nodes[1].hostPort.nat.mode = model::NatConfig::Mode::Route;
+        v.address = QStringLiteral("2001:db8::1/112");
+        v.dhcp = true;
+        v.rangeStart = QStringLiteral("2001:db8::10");
+        v.rangeEnd = QStringLiteral("2001:db8::20");
+        p = mustPlan(t);
+        QCOMPARE(p.host.nat6[0].mode, protocol::NatSpec::Mode::Route);
+        QVERIFY(p.host.dnsmasq[0].dhcp6);
+        QCOMPARE(p.host.dnsmasq[0].rangeStart6, QStringLiteral("2001:db8::10"));
+        QCOMPARE(p.host.dnsmasq[0].leaseSeconds6, 600u);
+        QVERIFY(protocol::validateHostState(p.host));
+        // No NAT: no nat6, no forwarding; no v6: nothing v6 at all.
+        t.nodes[1].hostPort.nat = {};
+        p = mustPlan(t);
+        QVERIFY(p.host.nat6.isEmpty());
+        QVERIFY(!p.host.ipv6Forwarding);
+        v = {};
+        p = mustPlan(t);
+        QCOMPARE(p.host.addresses.size(), 1);
+        QVERIFY(p.host.dnsmasq[0].address6.isEmpty());
+        // A DNS-only dnsmasq (DHCP off) is a state the helper accepts (its lease time used to
+        // be planned as 0, outside the helper's 120 s minimum).
+        t.nodes[1].hostPort.dhcp.enabled = false;
+        t.nodes[1].hostPort.dhcp.reservations.clear();
+        p = mustPlan(t);
+        QVERIFY(!p.host.dnsmasq[0].dhcp);
+        auto decoded = protocol::hostStateFromJson(protocol::toJson(p.host));
+        QVERIFY2(decoded, decoded ? "" : qPrintable(decoded.error().message));
+        // SLAAC on a /80 is refused with the node named.
+        v.address = QStringLiteral("fd42:1::1/80");
+        QVERIFY(planError(t).contains(QStringLiteral("SLAAC needs a /64 prefix")));
+        QVERIFY(planError(t).contains(QStringLiteral("gw")));
     }
 
     void natLanRuntime()

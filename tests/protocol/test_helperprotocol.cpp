@@ -37,6 +37,22 @@ HostState exampleA()
     return s;
 }
 
+// Example A with IPv6: fd42:1::1/64, RA + DHCPv6, NAT66.
+HostState exampleA6()
+{
+    HostState s = exampleA();
+    s.addresses.append(AddressSpec{QStringLiteral("loomtap0"), QStringLiteral("fd42:1::1/64")});
+    s.ipv6Forwarding = true;
+    s.nat6 = {NatSpec{QStringLiteral("loomtap0"), QStringLiteral("fd42:1::/64"), NatSpec::Mode::Masquerade, {QStringLiteral("eth+")}}};
+    DnsmasqSpec &d = s.dnsmasq[0];
+    d.address6 = QStringLiteral("fd42:1::1");
+    d.ra = true;
+    d.dhcp6 = true;
+    d.rangeStart6 = QStringLiteral("fd42:1::100");
+    d.rangeEnd6 = QStringLiteral("fd42:1::1ff");
+    return s;
+}
+
 QByteArray applyPayload(const QJsonObject &state)
 {
     return QJsonDocument(QJsonObject{{QStringLiteral("v"), 1}, {QStringLiteral("id"), 7},
@@ -163,6 +179,90 @@ private Q_SLOTS:
         QCOMPARE(gotId, id);
     }
 
+    void ipv6StateRoundTrips()
+    {
+        const HostState s = exampleA6();
+        auto back = hostStateFromJson(toJson(s));
+        QVERIFY2(back, back ? "" : qPrintable(back.error().message));
+        QVERIFY(*back == s);
+        // IPv4-only states carry no IPv6 key (older helpers' vocabulary).
+        const QJsonObject v4 = toJson(exampleA());
+        QVERIFY(!v4.contains(QStringLiteral("nat6")) && !v4.contains(QStringLiteral("ipv6Forwarding")));
+        QVERIFY(!QJsonDocument(v4).toJson().contains("ipv6"));
+    }
+    void badIpv6States_data()
+    {
+        QTest::addColumn<int>("which");
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("message");
+        // 0: the tap's v6 address, 1: nat6 subnet, 2: dnsmasq address6, 3: range start, 4: range end
+        QTest::newRow("zone id") << 0 << "fd42:1::1%eth0/64" << "zone ids";
+        QTest::newRow("not canonical") << 0 << "fd42:0001::1/64" << "canonically (fd42:1::1/64)";
+        QTest::newRow("upper case") << 0 << "FD42:1::1/64" << "canonically";
+        QTest::newRow("link-local") << 0 << "fe80::1/64" << "unicast IPv6 address is needed";
+        QTest::newRow("multicast") << 0 << "ff02::1/64" << "unicast IPv6 address is needed";
+        QTest::newRow("v4 mapped") << 0 << "::ffff:10.0.0.1/120" << "unicast IPv6 address is needed";
+        QTest::newRow("prefix 128") << 0 << "fd42:1::1/128" << "prefix length must be 16..126";
+        QTest::newRow("anycast") << 0 << "fd42:1::/64" << "subnet-router anycast";
+        QTest::newRow("no prefix") << 0 << "fd42:1::1" << "expected address/prefix";
+        QTest::newRow("nat6 host bits") << 1 << "fd42:1::1/64" << "canonical network address";
+        QTest::newRow("nat6 ipv4") << 1 << "10.0.2.0/24" << "IPv6";
+        QTest::newRow("nat6 ::/16") << 1 << "::/16" << "canonical network address";
+        QTest::newRow("dnsmasq6 other address") << 2 << "fd42:1::2" << "needs the address fd42:1::2/64";
+        QTest::newRow("dnsmasq6 garbage") << 2 << "fd42:1::1;x" << "IPv6 address";
+        QTest::newRow("range outside") << 3 << "fd42:2::100" << "ordered range of hosts in fd42:1::/64";
+        QTest::newRow("range reversed") << 4 << "fd42:1::10" << "ordered range";
+        QTest::newRow("range has gateway") << 3 << "fd42:1::" << "ordered range";
+        QTest::newRow("range newline") << 4 << "fd42:1::1ff\ndhcp-script=/bin/sh" << "IPv6 address";
+    }
+    void badIpv6States()
+    {
+        QFETCH(int, which);
+        QFETCH(QString, text);
+        QFETCH(QString, message);
+        HostState s = exampleA6();
+        switch (which) {
+        case 0: s.addresses[1].cidr = text; break;
+        case 1: s.nat6[0].subnet = text; break;
+        case 2: s.dnsmasq[0].address6 = text; break;
+        case 3: s.dnsmasq[0].rangeStart6 = text; break;
+        default: s.dnsmasq[0].rangeEnd6 = text; break;
+        }
+        auto r = hostStateFromJson(toJson(s));
+        QVERIFY(!r);
+        QVERIFY2(r.error().message.contains(message), qPrintable(r.error().message));
+    }
+    void badIpv6Json()
+    {
+        QJsonObject o = toJson(exampleA6());
+        QJsonArray d = o.value(QStringLiteral("dnsmasq")).toArray();
+        QJsonObject d0 = d[0].toObject();
+        QJsonObject v6 = d0.value(QStringLiteral("ipv6")).toObject();
+        v6[QStringLiteral("dhcp-script")] = QStringLiteral("/bin/sh");
+        d0[QStringLiteral("ipv6")] = v6;
+        d[0] = d0;
+        o[QStringLiteral("dnsmasq")] = d;
+        auto r = hostStateFromJson(o);
+        QVERIFY(!r);
+        QVERIFY2(r.error().message.contains(QStringLiteral("dnsmasq[0].ipv6.dhcp-script")), qPrintable(r.error().message));
+        // SLAAC on a /80 is refused; RA without an address is refused.
+        HostState s = exampleA6();
+        s.addresses[1].cidr = QStringLiteral("fd42:1::1/80");
+        s.dnsmasq[0].prefixLength6 = 80;
+        s.dnsmasq[0].dhcp6 = false;
+        s.dnsmasq[0].rangeStart6.clear();
+        s.dnsmasq[0].rangeEnd6.clear();
+        auto slaac = hostStateFromJson(toJson(s));
+        QVERIFY(!slaac);
+        QVERIFY2(slaac.error().message.contains(QStringLiteral("SLAAC")), qPrintable(slaac.error().message));
+        HostState noAddr = exampleA();
+        noAddr.dnsmasq[0].ra = true;
+        QVERIFY(!validateHostState(noAddr));
+        // nat6 naming a foreign interface.
+        HostState foreign = exampleA6();
+        foreign.nat6[0].ifname = QStringLiteral("loomother");
+        QVERIFY(!validateHostState(foreign));
+    }
     void claimedUidIsIgnored()
     {
         qint64 id = 0;

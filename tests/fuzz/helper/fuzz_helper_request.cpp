@@ -64,6 +64,14 @@ void checkAccepted(const Request &r)
     for (const QString &line : nft.split(u'\n', Qt::SkipEmptyParts))
         check(nftLine.match(line).hasMatch() && line.count(u'"') % 2 == 0);
 
+    // The IPv6 table: the same shapes with ip6, table ip6 netloom only.
+    static const QRegularExpression nft6Line(QStringLiteral(
+        "^(table ip6 netloom( \\{)?|delete table ip6 netloom|  chain (postrouting|forward) \\{|"
+        "    type (nat|filter) hook (postrouting|forward) priority (srcnat|filter); policy accept;|"
+        "    (ip6 saddr|iifname) [A-Za-z0-9 ./:!=,{}\"*_-]+ (masquerade|accept)|  \\}|\\})$"));
+    for (const QString &line : buildNft6Script(r.state.nat6).split(u'\n', Qt::SkipEmptyParts))
+        check(nft6Line.match(line).hasMatch() && line.count(u'"') % 2 == 0);
+
     // Steps: applying then tearing down must mirror each other.
     const auto up = buildSteps(r.network, 1000, {}, r.state, {});
     const auto down = buildSteps(r.network, 1000, r.state, {}, {});

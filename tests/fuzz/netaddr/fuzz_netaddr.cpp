@@ -19,6 +19,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
             std::abort();
         (void)c->overlaps(*c);
     }
+    if (auto ip = Ipv6::parse(text); ip && !(Ipv6::parse(ip->toString()).value() == *ip))
+        std::abort();
+    if (auto c = Cidr6::parse(text, true); c) {
+        auto back = Cidr6::parse(c->toString());
+        if (!back || !(*back == *c) || !c->contains(c->address) || !c->overlaps(*c))
+            std::abort();
+    }
     if (auto m = Mac::parse(text); m && !(Mac::parse(m->toString()).value() == *m))
         std::abort();
     (void)validateIfname(text);
