@@ -22,6 +22,7 @@ int runScreenshot(const QStringList &args);
 int runPower(const QStringList &args);
 int runSsh(const QStringList &args);
 int runLink(const QStringList &args);
+int runDoctor(const QStringList &args);
 
 namespace {
 
@@ -39,6 +40,7 @@ constexpr std::array kCommands{
     Command{"power", "pause, resume, reset, power down or force off a running guest", runPower},
     Command{"ssh", "ssh into a running guest as its cloud-init user", runSsh},
     Command{"link", "set a link of a running topology up/down or change its impairment", runLink},
+    Command{"doctor", "say why a NAT network's guests cannot reach the outside (--fix repairs)", runDoctor},
 };
 
 void printUsage()
