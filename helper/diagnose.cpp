@@ -298,6 +298,13 @@ DiagnoseFacts gatherFacts(const DiagnoseRequest &request)
             f.iptablesLegacyTruncated = ipt->truncated;
         }
     }
+    if (!findTool(QStringLiteral("iptables-nft-save")).isEmpty()) {
+        f.iptablesNftPresent = true;
+        if (auto ipt = runTool(QStringLiteral("iptables-nft-save"), {}, L::kToolTimeoutMs, L::kMaxIptablesBytes); ipt) {
+            f.iptablesNft = QString::fromUtf8(ipt->out);
+            f.iptablesNftTruncated = ipt->truncated;
+        }
+    }
     firewalld(f);
     f.resolvConf = QStringLiteral("/etc/resolv.conf");
     f.nameservers = parseNameservers(readSmall(f.resolvConf));

@@ -3,7 +3,7 @@
 //
 // Design note. Only reads: sysctls under /proc/sys (bounded reads), the interface list and
 // addresses (if_nameindex/getifaddrs), IPv4 default routes (/proc/net/route of this
-// namespace), `nft -j list ruleset` and `iptables-legacy-save` (toolrun.h: argv, clean
+// namespace), `nft -j list ruleset`, `iptables-nft-save` and `iptables-legacy-save` (toolrun.h: argv, clean
 // environment, 5 s, output cut at DiagnoseLimits), firewalld's zone of each interface over
 // the system D-Bus (only when org.fedoraproject.FirewallD1 has an owner; 1 s per call) and
 // /etc/resolv.conf (+ systemd-resolved's upstream file). The request's names are used for

@@ -78,7 +78,8 @@ Status LinuxHostOps::insertAccepts(const QString &network, const FilterAcceptSpe
     if (f.backend == FilterAcceptSpec::Backend::Nft) {
         // Both rules in one transaction ("insert" puts each at the top: the return rule first
         // so the final order is in, out).
-        const QStringList head{QStringLiteral("insert"), QStringLiteral("rule"), f.family, quoted(f.table), quoted(f.chain)};
+        // nft 1.0 takes table and chain names unquoted only ([A-Za-z0-9_.-], validated).
+        const QStringList head{QStringLiteral("insert"), QStringLiteral("rule"), f.family, f.table, f.chain};
         QStringList out = head + QStringList{QStringLiteral("oifname"), quoted(f.ifname)};
         if (f.established)
             out << QStringLiteral("ct") << QStringLiteral("state") << QStringLiteral("established,related");
@@ -103,7 +104,7 @@ Status LinuxHostOps::removeAccepts(const QString &network, const FilterAcceptSpe
     const QString verb = QStringLiteral("remove accept rules from");
     if (f.backend == FilterAcceptSpec::Backend::Nft) {
         auto listed = runTool(QStringLiteral("nft"), {QStringLiteral("-j"), QStringLiteral("-a"), QStringLiteral("list"),
-                                                      QStringLiteral("chain"), f.family, quoted(f.table), quoted(f.chain)},
+                                                      QStringLiteral("chain"), f.family, f.table, f.chain},
                               kNftTimeoutMs, 4 << 20);
         if (!listed)
             return listed.error();
@@ -116,7 +117,7 @@ Status LinuxHostOps::removeAccepts(const QString &network, const FilterAcceptSpe
                 continue;
             const QString handle = QString::number(rule.value(QLatin1String("handle")).toInteger());
             if (auto s = check(runTool(QStringLiteral("nft"), {QStringLiteral("delete"), QStringLiteral("rule"), f.family,
-                                                                quoted(f.table), quoted(f.chain), QStringLiteral("handle"), handle},
+                                                                f.table, f.chain, QStringLiteral("handle"), handle},
                                        kNftTimeoutMs),
                                verb, f);
                 !s)

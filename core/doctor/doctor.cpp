@@ -254,8 +254,18 @@ void firewall(Report &rep, const DiagnoseRequest &req, const DiagnoseFacts &f, s
         if (!rs)
             rep.findings << make(QStringLiteral("firewall:nft"), Severity::Warning, QStringLiteral("The nftables ruleset could not be read."),
                                  rs.error().message, QStringLiteral("Check the forward chains by hand: nft list ruleset."));
-        else
-            evaluateTables(rulesets->emplace_back(std::move(rs).value()), req, f, verdicts, &checked);
+        else {
+            Ruleset nft = std::move(rs).value();
+            // iptables-nft's filter table: read from iptables-nft-save when it is there (the
+            // JSON hides its conntrack and comment matches).
+            if (f.iptablesNftPresent && !f.iptablesNftTruncated && !f.iptablesNft.trimmed().isEmpty())
+                if (auto ipt = parseIptablesSave(f.iptablesNft, FilterAcceptSpec::Backend::IptablesNft); ipt)
+                    for (FwTable &t : nft.tables)
+                        if (t.backend == FilterAcceptSpec::Backend::IptablesNft && t.name == QLatin1String("filter"))
+                            for (const FwTable &better : ipt->tables)
+                                t = better;
+            evaluateTables(rulesets->emplace_back(std::move(nft)), req, f, verdicts, &checked);
+        }
     }
     if (f.iptablesLegacyPresent && !f.iptablesLegacy.trimmed().isEmpty()) {
         auto rs = parseIptablesSave(f.iptablesLegacy);

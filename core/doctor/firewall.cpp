@@ -196,7 +196,7 @@ Result<FwRule> parseRule(const QJsonObject &r)
                     : name == QLatin1String("DROP")            ? FwVerdict::Kind::Drop
                     : name == QLatin1String("REJECT")          ? FwVerdict::Kind::Reject
                                                                : FwVerdict::Kind::Unknown;
-            } else {
+            } else if (name != QLatin1String("comment")) {
                 rule.matches.append(FwMatch{});  // an xt match the JSON does not show: Unknown
             }
             parts << QStringLiteral("xt %1 \"%2\"").arg(xt.value(QLatin1String("type")).toString(), name);
@@ -422,7 +422,7 @@ Result<Ruleset> parseNftJson(const QByteArray &json)
     return rs;
 }
 
-Result<Ruleset> parseIptablesSave(const QString &text)
+Result<Ruleset> parseIptablesSave(const QString &text, FilterAcceptSpec::Backend backend)
 {
     Ruleset rs;
     FwTable *current = nullptr;
@@ -435,7 +435,7 @@ Result<Ruleset> parseIptablesSave(const QString &text)
         if (line.startsWith(u'*')) {
             current = nullptr;
             if (line.mid(1) == QLatin1String("filter")) {
-                rs.tables.append(FwTable{FilterAcceptSpec::Backend::IptablesLegacy, QStringLiteral("ip"), QStringLiteral("filter"), {}});
+                rs.tables.append(FwTable{backend, QStringLiteral("ip"), QStringLiteral("filter"), {}});
                 current = &rs.tables.last();
             }
             continue;

@@ -84,9 +84,12 @@ constexpr int kMaxFwChains = 512;
 
 // Parses `nft -j list ruleset` output. Errors (Parse, LimitExceeded) name what is wrong.
 Result<Ruleset> parseNftJson(const QByteArray &json);
-// Parses `iptables-legacy-save` output (its filter table only; other tables cannot drop
-// forwarded traffic in a way the doctor evaluates).
-Result<Ruleset> parseIptablesSave(const QString &text);
+// Parses `iptables-legacy-save` / `iptables-nft-save` output (its filter table only; other
+// tables cannot drop forwarded traffic in a way the doctor evaluates). iptables-nft's tables
+// are read this way rather than from nft's JSON, which shows conntrack and comment matches
+// only as opaque "xt" expressions.
+Result<Ruleset> parseIptablesSave(const QString &text,
+                                  protocol::FilterAcceptSpec::Backend backend = protocol::FilterAcceptSpec::Backend::IptablesLegacy);
 
 // True if interface `name` matches nft/iptables interface pattern `pattern` ("eth0",
 // "eth*" or "eth+").

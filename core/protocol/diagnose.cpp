@@ -268,6 +268,9 @@ QJsonObject toJson(const DiagnoseFacts &f)
         {QStringLiteral("iptablesLegacyPresent"), f.iptablesLegacyPresent},
         {QStringLiteral("iptablesLegacy"), f.iptablesLegacy},
         {QStringLiteral("iptablesLegacyTruncated"), f.iptablesLegacyTruncated},
+        {QStringLiteral("iptablesNftPresent"), f.iptablesNftPresent},
+        {QStringLiteral("iptablesNft"), f.iptablesNft},
+        {QStringLiteral("iptablesNftTruncated"), f.iptablesNftTruncated},
         {QStringLiteral("bridgeNfCallIptables"), f.bridgeNfCallIptables},
         {QStringLiteral("firewalldRunning"), f.firewalldRunning},
         {QStringLiteral("resolvConf"), f.resolvConf},
@@ -288,7 +291,7 @@ Result<DiagnoseFacts> diagnoseFactsFromJson(const QJsonObject &json)
     Strict root(json, QStringLiteral("facts"));
     root.keys({"ipv4Forward", "ipv6Forward", "links", "matches", "defaultRoutes", "rpFilterAll", "rpFilterDefault",
                "nftRan", "nftError", "nftJson", "nftTruncated", "iptablesLegacyPresent", "iptablesLegacy",
-               "iptablesLegacyTruncated", "bridgeNfCallIptables", "firewalldRunning", "resolvConf", "nameservers",
+               "iptablesLegacyTruncated", "iptablesNftPresent", "iptablesNft", "iptablesNftTruncated", "bridgeNfCallIptables", "firewalldRunning", "resolvConf", "nameservers",
                "resolvedUpstreams", "probe"});
     DiagnoseFacts f;
     f.ipv4Forward = root.integer("ipv4Forward", -1, 2, -1);
@@ -327,6 +330,9 @@ Result<DiagnoseFacts> diagnoseFactsFromJson(const QJsonObject &json)
     f.iptablesLegacyPresent = root.boolean("iptablesLegacyPresent");
     f.iptablesLegacy = root.str("iptablesLegacy", L::kMaxIptablesBytes);
     f.iptablesLegacyTruncated = root.boolean("iptablesLegacyTruncated");
+    f.iptablesNftPresent = root.boolean("iptablesNftPresent");
+    f.iptablesNft = root.str("iptablesNft", L::kMaxIptablesBytes);
+    f.iptablesNftTruncated = root.boolean("iptablesNftTruncated");
     f.bridgeNfCallIptables = root.integer("bridgeNfCallIptables", -1, 1, -1);
     f.firewalldRunning = root.boolean("firewalldRunning");
     f.resolvConf = root.str("resolvConf");

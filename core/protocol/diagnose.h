@@ -106,6 +106,9 @@ struct DiagnoseFacts {
     bool iptablesLegacyPresent = false;
     QString iptablesLegacy;         // `iptables-legacy-save` output
     bool iptablesLegacyTruncated = false;
+    bool iptablesNftPresent = false;
+    QString iptablesNft;            // `iptables-nft-save`: iptables-nft's tables with their
+    bool iptablesNftTruncated = false;  // conntrack/comment matches, which nft's JSON hides as "xt"
     int bridgeNfCallIptables = -1;  // -1: br_netfilter not loaded (sysctl absent)
     bool firewalldRunning = false;
     QString resolvConf;             // the file dnsmasq reads ("/etc/resolv.conf")

@@ -132,6 +132,20 @@ private Q_SLOTS:
         QCOMPARE(repairsOf(r), QList<FilterAcceptSpec>{want});
         // Docker's own docker0 traffic is not ours; its nat table has no forward hook.
         QCOMPARE(nonOk(r), QStringList{QStringLiteral("firewall:iptables-nft:ip:filter:FORWARD=blocking")});
+        // The same with iptables-nft-save's view of the table (what the helper sends too).
+        f.iptablesNftPresent = true;
+        f.iptablesNft = QString::fromUtf8(data("docker.save"));
+        const Report viaSave = analyze(request(), f);
+        QCOMPARE(nonOk(viaSave), QStringList{QStringLiteral("firewall:iptables-nft:ip:filter:FORWARD=blocking")});
+        QCOMPARE(viaSave.find(QStringLiteral("firewall:iptables-nft:ip:filter:FORWARD"))->repairs, QList<FilterAcceptSpec>{want});
+        // After the repair (the helper's two rules at the top of DOCKER-USER) nothing blocks,
+        // in either direction.
+        f.iptablesNft.replace(QStringLiteral("-A DOCKER-USER -j RETURN"),
+                              QStringLiteral("-A DOCKER-USER -i loomgw0 -m comment --comment netloom:doc -j ACCEPT\n"
+                                             "-A DOCKER-USER -o loomgw0 -m conntrack --ctstate RELATED,ESTABLISHED -m comment "
+                                             "--comment netloom:doc -j ACCEPT\n-A DOCKER-USER -j RETURN"));
+        const Report repaired = analyze(request(), f);
+        QVERIFY2(nonOk(repaired).isEmpty(), qPrintable(toText(repaired)));
     }
 
     void dropPolicyTableAndFirewalldLikeTable()
