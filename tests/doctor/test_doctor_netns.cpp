@@ -12,7 +12,9 @@
 #include "helperclient/helperclient.h"
 #include "helpercalls.h"
 #include "helperfixture.h"
+#include "protocol/hoststatedecode.h"
 
+#include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -250,6 +252,64 @@ private Q_SLOTS:
         QVERIFY2(!after->blocking(), qPrintable(doctor::toText(*after)));
         QVERIFY(w.reaches(w.guest, kOutside));
         VERIFY_OK(teardownNow(w.client, kNet));
+        QCOMPARE(w.ruleset(), before);
+        w.helper->stop();
+    }
+
+    void cliNamesTheCauseAndFixes()
+    {
+        // netloomctl doctor on examples/a-vde-nat.json (a tap gateway, NAT to eth+) on a
+        // Docker-like host: names the cause (exit 1), refuses --fix while the network is not
+        // running, repairs it once it runs (exit 0), and teardown restores the ruleset.
+        World w;
+        const QString started = w.start();
+        QVERIFY2(started.isEmpty(), qPrintable(started));
+        QVERIFY(sh(w.host, QStringLiteral("iptables-nft -P FORWARD DROP && iptables-nft -N DOCKER-USER && "
+                                          "iptables-nft -A FORWARD -j DOCKER-USER && iptables-nft -A DOCKER-USER -j RETURN"))
+                    .isEmpty());
+        const QByteArray before = w.ruleset();
+        const QString ctl = QStringLiteral(NETLOOM_BINARY_DIR "/app/cli/netloomctl");
+        const QString file = netloom::test::sourcePath(QStringLiteral("examples/a-vde-nat.json"));
+        const auto doctorRun = [&](const QStringList &extra) {
+            return w.host.exec(QStringList{ctl, QStringLiteral("doctor"), file, QStringLiteral("--helper-socket"),
+                                           w.helper->socketPath()} + extra, 60000);
+        };
+        auto text = doctorRun({});
+        QVERIFY2(text.exitCode == 1, qPrintable(text.describe()));
+        QVERIFY2(text.out.contains("[FAIL] firewall:iptables-nft:ip:filter:FORWARD"), qPrintable(text.describe()));
+        QVERIFY(text.out.contains("evidence: iptables-nft filter FORWARD: policy drop"));
+        auto json = doctorRun({QStringLiteral("--json")});
+        QCOMPARE(json.exitCode, 1);
+        const QJsonObject j = QJsonDocument::fromJson(json.out).object();
+        QCOMPARE(j.value(QStringLiteral("blocking")).toBool(), true);
+        const QString network = j.value(QStringLiteral("network")).toString();
+        QVERIFY(!network.isEmpty());
+        auto notRunning = doctorRun({QStringLiteral("--fix")});
+        QCOMPARE(notRunning.exitCode, 1);
+        QVERIFY2(notRunning.err.contains("is not running"), qPrintable(notRunning.describe()));
+        QCOMPARE(w.ruleset(), before);
+
+        // Start it (the planned host state, applied by this test's connection), then --fix.
+        auto plan = w.host.exec({ctl, QStringLiteral("plan"), QStringLiteral("--json"), file});
+        QCOMPARE(plan.exitCode, 0);
+        auto state = hostStateFromJson(QJsonDocument::fromJson(plan.out).object().value(QStringLiteral("host")).toObject());
+        VERIFY_OK(state);
+        VERIFY_OK(applyNow(w.client, network, *state));
+        auto fixed = doctorRun({QStringLiteral("--fix")});
+        QVERIFY2(fixed.exitCode == 0, qPrintable(fixed.describe()));
+        QVERIFY2(fixed.out.contains("repaired: accept rules for " + state->nat.first().ifname.toUtf8() + " in ip filter DOCKER-USER"),
+                 qPrintable(fixed.describe()));
+        const auto rules = w.host.exec({QStringLiteral("iptables-nft-save"), QStringLiteral("-t"), QStringLiteral("filter")});
+        QVERIFY2(rules.out.contains("--comment \"netloom:" + network.toUtf8() + "\"") || rules.out.contains("--comment netloom:" + network.toUtf8()),
+                 rules.out.constData());
+        QCOMPARE(doctorRun({}).exitCode, 0);
+
+        // Usage errors.
+        QCOMPARE(w.host.exec({ctl, QStringLiteral("doctor")}).exitCode, 2);
+        QCOMPARE(w.host.exec({ctl, QStringLiteral("doctor"), file, QStringLiteral("--bogus")}).exitCode, 2);
+        QCOMPARE(doctorRun({QStringLiteral("--probe"), QStringLiteral("not-an-address")}).exitCode, 2);
+
+        VERIFY_OK(teardownNow(w.client, network));
         QCOMPARE(w.ruleset(), before);
         w.helper->stop();
     }
