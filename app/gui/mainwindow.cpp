@@ -3,6 +3,9 @@
 #include "autosave.h"
 #include "canvasview.h"
 #include "consolearea.h"
+#include "doctordialog.h"
+#include "doctor/factssource.h"
+#include "runtime/runtime.h"
 #include "guestmenu.h"
 #include "linkmenu.h"
 #include "editcommands.h"
@@ -28,6 +31,8 @@
 #include <QFileInfo>
 #include <QMenu>
 #include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
 #include <memory>
 #include <QPlainTextEdit>
 #include <QSettings>
@@ -332,6 +337,10 @@ void MainWindow::buildActions()
     m_apply = apply;
     run->setToolTipsVisible(true);
     run->addActions({start, stop, apply});
+    QAction *doctorAction = make(QStringLiteral("actionNetworkDoctor"), tr("Network &Doctor…"), QIcon(), QKeySequence(),
+                                 [this] { openDoctor(); });
+    doctorAction->setToolTip(tr("Check why the guests of a NAT network cannot reach the outside, and repair it"));
+    run->addAction(doctorAction);
     // The selected guest's consoles and power, rebuilt each time (its state decides).
     run->addSeparator();
     QMenu *guest = run->addMenu(icon("guest"), tr("&Guest"));
@@ -671,6 +680,11 @@ bool MainWindow::startRun()
         statusBar()->showMessage(s.error().message, 8000);
         return false;
     }
+    // Once it runs, the doctor checks NAT gateways quietly and speaks up only if one blocks.
+    connect(m_run, &RunController::runStateChanged, this, [this](runtime::RunState state) {
+        if (state == runtime::RunState::Running)
+            openDoctor(true);
+    }, Qt::SingleShotConnection);
     updateRunActions();
     return true;
 }
@@ -843,6 +857,58 @@ void MainWindow::closeEvent(QCloseEvent *event)
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
     event->accept();
+}
+
+void MainWindow::openDoctor(bool quietUnlessBlocking)
+{
+    Result<protocol::HostState> host = m_run->planHost(m_doc->topology(), m_doc->baseDir());
+    if (!host) {
+        log(host.error().message);
+        if (!quietUnlessBlocking)
+            statusBar()->showMessage(host.error().message, 8000);
+        return;
+    }
+    const protocol::DiagnoseRequest request = doctor::diagnoseRequestFor(*host);
+    if (request.gateways.isEmpty()) {
+        if (!quietUnlessBlocking)
+            QMessageBox::information(this, tr("Network Doctor"), tr("This topology has no NAT or routed gateway: nothing to check."));
+        return;
+    }
+    auto *source = new doctor::HelperFactsSource(m_helper->probe()->socketPath());
+    auto *dlg = new DoctorDialog(source, request, runtime::helperNetworkId(m_doc->topology().name), this);
+    source->setParent(dlg);
+    dlg->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dlg, &DoctorDialog::repaired, this, [this](const QString &message) { log(message); });
+    if (!quietUnlessBlocking) {
+        dlg->show();
+        dlg->refresh();
+        return;
+    }
+    connect(dlg, &DoctorDialog::checked, this, [this, dlg](bool blocking) {
+        if (!blocking) {
+            dlg->deleteLater();
+            return;
+        }
+        QString cause;
+        for (const doctor::Finding &f : dlg->report().findings)
+            if (f.severity == doctor::Severity::Blocking && cause.isEmpty())
+                cause = f.cause;
+        log(tr("Network doctor: %1").arg(cause));
+        auto *box = new QMessageBox(QMessageBox::Warning, tr("Network Doctor"),
+                                    tr("The guests may not reach the outside: %1").arg(cause), QMessageBox::Close, this);
+        box->setObjectName(QStringLiteral("doctorNotice"));
+        QPushButton *openIt = box->addButton(tr("Open Network Doctor"), QMessageBox::AcceptRole);
+        box->setModal(false);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        connect(box, &QMessageBox::finished, dlg, [box, openIt, dlg] {
+            if (box->clickedButton() == openIt)
+                dlg->show();
+            else
+                dlg->deleteLater();
+        });
+        box->show();
+    }, Qt::SingleShotConnection);
+    dlg->refresh();
 }
 
 }  // namespace netloom::gui
