@@ -314,6 +314,32 @@ private Q_SLOTS:
         w.helper->stop();
     }
 
+    void crashRecoveryRemovesTheRepairs()
+    {
+        // kill -9 after a repair: the next helper removes exactly the rules it journaled.
+        World w;
+        const QString started = w.start();
+        QVERIFY2(started.isEmpty(), qPrintable(started));
+        QVERIFY(sh(w.host, QStringLiteral("iptables-nft -P FORWARD DROP && iptables-nft -N DOCKER-USER && "
+                                          "iptables-nft -A FORWARD -j DOCKER-USER && iptables-nft -A DOCKER-USER -j RETURN && "
+                                          "nft add table inet mywall && nft add chain inet mywall forwarding "
+                                          "'{ type filter hook forward priority 0; policy drop; }'"))
+                    .isEmpty());
+        const QByteArray before = w.ruleset();
+        VERIFY_OK(applyNow(w.client, kNet, natState()));
+        auto report = w.diagnose(natState());
+        VERIFY_OK(report);
+        QCOMPARE(doctor::repairsOf(*report).size(), 2);
+        VERIFY_OK(w.repair(*report));
+        QVERIFY(w.ruleset().contains("netloom:doc"));
+        w.helper->kill9();
+        // A new fixture object: its "ready" check must see the new helper's output only.
+        w.helper = std::make_unique<HelperProcess>(w.host, w.dir.path());
+        QVERIFY2(w.helper->start(), qPrintable(w.helper->log()));
+        QVERIFY2(w.ruleset() == before, qPrintable(w.helper->log()));
+        w.helper->stop();
+    }
+
     void probeFromTheGatewayAddress()
     {
         World w;
