@@ -35,6 +35,8 @@ Status Executor::perform(const Action &a)
     case K::ClearIngress: return m_ops.clearIngress(a.ifname);
     case K::EnableForwarding6: return m_ops.enableForwarding6(a.text.split(u' ', Qt::SkipEmptyParts));
     case K::RestoreForwarding6: return m_ops.restoreForwarding6();
+    case K::InsertAccepts: return m_ops.insertAccepts(a.network, a.filterAccept);
+    case K::RemoveAccepts: return m_ops.removeAccepts(a.network, a.filterAccept);
     }
     return Error{ErrorCode::Internal, QStringLiteral("unknown action kind")};
 }

@@ -74,6 +74,15 @@ public:
     virtual Status redirectIngress(const QString &ifname, const QString &ifb) = 0;
     // Removes the ingress qdisc (and with it the redirect); success if none or link gone.
     virtual Status clearIngress(const QString &ifname) = 0;
+
+    // The NAT doctor's repair (protocol::FilterAcceptSpec): inserts at the top of a foreign
+    // chain `iifname IF accept` and `oifname IF [ct state established,related] accept`, both
+    // commented "netloom:<network>" (nft, or iptables-nft/-legacy with -m comment). The chain
+    // must exist; no policy and no other rule is changed.
+    virtual Status insertAccepts(const QString &network, const protocol::FilterAcceptSpec &spec) = 0;
+    // Deletes exactly the rules insertAccepts added (by comment and interface); success if
+    // they, the chain or the table are gone.
+    virtual Status removeAccepts(const QString &network, const protocol::FilterAcceptSpec &spec) = 0;
 };
 
 }  // namespace netloom::helper

@@ -58,6 +58,9 @@ public:
     Status clearQdiscs(const QString &ifname) override;
     Status redirectIngress(const QString &ifname, const QString &ifb) override;
     Status clearIngress(const QString &ifname) override;
+    // filteraccepts.cpp: nft insert/delete by handle, iptables -I/-D (argv, bounded).
+    Status insertAccepts(const QString &network, const protocol::FilterAcceptSpec &spec) override;
+    Status removeAccepts(const QString &network, const protocol::FilterAcceptSpec &spec) override;
 
 private:
     Result<int> ifindex(const QString &ifname);

@@ -1,5 +1,6 @@
 #include "server.h"
 
+#include "diagnose.h"
 #include "dnsmasq.h"
 #include "nftscript.h"
 
@@ -33,7 +34,7 @@ QStringList capabilities()
             QStringLiteral("vxlan"),    QStringLiteral("address"),    QStringLiteral("link"),
             QStringLiteral("forwarding"), QStringLiteral("nat"),      QStringLiteral("route"),
             QStringLiteral("dnsmasq"),  QStringLiteral("physical-uplink"), QStringLiteral("persistent"),
-            QStringLiteral("impairment")};
+            QStringLiteral("impairment"), QStringLiteral("diagnose"), QStringLiteral("repair")};
 }
 
 }  // namespace
@@ -435,6 +436,26 @@ void HelperServer::handle(Connection &c, const Request &r)
     case Op::Hello: reply(hello(c)); return;
     case Op::List: reply(list(c)); return;
     case Op::Status: reply(status(c, r.network)); return;
+    case Op::Diagnose:
+        // Read-only and about the host, not a network: like hello/status/list, no polkit.
+        reply(QJsonObject{{QStringLiteral("facts"), toJson(gatherFacts(r.diagnose))}});
+        return;
+    case Op::Repair: {
+        const auto it = m_networks.constFind(r.network);
+        if (it == m_networks.cend() || !mayAccess(c, *it)) {
+            reply(Error::failed(ErrorCode::NotFound, QStringLiteral("repair network"), r.network,
+                                QStringLiteral("no such network of yours (start it first)")));
+            return;
+        }
+        HostState target = it->state;
+        target.filterAccepts = r.repairs;
+        if (auto s = validateHostState(target); !s) {
+            reply(s.error());
+            return;
+        }
+        authorizeThen(c, r, {QLatin1String(kActionManage)});
+        return;
+    }
     case Op::Apply:
         if (auto s = precheckApply(c, r); !s) {
             reply(s.error());
@@ -512,6 +533,8 @@ void HelperServer::runAuthorized(quint64 id, const Request &r)
     Result<QJsonObject> result = QJsonObject{};
     if (r.op == Op::Apply) {
         result = apply(id, conn->peer.uid(), r);
+    } else if (r.op == Op::Repair) {
+        result = repair(r);
     } else if (auto s = teardown(r.network); s) {
         result = QJsonObject{{QStringLiteral("network"), r.network}};
     } else {
@@ -667,12 +690,74 @@ GlobalContext HelperServer::globalContext(const QString &except) const
     return g;
 }
 
-Result<QJsonObject> HelperServer::apply(quint64 conn, uid_t callerUid, const Request &r)
+Result<QJsonObject> HelperServer::repair(const Request &r)
+{
+    const auto it = m_networks.constFind(r.network);
+    if (it == m_networks.cend())
+        return Error::failed(ErrorCode::NotFound, QStringLiteral("repair network"), r.network,
+                             QStringLiteral("the network was torn down"));
+    const Network n = *it;
+    HostState target = n.state;
+    target.filterAccepts = r.repairs;
+    if (auto s = validateHostState(target); !s)
+        return s.error();
+    if (r.repairForwarding && n.state.ipv4Forwarding)
+        if (auto s = m_ops.enableForwarding(); !s)
+            return s.error();
+    auto done = converge(n, target, n.persistent, n.connection);
+    if (!done)
+        return done.error();
+    qCInfo(lcServer).noquote() << "repaired network" << n.id << "with" << r.repairs.size() << "accept rule pair(s)";
+    return QJsonObject{{QStringLiteral("network"), n.id},
+                       {QStringLiteral("steps"), *done},
+                       {QStringLiteral("repairs"), double(r.repairs.size())}};
+}
+
+Result<int> HelperServer::converge(Network n, const HostState &target, bool persistent, quint64 connection)
+{
+    const bool isNew = !m_networks.contains(n.id);
+    const QList<Step> steps = buildSteps(n.id, n.uid, n.state, target, globalContext(n.id));
+    NetworkRecord record{n.id, n.uid, isNew ? false : n.persistent, n.state, target};
+    if (auto s = m_journal.save(record); !s)
+        return s.error();
+    auto done = m_executor.run(steps);
+    if (!done) {
+        if (isNew) {
+            (void)m_journal.remove(n.id);
+        } else {
+            record.pending.reset();
+            (void)m_journal.save(record);
+        }
+        return done.error();
+    }
+    n.state = target;
+    n.persistent = persistent;
+    n.connection = connection;
+    record.persistent = persistent;
+    record.committed = target;
+    record.pending.reset();
+    if (auto s = m_journal.save(record); !s)
+        qCWarning(lcServer).noquote() << s.error().message;
+    m_networks.insert(n.id, n);
+    return *done;
+}
+
+Result<QJsonObject> HelperServer::apply(quint64 conn, uid_t callerUid, const Request &request)
 {
     // Re-check: the world may have changed while polkit was thinking.
     if (Connection *c = m_connections.value(conn); c)
-        if (auto s = precheckApply(*c, r); !s)
+        if (auto s = precheckApply(*c, request); !s)
             return s.error();
+    // The doctor's repairs are set by `repair` only: an apply keeps the committed ones whose
+    // interface it keeps (docs/helper-protocol.md).
+    Request r = request;
+    r.state.filterAccepts.clear();
+    if (const auto it = m_networks.constFind(r.network); it != m_networks.cend()) {
+        const QStringList names = createdIfnames(r.state);
+        for (const auto &f : it->state.filterAccepts)
+            if (names.contains(f.ifname))
+                r.state.filterAccepts.append(f);
+    }
     const auto existing = m_networks.constFind(r.network);
     const bool isNew = existing == m_networks.cend();
     Network n = isNew ? Network{r.network, callerUid, r.persistent, HostState{}, 0} : *existing;

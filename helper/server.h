@@ -113,6 +113,10 @@ private:
     Status checkPortsFree(const protocol::HostState &current, const protocol::Request &r);
     Result<QJsonObject> apply(quint64 conn, uid_t uid, const protocol::Request &r);
     Status teardown(const QString &network);
+    // The doctor's repair: the network's committed state with `r.repairs` as its filterAccepts.
+    Result<QJsonObject> repair(const protocol::Request &r);
+    // Journals, runs the steps from n.state to `target` and commits (used by repair).
+    Result<int> converge(Network n, const protocol::HostState &target, bool persistent, quint64 connection);
     GlobalContext globalContext(const QString &except) const;
     // The part of a committed state whose interfaces still exist (re-adoption).
     protocol::HostState presentPart(const protocol::HostState &committed);

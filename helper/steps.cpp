@@ -259,6 +259,12 @@ QString Action::describe() const
     case Kind::ClearQdiscs: return QStringLiteral("clear-qdiscs %1").arg(ifname);
     case Kind::RedirectIngress: return QStringLiteral("redirect-ingress %1 ifb=%2").arg(ifname, master);
     case Kind::ClearIngress: return QStringLiteral("clear-ingress %1").arg(ifname);
+    case Kind::InsertAccepts:
+    case Kind::RemoveAccepts:
+        return QStringLiteral("%1 %2/%3 %4 %5 %6 %7 established=%8")
+            .arg(kind == Kind::InsertAccepts ? QStringLiteral("insert-accepts") : QStringLiteral("remove-accepts"),
+                 network, filterAccept.ifname, protocol::filterBackendName(filterAccept.backend), filterAccept.family,
+                 filterAccept.table, filterAccept.chain, flag(filterAccept.established));
     }
     return QStringLiteral("?");
 }
@@ -315,6 +321,17 @@ QList<Step> buildSteps(const QString &network, uid_t uid, const HostState &cur, 
             addAddr.append(a);
             addrChanged.insert(a.ifname);
         }
+
+    // 0. The doctor's repairs that go away (or change).
+    const auto accepts = [&network](Action::Kind kind, const FilterAcceptSpec &f) {
+        Action a = make(kind);
+        a.network = network;
+        a.filterAccept = f;
+        return a;
+    };
+    for (const auto &f : cur.filterAccepts)
+        if (!want.filterAccepts.contains(f))
+            steps.append({accepts(K::RemoveAccepts, f), accepts(K::InsertAccepts, f)});
 
     // 1. dnsmasq instances that go away or change.
     QList<DnsmasqSpec> startDnsmasq;
@@ -469,6 +486,10 @@ QList<Step> buildSteps(const QString &network, uid_t uid, const HostState &cur, 
     // 14. dnsmasq.
     for (const auto &d : startDnsmasq)
         steps.append({startDns(network, d), stopDns(network, d.ifname)});
+    // 15. The doctor's new repairs (after our table and links).
+    for (const auto &f : want.filterAccepts)
+        if (!cur.filterAccepts.contains(f))
+            steps.append({accepts(K::InsertAccepts, f), accepts(K::RemoveAccepts, f)});
     return steps;
 }
 
@@ -511,6 +532,9 @@ HostState unionState(const HostState &a, const HostState &b)
     addBy(u.uplinks, b.uplinks, byName);
     // By interface and IFB: recovery must find every IFB either state names.
     addBy(u.impairments, b.impairments, [](const ImpairmentSpec &x) { return x.ifname + u' ' + x.ifbIfname; });
+    addBy(u.filterAccepts, b.filterAccepts, [](const FilterAcceptSpec &x) {
+        return QStringList{filterBackendName(x.backend), x.family, x.table, x.chain, x.ifname}.join(u' ');
+    });
     return u;
 }
 

@@ -11,7 +11,10 @@
 // deleted (a qdisc that disappears with its link is restored by the undo once the link is
 // back), IFB devices are links like the others, and qdiscs and redirects are set after the
 // links exist — a changed impairment on a surviving link is changed in place, so no
-// interface is re-created for it. nftables and IPv4 forwarding are host-global: the builder is given what the
+// interface is re-created for it. The doctor's repairs (filterAccepts: accept rules in
+// another firewall's chain) are removed first and inserted last, after the links and our
+// own table exist; they name interfaces only, so they never force a link to be re-created.
+// nftables and IPv4 forwarding are host-global: the builder is given what the
 // other networks need, so the single `netloom` table always holds every network's rules.
 #pragma once
 
@@ -50,6 +53,8 @@ struct Action {
         ClearIngress,    // ifname (ingress qdisc and its redirect)
         EnableForwarding6,   // text = the uplinks to check (space separated); remember, write 1
         RestoreForwarding6,  // write back the remembered IPv6 value
+        InsertAccepts,   // network, filterAccept: the doctor's two accept rules in a foreign chain
+        RemoveAccepts,   // network, filterAccept: delete exactly those rules (ours by comment)
     };
     Kind kind = Kind::None;
     QString ifname;
@@ -66,6 +71,7 @@ struct Action {
     protocol::DnsmasqSpec dnsmasq;
     protocol::Impairment impairment;  // SetQdiscs
     std::uint32_t frameBytes = 0;     // SetQdiscs: largest frame on the interface
+    protocol::FilterAcceptSpec filterAccept;  // InsertAccepts/RemoveAccepts
 
     // One stable line for logs and golden files, e.g. "create-tap loomtap0 owner=1000".
     QString describe() const;

@@ -320,6 +320,95 @@
     </message>
 </context>
 <context>
+    <name>netloom::gui::DoctorDialog</name>
+    <message>
+        <source>Network Doctor</source>
+        <translation>Netzwerkdoktor</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>Prüfung</translation>
+    </message>
+    <message>
+        <source>Finding</source>
+        <translation>Befund</translation>
+    </message>
+    <message>
+        <source>Check Again</source>
+        <translation>Erneut prüfen</translation>
+    </message>
+    <message>
+        <source>Repair</source>
+        <translation>Reparieren</translation>
+    </message>
+    <message>
+        <source>Add accept rules for Netloom&apos;s own interfaces to the firewall chains that drop them (removed when the network stops); never changes a policy or another rule</source>
+        <translation>Fügt den Firewall-Ketten, die den Verkehr verwerfen, Accept-Regeln nur für Netlooms eigene Schnittstellen hinzu (beim Stoppen des Netzwerks entfernt); ändert nie eine Policy oder eine andere Regel</translation>
+    </message>
+    <message>
+        <source>Checking the host…</source>
+        <translation>Der Host wird geprüft…</translation>
+    </message>
+    <message>
+        <source>The check failed: %1</source>
+        <translation>Die Prüfung ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>Blocking</source>
+        <translation>Blockiert</translation>
+    </message>
+    <message>
+        <source>Evidence: %1</source>
+        <translation>Beleg: %1</translation>
+    </message>
+    <message>
+        <source>Fix (Repair does it): %1</source>
+        <translation>Abhilfe (erledigt „Reparieren“): %1</translation>
+    </message>
+    <message>
+        <source>Fix: %1</source>
+        <translation>Abhilfe: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s) keep the guests from reaching the outside.</source>
+        <translation>
+            <numerusform>%n Problem hindert die Gäste daran, nach draußen zu gelangen.</numerusform>
+            <numerusform>%n Probleme hindern die Gäste daran, nach draußen zu gelangen.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Nothing blocks; %n warning(s).</source>
+        <translation>
+            <numerusform>Nichts blockiert; %n Warnung.</numerusform>
+            <numerusform>Nichts blockiert; %n Warnungen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing blocks the guests&apos; way out.</source>
+        <translation>Nichts versperrt den Gästen den Weg nach draußen.</translation>
+    </message>
+    <message>
+        <source>Repairing…</source>
+        <translation>Wird repariert…</translation>
+    </message>
+    <message>
+        <source>Repaired; checking again.</source>
+        <translation>Repariert; es wird erneut geprüft.</translation>
+    </message>
+    <message>
+        <source>The repair failed: %1</source>
+        <translation>Die Reparatur ist fehlgeschlagen: %1</translation>
+    </message>
+</context>
+<context>
     <name>netloom::gui::EmulationEditor</name>
     <message>
         <source>Impairment</source>
@@ -1251,6 +1340,34 @@
         <source>Forward a Port to This Guest…</source>
         <translation>Einen Port an diesen Gast weiterleiten…</translation>
     </message>
+    <message>
+        <source>Network &amp;Doctor…</source>
+        <translation>Netzwerk&amp;doktor…</translation>
+    </message>
+    <message>
+        <source>Check why the guests of a NAT network cannot reach the outside, and repair it</source>
+        <translation>Prüfen, warum die Gäste eines NAT-Netzwerks nicht nach draußen gelangen, und es reparieren</translation>
+    </message>
+    <message>
+        <source>Network Doctor</source>
+        <translation>Netzwerkdoktor</translation>
+    </message>
+    <message>
+        <source>This topology has no NAT or routed gateway: nothing to check.</source>
+        <translation>Diese Topologie hat kein NAT- oder geroutetes Gateway: nichts zu prüfen.</translation>
+    </message>
+    <message>
+        <source>Network doctor: %1</source>
+        <translation>Netzwerkdoktor: %1</translation>
+    </message>
+    <message>
+        <source>The guests may not reach the outside: %1</source>
+        <translation>Die Gäste gelangen möglicherweise nicht nach draußen: %1</translation>
+    </message>
+    <message>
+        <source>Open Network Doctor</source>
+        <translation>Netzwerkdoktor öffnen</translation>
+    </message>
 </context>
 <context>
     <name>netloom::gui::MirrorTable</name>
@@ -2012,6 +2129,10 @@
     <message>
         <source>failed to apply the network emulation of &apos;%1&apos;: %2: %3</source>
         <translation>Die Netzwerkemulation von &apos;%1&apos; konnte nicht angewendet werden: %2: %3</translation>
+    </message>
+    <message>
+        <source>failed to check &apos;%1&apos;: %2: %3</source>
+        <translation>&apos;%1&apos; konnte nicht geprüft werden: %2: %3</translation>
     </message>
 </context>
 <context>

@@ -23,6 +23,7 @@ int runPower(const QStringList &args);
 int runSsh(const QStringList &args);
 int runLink(const QStringList &args);
 int runForward(const QStringList &args);
+int runDoctor(const QStringList &args);
 
 namespace {
 
@@ -41,6 +42,7 @@ constexpr std::array kCommands{
     Command{"ssh", "ssh into a running guest as its cloud-init user", runSsh},
     Command{"link", "set a link of a running topology up/down or change its impairment", runLink},
     Command{"forward", "add, remove or list port forwards into guests (running topology or file)", runForward},
+    Command{"doctor", "say why a NAT network's guests cannot reach the outside (--fix repairs)", runDoctor},
 };
 
 void printUsage()

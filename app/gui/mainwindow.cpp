@@ -334,6 +334,10 @@ void MainWindow::buildActions()
     m_apply = apply;
     run->setToolTipsVisible(true);
     run->addActions({start, stop, apply});
+    QAction *doctorAction = make(QStringLiteral("actionNetworkDoctor"), tr("Network &Doctor…"), QIcon(), QKeySequence(),
+                                 [this] { openDoctor(); });
+    doctorAction->setToolTip(tr("Check why the guests of a NAT network cannot reach the outside, and repair it"));
+    run->addAction(doctorAction);
     // The selected guest's consoles and power, rebuilt each time (its state decides).
     run->addSeparator();
     QMenu *guest = run->addMenu(icon("guest"), tr("&Guest"));
@@ -673,6 +677,11 @@ bool MainWindow::startRun()
         statusBar()->showMessage(s.error().message, 8000);
         return false;
     }
+    // Once it runs, the doctor checks NAT gateways quietly and speaks up only if one blocks.
+    connect(m_run, &RunController::runStateChanged, this, [this](runtime::RunState state) {
+        if (state == runtime::RunState::Running)
+            openDoctor(true);
+    }, Qt::SingleShotConnection);
     updateRunActions();
     return true;
 }

@@ -69,6 +69,10 @@ public:
 
     // Starts the document's topology (Run > Start). Returns false after logging why not.
     bool startRun();
+    // Run > Network Doctor: plans the document, checks its NAT/routed gateways through the
+    // helper and shows the checklist (doctordialog.h). With `quietUnlessBlocking` (after
+    // Start) nothing is shown unless something blocks; then a non-modal notice offers it.
+    void openDoctor(bool quietUnlessBlocking = false);
     // Stops the run (Run > Stop); asynchronous.
     void stopRun();
     // Applies the document's edits to the running topology (Run > Apply Changes). Returns

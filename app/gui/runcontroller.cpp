@@ -65,6 +65,14 @@ Result<plan::Plan> RunController::prepare(const model::Topology &topology, const
     return plan::plan(t, plan::PlanContext{plan::defaultRuntimeDir(t.name), topologyDir, keys.keys});
 }
 
+Result<protocol::HostState> RunController::planHost(const model::Topology &topology, const QString &topologyDir) const
+{
+    Result<plan::Plan> p = prepare(topology, topologyDir, tr("failed to check '%1': %2: %3"));
+    if (!p)
+        return p.error();
+    return p->host;
+}
+
 Status RunController::start(const model::Topology &topology, const QString &topologyDir)
 {
     if (isActive())

@@ -52,6 +52,9 @@ public:
     // else of `current` (other edits wait for Apply Changes). A no-op when they are unchanged or nothing runs. Returns the
     // validation error (naming the link or switch) or the runtime's refusal.
     Status applyEmulation(const model::Topology &current, const QString &topologyDir);
+    // The host state starting `topology` would apply (the NAT doctor's gateways come from
+    // it), planned like start(). Returns the validation or planning error.
+    Result<protocol::HostState> planHost(const model::Topology &topology, const QString &topologyDir) const;
     // Stops the whole run (asynchronous; stopped() follows). No-op when nothing runs.
     void stop();
     // Per node: a guest or a netloom switch. Error names the node when it cannot be done.

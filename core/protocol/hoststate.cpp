@@ -29,7 +29,7 @@ bool HostState::isEmpty() const
 {
     return taps.isEmpty() && bridges.isEmpty() && veths.isEmpty() && vxlans.isEmpty()
         && addresses.isEmpty() && links.isEmpty() && !ipv4Forwarding && nat.isEmpty() && !ipv6Forwarding && nat6.isEmpty()
-        && dnsmasq.isEmpty() && uplinks.isEmpty() && impairments.isEmpty();
+        && dnsmasq.isEmpty() && uplinks.isEmpty() && impairments.isEmpty() && filterAccepts.isEmpty();
 }
 
 QString natModeName(NatSpec::Mode mode)
@@ -149,7 +149,37 @@ QJsonObject toJson(const HostState &s)
                                {QStringLiteral("ingress"), toJson(i.ingress)},
                                {QStringLiteral("ifb"), i.ifbIfname}};
         });
+    if (!s.filterAccepts.isEmpty())
+        o[QStringLiteral("filterAccepts")] = array(s.filterAccepts, [](const FilterAcceptSpec &f) {
+            return QJsonObject{{QStringLiteral("backend"), filterBackendName(f.backend)},
+                               {QStringLiteral("family"), f.family},
+                               {QStringLiteral("table"), f.table},
+                               {QStringLiteral("chain"), f.chain},
+                               {QStringLiteral("ifname"), f.ifname},
+                               {QStringLiteral("established"), f.established}};
+        });
     return o;
+}
+
+QString filterBackendName(FilterAcceptSpec::Backend backend)
+{
+    switch (backend) {
+    case FilterAcceptSpec::Backend::Nft: return QStringLiteral("nft");
+    case FilterAcceptSpec::Backend::IptablesNft: return QStringLiteral("iptables-nft");
+    case FilterAcceptSpec::Backend::IptablesLegacy: return QStringLiteral("iptables-legacy");
+    }
+    return QStringLiteral("nft");
+}
+
+bool filterBackendFromName(const QString &name, FilterAcceptSpec::Backend *out)
+{
+    for (auto b : {FilterAcceptSpec::Backend::Nft, FilterAcceptSpec::Backend::IptablesNft,
+                   FilterAcceptSpec::Backend::IptablesLegacy})
+        if (filterBackendName(b) == name) {
+            *out = b;
+            return true;
+        }
+    return false;
 }
 
 }  // namespace netloom::protocol

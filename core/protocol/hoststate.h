@@ -168,6 +168,28 @@ struct ImpairmentSpec {
     bool operator==(const ImpairmentSpec &) const = default;
 };
 
+// A repair by the NAT doctor (core/doctor/, docs/doctor.md): accept rules for one of our
+// gateway interfaces inserted at the top of a chain of ANOTHER firewall that would drop the
+// network's forwarded traffic. Two rules, both carrying the comment "netloom:<network>":
+// `iifname IFNAME accept` and `oifname IFNAME [ct state established,related] accept`
+// (`established` true for masquerade, where only replies come back). The helper never
+// changes a policy or a rule it did not insert; removal deletes exactly the rules with our
+// comment and interface (so it is idempotent and safe after a crash). Set only by the
+// helper's `repair` op; an `apply` keeps the committed ones (docs/helper-protocol.md).
+// The address family is explicit ("ip", "ip6", "inet"), so IPv6 can be added later.
+struct FilterAcceptSpec {
+    enum class Backend { Nft, IptablesNft, IptablesLegacy };
+    Backend backend = Backend::Nft;
+    QString family;          // nft table family: "ip", "ip6" or "inet" (iptables: "ip")
+    QString table;           // e.g. "filter", "firewalld"; [A-Za-z0-9_.-], 1..64 bytes
+    QString chain;           // e.g. "DOCKER-USER", "FORWARD"
+    QString ifname;          // our gateway interface ("loom…", created by this state)
+    bool established = true; // the return rule matches only established/related traffic
+    bool operator==(const FilterAcceptSpec &) const = default;
+};
+QString filterBackendName(FilterAcceptSpec::Backend backend);
+bool filterBackendFromName(const QString &name, FilterAcceptSpec::Backend *out);
+
 struct HostState {
     QList<TapSpec> taps;
     QList<BridgeSpec> bridges;
@@ -182,6 +204,7 @@ struct HostState {
     QList<DnsmasqSpec> dnsmasq;
     QList<UplinkSpec> uplinks;
     QList<ImpairmentSpec> impairments;
+    QList<FilterAcceptSpec> filterAccepts;  // the doctor's repairs (see FilterAcceptSpec)
 
     bool isEmpty() const;
     bool operator==(const HostState &) const = default;

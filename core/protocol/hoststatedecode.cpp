@@ -223,6 +223,41 @@ Status validateImpairments(const HostState &s, const QSet<QString> &own)
     return ok();
 }
 
+// The doctor's repairs: our own interface, a known family, and table/chain names of
+// [A-Za-z0-9_.-] (1..64 bytes; they are passed as single argv words to nft/iptables, never
+// through a shell), each (backend, family, table, chain, ifname) once.
+Status validateFilterAccepts(const HostState &s, const QSet<QString> &own)
+{
+    const auto invalid = [](const QString &what, const QString &reason) {
+        return Error::failed(ErrorCode::InvalidArgument, QStringLiteral("validate firewall repair for"), what.left(64), reason);
+    };
+    const auto safeName = [](const QString &n) {
+        if (n.isEmpty() || n.size() > 64)
+            return false;
+        for (QChar c : n)
+            if (!(c.isLetterOrNumber() && c.unicode() < 128) && c != u'_' && c != u'.' && c != u'-')
+                return false;
+        return true;
+    };
+    QSet<QString> seen;
+    for (const auto &f : s.filterAccepts) {
+        if (!own.contains(f.ifname))
+            return invalid(f.ifname, QStringLiteral("'ifname' must name an interface created by this network"));
+        const bool iptables = f.backend != FilterAcceptSpec::Backend::Nft;
+        if (iptables ? f.family != QLatin1String("ip")
+                     : (f.family != QLatin1String("ip") && f.family != QLatin1String("ip6") && f.family != QLatin1String("inet")))
+            return invalid(f.ifname, iptables ? QStringLiteral("an iptables repair needs family 'ip'")
+                                              : QStringLiteral("'family' must be 'ip', 'ip6' or 'inet'"));
+        if (!safeName(f.table) || !safeName(f.chain))
+            return invalid(f.ifname, QStringLiteral("'table' and 'chain' must be 1..64 bytes of [A-Za-z0-9_.-]"));
+        const QString key = QStringList{filterBackendName(f.backend), f.family, f.table, f.chain, f.ifname}.join(u' ');
+        if (seen.contains(key))
+            return invalid(f.ifname, QStringLiteral("the repair of %1 %2 %3 is listed twice").arg(f.family, f.table, f.chain));
+        seen.insert(key);
+    }
+    return ok();
+}
+
 }  // namespace
 
 QStringList createdIfnames(const HostState &s)
@@ -257,7 +292,7 @@ Result<HostState> hostStateFromJson(const QJsonObject &json)
     // Paths are reported relative to "state." (see fieldError).
     Reader root(json, QString());
     if (!root.checkKeys({"taps", "bridges", "veths", "vxlans", "addresses", "links", "ipv4Forwarding", "nat",
-                         "dnsmasq", "uplinks", "impairments", "ipv6Forwarding", "nat6"}))
+                         "dnsmasq", "uplinks", "impairments", "ipv6Forwarding", "nat6", "filterAccepts"}))
         return root.error();
 
     std::optional<Error> itemError;
@@ -472,6 +507,19 @@ Result<HostState> hostStateFromJson(const QJsonObject &json)
         }
         return i;
     });
+    run("filterAccepts", s.filterAccepts, [](Reader &r) {
+        FilterAcceptSpec f;
+        r.checkKeys({"backend", "family", "table", "chain", "ifname", "established"});
+        const QString backend = r.str("backend");
+        if (r.ok() && !filterBackendFromName(backend, &f.backend))
+            r.fail(QStringLiteral("backend"), QStringLiteral("must be 'nft', 'iptables-nft' or 'iptables-legacy'"));
+        f.family = r.str("family");
+        f.table = r.str("table");
+        f.chain = r.str("chain");
+        f.ifname = r.str("ifname");
+        f.established = r.boolean("established", true);
+        return f;
+    });
     if (!root.ok())
         return root.error();
     if (itemError)
@@ -681,6 +729,8 @@ Status validateHostState(const HostState &s)
             return st;
     }
     if (auto st = validateImpairments(s, own); !st)
+        return st;
+    if (auto st = validateFilterAccepts(s, own); !st)
         return st;
     QSet<QString> physical;
     for (const auto &u : s.uplinks) {

@@ -3,6 +3,7 @@
 #include "hoststatedecode.h"
 #include "names.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
 
@@ -16,7 +17,7 @@ constexpr struct {
     Op op;
     const char *name;
 } kOps[] = {{Op::Hello, "hello"}, {Op::Apply, "apply"}, {Op::Teardown, "teardown"}, {Op::Status, "status"},
-            {Op::List, "list"}};
+            {Op::List, "list"},   {Op::Diagnose, "diagnose"}, {Op::Repair, "repair"}};
 
 Error reqError(ErrorCode code, const QString &reason)
 {
@@ -56,6 +57,47 @@ Result<bool> optionalBool(const QJsonObject &o, const char *key)
     if (!v.isBool())
         return reqError(ErrorCode::InvalidArgument, QStringLiteral("'%1' must be a boolean").arg(QLatin1String(key)));
     return v.toBool();
+}
+
+// The shape of a repair list; what it may name is checked by the helper against the
+// network's state (validateHostState of the state with these repairs).
+Result<QList<FilterAcceptSpec>> decodeRepairs(const QJsonValue &v)
+{
+    if (!v.isArray())
+        return reqError(ErrorCode::InvalidArgument, QStringLiteral("'repairs' must be a list"));
+    const QJsonArray a = v.toArray();
+    if (a.size() > 64)
+        return reqError(ErrorCode::LimitExceeded, QStringLiteral("'repairs' has more than 64 items"));
+    QList<FilterAcceptSpec> out;
+    for (qsizetype i = 0; i < a.size(); ++i) {
+        const QJsonObject f = a[i].toObject();
+        const auto bad = [&](const QString &why) {
+            return reqError(ErrorCode::InvalidArgument, QStringLiteral("repairs[%1]: %2").arg(i).arg(why));
+        };
+        if (!a[i].isObject())
+            return bad(QStringLiteral("must be an object"));
+        for (auto it = f.begin(); it != f.end(); ++it)
+            if (!QStringList{QStringLiteral("backend"), QStringLiteral("family"), QStringLiteral("table"),
+                             QStringLiteral("chain"), QStringLiteral("ifname"), QStringLiteral("established")}
+                     .contains(it.key()))
+                return bad(QStringLiteral("unknown key '%1'").arg(it.key().left(32)));
+        FilterAcceptSpec spec;
+        for (const char *key : {"backend", "family", "table", "chain", "ifname"})
+            if (!f.value(QLatin1String(key)).isString() || f.value(QLatin1String(key)).toString().size() > 256)
+                return bad(QStringLiteral("'%1' must be a string of at most 256 characters").arg(QLatin1String(key)));
+        if (!filterBackendFromName(f.value(QLatin1String("backend")).toString(), &spec.backend))
+            return bad(QStringLiteral("'backend' must be 'nft', 'iptables-nft' or 'iptables-legacy'"));
+        spec.family = f.value(QLatin1String("family")).toString();
+        spec.table = f.value(QLatin1String("table")).toString();
+        spec.chain = f.value(QLatin1String("chain")).toString();
+        spec.ifname = f.value(QLatin1String("ifname")).toString();
+        const QJsonValue est = f.value(QLatin1String("established"));
+        if (!est.isUndefined() && !est.isBool())
+            return bad(QStringLiteral("'established' must be a boolean"));
+        spec.established = est.toBool(true);
+        out.append(spec);
+    }
+    return out;
 }
 
 }  // namespace
@@ -100,7 +142,7 @@ Result<Request> decodeRequest(const QByteArray &payload, qint64 *idOut)
     if (!found)
         return reqError(ErrorCode::Unsupported, QStringLiteral("unknown op '%1'").arg(opv.toString().left(32)));
 
-    if (r.op == Op::Apply || r.op == Op::Teardown || r.op == Op::Status) {
+    if (r.op == Op::Apply || r.op == Op::Teardown || r.op == Op::Status || r.op == Op::Repair) {
         const QJsonValue nv = o.value(QLatin1String("network"));
         if (!nv.isString())
             return reqError(ErrorCode::InvalidArgument, QStringLiteral("'network' must be a string"));
@@ -125,6 +167,25 @@ Result<Request> decodeRequest(const QByteArray &payload, qint64 *idOut)
             return physical.error();
         r.allowPhysical = *physical;
     }
+    if (r.op == Op::Diagnose) {
+        const QJsonValue dv = o.value(QLatin1String("diagnose"));
+        if (!dv.isObject())
+            return reqError(ErrorCode::InvalidArgument, QStringLiteral("'diagnose' must be an object"));
+        auto d = diagnoseRequestFromJson(dv.toObject());
+        if (!d)
+            return d.error();
+        r.diagnose = *d;
+    }
+    if (r.op == Op::Repair) {
+        auto repairs = decodeRepairs(o.value(QLatin1String("repairs")));
+        if (!repairs)
+            return repairs.error();
+        r.repairs = *repairs;
+        auto fwd = optionalBool(o, "forwarding");
+        if (!fwd)
+            return fwd.error();
+        r.repairForwarding = *fwd;
+    }
     return r;
 }
 
@@ -132,8 +193,16 @@ QJsonObject encodeRequest(const Request &r)
 {
     QJsonObject o{{QStringLiteral("v"), kProtocolVersion}, {QStringLiteral("id"), double(r.id)},
                   {QStringLiteral("op"), opName(r.op)}};
-    if (r.op == Op::Apply || r.op == Op::Teardown || r.op == Op::Status)
+    if (r.op == Op::Apply || r.op == Op::Teardown || r.op == Op::Status || r.op == Op::Repair)
         o[QStringLiteral("network")] = r.network;
+    if (r.op == Op::Diagnose)
+        o[QStringLiteral("diagnose")] = toJson(r.diagnose);
+    if (r.op == Op::Repair) {
+        HostState only;
+        only.filterAccepts = r.repairs;
+        o[QStringLiteral("repairs")] = toJson(only).value(QStringLiteral("filterAccepts")).toArray();
+        o[QStringLiteral("forwarding")] = r.repairForwarding;
+    }
     if (r.op == Op::Apply) {
         o[QStringLiteral("state")] = toJson(r.state);
         o[QStringLiteral("persistent")] = r.persistent;

@@ -11,6 +11,7 @@
 #pragma once
 
 #include "base/result.h"
+#include "protocol/diagnose.h"
 #include "protocol/hoststate.h"
 
 #include <QByteArray>
@@ -22,7 +23,10 @@ namespace netloom::protocol {
 constexpr int kProtocolVersion = 1;
 constexpr qint64 kMaxRequestId = (qint64(1) << 53);
 
-enum class Op { Hello, Apply, Teardown, Status, List };
+// Diagnose (read-only, no polkit: like status/list) gathers the NAT doctor's facts for the
+// gateways named in the request; Repair (authorized like apply) sets the doctor's
+// filterAccepts of one of the caller's networks (and may re-enable IPv4 forwarding for it).
+enum class Op { Hello, Apply, Teardown, Status, List, Diagnose, Repair };
 QString opName(Op op);
 
 struct Request {
@@ -32,6 +36,9 @@ struct Request {
     HostState state;             // apply
     bool persistent = false;     // apply: survives the client's disconnection
     bool allowPhysical = false;  // apply: explicit consent to enslave physical uplinks
+    DiagnoseRequest diagnose;    // diagnose
+    QList<FilterAcceptSpec> repairs;  // repair: the full list wanted (validated against the network's state)
+    bool repairForwarding = false;    // repair: write net.ipv4.ip_forward=1 again if the network uses it
 };
 
 // Decodes and validates one request payload (the JSON of one frame). On failure *idOut is

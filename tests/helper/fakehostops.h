@@ -196,6 +196,25 @@ public:
         return ok();
     }
 
+    // The doctor's repairs: one object per spec; inserting needs the chain (`chains`).
+    QSet<QString> chains;  // "family table chain" of foreign chains that exist
+    Status insertAccepts(const QString &network, const protocol::FilterAcceptSpec &f) override
+    {
+        log << QStringLiteral("insert-accepts %1 %2").arg(network, f.ifname);
+        if (!chains.contains(QStringList{f.family, f.table, f.chain}.join(u' ')))
+            return Error{ErrorCode::NotFound, QStringLiteral("no such chain")};
+        const QString key = QStringLiteral("accept %1 %2 %3 %4 %5").arg(network, f.family, f.table, f.chain, f.ifname);
+        if (objects.contains(key))
+            return Error{ErrorCode::Conflict, QStringLiteral("accept rules exist")};
+        objects.insert(key);
+        return ok();
+    }
+    Status removeAccepts(const QString &network, const protocol::FilterAcceptSpec &f) override
+    {
+        objects.remove(QStringLiteral("accept %1 %2 %3 %4 %5").arg(network, f.family, f.table, f.chain, f.ifname));
+        return ok();
+    }
+
     QString snapshot() const
     {
         QStringList all(objects.begin(), objects.end());

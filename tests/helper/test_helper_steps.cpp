@@ -346,6 +346,45 @@ private Q_SLOTS:
         }
     }
 
+    void doctorRepairsAreInsertedLastRemovedFirstAndRolledBack()
+    {
+        // The NAT doctor's filterAccepts: inserted after everything else, removed before
+        // anything else, each failure rolled back, and teardown removes them.
+        HostState repaired = exampleA();
+        repaired.filterAccepts = {FilterAcceptSpec{FilterAcceptSpec::Backend::IptablesNft, QStringLiteral("ip"),
+                                                   QStringLiteral("filter"), QStringLiteral("DOCKER-USER"),
+                                                   QStringLiteral("loomtap0"), true}};
+        QVERIFY(validateHostState(repaired));
+        HostState foreign = repaired;
+        foreign.filterAccepts.first().ifname = QStringLiteral("eth0");
+        QVERIFY(!validateHostState(foreign));
+        HostState badChain = repaired;
+        badChain.filterAccepts.first().chain = QStringLiteral("X;drop");
+        QVERIFY(!validateHostState(badChain));
+
+        const auto add = buildSteps(QStringLiteral("n"), 1000, exampleA(), repaired, {});
+        QCOMPARE(describeSteps(add), QStringLiteral("0: insert-accepts n/loomtap0 iptables-nft ip filter DOCKER-USER established=1 | "
+                                                    "undo: remove-accepts n/loomtap0 iptables-nft ip filter DOCKER-USER established=1\n"));
+        const auto down = buildSteps(QStringLiteral("n"), 1000, repaired, {}, {});
+        QVERIFY(down.first().apply.describe().startsWith(QLatin1String("remove-accepts")));
+        FakeHostOps ops;
+        ops.chains.insert(QStringLiteral("ip filter DOCKER-USER"));
+        Executor ex(ops);
+        const QString empty = ops.snapshot();
+        QVERIFY(ex.run(buildSteps(QStringLiteral("n"), 1000, {}, repaired, {})));
+        QVERIFY(ops.objects.contains(QStringLiteral("accept n ip filter DOCKER-USER loomtap0")));
+        QVERIFY(ex.run(down));
+        QCOMPARE(ops.snapshot(), empty);
+        // A missing chain fails the apply and rolls everything back.
+        FakeHostOps noChain;
+        Executor ex2(noChain);
+        const QString before = noChain.snapshot();
+        QVERIFY(!ex2.run(buildSteps(QStringLiteral("n"), 1000, {}, repaired, {})));
+        QCOMPARE(noChain.snapshot(), before);
+        // Recovery's union keeps them.
+        QCOMPARE(unionState(exampleA(), repaired).filterAccepts, repaired.filterAccepts);
+    }
+
     void unionCoversBoth()
     {
         const HostState u = unionState(exampleA(), large());
