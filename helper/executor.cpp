@@ -33,6 +33,8 @@ Status Executor::perform(const Action &a)
     case K::ClearQdiscs: return m_ops.clearQdiscs(a.ifname);
     case K::RedirectIngress: return m_ops.redirectIngress(a.ifname, a.master);
     case K::ClearIngress: return m_ops.clearIngress(a.ifname);
+    case K::SetRouteLocalnet: return m_ops.setRouteLocalnet(a.ifname, true);
+    case K::ClearRouteLocalnet: return m_ops.setRouteLocalnet(a.ifname, false);
     }
     return Error{ErrorCode::Internal, QStringLiteral("unknown action kind")};
 }

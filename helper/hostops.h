@@ -41,6 +41,9 @@ public:
     virtual Status enableForwarding() = 0;
     // Writes back the remembered value (no-op when nothing is remembered).
     virtual Status restoreForwarding() = 0;
+    // Writes net.ipv4.conf.<ifname>.route_localnet (1 or 0) of our interface `ifname`; turning
+    // it off succeeds when the link is gone (the setting went with it).
+    virtual Status setRouteLocalnet(const QString &ifname, bool on) = 0;
     // Runs one nftables transaction (`nft -f -` with this script).
     virtual Status loadNft(const QString &script) = 0;
     // Who holds the host side of a port forward in this network namespace (portusers.h): ""

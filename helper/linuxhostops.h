@@ -47,6 +47,7 @@ public:
     Status setLink(const protocol::LinkSpec &link) override;
     Status enableForwarding() override;
     Status restoreForwarding() override;
+    Status setRouteLocalnet(const QString &ifname, bool on) override;
     Status loadNft(const QString &script) override;
     Result<QString> portUser(const protocol::ForwardSpec &forward) override;
     Status startDnsmasq(const QString &network, const protocol::DnsmasqSpec &spec) override;

@@ -2,6 +2,8 @@
 
 #include "nftscript.h"
 
+#include "protocol/forwardrules.h"
+
 #include "protocol/hoststatedecode.h"
 
 #include <QHash>
@@ -148,6 +150,13 @@ std::uint32_t frameBytes(const HostState &s, const QString &ifname)
     return std::uint32_t(std::max(mtu, 1500) + 18);
 }
 
+QStringList sortedNames(const QSet<QString> &names)
+{
+    QStringList out(names.cbegin(), names.cend());
+    out.sort();
+    return out;
+}
+
 Action make(Action::Kind kind, const QString &ifname = {})
 {
     Action a;
@@ -256,6 +265,8 @@ QString Action::describe() const
     case Kind::ClearQdiscs: return QStringLiteral("clear-qdiscs %1").arg(ifname);
     case Kind::RedirectIngress: return QStringLiteral("redirect-ingress %1 ifb=%2").arg(ifname, master);
     case Kind::ClearIngress: return QStringLiteral("clear-ingress %1").arg(ifname);
+    case Kind::SetRouteLocalnet: return QStringLiteral("set-route-localnet %1").arg(ifname);
+    case Kind::ClearRouteLocalnet: return QStringLiteral("clear-route-localnet %1").arg(ifname);
     }
     return QStringLiteral("?");
 }
@@ -358,10 +369,21 @@ QList<Step> buildSteps(const QString &network, uid_t uid, const HostState &cur, 
                 steps.append({make(K::ClearQdiscs, c.ifname), qdiscs(c.ifname, c.egress, frame)});
         }
     }
+    // Gateways whose forwards take loopback (route_localnet).
+    const auto localnet = [](const HostState &s) {
+        QSet<QString> out;
+        for (const NatSpec &n : s.nat)
+            if (natTakesLoopback(n))
+                out.insert(n.ifname);
+        return out;
+    };
+    const QSet<QString> curLocalnet = localnet(cur), wantLocalnet = localnet(want);
     // 5./6. Links that go: their settings come back on undo after they are re-created.
     for (const auto &[name, obj] : curLinks) {
         if (!deleted.contains(name))
             continue;
+        if (curLocalnet.contains(name))
+            steps.append({make(K::None), make(K::SetRouteLocalnet, name)});
         if (const auto l = linkSpec(cur, name))
             steps.append({make(K::None), setLink(*l)});
         if (obj.type == LinkObj::Type::Veth)
@@ -435,6 +457,11 @@ QList<Step> buildSteps(const QString &network, uid_t uid, const HostState &cur, 
         steps.append({make(K::EnableForwarding), make(K::RestoreForwarding)});
     else if (fwdBefore && !fwdAfter)
         steps.append({make(K::RestoreForwarding), make(K::EnableForwarding)});
+    // 12b. route_localnet on gateways that start taking loopback (before their rules).
+    for (const QString &name : sortedNames(wantLocalnet))
+        if (!curLocalnet.contains(name) || newNames.contains(name))
+            steps.append({make(K::SetRouteLocalnet, name),
+                          make(newNames.contains(name) ? K::None : K::ClearRouteLocalnet, name)});
     // 13. The nftables table (host-global).
     if (cur.nat != want.nat) {
         Action load = make(K::LoadNft), back = make(K::LoadNft);
@@ -442,6 +469,10 @@ QList<Step> buildSteps(const QString &network, uid_t uid, const HostState &cur, 
         back.text = buildNftScript(global.otherNat + cur.nat);
         steps.append({load, back});
     }
+    // 13b. route_localnet off where no rule needs it any more (on surviving links).
+    for (const QString &name : sortedNames(curLocalnet))
+        if (!wantLocalnet.contains(name) && !goneNames.contains(name))
+            steps.append({make(K::ClearRouteLocalnet, name), make(K::SetRouteLocalnet, name)});
     // 14. dnsmasq.
     for (const auto &d : startDnsmasq)
         steps.append({startDns(network, d), stopDns(network, d.ifname)});

@@ -11,7 +11,10 @@
 // deleted (a qdisc that disappears with its link is restored by the undo once the link is
 // back), IFB devices are links like the others, and qdiscs and redirects are set after the
 // links exist — a changed impairment on a surviving link is changed in place, so no
-// interface is re-created for it. nftables and IPv4 forwarding are host-global: the builder is given what the
+// interface is re-created for it. route_localnet on a NAT gateway whose forwards take loopback
+// (protocol/forwardrules.h) is set before the nft table that needs it is loaded, and cleared
+// after the table no longer needs it; it goes with its interface (set again when re-created,
+// and by the undo of a deletion). nftables and IPv4 forwarding are host-global: the builder is given what the
 // other networks need, so the single `netloom` table always holds every network's rules.
 #pragma once
 
@@ -48,6 +51,8 @@ struct Action {
         ClearQdiscs,     // ifname (our root qdisc)
         RedirectIngress, // ifname -> master (the IFB)
         ClearIngress,    // ifname (ingress qdisc and its redirect)
+        SetRouteLocalnet,    // ifname: net.ipv4.conf.<ifname>.route_localnet = 1 (loopback forwards)
+        ClearRouteLocalnet,  // ifname: back to 0 (success when the link is gone)
     };
     Kind kind = Kind::None;
     QString ifname;
