@@ -37,6 +37,8 @@ Status Executor::perform(const Action &a)
     case K::RestoreForwarding6: return m_ops.restoreForwarding6();
     case K::InsertAccepts: return m_ops.insertAccepts(a.network, a.filterAccept);
     case K::RemoveAccepts: return m_ops.removeAccepts(a.network, a.filterAccept);
+    case K::SetRouteLocalnet: return m_ops.setRouteLocalnet(a.ifname, true);
+    case K::ClearRouteLocalnet: return m_ops.setRouteLocalnet(a.ifname, false);
     }
     return Error{ErrorCode::Internal, QStringLiteral("unknown action kind")};
 }

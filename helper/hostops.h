@@ -51,6 +51,9 @@ public:
     virtual Status enableForwarding6(const QStringList &uplinks) = 0;
     // Writes back the remembered IPv6 value (no-op when nothing is remembered).
     virtual Status restoreForwarding6() = 0;
+    // Writes net.ipv4.conf.<ifname>.route_localnet (1 or 0) of our interface `ifname`; turning
+    // it off succeeds when the link is gone (the setting went with it).
+    virtual Status setRouteLocalnet(const QString &ifname, bool on) = 0;
     // Runs one nftables transaction (`nft -f -` with this script).
     virtual Status loadNft(const QString &script) = 0;
     // Who holds the host side of a port forward in this network namespace (portusers.h): ""

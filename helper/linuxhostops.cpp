@@ -7,6 +7,7 @@
 #include "safefile.h"
 #include "tcnetlink.h"
 
+#include "protocol/forwardrules.h"
 #include "protocol/netaddr.h"
 
 #include <QProcess>
@@ -441,6 +442,15 @@ Status LinuxHostOps::enableForwarding()
             return s;
     }
     return writeSysctl(kForwardingPath, "1");
+}
+
+Status LinuxHostOps::setRouteLocalnet(const QString &ifname, bool on)
+{
+    if (auto s = ownName(QStringLiteral("configure"), ifname); !s)
+        return s;
+    if (!on && !linkExists(ifname))
+        return ok();
+    return writeSysctl(protocol::routeLocalnetPath(ifname).toLatin1().constData(), on ? "1" : "0");
 }
 
 Status LinuxHostOps::restoreForwarding()

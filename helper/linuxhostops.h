@@ -49,6 +49,7 @@ public:
     Status restoreForwarding() override;
     Status enableForwarding6(const QStringList &uplinks) override;  // linuxhostops6.cpp
     Status restoreForwarding6() override;
+    Status setRouteLocalnet(const QString &ifname, bool on) override;
     Status loadNft(const QString &script) override;
     Result<QString> portUser(const protocol::ForwardSpec &forward) override;
     Status startDnsmasq(const QString &network, const protocol::DnsmasqSpec &spec) override;

@@ -39,6 +39,8 @@ QString buildNftScript(const QList<protocol::NatSpec> &rules)
             names << match(u);
         const QString set = names.size() == 1 ? names.first() : u'{' + names.join(QStringLiteral(", ")) + u'}';
         const QString own = u'"' + r.ifname + u'"';
+        if (protocol::natTakesLoopback(r))
+            pre += QStringLiteral("    ") + protocol::loopbackGuardRule(r) + u'\n';
         for (const auto &f : r.forwards)
             forwardRules(r, f, &pre, &out, &post, &fwd);
         if (r.mode == protocol::NatSpec::Mode::Masquerade) {
@@ -52,7 +54,7 @@ QString buildNftScript(const QList<protocol::NatSpec> &rules)
         }
     }
     s += QStringLiteral("table ip netloom {\n");
-    if (!pre.isEmpty()) {
+    if (!pre.isEmpty() || !out.isEmpty()) {
         s += QStringLiteral("  chain prerouting {\n    %1\n").arg(protocol::forwardPreroutingHook());
         s += pre;
         s += QStringLiteral("  }\n");

@@ -10,7 +10,8 @@
 //
 // Port forwards (a NatSpec's `forwards`) add, only when there are any, a `prerouting` and
 // an `output` nat chain, and rules in `postrouting` and `forward`: protocol/forwardrules.h
-// says which (the exporter writes the same ones).
+// says which (the exporter writes the same ones). A network whose forwards take loopback
+// gets its guard rule (loopbackGuardRule) at the head of its prerouting rules.
 #pragma once
 
 #include "protocol/hoststate.h"

@@ -128,8 +128,6 @@ bool collides(const ProcSocket &s, protocol::ForwardSpec::Protocol protocol, con
         return false;
     if (s.ipv4 == 0)
         return true;
-    if ((s.ipv4 >> 24) == 127)
-        return false;
     if (forward.hostAddress.isEmpty())
         return true;
     const QString addr = QStringLiteral("%1.%2.%3.%4").arg(s.ipv4 >> 24).arg((s.ipv4 >> 16) & 0xff)

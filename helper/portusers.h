@@ -7,9 +7,9 @@
 // /proc/<pid>/comm. Every read is bounded (file size, processes, descriptors per process and
 // in all). What counts as a collision with an IPv4 forward on host address A (or on every
 // address when A is ""): a TCP listener or UDP socket on that port whose local address is
-// 0.0.0.0, A (or any non-loopback address when A is ""), or the IPv6 wildcard "::" (which
-// also takes IPv4 connections unless it is v6only, which /proc does not show — so it counts)
-// or an IPv4-mapped A. Loopback-only sockets do not collide: forwards never take loopback.
+// 0.0.0.0, A (or any address when A is "", loopback included: such a forward DNATs the host's
+// own connections to 127/8 too), or the IPv6 wildcard "::" (which also takes IPv4 connections
+// unless it is v6only, which /proc does not show — so it counts) or an IPv4-mapped A.
 #pragma once
 
 #include "base/result.h"

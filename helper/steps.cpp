@@ -2,6 +2,8 @@
 
 #include "nftscript.h"
 
+#include "protocol/forwardrules.h"
+
 #include "protocol/hoststatedecode.h"
 
 #include <QHash>
@@ -148,6 +150,13 @@ std::uint32_t frameBytes(const HostState &s, const QString &ifname)
     return std::uint32_t(std::max(mtu, 1500) + 18);
 }
 
+QStringList sortedNames(const QSet<QString> &names)
+{
+    QStringList out(names.cbegin(), names.cend());
+    out.sort();
+    return out;
+}
+
 Action make(Action::Kind kind, const QString &ifname = {})
 {
     Action a;
@@ -265,6 +274,8 @@ QString Action::describe() const
             .arg(kind == Kind::InsertAccepts ? QStringLiteral("insert-accepts") : QStringLiteral("remove-accepts"),
                  network, filterAccept.ifname, protocol::filterBackendName(filterAccept.backend), filterAccept.family,
                  filterAccept.table, filterAccept.chain, flag(filterAccept.established));
+    case Kind::SetRouteLocalnet: return QStringLiteral("set-route-localnet %1").arg(ifname);
+    case Kind::ClearRouteLocalnet: return QStringLiteral("clear-route-localnet %1").arg(ifname);
     }
     return QStringLiteral("?");
 }
@@ -378,10 +389,21 @@ QList<Step> buildSteps(const QString &network, uid_t uid, const HostState &cur, 
                 steps.append({make(K::ClearQdiscs, c.ifname), qdiscs(c.ifname, c.egress, frame)});
         }
     }
+    // Gateways whose forwards take loopback (route_localnet).
+    const auto localnet = [](const HostState &s) {
+        QSet<QString> out;
+        for (const NatSpec &n : s.nat)
+            if (natTakesLoopback(n))
+                out.insert(n.ifname);
+        return out;
+    };
+    const QSet<QString> curLocalnet = localnet(cur), wantLocalnet = localnet(want);
     // 5./6. Links that go: their settings come back on undo after they are re-created.
     for (const auto &[name, obj] : curLinks) {
         if (!deleted.contains(name))
             continue;
+        if (curLocalnet.contains(name))
+            steps.append({make(K::None), make(K::SetRouteLocalnet, name)});
         if (const auto l = linkSpec(cur, name))
             steps.append({make(K::None), setLink(*l)});
         if (obj.type == LinkObj::Type::Veth)
@@ -455,6 +477,11 @@ QList<Step> buildSteps(const QString &network, uid_t uid, const HostState &cur, 
         steps.append({make(K::EnableForwarding), make(K::RestoreForwarding)});
     else if (fwdBefore && !fwdAfter)
         steps.append({make(K::RestoreForwarding), make(K::EnableForwarding)});
+    // 12b. route_localnet on gateways that start taking loopback (before their rules).
+    for (const QString &name : sortedNames(wantLocalnet))
+        if (!curLocalnet.contains(name) || newNames.contains(name))
+            steps.append({make(K::SetRouteLocalnet, name),
+                          make(newNames.contains(name) ? K::None : K::ClearRouteLocalnet, name)});
     // 13. The nftables table (host-global).
     if (cur.nat != want.nat) {
         Action load = make(K::LoadNft), back = make(K::LoadNft);
@@ -462,7 +489,11 @@ QList<Step> buildSteps(const QString &network, uid_t uid, const HostState &cur, 
         back.text = buildNftScript(global.otherNat + cur.nat);
         steps.append({load, back});
     }
-    // 13b. IPv6 forwarding and the ip6 table (host-global), like 12./13.
+    // 13b. route_localnet off where no rule needs it any more (on surviving links).
+    for (const QString &name : sortedNames(curLocalnet))
+        if (!wantLocalnet.contains(name) && !goneNames.contains(name))
+            steps.append({make(K::ClearRouteLocalnet, name), make(K::SetRouteLocalnet, name)});
+    // 13c. IPv6 forwarding and the ip6 table (host-global), like 12./13.
     const bool fwd6Before = cur.ipv6Forwarding || global.otherForwarding6;
     const bool fwd6After = want.ipv6Forwarding || global.otherForwarding6;
     if (!fwd6Before && fwd6After) {

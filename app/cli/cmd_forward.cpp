@@ -8,6 +8,7 @@
 #include "model/portforward.h"
 #include "model/topologyjson.h"
 #include "model/validator.h"
+#include "runtime/controlserver.h"
 #include "runtime/runtime.h"
 
 #include <QFileInfo>
@@ -196,7 +197,8 @@ int runForward(const QStringList &args)
         return f ? QString() : f.error().message;
     };
     c.formatTable = formatReply;
-    return runControlQuery(c, args);
+    // An add/remove waits for the helper's answer (the runtime answers within 10 s).
+    return runControlQuery(c, args, runtime::ControlServer::kForwardReplyMs + 5000);
 }
 
 }  // namespace netloom::cli

@@ -221,20 +221,28 @@ int runUp(const QStringList &args)
                            {QStringLiteral("ab"), protocol::toSpec(l->emulation.ab)},
                            {QStringLiteral("ba"), protocol::toSpec(l->emulation.ba)}};
     });
-    // `netloomctl forward`: the same, for the NAT gateways' port forwards.
-    control.setForwardHandler([&](const QString &action, const QString &spec, const QString &gateway) -> Result<QJsonObject> {
+    // `netloomctl forward`: the same, for the NAT gateways' port forwards; an add or remove
+    // answers once the helper has answered its apply, so a refusal ("port 9090/tcp is in use
+    // by sshd (pid 123)") reaches the caller and the change is not kept.
+    control.setForwardHandler([&](const QString &action, const QString &spec, const QString &gateway,
+                                  runtime::ControlServer::ForwardReply reply) {
         model::Topology edited = current;
         Result<QJsonObject> r = editForwards(&edited, action, spec, gateway, &rt);
         if (!r || action == QLatin1String("list"))
-            return r;
+            return reply(r);
         QList<runtime::UserKeyWarning> ignored;
         Result<plan::Plan> np = planForRun(edited, file, runtimeDir, &ignored);
         if (!np)
-            return np.error();
-        if (Status st = rt.applyEdit(*np); !st)
-            return st.error();
-        current = edited;
-        return r;
+            return reply(np.error());
+        const QJsonObject result = *r;
+        const Status st = rt.applyEdit(*np, [&current, edited, result, reply](Status applied) {
+            if (!applied)
+                return reply(applied.error());
+            current = edited;
+            reply(result);
+        });
+        if (!st)
+            reply(st.error());
     });
     if (controlPath.isEmpty())
         controlPath = runtime::controlSocketPathFor(t->name);

@@ -9,7 +9,7 @@
 
 namespace netloom::cli {
 
-int runControlQuery(const ControlCommand &command, const QStringList &args)
+int runControlQuery(const ControlCommand &command, const QStringList &args, int timeoutMs)
 {
     const QString &op = command.op;
     const QString name = command.name.isEmpty() ? op : command.name;
@@ -81,7 +81,7 @@ int runControlQuery(const ControlCommand &command, const QStringList &args)
     }
     if (command.run)
         return command.run(socket, request);
-    Result<QJsonObject> r = runtime::queryControl(socket, request);
+    Result<QJsonObject> r = runtime::queryControl(socket, request, timeoutMs);
     if (!r)
         return fail(ExitFailure, r.error().message);
     printOut(json ? QString::fromUtf8(QJsonDocument(*r).toJson(QJsonDocument::Compact)) + u'\n' : command.formatTable(*r));

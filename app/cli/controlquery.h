@@ -45,7 +45,8 @@ struct ControlCommand {
 // options, finds the control socket (NAME's, or the only running topology's), sends the
 // request, and prints the reply: compact JSON with --json, else formatTable(reply) — or hands
 // over to command.run. Errors are one line on stderr.
+// Waits at most `timeoutMs` for the reply (runtime::queryControl).
 // Returns the exit code (ExitOk, ExitUsage, ExitFailure).
-int runControlQuery(const ControlCommand &command, const QStringList &args);
+int runControlQuery(const ControlCommand &command, const QStringList &args, int timeoutMs = 3000);
 
 }  // namespace netloom::cli

@@ -211,6 +211,12 @@ private:
                  QStringLiteral("    if [ -s %1 ]; then cat %1 >/proc/sys/net/ipv4/ip_forward || true; fi")
                      .arg(state(QStringLiteral("ip_forward.prev"))));
         }
+        // Loopback forwards: 127/8 sources may leave through the gateway (the setting goes
+        // away with the interface, which this script created).
+        for (const QString &ifname : exportLoopbackGateways(m_plan))
+            m_start << QStringLiteral("  echo 1 >%1 || die %2")
+                           .arg(word(protocol::routeLocalnetPath(ifname)),
+                                word(QStringLiteral("failed to set net.ipv4.conf.%1.route_localnet").arg(ifname)));
         if (!h.nat.isEmpty())
             renderNat();
         if (h.ipv6Forwarding)

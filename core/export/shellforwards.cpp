@@ -5,6 +5,11 @@ namespace netloom::exporter {
 protocol::ForwardRules exportForwardRules(const plan::Plan &plan)
 {
     protocol::ForwardRules fw;
+    for (const QString &ifname : exportLoopbackGateways(plan)) {
+        protocol::NatSpec n;
+        n.ifname = ifname;
+        fw.prerouting << protocol::loopbackGuardRule(n);
+    }
     for (const protocol::NatSpec &n : plan.host.nat)
         for (const protocol::ForwardSpec &f : n.forwards) {
             const protocol::ForwardRules r = protocol::forwardNftRules(n, f);
@@ -40,6 +45,15 @@ protocol::ForwardRules exportForwardRules(const plan::Plan &plan)
         fw.forward += commented(again, r.forward);
     }
     return fw;
+}
+
+QStringList exportLoopbackGateways(const plan::Plan &plan)
+{
+    QStringList out;
+    for (const plan::PlannedForward &pf : plan.forwards)
+        if (protocol::forwardTakesLoopback(pf.spec) && !out.contains(pf.natIfname))
+            out << pf.natIfname;
+    return out;
 }
 
 }  // namespace netloom::exporter

@@ -6,7 +6,9 @@
 // written out — its address is the lease the guest takes when it boots, after the table is
 // loaded — so its rules are written commented out with GUEST_ADDRESS in place of the address
 // and a comment saying what to fill in (the guest's line in the network's dnsmasq lease file)
-// or to add a reservation and export again. Pure.
+// or to add a reservation and export again. A gateway with a forward that takes loopback
+// (protocol::forwardTakesLoopback, commented-out ones included) gets the guard rule and the
+// route_localnet sysctl, as the helper does. Pure.
 #pragma once
 
 #include "plan/planner.h"
@@ -17,5 +19,9 @@ namespace netloom::exporter {
 // The forward rules of every NAT gateway in `plan` (planned without leases), per chain,
 // without indentation; commented-out rules and their comments for unresolved forwards.
 protocol::ForwardRules exportForwardRules(const plan::Plan &plan);
+
+// The gateway interfaces whose forwards take loopback (each once, in plan order): the script
+// sets their net.ipv4.conf.<ifname>.route_localnet to 1 once they exist.
+QStringList exportLoopbackGateways(const plan::Plan &plan);
 
 }  // namespace netloom::exporter

@@ -45,9 +45,9 @@ void Validator::checkPortForwards()
                 addressOk = bool(ip);
                 if (!ip)
                     fail("hostAddress", QStringLiteral("host address %1 is not an IPv4 address").arg(q(f.hostAddress)));
-                else if (isMulticast(*ip) || ip->value == 0 || ip->value == 0xffffffffu || isLoopback(*ip)) {
-                    fail("hostAddress", QStringLiteral("host address %1 must be a unicast, non-loopback address of this host "
-                                                       "(or empty for all addresses)").arg(ip->toString()));
+                else if (isMulticast(*ip) || ip->value == 0 || ip->value == 0xffffffffu) {
+                    fail("hostAddress", QStringLiteral("host address %1 must be a unicast address of this host, 127.x "
+                                                       "for loopback only (or empty for all addresses)").arg(ip->toString()));
                     addressOk = false;
                 }
             }

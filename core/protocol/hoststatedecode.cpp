@@ -175,8 +175,8 @@ Status validateForward(const Cidr &subnet, const ForwardSpec &f)
         auto ip = unicastIp(what, f.hostAddress);
         if (!ip)
             return ip.error();
-        if ((ip->value >> 28) == 0xe || (ip->value >> 24) == 127 || ip->value == 0 || ip->value == 0xffffffffu)
-            return invalid(QStringLiteral("the host address must be a unicast, non-loopback address"));
+        if ((ip->value >> 28) == 0xe || ip->value == 0 || ip->value == 0xffffffffu)
+            return invalid(QStringLiteral("the host address must be a unicast address"));
     }
     auto guest = unicastIp(what, f.guestAddress);
     if (!guest)

@@ -10,7 +10,7 @@
 // (only read by nftables) and UplinkSpec (physical enslaving, separately authorized).
 //
 // Port forwards (a NAT spec's "forwards") have a family, a protocol, ports 1..65535, a host
-// address that is "" or a unicast, non-loopback IPv4 address, and a guest address that is a
+// address that is "" or a unicast IPv4 address (127.x: loopback only), and a guest address that is a
 // host of the NAT spec's subnet; a host (family, protocol, port) is forwarded once in the state
 // (equal addresses, or one of them ""). Collisions with other networks' forwards and with ports
 // in use are the helper's business (it knows the host).

@@ -216,10 +216,48 @@ bool ControlServer::answerAsync(QLocalSocket *s, const QByteArray &line)
 {
     const QJsonObject o = QJsonDocument::fromJson(line).object();
     const QString op = o.value(QStringLiteral("op")).toString();
-    if (op != QLatin1String("console") && op != QLatin1String("screenshot"))
+    if (op != QLatin1String("console") && op != QLatin1String("screenshot") && op != QLatin1String("forward"))
         return false;
     s->setProperty("netloom-async", true);
     QPointer<QLocalSocket> conn(s);
+    if (op == QLatin1String("forward")) {
+        // {"op":"forward","action":"add"|"remove"|"list","spec":TEXT,"gateway":ID}: answered
+        // when the handler replies (an add/remove after the helper's answer), at most
+        // kForwardReplyMs later.
+        const QString action = o.value(QStringLiteral("action")).toString().left(16);
+        const QString spec = o.value(QStringLiteral("spec")).toString().left(256);
+        const QString gateway = o.value(QStringLiteral("gateway")).toString().left(kMaxNodeIdChars);
+        if (!m_forwardHandler) {
+            finishConnection(s, replyLine(Error::failed(ErrorCode::Unsupported, QStringLiteral("change port forwards of"),
+                                                        m_runtime->topologyName(), QStringLiteral("this runtime cannot re-plan its topology")),
+                                          {}),
+                             -1);
+            return true;
+        }
+        auto done = std::make_shared<bool>(false);
+        auto timer = new QTimer(s);
+        timer->setSingleShot(true);
+        QObject::connect(timer, &QTimer::timeout, s, [conn, done, action, spec] {
+            if (*done || !conn)
+                return;
+            *done = true;
+            finishConnection(conn, replyLine(Error::failed(ErrorCode::Timeout, QStringLiteral("%1 port forward").arg(action), spec,
+                                                           QStringLiteral("the helper did not answer within %1 s").arg(kForwardReplyMs / 1000)),
+                                             {}),
+                             -1);
+        });
+        timer->start(kForwardReplyMs);
+        m_forwardHandler(action, spec, gateway, [conn, done, timer = QPointer<QTimer>(timer)](const Result<QJsonObject> &r) {
+            if (*done)
+                return;
+            *done = true;
+            if (timer)
+                timer->stop();
+            if (conn)
+                finishConnection(conn, replyLine(r ? ok() : Status(r.error()), r ? *r : QJsonObject{}), -1);
+        });
+        return true;
+    }
     const QString node = o.value(QStringLiteral("node")).toString().left(kMaxNodeIdChars);
     if (op == QLatin1String("console")) {
         // {"op":"console","node":GUEST,"kind":"serial"|"graphical"}: the answer carries the
@@ -311,19 +349,6 @@ QByteArray ControlServer::answer(const QByteArray &line) const
         Result<QJsonObject> r = m_linkHandler
                                     ? m_linkHandler(ref, action, dir)
                                     : Result<QJsonObject>(Error::failed(ErrorCode::Unsupported, QStringLiteral("change link"), ref,
-                                                                        QStringLiteral("this runtime cannot re-plan its topology")));
-        reply = r ? QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("result"), *r}}
-                  : QJsonObject{{QStringLiteral("ok"), false}, {QStringLiteral("error"), r.error().message}};
-    } else if (op == QLatin1String("forward")) {
-        // {"op":"forward","action":"add"|"remove"|"list","spec":TEXT,"gateway":ID}
-        const QJsonObject o = doc.object();
-        const QString action = o.value(QStringLiteral("action")).toString().left(16);
-        const QString spec = o.value(QStringLiteral("spec")).toString().left(256);
-        const QString gateway = o.value(QStringLiteral("gateway")).toString().left(kMaxNodeIdChars);
-        Result<QJsonObject> r = m_forwardHandler
-                                    ? m_forwardHandler(action, spec, gateway)
-                                    : Result<QJsonObject>(Error::failed(ErrorCode::Unsupported, QStringLiteral("change port forwards of"),
-                                                                        m_runtime->topologyName(),
                                                                         QStringLiteral("this runtime cannot re-plan its topology")));
         reply = r ? QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("result"), *r}}
                   : QJsonObject{{QStringLiteral("ok"), false}, {QStringLiteral("error"), r.error().message}};

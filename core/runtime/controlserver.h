@@ -61,8 +61,13 @@ public:
     void setLinkHandler(LinkHandler handler) { m_linkHandler = std::move(handler); }
     // Op "forward" ({"op":"forward","action":"add"|"remove"|"list","spec":TEXT,"gateway":ID},
     // see model/portforward.h) adds, removes or lists the NAT gateways' port forwards of the
-    // running topology; like "link", the owner supplies the handler (netloomctl up).
-    using ForwardHandler = std::function<Result<QJsonObject>(const QString &action, const QString &spec, const QString &gateway)>;
+    // running topology; like "link", the owner supplies the handler (netloomctl up). The
+    // handler answers through `reply` (exactly once, possibly later: an add or remove waits for
+    // the helper's answer to its apply, so a refusal reaches the caller); the server answers
+    // "timed out" itself after kForwardReplyMs and ignores a later reply.
+    using ForwardReply = std::function<void(const Result<QJsonObject> &)>;
+    using ForwardHandler = std::function<void(const QString &action, const QString &spec, const QString &gateway, ForwardReply reply)>;
+    static constexpr int kForwardReplyMs = 10000;
     void setForwardHandler(ForwardHandler handler) { m_forwardHandler = std::move(handler); }
 
 private:

@@ -194,8 +194,12 @@ public:
     // state is re-applied (the helper converges), removed guests are stopped, added guests
     // started, changed guests restarted; the rest keeps running. Switches, cables and the
     // runtime directory must be unchanged (otherwise Unsupported: restart to apply). Returns
-    // the refusal; the changes complete asynchronously.
-    Status applyEdit(const plan::Plan &next);
+    // the refusal; the changes complete asynchronously. `hostDone` (optional) is called once
+    // with the helper's answer to the edit's host apply (ok() at once when the host state did
+    // not change). When the helper refuses (e.g. a forward's port is in use), nothing was
+    // applied on the host, so the plan's host state and forwards go back to what they were
+    // (unless a newer edit replaced them meanwhile): the refused change is not running.
+    Status applyEdit(const plan::Plan &next, std::function<void(Status)> hostDone = {});
 
     RunState state() const { return m_state; }
     QString topologyName() const { return m_name; }

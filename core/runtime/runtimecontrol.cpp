@@ -178,7 +178,7 @@ void Runtime::afterGuestDown(const QString &node)
     }
 }
 
-Status Runtime::applyEdit(const plan::Plan &next)
+Status Runtime::applyEdit(const plan::Plan &next, std::function<void(Status)> hostDone)
 {
     const QString verb = QStringLiteral("apply edit of");
     if (m_state != RunState::Running)
@@ -243,12 +243,23 @@ Status Runtime::applyEdit(const plan::Plan &next)
                 afterGuestDown(old.node);
         }
     }
+    const protocol::HostState oldHost = m_plan.host;
+    const QList<plan::PlannedForward> oldForwards = m_plan.forwards;
     m_plan = next;
-    auto startAdded = [this, added](const Result<QJsonObject> &r) {
+    auto startAdded = [this, added, hostDone, oldHost, oldForwards, next](const Result<QJsonObject> &r) {
         if (!r) {
             log(QStringLiteral("error"), QString(), r.error().message);
+            // The helper changed nothing: the refused host state is not running.
+            if (m_plan.host == next.host && m_plan.forwards == next.forwards) {
+                m_plan.host = oldHost;
+                m_plan.forwards = oldForwards;
+            }
+            if (hostDone)
+                hostDone(r.error());
             return;
         }
+        if (hostDone)
+            hostDone(ok());
         for (const plan::GuestPlan &g : added) {
             m_nodeStates.insert(g.node, NodeState::Down);
             log(QStringLiteral("info"), g.name, QStringLiteral("added to the topology"));

@@ -145,6 +145,10 @@ private Q_SLOTS:
         const QString rules = QString::fromUtf8(host.exec({QStringLiteral("nft"), QStringLiteral("list"), QStringLiteral("ruleset")}).out);
         QVERIFY2(rules.contains(QStringLiteral("tcp dport 8080 dnat to 10.0.2.10:80")), qPrintable(rules));
         QVERIFY2(rules.contains(QStringLiteral("ct status dnat")) && !rules.contains(QStringLiteral("2222")), qPrintable(rules));
+        QVERIFY2(rules.contains(QStringLiteral("ip daddr 127.0.0.0/8 drop")), qPrintable(rules));
+        QCOMPARE(lab.plan.host.nat.size(), 1);
+        const QString localnet = QStringLiteral("cat /proc/sys/net/ipv4/conf/%1/route_localnet").arg(lab.plan.host.nat[0].ifname);
+        QCOMPARE(host.sh(localnet).out.trimmed(), QByteArray("1"));
         const test::CommandResult stop = runScript(host, lab, QStringLiteral("stop"));
         QVERIFY2(stop.exitCode == 0, qPrintable(stop.describe()));
         const QString after = QString::fromUtf8(host.exec({QStringLiteral("nft"), QStringLiteral("list"), QStringLiteral("ruleset")}).out);

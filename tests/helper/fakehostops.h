@@ -118,6 +118,17 @@ public:
     {
         return portUsers.value(QStringLiteral("%1/%2").arg(protocol::forwardProtocolName(f.protocol)).arg(f.hostPort));
     }
+    // "localnet <ifname>" while route_localnet is 1 (goes with the link).
+    Status setRouteLocalnet(const QString &ifname, bool on) override
+    {
+        if (on && !has(ifname))
+            return Error{ErrorCode::NotFound, QStringLiteral("no link %1").arg(ifname)};
+        if (on)
+            objects.insert(QStringLiteral("localnet ") + ifname);
+        else
+            objects.remove(QStringLiteral("localnet ") + ifname);
+        return ok();
+    }
     Status loadNft(const QString &script) override
     {
         const qsizetype brace = script.indexOf(u'{');

@@ -3,7 +3,10 @@
 // service (a socket this test opens there), NAT to the uplink "fwup0", whose peer sits in an
 // "outside" namespace (192.168.77.2). Checks, with sockets created inside the namespaces:
 //  - the forwarded port reaches the guest from outside, and from the host itself (to the
-//    uplink's address and to the gateway's address);
+//    uplink's address, to the gateway's address and to 127.0.0.1/127.0.0.2 — route_localnet
+//    set on the gateway only, not on all/default/the uplink/lo);
+//  - a forward on the gateway's address only clears route_localnet again and leaves loopback
+//    alone; one on 127.0.0.1 takes loopback only;
 //  - after the guest takes a new address and the state is applied with it (what the runtime
 //    does when the lease changes), the forward follows;
 //  - a forward to a host port some process listens on is refused naming it ("port 9090/tcp is
@@ -150,9 +153,10 @@ private Q_SLOTS:
     {
         ScopedNetns host(QStringLiteral("hlfw")), guest(QStringLiteral("hlfwg")), outside(QStringLiteral("hlfwo"));
         QVERIFY2(host.ok() && guest.ok() && outside.ok(), qPrintable(host.error() + guest.error() + outside.error()));
-        // The uplink: fwup0 (host, 192.168.77.1) <-> fwup1 (outside, 192.168.77.2).
+        // The uplink: fwup0 (host, 192.168.77.1) <-> fwup1 (outside, 192.168.77.2); no IPv6
+        // link-local address on fwup0 (its DAD finishing mid-test would change the snapshot).
         auto r = host.sh(QStringLiteral("ip link add fwup0 type veth peer name fwup1 && ip link set fwup1 netns %1 && "
-                                        "ip addr add 192.168.77.1/24 dev fwup0 && ip link set fwup0 up").arg(outside.name()));
+                                        "ip link set fwup0 addrgenmode none && ip addr add 192.168.77.1/24 dev fwup0 && ip link set fwup0 up").arg(outside.name()));
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         r = outside.sh(QStringLiteral("ip addr add 192.168.77.2/24 dev fwup1 && ip link set fwup1 up"));
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
@@ -161,6 +165,10 @@ private Q_SLOTS:
         HelperProcess helper(host, dir.path());
         QVERIFY2(helper.start(), qPrintable(helper.log()));
         const QString before = snapshot(host, helper.stateDir(), helper.pid());
+        const QByteArray localnetBefore = host.sh(QStringLiteral(
+            "cat /proc/sys/net/ipv4/conf/all/route_localnet /proc/sys/net/ipv4/conf/default/route_localnet "
+            "/proc/sys/net/ipv4/conf/fwup0/route_localnet /proc/sys/net/ipv4/conf/lo/route_localnet")).out;
+        QCOMPARE(localnetBefore, QByteArray("0\n0\n0\n0\n"));
         HelperClient client;
         VERIFY_OK(client.connectAndWait(helper.socketPath()));
 
@@ -183,6 +191,14 @@ private Q_SLOTS:
         // the gateway address, so the reply comes back whatever the guest's routes).
         QCOMPARE(connectThrough(host, "192.168.77.1", 8080, service.fd), QStringLiteral("10.0.2.1"));
         QCOMPARE(connectThrough(host, "10.0.2.1", 8080, service.fd), QStringLiteral("10.0.2.1"));
+        // ... and to loopback (route_localnet on the gateway only; masqueraded, so the guest
+        // answers the gateway's address).
+        QCOMPARE(connectThrough(host, "127.0.0.1", 8080, service.fd), QStringLiteral("10.0.2.1"));
+        QCOMPARE(connectThrough(host, "127.0.0.2", 8080, service.fd), QStringLiteral("10.0.2.1"));
+        QCOMPARE(host.sh(QStringLiteral("cat /proc/sys/net/ipv4/conf/loomfbr0/route_localnet")).out.trimmed(), QByteArray("1"));
+        QCOMPARE(host.sh(QStringLiteral("cat /proc/sys/net/ipv4/conf/all/route_localnet /proc/sys/net/ipv4/conf/default/route_localnet "
+                                        "/proc/sys/net/ipv4/conf/fwup0/route_localnet /proc/sys/net/ipv4/conf/lo/route_localnet")).out,
+                 localnetBefore);
 
         // The guest takes a new address; the state with it (what the runtime applies when the
         // lease changes) makes the forward follow.
@@ -224,9 +240,30 @@ private Q_SLOTS:
                  qPrintable(clash.error().message));
         QCOMPARE(host.exec({QStringLiteral("ip"), QStringLiteral("-br"), QStringLiteral("link")}).out, linksBefore);
 
+        // A forward on the gateway's address only does not take loopback: route_localnet goes
+        // back to 0 on the surviving gateway and 127.0.0.1:8080 is nobody's.
+        ForwardSpec onGateway = tcpForward(8080, "10.0.2.16", 80);
+        onGateway.hostAddress = QStringLiteral("10.0.2.1");
+        VERIFY_OK(applyNow(client, QStringLiteral("fw"), natState({onGateway})));
+        QCOMPARE(host.sh(QStringLiteral("cat /proc/sys/net/ipv4/conf/loomfbr0/route_localnet")).out.trimmed(), QByteArray("0"));
+        QCOMPARE(connectThrough(host, "127.0.0.1", 8080, service.fd), QString());
+        QCOMPARE(connectThrough(host, "10.0.2.1", 8080, service.fd), QStringLiteral("10.0.2.1"));
+        // A forward on 127.0.0.1 only: loopback reaches the guest, the gateway's address does not.
+        ForwardSpec onLoopback = tcpForward(8080, "10.0.2.16", 80);
+        onLoopback.hostAddress = QStringLiteral("127.0.0.1");
+        VERIFY_OK(applyNow(client, QStringLiteral("fw"), natState({onLoopback})));
+        QCOMPARE(connectThrough(host, "127.0.0.1", 8080, service.fd), QStringLiteral("10.0.2.1"));
+        QCOMPARE(connectThrough(outside, "192.168.77.1", 8080, service.fd), QString());
+
         // Teardown: as before (the guest's veth end goes with its pair).
         VERIFY_OK(teardownNow(client, QStringLiteral("fw")));
-        QCOMPARE(snapshot(host, helper.stateDir(), helper.pid()), before);
+        const QString after = snapshot(host, helper.stateDir(), helper.pid());
+        if (after != before)
+            qWarning().noquote() << "before:\n" << before << "\nafter:\n" << after;
+        QCOMPARE(after, before);
+        QCOMPARE(host.sh(QStringLiteral("cat /proc/sys/net/ipv4/conf/all/route_localnet /proc/sys/net/ipv4/conf/default/route_localnet "
+                                        "/proc/sys/net/ipv4/conf/fwup0/route_localnet /proc/sys/net/ipv4/conf/lo/route_localnet")).out,
+                 localnetBefore);
         helper.stop();
     }
 };

@@ -5,6 +5,7 @@
 #include "common/testutil.h"
 #include "nftscript.h"
 #include "portusers.h"
+#include "protocol/forwardrules.h"
 #include "protocol/hoststatedecode.h"
 
 #include <QJsonArray>
@@ -71,7 +72,7 @@ private Q_SLOTS:
         QTest::newRow("guest outside the subnet") << QList<ForwardSpec>{tcp(8080, "10.0.3.15", 80)} << QStringLiteral("host of the NAT subnet 10.0.2.0/24");
         QTest::newRow("guest is the broadcast") << QList<ForwardSpec>{tcp(8080, "10.0.2.255", 80)} << QStringLiteral("host of the NAT subnet");
         QTest::newRow("guest not an address") << QList<ForwardSpec>{tcp(8080, "guest", 80)} << QStringLiteral("guest");
-        QTest::newRow("loopback host address") << QList<ForwardSpec>{tcp(8080, "10.0.2.15", 80, "127.0.0.1")} << QStringLiteral("non-loopback");
+        QTest::newRow("multicast host address") << QList<ForwardSpec>{tcp(8080, "10.0.2.15", 80, "224.0.0.1")} << QStringLiteral("must be a unicast address");
         QTest::newRow("twice") << QList<ForwardSpec>{tcp(8080, "10.0.2.15", 80), tcp(8080, "10.0.2.16", 80, "192.0.2.1")}
                                << QStringLiteral("host port 8080/tcp is forwarded twice");
         QTest::newRow("port 0") << QList<ForwardSpec>{tcp(0, "10.0.2.15", 80)} << QStringLiteral("1..65535");
@@ -126,15 +127,29 @@ private Q_SLOTS:
         const QString script = buildNftScript(s.nat);
         for (const char *line : {
                  "  chain prerouting {\n    type nat hook prerouting priority dstnat; policy accept;\n"
+                 "    iifname \"loomtap0\" ip daddr 127.0.0.0/8 drop\n"
                  "    fib daddr type local tcp dport 8080 dnat to 10.0.2.15:80\n"
                  "    ip daddr 192.0.2.1 fib daddr type local tcp dport 8443 dnat to 10.0.2.16:443\n  }\n",
                  "  chain output {\n    type nat hook output priority -100; policy accept;\n"
-                 "    ip daddr != 127.0.0.0/8 fib daddr type local tcp dport 8080 dnat to 10.0.2.15:80\n"
+                 "    fib daddr type local tcp dport 8080 dnat to 10.0.2.15:80\n"
                  "    ip daddr 192.0.2.1 fib daddr type local tcp dport 8443 dnat to 10.0.2.16:443\n  }\n",
                  "    oifname \"loomtap0\" ip daddr 10.0.2.15 tcp dport 80 ct status dnat ip saddr 10.0.2.0/24 masquerade\n"
                  "    oifname \"loomtap0\" ip daddr 10.0.2.15 tcp dport 80 ct status dnat fib saddr type local masquerade\n",
                  "    oifname \"loomtap0\" ip daddr 10.0.2.16 tcp dport 443 ct status dnat accept\n"})
             QVERIFY2(script.contains(QLatin1String(line)), qPrintable(script));
+        // Only a forward on one address: no loopback, no guard. On a 127.x address: loopback
+        // only (output, no prerouting rule), with the guard.
+        const QList<NatSpec> one = natState({tcp(8443, "10.0.2.16", 443, "192.0.2.1")}).nat;
+        QVERIFY(!natTakesLoopback(one[0]));
+        QVERIFY(!buildNftScript(one).contains(QStringLiteral("127.0.0.0/8")));
+        const QList<NatSpec> local = natState({tcp(8443, "10.0.2.16", 443, "127.0.0.1")}).nat;
+        QVERIFY(natTakesLoopback(local[0]));
+        QVERIFY2(buildNftScript(local).contains(QLatin1String(
+                     "  chain prerouting {\n    type nat hook prerouting priority dstnat; policy accept;\n"
+                     "    iifname \"loomtap0\" ip daddr 127.0.0.0/8 drop\n  }\n"
+                     "  chain output {\n    type nat hook output priority -100; policy accept;\n"
+                     "    ip daddr 127.0.0.1 fib daddr type local tcp dport 8443 dnat to 10.0.2.16:443\n  }\n")),
+                 qPrintable(buildNftScript(local)));
         // No forwards: no nat chains beyond postrouting (the table keeps its old shape).
         QVERIFY(!buildNftScript(natState({}).nat).contains(QStringLiteral("prerouting")));
     }
@@ -164,7 +179,10 @@ private Q_SLOTS:
         const QList<ProcSocket> v6 = parseProcNet(kTcp6, true);
         QVERIFY(collides(v4[0], T, tcp(22, "10.0.2.15", 22)));                 // 0.0.0.0:22
         QVERIFY(collides(v4[0], T, tcp(22, "10.0.2.15", 22, "192.0.2.1")));    // ... on any address
-        QVERIFY(!collides(v4[1], T, tcp(53, "10.0.2.15", 53)));                // loopback-only
+        QVERIFY(collides(v4[1], T, tcp(53, "10.0.2.15", 53)));                 // loopback: taken by ""
+        QVERIFY(collides(v4[1], T, tcp(53, "10.0.2.15", 53, "127.0.0.53")));
+        QVERIFY(!collides(v4[1], T, tcp(53, "10.0.2.15", 53, "127.0.0.1")));
+        QVERIFY(!collides(v4[1], T, tcp(53, "10.0.2.15", 53, "192.0.2.1")));
         QVERIFY(collides(v4[2], T, tcp(8080, "10.0.2.15", 80)));               // all addresses vs one
         QVERIFY(collides(v4[2], T, tcp(8080, "10.0.2.15", 80, "192.168.1.5")));
         QVERIFY(!collides(v4[2], T, tcp(8080, "10.0.2.15", 80, "192.168.1.6")));

@@ -39,6 +39,13 @@ void compareGolden(const QString &name, const QString &actual)
     QCOMPARE(actual, expected);
 }
 
+HostState withoutForwards(HostState s)
+{
+    for (NatSpec &n : s.nat)
+        n.forwards.clear();
+    return s;
+}
+
 HostState changedA()
 {
     HostState s = exampleA();
@@ -285,10 +292,38 @@ private Q_SLOTS:
         QVERIFY(ops.objects.contains(QStringLiteral("port loomt1 loombr0")));
         QVERIFY(ops.objects.contains(QStringLiteral("dnsmasq big/loombr0")));
         QVERIFY(ops.forwarding);
+        QVERIFY(ops.objects.contains(QStringLiteral("localnet loombr0")));  // its forwards take loopback
         QVERIFY(ops.log.contains(QStringLiteral("create-tap loomt1 1000")));
         auto t = ex.run(buildSteps(QStringLiteral("big"), 1000, large(), {}, {}));
         QVERIFY2(t, t ? "" : qPrintable(t.error().message));
         QCOMPARE(ops.snapshot(), before);
+    }
+
+    // route_localnet follows the gateway's loopback forwards on a surviving link: set before the
+    // table that needs it, cleared after the table no longer does.
+    void routeLocalnetFollowsLoopbackForwards()
+    {
+        const HostState bare = withoutForwards(large());
+        const QString on = describeSteps(buildSteps(QStringLiteral("big"), 1000, bare, large(), {}));
+        QVERIFY2(on.contains(QStringLiteral("set-route-localnet loombr0 | undo: clear-route-localnet loombr0")), qPrintable(on));
+        QVERIFY2(on.indexOf(QStringLiteral("set-route-localnet loombr1")) < on.indexOf(QStringLiteral("load-nft")), qPrintable(on));
+        const QString off = describeSteps(buildSteps(QStringLiteral("big"), 1000, large(), bare, {}));
+        QVERIFY2(off.contains(QStringLiteral("clear-route-localnet loombr0 | undo: set-route-localnet loombr0")), qPrintable(off));
+        QVERIFY2(off.indexOf(QStringLiteral("clear-route-localnet")) > off.indexOf(QStringLiteral("load-nft")), qPrintable(off));
+        // A forward on one non-loopback address needs none.
+        HostState one = bare;
+        one.nat[0].forwards = {ForwardSpec{ForwardSpec::Family::Ipv4, ForwardSpec::Protocol::Tcp, QStringLiteral("192.0.2.1"), 80,
+                                           QStringLiteral("10.0.5.20"), 80}};
+        QVERIFY(!describeSteps(buildSteps(QStringLiteral("big"), 1000, bare, one, {})).contains(QStringLiteral("route-localnet")));
+
+        FakeHostOps ops;
+        Executor ex(ops);
+        QVERIFY(ex.run(buildSteps(QStringLiteral("big"), 1000, {}, bare, {})));
+        QVERIFY(!ops.objects.contains(QStringLiteral("localnet loombr0")));
+        QVERIFY(ex.run(buildSteps(QStringLiteral("big"), 1000, bare, large(), {})));
+        QVERIFY(ops.objects.contains(QStringLiteral("localnet loombr0")));
+        QVERIFY(ex.run(buildSteps(QStringLiteral("big"), 1000, large(), bare, {})));
+        QVERIFY(!ops.objects.contains(QStringLiteral("localnet loombr0")));
     }
 
     void failureAtEveryStepRollsBack_data()
@@ -308,6 +343,8 @@ private Q_SLOTS:
         QTest::newRow("create ipv6") << 0 << 8;
         QTest::newRow("add ipv6") << 1 << 8;
         QTest::newRow("teardown ipv6") << 8 << 0;
+        QTest::newRow("forwards come (route_localnet on)") << 9 << 2;
+        QTest::newRow("forwards go (route_localnet off)") << 2 << 9;
     }
     void failureAtEveryStepRollsBack()
     {
@@ -323,6 +360,7 @@ private Q_SLOTS:
             case 5: return impairedB();
             case 6: return impairedLarge();
             case 8: return exampleA6();
+            case 9: return withoutForwards(large());
             default: {
                 HostState s = impairedA();  // the impaired port's veth is re-created
                 s.veths[0].peer = QStringLiteral("loomib9");
@@ -331,7 +369,7 @@ private Q_SLOTS:
             }
         };
         const auto steps = buildSteps(QStringLiteral("n"), 1000, state(from), state(to), {});
-        QVERIFY(steps.size() > 3);
+        QVERIFY(steps.size() >= 3);
         for (int k = 0; k < steps.size(); ++k) {
             FakeHostOps ops;
             Executor ex(ops);

@@ -142,8 +142,8 @@ private slots:
         fw = {fwd(8080, "vm1", 80)};
         fw[0].hostAddress = QStringLiteral("fe80::1");
         expectOne(t, kBase + QStringLiteral("[0].hostAddress"), QStringLiteral("gateway 'gw', forward 0: host address 'fe80::1' is not an IPv4 address"));
-        fw[0].hostAddress = QStringLiteral("127.0.0.1");
-        expectOne(t, kBase + QStringLiteral("[0].hostAddress"), QStringLiteral("non-loopback"));
+        fw[0].hostAddress = QStringLiteral("224.0.0.1");
+        expectOne(t, kBase + QStringLiteral("[0].hostAddress"), QStringLiteral("must be a unicast address"));
         // Ports.
         fw = {fwd(0, "vm1", 80)};
         expectOne(t, kBase + QStringLiteral("[0].hostPort"), QStringLiteral("host port 0 is outside 1..65535"));

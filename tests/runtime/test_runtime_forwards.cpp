@@ -4,21 +4,58 @@
 // appears (the runtime follows the lease), and then reaches alpha's httpd from the namespace
 // itself (the host) through the gateway's address. `netloomctl forward` on the running
 // topology lists it as applied to the leased address, adds a second forward live (it works at
-// once) and removes the first (it stops working); SIGINT leaves the namespace as before.
+// once) and removes the first (it stops working); a live add of a port this test listens on
+// in the namespace is refused with the helper's message ("port 18083/tcp is in use by <comm>
+// (pid N)"), exits non-zero, and is not kept (the list and the ruleset are unchanged); SIGINT
+// leaves the namespace as before.
 #include "common/netns.h"
 #include "common/testutil.h"
 #include "helper/helperfixture.h"
 #include "runtimefixture.h"
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <arpa/inet.h>
 #include <csignal>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using namespace netloom;
 using namespace netloom::runtime::test;
+
+namespace {
+// A TCP listener on 0.0.0.0:`port` created inside network namespace `ns` (it stays there);
+// -1 on error. The caller closes it.
+int listenInNetns(const QString &ns, quint16 port)
+{
+    const int self = ::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+    const int target = ::open(QStringLiteral("/run/netns/%1").arg(ns).toLatin1().constData(), O_RDONLY | O_CLOEXEC);
+    int s = -1;
+    if (self >= 0 && target >= 0 && ::setns(target, CLONE_NEWNET) == 0) {
+        s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (::setns(self, CLONE_NEWNET) != 0)
+            qFatal("cannot return to the test's network namespace");
+    }
+    for (int fd : {self, target})
+        if (fd >= 0)
+            ::close(fd);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    if (s >= 0 && (::bind(s, reinterpret_cast<const sockaddr *>(&a), sizeof a) != 0 || ::listen(s, 4) != 0)) {
+        ::close(s);
+        s = -1;
+    }
+    return s;
+}
+}  // namespace
 
 class TestRuntimeForwards : public QObject {
     Q_OBJECT
@@ -124,6 +161,25 @@ private slots:
             QTest::qWait(300);
         QVERIFY(get(18081).isEmpty());
         QCOMPARE(get(18082), QByteArray("netloom-demo alpha"));
+
+        // A live add of a port in use in the run's namespace: refused with the helper's
+        // message, non-zero exit, and not kept.
+        const int busy = listenInNetns(ns.name(), 18083);
+        QVERIFY(busy >= 0);
+        const QByteArray rulesBefore = ns.exec({QStringLiteral("nft"), QStringLiteral("list"), QStringLiteral("ruleset")}).out;
+        r = netloomctl({QStringLiteral("add"), QStringLiteral("tcp:18083=alpha:8080")});
+        ::close(busy);
+        const QString comm = QString::fromUtf8(netloom::test::readFile(QStringLiteral("/proc/self/comm")).trimmed());
+        const QString expected = QStringLiteral("port 18083/tcp is in use by %1 (pid %2)").arg(comm).arg(QCoreApplication::applicationPid());
+        QVERIFY2(r.exitCode != 0, qPrintable(r.describe()));
+        QVERIFY2(QString::fromUtf8(r.out + r.err).contains(expected), qPrintable(r.describe() + QStringLiteral(" / expected: ") + expected));
+        QCOMPARE(ns.exec({QStringLiteral("nft"), QStringLiteral("list"), QStringLiteral("ruleset")}).out, rulesBefore);
+        r = netloomctl({QStringLiteral("list")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        const QJsonArray after = QJsonDocument::fromJson(r.out).object().value(QStringLiteral("forwards")).toArray();
+        QCOMPARE(after.size(), 1);
+        QVERIFY2(after[0].toObject().value(QStringLiteral("forward")).toString().contains(QStringLiteral("18082")), r.out.constData());
+        QCOMPARE(get(18082), QByteArray("netloom-demo alpha"));  // still running
 
         QCOMPARE(up.signalAndWait(SIGINT, 30000), 130);
         QCOMPARE(helper::test::snapshot(ns, helper.stateDir(), helper.pid()), before);
