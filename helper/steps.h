@@ -54,13 +54,12 @@ struct Action {
         ClearQdiscs,     // ifname (our root qdisc)
         RedirectIngress, // ifname -> master (the IFB)
         ClearIngress,    // ifname (ingress qdisc and its redirect)
-// interface is re-created for it. The doctor's repairs (filterAccepts: accept rules in
-// another firewall's chain) are removed first and inserted last, after the links and our
-// own table exist; they name interfaces only, so they never force a link to be re-created.
-// route_localnet on a NAT gateway whose forwards take loopback (protocol/forwardrules.h) is
-// set before the nft table that needs it is loaded, and cleared after the table no longer
-// needs it; it goes with its interface (set again when re-created, and by the undo of a
-// deletion). nftables and IPv4 forwarding are host-global: the builder is given what the
+        EnableForwarding6,   // text = the uplinks to check (space separated); remember, write 1
+        RestoreForwarding6,  // write back the remembered IPv6 value
+        InsertAccepts,   // network, filterAccept: the doctor's two accept rules in a foreign chain
+        RemoveAccepts,   // network, filterAccept: delete exactly those rules (ours by comment)
+        SetRouteLocalnet,    // ifname: net.ipv4.conf.<ifname>.route_localnet = 1 (loopback forwards)
+        ClearRouteLocalnet,  // ifname: back to 0 (success when the link is gone)
     };
     Kind kind = Kind::None;
     QString ifname;

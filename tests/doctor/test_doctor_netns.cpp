@@ -42,7 +42,7 @@ HostState natState(const QString &uplink = QStringLiteral("eth+"))
     s.links = {LinkSpec{QStringLiteral("loombr0"), true, 0, {}}, LinkSpec{QStringLiteral("loomv0"), true, 0, {}},
                LinkSpec{QStringLiteral("loomw0"), true, 0, {}}};
     s.ipv4Forwarding = true;
-    s.nat = {NatSpec{QStringLiteral("loombr0"), QStringLiteral("10.0.2.0/24"), NatSpec::Mode::Masquerade, {uplink}}};
+    s.nat = {NatSpec{QStringLiteral("loombr0"), QStringLiteral("10.0.2.0/24"), NatSpec::Mode::Masquerade, {uplink}, {}}};
     return s;
 }
 

@@ -39,8 +39,8 @@ inline protocol::HostState exampleA6()
     s.addresses.append(AddressSpec{tap2, QStringLiteral("10.0.3.1/24")});
     s.addresses.append(AddressSpec{tap2, QStringLiteral("2001:db8:7::1/112")});
     s.ipv6Forwarding = true;
-    s.nat6 = {NatSpec{tap, QStringLiteral("fd42:1::/64"), NatSpec::Mode::Masquerade, {QStringLiteral("eth+")}},
-              NatSpec{tap2, QStringLiteral("2001:db8:7::/112"), NatSpec::Mode::Route, {QStringLiteral("eth0"), QStringLiteral("wlan+")}}};
+    s.nat6 = {NatSpec{tap, QStringLiteral("fd42:1::/64"), NatSpec::Mode::Masquerade, {QStringLiteral("eth+")}, {}},
+              NatSpec{tap2, QStringLiteral("2001:db8:7::/112"), NatSpec::Mode::Route, {QStringLiteral("eth0"), QStringLiteral("wlan+")}, {}}};
     DnsmasqSpec &d = s.dnsmasq[0];
     d.address6 = QStringLiteral("fd42:1::1");
     d.prefixLength6 = 64;

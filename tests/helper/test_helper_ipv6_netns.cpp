@@ -40,7 +40,7 @@ HostState dualStackBridge()
         s.links.append(LinkSpec{n, true, 0, {}});
     s.addresses = {AddressSpec{br, QStringLiteral("10.0.6.1/24")}, AddressSpec{br, QStringLiteral("fd42:6::1/64")}};
     s.ipv6Forwarding = true;
-    s.nat6 = {NatSpec{br, QStringLiteral("fd42:6::/64"), NatSpec::Mode::Masquerade, {QStringLiteral("up+")}}};
+    s.nat6 = {NatSpec{br, QStringLiteral("fd42:6::/64"), NatSpec::Mode::Masquerade, {QStringLiteral("up+")}, {}}};
     DnsmasqSpec d;
     d.ifname = br;
     d.address = QStringLiteral("10.0.6.1");

@@ -198,7 +198,7 @@ private Q_SLOTS:
         GlobalContext other;
         HostState o = exampleA6();
         other.otherForwarding6 = true;
-        other.otherNat6 = {NatSpec{QStringLiteral("loomx"), QStringLiteral("fd99::/64"), NatSpec::Mode::Masquerade, {QStringLiteral("eth0")}}};
+        other.otherNat6 = {NatSpec{QStringLiteral("loomx"), QStringLiteral("fd99::/64"), NatSpec::Mode::Masquerade, {QStringLiteral("eth0")}, {}}};
         const auto steps = buildSteps(QStringLiteral("a"), 1000, exampleA6(), {}, other);
         QVERIFY(!describeSteps(steps).contains(QStringLiteral("forwarding6")));
         bool saw6 = false;

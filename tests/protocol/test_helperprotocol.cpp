@@ -43,7 +43,7 @@ HostState exampleA6()
     HostState s = exampleA();
     s.addresses.append(AddressSpec{QStringLiteral("loomtap0"), QStringLiteral("fd42:1::1/64")});
     s.ipv6Forwarding = true;
-    s.nat6 = {NatSpec{QStringLiteral("loomtap0"), QStringLiteral("fd42:1::/64"), NatSpec::Mode::Masquerade, {QStringLiteral("eth+")}}};
+    s.nat6 = {NatSpec{QStringLiteral("loomtap0"), QStringLiteral("fd42:1::/64"), NatSpec::Mode::Masquerade, {QStringLiteral("eth+")}, {}}};
     DnsmasqSpec &d = s.dnsmasq[0];
     d.address6 = QStringLiteral("fd42:1::1");
     d.ra = true;
