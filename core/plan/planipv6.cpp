@@ -72,7 +72,7 @@ Status planHostPortIpv6(const model::HostPortConfig &hp, const QString &ifname, 
         host->nat6.append(protocol::NatSpec{ifname, c->networkString(),
                                             hp.nat.mode == model::NatConfig::Mode::Masquerade ? protocol::NatSpec::Mode::Masquerade
                                                                                               : protocol::NatSpec::Mode::Route,
-                                            hp.nat.uplinks});
+                                            hp.nat.uplinks, {}});
     return ok();
 }
 
