@@ -11,8 +11,9 @@
 #     written on the host) that boots an installed distro kernel which has those modules
 #     (/boot/vmlinuz-<v> with /lib/modules/<v>; Debian's linux-image-amd64). The guest's root
 #     is this machine's own root, shared read-only over virtio-9p, so COMMAND, its libraries
-#     and the build tree are the same files; /tmp, /run, /root and /var/tmp are the guest's
-#     own tmpfs, and the guest's kernel loads modules on demand from the shared /lib/modules.
+#     and the build tree are the same files; writes to /tmp, /root and /var/tmp go to the
+#     guest's own tmpfs over the host's (overlayfs), /run is the guest's alone, and the
+#     guest's kernel loads modules on demand from the shared /lib/modules.
 #     COMMAND's output reaches this script's stdout over the guest's serial console;
 #   - with no such kernel, QEMU or 9p modules it exits 77 (CTest's SKIP_RETURN_CODE) and
 #     says what is missing.
@@ -100,7 +101,7 @@ if ldd "$busybox" >/dev/null 2>&1; then
 fi
 command -v cpio >/dev/null || skip "cpio is not installed (needed to pack the guest's initramfs)"
 
-boot_modules="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci netfs fscache 9pnet 9pnet_virtio 9p"
+boot_modules="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci netfs fscache 9pnet 9pnet_virtio 9p overlay"
 kver=""
 if [ -n "${NETLOOM_TEST_KERNEL:-}" ]; then
   kver=$NETLOOM_TEST_KERNEL
@@ -166,7 +167,20 @@ for m in$order; do insmod /lib/modules/\$m || echo "netloom-vm: insmod \$m faile
 if ! mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose hostroot /host; then
   echo "netloom-vm: cannot mount the shared root"; poweroff -f
 fi
-for d in tmp run root var/tmp; do mount -t tmpfs -o mode=0755 tmpfs /host/\$d; done
+# /tmp, /root and /var/tmp: the host's files stay visible (a build tree may live there),
+# writes go to the guest's own tmpfs (an overlay over the read-only share); /run is the
+# guest's alone.
+for d in tmp root var/tmp; do
+  mkdir -p /lower/\$d /scratch/\$d
+  mount --bind /host/\$d /lower/\$d
+  mount -t tmpfs -o mode=0755 tmpfs /scratch/\$d
+  mkdir -p /scratch/\$d/upper /scratch/\$d/work
+  if ! mount -t overlay overlay -o lowerdir=/lower/\$d,upperdir=/scratch/\$d/upper,workdir=/scratch/\$d/work /host/\$d; then
+    echo "netloom-vm: no overlay on /\$d: the host's files there are hidden"
+    mount -t tmpfs -o mode=0755 tmpfs /host/\$d
+  fi
+done
+mount -t tmpfs -o mode=0755 tmpfs /host/run
 chmod 1777 /host/tmp /host/var/tmp
 mkdir -p /host/run/netloom-vm-job /host/run/netns
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 job /host/run/netloom-vm-job
