@@ -5,6 +5,10 @@
 
 #include <atomic>
 #include <csignal>
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace netloom::test {
@@ -94,6 +98,38 @@ PingStats ping(const ScopedNetns &ns, const QString &ip, int count, const QStrin
         s.avgMs = m.captured(2).toDouble();
     }
     return s;
+}
+
+int socketIn(const ScopedNetns &ns, int type)
+{
+    const int self = ::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+    const int target = ::open(QStringLiteral("/run/netns/%1").arg(ns.name()).toLatin1().constData(), O_RDONLY | O_CLOEXEC);
+    int s = -1;
+    if (self >= 0 && target >= 0 && ::setns(target, CLONE_NEWNET) == 0) {
+        s = ::socket(AF_INET, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (::setns(self, CLONE_NEWNET) != 0)
+            qFatal("cannot return to the test's network namespace");
+    }
+    if (self >= 0)
+        ::close(self);
+    if (target >= 0)
+        ::close(target);
+    return s;
+}
+
+sockaddr_in addr(const char *ip, quint16 port)
+{
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    ::inet_pton(AF_INET, ip, &a.sin_addr);
+    return a;
+}
+
+Fd::~Fd()
+{
+    if (fd >= 0)
+        ::close(fd);
 }
 
 }  // namespace netloom::test

@@ -11,6 +11,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <netinet/in.h>
+
 namespace netloom::test {
 
 class ScopedNetns {
@@ -53,5 +55,22 @@ struct PingStats {
 // `count` ICMP echo requests from inside `ns` to `ip`, `interval` seconds apart (busybox ping
 // -q, waiting 1 s for the last reply), bounded by count + 5 seconds; parses the summary.
 PingStats ping(const ScopedNetns &ns, const QString &ip, int count, const QString &interval = QStringLiteral("0.2"));
+
+// A non-blocking socket (AF_INET, `type`) created inside namespace `ns`: it stays there
+// while the test uses it from its own namespace. -1 on error.
+int socketIn(const ScopedNetns &ns, int type);
+
+// The IPv4 socket address ip:port ("10.0.2.15", 80).
+sockaddr_in addr(const char *ip, quint16 port);
+
+// A file descriptor closed when it goes out of scope (-1 = none).
+struct Fd {
+    int fd = -1;
+    Fd() = default;
+    explicit Fd(int f) : fd(f) {}
+    Fd(const Fd &) = delete;
+    Fd &operator=(const Fd &) = delete;
+    ~Fd();
+};
 
 }  // namespace netloom::test

@@ -34,41 +34,12 @@
 using namespace netloom;
 using namespace netloom::helper::test;
 using namespace netloom::protocol;
+using netloom::test::addr;
+using netloom::test::Fd;
 using netloom::test::ScopedNetns;
+using netloom::test::socketIn;
 
 namespace {
-
-// A socket created inside namespace `ns` (it stays there); -1 on error.
-int socketIn(const ScopedNetns &ns, int type)
-{
-    const int self = ::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-    const int target = ::open(QStringLiteral("/run/netns/%1").arg(ns.name()).toLatin1().constData(), O_RDONLY | O_CLOEXEC);
-    int s = -1;
-    if (self >= 0 && target >= 0 && ::setns(target, CLONE_NEWNET) == 0) {
-        s = ::socket(AF_INET, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-        if (::setns(self, CLONE_NEWNET) != 0)
-            qFatal("cannot return to the test's network namespace");
-    }
-    if (self >= 0)
-        ::close(self);
-    if (target >= 0)
-        ::close(target);
-    return s;
-}
-
-sockaddr_in addr(const char *ip, quint16 port)
-{
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    ::inet_pton(AF_INET, ip, &a.sin_addr);
-    return a;
-}
-
-struct Fd {
-    int fd = -1;
-    ~Fd() { if (fd >= 0) ::close(fd); }
-};
 
 bool waitFd(int fd, short events, int timeoutMs)
 {
