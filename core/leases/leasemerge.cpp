@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace netloom::leases {
 namespace {
@@ -383,7 +384,7 @@ private:
                 e->hostname = fl->hostname;
             e->lastSeenMs = std::max(e->lastSeenMs, m_time);
         }
-        std::map<Mac, bool> present6 = fileSnapshot6();
+        const std::set<Mac> present6 = fileSnapshot6();
         for (LeaseEntry &e : m_t.entries) {
             if (e.isLive() && e.source == LeaseSource::LeaseFile && !present.count(e.mac) && !present6.count(e.mac)) {
                 note(NoteKind::Released, e.mac, e.ip,
@@ -397,9 +398,9 @@ private:
     // The DHCPv6 lines of a snapshot: each live lease whose DUID names a MAC adds its address
     // to that MAC's entry (an entry known only by DHCPv6 becomes bound from the lease file,
     // with the lease's expiry). Returns the MACs holding a live DHCPv6 lease.
-    std::map<Mac, bool> fileSnapshot6()
+    std::set<Mac> fileSnapshot6()
     {
-        std::map<Mac, bool> present;
+        std::set<Mac> present;
         for (const FileLease6 &fl : m_e.fileLeases6) {
             if (!fl.mac || fl.mac->isMulticast() || fl.mac->isZero())
                 continue;
@@ -412,7 +413,7 @@ private:
             e = upsert(mac);
             if (!e)
                 continue;
-            present[mac] = true;
+            present.insert(mac);
             if (isNew) {
                 note(NoteKind::NewLease, mac, Ipv4{},
                      QStringLiteral("%1 bound %2 on network '%3'").arg(mac.toString(), fl.ip.toString(), net()));
