@@ -76,13 +76,15 @@ QString buildNft6Script(const QList<protocol::NatSpec> &rules)
     QString s = QStringLiteral("table ip6 netloom\ndelete table ip6 netloom\n");
     if (rules.isEmpty())
         return s;
-    QString post, fwd;
+    QString pre, out, post, fwd;
     for (const auto &r : rules) {
         QStringList names;
         for (const QString &u : r.uplinks)
             names << match(u);
         const QString set = names.size() == 1 ? names.first() : u'{' + names.join(QStringLiteral(", ")) + u'}';
         const QString own = u'"' + r.ifname + u'"';
+        for (const auto &f : r.forwards)
+            forwardRules(r, f, &pre, &out, &post, &fwd);
         fwd += QStringLiteral("    iifname %1 ip6 saddr %2 oifname %3 accept\n").arg(own, r.subnet, set);
         if (r.mode == protocol::NatSpec::Mode::Masquerade) {
             post += QStringLiteral("    ip6 saddr %1 ip6 daddr != %1 oifname %2 masquerade\n").arg(r.subnet, set);
@@ -93,6 +95,14 @@ QString buildNft6Script(const QList<protocol::NatSpec> &rules)
         }
     }
     s += QStringLiteral("table ip6 netloom {\n");
+    if (!pre.isEmpty() || !out.isEmpty()) {
+        s += QStringLiteral("  chain prerouting {\n    %1\n").arg(protocol::forwardPreroutingHook());
+        s += pre;
+        s += QStringLiteral("  }\n");
+        s += QStringLiteral("  chain output {\n    %1\n").arg(protocol::forwardOutputHook());
+        s += out;
+        s += QStringLiteral("  }\n");
+    }
     if (!post.isEmpty())
         s += QStringLiteral("  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n")
             + post + QStringLiteral("  }\n");

@@ -30,6 +30,8 @@ QString buildNftScript(const QList<protocol::NatSpec> &rules);
 // with masquerade (NAT66) or routed accepts for each prefix. It is a table of its own so the
 // IPv4 table's script and its users stay untouched. Router advertisements, neighbour
 // discovery and DHCPv6 are not forwarded traffic, so the forward chain needs no ICMPv6 rules.
+// IPv6 port forwards add prerouting/output chains and rules exactly like the IPv4 table's
+// (protocol/forwardrules.h), without loopback (no guard rule, no route_localnet).
 QString buildNft6Script(const QList<protocol::NatSpec> &rules);
 
 }  // namespace netloom::helper

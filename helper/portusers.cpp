@@ -106,6 +106,9 @@ QList<ProcSocket> parseProcNet(const QByteArray &text, bool ipv6)
                 good = good && word(a.mid(k * 8, 8), &w[k]);
             if (!good)
                 continue;
+            for (int k = 0; k < 4; ++k)
+                for (int b = 0; b < 4; ++b)
+                    s.address6.bytes[std::size_t(k * 4 + b)] = std::uint8_t(w[k] >> (24 - 8 * b));
             s.v6Any = w[0] == 0 && w[1] == 0 && w[2] == 0 && w[3] == 0;
             s.v6Mapped = w[0] == 0 && w[1] == 0 && w[2] == 0x0000ffffu;
             if (s.v6Mapped)
@@ -122,6 +125,15 @@ bool collides(const ProcSocket &s, protocol::ForwardSpec::Protocol protocol, con
         return false;
     if (protocol == protocol::ForwardSpec::Protocol::Tcp && s.state != 0x0A)
         return false;  // only listeners
+    if (forward.family == protocol::ForwardSpec::Family::Ipv6) {
+        if (!s.ipv6 || s.v6Mapped)
+            return false;
+        if (s.v6Any)
+            return true;
+        if (forward.hostAddress.isEmpty())
+            return !s.address6.isLoopback();
+        return s.address6.toString() == forward.hostAddress;
+    }
     if (s.ipv6 && s.v6Any)
         return true;
     if (s.ipv6 && !s.v6Mapped)

@@ -9,11 +9,15 @@
 // address when A is ""): a TCP listener or UDP socket on that port whose local address is
 // 0.0.0.0, A (or any address when A is "", loopback included: such a forward DNATs the host's
 // own connections to 127/8 too), or the IPv6 wildcard "::" (which also takes IPv4 connections
-// unless it is v6only, which /proc does not show — so it counts) or an IPv4-mapped A.
+// unless it is v6only, which /proc does not show — so it counts) or an IPv4-mapped A. With an
+// IPv6 forward on A: a socket on "::" or on A; on every address (""): any IPv6 socket but
+// ::1 (such a forward leaves ::1 alone) and IPv4-mapped ones. IPv4 sockets never collide
+// with an IPv6 forward.
 #pragma once
 
 #include "base/result.h"
 #include "protocol/hoststate.h"
+#include "protocol/netaddr.h"
 
 #include <QByteArray>
 #include <QList>
@@ -36,6 +40,7 @@ struct ProcSocket {
     std::uint32_t ipv4 = 0;      // host byte order (IPv4, or the IPv4 of a v4-mapped IPv6)
     bool v6Any = false;          // "::"
     bool v6Mapped = false;       // ::ffff:a.b.c.d (ipv4 holds it)
+    protocol::Ipv6 address6;     // the IPv6 address (ipv6 tables only)
     std::uint16_t port = 0;
     int state = 0;               // the "st" column (0x0A = TCP LISTEN)
     quint64 inode = 0;

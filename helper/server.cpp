@@ -596,9 +596,11 @@ Result<QJsonObject> HelperServer::status(const Connection &c, const QString &net
 // on the same address or with either on every address.
 Status HelperServer::forwardCollision(const Network &other, const Request &r)
 {
-    for (const auto &mineNat : r.state.nat)
+    const QList<NatSpec> mineAll = r.state.nat + r.state.nat6;
+    const QList<NatSpec> theirsAll = other.state.nat + other.state.nat6;
+    for (const auto &mineNat : mineAll)
         for (const auto &mine : mineNat.forwards)
-            for (const auto &theirNat : other.state.nat)
+            for (const auto &theirNat : theirsAll)
                 for (const auto &theirs : theirNat.forwards)
                     if (mine.family == theirs.family && mine.protocol == theirs.protocol && mine.hostPort == theirs.hostPort
                         && (mine.hostAddress == theirs.hostAddress || mine.hostAddress.isEmpty() || theirs.hostAddress.isEmpty()))
@@ -610,10 +612,11 @@ Status HelperServer::forwardCollision(const Network &other, const Request &r)
 
 Status HelperServer::checkPortsFree(const HostState &current, const Request &r)
 {
-    for (const auto &nat : r.state.nat) {
+    const QList<NatSpec> currentAll = current.nat + current.nat6;
+    for (const auto &nat : r.state.nat + r.state.nat6) {
         for (const auto &f : nat.forwards) {
             bool had = false;  // this network forwards the port already: nothing new to take
-            for (const auto &curNat : current.nat)
+            for (const auto &curNat : currentAll)
                 for (const auto &c : curNat.forwards)
                     had = had || (c.family == f.family && c.protocol == f.protocol && c.hostPort == f.hostPort
                                   && c.hostAddress == f.hostAddress);

@@ -508,6 +508,18 @@
         <source>all</source>
         <translation>alle</translation>
     </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>TCP over IPv6 (needs an IPv6 prefix on the gateway)</source>
+        <translation>TCP über IPv6 (braucht ein IPv6-Präfix am Gateway)</translation>
+    </message>
+    <message>
+        <source>UDP over IPv6 (needs an IPv6 prefix on the gateway)</source>
+        <translation>UDP über IPv6 (braucht ein IPv6-Präfix am Gateway)</translation>
+    </message>
 </context>
 <context>
     <name>netloom::gui::GuestConsole</name>
@@ -1367,6 +1379,30 @@
     <message>
         <source>Open Network Doctor</source>
         <translation>Netzwerkdoktor öffnen</translation>
+    </message>
+    <message>
+        <source>applied → %1</source>
+        <translation>angewendet → %1</translation>
+    </message>
+    <message>
+        <source>Connections reach %1</source>
+        <translation>Verbindungen erreichen %1</translation>
+    </message>
+    <message>
+        <source>pending</source>
+        <translation>ausstehend</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>abgelehnt</translation>
+    </message>
+    <message>
+        <source>not applied</source>
+        <translation>nicht angewendet</translation>
+    </message>
+    <message>
+        <source>The change has not reached the host yet</source>
+        <translation>Die Änderung hat den Host noch nicht erreicht</translation>
     </message>
 </context>
 <context>

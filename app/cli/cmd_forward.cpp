@@ -9,6 +9,7 @@
 #include "model/topologyjson.h"
 #include "model/validator.h"
 #include "runtime/controlserver.h"
+#include "runtime/forwardstatus.h"
 #include "runtime/runtime.h"
 
 #include <QFileInfo>
@@ -33,7 +34,7 @@ QString formatList(const QJsonArray &list)
         if (state == QLatin1String("applied"))
             line += QStringLiteral("  applied -> %1").arg(o.value(QStringLiteral("guestAddress")).toString());
         else if (!state.isEmpty())
-            line += QStringLiteral("  pending: %1").arg(o.value(QStringLiteral("reason")).toString());
+            line += QStringLiteral("  %1: %2").arg(state, o.value(QStringLiteral("reason")).toString());
         const QString d = o.value(QStringLiteral("description")).toString();
         if (!d.isEmpty())
             line += QStringLiteral("  (%1)").arg(d);
@@ -89,24 +90,13 @@ QJsonArray listForwards(const model::Topology &t, const runtime::Runtime *runnin
                           {QStringLiteral("forward"), model::forwardSpecText(f)},
                           {QStringLiteral("description"), f.description}};
             if (running) {
-                const QString prefix = QStringLiteral("gateway '%1', forward %2 ").arg(n.id).arg(k);
-                QString reason;
-                for (const QString &p : running->pendingForwards())
-                    if (p.startsWith(prefix))
-                        reason = p;
-                QString address;
-                for (const protocol::NatSpec &nat : running->appliedHost().nat)
-                    for (const protocol::ForwardSpec &s : nat.forwards)
-                        if (s.hostPort == f.hostPort && s.hostAddress == f.hostAddress
-                            && protocol::forwardProtocolName(s.protocol) == model::forwardProtocolName(f.protocol))
-                            address = s.guestAddress;
-                if (!address.isEmpty()) {
-                    o.insert(QStringLiteral("state"), QStringLiteral("applied"));
-                    o.insert(QStringLiteral("guestAddress"), address);
-                } else {
-                    o.insert(QStringLiteral("state"), QStringLiteral("pending"));
-                    o.insert(QStringLiteral("reason"), reason.isEmpty() ? QStringLiteral("not applied yet") : reason);
-                }
+                const runtime::ForwardStatus st = runtime::forwardStatus(n.id, int(k), f, running->pendingForwards(),
+                                                                         running->appliedHost(), running->hostRefusal());
+                o.insert(QStringLiteral("state"), runtime::forwardStateName(st.state));
+                if (st.state == runtime::ForwardStatus::State::Applied)
+                    o.insert(QStringLiteral("guestAddress"), st.guestAddress);
+                else
+                    o.insert(QStringLiteral("reason"), st.reason.isEmpty() ? QStringLiteral("not applied yet") : st.reason);
             }
             out.append(o);
         }

@@ -23,7 +23,8 @@ Result<QJsonObject> editForwards(model::Topology *t, const QString &action, cons
                                  const runtime::Runtime *running = nullptr);
 
 // Every gateway's forwards: {"gateway", "index", "forward": spec text, "description", and with
-// a running runtime "state": "applied" with "guestAddress", or "pending" with "reason"}.
+// a running runtime "state": "applied" with "guestAddress", or "pending", "refused" or "not
+// applied" with "reason" (runtime/forwardstatus.h)}.
 QJsonArray listForwards(const model::Topology &t, const runtime::Runtime *running);
 
 }  // namespace netloom::cli

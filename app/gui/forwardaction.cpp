@@ -49,6 +49,19 @@ Result<QString> ForwardAction::addForwardToGuest(TopologyDocument *doc, QUndoSta
     f.guestPort = 80;
     model::Node after = *gw;
     after.hostPort.nat.forwards.append(f);
+    // A dual-stack gateway forwards the port over IPv6 too (one undo step for both).
+    if (!gw->hostPort.ipv6.address.isEmpty() && after.hostPort.nat.forwards.size() < model::limits::kMaxPortForwards) {
+        bool free6 = true;
+        for (const model::Node &n : t.nodes)
+            if (n.type == model::NodeType::HostPort)
+                for (const model::PortForward &o : n.hostPort.nat.forwards)
+                    free6 = free6 && !(o.family == model::PortForward::Family::Ipv6 && o.protocol == f.protocol && o.hostPort == f.hostPort);
+        if (free6) {
+            model::PortForward f6 = f;
+            f6.family = model::PortForward::Family::Ipv6;
+            after.hostPort.nat.forwards.append(f6);
+        }
+    }
     auto *cmd = new SetNodeCommand(doc, *gw, after);
     cmd->setText(tr("forward port %1 to %2").arg(f.hostPort).arg(guest->name));
     undo->push(cmd);

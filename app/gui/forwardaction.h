@@ -3,7 +3,9 @@
 //
 // Design note. The forward is made complete and valid at once — tcp, the first host port from
 // 8080 that no forward of the topology uses, the guest (with its NIC only when it has several
-// on the gateway's network), guest port 80 — and pushed as a SetNodeCommand on the gateway;
+// on the gateway's network), guest port 80; on a gateway with an IPv6 prefix the same forward
+// over IPv6 as well (when no IPv6 forward holds that port) — and pushed as one SetNodeCommand
+// on the gateway;
 // the caller then shows the gateway's forwards table so the user adjusts the ports there. The
 // gateway is the first NAT gateway (model/portforward.h) whose network holds the guest's NIC
 // (`nic`, or any NIC when ""). Pure apart from the undo stack.

@@ -1,5 +1,6 @@
 #include "forwardtable.h"
 
+#include <QColor>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -23,7 +24,7 @@ ForwardTable::ForwardTable(QWidget *parent) : QWidget(parent)
     m_table = new QTableWidget(0, ColumnCount, this);
     m_table->setObjectName(QStringLiteral("forwardTable"));
     m_table->setHorizontalHeaderLabels({tr("Protocol"), tr("Host address"), tr("Host port"), tr("Guest"), tr("Guest port"),
-                                        tr("Description")});
+                                        tr("Description"), tr("State")});
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(Description, QHeaderView::Stretch);
     m_table->verticalHeader()->setVisible(false);
@@ -58,10 +59,16 @@ void ForwardTable::appendRow(const PortForward &f)
 {
     const int row = m_table->rowCount();
     m_table->insertRow(row);
+    // Protocol and family in one choice: tcp, udp, tcp6, udp6 (index: udp bit 0, IPv6 bit 1).
     auto *proto = new QComboBox;
-    proto->addItem(QStringLiteral("tcp"), model::forwardProtocolName(PortForward::Protocol::Tcp));
-    proto->addItem(QStringLiteral("udp"), model::forwardProtocolName(PortForward::Protocol::Udp));
-    proto->setCurrentIndex(f.protocol == PortForward::Protocol::Udp ? 1 : 0);
+    proto->addItem(QStringLiteral("tcp"));
+    proto->addItem(QStringLiteral("udp"));
+    proto->addItem(QStringLiteral("tcp6"));
+    proto->addItem(QStringLiteral("udp6"));
+    proto->setItemData(2, tr("TCP over IPv6 (needs an IPv6 prefix on the gateway)"), Qt::ToolTipRole);
+    proto->setItemData(3, tr("UDP over IPv6 (needs an IPv6 prefix on the gateway)"), Qt::ToolTipRole);
+    proto->setCurrentIndex((f.protocol == PortForward::Protocol::Udp ? 1 : 0)
+                           + (f.family == PortForward::Family::Ipv6 ? 2 : 0));
     connect(proto, &QComboBox::activated, this, &ForwardTable::edited);
     m_table->setCellWidget(row, Protocol, proto);
 
@@ -109,6 +116,30 @@ void ForwardTable::appendRow(const PortForward &f)
     m_table->setCellWidget(row, Guest, guest);
     m_table->setCellWidget(row, GuestPort, spin(f.guestPort));
     m_table->setCellWidget(row, Description, line(f.description, QString()));
+    auto *state = new QTableWidgetItem;
+    state->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+    m_table->setItem(row, State, state);
+    showState(row);
+}
+
+void ForwardTable::showState(int row)
+{
+    QTableWidgetItem *item = m_table->item(row, State);
+    if (!item)
+        return;
+    const RowState s = m_states.value(row);
+    item->setText(s.text);
+    item->setToolTip(s.detail);
+    item->setForeground(s.problem ? QBrush(QColor(0xb0, 0x40, 0x00)) : palette().brush(QPalette::Text));
+}
+
+void ForwardTable::setStates(const QList<RowState> &states)
+{
+    if (states == m_states)
+        return;
+    m_states = states;
+    for (int row = 0; row < m_table->rowCount(); ++row)
+        showState(row);
 }
 
 void ForwardTable::setForwards(const QList<PortForward> &forwards)
@@ -133,7 +164,8 @@ QList<PortForward> ForwardTable::forwards() const
     for (int row = 0; row < m_table->rowCount(); ++row) {
         PortForward f;
         const auto *proto = static_cast<QComboBox *>(m_table->cellWidget(row, Protocol));
-        f.protocol = proto->currentIndex() == 1 ? PortForward::Protocol::Udp : PortForward::Protocol::Tcp;
+        f.protocol = (proto->currentIndex() & 1) ? PortForward::Protocol::Udp : PortForward::Protocol::Tcp;
+        f.family = (proto->currentIndex() & 2) ? PortForward::Family::Ipv6 : PortForward::Family::Ipv4;
         f.hostAddress = static_cast<QLineEdit *>(m_table->cellWidget(row, HostAddress))->text().trimmed();
         f.hostPort = static_cast<QSpinBox *>(m_table->cellWidget(row, HostPort))->value();
         const QString key = static_cast<QComboBox *>(m_table->cellWidget(row, Guest))->currentData().toString();
@@ -165,7 +197,7 @@ bool ForwardTable::addRow()
     PortForward f;
     f.hostPort = 8080;
     for (const PortForward &o : forwards())
-        if (o.protocol == f.protocol && o.hostPort >= f.hostPort && o.hostPort < 65535)
+        if (o.protocol == f.protocol && o.family == f.family && o.hostPort >= f.hostPort && o.hostPort < 65535)
             f.hostPort = o.hostPort + 1;
     f.guest = m_guests.first().guest;
     f.nic = m_guests.first().nic;

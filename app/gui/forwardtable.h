@@ -1,5 +1,6 @@
-// The "Port forwards" table of a NAT gateway's properties: one row per forward (protocol, host
-// address, host port, guest, guest port, description), with Add and Remove.
+// The "Port forwards" table of a NAT gateway's properties: one row per forward (protocol with
+// its family — tcp, udp, tcp6, udp6 —, host address, host port, guest, guest port,
+// description), with Add and Remove.
 //
 // Design note. Like MirrorTable, the table edits a value (the gateway's
 // QList<model::PortForward>) and knows no document: the properties panel writes the forwards
@@ -10,6 +11,8 @@
 // table back never loses it (the validator then names the problem). Ports are spin boxes
 // 1..65535 and text fields commit when editing finishes, so one edit is one undo step.
 // Bounded: Add is disabled at model::limits::kMaxPortForwards rows and with no guest on offer.
+// While the topology runs, a read-only State column says per row what became of the forward
+// (the properties panel feeds it from the runtime); it is empty otherwise.
 #pragma once
 
 #include "model/topology.h"
@@ -25,7 +28,14 @@ namespace netloom::gui {
 class ForwardTable : public QWidget {
     Q_OBJECT
 public:
-    enum Column { Protocol, HostAddress, HostPort, Guest, GuestPort, Description, ColumnCount };
+    enum Column { Protocol, HostAddress, HostPort, Guest, GuestPort, Description, State, ColumnCount };
+    // What the running topology made of a row (runtime/forwardstatus.h), shown read-only.
+    struct RowState {
+        QString text;    // "applied → 10.0.2.15", "pending", "refused"; "" = not running
+        QString detail;  // tooltip: the reason
+        bool problem = false;
+        bool operator==(const RowState &) const = default;
+    };
     struct GuestChoice {
         QString guest;  // node id
         QString nic;    // "" when the guest has one NIC on the network
@@ -40,6 +50,9 @@ public:
     // Shows `forwards`, one row each (at most kMaxPortForwards); rows already showing exactly
     // these with the same offer are left alone. Emits nothing.
     void setForwards(const QList<model::PortForward> &forwards);
+    // Shows `states` in the State column, row by row (missing rows: empty). Emits nothing.
+    void setStates(const QList<RowState> &states);
+    QList<RowState> states() const { return m_states; }
     // The rows as edited, in order. Touches nothing.
     QList<model::PortForward> forwards() const;
     QTableWidget *table() const { return m_table; }
@@ -59,6 +72,7 @@ signals:
 
 private:
     void appendRow(const model::PortForward &f);
+    void showState(int row);
     void updateButtons();
 
     QTableWidget *m_table;
@@ -66,6 +80,7 @@ private:
     QPushButton *m_remove;
     QList<GuestChoice> m_guests;
     QList<GuestChoice> m_rowsGuests;  // the offer the rows' combos were built with
+    QList<RowState> m_states;
 };
 
 }  // namespace netloom::gui

@@ -13,6 +13,7 @@
 #include "runcontroller.h"
 #include "trafficpanel.h"
 #include "model/portforward.h"
+#include "runtime/forwardstatus.h"
 #include "model/topologyjson.h"
 #include "nodekinds.h"
 #include "palettewidget.h"
@@ -114,6 +115,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
                                            : QStringLiteral("[%1] %2: %3").arg(who, level, message));
     });
     connect(m_run, &RunController::stopped, this, [this] {
+        m_props->refreshForwardStates();
         updateRunActions();
         updateRunView();
         if (m_closeAfterStop)
@@ -163,6 +165,36 @@ void MainWindow::buildDocks()
     addDockWidget(Qt::LeftDockWidgetArea, paletteDock);
 
     m_props = new PropertiesPanel(m_doc, m_undo, this);
+    // The forwards table's State column follows the runtime (applied / pending / refused):
+    // refreshed on lease changes, log lines (applies, refusals) and run state changes.
+    m_props->setForwardStatusSource([this](const model::Node &gw) {
+        QList<ForwardTable::RowState> out;
+        const runtime::Runtime *rt = m_run->runtime();
+        if (!rt || rt->state() != runtime::RunState::Running)
+            return out;
+        for (qsizetype k = 0; k < gw.hostPort.nat.forwards.size(); ++k) {
+            const runtime::ForwardStatus s = runtime::forwardStatus(gw.id, int(k), gw.hostPort.nat.forwards[k], rt->pendingForwards(),
+                                                                    rt->appliedHost(), rt->hostRefusal());
+            switch (s.state) {
+            case runtime::ForwardStatus::State::Applied:
+                out.append({tr("applied \u2192 %1").arg(s.guestAddress), tr("Connections reach %1").arg(s.guestAddress), false});
+                break;
+            case runtime::ForwardStatus::State::Pending:
+                out.append({tr("pending"), s.reason, true});
+                break;
+            case runtime::ForwardStatus::State::Refused:
+                out.append({tr("refused"), s.reason, true});
+                break;
+            case runtime::ForwardStatus::State::NotApplied:
+                out.append({tr("not applied"), tr("The change has not reached the host yet"), true});
+                break;
+            }
+        }
+        return out;
+    });
+    connect(m_run, &RunController::leasesChanged, m_props, &PropertiesPanel::refreshForwardStates);
+    connect(m_run, &RunController::logLine, m_props, &PropertiesPanel::refreshForwardStates);
+    connect(m_run, &RunController::runStateChanged, m_props, &PropertiesPanel::refreshForwardStates);
     connect(m_props, &PropertiesPanel::createDisksRequested, this, [this] {
         offerMissingDisks([this] { m_props->showItem(m_props->currentId()); });
     });

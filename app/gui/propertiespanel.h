@@ -16,6 +16,7 @@
 // An edit of a cable that changes only its emulation is pushed as a SetLinkEmulationCommand.
 #pragma once
 
+#include "forwardtable.h"
 #include "model/validator.h"
 
 #include <QLabel>
@@ -50,6 +51,14 @@ public:
     // Impairment section) and gives it the keyboard focus. Returns false when the current
     // form has no such field.
     bool focusField(const QString &path);
+    // Where a gateway's forwards table gets its State column from while the topology runs
+    // (one RowState per forward of the gateway node passed in; the main window asks the
+    // runtime). Unset or returning {}: the column stays empty.
+    using ForwardStatusSource = std::function<QList<ForwardTable::RowState>(const model::Node &gateway)>;
+    void setForwardStatusSource(ForwardStatusSource source) { m_forwardStatus = std::move(source); }
+    // Asks the source again for the gateway shown (a no-op for other items). Touches only the
+    // table's State column.
+    void refreshForwardStates();
 
 signals:
     // The user pressed "Create…" beside a guest disk that does not exist.
@@ -120,6 +129,8 @@ private:
     model::Link m_editLink;
     QString m_editName, m_editDescription;
     bool m_vxlanScratch = false;
+    ForwardStatusSource m_forwardStatus;
+    QPointer<ForwardTable> m_forwardTable;  // the current form's, if any
 };
 
 }  // namespace netloom::gui

@@ -377,6 +377,14 @@ void PropertiesPanel::addMirrors()
     m_fields.append({table, QStringLiteral("switch.mirrors"), write, read, {}});
 }
 
+void PropertiesPanel::refreshForwardStates()
+{
+    if (!m_forwardTable)
+        return;
+    const model::Node *gw = m_doc->topology().node(m_id);
+    m_forwardTable->setStates(gw && m_forwardStatus ? m_forwardStatus(*gw) : QList<ForwardTable::RowState>{});
+}
+
 void PropertiesPanel::addForwards()
 {
     auto *heading = new QLabel(tr("Port forwards"), m_form);
@@ -385,6 +393,7 @@ void PropertiesPanel::addForwards()
     heading->setFont(f);
     m_layout->addRow(heading);
     auto *table = new ForwardTable(m_form);
+    m_forwardTable = table;
     m_layout->addRow(table);
     connect(table, &ForwardTable::edited, this, &PropertiesPanel::commit);
     auto write = [this, table] {
@@ -403,6 +412,7 @@ void PropertiesPanel::addForwards()
         }
         table->setGuests(guests);
         table->setForwards(m_editNode.hostPort.nat.forwards);
+        refreshForwardStates();
     };
     auto read = [this, table] {
         m_editNode.hostPort.nat.forwards = table->forwards();

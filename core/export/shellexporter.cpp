@@ -412,14 +412,14 @@ private:
     {
         // One table of our own; deleting it on stop removes every rule we added.
         QStringList nft{QStringLiteral("table ip %1 {").arg(m_table)};
-        const protocol::ForwardRules fw = exportForwardRules(m_plan);
+        const protocol::ForwardRules fw = exportForwardRules(m_plan, protocol::ForwardSpec::Family::Ipv4);
         const auto indent = [](const QStringList &rules) {
             QStringList out;
             for (const QString &l : rules)
                 out << QStringLiteral("    ") + l;
             return out;
         };
-        if (!m_plan.forwards.isEmpty()) {
+        if (exportHasForwards(m_plan, protocol::ForwardSpec::Family::Ipv4)) {
             nft << QStringLiteral("  chain prerouting {") << QStringLiteral("    ") + protocol::forwardPreroutingHook()
                 << indent(fw.prerouting) << QStringLiteral("  }");
             nft << QStringLiteral("  chain output {") << QStringLiteral("    ") + protocol::forwardOutputHook()
@@ -484,7 +484,8 @@ private:
         m_start << QStringLiteral("  if ! nft list table ip6 %1 >/dev/null 2>&1; then\n"
                                   "    printf '%s\\n' \\\n      %2 >%3 || die %4\n    record %5\n"
                                   "    nft -f %3 || die %6\n    record %7\n  fi")
-                       .arg(word(m_table), words(detail::nat6TableLines(m_table, m_plan.host.nat6), QStringLiteral(" \\\n      ")), state(file),
+                       .arg(word(m_table), words(detail::nat6TableLines(m_table, m_plan.host.nat6, exportForwardRules(m_plan, protocol::ForwardSpec::Family::Ipv6),
+                                                             exportHasForwards(m_plan, protocol::ForwardSpec::Family::Ipv6)), QStringLiteral(" \\\n      ")), state(file),
                             word(QStringLiteral("failed to write '%1'").arg(file)), word(QStringLiteral("file ") + file),
                             word(QStringLiteral("failed to load nftables table ip6 '%1'").arg(m_table)), word(QStringLiteral("nft6 ") + m_table));
         stateFile(file);

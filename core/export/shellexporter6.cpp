@@ -15,15 +15,29 @@ QString uplinkSet(const QStringList &uplinks)
 }
 }  // namespace
 
-QStringList nat6TableLines(const QString &table, const QList<protocol::NatSpec> &nat6)
+QStringList nat6TableLines(const QString &table, const QList<protocol::NatSpec> &nat6, const protocol::ForwardRules &fw,
+                           bool hasForwards)
 {
-    QStringList nft{QStringLiteral("table ip6 %1 {").arg(table), QStringLiteral("  chain postrouting {"),
-                    QStringLiteral("    type nat hook postrouting priority srcnat; policy accept;")};
+    const auto indent = [](const QStringList &rules) {
+        QStringList out;
+        for (const QString &l : rules)
+            out << QStringLiteral("    ") + l;
+        return out;
+    };
+    QStringList nft{QStringLiteral("table ip6 %1 {").arg(table)};
+    if (hasForwards) {
+        nft << QStringLiteral("  chain prerouting {") << QStringLiteral("    ") + protocol::forwardPreroutingHook()
+            << indent(fw.prerouting) << QStringLiteral("  }");
+        nft << QStringLiteral("  chain output {") << QStringLiteral("    ") + protocol::forwardOutputHook()
+            << indent(fw.output) << QStringLiteral("  }");
+    }
+    nft << QStringLiteral("  chain postrouting {") << QStringLiteral("    type nat hook postrouting priority srcnat; policy accept;")
+        << indent(fw.postrouting);
     for (const protocol::NatSpec &n : nat6)
         if (n.mode == protocol::NatSpec::Mode::Masquerade)
             nft << QStringLiteral("    ip6 saddr %1 ip6 daddr != %1 oifname %2 masquerade").arg(n.subnet, uplinkSet(n.uplinks));
     nft << QStringLiteral("  }") << QStringLiteral("  chain forward {")
-        << QStringLiteral("    type filter hook forward priority filter; policy accept;");
+        << QStringLiteral("    type filter hook forward priority filter; policy accept;") << indent(fw.forward);
     for (const protocol::NatSpec &n : nat6) {
         nft << QStringLiteral("    iifname \"%1\" ip6 saddr %2 oifname %3 accept").arg(n.ifname, n.subnet, uplinkSet(n.uplinks));
         nft << QStringLiteral("    iifname %1 oifname \"%2\" ip6 daddr %3%4 accept")

@@ -9,6 +9,7 @@
 // word quoting (single quotes, state-directory token handling).
 #pragma once
 
+#include "protocol/forwardrules.h"
 #include "protocol/hoststate.h"
 
 #include <QStringList>
@@ -17,8 +18,10 @@
 
 namespace netloom::exporter::detail {
 
-// The lines of `table ip6 <table> { ... }` for `nat6` (not empty).
-QStringList nat6TableLines(const QString &table, const QList<protocol::NatSpec> &nat6);
+// The lines of `table ip6 <table> { ... }` for `nat6` (not empty) and the IPv6 port forwards
+// rules `fw` (export/shellforwards.h; prerouting and output chains only when `hasForwards`).
+QStringList nat6TableLines(const QString &table, const QList<protocol::NatSpec> &nat6, const protocol::ForwardRules &fw,
+                           bool hasForwards);
 
 // An sh fragment (two-space indented, for `start`) that dies naming the first uplink of
 // `nat6` whose IPv6 default route comes from RAs while its accept_ra is 1.

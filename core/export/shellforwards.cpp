@@ -1,16 +1,20 @@
 #include "shellforwards.h"
 
+#include <algorithm>
+
 namespace netloom::exporter {
 
-protocol::ForwardRules exportForwardRules(const plan::Plan &plan)
+protocol::ForwardRules exportForwardRules(const plan::Plan &plan, protocol::ForwardSpec::Family family)
 {
+    const bool v6 = family == protocol::ForwardSpec::Family::Ipv6;
     protocol::ForwardRules fw;
-    for (const QString &ifname : exportLoopbackGateways(plan)) {
-        protocol::NatSpec n;
-        n.ifname = ifname;
-        fw.prerouting << protocol::loopbackGuardRule(n);
-    }
-    for (const protocol::NatSpec &n : plan.host.nat)
+    if (!v6)
+        for (const QString &ifname : exportLoopbackGateways(plan)) {
+            protocol::NatSpec n;
+            n.ifname = ifname;
+            fw.prerouting << protocol::loopbackGuardRule(n);
+        }
+    for (const protocol::NatSpec &n : v6 ? plan.host.nat6 : plan.host.nat)
         for (const protocol::ForwardSpec &f : n.forwards) {
             const protocol::ForwardRules r = protocol::forwardNftRules(n, f);
             fw.prerouting += r.prerouting;
@@ -19,7 +23,7 @@ protocol::ForwardRules exportForwardRules(const plan::Plan &plan)
             fw.forward += r.forward;
         }
     for (const plan::PlannedForward &pf : plan.forwards) {
-        if (!pf.reservedAddress.isEmpty())
+        if (!pf.reservedAddress.isEmpty() || pf.spec.family != family)
             continue;
         protocol::NatSpec n;
         n.ifname = pf.natIfname;
@@ -27,11 +31,16 @@ protocol::ForwardRules exportForwardRules(const plan::Plan &plan)
         protocol::ForwardSpec f = pf.spec;
         f.guestAddress = QStringLiteral("GUEST_ADDRESS");
         const protocol::ForwardRules r = protocol::forwardNftRules(n, f);
-        const QString why = QStringLiteral("# %1: guest '%2' has no DHCP reservation, so its address is its lease, "
-                                           "unknown when this script was written; replace GUEST_ADDRESS with it (see "
-                                           "dnsmasq-%3.leases in the state directory once the guest has booted) and "
-                                           "remove the '# ' of these rules, or give the guest a reservation and export again")
-                                .arg(pf.what, pf.guest, pf.natIfname);
+        const QString why = v6
+            ? QStringLiteral("# %1: guest '%2' picks its IPv6 address when it boots (SLAAC or DHCPv6), after this script "
+                             "was written; replace GUEST_ADDRESS with it (`ip -6 neigh show dev %3` once the guest has "
+                             "booted, or the guest's `ip -6 addr`) and remove the '# ' of these rules")
+                  .arg(pf.what, pf.guest, pf.natIfname)
+            : QStringLiteral("# %1: guest '%2' has no DHCP reservation, so its address is its lease, "
+                             "unknown when this script was written; replace GUEST_ADDRESS with it (see "
+                             "dnsmasq-%3.leases in the state directory once the guest has booted) and "
+                             "remove the '# ' of these rules, or give the guest a reservation and export again")
+                  .arg(pf.what, pf.guest, pf.natIfname);
         const QString again = QStringLiteral("# %1: fill in GUEST_ADDRESS (see the prerouting chain)").arg(pf.what);
         const auto commented = [](const QString &head, const QStringList &rules) {
             QStringList out{head};
@@ -45,6 +54,12 @@ protocol::ForwardRules exportForwardRules(const plan::Plan &plan)
         fw.forward += commented(again, r.forward);
     }
     return fw;
+}
+
+bool exportHasForwards(const plan::Plan &plan, protocol::ForwardSpec::Family family)
+{
+    return std::any_of(plan.forwards.cbegin(), plan.forwards.cend(),
+                       [family](const plan::PlannedForward &pf) { return pf.spec.family == family; });
 }
 
 QStringList exportLoopbackGateways(const plan::Plan &plan)

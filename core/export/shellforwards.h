@@ -8,7 +8,9 @@
 // and a comment saying what to fill in (the guest's line in the network's dnsmasq lease file)
 // or to add a reservation and export again. A gateway with a forward that takes loopback
 // (protocol::forwardTakesLoopback, commented-out ones included) gets the guard rule and the
-// route_localnet sysctl, as the helper does. Pure.
+// route_localnet sysctl, as the helper does. IPv6 forwards go to the script's ip6 table; their
+// guest address is never known when the script is written (no IPv6 reservations), so they
+// are always written commented out, saying how to find the address. Pure.
 #pragma once
 
 #include "plan/planner.h"
@@ -16,9 +18,12 @@
 
 namespace netloom::exporter {
 
-// The forward rules of every NAT gateway in `plan` (planned without leases), per chain,
-// without indentation; commented-out rules and their comments for unresolved forwards.
-protocol::ForwardRules exportForwardRules(const plan::Plan &plan);
+// The forward rules of `family` of every NAT gateway in `plan` (planned without leases), per
+// chain, without indentation; commented-out rules and their comments for unresolved forwards.
+protocol::ForwardRules exportForwardRules(const plan::Plan &plan, protocol::ForwardSpec::Family family);
+
+// True when `plan` has a forward of `family` (its table then gets prerouting/output chains).
+bool exportHasForwards(const plan::Plan &plan, protocol::ForwardSpec::Family family);
 
 // The gateway interfaces whose forwards take loopback (each once, in plan order): the script
 // sets their net.ipv4.conf.<ifname>.route_localnet to 1 once they exist.

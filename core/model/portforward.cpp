@@ -1,6 +1,7 @@
 #include "portforward.h"
 
 #include <QHash>
+#include <QRegularExpression>
 #include <QSet>
 
 namespace netloom::model {
@@ -87,12 +88,25 @@ QString forwardNic(const Topology &t, const QString &gatewayId, const PortForwar
     return nics.first();
 }
 
+namespace {
+// "tcp" / "tcp6" and "8080" / "10.0.0.1:8080" / "[fd00::1]:8080".
+QString protocolText(const PortForward &f)
+{
+    return forwardProtocolName(f.protocol) + (f.family == PortForward::Family::Ipv6 ? QStringLiteral("6") : QString());
+}
+QString hostText(const PortForward &f)
+{
+    if (f.hostAddress.isEmpty())
+        return QString::number(f.hostPort);
+    const QString a = f.family == PortForward::Family::Ipv6 ? u'[' + f.hostAddress + u']' : f.hostAddress;
+    return QStringLiteral("%1:%2").arg(a).arg(f.hostPort);
+}
+}  // namespace
+
 QString describeForward(const PortForward &f)
 {
-    const QString host = f.hostAddress.isEmpty() ? QString::number(f.hostPort)
-                                                  : QStringLiteral("%1:%2").arg(f.hostAddress).arg(f.hostPort);
     const QString guest = f.nic.isEmpty() ? f.guest : f.guest + u'.' + f.nic;
-    return QStringLiteral("%1 %2 -> %3:%4").arg(forwardProtocolName(f.protocol), host, guest).arg(f.guestPort);
+    return QStringLiteral("%1 %2 -> %3:%4").arg(protocolText(f), hostText(f), guest).arg(f.guestPort);
 }
 
 Result<PortForward> parseForwardSpec(const QString &text, bool hostSideOnly)
@@ -100,21 +114,37 @@ Result<PortForward> parseForwardSpec(const QString &text, bool hostSideOnly)
     const auto bad = [&text](const QString &reason) {
         return Error::failed(ErrorCode::InvalidArgument, QStringLiteral("parse port forward"), text.left(128), reason);
     };
-    const QString form = QStringLiteral("expected [tcp:|udp:][ADDRESS:]HOSTPORT=GUEST[/NIC]:GUESTPORT");
+    const QString form = QStringLiteral("expected [tcp:|udp:|tcp6:|udp6:][ADDRESS:|[IPV6]:]HOSTPORT=GUEST[/NIC]:GUESTPORT");
     qsizetype eq = text.indexOf(u'=');
     if (eq < 0 && hostSideOnly)
         eq = text.size();
     if (eq < 0 || text.indexOf(u'=', eq + 1) >= 0)
         return bad(form);
     PortForward f;
-    QStringList host = text.left(eq).split(u':');
-    if (!host.isEmpty() && (host.first() == QLatin1String("tcp") || host.first() == QLatin1String("udp"))) {
-        f.protocol = host.first() == QLatin1String("udp") ? PortForward::Protocol::Udp : PortForward::Protocol::Tcp;
-        host.removeFirst();
+    QString hostSide = text.left(eq);
+    static const QRegularExpression protoRe(QStringLiteral("^(tcp|udp)(6?):"));
+    if (const QRegularExpressionMatch m = protoRe.match(hostSide); m.hasMatch()) {
+        f.protocol = m.captured(1) == QLatin1String("udp") ? PortForward::Protocol::Udp : PortForward::Protocol::Tcp;
+        if (!m.captured(2).isEmpty())
+            f.family = PortForward::Family::Ipv6;
+        hostSide = hostSide.mid(m.capturedLength());
     }
-    if (host.size() == 2) {
-        f.hostAddress = host.first();
-        host.removeFirst();
+    QStringList host;
+    if (hostSide.startsWith(u'[')) {
+        // "[IPV6]:PORT"; "[::]" is every IPv6 address.
+        const qsizetype close = hostSide.indexOf(u']');
+        if (close < 0 || hostSide.mid(close + 1, 1) != QLatin1String(":"))
+            return bad(QStringLiteral("an IPv6 host address is written [ADDRESS]:HOSTPORT (%1)").arg(form));
+        f.family = PortForward::Family::Ipv6;
+        const QString addr = hostSide.mid(1, close - 1);
+        f.hostAddress = addr == QLatin1String("::") ? QString() : addr;
+        host = QStringList{hostSide.mid(close + 2)};
+    } else {
+        host = hostSide.split(u':');
+        if (host.size() == 2) {
+            f.hostAddress = host.first();
+            host.removeFirst();
+        }
     }
     bool ok = false;
     f.hostPort = host.size() == 1 ? host.first().toInt(&ok) : 0;
@@ -140,10 +170,8 @@ Result<PortForward> parseForwardSpec(const QString &text, bool hostSideOnly)
 
 QString forwardSpecText(const PortForward &f)
 {
-    const QString host = f.hostAddress.isEmpty() ? QString::number(f.hostPort)
-                                                  : QStringLiteral("%1:%2").arg(f.hostAddress).arg(f.hostPort);
     const QString guest = f.nic.isEmpty() ? f.guest : f.guest + u'/' + f.nic;
-    return QStringLiteral("%1:%2=%3:%4").arg(forwardProtocolName(f.protocol), host, guest).arg(f.guestPort);
+    return QStringLiteral("%1:%2=%3:%4").arg(protocolText(f), hostText(f), guest).arg(f.guestPort);
 }
 
 Result<Topology> addPortForward(const Topology &t, const QString &gatewayId, const PortForward &forward,

@@ -43,17 +43,20 @@ QList<GatewayOfGuest> natGatewaysOfGuest(const Topology &t, const QString &guest
 // sentence without the field name) when there is none or it is ambiguous. Pure.
 QString forwardNic(const Topology &t, const QString &gatewayId, const PortForward &forward, QString *reason);
 
-// "tcp 8080 -> alpha:80" (the host address in front when set: "tcp 127.0.0.2:8080 -> ..."),
-// for messages, the CLI and the GUI. Pure.
+// "tcp 8080 -> alpha:80" (the host address in front when set: "tcp 127.0.0.2:8080 -> ...";
+// IPv6: "tcp6 8080 -> alpha:80", "tcp6 [fd00::1]:8080 -> ..."), for messages, the CLI and
+// the GUI. Pure.
 QString describeForward(const PortForward &forward);
 
 // Parses the command-line form of a forward, "[tcp:|udp:][ADDRESS:]HOSTPORT=GUEST[/NIC]:GUESTPORT"
-// (e.g. "tcp:8080=alpha:80", "udp:192.0.2.1:5353=beta/net1:53"; tcp when left out). Checks
+// (e.g. "tcp:8080=alpha:80", "udp:192.0.2.1:5353=beta/net1:53"; tcp when left out). IPv6:
+// "tcp6:" / "udp6:" in front (every IPv6 address), or a bracketed host address
+// ("tcp:[fd00::1]:8080=alpha:80"; "[::]" = every IPv6 address). Checks
 // the shape and the port ranges only. With `hostSideOnly` the text may stop before "=" (what
 // `forward remove` needs: the host side names a forward). Returns the forward or an
 // InvalidArgument Error naming the text. Pure.
 Result<PortForward> parseForwardSpec(const QString &text, bool hostSideOnly = false);
-// The inverse: "tcp:8080=alpha:80". Pure.
+// The inverse: "tcp:8080=alpha:80", "tcp6:[fd00::1]:8080=alpha:80". Pure.
 QString forwardSpecText(const PortForward &forward);
 
 // `t` with `forward` appended to gateway `gatewayId`'s forwards; with gatewayId "" the

@@ -99,9 +99,9 @@ QString forwardProtocolName(PortForward::Protocol p)
     return p == PortForward::Protocol::Udp ? QStringLiteral("udp") : QStringLiteral("tcp");
 }
 
-QString addressFamilyName(PortForward::Family)
+QString addressFamilyName(PortForward::Family f)
 {
-    return QStringLiteral("ipv4");
+    return f == PortForward::Family::Ipv6 ? QStringLiteral("ipv6") : QStringLiteral("ipv4");
 }
 
 QString natModeName(NatConfig::Mode m)

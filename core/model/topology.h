@@ -131,11 +131,11 @@ struct DhcpConfig {
 // time (DHCP reservation, else current lease; plan/planner.h). The address family is explicit
 // so IPv6 forwards only add a value.
 struct PortForward {
-    enum class Family { Ipv4 };
+    enum class Family { Ipv4, Ipv6 };  // Ipv6 needs the gateway's ipv6.address
     enum class Protocol { Tcp, Udp };
     Family family = Family::Ipv4;
     Protocol protocol = Protocol::Tcp;
-    QString hostAddress;     // "" = every address of the host (of `family`)
+    QString hostAddress;     // "" = every address of the host (of `family`; IPv6: all but ::1)
     int hostPort = 0;        // 1..65535
     QString guest;           // guest node id
     QString nic;             // guest NIC id; "" = the guest's only NIC on the gateway's network
@@ -373,7 +373,7 @@ QString nicModeName(NicConfig::Mode m);
 QString nicTransportName(NicConfig::Transport t);  // "vde", "vhost-user"
 QString natModeName(NatConfig::Mode m);
 QString forwardProtocolName(PortForward::Protocol p);  // "tcp", "udp"
-QString addressFamilyName(PortForward::Family f);      // "ipv4"
+QString addressFamilyName(PortForward::Family f);      // "ipv4", "ipv6"
 QString socketKindName(SocketConfig::Kind k);
 QString displayName(GuestConfig::Display d);
 QString vlanModeName(VlanConfig::Mode m);

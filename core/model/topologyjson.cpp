@@ -377,7 +377,8 @@ void decodeHostPort(const QJsonObject &o, const QString &path, Failure *f, HostP
                 ObjectReader fr(fo, fp, f, {"family", "protocol", "hostAddress", "hostPort", "guest", "nic",
                                             "guestPort", "description"});
                 PortForward fw;
-                fr.enumeration("family", &fw.family, {{PortForward::Family::Ipv4, addressFamilyName}});
+                fr.enumeration("family", &fw.family, {{PortForward::Family::Ipv4, addressFamilyName},
+                                                      {PortForward::Family::Ipv6, addressFamilyName}});
                 fr.enumeration("protocol", &fw.protocol, {{PortForward::Protocol::Tcp, forwardProtocolName},
                                                           {PortForward::Protocol::Udp, forwardProtocolName}});
                 fr.string("hostAddress", &fw.hostAddress);

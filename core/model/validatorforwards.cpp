@@ -25,6 +25,7 @@ void Validator::checkPortForwards()
         std::optional<Cidr> subnet;
         if (auto c = Cidr::parse(n.hostPort.address))
             subnet = *c;
+        const bool hasPrefix6 = bool(protocol::Cidr6::parse(n.hostPort.ipv6.address));
         const qsizetype count = std::min<qsizetype>(nat.forwards.size(), limits::kMaxPortForwards);
         for (qsizetype k = 0; k < count; ++k) {
             const PortForward &f = nat.forwards[k];
@@ -39,8 +40,25 @@ void Validator::checkPortForwards()
                 fail("guestPort", QStringLiteral("guest port %1 is outside 1..65535").arg(f.guestPort));
             if (f.description.size() > limits::kMaxDescriptionChars)
                 fail("description", QStringLiteral("the description is longer than %1 characters").arg(limits::kMaxDescriptionChars));
+            const bool v6 = f.family == PortForward::Family::Ipv6;
             bool addressOk = true;
-            if (!f.hostAddress.isEmpty()) {
+            if (v6 && !f.hostAddress.isEmpty()) {
+                auto ip = protocol::Ipv6::parse(f.hostAddress);
+                addressOk = ip && !ip->isUnspecified() && !ip->isLoopback() && !ip->isMulticast() && !ip->isLinkLocal()
+                    && !ip->isV4Mapped();
+                if (!ip)
+                    fail("hostAddress", QStringLiteral("host address %1 is not an IPv6 address").arg(q(f.hostAddress)));
+                else if (ip->isLoopback())
+                    fail("hostAddress", QStringLiteral("::1 cannot be forwarded (the kernel never lets a loopback source "
+                                                       "leave the host); use another address of the host or leave it empty"));
+                else if (!addressOk)
+                    fail("hostAddress", QStringLiteral("host address %1 must be a global or unique-local unicast address of "
+                                                       "this host (or empty for all addresses)").arg(ip->toString()));
+                else if (ip->toString() != f.hostAddress) {
+                    fail("hostAddress", QStringLiteral("host address %1 must be written canonically (%2)").arg(q(f.hostAddress), ip->toString()));
+                    addressOk = false;
+                }
+            } else if (!f.hostAddress.isEmpty()) {
                 auto ip = Ipv4::parse(f.hostAddress);
                 addressOk = bool(ip);
                 if (!ip)
@@ -57,8 +75,10 @@ void Validator::checkPortForwards()
                 fail("guest", QStringLiteral("'%1' is not a guest of this topology").arg(f.guest.left(limits::kMaxIdChars)));
             else if (forwardNic(m_t, n.id, f, &reason).isEmpty())
                 fail(f.nic.isEmpty() ? "guest" : "nic", reason);
-            else if (!subnet)
+            else if (!v6 && !subnet)
                 fail("guest", QStringLiteral("the gateway has no IPv4 subnet to reach the guest in"));
+            else if (v6 && !hasPrefix6)
+                fail("family", QStringLiteral("an IPv6 forward needs an IPv6 prefix on the gateway (ipv6.address)"));
             if (!addressOk || f.hostPort < 1 || f.hostPort > 65535)
                 continue;
             const QString key = QStringLiteral("%1/%2/%3").arg(addressFamilyName(f.family), forwardProtocolName(f.protocol))

@@ -11,6 +11,12 @@
 // else the forward is *pending* — left out of the host state and reported in one sentence,
 // so a guest that has not booted yet does not block Start. When its lease appears or
 // changes, the runtime resolves again and re-applies the host state (the forward follows).
+//
+// IPv6 forwards (family Ipv6, into HostState::nat6) have no reservation: the address is one
+// the lease tracker saw the NIC use inside the gateway's prefix (DHCPv6 lease or neighbour
+// discovery), chosen by pickForwardIpv6() so that it is stable: an address of the DHCPv6
+// range when the gateway serves one, else the NIC's EUI-64 (SLAAC) address, else the one
+// seen most recently (a guest with stable-privacy addresses).
 #pragma once
 
 #include "base/result.h"
@@ -25,15 +31,22 @@
 
 namespace netloom::plan {
 
-// Guest NIC MAC (lower case, "52:54:00:12:34:56") -> its current IPv4 address.
-using Ipv4Leases = QHash<QString, QString>;
+// The current addresses of guest NICs, by MAC (lower case, "52:54:00:12:34:56").
+struct GuestLeases {
+    QHash<QString, QString> ipv4;      // bound IPv4 lease
+    QHash<QString, QStringList> ipv6;  // IPv6 addresses seen (any scope), most recent last
+    bool isEmpty() const { return ipv4.isEmpty() && ipv6.isEmpty(); }
+    bool operator==(const GuestLeases &) const = default;
+};
 
 // One forward of one gateway, ready to be resolved.
 struct PlannedForward {
     QString gateway;          // host port node id
     int index = 0;            // in the gateway's nat.forwards
     QString natIfname;        // the NatSpec (by interface) the forward belongs to
-    QString subnet;           // that NatSpec's subnet, "10.0.2.0/24"
+    QString subnet;           // that NatSpec's subnet, "10.0.2.0/24" (IPv6: "fd42:1::/64")
+    QString dhcp6Start;       // IPv6: the gateway's DHCPv6 range, "" = none
+    QString dhcp6End;
     QString guest;            // guest node id
     QString nic;              // the NIC on the gateway's network
     QString mac;              // its MAC, lower case
@@ -43,17 +56,22 @@ struct PlannedForward {
     bool operator==(const PlannedForward &) const = default;
 };
 
-// The forwards of gateway `gateway` (a host port of `t` on interface `natIfname` whose subnet
-// is `subnet`). Returns an Error naming the gateway and forward for a forward that can never
-// be realized. Pure.
+// The forwards of gateway `gateway` (a host port of `t` on interface `natIfname` whose IPv4
+// subnet is `subnet`; its IPv6 prefix comes from the gateway's ipv6 config). Returns an Error
+// naming the gateway and forward for a forward that can never be realized (an IPv6 one on a
+// gateway without a prefix among them). Pure.
 Result<QList<PlannedForward>> planForwards(const model::Topology &t, const model::Node &gateway,
                                            const QString &natIfname, const protocol::Cidr &subnet);
 
-// Replaces the forwards of every NatSpec of *host that `forwards` name with the resolved
-// ones (reservation, else lease from `leases`, else pending: left out and one sentence
-// appended to *pending, "gateway 'gw', forward 0 (tcp 8080 -> vm1:80) is pending: ...").
-// Pure.
-void resolveForwards(protocol::HostState *host, const QList<PlannedForward> &forwards, const Ipv4Leases &leases,
+// The address an IPv6 forward of `pf` targets among `seen` (the NIC's addresses, most recent
+// last; see the design note), or "" when none lies in pf.subnet. Pure.
+QString pickForwardIpv6(const PlannedForward &pf, const QStringList &seen);
+
+// Replaces the forwards of every NatSpec of *host (nat for IPv4, nat6 for IPv6) that
+// `forwards` name with the resolved ones (reservation, else address from `leases`, else
+// pending: left out and one sentence appended to *pending, "gateway 'gw', forward 0 (tcp
+// 8080 -> vm1:80) is pending: ..."). Pure.
+void resolveForwards(protocol::HostState *host, const QList<PlannedForward> &forwards, const GuestLeases &leases,
                      QStringList *pending);
 
 }  // namespace netloom::plan

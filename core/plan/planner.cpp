@@ -77,7 +77,7 @@ public:
                 return s.error();
         }
         m_plan.runtime.runtimeDir = m_ctx.runtimeDir;
-        resolveForwards(&m_plan.host, m_plan.forwards, m_ctx.ipv4Leases, &m_plan.pendingForwards);
+        resolveForwards(&m_plan.host, m_plan.forwards, m_ctx.leases, &m_plan.pendingForwards);
         m_plan.host.ipv4Forwarding = !m_plan.host.nat.isEmpty();
         m_plan.host.ipv6Forwarding = !m_plan.host.nat6.isEmpty();
         return m_plan;

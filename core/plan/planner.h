@@ -28,10 +28,10 @@ struct PlanContext {
     // The public keys of the user who starts (or exports) the topology, for cloudInit
     // sections with userKeys (runtime/userkeys.h reads them; empty = none).
     QStringList userKeys = {};
-    // The current IPv4 leases of guest NICs (lower-case MAC -> address), from the runtime's
-    // lease tracker; port forwards to guests without a DHCP reservation use them
+    // The current addresses of guest NICs (IPv4 leases, IPv6 addresses seen), from the
+    // runtime's lease trackers; port forwards to guests without a DHCP reservation use them
     // (plan/forwardplan.h). Empty = none known (export, `netloomctl plan`).
-    Ipv4Leases ipv4Leases = {};
+    GuestLeases leases = {};
 };
 
 struct Plan {

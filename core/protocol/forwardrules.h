@@ -13,7 +13,12 @@
 // (the helper and the exported script set it on the gateway interface of a network whose
 // forwards take loopback, natTakesLoopback()); since route_localnet also lets the kernel
 // accept 127/8 destinations arriving on that interface, a guard rule drops those first.
-// A forward on a 127.x host address only takes loopback (output chain, no prerouting rule). IPv6 forwards will produce the same shape for an `ip6` table. Every string was
+// A forward on a 127.x host address only takes loopback (output chain, no prerouting rule).
+// An IPv6 forward (table `ip6`) has the same shape with `ip6` matches and a bracketed DNAT
+// target, minus loopback: the kernel drops a packet with source ::1 on any other interface
+// and IPv6 has no route_localnet, so its output rule leaves ::1 alone (a connection to
+// [::1]:HOSTPORT is refused at once instead of hanging); the host reaches the guest through
+// any of its other addresses (the gateway's own, an uplink's). Every string was
 // validated (protocol/hoststatedecode.h) before it gets here, so nothing is escaped.
 #pragma once
 
@@ -33,8 +38,8 @@ struct ForwardRules {
 // The rules of forward `f` of `nat`. Pure.
 ForwardRules forwardNftRules(const NatSpec &nat, const ForwardSpec &f);
 
-// True when connections to a loopback address are DNATed for forward `f` (host address "" or
-// 127.x). Pure.
+// True when connections to a loopback address are DNATed for forward `f` (IPv4 with host
+// address "" or 127.x; never IPv6). Pure.
 bool forwardTakesLoopback(const ForwardSpec &f);
 
 // True when some forward of `nat` takes loopback: the gateway interface `nat.ifname` then

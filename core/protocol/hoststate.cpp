@@ -42,17 +42,42 @@ QString forwardProtocolName(ForwardSpec::Protocol protocol)
     return protocol == ForwardSpec::Protocol::Udp ? QStringLiteral("udp") : QStringLiteral("tcp");
 }
 
-QString forwardFamilyName(ForwardSpec::Family)
+QString forwardFamilyName(ForwardSpec::Family family)
 {
-    return QStringLiteral("ipv4");
+    return family == ForwardSpec::Family::Ipv6 ? QStringLiteral("ipv6") : QStringLiteral("ipv4");
 }
 
 QString describeForward(const ForwardSpec &f)
 {
+    const bool v6 = f.family == ForwardSpec::Family::Ipv6;
+    const auto addr = [v6](const QString &a) { return v6 ? u'[' + a + u']' : a; };
     const QString host = f.hostAddress.isEmpty() ? QString::number(f.hostPort)
-                                                  : QStringLiteral("%1:%2").arg(f.hostAddress).arg(f.hostPort);
-    return QStringLiteral("%1 %2 -> %3:%4").arg(forwardProtocolName(f.protocol), host, f.guestAddress).arg(f.guestPort);
+                                                  : QStringLiteral("%1:%2").arg(addr(f.hostAddress)).arg(f.hostPort);
+    return QStringLiteral("%1%2 %3 -> %4:%5")
+        .arg(forwardProtocolName(f.protocol), v6 ? QStringLiteral("6") : QString(), host, addr(f.guestAddress))
+        .arg(f.guestPort);
 }
+
+namespace {
+// One entry of `nat` or `nat6`.
+QJsonObject natJson(const NatSpec &n)
+{
+    QJsonObject j{{QStringLiteral("ifname"), n.ifname}, {QStringLiteral("subnet"), n.subnet},
+                  {QStringLiteral("mode"), natModeName(n.mode)},
+                  {QStringLiteral("uplinks"), strings(n.uplinks)}};
+    // Only when present, so states without forwards keep their form.
+    if (!n.forwards.isEmpty())
+        j[QStringLiteral("forwards")] = array(n.forwards, [](const ForwardSpec &f) {
+            return QJsonObject{{QStringLiteral("family"), forwardFamilyName(f.family)},
+                               {QStringLiteral("protocol"), forwardProtocolName(f.protocol)},
+                               {QStringLiteral("hostAddress"), f.hostAddress},
+                               {QStringLiteral("hostPort"), int(f.hostPort)},
+                               {QStringLiteral("guestAddress"), f.guestAddress},
+                               {QStringLiteral("guestPort"), int(f.guestPort)}};
+        });
+    return j;
+}
+}  // namespace
 
 QJsonObject toJson(const HostState &s)
 {
@@ -83,22 +108,7 @@ QJsonObject toJson(const HostState &s)
                            {QStringLiteral("mtu"), l.mtu}, {QStringLiteral("mac"), l.mac}};
     });
     o[QStringLiteral("ipv4Forwarding")] = s.ipv4Forwarding;
-    o[QStringLiteral("nat")] = array(s.nat, [](const NatSpec &n) {
-        QJsonObject j{{QStringLiteral("ifname"), n.ifname}, {QStringLiteral("subnet"), n.subnet},
-                      {QStringLiteral("mode"), natModeName(n.mode)},
-                      {QStringLiteral("uplinks"), strings(n.uplinks)}};
-        // Only when present, so states without forwards keep their form.
-        if (!n.forwards.isEmpty())
-            j[QStringLiteral("forwards")] = array(n.forwards, [](const ForwardSpec &f) {
-                return QJsonObject{{QStringLiteral("family"), forwardFamilyName(f.family)},
-                                   {QStringLiteral("protocol"), forwardProtocolName(f.protocol)},
-                                   {QStringLiteral("hostAddress"), f.hostAddress},
-                                   {QStringLiteral("hostPort"), int(f.hostPort)},
-                                   {QStringLiteral("guestAddress"), f.guestAddress},
-                                   {QStringLiteral("guestPort"), int(f.guestPort)}};
-            });
-        return j;
-    });
+    o[QStringLiteral("nat")] = array(s.nat, natJson);
     o[QStringLiteral("dnsmasq")] = array(s.dnsmasq, [](const DnsmasqSpec &d) {
         QJsonObject o6;
         if (!d.address6.isEmpty())
@@ -132,11 +142,7 @@ QJsonObject toJson(const HostState &s)
     if (s.ipv6Forwarding)
         o[QStringLiteral("ipv6Forwarding")] = true;
     if (!s.nat6.isEmpty())
-        o[QStringLiteral("nat6")] = array(s.nat6, [](const NatSpec &n) {
-            return QJsonObject{{QStringLiteral("ifname"), n.ifname}, {QStringLiteral("subnet"), n.subnet},
-                               {QStringLiteral("mode"), natModeName(n.mode)},
-                               {QStringLiteral("uplinks"), strings(n.uplinks)}};
-        });
+        o[QStringLiteral("nat6")] = array(s.nat6, natJson);
     o[QStringLiteral("uplinks")] = array(s.uplinks, [](const UplinkSpec &u) {
         return QJsonObject{{QStringLiteral("ifname"), u.ifname}, {QStringLiteral("bridge"), u.bridge}};
     });

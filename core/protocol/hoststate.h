@@ -78,10 +78,11 @@ struct AddressSpec {
 
 // A port forward into the subnet: connections to the host's `hostPort` (on `hostAddress`, or
 // on every local address of the family when "") go to `guestAddress`:`guestPort`, which lies
-// in the NAT spec's subnet. The family is explicit: IPv6 adds a value and an ip6 side of the
-// table without changing IPv4's rules.
+// in the NAT spec's subnet. The family is explicit: Ipv4 forwards belong to HostState::nat
+// (table ip netloom), Ipv6 ones to HostState::nat6 (table ip6 netloom); addresses are then
+// canonical IPv6 text ("fd42:1::100"), never bracketed.
 struct ForwardSpec {
-    enum class Family { Ipv4 };
+    enum class Family { Ipv4, Ipv6 };
     enum class Protocol { Tcp, Udp };
     Family family = Family::Ipv4;
     Protocol protocol = Protocol::Tcp;
@@ -215,8 +216,9 @@ struct HostState {
 QJsonObject toJson(const HostState &state);
 QString natModeName(NatSpec::Mode mode);
 QString forwardProtocolName(ForwardSpec::Protocol protocol);  // "tcp", "udp"
-QString forwardFamilyName(ForwardSpec::Family family);        // "ipv4"
-// "tcp 8080 -> 10.0.2.15:80" (with "addr:port" on the host side when hostAddress is set).
+QString forwardFamilyName(ForwardSpec::Family family);        // "ipv4", "ipv6"
+// "tcp 8080 -> 10.0.2.15:80" (with "addr:port" on the host side when hostAddress is set);
+// IPv6: "tcp6 8080 -> [fd42:1::100]:80", "tcp6 [fd00::1]:8080 -> ...".
 QString describeForward(const ForwardSpec &forward);
 
 }  // namespace netloom::protocol

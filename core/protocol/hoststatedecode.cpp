@@ -5,6 +5,7 @@
 #include "netaddr.h"
 
 #include <QJsonArray>
+#include <QMultiHash>
 #include <QSet>
 
 #include <cmath>
@@ -169,6 +170,8 @@ Status validateForward(const Cidr &subnet, const ForwardSpec &f)
     const auto invalid = [&what](const QString &reason) {
         return Error::failed(ErrorCode::InvalidArgument, QStringLiteral("validate port forward"), what, reason);
     };
+    if (f.family != ForwardSpec::Family::Ipv4)
+        return invalid(QStringLiteral("an IPv4 NAT rule only holds IPv4 forwards (IPv6 ones go to 'nat6')"));
     if (f.hostPort == 0 || f.guestPort == 0)
         return invalid(QStringLiteral("ports must be 1..65535"));
     if (!f.hostAddress.isEmpty()) {
@@ -183,6 +186,20 @@ Status validateForward(const Cidr &subnet, const ForwardSpec &f)
         return guest.error();
     if (!subnet.contains(*guest) || Cidr{*guest, subnet.prefix}.isNetworkOrBroadcast())
         return invalid(QStringLiteral("the guest address must be a host of the NAT subnet %1").arg(subnet.networkString()));
+    return ok();
+}
+
+// `f`'s host side (family, protocol, port, address) is not forwarded yet in `keys` (family/
+// protocol/port -> host address): equal addresses, or either on every address, collide.
+// Records it when free.
+Status noForwardTwice(QMultiHash<QString, QString> *keys, const ForwardSpec &f)
+{
+    const QString key = forwardFamilyName(f.family) + u'/' + forwardProtocolName(f.protocol) + u'/' + QString::number(f.hostPort);
+    for (const QString &addr : keys->values(key))
+        if (addr == f.hostAddress || addr.isEmpty() || f.hostAddress.isEmpty())
+            return Error::failed(ErrorCode::InvalidArgument, QStringLiteral("validate port forward"), describeForward(f).left(64),
+                                 QStringLiteral("host port %1/%2 is forwarded twice").arg(f.hostPort).arg(forwardProtocolName(f.protocol)));
+    keys->insert(key, f.hostAddress);
     return ok();
 }
 
@@ -400,8 +417,10 @@ Result<HostState> hostStateFromJson(const QJsonObject &json)
             ForwardSpec f;
             fr.checkKeys({"family", "protocol", "hostAddress", "hostPort", "guestAddress", "guestPort"});
             const QString family = fr.str("family");
-            if (fr.ok() && family != QLatin1String("ipv4"))
-                fr.fail(QStringLiteral("family"), QStringLiteral("must be 'ipv4'"));
+            if (family == QLatin1String("ipv6"))
+                f.family = ForwardSpec::Family::Ipv6;
+            else if (fr.ok() && family != QLatin1String("ipv4"))
+                fr.fail(QStringLiteral("family"), QStringLiteral("must be 'ipv4' or 'ipv6'"));
             const QString proto = fr.str("protocol");
             if (proto == QLatin1String("tcp"))
                 f.protocol = ForwardSpec::Protocol::Tcp;
@@ -661,13 +680,8 @@ Status validateHostState(const HostState &s)
         for (const auto &f : n.forwards) {
             if (auto st = validateForward(*c, f); !st)
                 return st;
-            const QString key = forwardFamilyName(f.family) + u'/' + forwardProtocolName(f.protocol) + u'/'
-                + QString::number(f.hostPort);
-            for (const QString &addr : forwardKeys.values(key))
-                if (addr == f.hostAddress || addr.isEmpty() || f.hostAddress.isEmpty())
-                    return invalid(describeForward(f), QStringLiteral("host port %1/%2 is forwarded twice")
-                                                           .arg(f.hostPort).arg(forwardProtocolName(f.protocol)));
-            forwardKeys.insert(key, f.hostAddress);
+            if (auto st = noForwardTwice(&forwardKeys, f); !st)
+                return st;
         }
     }
     QSet<QString> dnsIfs;
@@ -727,6 +741,9 @@ Status validateHostState(const HostState &s)
             return st;
         if (auto st = validateNat6(n); !st)
             return st;
+        for (const auto &f : n.forwards)
+            if (auto st = noForwardTwice(&forwardKeys, f); !st)
+                return st;
     }
     if (auto st = validateImpairments(s, own); !st)
         return st;

@@ -1,5 +1,6 @@
 #include "hoststatedecode6.h"
 
+#include "hoststatedecode.h"
 #include "names.h"
 #include "netaddr.h"
 
@@ -66,6 +67,39 @@ Status validateNat6(const NatSpec &n)
         if (u.startsWith(QLatin1String("loom")))
             return invalid(u, QStringLiteral("an uplink cannot be one of Netloom's own interfaces"));
     }
+    if (n.forwards.size() > HostStateLimits::kMaxForwards)
+        return invalid(n.subnet, QStringLiteral("more than %1 port forwards").arg(HostStateLimits::kMaxForwards));
+    for (const ForwardSpec &f : n.forwards)
+        if (auto st = validateForward6(*c, f); !st)
+            return st;
+    return ok();
+}
+
+Status validateForward6(const Cidr6 &prefix, const ForwardSpec &f)
+{
+    const QString what = describeForward(f).left(64);
+    const auto bad = [&what](const QString &reason) {
+        return Error::failed(ErrorCode::InvalidArgument, QStringLiteral("validate port forward"), what, reason);
+    };
+    if (f.family != ForwardSpec::Family::Ipv6)
+        return bad(QStringLiteral("an IPv6 NAT rule only holds IPv6 forwards (IPv4 ones go to 'nat')"));
+    if (f.hostPort == 0 || f.guestPort == 0)
+        return bad(QStringLiteral("ports must be 1..65535"));
+    if (!f.hostAddress.isEmpty()) {
+        auto host = canonicalIp(what, f.hostAddress);
+        if (!host)
+            return host.error();
+        if (host->isLoopback())
+            return bad(QStringLiteral("::1 cannot be forwarded: the kernel never lets a loopback source leave the host "
+                                      "(IPv6 has no route_localnet); use one of the host's other addresses"));
+        if (!usableUnicast(*host))
+            return bad(QStringLiteral("the host address must be a global or unique-local unicast address"));
+    }
+    auto guest = canonicalIp(what, f.guestAddress);
+    if (!guest)
+        return guest.error();
+    if (!usableUnicast(*guest) || !prefix.contains(*guest) || *guest == prefix.network())
+        return bad(QStringLiteral("the guest address must be a host of the NAT prefix %1").arg(prefix.networkString()));
     return ok();
 }
 

@@ -13,6 +13,7 @@
 
 #include "base/result.h"
 #include "protocol/hoststate.h"
+#include "protocol/netaddr.h"
 
 #include <QSet>
 #include <QString>
@@ -21,8 +22,13 @@ namespace netloom::protocol {
 
 // A v6 "address/prefix" for AddressSpec::cidr.
 Status validateAddress6(const QString &cidr);
-// One NatSpec of HostState::nat6 (the interface name is checked by the caller).
+// One NatSpec of HostState::nat6 (the interface name is checked by the caller), its forwards
+// included (validateForward6; collisions between forwards are checked by the caller).
 Status validateNat6(const NatSpec &nat);
+// One IPv6 port forward of NAT prefix `prefix`: family Ipv6, ports 1..65535, a canonical
+// usable unicast host address or "" (never ::1: a loopback source cannot leave the host), a
+// canonical guest address inside the prefix (not its subnet-router anycast address).
+Status validateForward6(const Cidr6 &prefix, const ForwardSpec &f);
 // The v6 fields of one DnsmasqSpec; `addresses` holds "ifname cidr" of every address of the
 // state. Succeeds at once when address6 is "" (and then the other v6 fields must be unset).
 Status validateDnsmasq6(const DnsmasqSpec &d, const QSet<QString> &addresses);

@@ -129,8 +129,9 @@ QString sshCommandText(const SshTarget &t, const QStringList &args);
 QString helperNetworkId(const QString &topologyName);
 
 // Maps a switch AddressEvent onto the tracker's LeaseEvent (docs/runtime-parts.md): DHCP
-// kinds one to one, ARP request/reply/announce -> Arp, ND solicit/advert -> Nd. Probes, DAD
-// and the switch's own conflict events carry nothing the merge needs: std::nullopt. Pure.
+// kinds one to one, ARP request/reply/announce -> Arp, ND solicit/advert/DAD -> Nd (a DAD
+// probe names the address its sender is about to use). ARP probes and the switch's own
+// conflict events carry nothing the merge needs: std::nullopt. Pure.
 std::optional<leases::LeaseEvent> toLeaseEvent(const sw::AddressEvent &event, const QString &portName);
 
 // The guest argv the supervisor runs: the planner's argv without -qmp (the supervisor adds
@@ -209,13 +210,16 @@ public:
     NodeState nodeState(const QString &node) const { return m_nodeStates.value(node, NodeState::Down); }
     QHash<QString, NodeState> nodeStates() const { return m_nodeStates; }
     QList<leases::LeaseTable> leaseTables() const;
-    // Guest NIC MAC -> bound IPv4 lease, from every lease tracker (plan::Ipv4Leases).
-    plan::Ipv4Leases boundLeases() const;
+    // Guest NIC MAC -> bound IPv4 lease and IPv6 addresses seen, from every lease tracker.
+    plan::GuestLeases boundLeases() const;
     // The forwards left out of the host state last applied (or to be applied): one sentence
     // each, "gateway 'gw', forward 0 (...) is pending: ...".
     QStringList pendingForwards() const { return m_pendingForwards; }
     // The host state the helper last applied successfully (empty before the first apply).
     const protocol::HostState &appliedHost() const { return m_appliedHost; }
+    // The helper's message when it last refused an edit's host state ("" once a later apply
+    // succeeded): the refused forwards' reason (runtime/forwardstatus.h).
+    QString hostRefusal() const { return m_hostRefusal; }
     QList<PortRateRow> portRates() const { return m_rates; }
     QString errorMessage() const { return m_error; }
 
@@ -293,6 +297,7 @@ private:
     QHash<QString, NodeState> m_nodeStates;
     protocol::HostState m_appliedHost;   // last state the helper applied for us
     QStringList m_pendingForwards;
+    QString m_hostRefusal;
     bool m_followBusy = false;           // a followLeases() apply is under way
     QList<PortRateRow> m_rates;
     QTimer m_sampleTimer;

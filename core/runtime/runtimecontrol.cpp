@@ -249,6 +249,7 @@ Status Runtime::applyEdit(const plan::Plan &next, std::function<void(Status)> ho
     auto startAdded = [this, added, hostDone, oldHost, oldForwards, next](const Result<QJsonObject> &r) {
         if (!r) {
             log(QStringLiteral("error"), QString(), r.error().message);
+            m_hostRefusal = r.error().message;
             // The helper changed nothing: the refused host state is not running.
             if (m_plan.host == next.host && m_plan.forwards == next.forwards) {
                 m_plan.host = oldHost;
@@ -258,6 +259,7 @@ Status Runtime::applyEdit(const plan::Plan &next, std::function<void(Status)> ho
                 hostDone(r.error());
             return;
         }
+        m_hostRefusal.clear();
         if (hostDone)
             hostDone(ok());
         for (const plan::GuestPlan &g : added) {

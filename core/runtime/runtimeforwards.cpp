@@ -3,15 +3,22 @@
 
 namespace netloom::runtime {
 
-plan::Ipv4Leases Runtime::boundLeases() const
+plan::GuestLeases Runtime::boundLeases() const
 {
-    plan::Ipv4Leases out;
+    plan::GuestLeases out;
     for (const auto &rt : m_switches) {
         if (!rt->tracker)
             continue;
-        for (const leases::LeaseEntry &e : rt->tracker->table().entries)
-            if (e.state == leases::LeaseState::Bound && e.ip.value != 0)
-                out.insert(e.mac.toString(), e.ip.toString());
+        for (const leases::LeaseEntry &e : rt->tracker->table().entries) {
+            if (e.state != leases::LeaseState::Bound)
+                continue;
+            if (e.ip.value != 0)
+                out.ipv4.insert(e.mac.toString(), e.ip.toString());
+            QStringList &v6 = out.ipv6[e.mac.toString()];
+            for (const QHostAddress &a : e.ipv6)
+                if (!v6.contains(a.toString()))
+                    v6.append(a.toString());
+        }
     }
     return out;
 }

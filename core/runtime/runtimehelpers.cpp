@@ -109,13 +109,16 @@ std::optional<leases::LeaseEvent> toLeaseEvent(const sw::AddressEvent &e, const 
         break;
     case AddressEventKind::NdSolicit:
     case AddressEventKind::NdAdvert:
+    // Duplicate address detection is the one moment a guest that only serves shows a new
+    // address (SLAAC, DHCPv6, privacy): its probe names the address it is about to use, from
+    // its own MAC. Recorded like the other ND evidence (an IPv6 port forward needs it).
+    case AddressEventKind::NdDad:
         if (e.ip.protocol() != QAbstractSocket::IPv6Protocol)
             return std::nullopt;
         out.kind = LeaseEventKind::Nd;
         out.ipv6 = e.ip;
         break;
     case AddressEventKind::ArpProbe:
-    case AddressEventKind::NdDad:
     case AddressEventKind::DhcpServerConflict:
     case AddressEventKind::IpConflict:
         return std::nullopt;

@@ -100,13 +100,13 @@ PingStats ping(const ScopedNetns &ns, const QString &ip, int count, const QStrin
     return s;
 }
 
-int socketIn(const ScopedNetns &ns, int type)
+int socketIn(const ScopedNetns &ns, int type, int family)
 {
     const int self = ::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
     const int target = ::open(QStringLiteral("/run/netns/%1").arg(ns.name()).toLatin1().constData(), O_RDONLY | O_CLOEXEC);
     int s = -1;
     if (self >= 0 && target >= 0 && ::setns(target, CLONE_NEWNET) == 0) {
-        s = ::socket(AF_INET, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        s = ::socket(family, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         if (::setns(self, CLONE_NEWNET) != 0)
             qFatal("cannot return to the test's network namespace");
     }
@@ -123,6 +123,15 @@ sockaddr_in addr(const char *ip, quint16 port)
     a.sin_family = AF_INET;
     a.sin_port = htons(port);
     ::inet_pton(AF_INET, ip, &a.sin_addr);
+    return a;
+}
+
+sockaddr_in6 addr6(const char *ip, quint16 port)
+{
+    sockaddr_in6 a{};
+    a.sin6_family = AF_INET6;
+    a.sin6_port = htons(port);
+    ::inet_pton(AF_INET6, ip, &a.sin6_addr);
     return a;
 }
 

@@ -56,12 +56,14 @@ struct PingStats {
 // -q, waiting 1 s for the last reply), bounded by count + 5 seconds; parses the summary.
 PingStats ping(const ScopedNetns &ns, const QString &ip, int count, const QString &interval = QStringLiteral("0.2"));
 
-// A non-blocking socket (AF_INET, `type`) created inside namespace `ns`: it stays there
+// A non-blocking socket (`family`, `type`) created inside namespace `ns`: it stays there
 // while the test uses it from its own namespace. -1 on error.
-int socketIn(const ScopedNetns &ns, int type);
+int socketIn(const ScopedNetns &ns, int type, int family = AF_INET);
 
 // The IPv4 socket address ip:port ("10.0.2.15", 80).
 sockaddr_in addr(const char *ip, quint16 port);
+// The IPv6 socket address [ip]:port ("fd42:1::15", 80).
+sockaddr_in6 addr6(const char *ip, quint16 port);
 
 // A file descriptor closed when it goes out of scope (-1 = none).
 struct Fd {

@@ -292,6 +292,27 @@ private Q_SLOTS:
         QVERIFY2(s.contains(QStringLiteral("'    # fib daddr type local tcp dport 2222 dnat to GUEST_ADDRESS:22'")), qPrintable(s));
         QVERIFY(s.contains(QStringLiteral("has no DHCP reservation, so its address is its lease")));
         QVERIFY(!s.contains(QStringLiteral("dport 2222 dnat to 10.")));
+
+        // With an IPv6 prefix and an IPv6 forward: the ip6 table gets prerouting/output chains
+        // and the forward's rules commented out (the address is chosen at boot), no loopback.
+        model::Topology t6 = *t;
+        model::Node *gwNode = nullptr;
+        for (model::Node &n : t6.nodes)
+            if (n.type == model::NodeType::HostPort && !n.hostPort.nat.forwards.isEmpty())
+                gwNode = &n;
+        QVERIFY(gwNode);
+        gwNode->hostPort.ipv6.address = QStringLiteral("fd42:7::1/64");
+        model::PortForward f6 = gwNode->hostPort.nat.forwards[0];
+        f6.family = model::PortForward::Family::Ipv6;
+        gwNode->hostPort.nat.forwards.append(f6);
+        const QString s6 = mustExport(t6);
+        QVERIFY2(s6.contains(QStringLiteral("'table ip6 ")), qPrintable(s6));
+        QVERIFY2(s6.contains(QStringLiteral("'    # ip6 daddr != ::1 fib daddr type local tcp dport 8080 dnat to [GUEST_ADDRESS]:80'")),
+                 qPrintable(s6));
+        QVERIFY2(s6.contains(QStringLiteral("picks its IPv6 address when it boots")), qPrintable(s6));
+        QVERIFY(s6.contains(QStringLiteral("'  chain prerouting {'")));
+        // The IPv4 rule of the same port is still live.
+        QVERIFY(s6.contains(QStringLiteral("'    fib daddr type local tcp dport 8080 dnat to 10.0.2.10:80'")));
     }
 
     void wirefilterOptions()

@@ -178,6 +178,79 @@ private slots:
         QVERIFY(!forwardAction(menu.get())->isEnabled());
         QVERIFY(!w.forwardPortTo(QStringLiteral("shell"), QString()));
     }
+
+    void ipv6Forwards()
+    {
+        MainWindow w;
+        w.setAsker([](auto &&...) { return QMessageBox::Discard; });
+        model::Topology t = example();
+        t.node(QStringLiteral("gw"))->hostPort.ipv6.address = QStringLiteral("fd42:1::1/64");
+        w.document()->reset(t, QString());
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        // "Forward a Port to This Guest" on a dual-stack gateway: IPv4 and IPv6, one undo step.
+        QVERIFY(w.forwardPortTo(QStringLiteral("shell"), QString()));
+        QCOMPARE(forwardsOf(w).size(), 4);
+        QCOMPARE(forwardsOf(w)[2].family, model::PortForward::Family::Ipv4);
+        QCOMPARE(forwardsOf(w)[3].family, model::PortForward::Family::Ipv6);
+        QCOMPARE(forwardsOf(w)[3].hostPort, forwardsOf(w)[2].hostPort);
+        QCOMPARE(forwardsOf(w)[3].guest, QStringLiteral("shell"));
+        auto *forwards = child<ForwardTable>(w.properties(), "field.hostPort.nat.forwards");
+        auto *proto = static_cast<QComboBox *>(forwards->table()->cellWidget(3, ForwardTable::Protocol));
+        QCOMPARE(proto->currentText(), QStringLiteral("tcp6"));
+        QTRY_VERIFY2(!w.properties()->messagesText().contains(QStringLiteral("forward")), qPrintable(w.properties()->messagesText()));
+        w.undoStack()->undo();
+        QCOMPARE(forwardsOf(w).size(), 2);
+
+        // The protocol choice sets the family: udp6 on row 0 is an IPv6 UDP forward.
+        proto = static_cast<QComboBox *>(forwards->table()->cellWidget(0, ForwardTable::Protocol));
+        proto->setCurrentIndex(proto->findText(QStringLiteral("udp6")));
+        emit proto->activated(proto->currentIndex());
+        QCOMPARE(forwardsOf(w)[0].family, model::PortForward::Family::Ipv6);
+        QCOMPARE(forwardsOf(w)[0].protocol, model::PortForward::Protocol::Udp);
+        // Without the prefix the validator names the problem.
+        model::Node gw = *w.document()->topology().node(QStringLiteral("gw"));
+        gw.hostPort.ipv6 = {};
+        model::Topology noV6 = w.document()->topology();
+        *noV6.node(QStringLiteral("gw")) = gw;
+        w.document()->reset(noV6, QString());
+        w.scene()->selectOnly(QStringLiteral("gw"));
+        QTRY_VERIFY2(w.properties()->messagesText().contains(QStringLiteral("an IPv6 forward needs an IPv6 prefix on the gateway")),
+                     qPrintable(w.properties()->messagesText()));
+    }
+
+    void stateColumnFollowsTheSource()
+    {
+        MainWindow w;
+        w.setAsker([](auto &&...) { return QMessageBox::Discard; });
+        w.document()->reset(example(), QString());
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        // Nothing runs: the column is empty.
+        w.scene()->selectOnly(QStringLiteral("gw"));
+        auto *forwards = child<ForwardTable>(w.properties(), "field.hostPort.nat.forwards");
+        QCOMPARE(forwards->table()->rowCount(), 2);
+        QCOMPARE(forwards->table()->item(0, ForwardTable::State)->text(), QString());
+        // A run's answer (what the main window's source reads off the runtime) shows per row.
+        QString gatewaySeen;
+        w.properties()->setForwardStatusSource([&gatewaySeen](const model::Node &gw) {
+            gatewaySeen = gw.id;
+            return QList<ForwardTable::RowState>{{QStringLiteral("applied \u2192 10.0.2.15"), QStringLiteral("reach"), false},
+                                                 {QStringLiteral("refused"), QStringLiteral("port 8081/tcp is in use by sshd (pid 1)"), true}};
+        });
+        w.properties()->refreshForwardStates();
+        QCOMPARE(gatewaySeen, QStringLiteral("gw"));
+        QCOMPARE(forwards->table()->item(0, ForwardTable::State)->text(), QStringLiteral("applied \u2192 10.0.2.15"));
+        QCOMPARE(forwards->table()->item(1, ForwardTable::State)->text(), QStringLiteral("refused"));
+        QCOMPARE(forwards->table()->item(1, ForwardTable::State)->toolTip(), QStringLiteral("port 8081/tcp is in use by sshd (pid 1)"));
+        QVERIFY(!(forwards->table()->item(1, ForwardTable::State)->flags() & Qt::ItemIsEditable));
+        // After an edit the rows are rebuilt and ask the source again.
+        QTest::mouseClick(child<QPushButton>(forwards, "forwardAdd"), Qt::LeftButton);
+        forwards = child<ForwardTable>(w.properties(), "field.hostPort.nat.forwards");
+        QCOMPARE(forwards->table()->rowCount(), 3);
+        QCOMPARE(forwards->table()->item(1, ForwardTable::State)->text(), QStringLiteral("refused"));
+        QCOMPARE(forwards->table()->item(2, ForwardTable::State)->text(), QString());
+    }
 };
 
 QTEST_MAIN(TestForwards)

@@ -1,5 +1,6 @@
 // Port forwards on the helper's side, pure parts: strict decoding and validation of a NAT
-// spec's forwards, the nftables rules they become, and the /proc/net socket tables the
+// spec's forwards (IPv4 in nat, IPv6 in nat6), the nftables rules they become (tables ip and
+// ip6 netloom), and the /proc/net socket tables the
 // port-in-use check reads (recorded text, so the test does not depend on this host's sockets)
 // plus one live lookup of a socket this test opens itself.
 #include "common/testutil.h"
@@ -9,6 +10,8 @@
 #include "protocol/hoststatedecode.h"
 
 #include <QJsonArray>
+
+#include <cstring>
 #include <QTcpServer>
 #include <QTest>
 
@@ -29,10 +32,23 @@ HostState natState(QList<ForwardSpec> forwards)
     return s;
 }
 
+// An IPv4 forward, or an IPv6 one when `guest` has a ':'.
 ForwardSpec tcp(std::uint16_t hostPort, const char *guest, std::uint16_t guestPort, const char *hostAddress = "")
 {
-    return ForwardSpec{ForwardSpec::Family::Ipv4, ForwardSpec::Protocol::Tcp, QString::fromLatin1(hostAddress), hostPort,
+    const auto family = std::strchr(guest, ':') ? ForwardSpec::Family::Ipv6 : ForwardSpec::Family::Ipv4;
+    return ForwardSpec{family, ForwardSpec::Protocol::Tcp, QString::fromLatin1(hostAddress), hostPort,
                        QString::fromLatin1(guest), guestPort};
+}
+
+// natState(`forwards4`) plus fd42:1::1/64 on the tap and NAT66 with `forwards6`.
+HostState natState6(QList<ForwardSpec> forwards4, QList<ForwardSpec> forwards6)
+{
+    HostState s = natState(forwards4);
+    s.addresses.append(AddressSpec{QStringLiteral("loomtap0"), QStringLiteral("fd42:1::1/64")});
+    s.ipv6Forwarding = true;
+    s.nat6 = {NatSpec{QStringLiteral("loomtap0"), QStringLiteral("fd42:1::/64"), NatSpec::Mode::Masquerade,
+                      {QStringLiteral("eth+")}, forwards6}};
+    return s;
 }
 
 // Recorded from a Debian 12 host: sshd on 0.0.0.0:22 and [::]:22, a resolver on 127.0.0.53:53,
@@ -95,7 +111,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("key");
         QTest::addColumn<QJsonValue>("value");
         QTest::addColumn<QString>("message");
-        QTest::newRow("family") << QStringLiteral("family") << QJsonValue(QStringLiteral("ipv6")) << QStringLiteral("family");
+        QTest::newRow("family") << QStringLiteral("family") << QJsonValue(QStringLiteral("ipv5")) << QStringLiteral("family");
         QTest::newRow("protocol") << QStringLiteral("protocol") << QJsonValue(QStringLiteral("sctp")) << QStringLiteral("protocol");
         QTest::newRow("port") << QStringLiteral("hostPort") << QJsonValue(65536) << QStringLiteral("hostPort");
         QTest::newRow("unknown") << QStringLiteral("mark") << QJsonValue(1) << QStringLiteral("unknown field");
@@ -119,6 +135,56 @@ private Q_SLOTS:
         QVERIFY(!back);
         QVERIFY2(back.error().message.contains(message), qPrintable(back.error().message));
         QVERIFY2(back.error().message.contains(QStringLiteral("nat[0].forwards[0]")), qPrintable(back.error().message));
+    }
+
+    void ipv6RoundTripAndRefusals()
+    {
+        const HostState ok6 = natState6({tcp(8080, "10.0.2.15", 80)},
+                                        {tcp(8080, "fd42:1::15", 80), tcp(8443, "fd42:1::16", 443, "2001:db8::1")});
+        auto back = hostStateFromJson(toJson(ok6));
+        QVERIFY2(back, back ? "" : qPrintable(back.error().message));
+        QCOMPARE(*back, ok6);
+        const struct {
+            HostState state;
+            const char *message;
+        } refused[] = {
+            {natState({tcp(8080, "fd42:1::15", 80)}), "an IPv4 NAT rule only holds IPv4 forwards"},
+            {natState6({}, {tcp(8080, "10.0.2.15", 80)}), "an IPv6 NAT rule only holds IPv6 forwards"},
+            {natState6({}, {tcp(8080, "fd42:9::15", 80)}), "host of the NAT prefix fd42:1::/64"},
+            {natState6({}, {tcp(8080, "fd42:1::", 80)}), "host of the NAT prefix"},
+            {natState6({}, {tcp(8080, "fd42:1:0::15", 80)}), "written canonically (fd42:1::15)"},
+            {natState6({}, {tcp(8080, "fd42:1::15", 80, "::1")}), "::1 cannot be forwarded"},
+            {natState6({}, {tcp(8080, "fd42:1::15", 80, "fe80::1")}), "global or unique-local unicast"},
+            {natState6({}, {tcp(8080, "fd42:1::15", 80), tcp(8080, "fd42:1::16", 80, "2001:db8::1")}), "forwarded twice"},
+            {natState6({}, {tcp(0, "fd42:1::15", 80)}), "1..65535"},
+        };
+        for (const auto &r : refused) {
+            auto s = hostStateFromJson(toJson(r.state));
+            QVERIFY2(!s, r.message);
+            QVERIFY2(s.error().message.contains(QLatin1String(r.message)), qPrintable(s.error().message));
+        }
+    }
+
+    void nft6Rules()
+    {
+        const HostState s = natState6({}, {tcp(8080, "fd42:1::15", 80), tcp(8443, "fd42:1::16", 443, "2001:db8::1")});
+        const QString script = buildNft6Script(s.nat6);
+        for (const char *line : {
+                 "  chain prerouting {\n    type nat hook prerouting priority dstnat; policy accept;\n"
+                 "    fib daddr type local tcp dport 8080 dnat to [fd42:1::15]:80\n"
+                 "    ip6 daddr 2001:db8::1 fib daddr type local tcp dport 8443 dnat to [fd42:1::16]:443\n  }\n",
+                 "  chain output {\n    type nat hook output priority -100; policy accept;\n"
+                 "    ip6 daddr != ::1 fib daddr type local tcp dport 8080 dnat to [fd42:1::15]:80\n"
+                 "    ip6 daddr 2001:db8::1 fib daddr type local tcp dport 8443 dnat to [fd42:1::16]:443\n  }\n",
+                 "    oifname \"loomtap0\" ip6 daddr fd42:1::15 tcp dport 80 ct status dnat ip6 saddr fd42:1::/64 masquerade\n"
+                 "    oifname \"loomtap0\" ip6 daddr fd42:1::15 tcp dport 80 ct status dnat fib saddr type local masquerade\n",
+                 "    oifname \"loomtap0\" ip6 daddr fd42:1::16 tcp dport 443 ct status dnat accept\n",
+                 "    ip6 saddr fd42:1::/64 ip6 daddr != fd42:1::/64 oifname \"eth*\" masquerade\n"})
+            QVERIFY2(script.contains(QLatin1String(line)), qPrintable(script));
+        QVERIFY(!script.contains(QStringLiteral("127.0.0.0/8")));
+        QVERIFY(!natTakesLoopback(s.nat6[0]));
+        // No IPv6 forwards: no prerouting/output chains.
+        QVERIFY(!buildNft6Script(natState6({}, {}).nat6).contains(QStringLiteral("prerouting")));
     }
 
     void nftRules()
@@ -190,6 +256,22 @@ private Q_SLOTS:
         QVERIFY(collides(v6[0], T, tcp(22, "10.0.2.15", 22)));                 // [::]:22
         QVERIFY(collides(v6[1], T, tcp(8082, "10.0.2.15", 22, "192.168.1.5")));  // v4-mapped
         QVERIFY(!collides(v6[2], T, tcp(8083, "10.0.2.15", 22)));              // a real IPv6 address
+        // IPv6 forwards: "::" always, a mapped or IPv4 socket never, ::1 not for "every address".
+        QVERIFY(collides(v6[0], T, tcp(22, "fd42:1::15", 22)));
+        QVERIFY(collides(v6[0], T, tcp(22, "fd42:1::15", 22, "2001:db8::1")));
+        QVERIFY(!collides(v4[0], T, tcp(22, "fd42:1::15", 22)));
+        QVERIFY(!collides(v6[1], T, tcp(8082, "fd42:1::15", 22)));
+        QVERIFY(collides(v6[2], T, tcp(8083, "fd42:1::15", 22)));             // fe80::5254:ff:fe00:1
+        QVERIFY(collides(v6[2], T, tcp(8083, "fd42:1::15", 22, "fe80::5254:ff:fe00:1")));
+        QVERIFY(!collides(v6[2], T, tcp(8083, "fd42:1::15", 22, "2001:db8::1")));
+        const QList<ProcSocket> lo6 = parseProcNet(
+            "  sl  local_address                         remote_address                        st\n"
+            "   0: 00000000000000000000000001000000:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1238 1\n",
+            true);
+        QCOMPARE(lo6.size(), 1);
+        QCOMPARE(lo6[0].address6.toString(), QStringLiteral("::1"));
+        QVERIFY(!collides(lo6[0], T, tcp(8080, "fd42:1::15", 80)));
+        QVERIFY(collides(lo6[0], T, tcp(8080, "10.0.2.15", 80, "")) == false);  // IPv6 ::1 is not IPv4 loopback
     }
 
     void liveLookupNamesThisProcess()

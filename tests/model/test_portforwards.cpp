@@ -1,5 +1,6 @@
 // NAT gateways' port forwards in the model: the file format (round trip, version 3 only when
-// needed, strict decoding), the network walk (portforward.h) and every validator rule.
+// needed, strict decoding), the command-line form (parseForwardSpec, IPv4 and IPv6), the
+// network walk (portforward.h) and every validator rule, IPv6 forwards' included.
 #include "common/testutil.h"
 #include "model/portforward.h"
 #include "model/topologyjson.h"
@@ -173,6 +174,95 @@ private slots:
         t.node(QStringLiteral("gw"))->hostPort.nat.uplinks.clear();
         QVERIFY(!errorsOf(t).isEmpty());
         QVERIFY2(dump(errorsOf(t)).contains(QStringLiteral("has port forwards but no NAT or routing")), qPrintable(dump(errorsOf(t))));
+    }
+
+    void specText_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("hostSideOnly");
+        QTest::addColumn<QString>("canonical");  // forwardSpecText of the result, "" = refused
+        QTest::addColumn<QString>("described");
+        QTest::newRow("bare") << "8080=vm1:80" << false << "tcp:8080=vm1:80" << "tcp 8080 -> vm1:80";
+        QTest::newRow("udp v4 address nic") << "udp:192.0.2.1:5353=vm2/net1:53" << false << "udp:192.0.2.1:5353=vm2/net1:53"
+                                            << "udp 192.0.2.1:5353 -> vm2.net1:53";
+        QTest::newRow("tcp6 all") << "tcp6:8080=vm1:80" << false << "tcp6:8080=vm1:80" << "tcp6 8080 -> vm1:80";
+        QTest::newRow("udp6 all") << "udp6:53=vm1:53" << false << "udp6:53=vm1:53" << "udp6 53 -> vm1:53";
+        QTest::newRow("bracketed address") << "tcp:[fd00::1]:8080=vm1:80" << false << "tcp6:[fd00::1]:8080=vm1:80"
+                                           << "tcp6 [fd00::1]:8080 -> vm1:80";
+        QTest::newRow("bracketed, no protocol") << "[2001:db8::5]:2222=vm1/net0:22" << false
+                                                << "tcp6:[2001:db8::5]:2222=vm1/net0:22" << "tcp6 [2001:db8::5]:2222 -> vm1.net0:22";
+        QTest::newRow("[::] = every address") << "udp:[::]:5353=vm1:53" << false << "udp6:5353=vm1:53" << "udp6 5353 -> vm1:53";
+        QTest::newRow("host side v6") << "tcp6:[fd00::1]:8080" << true << "tcp6:[fd00::1]:8080=:0" << "tcp6 [fd00::1]:8080 -> :0";
+        QTest::newRow("unclosed bracket") << "tcp:[fd00::1:8080=vm1:80" << false << "" << "";
+        QTest::newRow("bracket without port") << "[fd00::1]8080=vm1:80" << false << "" << "";
+        QTest::newRow("v6 without brackets") << "fd00::1:8080=vm1:80" << false << "" << "";
+        QTest::newRow("port 0") << "tcp6:0=vm1:80" << false << "" << "";
+        QTest::newRow("guest port") << "tcp6:8080=vm1:65536" << false << "" << "";
+        QTest::newRow("two =") << "8080=vm1:80=x" << false << "" << "";
+    }
+    void specText()
+    {
+        QFETCH(QString, text);
+        QFETCH(bool, hostSideOnly);
+        QFETCH(QString, canonical);
+        QFETCH(QString, described);
+        Result<PortForward> f = parseForwardSpec(text, hostSideOnly);
+        if (canonical.isEmpty()) {
+            QVERIFY2(!f, qPrintable(text));
+            QVERIFY2(f.error().message.contains(text.left(20)), qPrintable(f.error().message));
+            return;
+        }
+        QVERIFY2(f, f ? "" : qPrintable(f.error().message));
+        QCOMPARE(forwardSpecText(*f), canonical);
+        QCOMPARE(describeForward(*f), described);
+        if (!hostSideOnly) {
+            Result<PortForward> again = parseForwardSpec(canonical);
+            QVERIFY(again);
+            QCOMPARE(*again, *f);
+        }
+    }
+
+    void ipv6ValidatorRules()
+    {
+        Topology t = natExample();
+        Node *gw = t.node(QStringLiteral("gw"));
+        auto &fw = gw->hostPort.nat.forwards;
+        PortForward f6 = fwd(8080, "vm1", 80);
+        f6.family = PortForward::Family::Ipv6;
+        // No IPv6 prefix on the gateway.
+        fw = {f6};
+        expectOne(t, kBase + QStringLiteral("[0].family"), QStringLiteral("an IPv6 forward needs an IPv6 prefix on the gateway"));
+        gw->hostPort.ipv6.address = QStringLiteral("fd42:1::1/64");
+        QVERIFY2(errorsOf(t).isEmpty(), qPrintable(dump(errorsOf(t))));
+        // The same port in IPv4 and IPv6 is two forwards, not a collision; twice in IPv6 is.
+        fw = {fwd(8080, "vm1", 80), f6};
+        QVERIFY2(errorsOf(t).isEmpty(), qPrintable(dump(errorsOf(t))));
+        fw = {f6, f6};
+        fw[1].guest = QStringLiteral("vm2");
+        expectOne(t, kBase + QStringLiteral("[1].hostPort"), QStringLiteral("host port 8080/tcp on all addresses is already forwarded"));
+        // Host addresses: ::1, link-local, IPv4, not canonical.
+        fw = {f6};
+        fw[0].hostAddress = QStringLiteral("::1");
+        expectOne(t, kBase + QStringLiteral("[0].hostAddress"), QStringLiteral("::1 cannot be forwarded"));
+        fw[0].hostAddress = QStringLiteral("fe80::1");
+        expectOne(t, kBase + QStringLiteral("[0].hostAddress"), QStringLiteral("must be a global or unique-local unicast address"));
+        fw[0].hostAddress = QStringLiteral("192.0.2.1");
+        expectOne(t, kBase + QStringLiteral("[0].hostAddress"), QStringLiteral("is not an IPv6 address"));
+        fw[0].hostAddress = QStringLiteral("FD00:0::1");
+        expectOne(t, kBase + QStringLiteral("[0].hostAddress"), QStringLiteral("written canonically (fd00::1)"));
+        fw[0].hostAddress = QStringLiteral("fd00::1");
+        QVERIFY2(errorsOf(t).isEmpty(), qPrintable(dump(errorsOf(t))));
+        // A forward on an IPv4 address must be IPv4.
+        fw = {fwd(8080, "vm1", 80)};
+        fw[0].hostAddress = QStringLiteral("fd00::1");
+        expectOne(t, kBase + QStringLiteral("[0].hostAddress"), QStringLiteral("is not an IPv4 address"));
+        // The file format carries the family.
+        fw = {f6};
+        fw[0].hostAddress = QStringLiteral("fd00::1");
+        Result<Topology> back = parseTopology(serializeTopology(t), QStringLiteral("x"));
+        QVERIFY2(back, back ? "" : qPrintable(back.error().message));
+        QCOMPARE(back->node(QStringLiteral("gw"))->hostPort.nat.forwards, fw);
+        QVERIFY(serializeTopology(t).contains(R"("family": "ipv6")"));
     }
 
     void duplicateAcrossGateways()

@@ -7,7 +7,9 @@
 // once) and removes the first (it stops working); a live add of a port this test listens on
 // in the namespace is refused with the helper's message ("port 18083/tcp is in use by <comm>
 // (pid N)"), exits non-zero, and is not kept (the list and the ruleset are unchanged); SIGINT
-// leaves the namespace as before.
+// leaves the namespace as before. IPv6: gw also has the prefix fd42:5::/64 (SLAAC) and the
+// forward tcp6 18084 -> alpha:8080, pending until the switch's snooping sees alpha use an
+// address in the prefix, then applied to it: alpha's httpd answers on [fd42:5::1]:18084.
 #include "common/netns.h"
 #include "common/testutil.h"
 #include "helper/helperfixture.h"
@@ -95,8 +97,14 @@ private slots:
                 nat.insert(QStringLiteral("forwards"), QJsonArray{QJsonObject{{QStringLiteral("protocol"), QStringLiteral("tcp")},
                                                                               {QStringLiteral("hostPort"), 18081},
                                                                               {QStringLiteral("guest"), QStringLiteral("alpha")},
+                                                                              {QStringLiteral("guestPort"), 8080}},
+                                                                  QJsonObject{{QStringLiteral("family"), QStringLiteral("ipv6")},
+                                                                              {QStringLiteral("protocol"), QStringLiteral("tcp")},
+                                                                              {QStringLiteral("hostPort"), 18084},
+                                                                              {QStringLiteral("guest"), QStringLiteral("alpha")},
                                                                               {QStringLiteral("guestPort"), 8080}}});
                 hp.insert(QStringLiteral("nat"), nat);
+                hp.insert(QStringLiteral("ipv6"), QJsonObject{{QStringLiteral("address"), QStringLiteral("fd42:5::1/64")}});
                 n.insert(QStringLiteral("hostPort"), hp);
             }
             nodes.append(n);
@@ -116,9 +124,9 @@ private slots:
         QVERIFY2(started.value(QStringLiteral("event")).toString() == QLatin1String("started"), qPrintable(up.describe()));
         const QString control = started.value(QStringLiteral("control")).toString();
 
-        const auto get = [&](int port) {
+        const auto get = [&](int port, const QString &host = QStringLiteral("10.0.2.1")) {
             const auto r = ns.exec({busybox, QStringLiteral("wget"), QStringLiteral("-q"), QStringLiteral("-O"), QStringLiteral("-"),
-                                    QStringLiteral("http://10.0.2.1:%1/").arg(port)}, 5000);
+                                    QStringLiteral("http://%1:%2/").arg(host).arg(port)}, 5000);
             return r.exitCode == 0 ? r.out.trimmed() : QByteArray();
         };
         const auto netloomctl = [&](const QStringList &args) {
@@ -141,13 +149,25 @@ private slots:
         QVERIFY2(logText.contains(QStringLiteral("gateway 'gw', forward 0 (tcp 18081 -> alpha:8080) is pending")), qPrintable(logText));
         QVERIFY2(logText.contains(QStringLiteral("gateway 'gw', forward 0 (tcp 18081 -> alpha:8080) is applied")), qPrintable(logText));
 
+        // The IPv6 forward, once alpha has been seen using a SLAAC address in the prefix.
+        clock.restart();
+        while (clock.elapsed() < 30000 && (page = get(18084, QStringLiteral("[fd42:5::1]"))).isEmpty())
+            QTest::qWait(500);
+        QVERIFY2(page == "netloom-demo alpha", qPrintable(QString::fromUtf8(page) + up.describe()
+                                                          + QString::fromUtf8(ns.exec({QStringLiteral("nft"), QStringLiteral("list"),
+                                                                                       QStringLiteral("table"), QStringLiteral("ip6"),
+                                                                                       QStringLiteral("netloom")}).out)));
+
         // netloomctl forward list / add / remove on the running topology.
         auto r = netloomctl({QStringLiteral("list")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         const QJsonArray list = QJsonDocument::fromJson(r.out).object().value(QStringLiteral("forwards")).toArray();
-        QCOMPARE(list.size(), 1);
+        QCOMPARE(list.size(), 2);
         QCOMPARE(list[0].toObject().value(QStringLiteral("state")).toString(), QStringLiteral("applied"));
         QVERIFY2(list[0].toObject().value(QStringLiteral("guestAddress")).toString().startsWith(QStringLiteral("10.0.2.1")), r.out.constData());
+        QCOMPARE(list[1].toObject().value(QStringLiteral("forward")).toString(), QStringLiteral("tcp6:18084=alpha:8080"));
+        QCOMPARE(list[1].toObject().value(QStringLiteral("state")).toString(), QStringLiteral("applied"));
+        QVERIFY2(list[1].toObject().value(QStringLiteral("guestAddress")).toString().startsWith(QStringLiteral("fd42:5::")), r.out.constData());
         r = netloomctl({QStringLiteral("add"), QStringLiteral("tcp:18082=alpha:8080")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         clock.restart();
@@ -177,8 +197,8 @@ private slots:
         r = netloomctl({QStringLiteral("list")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         const QJsonArray after = QJsonDocument::fromJson(r.out).object().value(QStringLiteral("forwards")).toArray();
-        QCOMPARE(after.size(), 1);
-        QVERIFY2(after[0].toObject().value(QStringLiteral("forward")).toString().contains(QStringLiteral("18082")), r.out.constData());
+        QCOMPARE(after.size(), 2);
+        QVERIFY2(after[1].toObject().value(QStringLiteral("forward")).toString().contains(QStringLiteral("18082")), r.out.constData());
         QCOMPARE(get(18082), QByteArray("netloom-demo alpha"));  // still running
 
         QCOMPARE(up.signalAndWait(SIGINT, 30000), 130);

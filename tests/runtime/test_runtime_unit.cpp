@@ -2,6 +2,7 @@
 // supervisor runs, reduced host states, host-port extraction, network ids, the item models,
 // and the control socket (a real local socket, a runtime that was never started).
 #include "runtime/controlserver.h"
+#include "runtime/forwardstatus.h"
 #include "runtime/preflight.h"
 #include "runtime/runtime.h"
 #include "runtime/runtimemodels.h"
@@ -50,6 +51,41 @@ using namespace netloom::runtime;
 class TestRuntimeUnit : public QObject {
     Q_OBJECT
 private slots:
+    void forwardStatusReadsTheRun()
+    {
+        using runtime::ForwardStatus;
+        model::PortForward v4;
+        v4.hostPort = 8080;
+        v4.guest = QStringLiteral("alpha");
+        v4.guestPort = 80;
+        model::PortForward v6 = v4;
+        v6.family = model::PortForward::Family::Ipv6;
+        protocol::HostState applied;
+        applied.nat = {protocol::NatSpec{QStringLiteral("loom0"), QStringLiteral("10.0.2.0/24"), protocol::NatSpec::Mode::Masquerade,
+                                         {QStringLiteral("eth+")},
+                                         {protocol::ForwardSpec{protocol::ForwardSpec::Family::Ipv4, protocol::ForwardSpec::Protocol::Tcp,
+                                                                {}, 8080, QStringLiteral("10.0.2.15"), 80}}}};
+        const QStringList pending{QStringLiteral("gateway 'gw', forward 1 (tcp6 8080 -> alpha:80) is pending: not seen yet")};
+        // Applied (matched by family, protocol, host address and port), with its address.
+        ForwardStatus s = runtime::forwardStatus(QStringLiteral("gw"), 0, v4, pending, applied, QString());
+        QCOMPARE(s.state, ForwardStatus::State::Applied);
+        QCOMPARE(s.guestAddress, QStringLiteral("10.0.2.15"));
+        // The IPv6 twin is not the IPv4 rule: pending, with the runtime's sentence.
+        s = runtime::forwardStatus(QStringLiteral("gw"), 1, v6, pending, applied, QString());
+        QCOMPARE(s.state, ForwardStatus::State::Pending);
+        QCOMPARE(s.reason, pending[0]);
+        // Neither applied nor pending: refused when the helper refused last, else not applied.
+        model::PortForward other = v4;
+        other.hostPort = 9090;
+        s = runtime::forwardStatus(QStringLiteral("gw"), 2, other, pending, applied, QStringLiteral("port 9090/tcp is in use by sshd (pid 1)"));
+        QCOMPARE(s.state, ForwardStatus::State::Refused);
+        QCOMPARE(s.reason, QStringLiteral("port 9090/tcp is in use by sshd (pid 1)"));
+        QCOMPARE(runtime::forwardStateName(runtime::forwardStatus(QStringLiteral("gw"), 2, other, pending, applied, QString()).state),
+                 QStringLiteral("not applied"));
+        // Another gateway's index does not match the pending sentence.
+        QCOMPARE(runtime::forwardStatus(QStringLiteral("gw2"), 1, v6, pending, applied, QString()).state, ForwardStatus::State::NotApplied);
+    }
+
     void mapsDhcpAndArp()
     {
         sw::AddressEvent e;
@@ -93,6 +129,13 @@ private slots:
         QVERIFY(le);
         QCOMPARE(le->kind, leases::LeaseEventKind::Nd);
         QCOMPARE(le->ipv6, QHostAddress(QStringLiteral("fe80::1")));
+        // A DAD probe names the (SLAAC, DHCPv6) address its sender is about to use.
+        e.kind = sw::AddressEventKind::NdDad;
+        e.ip = QHostAddress(QStringLiteral("fd42:1::5054:ff:fe00:1"));
+        le = toLeaseEvent(e, QString());
+        QVERIFY(le);
+        QCOMPARE(le->kind, leases::LeaseEventKind::Nd);
+        QCOMPARE(le->ipv6, QHostAddress(QStringLiteral("fd42:1::5054:ff:fe00:1")));
     }
 
     void supervisorArgvDropsMonitorAndKvm()
