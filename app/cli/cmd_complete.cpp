@@ -132,6 +132,8 @@ int runComplete(const QStringList &args)
     for (qsizetype i = 1; i + 1 < args.size(); ++i) {
         const QString &w = args[i];
         if (pending) {
+            if (w == QLatin1String("="))
+                continue;  // bash splits "--opt=value" into "--opt", "=", "value"
             if (pending->option.names().contains(QStringLiteral("socket")))
                 socket = w;
             pending = nullptr;

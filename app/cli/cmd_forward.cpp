@@ -190,6 +190,7 @@ ControlCommand forwardCommand(bool list)
 CliSpec specForward()
 {
     CliSpec s = controlQuerySpec(forwardCommand(false));
+    s.synopsis = QStringLiteral("add|remove|list [SPEC] [NAME|FILE.json] [--gateway GW] [--socket PATH] [--json]");
     s.positionals.last().name = QStringLiteral("[NAME|FILE.json]");
     s.positionals.last().complete = Complete::RunningOrTopologyFile;
     return s;

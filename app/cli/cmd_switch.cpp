@@ -350,8 +350,8 @@ CliSpec specSwitch()
                     QStringLiteral("Attach a port (repeatable): stream:PATH (listen for qemu -netdev stream), stream-connect:PATH, "
                                    "dgram:PATH (qemu -netdev dgram remote), tap:NAME, or any libvdeplug URL (vde://, vxvde://, "
                                    "udp://, cmd://).")),
-        valueOption({QStringLiteral("vhost-user")}, QStringLiteral("PATH[,client]"),
-                    QStringLiteral("A vhost-user port (repeatable). Served on the unix socket PATH: QEMU connects with -chardev "
+        valueOption({QStringLiteral("vhost-user")}, QStringLiteral("PATH"),
+                    QStringLiteral("A vhost-user port (repeatable); PATH or PATH,client. Served on the unix socket PATH: QEMU connects with -chardev "
                                    "socket,path=PATH,reconnect=1 -netdev vhost-user and shared guest memory (-object "
                                    "memory-backend-memfd,share=on). With ,client QEMU listens (-chardev socket,path=PATH,"
                                    "server=on,wait=off) and the switch connects, and connects again whenever QEMU restarts. Each "
@@ -359,8 +359,9 @@ CliSpec specSwitch()
                                    "keeps it across reconnects."),
                     Complete::File),
         flagOption({QStringLiteral("hub")}, QStringLiteral("Flood every frame (hub mode).")),
-        valueOption({QStringLiteral("vlan")}, QStringLiteral("N=access:V|N=trunk:V,V[:NATIVE]"),
-                    QStringLiteral("802.1Q settings of port N, set before a client plugs in (repeatable; like vde_switch "
+        valueOption({QStringLiteral("vlan")}, QStringLiteral("N=SETTING"),
+                    QStringLiteral("802.1Q settings of port N: SETTING is access:V or trunk:V,V...[:NATIVE]; set before a "
+                                   "client plugs in (repeatable; like vde_switch "
                                    "port/setvlan): the VDE client asking for port N (qemu -nic vde,sock=DIR,port=N; vde_plug "
                                    "vde://DIR[N]) gets them; clients asking for no port get other numbers. Access: untagged frames "
                                    "in VLAN V. Trunk: VLANs V tagged, NATIVE (if given) untagged. Ports without --vlan are access "
@@ -368,15 +369,16 @@ CliSpec specSwitch()
         valueOption({QStringLiteral("capture")}, QStringLiteral("N=FILE"),
                     QStringLiteral("Capture port N into a pcap file (repeatable; a port that takes the number later, e.g. a VDE "
                                    "client, is captured from its first frame, and so are later holders of the number).")),
-        valueOption({QStringLiteral("impair")}, QStringLiteral("N=SPEC[,dir=in|out|both]"),
+        valueOption({QStringLiteral("impair")}, QStringLiteral("N=SPEC"),
                     QStringLiteral("Impair port N (repeatable): SPEC is delay=20ms,jitter=5ms,dist=normal|uniform|pareto|"
                                    "paretonormal,reorder,loss=1%,gemodel=P%/R%[/BAD%[/GOOD%]],duplicate=0.5%,corrupt=0.1%,"
-                                   "rate=10mbit,queue=64kb|50ms (netem's meaning). dir=out: frames sent to the port, dir=in: "
-                                   "frames received from it, both (the default): each direction gets SPEC.")),
+                                   "rate=10mbit,queue=64kb|50ms (netem's meaning), optionally with ,dir=in|out|both: "
+                                   "dir=out: frames sent to the port, dir=in: frames received from it, both (the default): "
+                                   "each direction gets SPEC.")),
         valueOption({QStringLiteral("link-down")}, portNumbers,
                     QStringLiteral("Port N is down: every frame to and from it is dropped (repeatable).")),
-        valueOption({QStringLiteral("mirror")}, QStringLiteral("S=T[:rx|tx|both]"),
-                    QStringLiteral("Copy the frames received from port S (rx), sent to it (tx) or both (default) to port T "
+        valueOption({QStringLiteral("mirror")}, QStringLiteral("S=T[:DIR]"),
+                    QStringLiteral("Copy the frames received from port S (DIR rx), sent to it (tx) or both (default) to port T "
                                    "(repeatable; several S may share a T).")),
         valueOption({QStringLiteral("stats")}, QStringLiteral("SECONDS"),
                     QStringLiteral("Print counters periodically (0 = only on SIGUSR1 and at exit).")),

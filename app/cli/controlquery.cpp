@@ -20,7 +20,8 @@ CliSpec controlQuerySpec(const ControlCommand &command)
         words += label + u' ';
         const Complete complete = command.positionalCompletion.value(
             k, command.positionals[k] == QLatin1String("node") ? Complete::Guest : Complete::None);
-        s.positionals.append(positionalArg(label, QString(), complete, command.positionalWords.value(k)));
+        const QString help = command.positionals[k] == QLatin1String("node") ? QStringLiteral("The guest (its node id or name).") : QString();
+        s.positionals.append(positionalArg(label, help, complete, command.positionalWords.value(k)));
     }
     s.positionals.append(positionalArg(QStringLiteral("[NAME]"), QStringLiteral("The running topology (default: the only one)."),
                                        Complete::RunningTopology));

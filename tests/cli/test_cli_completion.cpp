@@ -185,6 +185,10 @@ private Q_SLOTS:
         QCOMPARE(c.words, QStringList{QStringLiteral("to-guest")});
         c = complete({QStringLiteral("netloomctl"), QStringLiteral("up"), QStringLiteral("--runtime-dir"), QString()}, m_work, m_idle);
         QCOMPARE(c.words, QStringList{QStringLiteral("sub")});
+        // "--runtime-dir=s": bash makes it three words.
+        c = complete({QStringLiteral("netloomctl"), QStringLiteral("up"), QStringLiteral("--runtime-dir"), QStringLiteral("="), QStringLiteral("s")},
+                     m_work, m_idle);
+        QCOMPARE(c.words, QStringList{QStringLiteral("sub")});
         c = complete({QStringLiteral("netloomctl"), QStringLiteral("power"), QStringLiteral("alpha"), QStringLiteral("p")}, m_work, m_idle);
         QCOMPARE(c.words, (QStringList{QStringLiteral("pause"), QStringLiteral("powerdown")}));
     }
