@@ -119,7 +119,7 @@ int runComplete(const QStringList &args)
     for (const Command &c : commands())
         if (command == QLatin1String(c.name))
             found = &c;
-    if (!found) {
+    if (!found || !found->spec) {
         emitWords(QStringLiteral("none"), {}, cur);
         return ExitOk;
     }

@@ -76,7 +76,7 @@ void printUsage()
         text += QStringLiteral("  %1  %2\n").arg(QString::fromLatin1(c.name).leftJustified(10), QString::fromLatin1(c.summary));
     text += QStringLiteral(
         "\n"
-        "Run 'netloomctl <command> --help' for a command's options.\n"
+        "Run 'netloomctl <command> --help' for a command's options, 'man netloomctl' for all.\n"
         "\n"
         "exit codes:\n"
         "  0    success\n"

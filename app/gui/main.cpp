@@ -67,9 +67,12 @@ int main(int argc, char **argv)
     // A bad command line is one line and exit code 2, as for netloomctl; process() then
     // handles --help, --help-all and --version.
     if (!parser.parse(QApplication::arguments())) {
-        QString message = parser.errorText();  // "Unknown option 'x'."
+        QString message = parser.errorText();  // "Missing value after '--x'."
         if (message.endsWith(u'.'))
             message.chop(1);
+        if (const QStringList unknown = parser.unknownOptionNames(); !unknown.isEmpty())
+            message = QStringLiteral("unknown option '%1%2'")
+                          .arg(unknown.first().size() == 1 ? QStringLiteral("-") : QStringLiteral("--"), unknown.first());
         std::fprintf(stderr, "netloom: %s (see 'netloom --help')\n", qPrintable(message));
         return 2;
     }

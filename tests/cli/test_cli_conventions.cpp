@@ -28,6 +28,15 @@ QStringList completeWords(const QStringList &words)
     return lines;
 }
 
+// Every command netloomctl registers (main.cpp), as the completion lists them.
+QStringList listedCommands()
+{
+    QStringList listed = completeWords({QString()});
+    listed.removeAll(QStringLiteral("--help"));
+    listed.removeAll(QStringLiteral("--version"));
+    return listed;
+}
+
 const QStringList kCommands = {
     QStringLiteral("validate"), QStringLiteral("plan"),    QStringLiteral("export"),  QStringLiteral("switch"),
     QStringLiteral("up"),       QStringLiteral("leases"),  QStringLiteral("stats"),   QStringLiteral("capture"),
@@ -59,13 +68,12 @@ private Q_SLOTS:
 
     void everyCommandIsListed()
     {
-        QStringList listed = completeWords({QString()});
-        listed.removeAll(QStringLiteral("--help"));
-        listed.removeAll(QStringLiteral("--version"));
-        QCOMPARE(listed, kCommands);
+        const QStringList listed = listedCommands();
+        for (const QString &c : kCommands)  // (new commands may come; these stay)
+            QVERIFY2(listed.contains(c), qPrintable(c));
         const test::CommandResult help = ctlRun({QStringLiteral("--help")});
         QCOMPARE(help.exitCode, 0);
-        for (const QString &c : kCommands)
+        for (const QString &c : listed)
             QVERIFY2(help.out.contains("  " + c.toUtf8() + ' '), qPrintable(c));
         QVERIFY(!help.out.contains("__complete"));  // hidden
     }
@@ -73,7 +81,7 @@ private Q_SLOTS:
     void everyCommandHasHelp_data()
     {
         QTest::addColumn<QString>("command");
-        for (const QString &c : kCommands)
+        for (const QString &c : listedCommands())
             QTest::newRow(qPrintable(c)) << c;
     }
     void everyCommandHasHelp()
