@@ -1,7 +1,9 @@
 # CPack: a Debian 12 (bookworm) .deb of everything `cmake --install` puts in place:
 #   /usr/bin/netloom, /usr/bin/netloomctl, /usr/libexec/netloom/netloom-helper,
 #   /usr/lib/systemd/system/netloom-helper.{socket,service}, /usr/share/polkit-1/actions,
-#   /usr/share/applications, /usr/share/metainfo, /usr/share/icons/hicolor, translations.
+#   /usr/share/applications, /usr/share/metainfo, /usr/share/icons/hicolor, translations,
+#   the man pages (/usr/share/man/man1/netloom.1, netloomctl.1, man8/netloom-helper.8) and
+#   the bash completion (/usr/share/bash-completion/completions/netloomctl).
 # Build it with:  cmake -S . -B build -DCMAKE_INSTALL_PREFIX=/usr && cmake --build build &&
 #                 (cd build && cpack -G DEB)
 # Shared-library dependencies are computed by dpkg-shlibdeps; the tools Netloom runs are

@@ -1,8 +1,10 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl capture: asks a running 'netloomctl up' to capture one port of one of its netloom
 // switches into a pcap file (tcpdump, Wireshark), or to stop. Guest-to-guest traffic on a
 // user-space switch is invisible to tcpdump on the host; this is how to see it.
 #include "commands.h"
 
+#include "cliparser.h"
 #include "controlquery.h"
 
 #include <QDir>
@@ -13,33 +15,29 @@ namespace netloom::cli {
 
 namespace {
 
-QString option(const QString &a, const std::function<std::optional<QString>()> &next, QJsonObject *request)
+QString readOptions(const CliParser &p, QJsonObject *request)
 {
-    if (a == QLatin1String("--stop")) {
-        if (request->contains(QStringLiteral("file")))
-            return QStringLiteral("give either --file or --stop");
-        request->insert(QStringLiteral("file"), QString());
-        return {};
-    }
-    if (a != QLatin1String("--network") && a != QLatin1String("--port") && a != QLatin1String("--file"))
-        return QStringLiteral("unknown option '%1' (see 'netloomctl capture --help')").arg(a);
-    const std::optional<QString> v = next();
-    if (!v || v->isEmpty())
-        return QStringLiteral("%1 needs a value").arg(a);
-    if (a == QLatin1String("--network")) {
-        request->insert(QStringLiteral("network"), *v);
-    } else if (a == QLatin1String("--port")) {
+    const bool stop = p.isSet(QStringLiteral("stop"));
+    if (stop && p.isSet(QStringLiteral("file")))
+        return QStringLiteral("give either --file or --stop");
+    for (const char *name : {"network", "port", "file"})
+        if (p.isSet(QLatin1String(name)) && p.value(QLatin1String(name)).isEmpty())
+            return QStringLiteral("--%1 needs a value").arg(QLatin1String(name));
+    if (p.isSet(QStringLiteral("network")))
+        request->insert(QStringLiteral("network"), p.value(QStringLiteral("network")));
+    if (p.isSet(QStringLiteral("port"))) {
+        const QString v = p.value(QStringLiteral("port"));
         bool ok = false;
-        const uint port = v->toUInt(&ok);
+        const uint port = v.toUInt(&ok);
         if (!ok || port < 1 || port > 65535)
-            return QStringLiteral("--port needs a port number (1..65535) as 'netloomctl stats' shows it, not '%1'").arg(*v);
+            return QStringLiteral("--port needs a port number (1..65535) as 'netloomctl stats' shows it, not '%1'").arg(v);
         request->insert(QStringLiteral("port"), qint64(port));
-    } else {
-        if (request->contains(QStringLiteral("file")))
-            return QStringLiteral("give either --file or --stop");
-        // The running topology writes the file: make the path independent of its directory.
-        request->insert(QStringLiteral("file"), QFileInfo(*v).absoluteFilePath());
     }
+    if (stop)
+        request->insert(QStringLiteral("file"), QString());
+    else if (p.isSet(QStringLiteral("file")))
+        // The running topology writes the file: make the path independent of its directory.
+        request->insert(QStringLiteral("file"), QFileInfo(p.value(QStringLiteral("file"))).absoluteFilePath());
     return {};
 }
 
@@ -60,21 +58,30 @@ QString reply(const QJsonObject &r)
                           : QStringLiteral("capturing %1 into %2\n").arg(where, file);
 }
 
+ControlCommand captureCommand()
+{
+    ControlCommand c;
+    c.op = QStringLiteral("capture");
+    c.what = QStringLiteral("Captures one port of a netloom switch into a pcap file, or stops capturing it");
+    c.usage = QStringLiteral("--network NET --port N (--file FILE | --stop)");
+    c.options = {valueOption({QStringLiteral("network")}, QStringLiteral("NET"),
+                             QStringLiteral("The network (switch) as 'netloomctl stats' lists it.")),
+                 valueOption({QStringLiteral("port")}, QStringLiteral("N"), QStringLiteral("Its port number, from the same list.")),
+                 valueOption({QStringLiteral("file")}, QStringLiteral("FILE"),
+                             QStringLiteral("The pcap file to write (created 0600, truncated; tcpdump -r and Wireshark read it); "
+                                            "frames of a guest restarted on the same port go on into the same file."),
+                             Complete::File),
+                 flagOption({QStringLiteral("stop")}, QStringLiteral("Stop capturing that port."))};
+    c.readOptions = readOptions;
+    c.check = check;
+    c.formatTable = reply;
+    return c;
+}
+
 }  // namespace
 
-int runCapture(const QStringList &args)
-{
-    return runControlQuery({QStringLiteral("capture"),
-                            QStringLiteral("Captures one port of a netloom switch into a pcap file, or stops capturing it"),
-                            QStringLiteral("--network NET --port N (--file FILE | --stop)"),
-                            QStringLiteral("  --network NET   the network (switch) as 'netloomctl stats' lists it\n"
-                                           "  --port N        its port number, from the same list\n"
-                                           "  --file FILE     pcap file to write (created 0600, truncated; tcpdump -r\n"
-                                           "                  and Wireshark read it); frames of a guest restarted on\n"
-                                           "                  the same port go on into the same file\n"
-                                           "  --stop          stop capturing that port\n"),
-                            option, check, reply, {}, {}, {}, {}, {}},
-                           args);
-}
+CliSpec specCapture() { return controlQuerySpec(captureCommand()); }
+
+int runCapture(const QStringList &args) { return runControlQuery(captureCommand(), args); }
 
 }  // namespace netloom::cli

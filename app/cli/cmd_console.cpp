@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl console: attaches this terminal to the serial console of a guest of a running
 // topology, like `virsh console`: the tail of the serial log first (boot messages are there
 // even when attaching late), then live; raw mode, Ctrl+] detaches. The console's descriptor
@@ -105,7 +106,7 @@ int relay(int console, const QString &guest)
     return ExitOk;
 }
 
-int attach(const QString &socket, const QJsonObject &request)
+int attach(const QString &socket, const QJsonObject &request, const CliParser &)
 {
     QJsonObject req = request;
     req.insert(QStringLiteral("kind"), QStringLiteral("serial"));
@@ -130,9 +131,7 @@ int attach(const QString &socket, const QJsonObject &request)
     return code;
 }
 
-}  // namespace
-
-int runConsole(const QStringList &args)
+ControlCommand consoleCommand()
 {
     ControlCommand c;
     c.op = QStringLiteral("console");
@@ -143,7 +142,13 @@ int runConsole(const QStringList &args)
     c.positionals = {QStringLiteral("node")};
     c.positionalLabels = {QStringLiteral("GUEST")};
     c.run = attach;
-    return runControlQuery(c, args);
+    return c;
 }
+
+}  // namespace
+
+CliSpec specConsole() { return controlQuerySpec(consoleCommand()); }
+
+int runConsole(const QStringList &args) { return runControlQuery(consoleCommand(), args); }
 
 }  // namespace netloom::cli

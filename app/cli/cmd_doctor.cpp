@@ -1,8 +1,10 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl doctor FILE [--json] [--fix] [--probe TARGET] [--helper-socket PATH]: the NAT
 // doctor (issue #14, docs/doctor.md). Asks the helper for the facts of the topology's NAT
 // and routed gateways (read-only op `diagnose`), prints the findings as a checklist or JSON,
 // and with --fix asks the helper to apply the repairable ones (op `repair`, scoped accept
 // rules for Netloom's own interfaces, removed when the network stops) and checks again.
+#include "cliparser.h"
 #include "commands.h"
 
 #include "doctor/doctor.h"
@@ -19,33 +21,6 @@ namespace netloom::cli {
 namespace {
 
 const QString kCmd = QStringLiteral("doctor");
-
-void printHelp()
-{
-    printOut(QStringLiteral(
-        "usage: netloomctl doctor FILE [--json] [--fix] [--probe TARGET] [--helper-socket PATH]\n"
-        "\n"
-        "Checks why the guests of a topology's NAT (or routed) gateways may not reach the outside:\n"
-        "IPv4 forwarding, the uplinks the gateway's pattern matches and their default route, every\n"
-        "other firewall's forward chain (nftables tables, iptables-nft such as Docker's FORWARD DROP,\n"
-        "legacy iptables), br_netfilter on kernel-bridge gateways, firewalld's zone, rp_filter on the\n"
-        "uplink and the DNS upstream dnsmasq uses. Each finding names its cause, its evidence and\n"
-        "the fix. Nothing is changed unless --fix is given.\n"
-        "\n"
-        "options:\n"
-        "  --json                 print the findings as JSON\n"
-        "  --fix                  apply the repairs Netloom can make (the network must be running):\n"
-        "                         accept rules for Netloom's own gateway interfaces at the top of the\n"
-        "                         dropping chains (removed when the network stops) and IPv4\n"
-        "                         forwarding; never a policy or another rule. Then checks again.\n"
-        "  --probe TARGET         also ping TARGET (an IPv4 address, or 'default' for the uplink's\n"
-        "                         default gateway) from the gateway's address (at most 3 s)\n"
-        "  --helper-socket PATH   the helper's socket (default /run/netloom/helper.sock)\n"
-        "  -h, --help             show this help\n"
-        "\n"
-        "exit codes: 0 nothing blocks, 1 something blocks (or the helper failed), 2 bad command\n"
-        "            line, 3 the topology is unreadable or invalid\n"));
-}
 
 Result<doctor::Report> diagnose(HelperClient &client, const protocol::DiagnoseRequest &dr, protocol::DiagnoseFacts *factsOut)
 {
@@ -79,46 +54,49 @@ Result<QList<protocol::FilterAcceptSpec>> currentRepairs(HelperClient &client, c
 
 }  // namespace
 
+CliSpec specDoctor()
+{
+    CliSpec s;
+    s.command = kCmd;
+    s.synopsis = QStringLiteral("FILE [--json] [--fix] [--probe TARGET] [--helper-socket PATH]");
+    s.description = QStringLiteral(
+        "Checks why the guests of a topology's NAT (or routed) gateways may not reach the outside:\n"
+        "IPv4 forwarding, the uplinks the gateway's pattern matches and their default route, every\n"
+        "other firewall's forward chain (nftables tables, iptables-nft such as Docker's FORWARD DROP,\n"
+        "legacy iptables), br_netfilter on kernel-bridge gateways, firewalld's zone, rp_filter on the\n"
+        "uplink and the DNS upstream dnsmasq uses. Each finding names its cause, its evidence and\n"
+        "the fix. Nothing is changed unless --fix is given.");
+    s.options = {flagOption({QStringLiteral("json")}, QStringLiteral("Print the findings as JSON.")),
+                 flagOption({QStringLiteral("fix")},
+                            QStringLiteral("Apply the repairs Netloom can make (the network must be running): accept rules for "
+                                           "Netloom's own gateway interfaces at the top of the dropping chains (removed when the "
+                                           "network stops) and IPv4 forwarding; never a policy or another rule. Then checks again.")),
+                 valueOption({QStringLiteral("probe")}, QStringLiteral("TARGET"),
+                             QStringLiteral("Also ping TARGET (an IPv4 address, or 'default' for the uplink's default gateway) "
+                                            "from the gateway's address (at most 3 s)."),
+                             Complete::Words, {QStringLiteral("default")}),
+                 valueOption({QStringLiteral("helper-socket")}, QStringLiteral("PATH"),
+                             QStringLiteral("The helper's socket (default /run/netloom/helper.sock)."), Complete::File)};
+    s.positionals = {positionalArg(QStringLiteral("FILE"), QStringLiteral("The topology file."), Complete::TopologyFile)};
+    s.footer = QStringLiteral("exit codes: 0 nothing blocks, 1 something blocks (or the helper failed), 2 bad command\n"
+                              "            line, 3 the topology is unreadable or invalid");
+    return s;
+}
+
 int runDoctor(const QStringList &args)
 {
-    bool json = false, fix = false;
-    QString file, socket, probe;
-    bool probeSet = false;
-    for (qsizetype i = 0; i < args.size(); ++i) {
-        const QString &a = args[i];
-        const auto value = [&](QString *out) {
-            if (i + 1 >= args.size()) {
-                printError(kCmd, QStringLiteral("%1 needs a value").arg(a));
-                return false;
-            }
-            *out = args[++i];
-            return true;
-        };
-        if (a == QLatin1String("-h") || a == QLatin1String("--help")) {
-            printHelp();
-            return ExitOk;
-        }
-        if (a == QLatin1String("--json")) {
-            json = true;
-        } else if (a == QLatin1String("--fix")) {
-            fix = true;
-        } else if (a == QLatin1String("--probe")) {
-            if (!value(&probe))
-                return ExitUsage;
-            probeSet = true;
-        } else if (a == QLatin1String("--helper-socket")) {
-            if (!value(&socket))
-                return ExitUsage;
-        } else if (a.startsWith(QLatin1Char('-'))) {
-            printError(kCmd, QStringLiteral("unknown option '%1' (see 'netloomctl doctor --help')").arg(a));
-            return ExitUsage;
-        } else if (file.isEmpty()) {
-            file = a;
-        } else {
-            printError(kCmd, QStringLiteral("more than one topology file given"));
-            return ExitUsage;
-        }
-    }
+    CliParser parser(specDoctor());
+    if (const std::optional<int> done = parser.parse(args))
+        return *done;
+    const bool json = parser.isSet(QStringLiteral("json"));
+    const bool fix = parser.isSet(QStringLiteral("fix"));
+    const bool probeSet = parser.isSet(QStringLiteral("probe"));
+    const QString probe = parser.value(QStringLiteral("probe"));
+    const QString socket = parser.value(QStringLiteral("helper-socket"));
+    const QStringList positionals = parser.positionals();
+    if (positionals.size() > 1)
+        return parser.usageError(QStringLiteral("more than one topology file given"));
+    const QString file = positionals.value(0);
     if (file.isEmpty()) {
         printError(kCmd, QStringLiteral("no topology file given (usage: netloomctl doctor FILE [--json] [--fix] [--probe TARGET])"));
         return ExitUsage;

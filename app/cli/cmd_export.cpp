@@ -1,5 +1,7 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl export FILE [--format sh] [-o OUT]: write a standalone shell script that
 // rebuilds a topology with stock tools (docs/export.md).
+#include "cliparser.h"
 #include "commands.h"
 
 #include "export/shellexporter.h"
@@ -21,26 +23,6 @@ namespace netloom::cli {
 namespace {
 
 const QString kCmd = QStringLiteral("export");
-
-void printHelp()
-{
-    printOut(QStringLiteral(
-        "usage: netloomctl export FILE [--format sh] [-o OUT]\n"
-        "\n"
-        "Writes one POSIX sh script with the commands start, start-net, stop, restart and status\n"
-        "that rebuilds the topology with ip, vde_switch, vde_plug, dnsmasq, nft and QEMU\n"
-        "(docs/export.md). MAC addresses and interface names are allocated as for 'plan'.\n"
-        "Guests whose cloudInit section has userKeys get your ~/.ssh/*.pub: the script carries\n"
-        "the public keys of whoever exported it.\n"
-        "\n"
-        "options:\n"
-        "  --format sh   the script format (only 'sh' exists)\n"
-        "  -o OUT        write to OUT (atomically, mode 0755) instead of stdout\n"
-        "  -h, --help    show this help\n"
-        "\n"
-        "exit codes: 0 written, 1 OUT could not be written, 2 bad command line,\n"
-        "            3 the topology is unreadable, malformed, invalid or cannot be realized\n"));
-}
 
 QString errnoText(int err) { return QString::fromLocal8Bit(std::strerror(err)); }
 
@@ -85,33 +67,38 @@ Status writeAtomically(const QString &path, const QByteArray &data)
 
 }  // namespace
 
+CliSpec specExport()
+{
+    CliSpec s;
+    s.command = kCmd;
+    s.synopsis = QStringLiteral("FILE [--format sh] [-o OUT]");
+    s.description = QStringLiteral(
+        "Writes one POSIX sh script with the commands start, start-net, stop, restart and status\n"
+        "that rebuilds the topology with ip, vde_switch, vde_plug, dnsmasq, nft and QEMU\n"
+        "(docs/export.md). MAC addresses and interface names are allocated as for 'plan'.\n"
+        "Guests whose cloudInit section has userKeys get your ~/.ssh/*.pub: the script carries\n"
+        "the public keys of whoever exported it.");
+    s.options = {valueOption({QStringLiteral("format")}, QStringLiteral("FORMAT"), QStringLiteral("The script format (only 'sh' exists)."),
+                             Complete::Words, {QStringLiteral("sh")}),
+                 valueOption({QStringLiteral("o")}, QStringLiteral("OUT"), QStringLiteral("Write to OUT (atomically, mode 0755) instead of stdout."),
+                             Complete::File)};
+    s.positionals = {positionalArg(QStringLiteral("FILE"), QStringLiteral("The topology file."), Complete::TopologyFile)};
+    s.footer = QStringLiteral("exit codes: 0 written, 1 OUT could not be written, 2 bad command line,\n"
+                              "            3 the topology is unreadable, malformed, invalid or cannot be realized");
+    return s;
+}
+
 int runExport(const QStringList &args)
 {
-    QString format = QStringLiteral("sh");
-    QString out;
-    QString file;
-    for (qsizetype i = 0; i < args.size(); ++i) {
-        const QString &a = args[i];
-        if (a == QLatin1String("-h") || a == QLatin1String("--help")) {
-            printHelp();
-            return ExitOk;
-        }
-        if (a == QLatin1String("--format") || a == QLatin1String("-o")) {
-            if (i + 1 >= args.size()) {
-                printError(kCmd, QStringLiteral("%1 needs a value").arg(a));
-                return ExitUsage;
-            }
-            (a == QLatin1String("-o") ? out : format) = args[++i];
-        } else if (a.startsWith(QLatin1Char('-'))) {
-            printError(kCmd, QStringLiteral("unknown option '%1' (see 'netloomctl export --help')").arg(a));
-            return ExitUsage;
-        } else if (file.isEmpty()) {
-            file = a;
-        } else {
-            printError(kCmd, QStringLiteral("more than one topology file given"));
-            return ExitUsage;
-        }
-    }
+    CliParser parser(specExport());
+    if (const std::optional<int> done = parser.parse(args))
+        return *done;
+    const QString format = parser.isSet(QStringLiteral("format")) ? parser.value(QStringLiteral("format")) : QStringLiteral("sh");
+    const QString out = parser.value(QStringLiteral("o"));
+    const QStringList positionals = parser.positionals();
+    if (positionals.size() > 1)
+        return parser.usageError(QStringLiteral("more than one topology file given"));
+    const QString file = positionals.value(0);
     if (format != QLatin1String("sh")) {
         printError(kCmd, QStringLiteral("failed to export as '%1': the only format is 'sh'").arg(format));
         return ExitUsage;

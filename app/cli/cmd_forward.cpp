@@ -4,6 +4,7 @@
 #include "cmd_forward.h"
 #include "commands.h"
 
+#include "cliparser.h"
 #include "controlquery.h"
 #include "model/portforward.h"
 #include "model/topologyjson.h"
@@ -137,24 +138,10 @@ Result<QJsonObject> editForwards(model::Topology *t, const QString &action, cons
                        {QStringLiteral("forward"), model::forwardSpecText(*f)}};
 }
 
-int runForward(const QStringList &args)
+namespace {
+// `list`: the action is "list" (it takes no SPEC).
+ControlCommand forwardCommand(bool list)
 {
-    const QString action = args.value(0);
-    const bool list = action == QLatin1String("list");
-    // A topology file among the arguments: edit the file itself.
-    QString gateway, file;
-    bool json = false;
-    for (qsizetype i = list ? 1 : 2; i < args.size(); ++i) {
-        if (args[i] == QLatin1String("--gateway") && i + 1 < args.size())
-            gateway = args[++i];
-        else if (args[i] == QLatin1String("--json"))
-            json = true;
-        else if (!args[i].startsWith(u'-') && args[i].endsWith(QLatin1String(".json")) && QFileInfo(args[i]).isFile())
-            file = args[i];
-    }
-    if (!file.isEmpty() && (list || args.size() >= 2))
-        return runOnFile(file, action, list ? QString() : args.value(1), gateway, json);
-
     ControlCommand c;
     c.op = QStringLiteral("forward");
     c.what = QStringLiteral(
@@ -164,17 +151,16 @@ int runForward(const QStringList &args)
         "when it has several). On a running topology the change applies at once and the file is not\n"
         "changed; given a topology file (FILE.json) instead of NAME, the file is edited");
     c.usage = QStringLiteral("[--gateway GW]");
-    c.help = QStringLiteral("  --gateway GW the host port that forwards (add; default: the guest's NAT gateway)\n");
+    c.options = {valueOption({QStringLiteral("gateway")}, QStringLiteral("GW"),
+                             QStringLiteral("The host port that forwards (add; default: the guest's NAT gateway)."))};
     c.positionals = list ? QStringList{QStringLiteral("action")} : QStringList{QStringLiteral("action"), QStringLiteral("spec")};
     c.positionalLabels = list ? QStringList{QStringLiteral("add|remove|list")}
                               : QStringList{QStringLiteral("add|remove|list"), QStringLiteral("SPEC")};
-    c.option = [](const QString &arg, const std::function<std::optional<QString>()> &next, QJsonObject *request) -> QString {
-        if (arg != QLatin1String("--gateway"))
-            return QStringLiteral("unknown option '%1' (see 'netloomctl forward --help')").arg(arg);
-        const std::optional<QString> v = next();
-        if (!v)
-            return QStringLiteral("--gateway needs a host port id");
-        request->insert(QStringLiteral("gateway"), *v);
+    c.positionalCompletion = {Complete::Words, Complete::None};
+    c.positionalWords = {{QStringLiteral("add"), QStringLiteral("remove"), QStringLiteral("list")}};
+    c.readOptions = [](const CliParser &p, QJsonObject *request) -> QString {
+        if (p.isSet(QStringLiteral("gateway")))
+            request->insert(QStringLiteral("gateway"), p.value(QStringLiteral("gateway")));
         return QString();
     };
     c.check = [](const QJsonObject &r) {
@@ -187,8 +173,39 @@ int runForward(const QStringList &args)
         return f ? QString() : f.error().message;
     };
     c.formatTable = formatReply;
+    return c;
+}
+}  // namespace
+
+CliSpec specForward()
+{
+    CliSpec s = controlQuerySpec(forwardCommand(false));
+    s.synopsis = QStringLiteral("add|remove|list [SPEC] [NAME|FILE.json] [--gateway GW] [--socket PATH] [--json]");
+    s.positionals.last().name = QStringLiteral("[NAME|FILE.json]");
+    s.positionals.last().complete = Complete::RunningOrTopologyFile;
+    return s;
+}
+
+int runForward(const QStringList &args)
+{
+    CliParser parser(specForward());
+    if (const std::optional<int> done = parser.parse(args))
+        return *done;
+    const QStringList positionals = parser.positionals();
+    const QString action = positionals.value(0);
+    const bool list = action == QLatin1String("list");
+    // A topology file among the arguments: edit the file itself.
+    const QString gateway = parser.value(QStringLiteral("gateway"));
+    const bool json = parser.isSet(QStringLiteral("json"));
+    QString file;
+    for (qsizetype i = list ? 1 : 2; i < positionals.size(); ++i)
+        if (positionals[i].endsWith(QLatin1String(".json")) && QFileInfo(positionals[i]).isFile())
+            file = positionals[i];
+    if (!file.isEmpty() && (list || positionals.size() >= 2))
+        return runOnFile(file, action, list ? QString() : positionals.value(1), gateway, json);
+
     // An add/remove waits for the helper's answer (the runtime answers within 10 s).
-    return runControlQuery(c, args, runtime::ControlServer::kForwardReplyMs + 5000);
+    return runControlQuery(forwardCommand(list), args, runtime::ControlServer::kForwardReplyMs + 5000);
 }
 
 }  // namespace netloom::cli

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl leases: asks a running 'netloomctl up' (its per-user control socket) for its
 // lease tables (every network).
 #include "commands.h"
@@ -40,9 +41,21 @@ QString leasesTable(const QJsonObject &reply)
 
 }  // namespace
 
-int runLeases(const QStringList &args)
+namespace {
+
+ControlCommand leasesCommand()
 {
-    return runControlQuery({QStringLiteral("leases"), QStringLiteral("Shows the lease tables (every network)"), {}, {}, {}, {}, leasesTable, {}, {}, {}, {}, {}}, args);
+    ControlCommand c;
+    c.op = QStringLiteral("leases");
+    c.what = QStringLiteral("Shows the lease tables (every network)");
+    c.formatTable = leasesTable;
+    return c;
 }
+
+}  // namespace
+
+CliSpec specLeases() { return controlQuerySpec(leasesCommand()); }
+
+int runLeases(const QStringList &args) { return runControlQuery(leasesCommand(), args); }
 
 }  // namespace netloom::cli

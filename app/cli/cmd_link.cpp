@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl link: sets a link of a running topology up or down, or changes its impairment,
 // at once (network emulation, issue #13). The change is made to the running topology only;
 // the file is not written.
@@ -10,7 +11,9 @@
 
 namespace netloom::cli {
 
-int runLink(const QStringList &args)
+namespace {
+
+ControlCommand linkCommand()
 {
     ControlCommand c;
     c.op = QStringLiteral("link");
@@ -22,16 +25,18 @@ int runLink(const QStringList &args)
         "gemodel, duplicate, corrupt, rate, queue; see docs/switch.md). The topology file is\n"
         "not changed");
     c.usage = QStringLiteral("[--dir both|ab|ba|to-guest|from-guest]");
-    c.help = QStringLiteral("  --dir D      the direction an impairment applies to (default both)\n");
+    c.options = {valueOption({QStringLiteral("dir")}, QStringLiteral("D"),
+                             QStringLiteral("The direction an impairment applies to: both (default), ab, ba, to-guest or from-guest."),
+                             Complete::Words,
+                             {QStringLiteral("both"), QStringLiteral("ab"), QStringLiteral("ba"), QStringLiteral("to-guest"),
+                              QStringLiteral("from-guest")})};
     c.positionals = {QStringLiteral("link"), QStringLiteral("action")};
     c.positionalLabels = {QStringLiteral("LINK"), QStringLiteral("ACTION")};
-    c.option = [](const QString &arg, const std::function<std::optional<QString>()> &next, QJsonObject *request) -> QString {
-        if (arg != QLatin1String("--dir"))
-            return QStringLiteral("unknown option '%1' (see 'netloomctl link --help')").arg(arg);
-        const std::optional<QString> v = next();
-        if (!v)
-            return QStringLiteral("--dir needs a value");
-        request->insert(QStringLiteral("dir"), *v);
+    c.positionalCompletion = {Complete::Guest, Complete::Words};
+    c.positionalWords = {{}, {QStringLiteral("up"), QStringLiteral("down"), QStringLiteral("none")}};
+    c.readOptions = [](const CliParser &p, QJsonObject *request) -> QString {
+        if (p.isSet(QStringLiteral("dir")))
+            request->insert(QStringLiteral("dir"), p.value(QStringLiteral("dir")));
         return QString();
     };
     c.check = [](const QJsonObject &r) {
@@ -45,7 +50,13 @@ int runLink(const QStringList &args)
                  r.value(QStringLiteral("up")).toBool() ? QStringLiteral("up") : QStringLiteral("down"),
                  r.value(QStringLiteral("ab")).toString(), r.value(QStringLiteral("ba")).toString());
     };
-    return runControlQuery(c, args);
+    return c;
 }
+
+}  // namespace
+
+CliSpec specLink() { return controlQuerySpec(linkCommand()); }
+
+int runLink(const QStringList &args) { return runControlQuery(linkCommand(), args); }
 
 }  // namespace netloom::cli

@@ -1,5 +1,7 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl plan FILE [--json] [--runtime-dir DIR]: show what starting a topology would
 // create, without creating anything.
+#include "cliparser.h"
 #include "commands.h"
 #include "plan/rundir.h"
 
@@ -17,26 +19,6 @@ namespace netloom::cli {
 namespace {
 
 const QString kCmd = QStringLiteral("plan");
-
-void printHelp()
-{
-    printOut(QStringLiteral(
-        "usage: netloomctl plan FILE [--json] [--runtime-dir DIR]\n"
-        "\n"
-        "Loads a topology, fills in MAC addresses and interface names, validates it and prints\n"
-        "the plan: what the privileged helper would create (taps, bridges, addresses, NAT,\n"
-        "dnsmasq) and which switches and guests would run, with every guest's QEMU command line.\n"
-        "Nothing is created.\n"
-        "\n"
-        "options:\n"
-        "  --json             print the plan as JSON ({\"host\": ..., \"runtime\": ...})\n"
-        "  --runtime-dir DIR  where sockets and logs would live\n"
-        "                     (default $XDG_RUNTIME_DIR/netloom/<name>, else /tmp/netloom-<uid>/<name>)\n"
-        "  -h, --help         show this help\n"
-        "\n"
-        "exit codes: 0 planned, 2 bad command line, 3 the topology is unreadable, malformed,\n"
-        "            invalid or cannot be realized\n"));
-}
 
 QString quoteArg(const QString &a)
 {
@@ -129,43 +111,42 @@ QString summary(const QString &name, const plan::Plan &p)
     return s;
 }
 
-// Default runtime directory for a topology: $XDG_RUNTIME_DIR/netloom/<id>, or
-// /tmp/netloom-<uid>/<id> without XDG_RUNTIME_DIR.
 }  // namespace
+
+CliSpec specPlan()
+{
+    CliSpec s;
+    s.command = kCmd;
+    s.synopsis = QStringLiteral("FILE [--json] [--runtime-dir DIR]");
+    s.description = QStringLiteral(
+        "Loads a topology, fills in MAC addresses and interface names, validates it and prints\n"
+        "the plan: what the privileged helper would create (taps, bridges, addresses, NAT,\n"
+        "dnsmasq) and which switches and guests would run, with every guest's QEMU command line.\n"
+        "Nothing is created.");
+    s.options = {flagOption({QStringLiteral("json")}, QStringLiteral("Print the plan as JSON ({\"host\": ..., \"runtime\": ...}).")),
+                 valueOption({QStringLiteral("runtime-dir")}, QStringLiteral("DIR"),
+                             QStringLiteral("Where sockets and logs would live (an absolute path; default "
+                                            "$XDG_RUNTIME_DIR/netloom/<name>, else /tmp/netloom-<uid>/<name>)."),
+                             Complete::Directory)};
+    s.positionals = {positionalArg(QStringLiteral("FILE"), QStringLiteral("The topology file."), Complete::TopologyFile)};
+    s.footer = QStringLiteral("exit codes: 0 planned, 2 bad command line, 3 the topology is unreadable, malformed,\n"
+                              "            invalid or cannot be realized");
+    return s;
+}
 
 int runPlan(const QStringList &args)
 {
-    bool json = false;
-    QString runtimeDir;
-    QString file;
-    for (qsizetype i = 0; i < args.size(); ++i) {
-        const QString &a = args[i];
-        if (a == QLatin1String("-h") || a == QLatin1String("--help")) {
-            printHelp();
-            return ExitOk;
-        }
-        if (a == QLatin1String("--json")) {
-            json = true;
-        } else if (a == QLatin1String("--runtime-dir")) {
-            if (i + 1 >= args.size()) {
-                printError(kCmd, QStringLiteral("--runtime-dir needs a directory"));
-                return ExitUsage;
-            }
-            runtimeDir = args[++i];
-            if (!QDir::isAbsolutePath(runtimeDir)) {
-                printError(kCmd, QStringLiteral("failed to use runtime directory '%1': not an absolute path").arg(runtimeDir));
-                return ExitUsage;
-            }
-        } else if (a.startsWith(QLatin1Char('-'))) {
-            printError(kCmd, QStringLiteral("unknown option '%1' (see 'netloomctl plan --help')").arg(a));
-            return ExitUsage;
-        } else if (file.isEmpty()) {
-            file = a;
-        } else {
-            printError(kCmd, QStringLiteral("more than one topology file given"));
-            return ExitUsage;
-        }
-    }
+    CliParser parser(specPlan());
+    if (const std::optional<int> done = parser.parse(args))
+        return *done;
+    const bool json = parser.isSet(QStringLiteral("json"));
+    QString runtimeDir = parser.value(QStringLiteral("runtime-dir"));
+    if (parser.isSet(QStringLiteral("runtime-dir")) && !QDir::isAbsolutePath(runtimeDir))
+        return parser.usageError(QStringLiteral("failed to use runtime directory '%1': not an absolute path").arg(runtimeDir));
+    const QStringList positionals = parser.positionals();
+    if (positionals.size() > 1)
+        return parser.usageError(QStringLiteral("more than one topology file given"));
+    const QString file = positionals.value(0);
     if (file.isEmpty()) {
         printError(kCmd, QStringLiteral("no topology file given (usage: netloomctl plan FILE [--json] [--runtime-dir DIR])"));
         return ExitUsage;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl power: pause, resume, reset, power down (ACPI, then the stop ladder) or force off
 // a guest of a running topology.
 #include "commands.h"
@@ -9,7 +10,9 @@
 
 namespace netloom::cli {
 
-int runPower(const QStringList &args)
+namespace {
+
+ControlCommand powerCommand()
 {
     ControlCommand c;
     c.op = QStringLiteral("power");
@@ -18,6 +21,9 @@ int runPower(const QStringList &args)
                             "quit, SIGTERM, SIGKILL after their timeouts), force-off (kill QEMU now)");
     c.positionals = {QStringLiteral("node"), QStringLiteral("action")};
     c.positionalLabels = {QStringLiteral("GUEST"), QStringLiteral("ACTION")};
+    c.positionalCompletion = {Complete::Guest, Complete::Words};
+    c.positionalWords = {{}, {QStringLiteral("pause"), QStringLiteral("resume"), QStringLiteral("reset"), QStringLiteral("powerdown"),
+                              QStringLiteral("force-off")}};
     c.check = [](const QJsonObject &r) {
         return runtime::powerActionFromName(r.value(QStringLiteral("action")).toString())
                    ? QString()
@@ -27,7 +33,13 @@ int runPower(const QStringList &args)
     c.formatTable = [](const QJsonObject &r) {
         return QStringLiteral("%1: %2 requested\n").arg(r.value(QStringLiteral("node")).toString(), r.value(QStringLiteral("action")).toString());
     };
-    return runControlQuery(c, args);
+    return c;
 }
+
+}  // namespace
+
+CliSpec specPower() { return controlQuerySpec(powerCommand()); }
+
+int runPower(const QStringList &args) { return runControlQuery(powerCommand(), args); }
 
 }  // namespace netloom::cli

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl screenshot: saves the screen of a guest of a running topology as PNG (QMP
 // screendump through the runtime's control socket).
 #include "commands.h"
@@ -9,13 +10,16 @@
 
 namespace netloom::cli {
 
-int runScreenshot(const QStringList &args)
+namespace {
+
+ControlCommand screenshotCommand()
 {
     ControlCommand c;
     c.op = QStringLiteral("screenshot");
     c.what = QStringLiteral("Saves the screen of GUEST (its node id or name) as a PNG file");
     c.positionals = {QStringLiteral("node"), QStringLiteral("file")};
     c.positionalLabels = {QStringLiteral("GUEST"), QStringLiteral("FILE.png")};
+    c.positionalCompletion = {Complete::Guest, Complete::File};
     // QEMU writes the file: make the path independent of its working directory.
     c.positionalValue = [](const QString &key, const QString &value) {
         return key == QLatin1String("file") ? QFileInfo(value).absoluteFilePath() : value;
@@ -24,7 +28,13 @@ int runScreenshot(const QStringList &args)
         return QStringLiteral("saved the screen of '%1' to %2\n")
             .arg(r.value(QStringLiteral("node")).toString(), r.value(QStringLiteral("file")).toString());
     };
-    return runControlQuery(c, args);
+    return c;
 }
+
+}  // namespace
+
+CliSpec specScreenshot() { return controlQuerySpec(screenshotCommand()); }
+
+int runScreenshot(const QStringList &args) { return runControlQuery(screenshotCommand(), args); }
 
 }  // namespace netloom::cli

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl stats: asks a running 'netloomctl up' (its per-user control socket) for its
 // per-port counters and rates.
 #include "commands.h"
@@ -36,9 +37,21 @@ QString statsTable(const QJsonObject &reply)
 
 }  // namespace
 
-int runStats(const QStringList &args)
+namespace {
+
+ControlCommand statsCommand()
 {
-    return runControlQuery({QStringLiteral("stats"), QStringLiteral("Shows the per-port counters and rates"), {}, {}, {}, {}, statsTable, {}, {}, {}, {}, {}}, args);
+    ControlCommand c;
+    c.op = QStringLiteral("stats");
+    c.what = QStringLiteral("Shows the per-port counters and rates");
+    c.formatTable = statsTable;
+    return c;
 }
+
+}  // namespace
+
+CliSpec specStats() { return controlQuerySpec(statsCommand()); }
+
+int runStats(const QStringList &args) { return runControlQuery(statsCommand(), args); }
 
 }  // namespace netloom::cli

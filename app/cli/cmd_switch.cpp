@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl switch: run one netloom switch in the foreground, like vde_switch.
 //
 //   netloomctl switch --sock DIR [--tap NAME] [--port URL]... [--json] [--mode OCTAL]
@@ -9,6 +10,7 @@
 // Prints one line per address event and per port change (JSON lines with --json), counters
 // every --stats seconds, on SIGUSR1, and once at exit. Runs as an ordinary user; SIGINT or
 // SIGTERM stop it cleanly (exit 130).
+#include "cliparser.h"
 #include "commands.h"
 
 #include "switch/dgramtransport.h"
@@ -43,54 +45,6 @@ void onSignal(int sig)
     const char c = char(sig);
     (void)!::write(g_signalPipe[1], &c, 1);
 }
-
-const char *kUsage =
-    "usage: netloomctl switch --sock DIR [options]\n"
-    "\n"
-    "Runs one netloom switch in the foreground. VDE clients (qemu -nic vde,sock=DIR,\n"
-    "vde_plug DIR) connect to DIR/ctl.\n"
-    "\n"
-    "options:\n"
-    "  --sock DIR          directory of the VDE control socket (created if missing)\n"
-    "  --mode OCTAL        mode of the control and data sockets (default 0600)\n"
-    "  --group NAME        group of the control and data sockets\n"
-    "  --tap NAME          attach a user-owned persistent tap as a port\n"
-    "  --port URL          attach a port: stream:PATH (listen for qemu -netdev stream),\n"
-    "                      stream-connect:PATH, dgram:PATH (qemu -netdev dgram remote),\n"
-    "                      tap:NAME, or any libvdeplug URL (vde://, vxvde://, udp://, cmd://)\n"
-    "  --vhost-user PATH[,client]\n"
-    "                      a vhost-user port (repeatable). Served on the unix socket PATH: QEMU\n"
-    "                      connects with -chardev socket,path=PATH,reconnect=1 -netdev\n"
-    "                      vhost-user and shared guest memory (-object memory-backend-memfd,\n"
-    "                      share=on). With ,client QEMU listens (-chardev socket,path=PATH,\n"
-    "                      server=on,wait=off) and the switch connects, and connects again\n"
-    "                      whenever QEMU restarts. Each gets the lowest port number not taken\n"
-    "                      by --vlan or an earlier --vhost-user, printed at start; it keeps it\n"
-    "                      across reconnects\n"
-    "  --hub               flood every frame (hub mode)\n"
-    "  --vlan N=access:V   802.1Q settings of port N, set before a client plugs in\n"
-    "  --vlan N=trunk:V,V[:NATIVE]\n"
-    "                      (like vde_switch port/setvlan): the VDE client asking for port N\n"
-    "                      (qemu -nic vde,sock=DIR,port=N; vde_plug vde://DIR[N]) gets them;\n"
-    "                      clients asking for no port get other numbers. Access: untagged\n"
-    "                      frames in VLAN V. Trunk: VLANs V tagged, NATIVE (if given) untagged.\n"
-    "                      Ports without --vlan are access ports of VLAN 1.\n"
-    "  --capture N=FILE    capture port N into a pcap file (N: port number; a port that\n"
-    "                      takes the number later, e.g. a VDE client, is captured from\n"
-    "                      its first frame, and so are later holders of the number)\n"
-    "  --impair N=SPEC[,dir=in|out|both]\n"
-    "                      impair port N (repeatable): SPEC is delay=20ms,jitter=5ms,\n"
-    "                      dist=normal|uniform|pareto|paretonormal,reorder,loss=1%,\n"
-    "                      gemodel=P%/R%[/BAD%[/GOOD%]],duplicate=0.5%,corrupt=0.1%,\n"
-    "                      rate=10mbit,queue=64kb|50ms (netem's meaning). dir=out: frames\n"
-    "                      sent to the port, dir=in: frames received from it, both (the\n"
-    "                      default): each direction gets SPEC\n"
-    "  --link-down N       port N is down: every frame to and from it is dropped\n"
-    "  --mirror S=T[:rx|tx|both]\n"
-    "                      copy the frames received from port S (rx), sent to it (tx) or\n"
-    "                      both (default) to port T (repeatable; several S may share a T)\n"
-    "  --stats SECONDS     print counters periodically (0 = only on SIGUSR1 and at exit)\n"
-    "  --json              print JSON lines instead of text\n";
 
 struct Options {
     QString sock;
@@ -164,108 +118,89 @@ Status parseImpair(const QString &v, std::map<PortId, PortEmulation> *emulations
     return ok();
 }
 
-Result<Options> parseArgs(const QStringList &args)
+Result<Options> parseArgs(const CliParser &p)
 {
     Options o;
     auto bad = [](const QString &what, const QString &reason) {
         return Error::failed(ErrorCode::InvalidArgument, QStringLiteral("parse option"), what, reason);
     };
-    for (int i = 0; i < args.size(); ++i) {
-        const QString &a = args[i];
-        auto value = [&](QString *out) -> bool {
-            if (i + 1 >= args.size())
-                return false;
-            *out = args[++i];
-            return true;
-        };
-        QString v;
-        if (a == QLatin1String("--json")) {
-            o.json = true;
-        } else if (a == QLatin1String("--hub")) {
-            o.hub = true;
-        } else if (a == QLatin1String("--sock") || a == QLatin1String("-s")) {
-            if (!value(&o.sock))
-                return bad(a, QStringLiteral("needs a directory"));
-        } else if (a == QLatin1String("--mode")) {
-            bool ok = false;
-            if (!value(&v) || (o.mode = mode_t(v.toUInt(&ok, 8)), !ok) || o.mode > 0777)
-                return bad(a, QStringLiteral("needs an octal mode such as 0660"));
-        } else if (a == QLatin1String("--group")) {
-            if (!value(&o.group))
-                return bad(a, QStringLiteral("needs a group name"));
-        } else if (a == QLatin1String("--tap")) {
-            if (!value(&v))
-                return bad(a, QStringLiteral("needs an interface name"));
-            o.taps << v;
-        } else if (a == QLatin1String("--port")) {
-            if (!value(&v))
-                return bad(a, QStringLiteral("needs a URL"));
-            o.urls << v;
-        } else if (a == QLatin1String("--vhost-user")) {
-            if (!value(&v) || v.isEmpty())
-                return bad(a, QStringLiteral("needs a socket path"));
-            o.vhostUser << v;
-        } else if (a == QLatin1String("--stats")) {
-            bool ok = false;
-            if (!value(&v) || (o.statsSeconds = v.toInt(&ok), !ok) || o.statsSeconds < 0 || o.statsSeconds > 86400)
-                return bad(a, QStringLiteral("needs a number of seconds (0..86400)"));
-        } else if (a == QLatin1String("--capture")) {
-            if (!value(&v))
-                return bad(a, QStringLiteral("needs PORT=FILE"));
-            const qsizetype eq = v.indexOf(u'=');
-            bool ok = false;
-            const uint port = eq > 0 ? v.left(eq).toUInt(&ok) : 0;
-            if (!ok || port == 0 || eq + 1 >= v.size())
-                return bad(v, QStringLiteral("expected PORT=FILE with a port number from 1"));
-            o.captures.append({PortId(port), v.mid(eq + 1)});
-        } else if (a == QLatin1String("--vlan")) {
-            if (!value(&v))
-                return bad(a, QStringLiteral("needs PORT=access:VLAN or PORT=trunk:VLAN[,VLAN...][:NATIVE]"));
-            const qsizetype eq = v.indexOf(u'=');
-            bool ok = false;
-            const uint port = eq > 0 ? v.left(eq).toUInt(&ok) : 0;
-            if (!ok || port == 0 || port > SwitchConfig{}.maxPorts)
-                return bad(v, QStringLiteral("expected PORT=SETTING with a port number from 1 to %1").arg(SwitchConfig{}.maxPorts));
-            auto vlan = parseVlanSetting(v.mid(eq + 1));
-            if (!vlan)
-                return vlan.error();
-            if (o.vlans.count(PortId(port)))
-                return bad(v, QStringLiteral("port %1 has two --vlan settings").arg(port));
-            o.vlans[PortId(port)] = *vlan;
-        } else if (a == QLatin1String("--impair")) {
-            if (!value(&v))
-                return bad(a, QStringLiteral("needs PORT=SPEC[,dir=in|out|both]"));
-            if (Status s = parseImpair(v, &o.emulations); !s)
-                return s.error();
-        } else if (a == QLatin1String("--link-down")) {
-            if (!value(&v))
-                return bad(a, QStringLiteral("needs a port number"));
-            const PortId port = parsePortNumber(v);
-            if (port == kNoPort)
-                return bad(QStringLiteral("--link-down %1").arg(v), QStringLiteral("expected a port number from 1 to %1").arg(SwitchConfig{}.maxPorts));
-            o.emulations[port].up = false;
-        } else if (a == QLatin1String("--mirror")) {
-            if (!value(&v))
-                return bad(a, QStringLiteral("needs SRC=DST[:rx|tx|both]"));
-            const QString what = QStringLiteral("--mirror %1").arg(v.left(64));
-            const qsizetype eq = v.indexOf(u'=');
-            const qsizetype colon = v.indexOf(u':', eq + 1);
-            const PortId src = eq > 0 ? parsePortNumber(v.left(eq)) : kNoPort;
-            const PortId dst = eq > 0 ? parsePortNumber(v.mid(eq + 1, colon < 0 ? -1 : colon - eq - 1)) : kNoPort;
-            Options::Mirror m;
-            m.target = dst;
-            if (src == kNoPort || dst == kNoPort
-                || (colon >= 0 && !protocol::mirrorDirectionFromName(v.mid(colon + 1), &m.direction)))
-                return bad(what, QStringLiteral("expected SRC=DST[:rx|tx|both] with port numbers from 1 to %1").arg(SwitchConfig{}.maxPorts));
-            if (src == dst)
-                return bad(what, QStringLiteral("a port cannot be mirrored onto itself"));
-            if (o.mirrors.count(src))
-                return bad(what, QStringLiteral("port %1 is mirrored twice").arg(src));
-            o.mirrors[src] = m;
-        } else {
-            return bad(a, QStringLiteral("unknown option (see 'netloomctl switch --help')"));
-        }
+    const auto values = [&p](const char *name) { return p.values(QLatin1String(name)); };
+    o.json = p.isSet(QStringLiteral("json"));
+    o.hub = p.isSet(QStringLiteral("hub"));
+    if (p.isSet(QStringLiteral("sock"))) {
+        o.sock = p.value(QStringLiteral("sock"));
+        if (o.sock.isEmpty())
+            return bad(QStringLiteral("--sock"), QStringLiteral("needs a directory"));
     }
+    if (p.isSet(QStringLiteral("mode"))) {
+        bool ok = false;
+        o.mode = mode_t(p.value(QStringLiteral("mode")).toUInt(&ok, 8));
+        if (!ok || o.mode > 0777)
+            return bad(QStringLiteral("--mode"), QStringLiteral("needs an octal mode such as 0660"));
+    }
+    o.group = p.value(QStringLiteral("group"));
+    o.taps = values("tap");
+    o.urls = values("port");
+    for (const QString &v : values("vhost-user")) {
+        if (v.isEmpty())
+            return bad(QStringLiteral("--vhost-user"), QStringLiteral("needs a socket path"));
+        o.vhostUser << v;
+    }
+    if (p.isSet(QStringLiteral("stats"))) {
+        bool ok = false;
+        o.statsSeconds = p.value(QStringLiteral("stats")).toInt(&ok);
+        if (!ok || o.statsSeconds < 0 || o.statsSeconds > 86400)
+            return bad(QStringLiteral("--stats"), QStringLiteral("needs a number of seconds (0..86400)"));
+    }
+    for (const QString &v : values("capture")) {
+        const qsizetype eq = v.indexOf(u'=');
+        bool ok = false;
+        const uint port = eq > 0 ? v.left(eq).toUInt(&ok) : 0;
+        if (!ok || port == 0 || eq + 1 >= v.size())
+            return bad(v, QStringLiteral("expected PORT=FILE with a port number from 1"));
+        o.captures.append({PortId(port), v.mid(eq + 1)});
+    }
+    for (const QString &v : values("vlan")) {
+        const qsizetype eq = v.indexOf(u'=');
+        bool ok = false;
+        const uint port = eq > 0 ? v.left(eq).toUInt(&ok) : 0;
+        if (!ok || port == 0 || port > SwitchConfig{}.maxPorts)
+            return bad(v, QStringLiteral("expected PORT=SETTING with a port number from 1 to %1").arg(SwitchConfig{}.maxPorts));
+        auto vlan = parseVlanSetting(v.mid(eq + 1));
+        if (!vlan)
+            return vlan.error();
+        if (o.vlans.count(PortId(port)))
+            return bad(v, QStringLiteral("port %1 has two --vlan settings").arg(port));
+        o.vlans[PortId(port)] = *vlan;
+    }
+    for (const QString &v : values("impair"))
+        if (Status s = parseImpair(v, &o.emulations); !s)
+            return s.error();
+    for (const QString &v : values("link-down")) {
+        const PortId port = parsePortNumber(v);
+        if (port == kNoPort)
+            return bad(QStringLiteral("--link-down %1").arg(v), QStringLiteral("expected a port number from 1 to %1").arg(SwitchConfig{}.maxPorts));
+        o.emulations[port].up = false;
+    }
+    for (const QString &v : values("mirror")) {
+        const QString what = QStringLiteral("--mirror %1").arg(v.left(64));
+        const qsizetype eq = v.indexOf(u'=');
+        const qsizetype colon = v.indexOf(u':', eq + 1);
+        const PortId src = eq > 0 ? parsePortNumber(v.left(eq)) : kNoPort;
+        const PortId dst = eq > 0 ? parsePortNumber(v.mid(eq + 1, colon < 0 ? -1 : colon - eq - 1)) : kNoPort;
+        Options::Mirror m;
+        m.target = dst;
+        if (src == kNoPort || dst == kNoPort
+            || (colon >= 0 && !protocol::mirrorDirectionFromName(v.mid(colon + 1), &m.direction)))
+            return bad(what, QStringLiteral("expected SRC=DST[:rx|tx|both] with port numbers from 1 to %1").arg(SwitchConfig{}.maxPorts));
+        if (src == dst)
+            return bad(what, QStringLiteral("a port cannot be mirrored onto itself"));
+        if (o.mirrors.count(src))
+            return bad(what, QStringLiteral("port %1 is mirrored twice").arg(src));
+        o.mirrors[src] = m;
+    }
+    if (!p.positionals().isEmpty())
+        return bad(p.positionals().first(), QStringLiteral("unexpected argument (see 'netloomctl switch --help')"));
     if (o.sock.isEmpty() && o.taps.isEmpty() && o.urls.isEmpty() && o.vhostUser.isEmpty())
         return bad(QStringLiteral("--sock"), QStringLiteral("give --sock DIR and/or ports to attach"));
     return o;
@@ -394,14 +329,72 @@ private:
 
 }  // namespace
 
+CliSpec specSwitch()
+{
+    CliSpec s;
+    s.command = QStringLiteral("switch");
+    s.synopsis = QStringLiteral("--sock DIR [options]");
+    s.description = QStringLiteral(
+        "Runs one netloom switch in the foreground. VDE clients (qemu -nic vde,sock=DIR,\n"
+        "vde_plug DIR) connect to DIR/ctl. Prints one line per address event and per port\n"
+        "change, counters every --stats seconds, on SIGUSR1 and at exit. SIGINT or SIGTERM\n"
+        "stop it cleanly (exit 130). The options marked repeatable may be given many times.");
+    const QString portNumbers = QStringLiteral("N");
+    s.options = {
+        valueOption({QStringLiteral("s"), QStringLiteral("sock")}, QStringLiteral("DIR"),
+                    QStringLiteral("Directory of the VDE control socket (created if missing)."), Complete::Directory),
+        valueOption({QStringLiteral("mode")}, QStringLiteral("OCTAL"), QStringLiteral("Mode of the control and data sockets (default 0600).")),
+        valueOption({QStringLiteral("group")}, QStringLiteral("NAME"), QStringLiteral("Group of the control and data sockets.")),
+        valueOption({QStringLiteral("tap")}, QStringLiteral("NAME"), QStringLiteral("Attach a user-owned persistent tap as a port (repeatable).")),
+        valueOption({QStringLiteral("port")}, QStringLiteral("URL"),
+                    QStringLiteral("Attach a port (repeatable): stream:PATH (listen for qemu -netdev stream), stream-connect:PATH, "
+                                   "dgram:PATH (qemu -netdev dgram remote), tap:NAME, or any libvdeplug URL (vde://, vxvde://, "
+                                   "udp://, cmd://).")),
+        valueOption({QStringLiteral("vhost-user")}, QStringLiteral("PATH"),
+                    QStringLiteral("A vhost-user port (repeatable); PATH or PATH,client. Served on the unix socket PATH: QEMU connects with -chardev "
+                                   "socket,path=PATH,reconnect=1 -netdev vhost-user and shared guest memory (-object "
+                                   "memory-backend-memfd,share=on). With ,client QEMU listens (-chardev socket,path=PATH,"
+                                   "server=on,wait=off) and the switch connects, and connects again whenever QEMU restarts. Each "
+                                   "gets the lowest port number not taken by --vlan or an earlier --vhost-user, printed at start; it "
+                                   "keeps it across reconnects."),
+                    Complete::File),
+        flagOption({QStringLiteral("hub")}, QStringLiteral("Flood every frame (hub mode).")),
+        valueOption({QStringLiteral("vlan")}, QStringLiteral("N=SETTING"),
+                    QStringLiteral("802.1Q settings of port N: SETTING is access:V or trunk:V,V...[:NATIVE]; set before a "
+                                   "client plugs in (repeatable; like vde_switch "
+                                   "port/setvlan): the VDE client asking for port N (qemu -nic vde,sock=DIR,port=N; vde_plug "
+                                   "vde://DIR[N]) gets them; clients asking for no port get other numbers. Access: untagged frames "
+                                   "in VLAN V. Trunk: VLANs V tagged, NATIVE (if given) untagged. Ports without --vlan are access "
+                                   "ports of VLAN 1.")),
+        valueOption({QStringLiteral("capture")}, QStringLiteral("N=FILE"),
+                    QStringLiteral("Capture port N into a pcap file (repeatable; a port that takes the number later, e.g. a VDE "
+                                   "client, is captured from its first frame, and so are later holders of the number).")),
+        valueOption({QStringLiteral("impair")}, QStringLiteral("N=SPEC"),
+                    QStringLiteral("Impair port N (repeatable): SPEC is delay=20ms,jitter=5ms,dist=normal|uniform|pareto|"
+                                   "paretonormal,reorder,loss=1%,gemodel=P%/R%[/BAD%[/GOOD%]],duplicate=0.5%,corrupt=0.1%,"
+                                   "rate=10mbit,queue=64kb|50ms (netem's meaning), optionally with ,dir=in|out|both: "
+                                   "dir=out: frames sent to the port, dir=in: frames received from it, both (the default): "
+                                   "each direction gets SPEC.")),
+        valueOption({QStringLiteral("link-down")}, portNumbers,
+                    QStringLiteral("Port N is down: every frame to and from it is dropped (repeatable).")),
+        valueOption({QStringLiteral("mirror")}, QStringLiteral("S=T[:DIR]"),
+                    QStringLiteral("Copy the frames received from port S (DIR rx), sent to it (tx) or both (default) to port T "
+                                   "(repeatable; several S may share a T).")),
+        valueOption({QStringLiteral("stats")}, QStringLiteral("SECONDS"),
+                    QStringLiteral("Print counters periodically (0 = only on SIGUSR1 and at exit).")),
+        flagOption({QStringLiteral("json")}, QStringLiteral("Print JSON lines instead of text.")),
+    };
+    s.footer = QStringLiteral("exit codes: 0 stopped, 1 a port or socket failed, 2 bad command line, 130 stopped by a signal");
+    return s;
+}
+
 int runSwitch(const QStringList &args)
 {
     const QString cmd = QStringLiteral("switch");
-    if (args.contains(QLatin1String("--help")) || args.contains(QLatin1String("-h"))) {
-        printOut(QString::fromLatin1(kUsage));
-        return ExitOk;
-    }
-    const auto parsed = parseArgs(args);
+    CliParser parser(specSwitch());
+    if (const std::optional<int> done = parser.parse(args))
+        return *done;
+    const auto parsed = parseArgs(parser);
     if (!parsed) {
         printError(cmd, parsed.error().message);
         return ExitUsage;

@@ -1,9 +1,11 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl up FILE: runs a topology in the foreground (DESIGN.md §1: the runtime lives in
 // the process that runs a topology). Plans the file, starts core::Runtime (helper apply,
 // switches, lease tracking, guests), serves the per-user control socket for `leases` and
 // `stats`, and shows a live text view or a JSON-lines event stream. SIGINT/SIGTERM stop
 // everything in reverse order; the exit code is 130 after a clean stop.
 #include "cmd_forward.h"
+#include "cliparser.h"
 #include "commands.h"
 
 #include "model/linkedit.h"
@@ -40,24 +42,6 @@ void onUpSignal(int sig)
     const char c = char(sig);
     (void)!::write(g_upSignalPipe[1], &c, 1);
 }
-
-const char *kUpUsage =
-    "usage: netloomctl up FILE [options]\n"
-    "\n"
-    "Starts the topology in FILE and runs it in the foreground: the privileged helper creates\n"
-    "the host side (taps, addresses, NAT, dnsmasq), netloom switches and QEMU guests run in\n"
-    "this process. Ctrl-C (SIGINT) or SIGTERM stops everything in reverse order; SIGHUP\n"
-    "re-reads FILE and applies guest and host edits without stopping the rest.\n"
-    "While it runs, 'netloomctl leases' and 'netloomctl stats' query it.\n"
-    "\n"
-    "options:\n"
-    "  --helper-socket PATH  the helper's socket (default /run/netloom/helper.sock)\n"
-    "  --json                a JSON-lines event stream on stdout instead of the text view\n"
-    "  --runtime-dir DIR     sockets and logs (default $XDG_RUNTIME_DIR/netloom/<name>)\n"
-    "  --control-socket PATH (default $XDG_RUNTIME_DIR/netloom/<name>.ctl)\n"
-    "  --tcg                 never use KVM, even when /dev/kvm is usable\n"
-    "  --interval SECONDS    text view refresh (default 2)\n"
-    "  --keep-logs           keep the runtime directory (serial logs) after the stop\n";
 
 void emitJson(const QJsonObject &o)
 {
@@ -109,63 +93,62 @@ Result<plan::Plan> planForRun(const model::Topology &t, const QString &file, con
 
 }  // namespace
 
+CliSpec specUp()
+{
+    CliSpec s;
+    s.command = kCmd;
+    s.synopsis = QStringLiteral("FILE [options]");
+    s.description = QStringLiteral(
+        "Starts the topology in FILE and runs it in the foreground: the privileged helper creates\n"
+        "the host side (taps, addresses, NAT, dnsmasq), netloom switches and QEMU guests run in\n"
+        "this process. Ctrl-C (SIGINT) or SIGTERM stops everything in reverse order; SIGHUP\n"
+        "re-reads FILE and applies guest and host edits without stopping the rest.\n"
+        "While it runs, 'netloomctl leases', 'stats' and the other commands of a running\n"
+        "topology query it.");
+    s.options = {
+        valueOption({QStringLiteral("helper-socket")}, QStringLiteral("PATH"),
+                    QStringLiteral("The helper's socket (default /run/netloom/helper.sock)."), Complete::File),
+        flagOption({QStringLiteral("json")}, QStringLiteral("A JSON-lines event stream on stdout instead of the text view.")),
+        valueOption({QStringLiteral("runtime-dir")}, QStringLiteral("DIR"),
+                    QStringLiteral("Sockets and logs (an absolute path; default $XDG_RUNTIME_DIR/netloom/<name>)."), Complete::Directory),
+        valueOption({QStringLiteral("control-socket")}, QStringLiteral("PATH"),
+                    QStringLiteral("The control socket the other commands query (default $XDG_RUNTIME_DIR/netloom/<name>.ctl)."),
+                    Complete::File),
+        flagOption({QStringLiteral("tcg")}, QStringLiteral("Never use KVM, even when /dev/kvm is usable.")),
+        valueOption({QStringLiteral("interval")}, QStringLiteral("SECONDS"), QStringLiteral("Text view refresh, 1..3600 (default 2).")),
+        flagOption({QStringLiteral("keep-logs")}, QStringLiteral("Keep the runtime directory (serial logs) after the stop.")),
+    };
+    s.positionals = {positionalArg(QStringLiteral("FILE"), QStringLiteral("The topology file."), Complete::TopologyFile)};
+    s.footer = QStringLiteral("exit codes: 0 stopped on its own, 1 failed, 2 bad command line, 3 the topology is\n"
+                              "            unreadable, malformed or invalid, 130 stopped by a signal");
+    return s;
+}
+
 int runUp(const QStringList &args)
 {
-    QString file, helperSocket, runtimeDir, controlPath;
-    bool json = false, tcg = false, keepLogs = false;
+    CliParser parser(specUp());
+    if (const std::optional<int> done = parser.parse(args))
+        return *done;
+    const QString helperSocket = parser.value(QStringLiteral("helper-socket"));
+    QString runtimeDir = parser.value(QStringLiteral("runtime-dir"));
+    QString controlPath = parser.value(QStringLiteral("control-socket"));
+    const bool json = parser.isSet(QStringLiteral("json"));
+    const bool tcg = parser.isSet(QStringLiteral("tcg"));
+    const bool keepLogs = parser.isSet(QStringLiteral("keep-logs"));
+    if (parser.isSet(QStringLiteral("runtime-dir")) && !QDir::isAbsolutePath(runtimeDir))
+        return parser.usageError(QStringLiteral("failed to use runtime directory '%1': not an absolute path").arg(runtimeDir));
     int interval = 2;
-    for (qsizetype i = 0; i < args.size(); ++i) {
-        const QString &a = args[i];
-        auto value = [&](QString *out) {
-            if (i + 1 >= args.size()) {
-                printError(kCmd, QStringLiteral("%1 needs a value").arg(a));
-                return false;
-            }
-            *out = args[++i];
-            return true;
-        };
-        if (a == QLatin1String("-h") || a == QLatin1String("--help")) {
-            printOut(QString::fromLatin1(kUpUsage));
-            return ExitOk;
-        } else if (a == QLatin1String("--json")) {
-            json = true;
-        } else if (a == QLatin1String("--tcg")) {
-            tcg = true;
-        } else if (a == QLatin1String("--keep-logs")) {
-            keepLogs = true;
-        } else if (a == QLatin1String("--helper-socket")) {
-            if (!value(&helperSocket))
-                return ExitUsage;
-        } else if (a == QLatin1String("--runtime-dir")) {
-            if (!value(&runtimeDir))
-                return ExitUsage;
-            if (!QDir::isAbsolutePath(runtimeDir)) {
-                printError(kCmd, QStringLiteral("failed to use runtime directory '%1': not an absolute path").arg(runtimeDir));
-                return ExitUsage;
-            }
-        } else if (a == QLatin1String("--control-socket")) {
-            if (!value(&controlPath))
-                return ExitUsage;
-        } else if (a == QLatin1String("--interval")) {
-            QString v;
-            if (!value(&v))
-                return ExitUsage;
-            bool okNum = false;
-            interval = v.toInt(&okNum);
-            if (!okNum || interval < 1 || interval > 3600) {
-                printError(kCmd, QStringLiteral("failed to use interval '%1': not a number of seconds in 1..3600").arg(v));
-                return ExitUsage;
-            }
-        } else if (a.startsWith(u'-')) {
-            printError(kCmd, QStringLiteral("unknown option '%1' (see 'netloomctl up --help')").arg(a));
-            return ExitUsage;
-        } else if (file.isEmpty()) {
-            file = a;
-        } else {
-            printError(kCmd, QStringLiteral("more than one topology file given"));
-            return ExitUsage;
-        }
+    if (parser.isSet(QStringLiteral("interval"))) {
+        const QString v = parser.value(QStringLiteral("interval"));
+        bool okNum = false;
+        interval = v.toInt(&okNum);
+        if (!okNum || interval < 1 || interval > 3600)
+            return parser.usageError(QStringLiteral("failed to use interval '%1': not a number of seconds in 1..3600").arg(v));
     }
+    const QStringList positionals = parser.positionals();
+    if (positionals.size() > 1)
+        return parser.usageError(QStringLiteral("more than one topology file given"));
+    const QString file = positionals.value(0);
     if (file.isEmpty()) {
         printError(kCmd, QStringLiteral("no topology file given (usage: netloomctl up FILE [--json] [--helper-socket PATH])"));
         return ExitUsage;

@@ -1,4 +1,6 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl validate [--json] FILE...: load each topology file and report every problem.
+#include "cliparser.h"
 #include "commands.h"
 
 #include "model/topologyjson.h"
@@ -14,26 +16,31 @@ namespace {
 
 const QString kCmd = QStringLiteral("validate");
 
-void printHelp()
+}  // namespace
+
+CliSpec specValidate()
 {
-    printOut(QStringLiteral(
-        "usage: netloomctl validate [--json] FILE...\n"
-        "\n"
+    CliSpec s;
+    s.command = kCmd;
+    s.synopsis = QStringLiteral("[--json] FILE...");
+    s.description = QStringLiteral(
         "Loads each topology file and checks it (docs/topology-format.md). Every problem is\n"
         "printed on its own line to stderr:\n"
         "  FILE: PATH: MESSAGE            an error (the topology cannot be started)\n"
         "  FILE: PATH: warning: MESSAGE   legal, but probably not what you meant\n"
-        "A file that cannot be read or decoded gives one line naming the file and the JSON path.\n"
-        "\n"
-        "options:\n"
-        "  --json     print one JSON report on stdout instead:\n"
-        "             {\"files\": [{\"file\", \"valid\", \"loadError\", \"issues\": [{\"severity\",\n"
-        "             \"path\", \"node\", \"link\", \"message\"}]}]}\n"
-        "  -h, --help show this help\n"
-        "\n"
-        "exit codes: 0 all files valid (warnings allowed), 2 bad command line,\n"
-        "            3 a file is unreadable, malformed or invalid\n"));
+        "A file that cannot be read or decoded gives one line naming the file and the JSON path.");
+    s.options = {flagOption({QStringLiteral("json")},
+                            QStringLiteral("Print one JSON report on stdout instead: {\"files\": [{\"file\", \"valid\", "
+                                           "\"loadError\", \"issues\": [{\"severity\", \"path\", \"node\", \"link\", \"message\"}]}]}."))};
+    s.positionals = {positionalArg(QStringLiteral("FILE..."), QStringLiteral("Topology files to check (- reads standard input)."),
+                                   Complete::TopologyFile)};
+    s.lastRepeats = true;
+    s.footer = QStringLiteral("exit codes: 0 all files valid (warnings allowed), 2 bad command line,\n"
+                              "            3 a file is unreadable, malformed or invalid");
+    return s;
 }
+
+namespace {
 
 QJsonObject issueJson(const model::Issue &i)
 {
@@ -48,25 +55,11 @@ QJsonObject issueJson(const model::Issue &i)
 
 int runValidate(const QStringList &args)
 {
-    bool json = false;
-    QStringList files;
-    bool optionsDone = false;
-    for (const QString &a : args) {
-        if (!optionsDone && (a == QLatin1String("-h") || a == QLatin1String("--help"))) {
-            printHelp();
-            return ExitOk;
-        }
-        if (!optionsDone && a == QLatin1String("--json")) {
-            json = true;
-        } else if (!optionsDone && a == QLatin1String("--")) {
-            optionsDone = true;
-        } else if (!optionsDone && a.startsWith(QLatin1Char('-')) && a != QLatin1String("-")) {
-            printError(kCmd, QStringLiteral("unknown option '%1' (see 'netloomctl validate --help')").arg(a));
-            return ExitUsage;
-        } else {
-            files.append(a);
-        }
-    }
+    CliParser parser(specValidate());
+    if (const std::optional<int> done = parser.parse(args))
+        return *done;
+    const bool json = parser.isSet(QStringLiteral("json"));
+    const QStringList files = parser.positionals();
     if (files.isEmpty()) {
         printError(kCmd, QStringLiteral("no topology file given (usage: netloomctl validate [--json] FILE...)"));
         return ExitUsage;

@@ -7,6 +7,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <span>
+
 namespace netloom::cli {
 
 // Documented in `netloomctl --help`; never change a value's meaning.
@@ -18,11 +20,17 @@ enum ExitCode : int {
     ExitInterrupted = 130,
 };
 
+struct CliSpec;
+
 struct Command {
     const char *name;
     const char *summary;            // one line for --help
     int (*run)(const QStringList &args);
+    CliSpec (*spec)();              // its options and arguments (cliparser.h), for completion and tests
 };
+
+// The registered commands, in the order `netloomctl --help` lists them (main.cpp).
+std::span<const Command> commands();
 
 // Prints "netloomctl <cmd>: <message>" to stderr.
 void printError(const QString &command, const QString &message);

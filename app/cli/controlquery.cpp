@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "controlquery.h"
 
 #include "commands.h"
@@ -9,49 +10,56 @@
 
 namespace netloom::cli {
 
+CliSpec controlQuerySpec(const ControlCommand &command)
+{
+    CliSpec s;
+    s.command = command.name.isEmpty() ? command.op : command.name;
+    QString words;
+    for (qsizetype k = 0; k < command.positionals.size(); ++k) {
+        const QString label = command.positionalLabels.value(k, command.positionals[k].toUpper());
+        words += label + u' ';
+        const Complete complete = command.positionalCompletion.value(
+            k, command.positionals[k] == QLatin1String("node") ? Complete::Guest : Complete::None);
+        const QString help = command.positionals[k] == QLatin1String("node") ? QStringLiteral("The guest (its node id or name).") : QString();
+        s.positionals.append(positionalArg(label, help, complete, command.positionalWords.value(k)));
+    }
+    s.positionals.append(positionalArg(QStringLiteral("[NAME]"), QStringLiteral("The running topology (default: the only one)."),
+                                       Complete::RunningTopology));
+    s.synopsis = QStringLiteral("%1[NAME]%2 [--socket PATH] [--json]")
+                     .arg(words, command.usage.isEmpty() ? QString() : u' ' + command.usage);
+    s.description = QStringLiteral("%1.\nTopology: NAME (started with 'netloomctl up'), or the only one running when\n"
+                                   "NAME is omitted, over $XDG_RUNTIME_DIR/netloom/NAME.ctl (or --socket PATH).")
+                        .arg(command.what);
+    s.options = command.options;
+    s.options.append(valueOption({QStringLiteral("socket")}, QStringLiteral("PATH"),
+                                 QStringLiteral("The running topology's control socket (instead of NAME)."), Complete::File));
+    s.options.append(flagOption({QStringLiteral("json")}, QStringLiteral("Print the reply as one JSON object.")));
+    s.footer = QStringLiteral("exit codes: 0 done, 1 no running topology or it refused, 2 bad command line");
+    return s;
+}
+
 int runControlQuery(const ControlCommand &command, const QStringList &args, int timeoutMs)
 {
     const QString &op = command.op;
     const QString name = command.name.isEmpty() ? op : command.name;
-    QString topology, socket;
-    bool json = false;
-    qsizetype positional = 0;
-    QJsonObject request{{QStringLiteral("op"), op}};
     const auto fail = [&](int code, const QString &message) {
         printError(name, message);
         return code;
     };
-    for (qsizetype i = 0; i < args.size(); ++i) {
-        const QString &a = args[i];
-        if (a == QLatin1String("-h") || a == QLatin1String("--help")) {
-            QString words;
-            for (qsizetype k = 0; k < command.positionals.size(); ++k)
-                words += u' ' + command.positionalLabels.value(k, command.positionals[k].toUpper());
-            printOut(QStringLiteral("usage: netloomctl %1%5 [NAME]%2 [--socket PATH] [--json]\n\n"
-                                    "%3.\nTopology: NAME (started with 'netloomctl up'), or the only one running when\n"
-                                    "NAME is omitted, over $XDG_RUNTIME_DIR/netloom/NAME.ctl (or --socket PATH).\n"
-                                    "--json prints the reply as one JSON object.\n%4")
-                         .arg(name, command.usage.isEmpty() ? QString() : u' ' + command.usage, command.what,
-                              command.help.isEmpty() ? QString() : u'\n' + command.help, words));
-            return ExitOk;
-        }
-        if (a == QLatin1String("--json")) {
-            json = true;
-        } else if (a == QLatin1String("--socket")) {
-            if (i + 1 >= args.size())
-                return fail(ExitUsage, QStringLiteral("--socket needs a path"));
-            socket = args[++i];
-        } else if (a.startsWith(u'-')) {
-            if (!command.option)
-                return fail(ExitUsage, QStringLiteral("unknown option '%1' (see 'netloomctl %2 --help')").arg(a, name));
-            const auto next = [&]() -> std::optional<QString> {
-                if (i + 1 >= args.size())
-                    return std::nullopt;
-                return args[++i];
-            };
-            if (const QString e = command.option(a, next, &request); !e.isEmpty())
-                return fail(ExitUsage, e);
-        } else if (positional < command.positionals.size()) {
+    CliParser parser(controlQuerySpec(command));
+    if (const std::optional<int> done = parser.parse(args))
+        return *done;
+    QString socket = parser.value(QStringLiteral("socket"));
+    const bool json = parser.isSet(QStringLiteral("json"));
+    QJsonObject request{{QStringLiteral("op"), op}};
+    if (command.readOptions)
+        if (const QString e = command.readOptions(parser, &request); !e.isEmpty())
+            return fail(ExitUsage, e);
+    const QStringList positionals = parser.positionals();
+    qsizetype positional = 0;
+    QString topology;
+    for (const QString &a : positionals) {
+        if (positional < command.positionals.size()) {
             const QString &key = command.positionals[positional++];
             request.insert(key, command.positionalValue ? command.positionalValue(key, a) : a);
         } else if (topology.isEmpty()) {
@@ -80,7 +88,7 @@ int runControlQuery(const ControlCommand &command, const QStringList &args, int 
         socket = dir + u'/' + found.first();
     }
     if (command.run)
-        return command.run(socket, request);
+        return command.run(socket, request, parser);
     Result<QJsonObject> r = runtime::queryControl(socket, request, timeoutMs);
     if (!r)
         return fail(ExitFailure, r.error().message);

@@ -1,7 +1,10 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The commands that talk to a running 'netloomctl up' over its per-user control socket
 // (leases, stats, capture) differ only in their own options and in how they print the reply;
 // this runs everything else.
 #pragma once
+
+#include "cliparser.h"
 
 #include <QJsonObject>
 #include <QString>
@@ -16,11 +19,10 @@ struct ControlCommand {
     QString op;            // the request's "op", also the command's name
     QString what;          // what it shows or does, for --help ("the per-port counters")
     QString usage;         // the command's own options for the usage line ("" = none)
-    QString help;          // their description, appended to --help ("" = none)
-    // Consumes one argument the common parser does not know into `request` (next() yields
-    // the following argument, if any). Returns "" or a usage error. Unset: every unknown
-    // option is a usage error.
-    std::function<QString(const QString &arg, const std::function<std::optional<QString>()> &next, QJsonObject *request)> option;
+    QList<CliOption> options;  // its own options (--socket, --json, --help, --version are common)
+    // Reads its own options from the parsed command line into `request`. Returns "" or a
+    // usage error. Unset: nothing to read.
+    std::function<QString(const CliParser &parsed, QJsonObject *request)> readOptions;
     // Checks the finished request (required options). Returns "" or a usage error.
     std::function<QString(const QJsonObject &request)> check;
     // The reply as text (without --json).
@@ -36,10 +38,17 @@ struct ControlCommand {
     // as given.
     std::function<QString(const QString &key, const QString &value)> positionalValue;
     // Replaces "send the request and print the reply" (e.g. a console that keeps the
-    // connection's descriptor); gets the control socket and the finished request and
-    // returns the exit code.
-    std::function<int(const QString &socket, const QJsonObject &request)> run;
+    // connection's descriptor); gets the control socket, the finished request and the parsed
+    // command line, and returns the exit code.
+    std::function<int(const QString &socket, const QJsonObject &request, const CliParser &parsed)> run;
+    // What the positionals complete to, in order (bash completion); unset: Guest for "node",
+    // else nothing.
+    QList<Complete> positionalCompletion;
+    QList<QStringList> positionalWords;
 };
+
+// The command's spec: POSITIONALS... [NAME], its own options, --socket PATH and --json.
+CliSpec controlQuerySpec(const ControlCommand &command);
 
 // Parses `POSITIONALS... [NAME] [--socket PATH] [--json] [--help]` plus the command's own
 // options, finds the control socket (NAME's, or the only running topology's), sends the

@@ -1,4 +1,6 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl: the command-line front end of libnetloom-core.
+#include "cliparser.h"
 #include "commands.h"
 
 #include <QCoreApplication>
@@ -24,25 +26,42 @@ int runSsh(const QStringList &args);
 int runLink(const QStringList &args);
 int runForward(const QStringList &args);
 int runDoctor(const QStringList &args);
+int runComplete(const QStringList &args);  // hidden: `__complete WORDS...` for the bash completion
+// Their specs (cliparser.h).
+CliSpec specValidate();
+CliSpec specPlan();
+CliSpec specExport();
+CliSpec specSwitch();
+CliSpec specUp();
+CliSpec specLeases();
+CliSpec specStats();
+CliSpec specCapture();
+CliSpec specConsole();
+CliSpec specScreenshot();
+CliSpec specPower();
+CliSpec specSsh();
+CliSpec specLink();
+CliSpec specForward();
+CliSpec specDoctor();
 
 namespace {
 
 constexpr std::array kCommands{
-    Command{"validate", "check a topology file and report every problem", runValidate},
-    Command{"plan", "show what starting a topology would create (--json for machines)", runPlan},
-    Command{"export", "write a standalone shell script that rebuilds a topology", runExport},
-    Command{"switch", "run one netloom switch in the foreground (VDE-compatible)", runSwitch},
-    Command{"up", "run a topology in the foreground (helper, switches, guests, live view)", runUp},
-    Command{"leases", "show the lease tables of a running topology", runLeases},
-    Command{"stats", "show the port counters and rates of a running topology", runStats},
-    Command{"capture", "capture a switch port of a running topology into a pcap file", runCapture},
-    Command{"console", "attach the terminal to a running guest's serial console", runConsole},
-    Command{"screenshot", "save a running guest's screen as PNG", runScreenshot},
-    Command{"power", "pause, resume, reset, power down or force off a running guest", runPower},
-    Command{"ssh", "ssh into a running guest as its cloud-init user", runSsh},
-    Command{"link", "set a link of a running topology up/down or change its impairment", runLink},
-    Command{"forward", "add, remove or list port forwards into guests (running topology or file)", runForward},
-    Command{"doctor", "say why a NAT network's guests cannot reach the outside (--fix repairs)", runDoctor},
+    Command{"validate", "check a topology file and report every problem", runValidate, specValidate},
+    Command{"plan", "show what starting a topology would create (--json for machines)", runPlan, specPlan},
+    Command{"export", "write a standalone shell script that rebuilds a topology", runExport, specExport},
+    Command{"switch", "run one netloom switch in the foreground (VDE-compatible)", runSwitch, specSwitch},
+    Command{"up", "run a topology in the foreground (helper, switches, guests, live view)", runUp, specUp},
+    Command{"leases", "show the lease tables of a running topology", runLeases, specLeases},
+    Command{"stats", "show the port counters and rates of a running topology", runStats, specStats},
+    Command{"capture", "capture a switch port of a running topology into a pcap file", runCapture, specCapture},
+    Command{"console", "attach the terminal to a running guest's serial console", runConsole, specConsole},
+    Command{"screenshot", "save a running guest's screen as PNG", runScreenshot, specScreenshot},
+    Command{"power", "pause, resume, reset, power down or force off a running guest", runPower, specPower},
+    Command{"ssh", "ssh into a running guest as its cloud-init user", runSsh, specSsh},
+    Command{"link", "set a link of a running topology up/down or change its impairment", runLink, specLink},
+    Command{"forward", "add, remove or list port forwards into guests (running topology or file)", runForward, specForward},
+    Command{"doctor", "say why a NAT network's guests cannot reach the outside (--fix repairs)", runDoctor, specDoctor},
 };
 
 void printUsage()
@@ -57,7 +76,7 @@ void printUsage()
         text += QStringLiteral("  %1  %2\n").arg(QString::fromLatin1(c.name).leftJustified(10), QString::fromLatin1(c.summary));
     text += QStringLiteral(
         "\n"
-        "Run 'netloomctl <command> --help' for a command's options.\n"
+        "Run 'netloomctl <command> --help' for a command's options, 'man netloomctl' for all.\n"
         "\n"
         "exit codes:\n"
         "  0    success\n"
@@ -69,6 +88,8 @@ void printUsage()
 }
 
 }  // namespace
+
+std::span<const Command> commands() { return kCommands; }
 
 void printError(const QString &command, const QString &message)
 {
@@ -112,6 +133,8 @@ int main(int argc, char **argv)
         printOut(QStringLiteral("netloomctl %1\n").arg(QStringLiteral(NETLOOM_VERSION)));
         return ExitOk;
     }
+    if (name == QLatin1String("__complete"))
+        return runComplete(args);
     for (const Command &c : kCommands)
         if (name == QLatin1String(c.name))
             return c.run(args);

@@ -64,6 +64,18 @@ int main(int argc, char **argv)
                                          QApplication::translate("main", "With --screenshot-after: save the whole screen, detached "
                                                                          "console windows included."));
     parser.addOptions({helperSocket, tcg, start, shot, console, wholeScreen});
+    // A bad command line is one line and exit code 2, as for netloomctl; process() then
+    // handles --help, --help-all and --version.
+    if (!parser.parse(QApplication::arguments())) {
+        QString message = parser.errorText();  // "Missing value after '--x'."
+        if (message.endsWith(u'.'))
+            message.chop(1);
+        if (const QStringList unknown = parser.unknownOptionNames(); !unknown.isEmpty())
+            message = QStringLiteral("unknown option '%1%2'")
+                          .arg(unknown.first().size() == 1 ? QStringLiteral("-") : QStringLiteral("--"), unknown.first());
+        std::fprintf(stderr, "netloom: %s (see 'netloom --help')\n", qPrintable(message));
+        return 2;
+    }
     parser.process(app);
 
     netloom::gui::MainWindow window;
