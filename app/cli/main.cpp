@@ -24,6 +24,7 @@ int runSsh(const QStringList &args);
 int runLink(const QStringList &args);
 int runForward(const QStringList &args);
 int runDoctor(const QStringList &args);
+int runImport(const QStringList &args);
 
 namespace {
 
@@ -43,6 +44,7 @@ constexpr std::array kCommands{
     Command{"link", "set a link of a running topology up/down or change its impairment", runLink},
     Command{"forward", "add, remove or list port forwards into guests (running topology or file)", runForward},
     Command{"doctor", "say why a NAT network's guests cannot reach the outside (--fix repairs)", runDoctor},
+    Command{"import", "turn a hand-made QEMU/VDE/dnsmasq script into a topology (runs nothing)", runImport},
 };
 
 void printUsage()
