@@ -101,10 +101,12 @@ private:
     QHash<QString, QString> m_bridgeOfMember;    // member -> bridge name
     QHash<QString, AddressFact> m_addr;          // interface -> address
     QSet<QString> m_tapsUsed;
+    QHash<QString, QString> m_alias;             // socket behind a wirefilter -> the switch's socket
 };
 
-QString Assembler::switchNode(const QString &sock, int line)
+QString Assembler::switchNode(const QString &sockIn, int line)
 {
+    const QString sock = m_alias.value(sockIn, sockIn);
     if (m_switchBySock.contains(sock))
         return m_switchBySock.value(sock);
     model::Node &n = addNode(model::NodeType::Switch, switchNameFromSocket(sock), QStringLiteral("switch"));
@@ -270,33 +272,50 @@ void Assembler::applyDhcp()
 
 void Assembler::applyNat()
 {
-    for (const NatFact &f : m_st.nats) {
-        std::optional<protocol::Cidr> src;
-        if (const Result<protocol::Cidr> s = protocol::Cidr::parse(f.source, true); s)
-            src = *s;
-        QStringList names;
-        for (model::Node &n : m_t.nodes) {
-            if (n.type != model::NodeType::HostPort)
+    // Masquerade rules first; forwarding (accept) rules make a port routed only when no
+    // masquerade applies to it (a NAT setup has such rules too).
+    for (const bool route : {false, true}) {
+        for (const NatFact &f : m_st.nats) {
+            if (f.route != route)
                 continue;
-            const Result<protocol::Cidr> c = protocol::Cidr::parse(n.hostPort.address);
-            if (!c || (src && !src->overlaps(*c)))
-                continue;
-            n.hostPort.nat.mode = model::NatConfig::Mode::Masquerade;
-            const QStringList uplinks = f.out.isEmpty() ? QStringList{QStringLiteral("eth+"), QStringLiteral("en+"), QStringLiteral("wl+")}
-                                                        : QStringList{f.out};
-            for (const QString &u : uplinks)
-                if (!n.hostPort.nat.uplinks.contains(u))
-                    n.hostPort.nat.uplinks.append(u);
-            names.append(n.name);
-        }
-        ReportLine &r = m_st.report[f.report];
-        if (names.isEmpty()) {
-            r.kind = ReportLine::Kind::Ignored;
-            r.detail += QStringLiteral(" — but no host port with an address matches it, so it is not used");
-        } else {
-            r.detail += QStringLiteral(": host port%1 %2 nat = masquerade").arg(names.size() > 1 ? QStringLiteral("s") : QString(), names.join(QStringLiteral(", ")));
-            if (f.out.isEmpty())
-                r.detail += QStringLiteral(" (no -o/oifname: every interface; Netloom needs named uplinks, so eth+, en+ and wl+ are used — check them)");
+            std::optional<protocol::Cidr> src;
+            if (const Result<protocol::Cidr> s = protocol::Cidr::parse(f.source, true); s)
+                src = *s;
+            QStringList names;
+            bool covered = false;
+            for (model::Node &n : m_t.nodes) {
+                if (n.type != model::NodeType::HostPort)
+                    continue;
+                const Result<protocol::Cidr> c = protocol::Cidr::parse(n.hostPort.address);
+                if (!c || (src && !src->overlaps(*c)))
+                    continue;
+                model::NatConfig &nat = n.hostPort.nat;
+                if (route && nat.mode == model::NatConfig::Mode::Masquerade) {
+                    covered = true;
+                    continue;
+                }
+                nat.mode = route ? model::NatConfig::Mode::Route : model::NatConfig::Mode::Masquerade;
+                const QStringList uplinks = f.out.isEmpty() ? QStringList{QStringLiteral("eth+"), QStringLiteral("en+"), QStringLiteral("wl+")}
+                                                            : QStringList{f.out};
+                for (const QString &u : uplinks)
+                    if (!nat.uplinks.contains(u))
+                        nat.uplinks.append(u);
+                names.append(n.name);
+            }
+            ReportLine &r = m_st.report[f.report];
+            if (names.isEmpty() && covered) {
+                r.kind = ReportLine::Kind::Ignored;
+                r.detail += QStringLiteral(" — part of the masquerade setup already imported for this subnet");
+            } else if (names.isEmpty()) {
+                r.kind = ReportLine::Kind::Ignored;
+                r.detail += QStringLiteral(" — but no host port with an address matches it, so it is not used");
+            } else {
+                r.detail += QStringLiteral(": host port%1 %2 nat = %3").arg(names.size() > 1 ? QStringLiteral("s") : QString(),
+                                                                          names.join(QStringLiteral(", ")),
+                                                                          route ? QStringLiteral("route") : QStringLiteral("masquerade"));
+                if (f.out.isEmpty())
+                    r.detail += QStringLiteral(" (no -o/oifname: every interface; Netloom needs named uplinks, so eth+, en+ and wl+ are used — check them)");
+            }
         }
     }
 }
@@ -325,8 +344,40 @@ model::Topology Assembler::run()
     for (const BridgeFact &b : m_st.bridges)
         for (const QString &m : b.members)
             m_bridgeOfMember.insert(m, b.name);
+    // A switch that only joins one NIC to a wirefilter ("wirefilter -v A[port=N]:B", B with
+    // no taps, no other cable and one NIC) is that NIC's impaired port on A: merged into A.
+    QHash<QString, int> uses;
+    for (const GuestFact &g : m_st.guests) {
+        for (const NicFact &n : g.nics)
+            if (n.attach.kind == Attachment::Kind::VdeSocket)
+                ++uses[n.attach.target];
+        for (const HubFact &h : g.hubs)
+            for (const Attachment &a : h.backends)
+                if (a.kind == Attachment::Kind::VdeSocket)
+                    ++uses[a.target];
+    }
+    for (const CableFact &c : m_st.cables) {
+        uses[c.a] += 2;
+        uses[c.b] += 2;
+    }
+    for (const WireFact &w : m_st.wires) {
+        ++uses[w.a];
+        ++uses[w.b];
+    }
+    QSet<QString> merged;
+    for (const WireFact &w : m_st.wires) {
+        const auto sw = std::find_if(m_st.switches.cbegin(), m_st.switches.cend(), [&](const SwitchFact &f) { return f.sock == w.b; });
+        if (w.bPort || sw == m_st.switches.cend() || !sw->taps.isEmpty() || uses.value(w.b) != 2)
+            continue;
+        merged.insert(w.b);
+        m_alias.insert(w.b, w.a);
+        m_st.report[sw->report].detail += QStringLiteral(" — it only joins one NIC to the wirefilter on line %1, so that NIC is cabled to %2 directly")
+                                              .arg(w.line).arg(switchNameFromSocket(w.a));
+    }
     // Switches and their taps.
     for (const SwitchFact &s : m_st.switches) {
+        if (merged.contains(s.sock))
+            continue;
         model::Node &n = addNode(model::NodeType::Switch, switchNameFromSocket(s.sock), QStringLiteral("switch"));
         n.sw.hub = s.hub;
         n.notes = QStringLiteral("imported: vde_switch on %1").arg(s.sock);
@@ -351,6 +402,15 @@ model::Topology Assembler::run()
                 hostPort(t, m_switchBySock.value(s.sock), s.line);
             }
         }
+    // wirefilter -v A:B: a cable when B is a switch, else B is A seen through a filter.
+    for (const WireFact &w : m_st.wires) {
+        if (merged.contains(w.b))
+            continue;
+        if (m_switchBySock.contains(w.b) && m_switchBySock.contains(w.a))
+            m_st.cables.append(CableFact{w.a, w.b, QString(), w.line, w.report});
+        else
+            m_alias.insert(w.b, w.a);
+    }
     // Hubs of legacy -net vlans.
     for (const GuestFact &g : m_st.guests)
         for (const HubFact &h : g.hubs) {

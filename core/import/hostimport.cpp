@@ -38,6 +38,22 @@ bool takeOpt(const QStringList &argv, qsizetype &i, std::initializer_list<const 
     return false;
 }
 
+// "vde:///path[port=3]" or "/path[3]" -> "/path".
+QString vdePath(QString url)
+{
+    if (url.startsWith(QLatin1String("vde://")))
+        url = url.mid(6);
+    const qsizetype bracket = url.indexOf(QLatin1Char('['));
+    if (bracket > 0 && url.endsWith(QLatin1Char(']')))
+        url.truncate(bracket);
+    return url;
+}
+
+bool isLocalVde(const QString &url)
+{
+    return url.startsWith(QLatin1String("vde://")) || !url.contains(QLatin1String("://"));
+}
+
 SwitchFact &switchFor(ImportState &st, const QString &sock, int line)
 {
     for (SwitchFact &s : st.switches)
@@ -156,9 +172,7 @@ QString plugSocket(const QStringList &cmd, bool *isPlug)
         if (!cmd[i].startsWith(QLatin1Char('-')))
             sock = cmd[i];
     }
-    if (sock.startsWith(QLatin1String("vde://")))
-        sock = sock.mid(6);
-    return sock;
+    return vdePath(sock);
 }
 
 void dpipe(const ShellCommand &c, const QStringList &argv, ImportState &st)
@@ -443,6 +457,18 @@ void iptables(const ShellCommand &c, const QStringList &argv, ImportState &st)
         st.nats.append(n);
         return;
     }
+    if (chain == QLatin1String("FORWARD") && target == QLatin1String("ACCEPT") && !out.isEmpty() && out != QLatin1String("!")
+        && !src.isEmpty() && src != QLatin1String("!") && protocol::Cidr::parse(src, true)
+        && (action == QLatin1String("-A") || action == QLatin1String("-I") || action == QLatin1String("--append") || action == QLatin1String("--insert"))) {
+        NatFact n;
+        n.route = true;
+        n.out = out;
+        n.source = src;
+        n.line = c.line;
+        n.report = st.mapped(c.line, c.text, QStringLiteral("forwarding from %1 towards uplink %2").arg(src, out));
+        st.nats.append(n);
+        return;
+    }
     if (chain == QLatin1String("FORWARD") || (table == QLatin1String("filter") && action == QLatin1String("-P"))) {
         st.ignored(c.line, c.text, QStringLiteral("forwarding rules: Netloom's NAT and routed host ports add their own"));
         return;
@@ -457,12 +483,28 @@ void iptables(const ShellCommand &c, const QStringList &argv, ImportState &st)
 // One nft rule or statement text; records a masquerade rule when it is one.
 bool nftRule(const ShellCommand &c, const QString &rule, ImportState &st)
 {
-    if (!rule.contains(QLatin1String("masquerade")))
-        return false;
     static const QRegularExpression oif(QStringLiteral("\\boifname\\s+(?:!=\\s*)?\"?([^\"\\s;}]+)\"?"));
     static const QRegularExpression saddr(QStringLiteral("\\bip\\s+saddr\\s+(!=\\s*)?([0-9./]+)"));
     const QRegularExpressionMatch o = oif.match(rule);
     const QRegularExpressionMatch s = saddr.match(rule);
+    if (rule.contains(QLatin1String("ct status dnat"))) {
+        st.ignored(c.line, c.text, QStringLiteral("NAT for a port forward (DNAT): port forwards are not imported"));
+        return true;
+    }
+    if (!rule.contains(QLatin1String("masquerade"))) {
+        // "ip saddr NET oifname UPLINK accept": forwarding out of a subnet (routing).
+        if (!rule.contains(QLatin1String("accept")) || !o.hasMatch() || !s.hasMatch() || !s.captured(1).isEmpty()
+            || rule.contains(QLatin1String("oifname !=")))
+            return false;
+        NatFact n;
+        n.route = true;
+        n.out = o.captured(1).replace(QLatin1Char('*'), QLatin1Char('+'));
+        n.source = s.captured(2);
+        n.line = c.line;
+        n.report = st.mapped(c.line, c.text, QStringLiteral("forwarding from %1 towards uplink %2").arg(n.source, n.out));
+        st.nats.append(n);
+        return true;
+    }
     if (rule.contains(QLatin1String("oifname !=")) || (s.hasMatch() && !s.captured(1).isEmpty())) {
         st.unknown(c.line, c.text, QStringLiteral("negated matches are not in the model"));
         return true;
@@ -490,7 +532,8 @@ void nft(const ShellCommand &c, const QStringList &argv, ImportState &st)
         }
         bool any = false;
         for (const QString &line : text.split(QLatin1Char('\n')))
-            any = nftRule(c, line, st) || any;
+            if (!line.trimmed().startsWith(QLatin1Char('#')))
+                any = nftRule(c, line, st) || any;
         if (!any)
             st.ignored(c.line, c.text, QStringLiteral("no masquerade rule in %1; firewall rules are not part of a topology").arg(file));
         return;
@@ -516,6 +559,13 @@ bool writesFile(const ShellCommand &c, ImportState &st)
             body = r.heredoc;
             hasDoc = true;
         }
+    }
+    if (!hasDoc && base(c.argv.value(0)) == QLatin1String("printf") && c.argv.size() > 1
+        && (c.argv[1] == QLatin1String("%s\n") || c.argv[1] == QLatin1String("%s\\n"))) {
+        // printf '%s\n' LINE... > FILE writes the lines.
+        for (const QString &l : c.argv.mid(2))
+            body += l + QLatin1Char('\n');
+        hasDoc = true;
     }
     if (!hasDoc)
         return false;
@@ -561,18 +611,58 @@ bool importHostCommand(const ShellCommand &c, const QStringList &argv, ImportSta
         return true;
     }
     if (prog == QLatin1String("vde_plug")) {
+        // vde_plug [-d] [-p PIDFILE] URL1 URL2: a cable (vdeplug4); a URL of another scheme
+        // than vde:// is a remote end.
         QStringList pos;
-        for (const QString &a : argv.mid(1))
-            if (!a.startsWith(QLatin1Char('-')))
-                pos.append(a.startsWith(QLatin1String("vde://")) ? a.mid(6) : a);
+        for (qsizetype i = 1; i < argv.size(); ++i) {
+            QString v;
+            if (takeOpt(argv, i, {"-p", "--pidfile", "-l", "--log", "-g", "--group", "-m", "--mode", "--port"}, &v))
+                continue;
+            if (!argv[i].startsWith(QLatin1Char('-')))
+                pos.append(argv[i]);
+        }
         if (pos.size() == 2) {
-            CableFact f{pos[0], pos[1], QString(), c.line, -1};
-            f.report = st.mapped(c.line, c.text, QStringLiteral("cable between switch '%1' and switch '%2'")
-                                                     .arg(switchNameFromSocket(pos[0]), switchNameFromSocket(pos[1])));
+            const bool remoteA = !isLocalVde(pos[0]);
+            const bool remoteB = !isLocalVde(pos[1]);
+            if (remoteA && remoteB) {
+                st.unknown(c.line, c.text, QStringLiteral("a cable between two remote ends"));
+                return true;
+            }
+            CableFact f;
+            f.line = c.line;
+            f.a = vdePath(remoteA ? pos[1] : pos[0]);
+            if (remoteA || remoteB) {
+                f.remote = remoteA ? pos[0] : pos[1];
+                f.report = st.mapped(c.line, c.text, QStringLiteral("remote cable from switch '%1' to %2").arg(switchNameFromSocket(f.a), f.remote));
+            } else {
+                f.b = vdePath(pos[1]);
+                f.report = st.mapped(c.line, c.text, QStringLiteral("cable between switch '%1' and switch '%2'")
+                                                         .arg(switchNameFromSocket(f.a), switchNameFromSocket(f.b)));
+            }
             st.cables.append(f);
             return true;
         }
         st.unknown(c.line, c.text, QStringLiteral("a vde_plug on its own connects the switch to its standard input/output"));
+        return true;
+    }
+    if (prog == QLatin1String("wirefilter")) {
+        // wirefilter -v SOCK_A:SOCK_B: an impaired wire between two sockets.
+        QString pair;
+        for (qsizetype i = 1; i < argv.size(); ++i) {
+            QString v;
+            if (takeOpt(argv, i, {"-v", "--vde-plug"}, &v))
+                pair = v;
+        }
+        const qsizetype colon = pair.indexOf(QLatin1Char(':'));
+        if (colon <= 0) {
+            st.unknown(c.line, c.text, QStringLiteral("a wirefilter on standard input/output (without -v A:B) is not imported"));
+            return true;
+        }
+        WireFact w{vdePath(pair.left(colon)), vdePath(pair.mid(colon + 1)), c.line,
+                   st.mapped(c.line, c.text, QStringLiteral("a wire between %1 and %2 (its delay/loss settings are not imported: set the link's emulation)")
+                                                 .arg(vdePath(pair.left(colon)), vdePath(pair.mid(colon + 1)))),
+                   pair.endsWith(QLatin1Char(']'))};
+        st.wires.append(w);
         return true;
     }
     if (prog == QLatin1String("tunctl")) {

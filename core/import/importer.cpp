@@ -35,6 +35,8 @@ QStringList stripPrefixes(QStringList argv)
 {
     for (int guard = 0; guard < 16 && !argv.isEmpty(); ++guard) {
         const QString p = base(argv[0]);
+        if (p == QLatin1String("command") && (argv.value(1) == QLatin1String("-v") || argv.value(1) == QLatin1String("-V")))
+            return QStringList{QStringLiteral("which")};  // a lookup: runs nothing
         if (p == QLatin1String("sudo") || p == QLatin1String("nohup") || p == QLatin1String("exec") || p == QLatin1String("setsid")
             || p == QLatin1String("command") || p == QLatin1String("doas")) {
             argv.removeFirst();

@@ -74,6 +74,7 @@ struct AddressFact {
 };
 
 struct NatFact {
+    bool route = false;    // a forwarding (accept) rule: routing when no masquerade applies
     QString out;           // uplink name or pattern ("eth+"); "" = any
     QString source;        // "10.0.2.0/24" or ""
     int line = 0;
@@ -107,6 +108,16 @@ struct CableFact {
     int report = -1;
 };
 
+// wirefilter -v A:B: a cable between two switches, or (when B is no switch of its own)
+// the socket a NIC uses to reach switch A through the filter.
+struct WireFact {
+    QString a;
+    QString b;
+    int line = 0;
+    int report = -1;
+    bool bPort = false;    // B was written with a port selector ("sock[port=1]")
+};
+
 struct ImportState {
     ImportOptions options;
     QList<ReportLine> report;
@@ -119,6 +130,7 @@ struct ImportState {
     QList<NatFact> nats;
     QList<DhcpFact> dhcps;
     QList<CableFact> cables;
+    QList<WireFact> wires;
     QHash<QString, QString> files;    // here-documents written to a path, and options.files
 
     // Appends a report line; returns its index.

@@ -210,6 +210,7 @@ private:
     QMap<int, QList<Backend>> m_vlanBackends;
     QStringList m_redirs;  // -redir (pre-2.0 user-network port forwards)
     bool m_nicNone = false;
+    bool m_accelGiven = false;
     QHash<int, QStringList> m_legacyNotes;  // report index of a -net nic -> its notes
 };
 
@@ -442,8 +443,10 @@ void QemuReader::option(const QString &name, const QString &value, bool hasValue
             unknown(text, QStringLiteral("accelerator %1 is not kvm or tcg").arg(a));
             return;
         }
-        m_g.cfg.accel = a;
-        mapped(text, QStringLiteral("guest '%1' accel = %2").arg(m_g.name, a));
+        // "-accel kvm -accel tcg" is QEMU's "try KVM, else TCG": Netloom's auto.
+        m_g.cfg.accel = name == QLatin1String("accel") && m_accelGiven && m_g.cfg.accel != a ? QStringLiteral("auto") : a;
+        m_accelGiven = m_accelGiven || name == QLatin1String("accel");
+        mapped(text, QStringLiteral("guest '%1' accel = %2").arg(m_g.name, m_g.cfg.accel));
     } else if (name.size() == 3 && name.startsWith(QLatin1String("hd")) && name[2] >= QLatin1Char('a') && name[2] <= QLatin1Char('d')) {
         addDisk(value, QStringLiteral("ide"), text, {});
     } else if (name == QLatin1String("drive")) {
@@ -854,6 +857,14 @@ bool isQemuProgram(const QString &program)
 
 void importQemu(const QStringList &argv, int line, ImportState &state)
 {
+    for (qsizetype i = 1; i < argv.size(); ++i) {
+        const QString &a = argv[i];
+        if (a == QLatin1String("-h") || a == QLatin1String("-help") || a == QLatin1String("--help") || a == QLatin1String("-version")
+            || a == QLatin1String("--version") || a == QLatin1String("help") || a == QLatin1String("?") || a.endsWith(QLatin1String(",help"))) {
+            state.ignored(line, argv.join(QLatin1Char(' ')).left(300), QStringLiteral("asks QEMU for help or its version: starts no guest"));
+            return;
+        }
+    }
     QemuReader r(state, line);
     r.run(argv);
 }

@@ -195,6 +195,36 @@ private:
     // Appends to `fields`; sets *problem when the value cannot be known; adds notes.
     void expand(const Token &t, bool split, QStringList *fields, QString *problem, QStringList *notes);
     QString subjectOf(const Token &t);
+    static bool isPositional(const QString &n)
+    {
+        return !n.isEmpty() && (n.front().isDigit() || n == QLatin1String("@") || n == QLatin1String("*") || n == QLatin1String("#")
+                                || n == QLatin1String("?") || n == QLatin1String("$") || n == QLatin1String("!") || n == QLatin1String("-"));
+    }
+    // The value of a positional/special parameter inside a function call; *set = false
+    // outside functions (the script's own arguments are not known) or beyond the arguments.
+    QString positional(const QString &n, bool *set) const
+    {
+        *set = false;
+        if (m_args.isEmpty())
+            return {};
+        const QStringList &a = m_args.last();
+        if (n == QLatin1String("@") || n == QLatin1String("*")) {
+            *set = true;
+            return a.join(QLatin1Char(' '));
+        }
+        if (n == QLatin1String("#")) {
+            *set = true;
+            return QString::number(a.size());
+        }
+        bool ok = false;
+        const int k = n.toInt(&ok);
+        if (ok && k >= 1 && k <= a.size()) {
+            *set = true;
+            return a[k - 1];
+        }
+        *set = ok && k >= 1;  // a missing argument is empty
+        return {};
+    }
 
     const QList<Token> &m_t;
     WalkOptions m_opt;
@@ -209,6 +239,9 @@ private:
     QHash<QString, Var> m_vars;
     QHash<QString, Func> m_funcs;
     QList<Func> m_funcOrder;
+    QList<QStringList> m_args;     // positional parameters of the function calls being walked
+    bool m_afterOr = false;        // the command being parsed follows "||"
+    QSet<QString> m_orCalled;      // functions already walked after "||"
 };
 
 void Walker::expand(const Token &t, bool split, QStringList *fields, QString *problem, QStringList *notes)
@@ -250,6 +283,25 @@ void Walker::expand(const Token &t, bool split, QStringList *fields, QString *pr
             break;
         case WordPart::Kind::Variable:
         case WordPart::Kind::VariableDefault: {
+            if (isPositional(p.text)) {
+                bool set = false;
+                const QString v = positional(p.text, &set);
+                if (set && !(p.kind == WordPart::Kind::VariableDefault && v.isEmpty())) {
+                    addText(v, p.quoted && p.text != QLatin1String("@"));
+                    break;
+                }
+                if (p.kind == WordPart::Kind::VariableDefault) {
+                    addText(p.fallback, p.quoted);
+                    break;
+                }
+                if (!p.text.front().isDigit() || p.text == QLatin1String("0")) {
+                    if (p.text == QLatin1String("#"))
+                        addText(QStringLiteral("0"), p.quoted);
+                    else if (p.text != QLatin1String("@") && p.text != QLatin1String("*"))
+                        started = true;  // $?, $$, $!, $-: an (unknown) value, kept as nothing
+                    break;
+                }
+            }
             auto it = m_vars.constFind(p.text);
             if (it != m_vars.constEnd() && !(p.kind == WordPart::Kind::VariableDefault && it->value.isEmpty())) {
                 if (!it->taint.isEmpty() && problem->isEmpty())
@@ -283,10 +335,16 @@ void Walker::expand(const Token &t, bool split, QStringList *fields, QString *pr
 // The value a case subject stands for: $1, $*, $@ and unset variables are the case value.
 QString Walker::subjectOf(const Token &t)
 {
-    if (t.parts.size() == 1 && t.parts[0].kind == WordPart::Kind::Variable) {
+    if (t.parts.size() == 1 && (t.parts[0].kind == WordPart::Kind::Variable || t.parts[0].kind == WordPart::Kind::VariableDefault)) {
         const QString &n = t.parts[0].text;
-        if (!m_vars.contains(n) || !m_vars.value(n).taint.isEmpty())
+        if (isPositional(n)) {
+            bool set = false;
+            const QString v = positional(n, &set);
+            if (!set || v.isEmpty())
+                return m_opt.caseValue;
+        } else if (!m_vars.contains(n) || !m_vars.value(n).taint.isEmpty()) {
             return m_opt.caseValue;
+        }
     }
     QStringList f;
     QString problem;
@@ -300,8 +358,11 @@ QString Walker::subjectOf(const Token &t)
 void Walker::parseList(const Ctx &ctx, const QSet<QString> &stops, bool parenStops)
 {
     while (true) {
-        while (!atEnd() && isSeparator(cur()))
+        bool afterOr = false;
+        while (!atEnd() && isSeparator(cur())) {
+            afterOr = cur().isOp("||");
             ++m_pos;
+        }
         if (atEnd())
             return;
         const Token &t = cur();
@@ -328,7 +389,9 @@ void Walker::parseList(const Ctx &ctx, const QSet<QString> &stops, bool parenSto
             }
         }
         const qsizetype before = m_pos;
+        m_afterOr = afterOr;
         parseCommand(ctx);
+        m_afterOr = false;
         if (m_pos == before)
             ++m_pos;  // always make progress
     }
@@ -633,9 +696,16 @@ void Walker::parseSimple(const Ctx &ctx)
     if (c.argv.isEmpty() && c.redirects.isEmpty() && !c.assignmentsOnly && c.state == ShellCommand::State::Active)
         return;  // nothing at all (an empty expansion)
     const bool call = ctx.active && c.state == ShellCommand::State::Active && !c.argv.isEmpty() && m_funcs.contains(c.argv[0]);
-    if (call)
+    const bool repeatOr = call && m_afterOr && m_orCalled.contains(c.argv[0]);
+    if (repeatOr)
+        c.why = QStringLiteral("calls the function '%1' after || again (its commands are listed where it was first called that way)").arg(c.argv[0]);
+    else if (call)
         c.why = QStringLiteral("calls the function '%1' (its commands follow)").arg(c.argv[0]);
     out.append(c);
+    if (repeatOr)
+        return;
+    if (call && m_afterOr)
+        m_orCalled.insert(c.argv[0]);
     if (call) {
         if (m_callDepth >= shlimits::kMaxCallDepth || ++m_calls > shlimits::kMaxCalls) {
             if (!m_callLimitReported)
@@ -651,7 +721,9 @@ void Walker::parseSimple(const Ctx &ctx)
         m_pos = f.begin;
         m_end = f.end;
         ++m_callDepth;
+        m_args.append(c.argv.mid(1));
         parseList(Ctx{true, QString()}, {}, false);
+        m_args.removeLast();
         --m_callDepth;
         m_pos = pos;
         m_end = end;

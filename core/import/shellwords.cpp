@@ -185,10 +185,17 @@ bool Lexer::readDollar(bool quoted)
         if (!name.isEmpty() && rest.isEmpty()) {
             appendPart(WordPart{WordPart::Kind::Variable, name, {}, quoted});
         } else if (!name.isEmpty() && (rest.startsWith(QLatin1String(":-")) || rest.startsWith(QLatin1Char('-')))
-                   && !rest.contains(QLatin1Char('$')) && !rest.contains(QLatin1Char('`'))
-                   && !rest.contains(QLatin1Char('\'')) && !rest.contains(QLatin1Char('"'))) {
-            const QString fallback = rest.mid(rest.startsWith(QLatin1Char(':')) ? 2 : 1);
-            appendPart(WordPart{WordPart::Kind::VariableDefault, name, fallback, quoted});
+                   && !rest.contains(QLatin1Char('$')) && !rest.contains(QLatin1Char('`')) && !rest.contains(QLatin1Char('\\'))) {
+            // A fallback in one pair of quotes ('…' or "…") or none at all.
+            QString fallback = rest.mid(rest.startsWith(QLatin1Char(':')) ? 2 : 1);
+            const bool wrapped = fallback.size() >= 2 && (fallback.front() == QLatin1Char('\'') || fallback.front() == QLatin1Char('"'))
+                                 && fallback.back() == fallback.front() && fallback.count(fallback.front()) == 2;
+            if (wrapped)
+                fallback = fallback.mid(1, fallback.size() - 2);
+            if (!wrapped && (fallback.contains(QLatin1Char('\'')) || fallback.contains(QLatin1Char('"'))))
+                appendPart(WordPart{WordPart::Kind::Substitution, m_s.mid(start, m_i - start), {}, quoted});
+            else
+                appendPart(WordPart{WordPart::Kind::VariableDefault, name, fallback, quoted});
         } else {
             appendPart(WordPart{WordPart::Kind::Substitution, m_s.mid(start, m_i - start), {}, quoted});
         }

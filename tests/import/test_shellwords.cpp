@@ -115,6 +115,24 @@ private slots:
         QCOMPARE(skipped, 7);  // [ ], foo, no1, no2, no3, true, no4
     }
 
+    void positionalParametersInFunctions()
+    {
+        const WalkResult w = walk("vm() { qemu -name \"$1\" -m ${2:-128} \"$@\"; }\nvm alpha 256\nvm beta\n"
+                                  "main() { case \"$1\" in start) s ;; esac; }\nmain \"$@\"\n");
+        QCOMPARE(activeArgv(w), (QList<QStringList>{{"vm", "alpha", "256"}, {"qemu", "-name", "alpha", "-m", "256", "alpha", "256"},
+                                                    {"vm", "beta"}, {"qemu", "-name", "beta", "-m", "128", "beta"},
+                                                    {"main"}, {"s"}}));
+    }
+
+    void quotedDefaultsAndOrChains()
+    {
+        QCOMPARE(activeArgv(walk("D=${X:-'/run/a b'}\nls \"$D\" ${Y:-\"q\"}\n")), (QList<QStringList>{{"ls", "/run/a b", "q"}}));
+        // A function called after || (an error handler) is walked once, not at every call.
+        const WalkResult w = walk("die() { echo fail; exit 1; }\na || die\nb || die\n");
+        QCOMPARE(activeArgv(w), (QList<QStringList>{{"a"}, {"die"}, {"echo", "fail"}, {"exit", "1"}, {"b"}, {"die"}}));
+        QVERIFY(w.commands.last().why.contains("again"));
+    }
+
     void heredocAndRedirects()
     {
         const WalkResult w = walk("cat > /etc/x.conf <<EOF\nline one\n  line two\nEOF\necho 1 > /proc/sys/net/ipv4/ip_forward\n");
