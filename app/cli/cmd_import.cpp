@@ -18,6 +18,7 @@ const QString kCmd = QStringLiteral("import");
 
 const QString kHelp = QStringLiteral(
     "usage: netloomctl import FILE|- [-o OUT.json] [--report] [--with FILE]... [--case VALUE]\n"
+    "       netloomctl import --running [-o OUT.json] [--report]\n"
     "\n"
     "Reads a shell script that builds a network by hand — vde_switch, tunctl/ip tuntap, brctl,\n"
     "ip addr/ifconfig, ip_forward, iptables/nft MASQUERADE, dnsmasq, qemu-system-*/kvm/vdeqemu\n"
@@ -33,6 +34,9 @@ const QString kHelp = QStringLiteral(
     "                         found by its path or file name; repeatable\n"
     "  --case VALUE           the branch of an rc script's case \"$1\" to follow (default: start)\n"
     "  --name NAME            the topology's name (default: the input's file name)\n"
+    "  --running              import your own running qemu-system-* guests instead (their\n"
+    "                         /proc/PID/cmdline; the report's line numbers are the pids).\n"
+    "                         Netloom does not take those processes over\n"
     "  -h, --help             show this help\n"
     "\n"
     "exit codes: 0 every line mapped, 1 some lines were ignored or not understood (or the\n"
@@ -64,7 +68,8 @@ int runImport(const QStringList &args)
     const QCommandLineOption caseValue(QStringLiteral("case"), QString(), QStringLiteral("VALUE"));
     const QCommandLineOption name(QStringLiteral("name"), QString(), QStringLiteral("NAME"));
     const QCommandLineOption help(QStringList{QStringLiteral("h"), QStringLiteral("help")});
-    p.addOptions({output, report, with, caseValue, name, help});
+    const QCommandLineOption running(QStringList{QStringLiteral("running")});
+    p.addOptions({output, report, with, caseValue, name, help, running});
     p.addPositionalArgument(QStringLiteral("FILE"), QString());
     if (!p.parse(QStringList{QStringLiteral("netloomctl import")} + args)) {
         printError(kCmd, p.errorText() + QStringLiteral(" (see 'netloomctl import --help')"));
@@ -75,13 +80,14 @@ int runImport(const QStringList &args)
         return ExitOk;
     }
     const QStringList files = p.positionalArguments();
-    if (files.size() != 1) {
-        printError(kCmd, QStringLiteral("give exactly one input FILE or - (usage: netloomctl import FILE|- [-o OUT.json] [--report])"));
+    if (files.size() != (p.isSet(running) ? 0 : 1)) {
+        printError(kCmd, p.isSet(running) ? QStringLiteral("--running takes no input file")
+                                          : QStringLiteral("give exactly one input FILE or - (usage: netloomctl import FILE|- [-o OUT.json] [--report])"));
         return ExitUsage;
     }
     importer::ImportOptions o;
     o.name = p.isSet(name) ? p.value(name)
-                           : files[0] == QLatin1String("-") ? QStringLiteral("imported") : QFileInfo(files[0]).completeBaseName();
+             : p.isSet(running) || files[0] == QLatin1String("-") ? QStringLiteral("imported") : QFileInfo(files[0]).completeBaseName();
     if (p.isSet(caseValue))
         o.caseValue = p.value(caseValue);
     for (const QString &w : p.values(with)) {
@@ -92,12 +98,22 @@ int runImport(const QStringList &args)
         }
         o.files.insert(w, *data);
     }
-    const Result<QByteArray> input = readInput(files[0]);
-    if (!input) {
-        printError(kCmd, input.error().message);
-        return ExitInvalid;
+    Result<importer::ImportResult> r = Error{ErrorCode::Internal, QString()};
+    if (p.isSet(running)) {
+        const Result<QList<importer::RunningGuest>> guests = importer::listOwnQemuProcesses();
+        if (!guests) {
+            printError(kCmd, guests.error().message);
+            return ExitFailure;
+        }
+        r = importer::importRunningGuests(*guests, o);
+    } else {
+        const Result<QByteArray> input = readInput(files[0]);
+        if (!input) {
+            printError(kCmd, input.error().message);
+            return ExitInvalid;
+        }
+        r = importer::importScript(*input, o);
     }
-    const Result<importer::ImportResult> r = importer::importScript(*input, o);
     if (!r) {
         printError(kCmd, r.error().message);
         return ExitInvalid;

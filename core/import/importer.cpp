@@ -8,6 +8,7 @@
 #include "import/shellscript.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace netloom::importer {
 
@@ -165,6 +166,37 @@ ImportResult importArgv(const QStringList &argv, const ImportOptions &options, i
     else
         importQemu(argv, line, st);
     return finish(st);
+}
+
+ImportResult importRunningGuests(const QList<RunningGuest> &guests, const ImportOptions &options)
+{
+    ImportState st;
+    st.options = options;
+    for (const RunningGuest &g : guests) {
+        const int line = int(std::min<qint64>(g.pid, std::numeric_limits<int>::max()));
+        if (g.argv.isEmpty() || !isQemuProgram(g.argv[0]))
+            st.unknown(line, g.argv.join(QLatin1Char(' ')).left(300), QStringLiteral("process %1 is not a QEMU guest").arg(g.pid));
+        else
+            importQemu(g.argv, line, st);
+    }
+    return finish(st);
+}
+
+QStringList argvFromCmdline(const QByteArray &bytes)
+{
+    constexpr qsizetype kMaxBytes = 1024 * 1024;
+    constexpr qsizetype kMaxWords = 100000;
+    QStringList argv;
+    const QByteArray b = bytes.left(kMaxBytes);
+    qsizetype start = 0;
+    while (start < b.size() && argv.size() < kMaxWords) {
+        qsizetype end = b.indexOf('\0', start);
+        if (end < 0)
+            end = b.size();
+        argv.append(QString::fromUtf8(b.mid(start, end - start)));
+        start = end + 1;
+    }
+    return argv;
 }
 
 }  // namespace netloom::importer

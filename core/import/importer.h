@@ -26,6 +26,7 @@
 #include <QHash>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 namespace netloom::importer {
 
@@ -71,5 +72,26 @@ Result<ImportResult> importScript(const QByteArray &text, const ImportOptions &o
 // Imports one QEMU command line given as argv (argv[0] the program, e.g. from
 // /proc/PID/cmdline), reported as line `line`. Same result shape as importScript. Pure.
 ImportResult importArgv(const QStringList &argv, const ImportOptions &options = {}, int line = 1);
+
+// A running QEMU process (issue #15 part 4).
+struct RunningGuest {
+    qint64 pid = 0;
+    QStringList argv;
+};
+
+// Imports the command lines of running QEMU processes as one new topology (Netloom does not
+// take the processes over). Each process is reported as "line" = its pid. Pure.
+ImportResult importRunningGuests(const QList<RunningGuest> &guests, const ImportOptions &options = {});
+
+// Splits the bytes of /proc/PID/cmdline (NUL-terminated words) into argv; at most 1 MiB and
+// 100 000 words are read (the rest is dropped). Pure.
+QStringList argvFromCmdline(const QByteArray &bytes);
+
+// Lists the calling user's own running qemu-system-* processes under `procRoot` (/proc):
+// every numeric directory owned by the caller's uid whose cmdline's first word names a
+// qemu-system-* binary, at most 256 of them, in pid order. Processes that vanish while
+// being read are skipped. Touches: reads procRoot/PID/cmdline. Errors: Io when procRoot
+// cannot be listed.
+Result<QList<RunningGuest>> listOwnQemuProcesses(const QString &procRoot = QStringLiteral("/proc"));
 
 }  // namespace netloom::importer

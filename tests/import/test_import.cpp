@@ -10,6 +10,8 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace netloom;
@@ -277,6 +279,63 @@ private slots:
         QCOMPARE(r.topology.nodes[0].guest.memoryMiB, 300);
         QCOMPARE(r.topology.nodes[0].guest.nics[0].mac, QString("52:54:00:ff:00:01"));
         QCOMPARE(r.notUnderstood, 0);
+    }
+
+    void runningGuests()
+    {
+        QCOMPARE(argvFromCmdline(QByteArray("qemu-system-x86_64\0-m\0" "512\0-name\0a b\0", 36)),
+                 (QStringList{"qemu-system-x86_64", "-m", "512", "-name", "a b"}));
+        QCOMPARE(argvFromCmdline(QByteArray()), QStringList());
+        const ImportResult r = importRunningGuests({{101, {"qemu-system-x86_64", "-name", "one", "-netdev", "tap,id=t,fd=23",
+                                                           "-device", "virtio-net-pci,netdev=t,mac=52:54:00:00:01:01"}},
+                                                    {202, {"qemu-system-aarch64", "-name", "two", "-nic", "user,mac=52:54:00:00:01:02"}},
+                                                    {303, {"/bin/bash"}}});
+        QCOMPARE(r.topology.nodes.size(), 2);
+        QCOMPARE(r.topology.nodes[1].guest.qemu, QString("qemu-system-aarch64"));
+        QCOMPARE(r.report.first().line, 101);
+        bool fdReported = false;
+        for (const ReportLine &l : r.report)
+            fdReported = fdReported || (l.line == 101 && l.kind == ReportLine::Kind::NotUnderstood && l.detail.contains("fd="));
+        QVERIFY(fdReported);
+        QCOMPARE(r.report.last().line, 303);
+        QCOMPARE(r.report.last().kind, ReportLine::Kind::NotUnderstood);
+    }
+
+    void listsOwnQemuProcesses()
+    {
+        // A fake /proc: only numeric directories whose cmdline names qemu-system-*.
+        QTemporaryDir proc;
+        auto put = [&](const QString &pid, const QByteArray &cmdline) {
+            QVERIFY(QDir(proc.path()).mkpath(pid));
+            QFile f(proc.filePath(pid + "/cmdline"));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(cmdline);
+        };
+        put("42", QByteArray("/usr/bin/qemu-system-x86_64\0-m\0" "64\0", 34));
+        put("7", QByteArray("bash\0", 5));
+        put("self", QByteArray("qemu-system-x86_64\0", 19));
+        const Result<QList<RunningGuest>> fake = listOwnQemuProcesses(proc.path());
+        QVERIFY(fake.isOk());
+        QCOMPARE(fake->size(), 1);
+        QCOMPARE(fake->first().pid, 42);
+        QCOMPARE(fake->first().argv, (QStringList{"/usr/bin/qemu-system-x86_64", "-m", "64"}));
+        QVERIFY(!listOwnQemuProcesses(proc.filePath("missing")).isOk());
+        // The real /proc: a process of ours whose argv[0] is qemu-system-… is found.
+        QProcess p;
+        p.start("bash", {"-c", "exec -a qemu-system-netloomtest sleep 30"});
+        QVERIFY(p.waitForStarted());
+        bool found = false;
+        for (int i = 0; i < 50 && !found; ++i) {
+            const Result<QList<RunningGuest>> real = listOwnQemuProcesses();
+            QVERIFY(real.isOk());
+            for (const RunningGuest &g : *real)
+                found = found || (g.pid == p.processId() && g.argv.value(0) == "qemu-system-netloomtest");
+            if (!found)
+                QTest::qWait(20);
+        }
+        p.kill();
+        p.waitForFinished();
+        QVERIFY(found);
     }
 };
 
