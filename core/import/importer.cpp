@@ -84,6 +84,10 @@ void dispatch(const ShellCommand &c, ImportState &st)
     case ShellCommand::State::Active:
         break;
     }
+    if (c.structural) {
+        st.mapped(c.line, c.text, c.why);
+        return;
+    }
     if (c.assignmentsOnly) {
         st.mapped(c.line, c.text, QStringLiteral("shell variable%1, used to expand later lines").arg(c.argv.size() > 1 ? QStringLiteral("s") : QString()));
         return;
@@ -98,6 +102,10 @@ void dispatch(const ShellCommand &c, ImportState &st)
         return;
     }
     const QString p = base(argv[0]);
+    if (p == QLatin1String(":") && c.text.contains(QLatin1String(":="))) {
+        st.mapped(c.line, c.text, QStringLiteral("sets defaults of shell variables, used to expand later lines"));
+        return;
+    }
     if (p == QLatin1String("export") || p == QLatin1String("readonly") || p == QLatin1String("local")) {
         st.mapped(c.line, c.text, QStringLiteral("shell variables, used to expand later lines"));
         return;

@@ -158,6 +158,20 @@ private:
         out.append(c);
     }
 
+    // Reports a line of the script's structure (case, function definition, loop).
+    void structure(int line, const QString &text, const Ctx &ctx, const QString &what, bool followed)
+    {
+        if (!m_emit)
+            return;
+        ShellCommand c;
+        c.line = line;
+        c.text = text;
+        c.structural = true;
+        c.state = ctx.active && followed ? ShellCommand::State::Active : ShellCommand::State::Skipped;
+        c.why = ctx.active ? what : ctx.why;
+        out.append(c);
+    }
+
     // Skips to the end of the current line (error recovery).
     void skipLine()
     {
@@ -241,6 +255,7 @@ private:
     QList<Func> m_funcOrder;
     QList<QStringList> m_args;     // positional parameters of the function calls being walked
     bool m_afterOr = false;        // the command being parsed follows "||"
+    bool m_activeNow = false;      // the simple command being expanded would run
     QSet<QString> m_orCalled;      // functions already walked after "||"
 };
 
@@ -308,6 +323,8 @@ void Walker::expand(const Token &t, bool split, QStringList *fields, QString *pr
                     *problem = QStringLiteral("$%1 %2").arg(p.text, it->taint);
                 addText(it->value, p.quoted);
             } else if (p.kind == WordPart::Kind::VariableDefault) {
+                if (p.assign && m_activeNow)
+                    m_vars[p.text] = Var{p.fallback.left(shlimits::kMaxValueChars), QString()};
                 addText(p.fallback, p.quoted);
             } else {
                 const QString asWritten = QStringLiteral("${%1}").arg(p.text);
@@ -442,6 +459,8 @@ void Walker::parseCommand(const Ctx &ctx)
 
 void Walker::parseFunction(const Ctx &ctx, const QString &name)
 {
+    structure(m_pos > 0 ? m_t[m_pos - 1].line : 1, name + QStringLiteral("()"), ctx,
+              QStringLiteral("defines the function '%1' (its commands are listed where it is called)").arg(name), true);
     skipNewlines();
     const qsizetype begin = m_pos;
     const bool wasEmitting = m_emit;
@@ -475,6 +494,8 @@ void Walker::parseCase(const Ctx &ctx)
         return;
     }
     const QString subject = subjectOf(cur());
+    structure(line, QStringLiteral("case %1 in").arg(cur().raw), ctx,
+              QStringLiteral("rc-style case: only the first branch matching '%1' is followed").arg(subject), true);
     ++m_pos;
     if (!expect("in", line))
         return;
@@ -563,6 +584,7 @@ void Walker::parseLoop(const Ctx &ctx)
 {
     const int line = cur().line;
     const bool isFor = cur().isPlain("for");
+    structure(line, cur().plainText(), ctx, QStringLiteral("a loop: not followed (its commands are listed as skipped)"), false);
     ++m_pos;
     const Ctx inner{false, ctx.active ? QStringLiteral("inside the loop on line %1 (loops are not followed)").arg(line) : ctx.why};
     if (isFor) {
@@ -599,6 +621,7 @@ void Walker::parseSimple(const Ctx &ctx)
     }
     if (!m_emit)
         return;
+    m_activeNow = ctx.active;
     ShellCommand c;
     c.line = m_t[first].line;
     for (qsizetype k = first; k < m_pos && c.text.size() < 300; ++k) {

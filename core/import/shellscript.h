@@ -55,6 +55,7 @@ struct ShellCommand {
     QStringList argv;         // expanded words (assignments in front removed)
     QList<Redirect> redirects;
     bool assignmentsOnly = false;  // VAR=value … without a command (argv holds "VAR=value")
+    bool structural = false;  // a line of the script's structure (case, function, loop): no argv
     State state = State::Active;
     QString why;              // Skipped / NotUnderstood: the reason; Active: notes ("" if none)
     bool operator==(const ShellCommand &) const = default;

@@ -81,7 +81,7 @@ void Lexer::addLiteral(const QString &text, bool quoted)
     if (!m_word.parts.isEmpty() && m_word.parts.last().kind == WordPart::Kind::Literal && m_word.parts.last().quoted == quoted)
         m_word.parts.last().text += text;
     else
-        m_word.parts.append(WordPart{WordPart::Kind::Literal, text, {}, quoted});
+        m_word.parts.append(WordPart{WordPart::Kind::Literal, text, {}, false, quoted});
 }
 
 void Lexer::endWord()
@@ -159,7 +159,7 @@ bool Lexer::readDollar(bool quoted)
         }
         const QString body = m_s.mid(start, end - start);
         m_line += int(body.count(QLatin1Char('\n')));
-        appendPart(WordPart{WordPart::Kind::Substitution, body, {}, quoted});
+        appendPart(WordPart{WordPart::Kind::Substitution, body, {}, false, quoted});
         m_i = end;
         return true;
     }
@@ -183,8 +183,9 @@ bool Lexer::readDollar(bool quoted)
         const QString name = inner.left(k);
         const QString rest = inner.mid(k);
         if (!name.isEmpty() && rest.isEmpty()) {
-            appendPart(WordPart{WordPart::Kind::Variable, name, {}, quoted});
-        } else if (!name.isEmpty() && (rest.startsWith(QLatin1String(":-")) || rest.startsWith(QLatin1Char('-')))
+            appendPart(WordPart{WordPart::Kind::Variable, name, {}, false, quoted});
+        } else if (!name.isEmpty() && (rest.startsWith(QLatin1String(":-")) || rest.startsWith(QLatin1Char('-'))
+                                       || rest.startsWith(QLatin1String(":=")) || rest.startsWith(QLatin1Char('=')))
                    && !rest.contains(QLatin1Char('$')) && !rest.contains(QLatin1Char('`')) && !rest.contains(QLatin1Char('\\'))) {
             // A fallback in one pair of quotes ('…' or "…") or none at all.
             QString fallback = rest.mid(rest.startsWith(QLatin1Char(':')) ? 2 : 1);
@@ -193,11 +194,11 @@ bool Lexer::readDollar(bool quoted)
             if (wrapped)
                 fallback = fallback.mid(1, fallback.size() - 2);
             if (!wrapped && (fallback.contains(QLatin1Char('\'')) || fallback.contains(QLatin1Char('"'))))
-                appendPart(WordPart{WordPart::Kind::Substitution, m_s.mid(start, m_i - start), {}, quoted});
+                appendPart(WordPart{WordPart::Kind::Substitution, m_s.mid(start, m_i - start), {}, false, quoted});
             else
-                appendPart(WordPart{WordPart::Kind::VariableDefault, name, fallback, quoted});
+                appendPart(WordPart{WordPart::Kind::VariableDefault, name, fallback, rest.contains(QLatin1Char('=')) && rest.indexOf(QLatin1Char('=')) <= 1, quoted});
         } else {
-            appendPart(WordPart{WordPart::Kind::Substitution, m_s.mid(start, m_i - start), {}, quoted});
+            appendPart(WordPart{WordPart::Kind::Substitution, m_s.mid(start, m_i - start), {}, false, quoted});
         }
         return true;
     }
@@ -205,13 +206,13 @@ bool Lexer::readDollar(bool quoted)
         qsizetype k = m_i + 1;
         while (k < m_s.size() && isNameChar(m_s[k]))
             ++k;
-        appendPart(WordPart{WordPart::Kind::Variable, m_s.mid(m_i + 1, k - m_i - 1), {}, quoted});
+        appendPart(WordPart{WordPart::Kind::Variable, m_s.mid(m_i + 1, k - m_i - 1), {}, false, quoted});
         m_i = k;
         return true;
     }
     if (n.isDigit() || n == QLatin1Char('@') || n == QLatin1Char('*') || n == QLatin1Char('#') || n == QLatin1Char('?')
         || n == QLatin1Char('-') || n == QLatin1Char('$') || n == QLatin1Char('!')) {
-        appendPart(WordPart{WordPart::Kind::Variable, QString(n), {}, quoted});
+        appendPart(WordPart{WordPart::Kind::Variable, QString(n), {}, false, quoted});
         m_i += 2;
         return true;
     }
@@ -239,7 +240,7 @@ bool Lexer::readBackquote(bool quoted)
         m_wordLine = line;
         m_word = Token{};
     }
-    m_word.parts.append(WordPart{WordPart::Kind::Substitution, body, {}, quoted});
+    m_word.parts.append(WordPart{WordPart::Kind::Substitution, body, {}, false, quoted});
     m_i = i + 1;
     return true;
 }

@@ -5,7 +5,7 @@
 // script text into a flat list of tokens: words (kept as parts, so that expansion can happen
 // later against the variables assigned so far) and operators (; ;; & && | || ( ) newline and
 // redirections). It understands '…', "…", backslash escapes, line continuations, comments,
-// $VAR, ${VAR}, ${VAR:-default} and here-documents. $(…), `…` and $((…)) are recognised and
+// $VAR, ${VAR}, ${VAR:-default}, ${VAR:=default} and here-documents. $(…), `…` and $((…)) are recognised and
 // bounded but never executed: such a part is marked so the caller reports the command as
 // "not understood". Every token carries the line it starts on.
 //
@@ -36,12 +36,13 @@ struct WordPart {
     enum class Kind {
         Literal,      // text as written (quotes and escapes removed)
         Variable,     // $NAME / ${NAME}: text = NAME
-        VariableDefault,  // ${NAME:-word} or ${NAME-word}: text = NAME, fallback = word
+        VariableDefault,  // ${NAME:-word}, ${NAME-word}, ${NAME:=word}: text = NAME, fallback = word
         Substitution, // $(…), `…`, $((…)) or an unsupported ${…} form: never executed
     };
     Kind kind = Kind::Literal;
     QString text;
     QString fallback;
+    bool assign = false;    // VariableDefault of the ${NAME:=word} form: also assigns
     bool quoted = false;
     bool operator==(const WordPart &) const = default;
 };

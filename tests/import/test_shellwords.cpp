@@ -23,7 +23,7 @@ QList<QStringList> activeArgv(const WalkResult &w)
 {
     QList<QStringList> out;
     for (const ShellCommand &c : w.commands)
-        if (c.state == ShellCommand::State::Active && !c.assignmentsOnly)
+        if (c.state == ShellCommand::State::Active && !c.assignmentsOnly && !c.structural)
             out.append(c.argv);
     return out;
 }
@@ -86,6 +86,9 @@ private slots:
                 QVERIFY(c.why.contains("branch"));
             }
         QCOMPARE(skipped, 2);
+        QVERIFY(w.commands[0].structural);
+        QCOMPARE(w.commands[0].line, 1);
+        QVERIFY(w.commands[0].why.contains("'start'"));
         // Another case value picks another branch.
         WalkOptions o;
         o.caseValue = "stop";
@@ -110,9 +113,13 @@ private slots:
         const WalkResult w = walk("if [ -x /bin/x ]; then\n  yes1\nelif foo; then\n  no1\nelse\n  no2\nfi\nfor i in 1 2; do no3; done\nwhile true; do no4; done\n");
         QCOMPARE(activeArgv(w), (QList<QStringList>{{"yes1"}}));
         int skipped = 0;
-        for (const ShellCommand &c : w.commands)
-            skipped += c.state == ShellCommand::State::Skipped ? 1 : 0;
+        int loops = 0;
+        for (const ShellCommand &c : w.commands) {
+            skipped += c.state == ShellCommand::State::Skipped && !c.structural ? 1 : 0;
+            loops += c.structural && c.state == ShellCommand::State::Skipped && c.why.contains("loop") ? 1 : 0;
+        }
         QCOMPARE(skipped, 7);  // [ ], foo, no1, no2, no3, true, no4
+        QCOMPARE(loops, 2);    // the for and while lines themselves
     }
 
     void positionalParametersInFunctions()
@@ -126,6 +133,9 @@ private slots:
 
     void quotedDefaultsAndOrChains()
     {
+        // ${X:=word} assigns when X is unset (the ": ${X:=…}" idiom of init scripts).
+        QCOMPARE(activeArgv(walk(": ${SOCK:=/tmp/s.ctl}\nvde_switch -s $SOCK\n")),
+                 (QList<QStringList>{{":", "/tmp/s.ctl"}, {"vde_switch", "-s", "/tmp/s.ctl"}}));
         QCOMPARE(activeArgv(walk("D=${X:-'/run/a b'}\nls \"$D\" ${Y:-\"q\"}\n")), (QList<QStringList>{{"ls", "/run/a b", "q"}}));
         // A function called after || (an error handler) is walked once, not at every call.
         const WalkResult w = walk("die() { echo fail; exit 1; }\na || die\nb || die\n");
