@@ -270,6 +270,42 @@ private slots:
         QCOMPARE(c->report.size(), 2);
     }
 
+    void dnsmasqRangeForms()
+    {
+        const QByteArray script(
+            "tunctl -t t1\nifconfig t1 10.1.0.1 netmask 255.255.255.0\n"
+            "tunctl -t t2\nip addr add 10.2.0.1/24 dev t2\n"
+            "dnsmasq -i t1 --interface=t2 --dhcp-range=set:lan,10.1.0.10,10.1.0.20,12h"
+            " --dhcp-range=tag:x,10.2.0.10,10.2.0.20,255.255.255.0,10.2.0.255,45m"
+            " --dhcp-range=10.1.0.5,static --dhcp-range=10.1.0.50,10.1.0.60,proxy --dhcp-range=fd00::10,fd00::20,64"
+            " --dhcp-host=52:54:00:00:00:11,10.1.0.11,one --dhcp-host=two,52:54:00:00:00:22,10.2.0.22,1h"
+            " --dhcp-host=id:01:02,10.2.0.30 -p0 -s lab\n"
+            "qemu-system-x86_64 -hda a.img -nic tap,ifname=t1\nqemu-system-x86_64 -hda b.img -nic tap,ifname=t2\n");
+        const Result<ImportResult> r = importScript(script);
+        QVERIFY(r.isOk());
+        const Node *t1 = r->topology.node("t1");
+        const Node *t2 = r->topology.node("t2");
+        QVERIFY(t1 && t2);
+        QCOMPARE(t1->hostPort.dhcp.rangeStart, QString("10.1.0.10"));
+        QCOMPARE(t1->hostPort.dhcp.leaseSeconds, 43200u);
+        QCOMPARE(t2->hostPort.dhcp.rangeEnd, QString("10.2.0.20"));
+        QCOMPARE(t2->hostPort.dhcp.leaseSeconds, 2700u);
+        QCOMPARE(t1->hostPort.dhcp.reservations.size(), 1);
+        QCOMPARE(t2->hostPort.dhcp.reservations.size(), 1);
+        QCOMPARE(t2->hostPort.dhcp.reservations[0].hostname, QString("two"));
+        QCOMPARE(t1->hostPort.dhcp.domain, QString("lab"));
+        QVERIFY(!t1->hostPort.dns);
+        QHash<QString, ReportLine::Kind> kinds;
+        for (const ReportLine &l : r->report)
+            kinds.insert(l.text, l.kind);
+        QCOMPARE(kinds.value("--dhcp-range=10.1.0.5,static"), ReportLine::Kind::Ignored);
+        QCOMPARE(kinds.value("--dhcp-range=10.1.0.50,10.1.0.60,proxy"), ReportLine::Kind::NotUnderstood);
+        QCOMPARE(kinds.value("--dhcp-range=fd00::10,fd00::20,64"), ReportLine::Kind::NotUnderstood);
+        QCOMPARE(kinds.value("--dhcp-host=id:01:02,10.2.0.30"), ReportLine::Kind::NotUnderstood);
+        QCOMPARE(kinds.value("-p0"), ReportLine::Kind::Mapped);
+        QVERIFY(!hasErrors(validate(r->topology)));
+    }
+
     void argvFromProc()
     {
         const ImportResult r = importArgv({"/usr/bin/qemu-system-x86_64", "-name", "guest=live,debug-threads=on", "-m", "300",
