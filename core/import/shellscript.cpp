@@ -248,6 +248,7 @@ private:
     int m_depth = 0;
     int m_callDepth = 0;
     int m_calls = 0;
+    qsizetype m_viaCalls = 0;      // simple commands walked inside function calls
     bool m_callLimitReported = false;
     qsizetype m_expanded = 0;
     QHash<QString, Var> m_vars;
@@ -720,6 +721,23 @@ void Walker::parseSimple(const Ctx &ctx)
         return;  // nothing at all (an empty expansion)
     const bool call = ctx.active && c.state == ShellCommand::State::Active && !c.argv.isEmpty() && m_funcs.contains(c.argv[0]);
     const bool repeatOr = call && m_afterOr && m_orCalled.contains(c.argv[0]);
+    if (m_callDepth > 0)
+        ++m_viaCalls;
+    const bool overLimit = call && !repeatOr
+                           && (m_callDepth >= shlimits::kMaxCallDepth || m_calls >= shlimits::kMaxCalls
+                               || m_viaCalls > shlimits::kMaxCallCommands);
+    if (overLimit) {
+        // Once a bound is hit no further call is followed, and it is said once.
+        if (!m_callLimitReported)
+            notUnderstood(c.line, c.text,
+                          QStringLiteral("functions call each other more than %1 levels deep, %2 times or %3 commands in all; "
+                                         "this and further calls are not followed")
+                              .arg(shlimits::kMaxCallDepth).arg(shlimits::kMaxCalls).arg(shlimits::kMaxCallCommands));
+        m_callLimitReported = true;
+        return;
+    }
+    if (m_viaCalls > shlimits::kMaxCallCommands)
+        return;  // past the bound, commands inside calls are no longer listed
     if (repeatOr)
         c.why = QStringLiteral("calls the function '%1' after || again (its commands are listed where it was first called that way)").arg(c.argv[0]);
     else if (call)
@@ -730,13 +748,7 @@ void Walker::parseSimple(const Ctx &ctx)
     if (call && m_afterOr)
         m_orCalled.insert(c.argv[0]);
     if (call) {
-        if (m_callDepth >= shlimits::kMaxCallDepth || ++m_calls > shlimits::kMaxCalls) {
-            if (!m_callLimitReported)
-                notUnderstood(c.line, c.text, QStringLiteral("functions call each other more than %1 levels deep or %2 times in all; further calls are not followed")
-                                                  .arg(shlimits::kMaxCallDepth).arg(shlimits::kMaxCalls));
-            m_callLimitReported = true;
-            return;
-        }
+        ++m_calls;
         Func &f = m_funcs[c.argv[0]];
         f.called = true;
         const qsizetype pos = m_pos;

@@ -18,7 +18,8 @@
 // variable that came from one, …). Unset variables other than $1… expand to their text as
 // written ("$HOME") and are noted. Here-documents are attached to their command.
 //
-// Bounds: a function may call functions kMaxCallDepth deep (kMaxCalls calls in all), groups nest kMaxDepth deep, a
+// Bounds: a function may call functions kMaxCallDepth deep (kMaxCalls calls and kMaxCallCommands
+// commands walked inside calls in all), groups nest kMaxDepth deep, a
 // variable's value holds at most kMaxValueChars characters, one command expands to at most
 // kMaxExpandedWords words and all expansions of a script to kMaxExpandedChars characters;
 // beyond that the command is NotUnderstood (never an unbounded loop or allocation).
@@ -35,7 +36,8 @@ namespace netloom::importer {
 namespace shlimits {
 constexpr int kMaxDepth = 64;
 constexpr int kMaxCallDepth = 8;
-constexpr int kMaxCalls = 4096;           // function calls walked in one script
+constexpr int kMaxCalls = 1024;           // function calls walked in one script
+constexpr qsizetype kMaxCallCommands = 16384;  // simple commands walked inside those calls
 constexpr qsizetype kMaxValueChars = 64 * 1024;
 constexpr qsizetype kMaxExpandedWords = 1024 * 1024;
 constexpr qsizetype kMaxExpandedChars = 64 * 1024 * 1024;
