@@ -269,6 +269,7 @@ void ipCommand(const ShellCommand &c, QStringList argv, ImportState &st)
             const QString type = field("type");
             if (type == QLatin1String("bridge")) {
                 BridgeFact &b = bridgeFor(st, name, c.line);
+                b.stp = b.stp || field("stp_state") == QLatin1String("1");
                 b.report = st.mapped(c.line, c.text, QStringLiteral("kernel bridge '%1'").arg(name));
                 return;
             }
@@ -552,15 +553,18 @@ bool writesFile(const ShellCommand &c, ImportState &st)
     QString target;
     QString body;
     bool hasDoc = false;
+    bool append = false;
     for (const Redirect &r : c.redirects) {
-        if (r.op.endsWith(QLatin1String(">")) || r.op.endsWith(QLatin1String(">>")) || r.op.endsWith(QLatin1String(">|")))
+        if (r.op.endsWith(QLatin1String(">")) || r.op.endsWith(QLatin1String(">>")) || r.op.endsWith(QLatin1String(">|"))) {
             target = r.target;
+            append = r.op.endsWith(QLatin1String(">>"));
+        }
         if (r.op.startsWith(QLatin1String("<<"))) {
             body = r.heredoc;
             hasDoc = true;
         }
     }
-    if (!hasDoc && base(c.argv.value(0)) == QLatin1String("printf") && c.argv.size() > 1
+    if (!hasDoc && !append && base(c.argv.value(0)) == QLatin1String("printf") && c.argv.size() > 1
         && (c.argv[1] == QLatin1String("%s\n") || c.argv[1] == QLatin1String("%s\\n"))) {
         // printf '%s\n' LINE... > FILE writes the lines.
         for (const QString &l : c.argv.mid(2))
