@@ -147,7 +147,9 @@ ControlCommand forwardCommand(bool list)
     c.what = QStringLiteral(
         "Adds, removes or lists the port forwards of NAT gateways. SPEC:\n"
         "[tcp:|udp:][ADDRESS:]HOSTPORT=GUEST[/NIC]:GUESTPORT, e.g. tcp:8080=alpha:80 (remove needs\n"
-        "only the host side, e.g. tcp:8080). The forward goes to the guest's NAT gateway (--gateway\n"
+        "only the host side, e.g. tcp:8080). IPv6: tcp6:/udp6: in front, or a bracketed address\n"
+        "(tcp:[fd00::1]:8080=alpha:80; [::] = every IPv6 address); the gateway needs an IPv6 prefix.\n"
+        "The forward goes to the guest's NAT gateway (--gateway\n"
         "when it has several). On a running topology the change applies at once and the file is not\n"
         "changed; given a topology file (FILE.json) instead of NAME, the file is edited");
     c.usage = QStringLiteral("[--gateway GW]");

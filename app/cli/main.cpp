@@ -43,6 +43,8 @@ CliSpec specSsh();
 CliSpec specLink();
 CliSpec specForward();
 CliSpec specDoctor();
+CliSpec specImport();
+int runImport(const QStringList &args);
 
 namespace {
 
@@ -62,6 +64,7 @@ constexpr std::array kCommands{
     Command{"link", "set a link of a running topology up/down or change its impairment", runLink, specLink},
     Command{"forward", "add, remove or list port forwards into guests (running topology or file)", runForward, specForward},
     Command{"doctor", "say why a NAT network's guests cannot reach the outside (--fix repairs)", runDoctor, specDoctor},
+    Command{"import", "turn a hand-made QEMU/VDE/dnsmasq script into a topology (runs nothing)", runImport, specImport},
 };
 
 void printUsage()
