@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # CPack: a Debian 12 (bookworm) .deb of everything `cmake --install` puts in place:
 #   /usr/bin/netloom, /usr/bin/netloomctl, /usr/libexec/netloom/netloom-helper,
 #   /usr/lib/systemd/system/netloom-helper.{socket,service}, /usr/share/polkit-1/actions,

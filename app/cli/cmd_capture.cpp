@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl capture: asks a running 'netloomctl up' to capture one port of one of its netloom
 // switches into a pcap file (tcpdump, Wireshark), or to stop. Guest-to-guest traffic on a
 // user-space switch is invisible to tcpdump on the host; this is how to see it.

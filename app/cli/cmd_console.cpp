@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl console: attaches this terminal to the serial console of a guest of a running
 // topology, like `virsh console`: the tail of the serial log first (boot messages are there
 // even when attaching late), then live; raw mode, Ctrl+] detaches. The console's descriptor

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl doctor FILE [--json] [--fix] [--probe TARGET] [--helper-socket PATH]: the NAT
 // doctor (issue #14, docs/doctor.md). Asks the helper for the facts of the topology's NAT
 // and routed gateways (read-only op `diagnose`), prints the findings as a checklist or JSON,

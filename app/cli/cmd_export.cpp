@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl export FILE [--format sh] [-o OUT]: write a standalone shell script that
 // rebuilds a topology with stock tools (docs/export.md).
 #include "commands.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl leases: asks a running 'netloomctl up' (its per-user control socket) for its
 // lease tables (every network).
 #include "commands.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl link: sets a link of a running topology up or down, or changes its impairment,
 // at once (network emulation, issue #13). The change is made to the running topology only;
 // the file is not written.

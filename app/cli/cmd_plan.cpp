@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl plan FILE [--json] [--runtime-dir DIR]: show what starting a topology would
 // create, without creating anything.
 #include "commands.h"

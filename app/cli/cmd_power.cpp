@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl power: pause, resume, reset, power down (ACPI, then the stop ladder) or force off
 // a guest of a running topology.
 #include "commands.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl screenshot: saves the screen of a guest of a running topology as PNG (QMP
 // screendump through the runtime's control socket).
 #include "commands.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl ssh: ssh into a guest of a running topology as its cloud-init user, at the
 // address it leased (or through its user-mode host forward to port 22): asks the running
 // topology over its control socket, then execs ssh. --print prints the command instead.

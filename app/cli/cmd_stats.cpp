@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl stats: asks a running 'netloomctl up' (its per-user control socket) for its
 // per-port counters and rates.
 #include "commands.h"

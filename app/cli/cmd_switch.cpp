@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl switch: run one netloom switch in the foreground, like vde_switch.
 //
 //   netloomctl switch --sock DIR [--tap NAME] [--port URL]... [--json] [--mode OCTAL]

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl up FILE: runs a topology in the foreground (DESIGN.md §1: the runtime lives in
 // the process that runs a topology). Plans the file, starts core::Runtime (helper apply,
 // switches, lease tracking, guests), serves the per-user control socket for `leases` and

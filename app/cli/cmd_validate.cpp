@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl validate [--json] FILE...: load each topology file and report every problem.
 #include "commands.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The commands that talk to a running 'netloomctl up' over its per-user control socket
 // (leases, stats, capture) differ only in their own options and in how they print the reply;
 // this runs everything else.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl: the command-line front end of libnetloom-core.
 #include "commands.h"
 

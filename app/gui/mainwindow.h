@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The Netloom main window: palette (left), canvas (centre), properties (right), log
 // (bottom), helper status in the status bar; File/Edit/View/Topology/Run/Help menus.
 //

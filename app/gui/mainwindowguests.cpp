@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // MainWindow: making guests (issue #11) — the New Guest dialog from the palette and the
 // Topology menu, and "Create…" for guest disks that are missing when Start is pressed — and
 // forwarding a port to a guest (issue #14, forwardaction.h).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Lease tracking vocabulary (DESIGN.md §5): one LeaseTable per network, fed with
 // LeaseEvents by the dnsmasq lease-file watcher and by the switch's DHCP/ARP/ND snooper,
 // and changed only by the pure merge function in leasemerge.h.

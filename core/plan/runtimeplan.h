@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // RuntimePlan: the unprivileged half of a plan — what the process that runs a topology starts
 // itself (switch engines, QEMU guests), as opposed to protocol::HostState, which the privileged
 // helper creates.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Network emulation of a running topology (issue #13): the impairments, link states and
 // mirrors of netloom switch ports go to the switch engines (at start and, live, on every
 // edit); a guest NIC whose link is down loses its carrier through QMP set_link. Kernel-side

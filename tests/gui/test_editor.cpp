@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The editor driven as a user would, on the offscreen platform: palette -> canvas, drawing
 // a cable with the mouse, dragging nodes, editing in the properties panel, undo/redo, save,
 // reopen and compare, export dialog, autosave recovery, German UI.

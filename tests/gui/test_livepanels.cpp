@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The live panels' pure parts and bounds, without a runtime: traffic rings stay bounded and
 // bin samples, the charts follow the chosen ports on the replot timer only, "expires in"
 // formatting, IPv6 addresses in the lease rows, which host port a lease is pinned to, link -> port mapping of a plan, and the

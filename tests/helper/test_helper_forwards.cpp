@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Port forwards on the helper's side, pure parts: strict decoding and validation of a NAT
 // spec's forwards, the nftables rules they become, and the /proc/net socket tables the
 // port-in-use check reads (recorded text, so the test does not depend on this host's sockets)

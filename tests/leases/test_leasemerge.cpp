@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Golden cases for the pure lease merge: each case is a sequence of events (with the time
 // the merge runs at) and the table and notes it must produce.
 #include "leases/leasemerge.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // e2e (issue #5 acceptance): the demo topology under `netloomctl up --json`, run inside a
 // test namespace against the real helper: two QEMU guests (TCG) lease from dnsmasq through the
 // netloom switch, appear in the lease table with their hostnames within a second of the ACK,
