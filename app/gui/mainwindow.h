@@ -88,6 +88,9 @@ public:
     ConsoleArea *consoleArea() const { return m_consoles; }
     const QList<model::Issue> &issues() const { return m_issues; }
     QString logText() const;
+    // The About box's rich text: name, version, what it does, and the licence
+    // (GPL-3.0-or-later, no warranty, QCustomPlot's GPL-3.0). Pure; translated.
+    static QString aboutText();
     bool isModified() const;
     QStringList recentFiles() const;
 
