@@ -37,6 +37,8 @@ struct VdePort {
     QString mac;
     // Kind::Tap: the interface this switch opens (host port tap, or a tap enslaved to a bridge)
     QString tap;
+    // Kind::Tap of a host port: the host port's display name (lease table); not in toJson.
+    QString hostPort;
     // Kind::Cable: the netloom switch at the other end and its port
     QString peerSwitch;
     int peerPort = 0;
