@@ -674,6 +674,11 @@ bool MainWindow::startRun()
 {
     validateNow();
     const QString dir = m_doc->baseDir();
+    // A demo guest that was never built is offered to be built first (demo.json).
+    if (offerDemoGuest([this] { startRun(); })) {
+        log(tr("Not started yet: building the demo guest first"));
+        return false;
+    }
     // Missing disks are offered to be made first; Start goes on once they are.
     if (offerMissingDisks([this] { startRun(); })) {
         log(tr("Not started yet: some guest disks do not exist (create them, or cancel)"));
