@@ -15,7 +15,7 @@ double TimeAxisTicker::stepFor(double rangeSeconds, int axisPx, int labelPx)
     if (!(rangeSeconds > 0) || axisPx <= 0)
         return std::max(rangeSeconds, 1.0);
     const double minStep = rangeSeconds * double(std::max(labelPx, 0) + kLabelGapPx) / double(axisPx);
-    static constexpr double kSteps[] = {1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600};
+    static constexpr double kSteps[] = {1, 2, 5, 10, 15, 20, 30, 60, 120, 180, 300, 600, 900, 1200, 1800, 3600};
     for (double s : kSteps)
         if (s >= minStep)
             return s;

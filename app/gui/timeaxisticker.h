@@ -4,9 +4,9 @@
 // Design note. QCustomPlot's date-time ticker aims at a tick *count* and knows neither the
 // axis's width in pixels nor how wide its labels are, so a narrow chart drew
 // "00:00:0000:00:01…". TimeAxisTicker picks the step from pixels instead: the smallest
-// clock step (1, 2, 5, 10, 15, 30 s, 1, 2, 5, 10, 15, 30 min, 1 h, then whole hours) at
-// which neighbouring labels — each as wide as the widest label the format can produce in
-// the axis's tick-label font — stay kLabelGapPx apart. Ticks lie on multiples of the step,
+// clock step (1, 2, 5, 10, 15, 20, 30 s, 1, 2, 3, 5, 10, 15, 20, 30 min, 1 h, then whole
+// hours) at which neighbouring labels — each as wide as the widest label the format can
+// produce in the axis's tick-label font — stay kLabelGapPx apart. Ticks lie on multiples of the step,
 // so they do not wander as the range scrolls. A range too short for two labels gets one (or
 // none). QCustomPlot derives ticks *before* it lays the plot out, i.e. on the previous
 // width; fitTimeAxis() therefore derives them again once the layout is done, so the
