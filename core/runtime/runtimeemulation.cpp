@@ -34,6 +34,7 @@ plan::SwitchPlan Runtime::withoutEmulation(plan::SwitchPlan sp)
         p.toPort = {};
         p.fromPort = {};
         p.up = true;
+        p.hostPort.clear();  // display only (the lease table's gateway name): renaming is no restart
     }
     return sp;
 }
