@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Cost of an open guest console in the Netloom GUI (issue #10): the real `netloom` binary
 # (offscreen) runs a topology of one console test guest (tests/guests, TCG, no network), once
 # without a console and once with its screen open (--console), and reports the GUI process's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Cost of live charting: a TrafficPanel (the GUI's own widget, shown) with P ports all chosen
 // for comparison, fed synthetic rx/tx samples for every port at R Hz for S seconds; the rings
 // are first filled with five minutes of history, so every replot draws full-length graphs

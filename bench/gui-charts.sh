@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Cost of live charting in the Netloom GUI (issue #6): 64 ports, synthetic samples at 10 Hz,
 # ~20 s of charting with five minutes of history already in every graph, offscreen. Fails if
 # the process uses more than 5% of one core.

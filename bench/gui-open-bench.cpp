@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Opening a large topology in the editor: generates an N-node topology (default 500:
 // netloom switches in a chain, guests cabled to them, one gateway), saves it, then times
 // MainWindow::openFile (load + validate + scene build + fit) and the first full paint of

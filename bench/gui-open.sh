@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Times opening a generated 500-node topology in the Netloom editor (offscreen) and fails
 # if the median open+first-paint exceeds the 1 s budget of issue #6.
 # Usage: bench/gui-open.sh [BUILD_DIR] [NODES]

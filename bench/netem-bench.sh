@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Network emulation bench (issue #13): the same impairments through three paths between two
 # namespaces A (10.88.0.1) and B (10.88.0.2), in ONE run:
 #   netloom     `netloomctl switch --tap loomba --tap loombb --impair 2=SPEC,dir=out`

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // pktgen: a small-frame generator and counter for the switch bench (bench/run-bench.sh).
 //
 //   pktgen --tx URL --rx URL [--sink URL]... [--seconds S] [--size N] [--broadcast]

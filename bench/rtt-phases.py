@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 # rtt-phases.py: where a paired-RTT round trip goes inside each switch, from a perf trace.
 #
 #   rtt-phases.py PERF_SCRIPT_OUTPUT NAME=TID[,TID...] ...

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // rttprobe: paired round-trip latency for the switch bench (bench/run-bench.sh).
 //
 //   rttprobe --target NAME=IPV4 [--target NAME=IPV4]... [--count N] [--interval-ms MS]

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Netloom switch bench: the netloom switch, vde_switch (vde2), vdeplug4's switch:// and the
 # kernel bridge, measured in ONE run on a namespace testbed, each with two endpoints attached
 # the same way:

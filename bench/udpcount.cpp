@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // bench/udpcount: counts what an impaired link does to a paced stream of numbered UDP
 // datagrams (bench/netem-bench.sh; never part of the product).
 //

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Idle cost of vhost-user ports (issue #12 target: <= 1% of a core with 8 connected idle
 # guests): `netloomctl switch` serves 8 vhost-user sockets, 8 demo guests (TCG, 64 MiB, shared
 # memfd RAM, static addresses, no traffic of their own) connect and start their rings, and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // vhostpace: a paced frame source and counter on two DPDK virtio-user frontends, for the
 // vhost-user section of bench/run-bench.sh ("loss at a fixed offered rate").
 //

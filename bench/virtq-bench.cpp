@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // virtq-bench: the cost of the vhost-user walker per 64-byte frame, without guests (issue #12).
 //
 //   c++ -O2 -std=c++20 -Icore -Itests/switch -o /tmp/virtq-bench bench/virtq-bench.cpp

@@ -1,9 +1,11 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # CPack: a Debian 12 (bookworm) .deb of everything `cmake --install` puts in place:
 #   /usr/bin/netloom, /usr/bin/netloomctl, /usr/libexec/netloom/netloom-helper,
 #   /usr/lib/systemd/system/netloom-helper.{socket,service}, /usr/share/polkit-1/actions,
 #   /usr/share/applications, /usr/share/metainfo, /usr/share/icons/hicolor, translations,
-#   the man pages (/usr/share/man/man1/netloom.1, netloomctl.1, man8/netloom-helper.8) and
-#   the bash completion (/usr/share/bash-completion/completions/netloomctl).
+#   the man pages (/usr/share/man/man1/netloom.1, netloomctl.1, man8/netloom-helper.8),
+#   the bash completion (/usr/share/bash-completion/completions/netloomctl) and
+#   /usr/share/doc/netloom/copyright.
 # Build it with:  cmake -S . -B build -DCMAKE_INSTALL_PREFIX=/usr && cmake --build build &&
 #                 (cd build && cpack -G DEB)
 # Shared-library dependencies are computed by dpkg-shlibdeps; the tools Netloom runs are
@@ -71,5 +73,39 @@ file(CHMOD "${_netloom_deb_dir}/postinst" "${_netloom_deb_dir}/prerm" "${_netloo
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
   "${_netloom_deb_dir}/postinst;${_netloom_deb_dir}/prerm;${_netloom_deb_dir}/postrm")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+
+# /usr/share/doc/netloom/copyright in Debian's machine-readable format 1.0. Netloom is
+# GPL-3.0-or-later; QCustomPlot (GPL-3.0) is not bundled: it is the system's shared library
+# (find_package(QCustomPlotQt6), Debian's libqcustomplot2.1-qt6, a dependency via shlibdeps).
+# Installed by `cmake --install` too (component "copyright", checked by tests/licence).
+file(WRITE "${_netloom_deb_dir}/copyright"
+"Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
+Upstream-Name: Netloom
+Upstream-Contact: ${CPACK_PACKAGE_CONTACT}
+Comment: Netloom links the system's QCustomPlot library (Debian package
+ libqcustomplot2.1-qt6, GPL-3.0); no QCustomPlot source is bundled in this package.
+
+Files: *
+Copyright: 2026 ${CPACK_PACKAGE_VENDOR}
+License: GPL-3.0-or-later
+
+License: GPL-3.0-or-later
+ This program is free software: you can redistribute it and/or modify it under
+ the terms of the GNU General Public License as published by the Free Software
+ Foundation, either version 3 of the License, or (at your option) any later
+ version.
+ .
+ This program is distributed in the hope that it will be useful, but WITHOUT ANY
+ WARRANTY; without even the implied warranty of MERCHANTABILITY or FITNESS FOR A
+ PARTICULAR PURPOSE. See the GNU General Public License for more details.
+ .
+ You should have received a copy of the GNU General Public License along with
+ this program. If not, see <https://www.gnu.org/licenses/>.
+ .
+ On Debian systems, the complete text of the GNU General Public License
+ version 3 can be found in \"/usr/share/common-licenses/GPL-3\".
+")
+install(FILES "${_netloom_deb_dir}/copyright" DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/netloom
+        COMPONENT copyright)
 
 include(CPack)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Authorization of non-root callers through polkit's D-Bus API (Qt DBus, asynchronous).
 //
 // Design note. The subject is polkit's "unix-process" with the pid, start time and uid

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The helper's read-only `diagnose` op: gathers the NAT doctor's facts
 // (protocol/diagnose.h) in the helper's network namespace.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One dnsmasq per (network, interface): generated config (pure) and a supervisor.
 //
 // Design note. The helper writes the whole configuration into its own state directory and

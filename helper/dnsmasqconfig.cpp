@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "dnsmasqconfig.h"
 
 #include "protocol/dnsmasq6.h"

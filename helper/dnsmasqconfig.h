@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The dnsmasq configuration for one network interface (pure; see dnsmasq.h for the design).
 // Every value in it was validated by the protocol library (names [A-Za-z0-9._-], addresses
 // parsed strictly, host names and domains as DNS labels), so no line can carry another.

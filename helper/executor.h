@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The one place where steps (steps.h) become side effects.
 //
 // run() applies steps in order; when step k fails, the undo actions of steps k-1..0 run in

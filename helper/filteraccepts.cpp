@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // LinuxHostOps: the NAT doctor's repairs — accept rules for one of our interfaces at the top
 // of another firewall's chain (hostops.h, protocol::FilterAcceptSpec). Names were validated
 // to [A-Za-z0-9_.-] (tables, chains) and "loom…" (interfaces), and every value is its own

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // HostOps: every side effect the executor can have on the host, behind one small interface
 // (DESIGN.md §8). LinuxHostOps (linuxhostops.h) is the real thing — netlink, /dev/net/tun,
 // /proc/sys, nft, dnsmasq; unit tests use a recording fake. Every operation either fully

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Which uplinks IPv6 forwarding would hurt (pure; used by LinuxHostOps::enableForwarding6).
 //
 // Design note. With net.ipv6.conf.all.forwarding=1 every interface becomes a router and the

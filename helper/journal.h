@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The helper's journal: what it owns, written before it is touched.
 //
 // Design note. Each network has one record <state>/journal/<network>.json: owner uid,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // LinuxHostOps: HostOps on the real kernel — rtnetlink through libnl-route-3, taps through
 // /dev/net/tun (TUNSETIFF with IFF_TUN_EXCL, TUNSETOWNER, TUNSETPERSIST), bridge options
 // through the bridge's own sysfs files, net.ipv4.ip_forward through /proc/sys, nftables

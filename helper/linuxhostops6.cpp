@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // LinuxHostOps: IPv6 forwarding (see hostops.h, ipv6uplinks.h). Kept apart from
 // linuxhostops.cpp, which holds the IPv4 sysctl and the netlink operations.
 #include "linuxhostops.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloom-helper: the privileged helper (DESIGN.md §1, docs/helper-protocol.md).
 //
 //   netloom-helper [--socket PATH] [--state-dir DIR] [--max-networks N] [--max-taps N]

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The nftables script for table `ip netloom` (pure).
 //
 // Design note. All networks share one table, replaced atomically by one `nft -f -`

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Who is on the other end of a connection, pinned so it cannot be swapped.
 //
 // Design note. The identity is SO_PEERCRED (pid, uid, gid as the kernel saw them at

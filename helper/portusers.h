@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Who holds a host port: the helper refuses a port forward whose host port is already in use
 // (a listening TCP socket or a bound UDP socket) and names the owner.
 //

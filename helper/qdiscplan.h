@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // QdiscPlan: which kernel qdiscs realize one direction of an Impairment, with every number
 // the kernel needs — pure, so it is unit-tested without a kernel.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Files the helper writes as root: only inside its own state directory, never following
 // symlinks, replaced atomically (write to "<path>.tmp", fsync, rename).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // HelperServer: the helper's request loop.
 //
 // Design note. One QLocalServer, one event loop, no threads. Each connection has its own

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The helper's transaction plan: desired state vs. owned state -> an ordered list of steps.
 //
 // Design note. Converging a network is built as data first (pure, golden-tested) and

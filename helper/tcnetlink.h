@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // TcNetlink: traffic-control requests (qdiscs, the ingress redirect) over an rtnetlink socket
 // owned by LinuxHostOps — the kernel side of network emulation, without `tc` processes.
 //

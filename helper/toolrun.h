@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Running a firewall tool (nft, iptables-nft, iptables-legacy-save) from the helper.
 //
 // Design note. argv only (never a shell), a clean environment (PATH only), the executable

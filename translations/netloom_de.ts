@@ -320,6 +320,17 @@
     </message>
 </context>
 <context>
+    <name>netloom::gui::DemoGuestBuild</name>
+    <message>
+        <source>failed to build the demo guest in &apos;%1&apos;: no result after %2 s</source>
+        <translation>Demo-Gast in &apos;%1&apos; konnte nicht gebaut werden: kein Ergebnis nach %2 s</translation>
+    </message>
+    <message>
+        <source>failed to build the demo guest in &apos;%1&apos;: %2</source>
+        <translation>Demo-Gast in &apos;%1&apos; konnte nicht gebaut werden: %2</translation>
+    </message>
+</context>
+<context>
     <name>netloom::gui::DoctorDialog</name>
     <message>
         <source>Network Doctor</source>
@@ -938,6 +949,10 @@
         <source>IPv6</source>
         <translation>IPv6</translation>
     </message>
+    <message>
+        <source>The network&apos;s gateway: the host&apos;s own address on this network, not a lease</source>
+        <translation>Das Gateway des Netzwerks: die eigene Adresse des Hosts in diesem Netzwerk, keine Lease</translation>
+    </message>
 </context>
 <context>
     <name>netloom::gui::LeasesPanel</name>
@@ -1000,6 +1015,10 @@
     <message>
         <source>failed to forward a port to &apos;%1&apos;: the MAC belongs to no guest of this topology</source>
         <translation>Port konnte nicht an &apos;%1&apos; weitergeleitet werden: die MAC gehört zu keinem Gast dieser Topologie</translation>
+    </message>
+    <message>
+        <source>it is the gateway&apos;s own address, not a lease</source>
+        <translation>es ist die eigene Adresse des Gateways, keine Lease</translation>
     </message>
 </context>
 <context>
@@ -1403,6 +1422,34 @@
     <message>
         <source>The change has not reached the host yet</source>
         <translation>Die Änderung hat den Host noch nicht erreicht</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Copyright 2026 The Netloom developers.&lt;/p&gt;&lt;p&gt;Netloom is free software: you can redistribute it and/or modify it under the terms of the GNU General Public License, version 3 or (at your option) any later version (GPL-3.0-or-later). It comes with ABSOLUTELY NO WARRANTY. It uses QCustomPlot (GPL-3.0) and Qt.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Copyright 2026 Die Netloom-Entwickler.&lt;/p&gt;&lt;p&gt;Netloom ist freie Software: Sie können es unter den Bedingungen der GNU General Public License, Version 3 oder (nach Ihrer Wahl) jeder späteren Version (GPL-3.0-or-later), weitergeben und/oder verändern. Es wird OHNE JEDE GEWÄHRLEISTUNG bereitgestellt. Es verwendet QCustomPlot (GPL-3.0) und Qt.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Not started yet: building the demo guest first</source>
+        <translation>Noch nicht gestartet: zuerst wird der Demo-Gast gebaut</translation>
+    </message>
+    <message>
+        <source>The demo guest in %1 (for %2) has not been built: run scripts/build-demo-guest %1 from Netloom&apos;s source tree, or point the guests at another kernel</source>
+        <translation>Der Demo-Gast in %1 (für %2) wurde nicht gebaut: scripts/build-demo-guest %1 aus Netlooms Quellbaum ausführen oder den Gästen einen anderen Kernel geben</translation>
+    </message>
+    <message>
+        <source>Build the demo guest</source>
+        <translation>Demo-Gast bauen</translation>
+    </message>
+    <message>
+        <source>%1 boot the demo guest, which has not been built yet (%2). Build it now? It is made from this machine&apos;s kernel, busybox and dropbear, without network access, by %3.</source>
+        <translation>%1 booten den Demo-Gast, der noch nicht gebaut wurde (%2). Jetzt bauen? Er wird aus Kernel, busybox und dropbear dieses Rechners ohne Netzwerkzugriff von %3 erstellt.</translation>
+    </message>
+    <message>
+        <source>Built the demo guest in %1</source>
+        <translation>Demo-Gast in %1 gebaut</translation>
+    </message>
+    <message>
+        <source>Building the demo guest in %1 (%2)</source>
+        <translation>Demo-Gast wird in %1 gebaut (%2)</translation>
     </message>
 </context>
 <context>

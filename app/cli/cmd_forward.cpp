@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl forward: adds, removes and lists the port forwards of NAT gateways — in a
 // topology file (written back after validation) or in a running topology (through its control
 // socket; applied at once, the file is not changed).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl forward: the editing shared by the command (on a topology file) and by
 // `netloomctl up`'s control handler (on the running topology).
 #pragma once

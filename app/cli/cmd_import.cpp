@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl import FILE|- [-o OUT.json] [--report] [--with FILE]... [--case VALUE]:
 // turn a hand-made QEMU/VDE/dnsmasq setup script into a topology (core/import/importer.h).
 #include "cliparser.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl sub-commands. Each lives in its own cmd_<name>.cpp and is registered in the
 // table in main.cpp. A command gets its arguments (without the program and command name)
 // and returns a process exit code (see ExitCode). Errors go to stderr, one line each:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Autosave and crash recovery.
 //
 // Design note. While a document has unsaved changes, its topology is written every

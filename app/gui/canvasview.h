@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The canvas: a QGraphicsView over the TopologyScene with bounded zoom and fit.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ConsoleArea: the window's centre — the topology canvas as the first tab, then one tab per
 // open guest console (GuestConsole); a console can be detached into a window of its own
 // and attached back (issue #10).

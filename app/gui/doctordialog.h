@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // DoctorDialog: the NAT doctor's checklist (issue #14; docs/doctor.md).
 //
 // Design note. A non-modal dialog over a FactsSource (core/doctor/factssource.h; the helper,

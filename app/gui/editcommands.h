@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Undo commands of the editor. Every edit of the document is one of these (DESIGN.md §8).
 //
 // Design note. Commands hold ids and value copies (Node, Link), never pointers to scene

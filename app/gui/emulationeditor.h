@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The "Impairment" section of a cable's properties: the link's administrative state (up or
 // down) and its impairment, one set of fields for both directions or one per direction.
 //

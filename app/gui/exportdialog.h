@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The export dialog: the topology as a standalone shell script (core/export), shown with
 // highlighting, with Save and Copy. If the exporter refuses the topology (e.g. validation
 // errors), the dialog shows that error instead of a script and disables Save and Copy.

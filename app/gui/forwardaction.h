@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // "Forward a port to this guest…": adds a port forward to a guest on its NAT gateway as one
 // undo step (the guest's canvas menu and the leases panel's rows use it).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The "Port forwards" table of a NAT gateway's properties: one row per forward (protocol with
 // its family — tcp, udp, tcp6, udp6 —, host address, host port, guest, guest port,
 // description), with Add and Remove.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // GuestConsole: the screen and the serial console of one running guest, one click apart,
 // with its power actions (issue #10).
 //

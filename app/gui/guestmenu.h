@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The actions on one running guest — consoles and power — as one menu, shared by the
 // canvas's context menu and Run > Guest (issue #10).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Asks the privileged helper whether it is there and whether we may use it.
 //
 // Design note. Two independent questions, both asynchronous and bounded in time:

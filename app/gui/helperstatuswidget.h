@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The helper status indicator (status bar): reachable / authorized / not running, a
 // "Check" button and a one-click "Start helper" (systemd socket unit or pkexec, argv only).
 #pragma once

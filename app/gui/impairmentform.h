@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The form for one direction of a cable's impairment (protocol/impairment.h): delay, jitter
 // with its distribution and reordering, random or Gilbert–Elliott loss, duplication,
 // corruption, and a rate limit with its queue bound.

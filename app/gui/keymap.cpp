@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Key translation tables for the guest console; see keymap.h.
 #include "keymap.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Key translation for the graphical guest console (issue "Guest consoles"): Qt key events
 // and typed text -> QEMU "qnum" scancodes plus X11 keysyms, as the VNC extended key event
 // (QEMU's extension, pseudo-encoding -258) carries both.

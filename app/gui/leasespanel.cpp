@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "leasespanel.h"
 
 #include "editcommands.h"
@@ -101,7 +102,8 @@ QVariant LeaseListModel::data(const QModelIndex &index, int role) const
                 s += tr(" (foreign server)");
             return s;
         }
-        case ExpiresIn: return e.isLive() ? formatExpiresIn(e.expiresAtMs, m_now) : QString();
+        // The gateway holds no lease: nothing expires.
+        case ExpiresIn: return e.isLive() && e.state != leases::LeaseState::Gateway ? formatExpiresIn(e.expiresAtMs, m_now) : QString();
         case Source: return QString::fromLatin1(leases::leaseSourceName(e.source));
         }
     }
@@ -116,6 +118,8 @@ QVariant LeaseListModel::data(const QModelIndex &index, int role) const
         return tr("IPv6 addresses from neighbor discovery and DHCPv6 leases, newest last");
     if (role == Qt::ToolTipRole && (e.conflict || e.fromRogueServer))
         return tr("Another client or DHCP server claims this address");
+    if (role == Qt::ToolTipRole && e.state == leases::LeaseState::Gateway)
+        return tr("The network's gateway: the host's own address on this network, not a lease");
     return {};
 }
 
@@ -231,6 +235,10 @@ bool LeasesPanel::pinAsReservation(int row)
         emit message(fail.arg(mac, tr("the lease has no IPv4 address")));
         return false;
     }
+    if (r->entry.state == leases::LeaseState::Gateway) {
+        emit message(fail.arg(mac, tr("it is the gateway's own address, not a lease")));
+        return false;
+    }
     const QString hp = dhcpHostPortFor(m_doc->topology(), r->network);
     const model::Node *node = hp.isEmpty() ? nullptr : m_doc->topology().node(hp);
     if (!node) {
@@ -269,9 +277,10 @@ void LeasesPanel::showMenu(const QPoint &pos)
     menu.addAction(tr("Copy &IP"), this, [this, row] { copyIp(row); });
     menu.addAction(tr("Copy &ssh Command"), this, [this, row] { copySsh(row); });
     menu.addSeparator();
-    menu.addAction(tr("&Pin as Reservation"), this, [this, row] { pinAsReservation(row); });
+    QAction *pin = menu.addAction(tr("&Pin as Reservation"), this, [this, row] { pinAsReservation(row); });
     QAction *fwd = menu.addAction(tr("Forward a Port to This Guest\u2026"), this, [this, row] { forwardPort(row); });
     const LeaseListModel::Row *r = m_model->row(row);
+    pin->setEnabled(r && r->entry.state != leases::LeaseState::Gateway);
     fwd->setEnabled(r && !ForwardAction::nicOfMac(m_doc, r->entry.mac.toString()).first.isEmpty());
     menu.exec(m_view->viewport()->mapToGlobal(pos));
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The leases panel (issue #6, point 3): every lease of the running topology with MAC, IP,
 // hostname, guest, network/port, state, "expires in" and source; sortable, filterable; copy
 // the IP or an ssh command; "pin as reservation" adds a static DHCP host to the host port

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The actions on one cable in the canvas's context menu (issue #13): set it down or up,
 // and open its Impairment section.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One-line text forms of the model's small lists, for the properties panel.
 //
 // Design note. DHCP reservations and user-mode port forwards are lists of records; the

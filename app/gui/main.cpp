@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloom: the Qt Widgets editor. Usage: netloom [--helper-socket PATH] [--tcg] [--start]
 // [--console GUEST[:serial][:window]]... [--screenshot-after SECONDS:FILE [--screenshot-screen]]
 // [FILE]

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
 
 #include "autosave.h"
@@ -397,9 +398,7 @@ void MainWindow::buildActions()
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(make(QStringLiteral("actionAbout"), tr("&About Netloom"), icon("netloom"), QKeySequence(), [this] {
-        QMessageBox::about(this, tr("About Netloom"),
-                           tr("<b>Netloom %1</b><p>Draw a virtual network of QEMU guests, export it as a shell "
-                              "script.</p>").arg(QApplication::applicationVersion()));
+        QMessageBox::about(this, tr("About Netloom"), aboutText());
     }));
 
     QToolBar *tb = addToolBar(tr("Main"));
@@ -411,6 +410,16 @@ void MainWindow::buildActions()
     tb->addActions({zoomIn, zoomOut, fit});
     tb->addSeparator();
     tb->addActions({actExport, start, stop});
+}
+
+QString MainWindow::aboutText()
+{
+    return tr("<b>Netloom %1</b><p>Draw a virtual network of QEMU guests, export it as a shell "
+              "script.</p>").arg(QApplication::applicationVersion()) +
+           tr("<p>Copyright 2026 The Netloom developers.</p><p>Netloom is free software: you can "
+              "redistribute it and/or modify it under the terms of the GNU General Public License, "
+              "version 3 or (at your option) any later version (GPL-3.0-or-later). It comes with "
+              "ABSOLUTELY NO WARRANTY. It uses QCustomPlot (GPL-3.0) and Qt.</p>");
 }
 
 QString MainWindow::logText() const
@@ -697,6 +706,11 @@ bool MainWindow::startRun()
 {
     validateNow();
     const QString dir = m_doc->baseDir();
+    // A demo guest that was never built is offered to be built first (demo.json).
+    if (offerDemoGuest([this] { startRun(); })) {
+        log(tr("Not started yet: building the demo guest first"));
+        return false;
+    }
     // Missing disks are offered to be made first; Start goes on once they are.
     if (offerMissingDisks([this] { startRun(); })) {
         log(tr("Not started yet: some guest disks do not exist (create them, or cancel)"));

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The Netloom main window: palette (left), canvas (centre), properties (right), log
 // (bottom), helper status in the status bar; File/Edit/View/Topology/Run/Help menus.
 //
@@ -87,6 +88,9 @@ public:
     ConsoleArea *consoleArea() const { return m_consoles; }
     const QList<model::Issue> &issues() const { return m_issues; }
     QString logText() const;
+    // The About box's rich text: name, version, what it does, and the licence
+    // (GPL-3.0-or-later, no warranty, QCustomPlot's GPL-3.0). Pure; translated.
+    static QString aboutText();
     bool isModified() const;
     QStringList recentFiles() const;
 
@@ -107,6 +111,12 @@ public:
     // Offers to create the guest disks of the document that do not exist (a non-blocking
     // dialog); `then` runs once they are made. Returns the dialog, or null when none is missing.
     MissingDisksDialog *offerMissingDisks(std::function<void()> then);
+    // When guests boot a demo-guest/ kernel or initrd that was never built (demo.json), asks
+    // (m_ask) to build it with scripts/build-demo-guest, in the background, and runs `then`
+    // once it is built (logging the outcome). Returns true when the build was started: the
+    // caller waits for `then`; false when nothing is missing, the user declined, or no script
+    // is at hand (the log then says what to run).
+    bool offerDemoGuest(std::function<void()> then);
     // Where relative paths of the document are resolved and new guest files go: the topology
     // file's folder; for an unsaved document "" (new files then go to the app's data folder
     // and are stored absolute).

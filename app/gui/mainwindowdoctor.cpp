@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // MainWindow: the NAT doctor (Run > Network Doctor…, and the quiet check after Start).
 #include "mainwindow.h"
 

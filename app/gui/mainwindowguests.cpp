@@ -1,9 +1,12 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // MainWindow: making guests (issue #11) — the New Guest dialog from the palette and the
 // Topology menu, and "Create…" for guest disks that are missing when Start is pressed — and
-// forwarding a port to a guest (issue #14, forwardaction.h).
+// forwarding a port to a guest (issue #14, forwardaction.h), and building the demo guest
+// at Start when it was never built (issue #16, demoguest.h).
 #include "mainwindow.h"
 
 #include "canvasview.h"
+#include "demoguest.h"
 #include "editcommands.h"
 #include "forwardaction.h"
 #include "missingdisksdialog.h"
@@ -108,6 +111,48 @@ MissingDisksDialog *MainWindow::offerMissingDisks(std::function<void()> then)
     });
     dialog->open();
     return dialog;
+}
+
+bool MainWindow::offerDemoGuest(std::function<void()> then)
+{
+    const QString dir = m_doc->baseDir();
+    const QList<MissingDemoGuest> missing = missingDemoGuests(m_doc->topology(), dir);
+    if (missing.isEmpty())
+        return false;
+    const MissingDemoGuest &m = missing.first();  // one at a time; Start asks again for the next
+    const QString script = demoGuestScript(dir);
+    if (script.isEmpty()) {
+        log(tr("The demo guest in %1 (for %2) has not been built: run scripts/build-demo-guest %1 from "
+               "Netloom's source tree, or point the guests at another kernel")
+                .arg(m.dir, m.guests.join(QStringLiteral(", "))));
+        return false;
+    }
+    const auto answer = m_ask(tr("Build the demo guest"),
+                              tr("%1 boot the demo guest, which has not been built yet (%2). Build it now? "
+                                 "It is made from this machine's kernel, busybox and dropbear, without network "
+                                 "access, by %3.")
+                                  .arg(m.guests.join(QStringLiteral(", ")), m.missing.join(QStringLiteral(", ")), script),
+                              QMessageBox::Yes | QMessageBox::No);
+    if (answer != QMessageBox::Yes)
+        return false;
+    auto *build = new DemoGuestBuild(this);
+    connect(build, &DemoGuestBuild::finished, this, [this, build, dir = m.dir, then = std::move(then)](bool ok, const QString &error) {
+        build->deleteLater();
+        if (!ok) {
+            log(error);
+            statusBar()->showMessage(error.section(u'\n', 0, 0), 8000);
+            return;
+        }
+        log(tr("Built the demo guest in %1").arg(dir));
+        if (then)
+            then();
+    });
+    if (!build->start(script, m.dir)) {
+        delete build;
+        return false;
+    }
+    log(tr("Building the demo guest in %1 (%2)").arg(m.dir, script));
+    return true;
 }
 
 bool MainWindow::forwardPortTo(const QString &guestId, const QString &nic)

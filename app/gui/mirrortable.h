@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The "Port mirroring" table of a netloom switch's properties: one row per mirror (source
 // cable, target cable, direction rx/tx/both), with Add and Remove.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // "Create…" for guest disks that do not exist (issue #11): instead of failing at Start, the
 // app lists the missing disks and makes them — empty images of the size the user picks, in
 // the format the topology names — with qemu-img (qemu::DiskJob), one after the other, with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What the New Guest dialog makes (issue #11), without widgets.
 //
 // Design note. The dialog fills a NewGuestSpec (the user's choices); planNewGuest turns it,

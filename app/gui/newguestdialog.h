@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The New Guest dialog (issue #11): name, OS preset, memory and CPUs against the host's,
 // install ISO, disk (new, existing, or a copy-on-write overlay over a base image), BIOS or
 // UEFI, cloud-init with the user's SSH key, and the network to join.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What the palette offers and how new nodes and cables are made.
 //
 // Design note. The palette's six entries are "kinds": a node type plus, for switches, the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The palette: one entry per node kind. Entries are dragged onto the canvas or activated
 // (double-click / Enter), which adds the node at the centre of the visible canvas.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The properties panel: a form for the selected node, cable, or (with nothing selected)
 // the topology itself, with the validator's messages shown inline.
 //

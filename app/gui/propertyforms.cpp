@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The per-type forms of PropertiesPanel (see propertiespanel.h for how fields work).
 #include "emulationeditor.h"
 #include "forwardtable.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The run state a node or cable shows on the canvas (colour ring / cable colour).
 #pragma once
 

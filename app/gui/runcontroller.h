@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The GUI's side of running a topology (issue #6, point 2): plans the document, owns the
 // core Runtime while it runs, and turns its live state into what the canvas shows.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Syntax highlighting for exported POSIX sh scripts: comments, quoted strings, $variables
 // and shell keywords. Purely cosmetic; works line by line (single quotes do not span lines
 // in the exporter's output, except inside here-documents, which stay unhighlighted).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The emulator behind the serial-console terminal (issue "Guest consoles"): libvterm 0.1.4
 // plus a bounded scrollback, with no widget in it (TerminalView draws it and feeds it events).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The serial-console terminal widget (issue "Guest consoles"): shows a QEMU guest's serial
 // console and turns the user's keys into bytes for it. The caller moves the bytes: guest
 // output into feed(), sendBytes() out to the guest.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The editor's document: one Topology plus the file it came from, as a QObject.
 //
 // Design note. The document is the single source of truth of the editor and has no

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The canvas scene: one item per node and per cable, following the document.
 //
 // Design note. The scene never edits the document. It mirrors it through the document's

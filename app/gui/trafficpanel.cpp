@@ -1,6 +1,8 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "trafficpanel.h"
 
 #include "runcontroller.h"
+#include "timeaxisticker.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -53,9 +55,10 @@ QCustomPlot *makePlot(QWidget *parent, const QString &name, const QString &yLabe
     auto *p = new QCustomPlot(parent);
     p->setObjectName(name);
     p->setMinimumHeight(120);
-    QSharedPointer<QCPAxisTickerDateTime> ticker(new QCPAxisTickerDateTime);
-    ticker->setDateTimeFormat(QStringLiteral("HH:mm:ss"));
-    p->xAxis->setTicker(ticker);
+    fitTimeAxis(p, QStringLiteral("HH:mm:ss"));  // labels never overlap, at any width
+    // Until the first sample: the last minute, so an idle chart shows the clock, not 1970.
+    const double now = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+    p->xAxis->setRange(now - 60, now);
     p->yAxis->setLabel(yLabel);
     // No legend: the port list beside the charts is the legend (same colours).
     p->setNoAntialiasingOnDrag(true);

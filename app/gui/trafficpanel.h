@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The traffic panel (issue #6, point 4): live QCustomPlot charts of rx/tx bits/s and
 // packets/s per switch port over the last five minutes, with the ports to compare chosen
 // from a checkable list.

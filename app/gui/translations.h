@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Loading the UI translation that matches a locale.
 #pragma once
 

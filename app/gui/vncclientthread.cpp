@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The VNC client thread; see vncclientthread.h for the design.
 #include "vncclientthread.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The VNC client thread behind a guest's graphical console (issue "Guest consoles").
 //
 // Design note. One QThread owns one libvncclient rfbClient for its whole life; every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The graphical guest console widget; see vncview.h for the design.
 #include "vncview.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The graphical guest console widget (issue "Guest consoles"): shows a guest's VNC screen
 // and forwards keyboard and mouse to it.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Passing open descriptors over unix stream sockets (SCM_RIGHTS).
 //
 // Design note. Netloom never opens a listening socket for a guest console: the runtime makes

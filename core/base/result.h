@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Result values instead of exceptions (DESIGN.md §8).
 //
 // Every fallible function in Netloom returns Result<T>: either a value or an Error with a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The NAT doctor: "why does my guest not reach the Internet?" (issue #14; docs/doctor.md).
 //
 // Design note. Pure and widget-free: the helper gathers facts (protocol/diagnose.h, op

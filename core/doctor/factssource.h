@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Where the NAT doctor's facts come from, asynchronously (for the GUI; the CLI calls the
 // helper directly). HelperFactsSource asks the helper (ops `diagnose`, `status` and
 // `repair`) over its own connection; tests use a fake. Widget-free.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The NAT doctor's view of a host firewall: a small rule model parsed from
 // `nft -j list ruleset` and from `iptables-legacy-save` (pure; docs/doctor.md).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Would this firewall chain drop a gateway's forwarded packet? (pure; docs/doctor.md)
 //
 // Design note. A packet is described by what the doctor knows about a NAT network's

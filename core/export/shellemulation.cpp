@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Network emulation in exported scripts (shellemulation.h).
 #include "shellemulation.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Network emulation in exported scripts (shellexporter.h): the argument lists of the stock
 // tools that reproduce an impairment, built as plain words (the renderer quotes them).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The shell exporter: a topology as one standalone POSIX sh script (DESIGN.md §6).
 //
 // Design note. The exporter renders the planner's output, so the script and the live network

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The IPv6 parts of the exported script (internal to shellexporter.cpp; pure).
 //
 // Design note. The renderer in shellexporter.cpp calls these for a plan with IPv6: the

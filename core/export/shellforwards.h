@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Port forwards in exported scripts (shellexporter.h): the rules of the script's nft table.
 //
 // Design note. The script's table carries the same rules as the helper's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // HelperClient: the unprivileged side of the helper protocol (docs/helper-protocol.md).
 //
 // Design note. One QLocalSocket, asynchronous: every request gets a fresh id and a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The assembler of the importer: facts (importstate.h) become a topology.
 //
 // Design note. The roles of interfaces follow from how the script uses them:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The dnsmasq importer (issue #15, part 2): dnsmasq command lines and configuration files.
 //
 // Design note. Both forms carry the same options (a configuration line "dhcp-range=…" is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The host-setup importer (issue #15, part 2): the commands of an rc script that build the
 // host side of a hand-made network.
 //

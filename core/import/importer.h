@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The importer (issue #15): hand-made QEMU/VDE/dnsmasq/iptables setups become a topology.
 //
 // Design note. Importing is three pure passes over text, and nothing is ever executed:

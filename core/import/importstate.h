@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The facts the importers collect before the assembler builds the graph (importer.h).
 //
 // Design note. The command importers (qemuimport.h, hostimport.h, dnsmasqimport.h) do not

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The QEMU command-line importer (issue #15, part 1).
 //
 // Design note. One qemu-system-* (or kvm, qemu-kvm, vdeq, vdeqemu) argv becomes one

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // QEMU option vocabulary for the command-line importer (qemuimport.h): which options take
 // a value, which are kept as extra arguments or dropped (and why), NIC models, and the small
 // value parsers. Internal to core/import; every function is pure.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The shell-script walker of the importer: tokens become the simple commands a script would
 // run on `start`, without running any of them.
 //

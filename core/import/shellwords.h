@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The POSIX shell-word tokenizer of the importer (issue #15).
 //
 // Design note. Importing means reading scripts people wrote for /bin/sh, so the words must

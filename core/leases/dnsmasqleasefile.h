@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Parser for dnsmasq's lease file (--dhcp-leasefile). One IPv4 lease per line:
 //   <expiry, Unix seconds; 0 = infinite> <MAC> <IPv4> <hostname or *> <client-id or *>
 // followed, when DHCPv6 is on, by a "duid <server DUID>" line and DHCPv6 lines:

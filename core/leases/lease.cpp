@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "lease.h"
 
 #include <algorithm>
@@ -11,6 +12,7 @@ const char *leaseStateName(LeaseState s)
     case LeaseState::Bound: return "bound";
     case LeaseState::Expired: return "expired";
     case LeaseState::Released: return "released";
+    case LeaseState::Gateway: return "gateway";
     }
     return "?";
 }
@@ -106,7 +108,7 @@ QString describeEntry(const LeaseEntry &e)
     if (!e.hostname.isEmpty())
         s += QStringLiteral(" host=") + e.hostname;
     if (!e.guest.isEmpty())
-        s += QStringLiteral(" guest=") + e.guest + u'/' + e.nic;
+        s += QStringLiteral(" guest=") + e.guest + (e.nic.isEmpty() ? QString() : u'/' + e.nic);
     if (!e.port.isEmpty())
         s += QStringLiteral(" port=") + e.port;
     s += QStringLiteral(" exp=") + QString::number(e.expiresAtMs);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Lease tracking vocabulary (DESIGN.md §5): one LeaseTable per network, fed with
 // LeaseEvents by the dnsmasq lease-file watcher and by the switch's DHCP/ARP/ND snooper,
 // and changed only by the pure merge function in leasemerge.h.
@@ -28,6 +29,8 @@ enum class LeaseState : std::uint8_t {
     Bound,     // in use: acknowledged lease, lease-file entry or seen on the wire
     Expired,   // the lease time ran out (or a NAK / DECLINE ended it)
     Released,  // the client gave it back, or the server dropped it from its lease file
+    Gateway,   // the network's own gateway (a host port's address, seen on the wire): not a
+               // lease, never expires; `guest` names the host port
 };
 const char *leaseStateName(LeaseState s);
 
@@ -116,6 +119,13 @@ struct LeaseNote {
     QString message;  // one English sentence for logs and the GUI
 };
 
+// One of the network's own gateway addresses (a host port's IPv4 address on this network).
+struct GatewayAddress {
+    Ipv4 ip;
+    QString name;  // the host port (gateway) node's name, shown in place of a guest
+    bool operator==(const GatewayAddress &) const = default;
+};
+
 // Who a MAC belongs to, from the topology.
 struct MacOwner {
     QString guest;  // guest node name
@@ -128,6 +138,10 @@ struct LeaseTableConfig {
     QString network;                 // network (switch) name, for notes and the GUI
     OwnerMap owners;                 // MAC -> guest NIC
     QList<Ipv4> expectedServers;     // our DHCP server(s); empty = accept the first one seen
+    // The network's gateway addresses (at most kMaxGateways are used): a MAC using one of
+    // them on the wire is the gateway, listed as such (LeaseState::Gateway), not as a lease.
+    static constexpr int kMaxGateways = 16;
+    QList<GatewayAddress> gateways;
     qint64 offerHoldMs = 60'000;     // an OFFER not followed by an ACK expires after this
     qint64 neighborTtlMs = 300'000;  // ARP/ND evidence is good for this long after last sight
     qint64 retentionMs = 3'600'000;  // expired/released entries are dropped after this
@@ -153,7 +167,10 @@ struct LeaseEntry {
     bool conflict = false;          // another live entry claims the same IPv4 address
     bool fromRogueServer = false;   // granted by a server that is not the network's
 
-    bool isLive() const { return state == LeaseState::Offered || state == LeaseState::Bound; }
+    bool isLive() const
+    {
+        return state == LeaseState::Offered || state == LeaseState::Bound || state == LeaseState::Gateway;
+    }
     bool operator==(const LeaseEntry &) const = default;
 };
 
@@ -184,6 +201,7 @@ bool isValidHostname(const QString &name);
 
 // One line describing an entry, stable for tests and logs:
 // "52:54:00:00:00:01 10.0.0.5 bound file host=alpha guest=vm1/nic0 port=p1 exp=1000 [conflict] [rogue]"
+// (a gateway: "... gateway neighbor guest=gw ... exp=0", no NIC)
 QString describeEntry(const LeaseEntry &e);
 
 }  // namespace netloom::leases

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // LeaseFileWatcher: turns a dnsmasq lease file into FileSnapshot events for the tracker.
 //
 // Design note. dnsmasq rewrites the file in place (truncate + write) on every change, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "leasemerge.h"
 
 #include <algorithm>
@@ -61,7 +62,8 @@ private:
     }
 
     // The entry for mac, created (with its owner) if absent and room allows; nullptr if full.
-    LeaseEntry *upsert(const Mac &mac)
+    // A MAC of no guest is noted (UnknownMac) unless `quiet` (the gateway's own MAC).
+    LeaseEntry *upsert(const Mac &mac, bool quiet = false)
     {
         if (LeaseEntry *e = find(mac))
             return e;
@@ -90,7 +92,7 @@ private:
         if (owner != m_t.config.owners.end()) {
             e.guest = owner->second.guest;
             e.nic = owner->second.nic;
-        } else {
+        } else if (!quiet) {
             note(NoteKind::UnknownMac, mac, m_e.ip,
                  QStringLiteral("%1 on network '%2' belongs to no guest of the topology")
                      .arg(mac.toString(), net()));
@@ -287,10 +289,43 @@ private:
         }
     }
 
+    // The gateway whose address is `ip` (among the first kMaxGateways), or nullptr.
+    const GatewayAddress *gatewayAt(Ipv4 ip) const
+    {
+        const auto &gws = m_t.config.gateways;
+        for (qsizetype i = 0; i < std::min<qsizetype>(gws.size(), LeaseTableConfig::kMaxGateways); ++i)
+            if (gws[i].ip == ip)
+                return &gws[i];
+        return nullptr;
+    }
+
+    // A MAC that belongs to no guest uses a gateway address: it is the gateway (the host's
+    // side of a host port). Listed as LeaseState::Gateway with no expiry, named after the
+    // host port, without a "new lease" or "unknown MAC" note. A guest's MAC using the
+    // gateway's address is handled as any neighbor (and flagged as a conflict).
+    bool gatewayNeighbor()
+    {
+        const GatewayAddress *gw = gatewayAt(m_e.ip);
+        if (!gw || m_t.config.owners.count(m_e.mac))
+            return false;
+        LeaseEntry *e = upsert(m_e.mac, true);
+        if (!e)
+            return true;
+        setState(*e, LeaseState::Gateway, LeaseSource::Neighbor, m_e.ip, 0);
+        e->guest = gw->name;
+        e->nic.clear();
+        e->server = Ipv4{};
+        e->fromRogueServer = false;
+        touch(*e);
+        return true;
+    }
+
     void neighbor4()
     {
         if (m_e.ip.value == 0)
             return;  // ARP probe: the sender has no address yet
+        if (gatewayNeighbor())
+            return;
         LeaseEntry *e = find(m_e.mac);
         if (e && e->isLive() && e->source != LeaseSource::Neighbor && e->ip.value != 0) {
             if (!(e->ip == m_e.ip))
@@ -337,7 +372,7 @@ private:
             e->ipv6.clear();
             setState(*e, LeaseState::Bound, LeaseSource::Neighbor, Ipv4{}, 0);
         }
-        if (e->source == LeaseSource::Neighbor)
+        if (e->source == LeaseSource::Neighbor && e->state != LeaseState::Gateway)
             e->expiresAtMs = m_time + m_t.config.neighborTtlMs;
         e->ipv6.removeAll(m_e.ipv6);
         e->ipv6.append(m_e.ipv6);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The lease merge: (existing table, event, now) -> new table + notes. Pure: no clock, no
 // I/O; the watcher, the snooper and the tracker only feed it.
 //

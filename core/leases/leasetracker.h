@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // LeaseTracker: one network's lease table as a QObject. It owns the table, applies events
 // through the pure mergeLeaseEvent() with its clock, ticks expiry once a second, and emits
 // the new table and the notes. It lives on its owner's thread (GUI or CLI); producers on

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fills in the values a topology leaves to Netloom: guest MAC addresses and the names of
 // the interfaces Netloom creates.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Changing one link's emulation by name: what `netloomctl link REF ACTION` does to the
 // topology of a running `netloomctl up` (the runtime then applies the re-planned topology as
 // a live edit, like the GUI's). Pure functions over the model.

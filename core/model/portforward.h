@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Port forwards on NAT gateways: which guests a gateway can forward to (pure helpers shared by
 // the validator, the planner, the CLI and the GUI).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The topology model: what the user draws (DESIGN.md §3).
 //
 // Design note. A topology is a list of nodes and a list of links, identified by stable

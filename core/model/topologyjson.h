@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The topology file format: JSON load/save (docs/topology-format.md).
 //
 // Design note. The file is a versioned JSON object

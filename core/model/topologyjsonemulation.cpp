@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The JSON of network emulation (topologyjsonemulation.h).
 #include "topologyjsonemulation.h"
 

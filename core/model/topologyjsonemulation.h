@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Internal to the topology format (topologyjson.h): the JSON of network emulation — a link's
 // "emulation" object and a netloom switch's "mirrors" array (format version 2,
 // docs/topology-format.md "Network emulation"). Split from topologyjson.cpp to keep that file

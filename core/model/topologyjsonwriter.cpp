@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Canonical encoding of a topology (topologyjson.h): an ordered JSON tree printed with a
 // fixed layout, so that saving the same topology always gives the same bytes.
 #include "topologyjson.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Semantic checks of a topology: everything the JSON decoder cannot see.
 //
 // Design note. validate() is pure and reports every problem it finds (it never stops at the

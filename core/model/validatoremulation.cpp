@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Validator rules for network emulation (see validatorimpl.h): which links can carry an
 // impairment or be set down, the bounds of each direction, and port mirrors.
 //

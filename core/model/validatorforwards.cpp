@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Validation of NAT gateways' port forwards (validatorimpl.h).
 #include "model/portforward.h"
 #include "validatorimpl.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Topology-wide validator rules: interface names, MACs, subnets, sockets, host forwards
 // and cable loops (see validatorimpl.h).
 #include "validatorimpl.h"

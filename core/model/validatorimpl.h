@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Internal to the validator: the Validator class behind validate() (validator.h). Its
 // rules are split over four files: validator.cpp (ids, links, attachments),
 // validatornodes.cpp (each node's own settings), validatorglobal.cpp (topology-wide

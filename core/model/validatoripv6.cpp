@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // IPv6 rules of the validator (see validatorimpl.h): a host port's ipv6 block and the
 // topology-wide check that no two IPv6 prefixes overlap. Messages name the node and the
 // field (nodes[i] (id x).hostPort.ipv6.<field>).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Validator rules for each node's own settings (see validatorimpl.h).
 #include "validatorimpl.h"
 

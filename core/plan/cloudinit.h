@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The cloud-init NoCloud seed of a guest (issue #11): what goes into its "cidata" volume.
 //
 // Design note. A guest with a cloudInit section gets a seed with three files, built here

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Planning network emulation (model::LinkEmulation, model::MirrorConfig): the pieces of the
 // planner (planner.h) that place a link's impairments and administrative state where they are
 // realized, and resolve port mirrors. Pure functions over plan values.

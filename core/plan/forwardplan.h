@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Port forwards of NAT gateways: model forwards -> helper ForwardSpecs (pure; part of the
 // planner, plan/planner.h, and used by the runtime when leases change).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "planipv6.h"
 
 #include "protocol/netaddr.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The IPv6 side of a host port in the plan (issue #14): model::Ipv6Config -> HostState.
 //
 // Design note. Called by the planner for each attached host port after its IPv4 part is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "planner.h"
 
 #include "plan/emulationplan.h"
@@ -311,7 +312,7 @@ private:
                 if (Status s = addTap(hp.hostPort.ifname, hp.hostPort.mtu, QStringLiteral("the host port tap"), hpFail); !s)
                     return s;
                 m_hostPortIf.insert(hp.id, hp.hostPort.ifname);
-                return addSwitchPort(l, a, VdePort{.kind = VdePort::Kind::Tap, .tap = hp.hostPort.ifname});
+                return addSwitchPort(l, a, VdePort{.kind = VdePort::Kind::Tap, .tap = hp.hostPort.ifname, .hostPort = hp.name});
             }
             case EndKind::GuestNic:
                 if (b.nic->mode != NicConfig::Mode::Switch)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The planner: topology in, plans out (DESIGN.md §2). Pure: no I/O, no clock, no environment.
 //
 // Design note. plan() walks the links once and classifies each by the kinds of its two ends

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Pure builders of QEMU command-line pieces, used by the planner for GuestPlan::argv.
 //
 // Every value that QEMU parses as an option list ("key=value,...") has its commas doubled

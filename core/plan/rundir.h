@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Where a run of a topology keeps its sockets, logs and control socket, per user.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // RuntimePlan: the unprivileged half of a plan — what the process that runs a topology starts
 // itself (switch engines, QEMU guests), as opposed to protocol::HostState, which the privileged
 // helper creates.
@@ -36,6 +37,8 @@ struct VdePort {
     QString mac;
     // Kind::Tap: the interface this switch opens (host port tap, or a tap enslaved to a bridge)
     QString tap;
+    // Kind::Tap of a host port: the host port's display name (lease table); not in toJson.
+    QString hostPort;
     // Kind::Cable: the netloom switch at the other end and its port
     QString peerSwitch;
     int peerPort = 0;

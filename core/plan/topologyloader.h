@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Loading a topology file for planning: decode, allocate, validate.
 //
 // The planner wants an allocated and valid topology; every front end (netloomctl plan and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The NAT doctor's facts: what the helper's read-only `diagnose` op gathers (issue #14).
 //
 // Design note. The doctor is split in two: the privileged helper only *reads* the host

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // dnsmasq's IPv6 lines for one DnsmasqSpec, shared by the helper's config writer and the
 // shell exporter so the live network and the exported script agree (pure).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The nftables rules of one port forward (pure), shared by the helper's table
 // (helper/nftscript.h) and the exported script (export/shellexporter.h), so both agree.
 //

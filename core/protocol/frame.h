@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Framing of the helper protocol: a 4-byte big-endian length, then that many bytes of one
 // compact JSON object. Design note: the length is checked against kMaxMessageBytes BEFORE
 // the body is buffered, so a peer can never make the reader hold more than one maximal

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Desired host state: what the privileged helper must create for one network.
 //
 // Design note. The planner (core) produces a HostState from a topology; the helper

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Strict decoding and validation of a HostState received from outside (the helper's view).
 //
 // Design note. hostStateFromJson() is the inverse of toJson() but treats every byte as

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // IPv6 parts of validateHostState (hoststatedecode.h), kept apart so the IPv4 rules stay
 // readable. Each function checks one hostile value strictly and returns InvalidArgument
 // naming the field; none touches anything.

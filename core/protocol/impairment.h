@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Link impairment (network emulation) settings for one direction of a link: delay, jitter,
 // loss (random or Gilbert–Elliott bursts), duplication, corruption and a rate limit.
 //

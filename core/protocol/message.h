@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Requests and responses of the helper protocol (docs/helper-protocol.md).
 //
 // Design note. Every message is one JSON object in one frame (frame.h). A request carries

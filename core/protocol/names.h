@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Names that reach the privileged helper, config files and nftables scripts.
 //
 // Design note. netaddr.h validates interface names like the kernel does. Names the helper

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Strict parsers for the network vocabulary: IPv4 and IPv6 addresses, CIDR prefixes of both
 // families, MAC addresses, interface names and uplink patterns. Used by the model validator, the planner, the
 // exporter and — on hostile input — the privileged helper, so they accept only canonical

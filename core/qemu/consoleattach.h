@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Attaching a console to a running QEMU without any listening socket.
 //
 // Design note. The guest's VNC server is created with `-vnc none` (it listens nowhere) and its

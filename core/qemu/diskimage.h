@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Managed guest disks (issue #11): checking, inspecting and making images with qemu-img.
 //
 // Design note. Pure builders + one executor. A DiskRequest says what to make (a new image,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // UEFI firmware for guests: Debian's OVMF (package `ovmf`) and each guest's own variable store.
 //
 // Design note. OVMF comes as two flash images: a read-only code image shared by every guest

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What the QEMU supervisor needs to know about the host before launching a guest: which
 // qemu-system-* binaries exist, whether KVM is usable, which accelerator an argv asks for,
 // and which files an argv needs. The decisions are pure functions; the two OS touches

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // QemuSupervisor: runs one QEMU guest and watches it over QMP.
 //
 // Design note.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // QmpClient: a QEMU Machine Protocol client over a unix socket (QLocalSocket).
 //
 // Design note. QMP is line-delimited JSON: on connect QEMU sends a greeting

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Writing a guest's cloud-init NoCloud seed as the "cidata" ISO QEMU attaches (issue #11).
 //
 // Design note. The seed's content is planned (plan/cloudinit.h); this is the one executor

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ControlServer: the per-user control socket of a running topology, which `netloomctl leases`
 // and `netloomctl stats` query.
 //

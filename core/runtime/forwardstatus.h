@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What became of one port forward of a running topology (pure): applied (with the guest
 // address it reaches), pending (its guest's address is not known yet), refused (the helper
 // refused the host state that held it, e.g. its port is in use) or not applied. Shared by

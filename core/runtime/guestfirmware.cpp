@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A UEFI guest's firmware files before launch (preflight.h): the code image is checked, the
 // per-guest variable store checked or made from its template.
 #include "preflight.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Checks the runtime makes before it asks the helper for anything, so that a bad input
 // (a missing disk or kernel, an absent qemu binary, a host port already taken) is refused
 // with an error naming the guest while nothing has been started yet.

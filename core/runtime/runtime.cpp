@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "runtime.h"
 
 #include "helperclient/helperclient.h"
@@ -358,6 +359,17 @@ Status Runtime::startSwitch(const plan::SwitchPlan &sp)
         if (taps.contains(d.ifname))
             if (Result<protocol::Ipv4> ip = protocol::Ipv4::parse(d.address))
                 lc.expectedServers.append(*ip);
+    // The host ports' own IPv4 addresses on this switch: listed as the gateway, not a lease.
+    for (const plan::VdePort &p : sp.ports) {
+        if (p.kind != plan::VdePort::Kind::Tap || p.hostPort.isEmpty())
+            continue;
+        for (const protocol::AddressSpec &a : m_plan.host.addresses) {
+            if (a.ifname != p.tap || lc.gateways.size() >= leases::LeaseTableConfig::kMaxGateways)
+                continue;
+            if (Result<protocol::Ipv4> ip = protocol::Ipv4::parse(a.cidr.section(u'/', 0, 0)))
+                lc.gateways.append(leases::GatewayAddress{*ip, p.hostPort});
+        }
+    }
     rt->tracker = new leases::LeaseTracker(lc, this);
     SwitchRt *raw = rt.get();
     const QString net = sp.name;

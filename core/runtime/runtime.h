@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Runtime: one call takes a topology to a running network (issue #5).
 //
 // Design note.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Runtime: consoles, power actions and screenshots of running guests (issue #10; see the
 // design notes in runtime.h and qemu/consoleattach.h). Split from runtime.cpp to keep each
 // file readable.

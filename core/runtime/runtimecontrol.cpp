@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Runtime: control of single nodes while the rest runs, and edits applied while running
 // (see the design note in runtime.h). Split from runtime.cpp to keep each file readable.
 #include "runtime.h"

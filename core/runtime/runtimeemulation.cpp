@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Network emulation of a running topology (issue #13): the impairments, link states and
 // mirrors of netloom switch ports go to the switch engines (at start and, live, on every
 // edit); a guest NIC whose link is down loses its carrier through QMP set_link. Kernel-side
@@ -33,6 +34,7 @@ plan::SwitchPlan Runtime::withoutEmulation(plan::SwitchPlan sp)
         p.toPort = {};
         p.fromPort = {};
         p.up = true;
+        p.hostPort.clear();  // display only (the lease table's gateway name): renaming is no restart
     }
     return sp;
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Port forwards that follow their guests' leases (runtime.h, design note).
 #include "runtimeparts.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Pure helpers of the runtime (declared in runtime.h and preflight.h).
 #include "preflight.h"
 #include "runtime.h"

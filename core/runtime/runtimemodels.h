@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Qt item models over a Runtime's live state, for the GUI (and tests): the log with the node
 // named, every network's lease table, and every switch port's counters and rates. They are
 // fed by the Runtime (owner's thread) and hold bounded copies.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Internal to core/runtime: what the Runtime keeps per running switch and guest. Shared by
 // runtime.cpp (start/stop) and runtimecontrol.cpp (per-node control, edits).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The public keys of the user who starts (or exports) a topology, for the cloud-init sections
 // that ask for them with userKeys (issue #11).
 //

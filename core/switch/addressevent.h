@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // AddressEvent: what the switch learned about who uses which address, from DHCP, ARP and
 // IPv6 neighbour discovery seen on its ports. Consumed by the lease tracker (core/leases).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ByteCursor: a read-only, bounds-checked walk over untrusted bytes (guest frames, VDE
 // requests). Every read either succeeds or leaves the cursor "failed" and returns zeros, so a
 // parser can read a whole header and check ok() once. Nothing here allocates or throws.

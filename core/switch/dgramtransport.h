@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // DgramTransport: one Ethernet frame per datagram over an AF_UNIX SOCK_DGRAM socket, batched
 // with recvmmsg/sendmmsg. Used for VDE client ports (a connected per-port socket plus the
 // client's control stream) and for QEMU `-netdev dgram` (a bound socket whose peer is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // SwitchEngine's per-port state on the switch thread, shared by switchengine.cpp and
 // switchemulation.cpp. Internal to the engine: nothing outside core/switch includes it.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Ethernet header parsing and the vocabulary shared by the forwarder, the snooper and the
 // transports: MAC keys, VLAN ids, frame size limits. Pure functions over untrusted bytes.
 #pragma once

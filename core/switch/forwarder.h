@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Forwarder: the switching decision for one frame — a deterministic function of
 // (frame, ingress port, now) over the port configuration and the MAC table it owns.
 //

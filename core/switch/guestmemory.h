@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // GuestMemory: a vhost-user guest's RAM as the switch sees it — the regions of the last
 // SET_MEM_TABLE, each mapped into the switch's address space — and the two translations the
 // data plane needs (issue #12):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // NETLOOM_HOT: marks a function of the switch's per-frame path (hot-path code placement).
 //
 // Design note. A lone frame (a ping, a DHCP exchange, a keystroke over ssh) finds the switch

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The switch's impairment stage (network emulation on one direction of one port) and the
 // timestamped queue that holds impaired frames until they are due.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // MacTable: the learning table of one switch — (VLAN, MAC) -> port, bounded, aged, fair.
 //
 // Design note.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // OffloadCompleter: finishes offload frames in software for the ports that cannot take them as
 // they are (issue #12) — a partial checksum is completed, a TSO super-frame is cut into
 // ordinary segments with complete checksums (virtionet's completeChecksum / segmentTso).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // PcapWriter: classic libpcap files (magic 0xa1b2c3d4, microsecond timestamps, LINKTYPE_ETHERNET)
 // that tcpdump and Wireshark read. One writer per captured port; frames are buffered by stdio
 // and flushed at least once a second by the engine. Bounded by maxBytes: when the file would

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Per-port traffic counters and the sampler that turns them into rates.
 //
 // One writer (the switch thread) bumps plain relaxed atomics — a load and a store, no locked

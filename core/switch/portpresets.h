@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // PortPresets: settings for switch port numbers that nobody holds yet, in the vde_switch
 // model (`port/setvlan N` before a client plugs into port N).
 //

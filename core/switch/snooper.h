@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Snooper: DHCPv4, ARP and IPv6 neighbour-discovery parsing of frames crossing the switch,
 // plus the little state needed to flag conflicts.
 //

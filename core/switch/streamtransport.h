@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // StreamTransport: Ethernet frames over an AF_UNIX SOCK_STREAM socket, each preceded by its
 // length as 4 bytes big-endian — QEMU's `-netdev stream` framing. A length of 0 or above
 // kAbsoluteMaxFrameLen cannot be resynchronised and closes the port.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // SwitchEngine: network emulation (impairment per port number and direction, link down) and
 // port mirroring. See the design notes in switchengine.h and impairment.h.
 #include "switchengine.h"

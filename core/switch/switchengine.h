@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // SwitchEngine: one netloom switch — a learning Ethernet switch running its own event loop
 // on its own thread, with ports of any transport kind (VDE clients, taps, QEMU stream/dgram
 // sockets, libvdeplug cables), snooping, per-port counters and optional pcap capture.

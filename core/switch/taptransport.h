@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // TapTransport: a persistent tap interface opened by name (TUNSETIFF, IFF_TAP|IFF_NO_PI).
 // No root needed when the tap was created for this user (`ip tuntap add NAME mode tap user U`).
 // A tap has no batch syscall: receive() loops read() until EAGAIN or `max` frames are read.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Transport: the one small interface every switch port speaks (VDE client datagrams, a tap,
 // QEMU stream/dgram sockets, outbound libvdeplug connections). A transport moves whole
 // Ethernet frames, never blocks, and reports its own death; queueing for slow peers,

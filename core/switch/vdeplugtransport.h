@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // VdePlugTransport: an outbound connection through libvdeplug to any URL it understands
 // (vde://DIR, vxvde://GROUP, udp://..., cmd://..., ptp://, ...): how a netloom switch is
 // cabled to another switch on this host or another one. libvdeplug has no batch API and

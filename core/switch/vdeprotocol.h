@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The vde_switch control protocol (version 3), server side — parsing and building only.
 //
 // A client connects SOCK_STREAM to DIR/ctl and sends, packed, in host byte order:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // VdeServer: the listening side of the vde_switch control protocol (see vdeprotocol.h), so
 // unmodified QEMU (-nic vde,sock=DIR), vde_plug and other libvdeplug clients join a netloom
 // switch. It owns DIR/ctl and one private epoll descriptor holding the listener and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // VhostUserListener and connectVhostUser: the two ways a vhost-user control connection
 // comes about (issue #12). Server mode: the switch listens on a unix socket path and QEMU
 // connects (`-chardev socket,path=P,reconnect=1`); one frontend at a time per path, since a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // vhost-user control messages, backend side (issue #12): the wire format, the feature bits a
 // netloom port offers, and a pure parser that treats every byte and every descriptor count as
 // hostile. Nothing here touches a socket or a descriptor; the session (vhostusersession.h)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // VhostUserSession: the backend side of one vhost-user control connection for a virtio-net
 // device with one queue pair (issue #12). It reads the frontend's messages (with their
 // descriptors), negotiates features, maps the guest's memory into a GuestMemory table, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // VhostUserTransport: a switch port whose peer is a QEMU virtio-net device over vhost-user
 // (issue #12). The guest's rings live in its own RAM, mapped into the switch: frames move
 // without a system call per frame.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Virtio feature bits of a net device that Netloom's vhost-user ports negotiate and look at
 // (VIRTIO 1.1 §6 and §5.1.3), shared by the protocol (vhostusermessage) and the data plane
 // (virtqueue, virtionet).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // VirtioNet: moves Ethernet frames between virtio-net queues (VIRTIO 1.1 §5.1) and the
 // switch's own buffers — the copies of a vhost-user port (issue #12) — and finishes offloads
 // (partial checksum, TSO) in software for ports that did not negotiate them.

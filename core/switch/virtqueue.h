@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Virtqueue: the device side of one split virtqueue (VIRTIO 1.1 §2.6) in memory shared with a
 // vhost-user guest — available-ring reading, descriptor-chain walking, used-ring writing and
 // notification suppression (issue #12). Pure data plane: host pointers and a GuestMemory, no

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Removes network namespaces that a crashed test left behind, after killing whatever still
 # runs inside them. Only names made by tests/common/netns.h count ("nlt-<tag>-<pid>-<n>"),
 # and only when the test process <pid> that made them is gone — so concurrent test runs

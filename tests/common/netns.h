@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ScopedNetns: a network namespace that a test creates and always removes.
 //
 // Name: "nlt-<tag>-<pid>-<n>" (at most 15 bytes of tag are kept). The destructor kills every

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # run-in-kernel-vm.sh [--need MODULE]... [--cache DIR] [--timeout SECONDS] -- COMMAND [ARG]...
 #
 # Runs COMMAND (a test) as root on a kernel that has the kernel modules it needs, and exits

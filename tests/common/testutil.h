@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Shared helpers for Netloom's tests: skipping with a reason (exit 77), locating source
 // files, running commands with a bound on time and output.
 #pragma once

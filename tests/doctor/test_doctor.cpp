@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The NAT doctor's analysis (core/doctor/) against recorded `nft -j list ruleset` and
 // `iptables-legacy-save` outputs (tests/doctor/data/, recorded in namespaces set up as a
 // Docker host, a host with a firewalld-like table plus a drop-policy table of its own, and

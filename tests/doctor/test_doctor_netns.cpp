@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The NAT doctor against the real helper, one cause per test, each in its own namespaces
 // (label netns): a host namespace running netloom-helper with an uplink veth "eth0" to an
 // "outside" namespace (default route via it), a NAT network whose gateway is a kernel

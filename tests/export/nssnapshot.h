@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Snapshots of what a script can change inside a network namespace, for "start twice changes
 // nothing" and "stop leaves nothing behind" comparisons in the export tests.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The exported script of examples/demo.json with a real QEMU guest: guest alpha (distro
 // kernel + busybox initramfs built by scripts/build-demo-guest, TCG) boots from the script's
 // qemu line, gets a lease from the script's dnsmasq through its vde_switch and pings the

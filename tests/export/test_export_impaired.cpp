@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The exported script of examples/i-impaired-lab.json, run inside network namespaces the test
 // creates, measured with ping (RTT) from a "guest" namespace:
 //   vdeSwitchPort       — vm1's port on the netloom switch `lan` has 20 ms ± 5 each way

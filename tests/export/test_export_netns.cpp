@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The exported script for real, inside network namespaces the test creates:
 //   (j) examples/j-port-forwards.json: the nft table with port forwards loads and goes.
 //   (a) examples/a-vde-nat.json: vde_switch + host tap + dnsmasq + NAT. A namespace "guest"

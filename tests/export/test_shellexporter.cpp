@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The shell exporter without a network: every exported example passes `shellcheck -s sh`,
 // hostile strings are quoted (running the script does not execute them), stop undoes start
 // in reverse order, MACs are unique, and nothing in the script refers to its generator.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Replays fuzz inputs (files or directories of files) through LLVMFuzzerTestOneInput when the
 // compiler has no libFuzzer. Exits non-zero only by crashing, like libFuzzer would.
 #include <cstdint>

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # run-fuzzer.sh BINARY SEED_DIR REGRESSION_DIR SECONDS LIBFUZZER(ON|OFF)
 # Replays regressions, then fuzzes for SECONDS on a scratch copy of the seed corpus
 # (the source tree is never written). A crash fails the test and leaves its input in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // test_consoleguest: the console test guest (tests/guests/consoleguest.S) against the contract
 // in its header. The image must be a boot disk; under QEMU (TCG, pc, VGA, serial on a socket
 // chardev with a log file, QMP) it must print its boot and ready lines, echo serial bytes and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The real `netloom` binary starts (offscreen), reports its version, and follows the
 # system locale: with LANG=de_DE its command-line help is German, with LANG=C English.
 set -eu

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Every icon the GUI uses exists, is well-formed SVG and uses the 24x24 view box.
 set -eu
 src=$1

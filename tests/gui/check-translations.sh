@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The German translation is complete: lupdate finds no string in app/gui that is missing
 # from translations/netloom_de.ts, and every message there has a finished translation.
 set -eu

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The Network Doctor dialog (offscreen) over a fake facts source: the checklist shows the
 // findings (blocking unchecked with evidence and fix, ok checked), Repair is offered only
 // for repairable findings, sends exactly the core's repairs, and the dialog checks again.

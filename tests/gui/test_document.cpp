@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Unit tests of the editor's document, undo commands and connection planning: every edit
 // goes through a command, undo restores exactly the previous topology, moves merge.
 #include "editcommands.h"

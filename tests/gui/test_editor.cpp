@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The editor driven as a user would, on the offscreen platform: palette -> canvas, drawing
 // a cable with the mouse, dragging nodes, editing in the properties panel, undo/redo, save,
 // reopen and compare, export dialog, autosave recovery, German UI.
@@ -27,11 +28,13 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTimer>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -98,6 +101,7 @@ private slots:
     void openReportsBadFiles();
     void closeAsksAboutUnsavedChangesAndRecentReopens();
     void germanTranslationIsLoaded();
+    void aboutBoxNamesTheLicence();
 
 private:
     QTemporaryDir m_tmp;
@@ -747,6 +751,32 @@ void TestEditor::germanTranslationIsLoaded()
     QVERIFY(!installTranslations(QLocale(QStringLiteral("en_US"))));
     MainWindow w;
     QCOMPARE(w.menuBar()->actions().value(0)->text(), QStringLiteral("&File"));
+}
+
+// Help > About shows the licence: the real box is opened, read and closed.
+void TestEditor::aboutBoxNamesTheLicence()
+{
+    MainWindow w;
+    QString shown;
+    QTimer poll;
+    poll.setInterval(20);
+    connect(&poll, &QTimer::timeout, &w, [&] {
+        if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+            shown = box->text();
+            box->accept();
+        }
+    });
+    poll.start();
+    QTimer::singleShot(5000, &w, [] {  // bound: never hang the suite on a box not found
+        if (QWidget *m = QApplication::activeModalWidget())
+            m->close();
+    });
+    action(w, "actionAbout")->trigger();
+    poll.stop();
+    QVERIFY2(shown.contains(QStringLiteral("GPL-3.0-or-later")), qPrintable(shown));
+    QVERIFY(shown.contains(QStringLiteral("GNU General Public License")));
+    QVERIFY(shown.contains(QStringLiteral("NO WARRANTY")));
+    QCOMPARE(shown, MainWindow::aboutText());
 }
 
 QTEST_MAIN(TestEditor)

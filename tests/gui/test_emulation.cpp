@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Network emulation in the editor (issue #13), driven as a user would on the offscreen
 // platform: a cable's Impairment section edits the model (one undo step per change, both
 // directions at once or each separately), the cable's badge and dashed "down" style follow

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Port forwards in the editor (issue #14), driven as a user would on the offscreen platform:
 // the NAT gateway's forwards table adds, edits and removes forwards (one undo step each, the
 // table following undo), "Forward a Port to This Guest…" on a guest's canvas menu and on a

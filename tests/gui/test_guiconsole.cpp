@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Guest consoles in the GUI (issue #10 acceptance), with the real binary's widgets under the
 // offscreen platform and a real QEMU (TCG) booting the console test guest (tests/guests:
 // VGA text screen, keyboard and serial echo, mode switches on 'g'/'t'):

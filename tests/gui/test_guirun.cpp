@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The GUI running the demo as a user would (issue #6 acceptance): the window opens
 // examples/demo.json, Run > Start brings up the real helper's host side, the netloom switch
 // and two QEMU guests (TCG) inside a test namespace; the Leases dock fills with both guests'

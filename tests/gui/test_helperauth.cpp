@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The helper status's authorization answer against a real polkitd on a private system
 // bus (tests/helper's PolkitHarness, loaded with Netloom's own policy file): root is
 // authorized for org.netloom.manage; with polkitd gone the answer is "unknown", never a

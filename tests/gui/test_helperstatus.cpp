@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Helper status against the real netloom-helper (started inside a private network
 // namespace with its own socket and state directory) and with no helper at all.
 #include "helperprobe.h"

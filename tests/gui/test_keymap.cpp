@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The guest console's key translation (app/gui/keymap.h): Qt keys and evdev codes to QEMU
 // qnum scancodes, keysyms, and text decomposed into US-layout strokes. The expected values
 // are XT set 1 scancodes (E0-prefixed keys as 0x80 | code) and X11 keysyms.

@@ -1,8 +1,10 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The live panels' pure parts and bounds, without a runtime: traffic rings stay bounded and
 // bin samples, the charts follow the chosen ports on the replot timer only, "expires in"
 // formatting, IPv6 addresses in the lease rows, which host port a lease is pinned to, link -> port mapping of a plan, and the
 // cable width scale.
 #include "leasespanel.h"
+#include "leases/leasemerge.h"
 #include "runcontroller.h"
 #include "topologyscene.h"
 #include "trafficpanel.h"
@@ -104,6 +106,41 @@ private slots:
         QCOMPARE(m.data(m.index(1, LeaseListModel::Ip)).toString(), QString());
         QCOMPARE(m.data(m.index(1, LeaseListModel::Ipv6)).toString(), QStringLiteral("fd42::16"));
         QCOMPARE(m.data(m.index(1, LeaseListModel::Hostname)).toString(), QStringLiteral("beta"));
+    }
+
+    // The host's own address on the network (ARP from the host port's tap) is the gateway:
+    // named after its host port, state "gateway", nothing in "expires in" — next to a guest
+    // seen the same way, which does expire.
+    void gatewayRowIsTheGatewayWithoutExpiry()
+    {
+        leases::LeaseTable t;
+        t.config.network = QStringLiteral("lan");
+        t.config.owners[protocol::Mac::parse(QStringLiteral("52:54:00:00:00:01")).value()] =
+            leases::MacOwner{QStringLiteral("alpha"), QStringLiteral("net0")};
+        t.config.gateways = {leases::GatewayAddress{protocol::Ipv4::parse(QStringLiteral("10.0.2.1")).value(), QStringLiteral("gateway")}};
+        auto arp = [](const char *mac, const char *ip) {
+            leases::LeaseEvent e;
+            e.kind = leases::LeaseEventKind::Arp;
+            e.timeMs = 1'000'000;
+            e.mac = protocol::Mac::parse(QString::fromLatin1(mac)).value();
+            e.ip = protocol::Ipv4::parse(QString::fromLatin1(ip)).value();
+            e.port = QStringLiteral("tap loom0");
+            return e;
+        };
+        t = leases::mergeLeaseEvent(t, arp("02:aa:00:00:00:01", "10.0.2.1"), 1'000'000).table;
+        t = leases::mergeLeaseEvent(t, arp("52:54:00:00:00:01", "10.0.2.101"), 1'000'000).table;
+        LeaseListModel m;
+        m.setNow(1'000'000);
+        m.setTables({t});
+        QCOMPARE(m.rowCount(), 2);
+        QCOMPARE(m.data(m.index(0, LeaseListModel::Ip)).toString(), QStringLiteral("10.0.2.1"));
+        QCOMPARE(m.data(m.index(0, LeaseListModel::State)).toString(), QStringLiteral("gateway"));
+        QCOMPARE(m.data(m.index(0, LeaseListModel::Guest)).toString(), QStringLiteral("gateway"));
+        QCOMPARE(m.data(m.index(0, LeaseListModel::ExpiresIn)).toString(), QString());
+        QVERIFY(m.data(m.index(0, LeaseListModel::State), Qt::ToolTipRole).toString().contains(QLatin1String("gateway")));
+        QCOMPARE(m.data(m.index(1, LeaseListModel::State)).toString(), QStringLiteral("bound"));
+        QCOMPARE(m.data(m.index(1, LeaseListModel::Guest)).toString(), QStringLiteral("alpha/net0"));
+        QCOMPARE(m.data(m.index(1, LeaseListModel::ExpiresIn)).toString(), QStringLiteral("5m 00s"));
     }
 
     void pinGoesToTheDhcpHostPortOfTheNetwork()

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The New Guest dialog and disk "Create…" (issue #11), driven as a user would on the
 // offscreen platform, with real qemu-img, qemu-io and Debian's OVMF: a qcow2 of the asked
 // size, an overlay whose base stays unchanged, a UEFI guest with its own variable store,

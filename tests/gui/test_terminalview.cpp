@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The serial-console terminal widget (TerminalView on libvterm 0.1.4), offscreen: text and
 // colours land in the right cells (and are painted), cursor addressing, bounded scrollback
 // and the scroll position, the bytes keys and pastes send (bracketed or not), read-only,

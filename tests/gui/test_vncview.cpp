@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The guest console widget against a real QEMU (TCG, no disk): the test attaches VNC the
 // way Netloom does (QMP getfd with SCM_RIGHTS + add_client skipauth), and checks that
 //  - the view's framebuffer equals QMP screendump pixel for pixel, while paused

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A minimal stateful DHCPv6 client for the IPv6 netns test (busybox here has no udhcpc6):
 # SOLICIT -> ADVERTISE -> REQUEST -> REPLY for one IA_NA on one interface, with a DUID-LL
 # built from the interface's MAC and a client FQDN option carrying a host name. Prints the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A recording HostOps for unit tests of pure logic: it models the host as a set of
 // objects ("link loomtap0", "addr loomtap0 10.0.2.1/24", "port loomtap0 loombr0",
 // "dnsmasq net/loomtap0", "nft <script>", "forwarding 1", "qdisc loomtap0 delay=20ms",

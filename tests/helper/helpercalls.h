@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Synchronous helper requests for the netns tests (apply/teardown with a 30 s bound) and a
 // QVERIFY for Result values that prints the error message.
 #pragma once

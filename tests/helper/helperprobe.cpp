@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloom-helper-probe: a minimal protocol client for tests that must talk to the helper
 // as another user (run under setpriv). Reads one JSON request per stdin line, sends each
 // as one frame and prints each response as one line on stdout.

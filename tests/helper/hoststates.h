@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Host states used by the helper tests (built directly, as the planner would).
 #pragma once
 

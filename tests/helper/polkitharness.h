@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Test scaffolding: a real polkit authority on a private system bus (recipe verified in
 // /work/shared/notes/polkit-in-tests.md): a private dbus-daemon, polkitd in a private
 // mount namespace that sees only the test's actions and rules, temporary users and groups.

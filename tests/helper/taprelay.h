@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Test scaffolding: a "cable" from a tap in one network namespace to a new tap in another.
 // A thread attaches to the existing tap `hostTap` inside namespace `hostNs` (as QEMU would)
 // and creates tap `guestTap` inside `guestNs`, then copies frames both ways until stopped.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Port forwards through the real netloom-helper in a test namespace (the "host"): a kernel
 // bridge 10.0.2.1/24 with a veth cable whose far end sits in a "guest" namespace running a TCP
 // service (a socket this test opens there), NAT to the uplink "fwup0", whose peer sits in an

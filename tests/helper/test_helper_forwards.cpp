@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Port forwards on the helper's side, pure parts: strict decoding and validation of a NAT
 // spec's forwards (IPv4 in nat, IPv6 in nat6), the nftables rules they become (tables ip and
 // ip6 netloom), and the /proc/net socket tables the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Hostile clients against the real helper in a test namespace: oversized, truncated and
 // malformed frames, wrong types, bad and foreign interface names, attempts to touch
 // interfaces the helper did not create, floods and connection limits. Every bad request

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Impairments through the real netloom-helper in a test namespace: a bridge with two veth
 // cables whose far ends sit in two guest namespaces; the helper impairs loomia0's egress
 // (frames towards guest 1) and loomic0's ingress (frames from guest 2, through IFB

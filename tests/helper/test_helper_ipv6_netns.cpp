@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // IPv6 on a gateway, for real: the netloom-helper in a test namespace ("host") applies a
 // kernel bridge with 10.0.6.1/24 and fd42:6::1/64 — dnsmasq with router advertisements
 // (SLAAC) and a stateful DHCPv6 range — and NAT66 towards the uplink "up0", a veth into an

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The real netloom-helper inside a test network namespace, driven through HelperClient:
 //  - example (a): user tap + address + nft table + dnsmasq; a guest namespace, cabled to
 //    the tap, gets a DHCP lease; teardown leaves the namespace exactly as before;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Authorization against a real polkitd on a private system bus, with temporary users:
 // a user in the granted group is allowed (and owns the tap — a uid claimed in the request
 // is ignored), another user is denied, per-network rules see the "network" detail,

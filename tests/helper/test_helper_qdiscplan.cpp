@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The pure mapping from an Impairment to kernel qdisc parameters (qdiscplan.h): which
 // qdiscs, netem's probabilities and Gilbert–Elliott encoding, the in-order rate, the token
 // bucket sizes, and the distribution tables (iproute2's files parse, the uniform table is

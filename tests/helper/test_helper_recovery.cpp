@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Transactions and crash recovery of the real netloom-helper in a test network namespace:
 //  - a failure injected before every step of a large apply leaves it exactly as before;
 //  - the helper SIGKILLed before every step (and after the last), then restarted: nothing

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The helper's pure builders against golden files (step lists, nftables script, dnsmasq
 // config) and the executor's all-or-nothing promise against a recording fake: a failure
 // injected at every step of every plan leaves the (fake) host exactly as before.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // HelperClient against an in-process fake helper on a real local socket: ids are matched
 // out of order, a timeout fails only its request, a connection-level error (id -1) and a
 // closed connection fail everything pending, and a garbage frame is refused.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl import as a user runs it: JSON on stdout or in -o, the report, the exit codes
 // (0 all mapped, 1 some ignored, 2 usage, 3 nothing usable / refused input).
 #include "common/testutil.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Unit tests of the importer (core/import/importer.h) over the corpus in corpus/: every
 // script is imported, must validate without errors, and its topology and report must match
 // corpus/<name>.expect — one line per node, NIC and link (the fields the issue names: nodes,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The round trip of issue #15 part 6: for every example topology, importing the shell script
 // the exporter writes (core/export/shellexporter.h, what `netloomctl export` prints) gives
 // back an equivalent topology — the same nodes, NICs, MACs, addresses, DHCP ranges, NAT

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Unit tests of the importer's shell layer (core/import/shellwords.h, shellscript.h):
 // quoting, expansion, case/if/functions, and bad input in bounded time.
 #include "import/shellscript.h"

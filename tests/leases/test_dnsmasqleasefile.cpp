@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The dnsmasq lease-file parser: real dnsmasq output shapes, hostile lines, limits.
 #include "leases/dnsmasqleasefile.h"
 

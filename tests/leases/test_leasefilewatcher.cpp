@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // LeaseFileWatcher + LeaseTracker against a real file on disk: creation, in-place
 // rewrite (as dnsmasq does), replacement by rename, removal, polling fallback, debounce.
 #include "leases/leasefilewatcher.h"

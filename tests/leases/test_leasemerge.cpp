@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Golden cases for the pure lease merge: each case is a sequence of events (with the time
 // the merge runs at) and the table and notes it must produce.
 #include "leases/leasemerge.h"
@@ -291,6 +292,23 @@ QList<Case> cases()
          {"52:54:00:00:00:01 10.0.0.10 bound file ipv6=fd42::10 host=alpha guest=vm1/nic0 exp=1000000",
           "52:54:00:00:00:02 0.0.0.0 bound file ipv6=fd42::20 host=beta guest=vm2/nic0 exp=2000000"},
          {"new-lease", "new-lease"}},
+        {"the gateway's own address is the gateway: no expiry, no lease or unknown-MAC note",
+         [](LeaseTableConfig &c) { c.gateways = {GatewayAddress{ip("10.0.0.1"), QStringLiteral("gw")}}; },
+         {arp(0, kStranger, "10.0.0.1", "tap loom0"), arp(200, kStranger, "10.0.0.1"),
+          nd(250, kStranger, "fe80::99"), tick(10'000), tick(100'000)},
+         {"02:00:00:00:00:99 10.0.0.1 gateway neighbor ipv6=fe80::99 guest=gw port=tap loom0 exp=0"},
+         {}},
+        {"a guest using the gateway's address is not the gateway: both are flagged",
+         [](LeaseTableConfig &c) { c.gateways = {GatewayAddress{ip("10.0.0.1"), QStringLiteral("gw")}}; },
+         {arp(0, kStranger, "10.0.0.1"), arp(1, kMac2, "10.0.0.1")},
+         {"02:00:00:00:00:99 10.0.0.1 gateway neighbor guest=gw exp=0 conflict",
+          "52:54:00:00:00:02 10.0.0.1 bound neighbor guest=vm2/nic0 exp=301000 conflict"},
+         {"new-lease", "ip-conflict"}},
+        {"another address of the gateway's MAC is an ordinary neighbor",
+         [](LeaseTableConfig &c) { c.gateways = {GatewayAddress{ip("10.0.0.1"), QStringLiteral("gw")}}; },
+         {arp(0, kStranger, "10.0.0.77")},
+         {"02:00:00:00:00:99 10.0.0.77 bound neighbor exp=300000"},
+         {"unknown-mac", "new-lease"}},
         {"a v6-only lease gone from the file is released; a stale v6 line is ignored",
          nullptr,
          {file6(10, 10, {}, {fl6(2000, kMac2, "fd42::20", "beta")}), file6(20, 20, {}, {}),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The allocator: fills every empty MAC and created-interface name, deterministically,
 // uniquely and without touching values already set.
 #include "common/testutil.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // tests/model/broken/: every broken file is refused with the expected message, both by the
 // library and by `netloomctl validate` (exit 3, one stderr line per problem, no crash).
 // Examples validate with exit 0. The table is broken/expected.tsv:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // `netloomctl link` on the model: ACTION/DIR parsing, link references (id, guest, GUEST/NIC,
 // ambiguous, unknown) and which direction "to-guest"/"from-guest" picks.
 #include "model/linkedit.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // NAT gateways' port forwards in the model: the file format (round trip, version 3 only when
 // needed, strict decoding), the command-line form (parseForwardSpec, IPv4 and IPv6), the
 // network walk (portforward.h) and every validator rule, IPv6 forwards' included.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The topology file codec: round trips, canonical output, strict decoding, atomic saves.
 #include "common/testutil.h"
 #include "model/topologyjson.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Validator rules on in-memory topologies: one case per rule, each asserting the JSON path,
 // node and a message substring of the issue it must produce.
 #include "common/testutil.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Topologies built in C++ for the planner and exporter tests: the shapes of the examples
 // (NAT LAN on a netloom switch, kernel bridge with taps) plus small helpers to make nodes.
 #pragma once

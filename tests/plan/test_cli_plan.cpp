@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // netloomctl plan / export as a user runs them: output, exit codes, one-line errors, and
 // export -o writing an executable script.
 #include "common/testutil.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // cloud-init NoCloud seeds (issue #11, point 3): what buildNoCloudSeed writes (user, keys,
 // hostname, password, network-config from a DHCP reservation, extra user-data as a MIME
 // part), the instance-id following the content, bad fields refused by name, the validator's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Port forwards in the planner: the guest's address comes from its DHCP reservation, else
 // from the lease the caller passes in, else the forward is pending (left out, said so).
 // IPv6 forwards go to nat6 with an address the NIC was seen using (pickForwardIpv6: DHCPv6

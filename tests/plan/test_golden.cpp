@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Golden files: the plan of every example topology (after allocation), as `netloomctl plan
 // --json` prints it, compared with tests/plan/golden/<example>.json. Regenerate with
 // NETLOOM_UPDATE_GOLDENS=1 after an intended change and review the diff.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Focused unit tests of the planner: argv per NIC mode, port numbering, VLANs, the
 // forwarding flag, path resolution and errors.
 #include "fixtures.h"

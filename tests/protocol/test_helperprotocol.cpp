@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The helper protocol's framing, request decoding and strict host-state decoding: every
 // malformed or hostile input is refused with the right error code and a message naming
 // the offending field.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The shared impairment value: spec parsing (units, bounds, refusals naming the key), the
 // canonical spec and JSON round trips, the badge summary and the rate queue's bound.
 #include "protocol/impairment.h"

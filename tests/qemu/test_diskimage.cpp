@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Managed disks (qemu/diskimage.h): the pure builders, and real qemu-img making images,
 // overlays and copies — and refusing bad input with nothing left on disk.
 #include "qemu/diskimage.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // End to end: the demo guest (distro kernel + busybox initramfs, built by the test) boots
 // under QemuSupervisor (TCG), gets a DHCP lease from a real dnsmasq through a real switch,
 // and the lease reaches LeaseTracker through the dnsmasq lease file -> parser -> watcher.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // UEFI firmware discovery and per-guest variable stores (qemu/firmware.h): descriptor
 // parsing, the priority and hiding rules of descriptor folders, SMM firmware left out, the
 // naming fallback, and createVarsCopy never overwriting and leaving nothing behind on

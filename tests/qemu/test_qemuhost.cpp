@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Pure host decisions of the QEMU supervisor: binary lookup, argv file checks, accelerator
 // selection, KVM probing on devices that are not KVM.
 #include "qemu/qemuhost.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // QemuSupervisor with real processes: refusal before launch (absent binary, missing kernel,
 // argv that steals the monitor), QEMU exiting early (with its output), a monitor that never
 // appears, and every step of the stop sequence — ACPI power-down is exercised by the e2e

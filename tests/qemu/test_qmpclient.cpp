@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // QmpClient against a real QEMU (-machine none: no guest, just the monitor), plus protocol
 // bounds against a scripted peer (oversize and malformed messages, silent server).
 #include "qemu/qmpclient.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Scaffolding of the runtime e2e tests: a namespace with the real helper, the demo guest,
 // topology files written from JSON, and `netloomctl up --json` run inside the namespace as a
 // child whose event stream the test reads.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // e2e (issue #5): each bad input makes `netloomctl up` fail with a clear message naming the
 // node and leaves the namespace exactly as before: a missing disk image, an absent qemu
 // binary, a host port already in use, an unreachable helper, a helper that says no.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // e2e (issue #10 acceptance, runtime and CLI side): the demo under `netloomctl up --json` in a
 // test namespace, with alpha's screen and serial port reached only through QMP add_client:
 // `netloomctl screenshot` saves a non-black PNG; `netloomctl console` (driven through a pty)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // e2e (issue #5 acceptance): the demo topology under `netloomctl up --json`, run inside a
 // test namespace against the real helper: two QEMU guests (TCG) lease from dnsmasq through the
 // netloom switch, appear in the lease table with their hostnames within a second of the ACK,
@@ -200,6 +201,19 @@ private slots:
             if (v.toObject().value(QStringLiteral("state")).toString() == QLatin1String("bound"))
                 names << v.toObject().value(QStringLiteral("hostname")).toString();
         QVERIFY2(names.contains(QStringLiteral("alpha")) && names.contains(QStringLiteral("beta")), qPrintable(QString::fromUtf8(leases.out)));
+        // The gateway (the guests pinged it, so its ARP replies were seen) is listed as the
+        // gateway, named after its host port, with no expiry — not as a bound lease.
+        bool gatewayRow = false;
+        for (const QJsonValue &v : rows) {
+            const QJsonObject l = v.toObject();
+            if (l.value(QStringLiteral("ip")).toString() != QLatin1String("10.0.2.1"))
+                continue;
+            gatewayRow = true;
+            QCOMPARE(l.value(QStringLiteral("state")).toString(), QStringLiteral("gateway"));
+            QCOMPARE(l.value(QStringLiteral("guest")).toString(), QStringLiteral("gateway"));
+            QCOMPARE(l.value(QStringLiteral("expiresAtMs")).toInteger(), 0);
+        }
+        QVERIFY2(gatewayRow, qPrintable(QString::fromUtf8(leases.out)));
         const auto text = netloom::test::run({ctl, QStringLiteral("leases"), QStringLiteral("--socket"), control});
         QVERIFY2(text.exitCode == 0 && text.out.contains("10.0.2.101") && text.out.contains("alpha/net0"), qPrintable(text.describe()));
         const auto stats = netloom::test::run({ctl, QStringLiteral("stats"), QStringLiteral("--socket"), control});

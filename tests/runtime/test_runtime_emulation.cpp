@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // e2e (issue #13 acceptance): network emulation on a running demo under `netloomctl up`,
 // inside a test namespace with the real helper and two TCG guests. `netloomctl link alpha
 // delay=50ms` makes the RTT from the gateway to alpha rise by ~100 ms at once while beta's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // e2e (issue #14): a port forward under `netloomctl up --json` in a test namespace with the
 // real helper: the demo's alpha (TCG, no DHCP reservation) serves HTTP on 8080; the forward
 // tcp 18081 -> alpha:8080 is pending at start (no lease yet), is applied when alpha's lease

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // e2e (issue #5 acceptance): NIC modes without any switch or helper. A user-mode guest with a
 // host port forward serves HTTP that a client in the namespace reaches through the forward;
 // two guests on a socket VLAN (listen/connect) ping each other. SIGINT leaves nothing behind.

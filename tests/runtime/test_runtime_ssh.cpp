@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // e2e (issue #11 acceptance): ssh into a guest through its cloud-init seed. The demo topology
 // with alpha alone, whose section is the demo's own ({"user": "demo", "userKeys": true}), runs
 // under `netloomctl up --json --tcg` in a test namespace with HOME pointing at a directory

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // e2e (issue #11, UEFI): a guest with uefi {code: Debian's OVMF_CODE_4M.fd, vars: a file that
 // does not exist yet}, no disk and no NIC, under TCG.
 //  - runtime: Runtime starts it in-process (no network, so no helper and no namespace); the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Unit tests of the runtime's pure parts: AddressEvent -> LeaseEvent mapping, the argv the
 // supervisor runs, reduced host states, host-port extraction, network ids, the item models,
 // and the control socket (a real local socket, a runtime that was never started).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // FakeGuest: a guest's RAM and one or more split virtqueues as a virtio driver would lay them
 // out, for the Virtqueue/VirtioNet unit tests and the walker's microbenchmark. No Qt.
 //

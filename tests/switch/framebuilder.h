@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Test-only builders for Ethernet frames: ARP, DHCP (every message type), IPv6 ND, VLAN tags.
 // Values are in host order unless noted; the output is wire format.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Frames for the offload tests (virtionet, the engine's software completion): UDP and TCP
 // GSO frames built byte by byte, and the reference Internet checksums to verify them. No Qt.
 #pragma once

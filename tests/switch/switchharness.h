@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Test harness for the switch: runs `netloomctl switch --json` as user nobody inside a test
 // namespace and collects its JSON lines; drives vde_plug clients over their stdin/stdout
 // (2-byte big-endian length before each frame). Test scaffolding only.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // End to end through real taps and real dnsmasq: two namespace guests attached to the switch
 // by user-owned taps get leases from a dnsmasq behind the switch's host tap and ping each
 // other; the switch reports their IPs and DHCP hostnames; its counters match the kernel's tap

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Network emulation and port mirroring in the SwitchEngine, in-process over socketpair ports:
 // a delay on one port's egress or ingress that does not slow a second port, a port set down
 // dropping both ways (counted) and coming back, a live change taking effect at once, random

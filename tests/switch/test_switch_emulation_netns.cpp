@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Network emulation end to end through `netloomctl switch --tap ... --impair ...`: two test
 // namespaces whose interfaces are taps opened by the switch (in a third namespace, like the
 // bench), measured with busybox ping and iperf3 — a 20 ms delay on one port shows as ~40 ms

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The SwitchEngine in-process, as the GUI will use it: ports over socketpairs (datagram and
 // length-prefixed stream transports), the thread-safe API (add/remove ports, hub, capture on
 // and off at run time, also for a port number nobody holds yet), 802.1Q tags written on the

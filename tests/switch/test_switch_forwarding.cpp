@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Unit tests of the forwarding logic: MAC table (bound, fair eviction, aging, flap damping,
 // no multicast learning, port flush) and the Forwarder (never back out of the ingress port,
 // flooding, 802.1Q access/trunk, hub mode, runts and oversize). No sockets, clock passed in.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Unit tests of the switch's impairment stage and delay line on their own, with a seeded
 // random source and time passed in: exact delay, jitter that keeps order (and reorders only
 // when asked), random loss of 1% and 10% over 100 000 frames within ±0.5% absolute, the

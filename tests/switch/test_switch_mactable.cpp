@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Unit tests of the open-addressing MacTable on its own: learning and the VLAN key, aging,
 // moves and flap damping, the capacity bound with fair eviction, colliding keys (clusters,
 // wrap-around, backward-shift removal), port flushes — and a long randomized run against a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Offload frames through the engine (issue #12): a port that sends partial checksums and TSO
 // super-frames (as a vhost-user guest with CSUM/HOST_TSO does), flooded to a port that takes
 // every offload (gets the frame and its header untouched), one that takes checksums only

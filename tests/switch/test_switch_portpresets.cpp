@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Port presets (vde_switch's `port/setvlan` before a client plugs in): the VLAN-setting
 // syntax of `netloomctl switch --vlan`, the port-number rule (a requested number or a refusal;
 // no request = the lowest free number without a preset), the preset table's bounds, and the

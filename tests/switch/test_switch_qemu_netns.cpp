@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Unmodified QEMU joins a netloom switch started as an ordinary user, three ways at once:
 // -nic vde (libvdeplug, the vde_switch control protocol), -netdev stream (length-prefixed
 // unix stream, QEMU connecting to the switch) and -netdev dgram (unix datagrams). No guest OS:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Unit tests of snooping (DHCP every message type and option, ARP, IPv6 ND, conflicts,
 // hostile truncations), the VDE request parser, the counter sampler and the pcap writer.
 #include "framebuilder.h"

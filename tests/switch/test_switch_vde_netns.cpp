@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The netloom switch as an ordinary user, with unmodified vde_plug clients: frames cross,
 // counters add up, the control socket is private, a client that leaves is removed; hostile
 // input (garbage handshakes, random bytes, a MAC flood) never crashes or wedges it, and other

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // vhost-user backend protocol (issue #12): a fake frontend in the test (socketpair, memfd
 // guest memory, sendmsg with descriptors) replays the message sequence QEMU 7.2 sends for a
 // virtio-net device (shared/notes/vhost-user.md) against VhostUserSession and checks the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // vhost-user against a real QEMU 7.2 (issue #12): a TCG guest with a memfd memory backend and
 // a vhost-user virtio-net NIC connects (reconnect=1) to a VhostUserListener; the session must
 // bring both rings to "started" (kick, translated addresses, memory table, enabled) once the

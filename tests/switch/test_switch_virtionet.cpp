@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Unit tests of the virtio-net frame copies (VirtioNet) and software offloads without QEMU:
 // the header wherever it lies, counted drops, guest-to-guest iovecs (and an overlapping
 // hairpin), MRG_RXBUF across chains with num_buffers, too few buffers, checksum completion

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Unit tests of the split virtqueue walker without QEMU (Virtqueue): chains, indirect tables,
 // region crossings, zero-length descriptors, our bounds (dropped chains), used ring batching,
 // EVENT_IDX and flag notifications, the re-enable re-check, 16-bit wraparound and hostile

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // 802.1Q on VDE client ports preset by number (`netloomctl switch --vlan N=...`), with
 // unmodified vde_plug clients asking for their port (vde://DIR[N]) inside a test namespace:
 // two access-VLAN-10 ports see each other's broadcasts, an access-VLAN-20 port sees neither,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // In-process switch ports for unit tests: a socketpair whose one end becomes a switch
 // transport and whose other end the test reads and writes, plus a bounded datagram reader.
 #pragma once

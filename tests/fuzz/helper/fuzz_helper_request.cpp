@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes everything the helper does with a client's bytes before any side effect: the
 // frame decoder (fed in input-chosen chunk sizes), the request decoder with the strict
 // host-state decoder and validators, and the pure builders that turn an accepted state

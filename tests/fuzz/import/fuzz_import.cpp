@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes the importer (core/import/importer.h) end to end: the shell tokenizer and walker,
 // the QEMU, host-setup and dnsmasq readers and the assembler. Any input either is refused
 // with an error message, or gives a report whose counts add up and a topology that the

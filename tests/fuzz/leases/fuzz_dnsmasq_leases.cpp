@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes the dnsmasq lease-file parser (leases/dnsmasqleasefile.h) with small limits so the
 // limit paths are reached too. Invariants: it never crashes; whatever it accepts respects
 // the limits and carries only canonical, valid fields.

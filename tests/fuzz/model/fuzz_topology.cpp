@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes the topology file decoder (model/topologyjson.h) and everything that runs on a
 // decoded topology: a file either fails with an error message, or decodes to a topology
 // that validates and allocates without crashing and survives a save/load round trip

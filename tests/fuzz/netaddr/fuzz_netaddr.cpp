@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes the strict network-vocabulary parsers (protocol/netaddr.h): every parse either
 // fails cleanly or yields a value whose canonical text parses back to the same value.
 #include "protocol/netaddr.h"

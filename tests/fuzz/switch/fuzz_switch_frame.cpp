@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes everything a guest frame touches: the Ethernet/VLAN parser, the forwarder (MAC
 // learning, VLAN rules, sizes) and the snooper (DHCP options, ARP, ICMPv6 ND, conflict
 // tables). The input is split into frames at 0xfe 0xed markers so one run can build up

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes the two handshakes/framings a local client controls: the vde_switch version 3
 // control request, and QEMU's length-prefixed stream framing (fed through a real socketpair
 // into StreamTransport::receive). Byte 0 selects the target.

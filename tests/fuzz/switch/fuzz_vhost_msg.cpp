@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes the vhost-user control path (issue #12): the message parser and the session's state
 // machine, fed through a real socketpair so the reader (partial messages, SCM_RIGHTS) runs
 // too. Input: chunks of [u8 attach][u16 length, little-endian][length bytes]; `attach` bits

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes the vhost-user data plane (Virtqueue + VirtioNet) over a fake guest memory image:
 // the input describes up to 3 regions carved out of an image (also from the input), a TX and
 // an RX ring placed in region 0, the negotiated features, and up to 64 operations (pop+copy+

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Writes the seed corpora of the switch fuzz targets (run once; the output is committed)."""
 import os, struct
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Writes the seed corpus of fuzz_virtqueue (run once; the output is committed).
 
 Each seed: the 56-byte header described in fuzz_virtqueue.cpp, the ops, then a 16 KiB guest
