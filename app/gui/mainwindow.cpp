@@ -273,6 +273,10 @@ void MainWindow::buildActions()
     file->addActions({actNew, actOpen});
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
+    QAction *actImport = make(QStringLiteral("actionImport"), tr("&Import\u2026"), QIcon(), QKeySequence(),
+                              [this] { showImportDialog(); });
+    actImport->setToolTip(tr("Turn a hand-made QEMU/VDE/dnsmasq setup script into a topology"));
+    file->addAction(actImport);
     file->addActions({actSave, actSaveAs});
     file->addSeparator();
     QAction *actExport = make(QStringLiteral("actionExport"), tr("&Export as Shell Script\u2026"), icon("export"),

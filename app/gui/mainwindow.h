@@ -42,6 +42,7 @@ class TopologyDocument;
 class TopologyScene;
 class NewGuestDialog;
 class MissingDisksDialog;
+class ImportDialog;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -133,6 +134,13 @@ public:
     void validateNow();
     // Opens the export dialog (modal unless `modal` is false; returns it when non-modal).
     QDialog *showExportDialog(bool modal = true);
+    // File > Import… (importdialog.h): opens the import dialog (modal unless `modal` is
+    // false; returns it when non-modal). Its Import calls openImported() and closes it.
+    ImportDialog *showImportDialog(bool modal = true);
+    // Replaces the document by the imported `topology` as a new, unsaved document (no file
+    // path, modified), after asking about unsaved changes like Open. Returns false when the
+    // user cancelled. Touches: the document, the undo stack, the autosave of the old one.
+    bool openImported(const model::Topology &topology);
     // The canvas's context menu for a right-click at `pos` (view coordinates): a node's
     // run and guest actions, a cable's up/down and Impairment… (linkmenu.h), Start/Stop.
     // The caller owns (and execs) it.
