@@ -42,7 +42,6 @@ ImportDialog::ImportDialog(QWidget *parent)
     m_text = new QPlainTextEdit;
     m_text->setObjectName(QStringLiteral("importText"));
     m_text->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_text->setPlaceholderText(tr("#!/bin/sh\nvde_switch -tap tap0 -daemon\n\u2026"));
     leftBox->addWidget(m_text, 1);
     auto *form = new QFormLayout;
     m_branch = new QLineEdit(QStringLiteral("start"));
