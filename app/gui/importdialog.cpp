@@ -78,6 +78,7 @@ ImportDialog::ImportDialog(QWidget *parent)
     m_table->setObjectName(QStringLiteral("importReport"));
     m_table->setHorizontalHeaderLabels({tr("Line"), tr("Kind"), tr("Text"), tr("Detail")});
     m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->horizontalHeader()->setStretchLastSection(true);
@@ -91,6 +92,9 @@ ImportDialog::ImportDialog(QWidget *parent)
     m_view->setInteractive(false);  // a preview: nothing can be moved, cabled or dropped
     m_view->setAcceptDrops(false);
     right->addWidget(m_view);
+    right->setStretchFactor(0, 3);
+    right->setStretchFactor(1, 2);
+    m_view->setMinimumHeight(160);
 
     auto *split = new QSplitter(Qt::Horizontal);
     split->addWidget(left);
@@ -278,6 +282,8 @@ void ImportDialog::showResult()
     }
     m_table->resizeColumnToContents(ColLine);
     m_table->resizeColumnToContents(ColKind);
+    m_table->resizeColumnToContents(ColText);
+    m_table->setColumnWidth(ColText, qBound(80, m_table->columnWidth(ColText), 260));
     m_view->fitAll();
 }
 
