@@ -888,6 +888,121 @@
     </message>
 </context>
 <context>
+    <name>netloom::gui::ImportDialog</name>
+    <message>
+        <source>Import Setup Script</source>
+        <translation>Einrichtungsskript importieren</translation>
+    </message>
+    <message>
+        <source>Paste a shell script that builds a network by hand (vde_switch, tunctl, brctl, ifconfig, iptables, dnsmasq, qemu-system-*, vdeqemu) or open one. Nothing in it is executed.</source>
+        <translation>Fügen Sie ein Shell-Skript ein, das ein Netz von Hand aufbaut (vde_switch, tunctl, brctl, ifconfig, iptables, dnsmasq, qemu-system-*, vdeqemu), oder öffnen Sie eines. Nichts darin wird ausgeführt.</translation>
+    </message>
+    <message>
+        <source>The branch of an rc script&apos;s case &quot;$1&quot; that builds the network</source>
+        <translation>Der Zweig von case &quot;$1&quot; eines rc-Skripts, der das Netz aufbaut</translation>
+    </message>
+    <message>
+        <source>rc-script &amp;branch:</source>
+        <translation>rc-Skript-&amp;Zweig:</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>Referenced files:</source>
+        <translation>Referenzierte Dateien:</translation>
+    </message>
+    <message>
+        <source>&amp;Open File…</source>
+        <translation>Datei ö&amp;ffnen…</translation>
+    </message>
+    <message>
+        <source>Add &amp;Referenced File…</source>
+        <translation>&amp;Referenzierte Datei hinzufügen…</translation>
+    </message>
+    <message>
+        <source>A file the script reads, such as a dnsmasq -C configuration or an nft -f rule set</source>
+        <translation>Eine Datei, die das Skript liest, etwa eine dnsmasq-Konfiguration (-C) oder ein nft-Regelsatz (-f)</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>Zeile</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>Detail</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>&amp;Importieren</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 is larger than 4 MiB: not a setup script</source>
+        <translation>%1 ist größer als 4 MiB: kein Einrichtungsskript</translation>
+    </message>
+    <message>
+        <source>At most %1 referenced files</source>
+        <translation>Höchstens %1 referenzierte Dateien</translation>
+    </message>
+    <message>
+        <source>Open setup script</source>
+        <translation>Einrichtungsskript öffnen</translation>
+    </message>
+    <message>
+        <source>Shell scripts (*.sh *.rc rc.*);;dnsmasq configuration (*.conf);;All files (*)</source>
+        <translation>Shell-Skripte (*.sh *.rc rc.*);;dnsmasq-Konfiguration (*.conf);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Add referenced file</source>
+        <translation>Referenzierte Datei hinzufügen</translation>
+    </message>
+    <message>
+        <source>The input was refused: %1</source>
+        <translation>Die Eingabe wurde abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>Paste a script or open a file.</source>
+        <translation>Fügen Sie ein Skript ein oder öffnen Sie eine Datei.</translation>
+    </message>
+    <message>
+        <source>%1 mapped, %2 ignored, %3 not understood</source>
+        <translation>%1 übernommen, %2 ignoriert, %3 nicht verstanden</translation>
+    </message>
+    <message>
+        <source>nodes: %1, cables: %2</source>
+        <translation>Knoten: %1, Kabel: %2</translation>
+    </message>
+    <message>
+        <source>nothing usable came out</source>
+        <translation>nichts Verwendbares erkannt</translation>
+    </message>
+    <message>
+        <source>mapped</source>
+        <translation>übernommen</translation>
+    </message>
+    <message>
+        <source>ignored</source>
+        <translation>ignoriert</translation>
+    </message>
+    <message>
+        <source>not understood</source>
+        <translation>nicht verstanden</translation>
+    </message>
+</context>
+<context>
     <name>netloom::gui::LeaseListModel</name>
     <message>
         <source>never</source>
@@ -1450,6 +1565,18 @@
     <message>
         <source>Building the demo guest in %1 (%2)</source>
         <translation>Demo-Gast wird in %1 gebaut (%2)</translation>
+    </message>
+    <message>
+        <source>&amp;Import…</source>
+        <translation>&amp;Importieren…</translation>
+    </message>
+    <message>
+        <source>Turn a hand-made QEMU/VDE/dnsmasq setup script into a topology</source>
+        <translation>Ein handgeschriebenes QEMU/VDE/dnsmasq-Einrichtungsskript in eine Topologie umwandeln</translation>
+    </message>
+    <message>
+        <source>Imported %1 (%2 nodes, %3 cables), not saved yet</source>
+        <translation>%1 importiert (%2 Knoten, %3 Kabel), noch nicht gespeichert</translation>
     </message>
 </context>
 <context>
