@@ -131,7 +131,7 @@ QString helperNetworkId(const QString &topologyName);
 
 // Maps a switch AddressEvent onto the tracker's LeaseEvent (docs/runtime-parts.md): DHCP
 // kinds one to one, ARP request/reply/announce -> Arp, ND solicit/advert/DAD -> Nd (a DAD
-// probe names the address its sender is about to use). ARP probes and the switch's own
+// probe names the address its sender is about to use; link-local ones are dropped). ARP probes and the switch's own
 // conflict events carry nothing the merge needs: std::nullopt. Pure.
 std::optional<leases::LeaseEvent> toLeaseEvent(const sw::AddressEvent &event, const QString &portName);
 

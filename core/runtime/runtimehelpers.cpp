@@ -108,12 +108,17 @@ std::optional<leases::LeaseEvent> toLeaseEvent(const sw::AddressEvent &e, const 
             return std::nullopt;
         out.kind = LeaseEventKind::Arp;
         break;
-    case AddressEventKind::NdSolicit:
-    case AddressEventKind::NdAdvert:
     // Duplicate address detection is the one moment a guest that only serves shows a new
     // address (SLAAC, DHCPv6, privacy): its probe names the address it is about to use, from
-    // its own MAC. Recorded like the other ND evidence (an IPv6 port forward needs it).
+    // its own MAC. Recorded like the other ND evidence (an IPv6 port forward needs it) — but
+    // not for link-local addresses, which every booting guest probes before DHCP and which
+    // nothing resolves against.
     case AddressEventKind::NdDad:
+        if (e.ip.isLinkLocal())
+            return std::nullopt;
+        [[fallthrough]];
+    case AddressEventKind::NdSolicit:
+    case AddressEventKind::NdAdvert:
         if (e.ip.protocol() != QAbstractSocket::IPv6Protocol)
             return std::nullopt;
         out.kind = LeaseEventKind::Nd;

@@ -137,6 +137,9 @@ private slots:
         QVERIFY(le);
         QCOMPARE(le->kind, leases::LeaseEventKind::Nd);
         QCOMPARE(le->ipv6, QHostAddress(QStringLiteral("fd42:1::5054:ff:fe00:1")));
+        // ... but not a link-local one (every guest probes it at boot, before DHCP).
+        e.ip = QHostAddress(QStringLiteral("fe80::5054:ff:fe00:1"));
+        QVERIFY(!toLeaseEvent(e, QString()));
     }
 
     void supervisorArgvDropsMonitorAndKvm()
