@@ -16,6 +16,24 @@ QString match(const QString &uplink)
     return u'"' + m + u'"';
 }
 
+// The uplinks as one nft match value: "eth0" or {"eth*", "wl*"}.
+QString uplinkSet(const QStringList &uplinks)
+{
+    QStringList names;
+    for (const QString &u : uplinks)
+        names << match(u);
+    return names.size() == 1 ? names.first() : u'{' + names.join(QStringLiteral(", ")) + u'}';
+}
+
+// The prerouting and output nat chains of a table with port forwards (both texts empty: none).
+QString forwardChains(const QString &pre, const QString &out)
+{
+    if (pre.isEmpty() && out.isEmpty())
+        return QString();
+    return QStringLiteral("  chain prerouting {\n    %1\n").arg(protocol::forwardPreroutingHook()) + pre
+        + QStringLiteral("  }\n  chain output {\n    %1\n").arg(protocol::forwardOutputHook()) + out + QStringLiteral("  }\n");
+}
+
 // Appends the rules of one port forward (protocol/forwardrules.h) to the chains' texts.
 void forwardRules(const protocol::NatSpec &r, const protocol::ForwardSpec &f, QString *pre, QString *out,
                   QString *post, QString *fwd)
@@ -35,10 +53,7 @@ QString buildNftScript(const QList<protocol::NatSpec> &rules)
         return s;
     QString pre, out, post, fwd;
     for (const auto &r : rules) {
-        QStringList names;
-        for (const QString &u : r.uplinks)
-            names << match(u);
-        const QString set = names.size() == 1 ? names.first() : u'{' + names.join(QStringLiteral(", ")) + u'}';
+        const QString set = uplinkSet(r.uplinks);
         const QString own = u'"' + r.ifname + u'"';
         if (protocol::natTakesLoopback(r))
             pre += QStringLiteral("    ") + protocol::loopbackGuardRule(r) + u'\n';
@@ -54,15 +69,7 @@ QString buildNftScript(const QList<protocol::NatSpec> &rules)
             fwd += QStringLiteral("    iifname %1 oifname %2 ip daddr %3 accept\n").arg(set, own, r.subnet);
         }
     }
-    s += QStringLiteral("table ip netloom {\n");
-    if (!pre.isEmpty() || !out.isEmpty()) {
-        s += QStringLiteral("  chain prerouting {\n    %1\n").arg(protocol::forwardPreroutingHook());
-        s += pre;
-        s += QStringLiteral("  }\n");
-        s += QStringLiteral("  chain output {\n    %1\n").arg(protocol::forwardOutputHook());
-        s += out;
-        s += QStringLiteral("  }\n");
-    }
+    s += QStringLiteral("table ip netloom {\n") + forwardChains(pre, out);
     s += QStringLiteral("  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n");
     s += post;
     s += QStringLiteral("  }\n");
@@ -79,10 +86,7 @@ QString buildNft6Script(const QList<protocol::NatSpec> &rules)
         return s;
     QString pre, out, post, fwd;
     for (const auto &r : rules) {
-        QStringList names;
-        for (const QString &u : r.uplinks)
-            names << match(u);
-        const QString set = names.size() == 1 ? names.first() : u'{' + names.join(QStringLiteral(", ")) + u'}';
+        const QString set = uplinkSet(r.uplinks);
         const QString own = u'"' + r.ifname + u'"';
         for (const auto &f : r.forwards)
             forwardRules(r, f, &pre, &out, &post, &fwd);
@@ -95,15 +99,7 @@ QString buildNft6Script(const QList<protocol::NatSpec> &rules)
             fwd += QStringLiteral("    iifname %1 oifname %2 ip6 daddr %3 accept\n").arg(set, own, r.subnet);
         }
     }
-    s += QStringLiteral("table ip6 netloom {\n");
-    if (!pre.isEmpty() || !out.isEmpty()) {
-        s += QStringLiteral("  chain prerouting {\n    %1\n").arg(protocol::forwardPreroutingHook());
-        s += pre;
-        s += QStringLiteral("  }\n");
-        s += QStringLiteral("  chain output {\n    %1\n").arg(protocol::forwardOutputHook());
-        s += out;
-        s += QStringLiteral("  }\n");
-    }
+    s += QStringLiteral("table ip6 netloom {\n") + forwardChains(pre, out);
     if (!post.isEmpty())
         s += QStringLiteral("  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n")
             + post + QStringLiteral("  }\n");

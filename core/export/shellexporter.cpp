@@ -414,38 +414,19 @@ private:
         // One table of our own; deleting it on stop removes every rule we added.
         QStringList nft{QStringLiteral("table ip %1 {").arg(m_table)};
         const protocol::ForwardRules fw = exportForwardRules(m_plan, protocol::ForwardSpec::Family::Ipv4);
-        const auto indent = [](const QStringList &rules) {
-            QStringList out;
-            for (const QString &l : rules)
-                out << QStringLiteral("    ") + l;
-            return out;
-        };
-        if (exportHasForwards(m_plan, protocol::ForwardSpec::Family::Ipv4)) {
-            nft << QStringLiteral("  chain prerouting {") << QStringLiteral("    ") + protocol::forwardPreroutingHook()
-                << indent(fw.prerouting) << QStringLiteral("  }");
-            nft << QStringLiteral("  chain output {") << QStringLiteral("    ") + protocol::forwardOutputHook()
-                << indent(fw.output) << QStringLiteral("  }");
-        }
+        if (exportHasForwards(m_plan, protocol::ForwardSpec::Family::Ipv4))
+            nft << forwardChainLines(fw);
         nft << QStringLiteral("  chain postrouting {")
-            << QStringLiteral("    type nat hook postrouting priority srcnat; policy accept;") << indent(fw.postrouting);
-        auto set = [](const QStringList &uplinks) {
-            QStringList quoted;
-            for (QString u : uplinks) {
-                if (u.endsWith(QLatin1Char('+')))
-                    u = u.left(u.size() - 1) + QLatin1Char('*');
-                quoted << QStringLiteral("\"%1\"").arg(u);
-            }
-            return quoted.size() == 1 ? quoted.first() : QStringLiteral("{ %1 }").arg(quoted.join(QStringLiteral(", ")));
-        };
+            << QStringLiteral("    type nat hook postrouting priority srcnat; policy accept;") << indentRules(fw.postrouting);
         for (const protocol::NatSpec &n : m_plan.host.nat)
             if (n.mode == protocol::NatSpec::Mode::Masquerade)
-                nft << QStringLiteral("    ip saddr %1 ip daddr != %1 oifname %2 masquerade").arg(n.subnet, set(n.uplinks));
+                nft << QStringLiteral("    ip saddr %1 ip daddr != %1 oifname %2 masquerade").arg(n.subnet, nftUplinkSet(n.uplinks));
         nft << QStringLiteral("  }") << QStringLiteral("  chain forward {")
-            << QStringLiteral("    type filter hook forward priority filter; policy accept;") << indent(fw.forward);
+            << QStringLiteral("    type filter hook forward priority filter; policy accept;") << indentRules(fw.forward);
         for (const protocol::NatSpec &n : m_plan.host.nat) {
-            nft << QStringLiteral("    iifname \"%1\" ip saddr %2 oifname %3 accept").arg(n.ifname, n.subnet, set(n.uplinks));
+            nft << QStringLiteral("    iifname \"%1\" ip saddr %2 oifname %3 accept").arg(n.ifname, n.subnet, nftUplinkSet(n.uplinks));
             nft << QStringLiteral("    iifname %1 oifname \"%2\" ip daddr %3%4 accept")
-                       .arg(set(n.uplinks), n.ifname, n.subnet,
+                       .arg(nftUplinkSet(n.uplinks), n.ifname, n.subnet,
                             n.mode == protocol::NatSpec::Mode::Masquerade ? QStringLiteral(" ct state established,related") : QString());
         }
         nft << QStringLiteral("  }") << QStringLiteral("}");

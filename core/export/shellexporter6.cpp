@@ -1,48 +1,28 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "shellexporter6.h"
 
+#include "shellforwards.h"
+
 namespace netloom::exporter::detail {
 
-namespace {
-QString uplinkSet(const QStringList &uplinks)
-{
-    QStringList quoted;
-    for (QString u : uplinks) {
-        if (u.endsWith(QLatin1Char('+')))
-            u = u.left(u.size() - 1) + QLatin1Char('*');
-        quoted << QStringLiteral("\"%1\"").arg(u);
-    }
-    return quoted.size() == 1 ? quoted.first() : QStringLiteral("{ %1 }").arg(quoted.join(QStringLiteral(", ")));
-}
-}  // namespace
 
 QStringList nat6TableLines(const QString &table, const QList<protocol::NatSpec> &nat6, const protocol::ForwardRules &fw,
                            bool hasForwards)
 {
-    const auto indent = [](const QStringList &rules) {
-        QStringList out;
-        for (const QString &l : rules)
-            out << QStringLiteral("    ") + l;
-        return out;
-    };
     QStringList nft{QStringLiteral("table ip6 %1 {").arg(table)};
-    if (hasForwards) {
-        nft << QStringLiteral("  chain prerouting {") << QStringLiteral("    ") + protocol::forwardPreroutingHook()
-            << indent(fw.prerouting) << QStringLiteral("  }");
-        nft << QStringLiteral("  chain output {") << QStringLiteral("    ") + protocol::forwardOutputHook()
-            << indent(fw.output) << QStringLiteral("  }");
-    }
+    if (hasForwards)
+        nft << forwardChainLines(fw);
     nft << QStringLiteral("  chain postrouting {") << QStringLiteral("    type nat hook postrouting priority srcnat; policy accept;")
-        << indent(fw.postrouting);
+        << indentRules(fw.postrouting);
     for (const protocol::NatSpec &n : nat6)
         if (n.mode == protocol::NatSpec::Mode::Masquerade)
-            nft << QStringLiteral("    ip6 saddr %1 ip6 daddr != %1 oifname %2 masquerade").arg(n.subnet, uplinkSet(n.uplinks));
+            nft << QStringLiteral("    ip6 saddr %1 ip6 daddr != %1 oifname %2 masquerade").arg(n.subnet, nftUplinkSet(n.uplinks));
     nft << QStringLiteral("  }") << QStringLiteral("  chain forward {")
-        << QStringLiteral("    type filter hook forward priority filter; policy accept;") << indent(fw.forward);
+        << QStringLiteral("    type filter hook forward priority filter; policy accept;") << indentRules(fw.forward);
     for (const protocol::NatSpec &n : nat6) {
-        nft << QStringLiteral("    iifname \"%1\" ip6 saddr %2 oifname %3 accept").arg(n.ifname, n.subnet, uplinkSet(n.uplinks));
+        nft << QStringLiteral("    iifname \"%1\" ip6 saddr %2 oifname %3 accept").arg(n.ifname, n.subnet, nftUplinkSet(n.uplinks));
         nft << QStringLiteral("    iifname %1 oifname \"%2\" ip6 daddr %3%4 accept")
-                   .arg(uplinkSet(n.uplinks), n.ifname, n.subnet,
+                   .arg(nftUplinkSet(n.uplinks), n.ifname, n.subnet,
                         n.mode == protocol::NatSpec::Mode::Masquerade ? QStringLiteral(" ct state established,related") : QString());
     }
     nft << QStringLiteral("  }") << QStringLiteral("}");

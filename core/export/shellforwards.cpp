@@ -57,6 +57,33 @@ protocol::ForwardRules exportForwardRules(const plan::Plan &plan, protocol::Forw
     return fw;
 }
 
+QStringList indentRules(const QStringList &rules)
+{
+    QStringList out;
+    for (const QString &l : rules)
+        out << QStringLiteral("    ") + l;
+    return out;
+}
+
+QString nftUplinkSet(const QStringList &uplinks)
+{
+    QStringList quoted;
+    for (QString u : uplinks) {
+        if (u.endsWith(QLatin1Char('+')))
+            u = u.left(u.size() - 1) + QLatin1Char('*');
+        quoted << QStringLiteral("\"%1\"").arg(u);
+    }
+    return quoted.size() == 1 ? quoted.first() : QStringLiteral("{ %1 }").arg(quoted.join(QStringLiteral(", ")));
+}
+
+QStringList forwardChainLines(const protocol::ForwardRules &fw)
+{
+    return QStringList{QStringLiteral("  chain prerouting {"), QStringLiteral("    ") + protocol::forwardPreroutingHook()}
+        + indentRules(fw.prerouting)
+        + QStringList{QStringLiteral("  }"), QStringLiteral("  chain output {"), QStringLiteral("    ") + protocol::forwardOutputHook()}
+        + indentRules(fw.output) + QStringList{QStringLiteral("  }")};
+}
+
 bool exportHasForwards(const plan::Plan &plan, protocol::ForwardSpec::Family family)
 {
     return std::any_of(plan.forwards.cbegin(), plan.forwards.cend(),

@@ -23,6 +23,13 @@ namespace netloom::exporter {
 // chain, without indentation; commented-out rules and their comments for unresolved forwards.
 protocol::ForwardRules exportForwardRules(const plan::Plan &plan, protocol::ForwardSpec::Family family);
 
+// The lines of a script's nft table, shared by its ip and ip6 tables: `rules` indented by
+// four spaces; the uplinks as one match value ("eth*" or { "eth*", "wl*" }); the prerouting
+// and output chains holding `fw`'s rules. Pure.
+QStringList indentRules(const QStringList &rules);
+QString nftUplinkSet(const QStringList &uplinks);
+QStringList forwardChainLines(const protocol::ForwardRules &fw);
+
 // True when `plan` has a forward of `family` (its table then gets prerouting/output chains).
 bool exportHasForwards(const plan::Plan &plan, protocol::ForwardSpec::Family family);
 

@@ -15,10 +15,11 @@ plan::GuestLeases Runtime::boundLeases() const
                 continue;
             if (e.ip.value != 0)
                 out.ipv4.insert(e.mac.toString(), e.ip.toString());
-            QStringList &v6 = out.ipv6[e.mac.toString()];
-            for (const QHostAddress &a : e.ipv6)
+            for (const QHostAddress &a : e.ipv6) {
+                QStringList &v6 = out.ipv6[e.mac.toString()];
                 if (!v6.contains(a.toString()))
                     v6.append(a.toString());
+            }
         }
     }
     return out;
