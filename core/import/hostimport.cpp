@@ -54,28 +54,29 @@ bool isLocalVde(const QString &url)
     return url.startsWith(QLatin1String("vde://")) || !url.contains(QLatin1String("://"));
 }
 
+// The fact in `list` whose `key` field is `value`, appended (first seen on `line`) when there
+// is none.
+template <typename Fact>
+Fact &factFor(QList<Fact> &list, QString Fact::*key, const QString &value, int line)
+{
+    for (Fact &f : list)
+        if (f.*key == value)
+            return f;
+    Fact f;
+    f.*key = value;
+    f.line = line;
+    list.append(f);
+    return list.last();
+}
+
 SwitchFact &switchFor(ImportState &st, const QString &sock, int line)
 {
-    for (SwitchFact &s : st.switches)
-        if (s.sock == sock)
-            return s;
-    SwitchFact s;
-    s.sock = sock;
-    s.line = line;
-    st.switches.append(s);
-    return st.switches.last();
+    return factFor(st.switches, &SwitchFact::sock, sock, line);
 }
 
 BridgeFact &bridgeFor(ImportState &st, const QString &name, int line)
 {
-    for (BridgeFact &b : st.bridges)
-        if (b.name == name)
-            return b;
-    BridgeFact b;
-    b.name = name;
-    b.line = line;
-    st.bridges.append(b);
-    return st.bridges.last();
+    return factFor(st.bridges, &BridgeFact::name, name, line);
 }
 
 // Classful default prefix for an address given without a netmask.
