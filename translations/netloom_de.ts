@@ -1001,6 +1001,18 @@
         <source>not understood</source>
         <translation>nicht verstanden</translation>
     </message>
+    <message>
+        <source>R&amp;unning QEMU Guests</source>
+        <translation>La&amp;ufende QEMU-Gäste</translation>
+    </message>
+    <message>
+        <source>Read the command lines of your own running qemu-system-* processes (they keep running; Netloom does not take them over)</source>
+        <translation>Die Befehlszeilen Ihrer eigenen laufenden qemu-system-*-Prozesse lesen (sie laufen weiter; Netloom übernimmt sie nicht)</translation>
+    </message>
+    <message>
+        <source>No running qemu-system-* process of yours was found.</source>
+        <translation>Es wurde kein laufender qemu-system-*-Prozess von Ihnen gefunden.</translation>
+    </message>
 </context>
 <context>
     <name>netloom::gui::LeaseListModel</name>
@@ -1577,6 +1589,14 @@
     <message>
         <source>Imported %1 (%2 nodes, %3 cables), not saved yet</source>
         <translation>%1 importiert (%2 Knoten, %3 Kabel), noch nicht gespeichert</translation>
+    </message>
+    <message>
+        <source>Import R&amp;unning QEMU Guests…</source>
+        <translation>La&amp;ufende QEMU-Gäste importieren…</translation>
+    </message>
+    <message>
+        <source>Turn your running qemu-system-* processes into a new topology (they keep running)</source>
+        <translation>Ihre laufenden qemu-system-*-Prozesse in eine neue Topologie umwandeln (sie laufen weiter)</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,7 @@
 #include "importdialog.h"
 
 #include "canvasview.h"
+#include "export/shellexporter.h"
 #include "topologydocument.h"
 #include "topologyscene.h"
 
@@ -16,6 +17,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QTimer>
@@ -60,8 +62,14 @@ ImportDialog::ImportDialog(QWidget *parent)
     auto *addButton = new QPushButton(tr("Add &Referenced File\u2026"));
     addButton->setObjectName(QStringLiteral("importAddFile"));
     addButton->setToolTip(tr("A file the script reads, such as a dnsmasq -C configuration or an nft -f rule set"));
+    m_addFile = addButton;
+    auto *runningButton = new QPushButton(tr("R&unning QEMU Guests"));
+    runningButton->setObjectName(QStringLiteral("importRunning"));
+    runningButton->setToolTip(tr("Read the command lines of your own running qemu-system-* processes (they keep running; "
+                                 "Netloom does not take them over)"));
     fileButtons->addWidget(openButton);
     fileButtons->addWidget(addButton);
+    fileButtons->addWidget(runningButton);
     fileButtons->addStretch(1);
     leftBox->addLayout(fileButtons);
 
@@ -118,6 +126,7 @@ ImportDialog::ImportDialog(QWidget *parent)
     connect(m_branch, &QLineEdit::textChanged, this, &ImportDialog::scheduleReimport);
     connect(openButton, &QPushButton::clicked, this, &ImportDialog::openFileDialog);
     connect(addButton, &QPushButton::clicked, this, &ImportDialog::addFileDialog);
+    connect(runningButton, &QPushButton::clicked, this, [this] { (void)loadRunningGuests(); });  // errors are shown
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     // Not QDialog::accept: the owner closes the dialog once the document was replaced (the
     // user may still cancel at its "unsaved changes" question).
@@ -141,7 +150,53 @@ Result<QByteArray> ImportDialog::readBounded(const QString &path)
 
 void ImportDialog::setText(const QString &text)
 {
+    setScriptMode();
     m_text->setPlainText(text);
+}
+
+void ImportDialog::setScriptMode()
+{
+    if (!m_runningMode)
+        return;
+    m_runningMode = false;
+    m_running.clear();
+    m_name = QStringLiteral("imported");
+    m_text->setReadOnly(false);
+    m_branch->setEnabled(true);
+    m_addFile->setEnabled(true);
+}
+
+Result<int> ImportDialog::loadRunningGuests(const QString &procRoot)
+{
+    const Result<QList<importer::RunningGuest>> guests = importer::listOwnQemuProcesses(procRoot);
+    if (!guests) {
+        m_status->setText(guests.error().message);
+        return guests.error();
+    }
+    setRunningGuests(*guests);
+    return int(guests->size());
+}
+
+void ImportDialog::setRunningGuests(const QList<importer::RunningGuest> &guests)
+{
+    // A word is shown bare when the shell would read it back unchanged, else quoted.
+    static const QRegularExpression bare(QStringLiteral("^[A-Za-z0-9_@%+=:,./-]+$"));
+    QStringList lines;
+    for (const importer::RunningGuest &g : guests) {
+        QStringList words;
+        for (const QString &w : g.argv)
+            words.append(bare.match(w).hasMatch() ? w : exporter::shellQuote(w));
+        lines.append(QStringLiteral("# pid %1").arg(g.pid));
+        lines.append(words.join(u' '));
+    }
+    m_runningMode = true;
+    m_running = guests;
+    m_name = QStringLiteral("running-guests");
+    m_text->setReadOnly(true);
+    m_branch->setEnabled(false);
+    m_addFile->setEnabled(false);
+    m_text->setPlainText(lines.join(u'\n'));
+    reimportNow();
 }
 
 QString ImportDialog::loadFile(const QString &path)
@@ -151,6 +206,7 @@ QString ImportDialog::loadFile(const QString &path)
         m_status->setText(data.error().message);
         return data.error().message;
     }
+    setScriptMode();
     m_name = QFileInfo(path).completeBaseName();
     if (m_name.isEmpty())
         m_name = QStringLiteral("imported");
@@ -207,7 +263,14 @@ void ImportDialog::reimportNow()
     m_hasResult = false;
     m_result = importer::ImportResult{};
     const QByteArray text = m_text->toPlainText().toUtf8();
-    if (!text.trimmed().isEmpty()) {
+    if (m_runningMode) {
+        importer::ImportOptions o;
+        o.name = m_name;
+        if (!m_running.isEmpty()) {
+            m_result = importer::importRunningGuests(m_running, o);
+            m_hasResult = true;
+        }
+    } else if (!text.trimmed().isEmpty()) {
         importer::ImportOptions o;
         o.caseValue = m_branch->text().trimmed().isEmpty() ? QStringLiteral("start") : m_branch->text().trimmed();
         o.name = m_name;
@@ -244,7 +307,8 @@ void ImportDialog::showResult()
         return;
     }
     if (!m_hasResult) {
-        m_status->setText(tr("Paste a script or open a file."));
+        m_status->setText(m_runningMode ? tr("No running qemu-system-* process of yours was found.")
+                                        : tr("Paste a script or open a file."));
         return;
     }
     const QString counts = tr("%1 mapped, %2 ignored, %3 not understood")

@@ -11,6 +11,13 @@
 // Every change of the text, branch or files re-imports after kDebounceMs (a synchronous
 // call). Import is enabled only when the result is usable (at least one node); it emits
 // importRequested(), and the owner (MainWindow) decides whether the document is replaced.
+//
+// Running guests (issue #15 part 4): loadRunningGuests() reads the user's own qemu-system-*
+// processes (importer::listOwnQemuProcesses) and switches the dialog to that source: the
+// paste box shows their command lines read-only (a "# pid N" line above each), the
+// re-import goes through importer::importRunningGuests (each process reported as its pid),
+// and the script-only controls (branch, referenced files) are disabled. Opening a file or
+// setText() returns to the script source. Netloom never takes those processes over.
 #pragma once
 
 #include "import/importer.h"
@@ -55,6 +62,14 @@ public:
     QString addReferencedFile(const QString &path);
     // Sets the rc-script branch to follow.
     void setBranch(const QString &value);
+    // Reads the calling user's running QEMU processes under `procRoot` (tests pass a fake
+    // /proc) and shows them as the source (see above). Returns the number of processes found,
+    // or an error sentence in Error::message (also shown). Touches: reads procRoot/PID/cmdline.
+    Result<int> loadRunningGuests(const QString &procRoot = QStringLiteral("/proc"));
+    // Shows `guests` as the source (what loadRunningGuests does after reading /proc).
+    void setRunningGuests(const QList<importer::RunningGuest> &guests);
+    bool showsRunningGuests() const { return m_runningMode; }
+
     // Re-imports now (stops the pending debounce). Touches only the dialog's widgets.
     void reimportNow();
 
@@ -80,6 +95,7 @@ private:
     void openFileDialog();
     void addFileDialog();
     void showResult();
+    void setScriptMode();
 
     QPlainTextEdit *m_text = nullptr;
     QLineEdit *m_branch = nullptr;
@@ -95,6 +111,9 @@ private:
     QString m_name = QStringLiteral("imported");
     QString m_error;               // the refusal of the whole input, or ""
     bool m_hasResult = false;
+    bool m_runningMode = false;
+    QList<importer::RunningGuest> m_running;
+    QPushButton *m_addFile = nullptr;
     importer::ImportResult m_result;
 };
 

@@ -10,6 +10,7 @@
 #include "exportdialog.h"
 #include "helperstatuswidget.h"
 #include "helperprobe.h"
+#include "importdialog.h"
 #include "leasespanel.h"
 #include "runcontroller.h"
 #include "trafficpanel.h"
@@ -277,6 +278,10 @@ void MainWindow::buildActions()
                               [this] { showImportDialog(); });
     actImport->setToolTip(tr("Turn a hand-made QEMU/VDE/dnsmasq setup script into a topology"));
     file->addAction(actImport);
+    QAction *actImportRunning = make(QStringLiteral("actionImportRunning"), tr("Import R&unning QEMU Guests\u2026"), QIcon(),
+                                     QKeySequence(), [this] { showImportDialog(true, true); });
+    actImportRunning->setToolTip(tr("Turn your running qemu-system-* processes into a new topology (they keep running)"));
+    file->addAction(actImportRunning);
     file->addActions({actSave, actSaveAs});
     file->addSeparator();
     QAction *actExport = make(QStringLiteral("actionExport"), tr("&Export as Shell Script\u2026"), icon("export"),

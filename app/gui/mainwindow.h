@@ -136,7 +136,10 @@ public:
     QDialog *showExportDialog(bool modal = true);
     // File > Import… (importdialog.h): opens the import dialog (modal unless `modal` is
     // false; returns it when non-modal). Its Import calls openImported() and closes it.
-    ImportDialog *showImportDialog(bool modal = true);
+    // With `runningGuests` (File > Import Running QEMU Guests…) it opens on the user's own
+    // running qemu-system-* processes, read from `procRoot`.
+    ImportDialog *showImportDialog(bool modal = true, bool runningGuests = false,
+                                   const QString &procRoot = QStringLiteral("/proc"));
     // Replaces the document by the imported `topology` as a new, unsaved document (no file
     // path, modified), after asking about unsaved changes like Open. Returns false when the
     // user cancelled. Touches: the document, the undo stack, the autosave of the old one.

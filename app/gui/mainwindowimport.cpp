@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// MainWindow: File > Import… (issue #15 part 5): the import dialog and opening its result.
+// MainWindow: File > Import… and File > Import Running QEMU Guests… (issue #15 parts 4 and 5):
+// the import dialog and opening its result.
 #include "mainwindow.h"
 
 #include "autosave.h"
@@ -11,7 +12,7 @@
 
 namespace netloom::gui {
 
-ImportDialog *MainWindow::showImportDialog(bool modal)
+ImportDialog *MainWindow::showImportDialog(bool modal, bool runningGuests, const QString &procRoot)
 {
     auto *dlg = new ImportDialog(this);
     dlg->setAttribute(Qt::WA_DeleteOnClose);
@@ -19,6 +20,8 @@ ImportDialog *MainWindow::showImportDialog(bool modal)
         if (openImported(t))
             dlg->accept();
     });
+    if (runningGuests)
+        (void)dlg->loadRunningGuests(procRoot);  // an error is shown in the dialog
     if (modal) {
         dlg->exec();
         return nullptr;

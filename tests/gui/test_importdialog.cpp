@@ -4,7 +4,10 @@
 // table (rows, kinds, tints) and counts and the preview's nodes match importScript() on the
 // same text; the rc branch re-imports; Import asks about unsaved changes (Cancel keeps
 // everything) and opens the result as a new, unsaved document with no file path; garbage
-// gives a "not understood" report and no Import; a file over 4 MiB is refused.
+// gives a "not understood" report and no Import; a file over 4 MiB is refused. File > Import
+// Running QEMU Guests… (part 4) reads a fake /proc: the user's qemu-system-* command lines are
+// shown read-only with their pids, imported as importRunningGuests() does, and opened; a /proc
+// without any gives a clear sentence and no Import; opening a file returns to the script.
 #include "canvasview.h"
 #include "importdialog.h"
 #include "mainwindow.h"
@@ -14,6 +17,8 @@
 #include "common/testutil.h"
 #include "import/importer.h"
 
+#include <QAction>
+#include <QDir>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
@@ -188,6 +193,8 @@ private slots:
         QVERIFY2(dlg.statusText().startsWith(QStringLiteral("The input was refused")), qPrintable(dlg.statusText()));
     }
 
+    void runningGuestsFromProc();
+
     void filesAreBounded()
     {
         QTemporaryDir dir;
@@ -220,6 +227,86 @@ private slots:
         QCOMPARE(dlg.result().topology.name, QStringLiteral("rc.vdenet"));
     }
 };
+
+// Writes a fake /proc/PID/cmdline (argv joined by NULs, NUL-terminated).
+void writeCmdline(const QString &procRoot, int pid, const QStringList &argv)
+{
+    QVERIFY(QDir(procRoot).mkpath(QString::number(pid)));
+    QFile f(QStringLiteral("%1/%2/cmdline").arg(procRoot).arg(pid));
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    for (const QString &a : argv) {
+        f.write(a.toUtf8());
+        f.write("", 1);
+    }
+}
+
+void TestImportDialog::runningGuestsFromProc()
+{
+    QTemporaryDir proc;
+    QVERIFY(proc.isValid());
+    writeCmdline(proc.path(), 4242, {QStringLiteral("qemu-system-x86_64"), QStringLiteral("-name"), QStringLiteral("web vm"),
+                                     QStringLiteral("-m"), QStringLiteral("512"), QStringLiteral("-netdev"),
+                                     QStringLiteral("tap,id=n0,ifname=tap0,script=no"), QStringLiteral("-device"),
+                                     QStringLiteral("virtio-net-pci,netdev=n0,mac=52:54:00:aa:00:01")});
+    writeCmdline(proc.path(), 4343, {QStringLiteral("/usr/bin/qemu-system-x86_64"), QStringLiteral("-m"), QStringLiteral("256"),
+                                     QStringLiteral("-nic"), QStringLiteral("tap,ifname=tap0,script=no,mac=52:54:00:aa:00:02")});
+    writeCmdline(proc.path(), 4444, {QStringLiteral("bash"), QStringLiteral("-c"), QStringLiteral("qemu-system-x86_64")});
+    const auto listed = importer::listOwnQemuProcesses(proc.path());
+    QVERIFY2(listed, listed ? "" : qPrintable(listed.error().message));
+    QCOMPARE(listed->size(), 2);
+    importer::ImportOptions o;
+    o.name = QStringLiteral("running-guests");
+    const importer::ImportResult expected = importer::importRunningGuests(*listed, o);
+    QVERIFY(expected.usable());
+
+    MainWindow w;
+    w.setAsker([](auto &&...) { return QMessageBox::Discard; });
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.findChild<QAction *>(QStringLiteral("actionImportRunning")));
+    ImportDialog *dlg = w.showImportDialog(false, true, proc.path());
+    QVERIFY(dlg);
+    QVERIFY(dlg->showsRunningGuests());
+    QVERIFY(dlg->editor()->isReadOnly());
+    QVERIFY(!dlg->branchEdit()->isEnabled());
+    const QString shown = dlg->editor()->toPlainText();
+    QVERIFY2(shown.contains(QStringLiteral("# pid 4242\nqemu-system-x86_64 -name 'web vm' -m 512")), qPrintable(shown));
+    QVERIFY2(shown.contains(QStringLiteral("# pid 4343\n")) && !shown.contains(QStringLiteral("4444")), qPrintable(shown));
+    QTest::qWait(ImportDialog::kDebounceMs + 100);  // a pending re-import must not change anything
+    compareReport(*dlg, expected);
+    QCOMPARE(dlg->result().topology, expected.topology);
+    bool pidLine = false;
+    for (int row = 0; row < dlg->reportTable()->rowCount(); ++row)
+        pidLine |= dlg->reportTable()->item(row, ImportDialog::ColLine)->text() == QLatin1String("4242");
+    QVERIFY(pidLine);
+    QVERIFY(dlg->importButton()->isEnabled());
+    QPointer<ImportDialog> guard(dlg);
+    QTest::mouseClick(dlg->importButton(), Qt::LeftButton);
+    QTRY_VERIFY(guard.isNull() || !guard->isVisible());
+    QCOMPARE(w.document()->topology(), expected.topology);
+    QVERIFY(w.document()->filePath().isEmpty());
+
+    // No QEMU of this user: said, no Import; opening a script file returns to the script source.
+    QTemporaryDir empty;
+    QVERIFY(empty.isValid());
+    ImportDialog none;
+    const auto n = none.loadRunningGuests(empty.path());
+    QVERIFY(n && *n == 0);
+    QVERIFY(!none.importButton()->isEnabled());
+    QVERIFY2(none.statusText().contains(QStringLiteral("No running qemu-system-* process")), qPrintable(none.statusText()));
+    const QString rc = empty.filePath(QStringLiteral("rc.sh"));
+    {
+        QFile f(rc);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(corpus());
+    }
+    QCOMPARE(none.loadFile(rc), QString());
+    QVERIFY(!none.showsRunningGuests());
+    QVERIFY(!none.editor()->isReadOnly());
+    none.reimportNow();
+    QVERIFY(none.importButton()->isEnabled());
+    QVERIFY(!none.loadRunningGuests(empty.filePath(QStringLiteral("nosuch"))));
+}
 
 QTEST_MAIN(TestImportDialog)
 #include "test_importdialog.moc"
