@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // netloom-helper: the privileged helper (DESIGN.md §1, docs/helper-protocol.md).
 //
-//   netloom-helper [--socket PATH] [--state-dir DIR] [--max-networks N] [--max-taps N]
+//   netloom-helper [--socket PATH] [--state-dir DIR] [--boot-dir DIR] [--max-networks N] [--max-taps N]
 //                  [--max-addresses N] [--test-mode [--fail-at-step K] [--crash-at-step K]]
 //
 // Without --socket it expects a listening socket from systemd (LISTEN_PID/LISTEN_FDS, fd 3).
 // It acts on the network namespace it runs in.
 #include "authorizer.h"
+#include "bootstore.h"
 #include "dnsmasq.h"
 #include "journal.h"
 #include "linuxhostops.h"
@@ -72,6 +73,10 @@ int main(int argc, char **argv)
                                  QStringLiteral("path"));
     QCommandLineOption stateOpt(QStringLiteral("state-dir"), QStringLiteral("Journal and dnsmasq files (default /run/netloom)."),
                                 QStringLiteral("dir"), QStringLiteral("/run/netloom"));
+    QCommandLineOption bootOpt(QStringLiteral("boot-dir"),
+                               QStringLiteral("Networks enabled at boot, kept across reboots (default /var/lib/netloom/boot; "
+                                              "with another --state-dir, STATE/boot)."),
+                               QStringLiteral("dir"));
     QCommandLineOption netsOpt(QStringLiteral("max-networks"), QStringLiteral("Networks per user."), QStringLiteral("n"), QStringLiteral("16"));
     QCommandLineOption tapsOpt(QStringLiteral("max-taps"), QStringLiteral("Taps per user."), QStringLiteral("n"), QStringLiteral("64"));
     QCommandLineOption addrOpt(QStringLiteral("max-addresses"), QStringLiteral("Addresses per user."), QStringLiteral("n"), QStringLiteral("64"));
@@ -81,7 +86,7 @@ int main(int argc, char **argv)
     QCommandLineOption crashOpt(QStringLiteral("crash-at-step"),
                                 QStringLiteral("Test mode: SIGKILL itself before step K of the first non-empty apply."),
                                 QStringLiteral("k"));
-    parser.addOptions({socketOpt, stateOpt, netsOpt, tapsOpt, addrOpt, testOpt, failOpt, crashOpt});
+    parser.addOptions({socketOpt, stateOpt, bootOpt, netsOpt, tapsOpt, addrOpt, testOpt, failOpt, crashOpt});
     parser.process(app);
 
     if (::geteuid() != 0)
@@ -121,12 +126,23 @@ int main(int argc, char **argv)
     if (!journal)
         return die(journal.error().message);
 
+    // A private helper (tests, another --state-dir) never reads the system's boot records.
+    const QString bootDir = parser.isSet(bootOpt)                      ? parser.value(bootOpt)
+                            : stateDir == QLatin1String("/run/netloom") ? QStringLiteral("/var/lib/netloom/boot")
+                                                                        : stateDir + QStringLiteral("/boot");
+    if (bootDir == QLatin1String("/var/lib/netloom/boot"))  // systemd's StateDirectory= makes it too
+        if (auto s = ensurePrivateDir(QStringLiteral("/var/lib/netloom"), 0755); !s)
+            return die(s.error().message);
+    auto boot = BootStore::open(bootDir);
+    if (!boot)
+        return die(boot.error().message);
+
     DnsmasqSupervisor dnsmasq(stateDir + QStringLiteral("/dnsmasq"));
     LinuxHostOps ops(dnsmasq, *journal);
     if (auto s = ops.init(); !s)
         return die(s.error().message);
     PolkitAuthorizer authorizer;
-    HelperServer server(*journal, ops, dnsmasq, authorizer, limits);
+    HelperServer server(*journal, *boot, ops, dnsmasq, authorizer, limits);
     server.setFailAtStep(failAt);
     // Armed after recovery (which runs steps too), so it hits the first apply.
 

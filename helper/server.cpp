@@ -35,14 +35,15 @@ QStringList capabilities()
             QStringLiteral("vxlan"),    QStringLiteral("address"),    QStringLiteral("link"),
             QStringLiteral("forwarding"), QStringLiteral("nat"),      QStringLiteral("route"),
             QStringLiteral("dnsmasq"),  QStringLiteral("physical-uplink"), QStringLiteral("persistent"),
-            QStringLiteral("impairment"), QStringLiteral("diagnose"), QStringLiteral("repair")};
+            QStringLiteral("impairment"), QStringLiteral("diagnose"), QStringLiteral("repair"),
+            QStringLiteral("boot")};
 }
 
 }  // namespace
 
-HelperServer::HelperServer(Journal &journal, HostOps &ops, DnsmasqSupervisor &dnsmasq, Authorizer &authorizer,
-                           HelperLimits limits, QObject *parent)
-    : QObject(parent), m_journal(journal), m_ops(ops), m_dnsmasq(dnsmasq), m_auth(authorizer), m_executor(ops),
+HelperServer::HelperServer(Journal &journal, BootStore &boot, HostOps &ops, DnsmasqSupervisor &dnsmasq,
+                           Authorizer &authorizer, HelperLimits limits, QObject *parent)
+    : QObject(parent), m_journal(journal), m_boot(boot), m_ops(ops), m_dnsmasq(dnsmasq), m_auth(authorizer), m_executor(ops),
       m_limits(limits)
 {
     m_server.setMaxPendingConnections(16);
@@ -95,6 +96,14 @@ HostState HelperServer::presentPart(const HostState &committed)
 }
 
 Status HelperServer::recover()
+{
+    if (auto s = recoverJournal(); !s)
+        return s;
+    rebuildEnabled();
+    return ok();
+}
+
+Status HelperServer::recoverJournal()
 {
     QStringList errors;
     const QList<NetworkRecord> records = m_journal.loadAll(&errors);
@@ -415,10 +424,6 @@ void HelperServer::processNext(quint64 id)
 
 // --- requests ----------------------------------------------------------------------------
 
-bool HelperServer::mayAccess(const Connection &c, const Network &n) const
-{
-    return c.peer.uid() == 0 || c.peer.uid() == n.uid;
-}
 
 void HelperServer::handle(Connection &c, const Request &r)
 {
@@ -457,8 +462,27 @@ void HelperServer::handle(Connection &c, const Request &r)
         authorizeThen(c, r, {QLatin1String(kActionManage)});
         return;
     }
+    case Op::Enabled: reply(enabled(c)); return;
+    case Op::Disable: {
+        const Result<QJsonObject> d = disable(c, r);  // checks only; the removal runs authorized
+        if (!d) {
+            reply(d.error());
+            return;
+        }
+        authorizeThen(c, r, {QLatin1String(kActionManage)});
+        return;
+    }
+    case Op::Enable:
+        if (auto s = precheckEnable(c, r); !s) {
+            reply(s.error());
+            return;
+        }
+        authorizeThen(c, r, r.state.uplinks.isEmpty()
+                                ? QStringList{QLatin1String(kActionManage)}
+                                : QStringList{QLatin1String(kActionManage), QLatin1String(kActionBridgePhysical)});
+        return;
     case Op::Apply:
-        if (auto s = precheckApply(c, r); !s) {
+        if (auto s = precheckApply(c.peer.uid(), r); !s) {
             reply(s.error());
             return;
         }
@@ -534,6 +558,15 @@ void HelperServer::runAuthorized(quint64 id, const Request &r)
     Result<QJsonObject> result = QJsonObject{};
     if (r.op == Op::Apply) {
         result = apply(id, conn->peer.uid(), r);
+    } else if (r.op == Op::Enable) {
+        result = enable(conn->peer.uid(), r);
+    } else if (r.op == Op::Disable) {
+        if (auto s = m_boot.remove(r.network); s) {
+            m_bootOutcome.remove(r.network);
+            result = QJsonObject{{QStringLiteral("network"), r.network}, {QStringLiteral("enabled"), false}};
+        } else {
+            result = s.error();
+        }
     } else if (r.op == Op::Repair) {
         result = repair(r);
     } else if (auto s = teardown(r.network); s) {
@@ -635,11 +668,10 @@ Status HelperServer::checkPortsFree(const HostState &current, const Request &r)
     return ok();
 }
 
-Status HelperServer::precheckApply(const Connection &c, const Request &r) const
+Status HelperServer::precheckApply(uid_t uid, const Request &r) const
 {
-    const uid_t uid = c.peer.uid();
     const auto existing = m_networks.constFind(r.network);
-    if (existing != m_networks.cend() && !mayAccess(c, *existing))
+    if (existing != m_networks.cend() && !mayAccess(uid, existing->uid))
         return applyError(ErrorCode::PermissionDenied, r.network, QStringLiteral("the network belongs to another user"));
     if (!r.state.uplinks.isEmpty() && !r.allowPhysical)
         return applyError(ErrorCode::PermissionDenied, r.network,
@@ -749,9 +781,8 @@ Result<int> HelperServer::converge(Network n, const HostState &target, bool pers
 Result<QJsonObject> HelperServer::apply(quint64 conn, uid_t callerUid, const Request &request)
 {
     // Re-check: the world may have changed while polkit was thinking.
-    if (Connection *c = m_connections.value(conn); c)
-        if (auto s = precheckApply(*c, request); !s)
-            return s.error();
+    if (auto s = precheckApply(callerUid, request); !s)
+        return s.error();
     // The doctor's repairs are set by `repair` only: an apply keeps the committed ones whose
     // interface it keeps (docs/helper-protocol.md).
     Request r = request;

@@ -15,11 +15,15 @@
 // A network is owned by the uid that first applied it; only that uid or root may change,
 // inspect or tear it down. Non-persistent networks belong to the connection that applied
 // them last and are torn down when it closes. Every change is journaled before it is made
-// (journal.h); recover() at start-up removes what a crashed helper left and re-adopts
-// persistent networks.
+// (journal.h); recover() at start-up removes what a crashed helper left, re-adopts
+// persistent networks and then rebuilds the networks enabled at boot (bootstore.h) that do
+// not exist yet — each through the same checked, journaled apply as a client's, so a record
+// that no longer fits the host (a foreign interface took its name, its owner is gone, a quota)
+// is skipped and logged with nothing half-made.
 #pragma once
 
 #include "authorizer.h"
+#include "bootstore.h"
 #include "executor.h"
 #include "journal.h"
 #include "peer.h"
@@ -56,13 +60,14 @@ public:
     static constexpr int kFrameTimeoutMs = 10000;
     static constexpr qint64 kMaxPendingOutput = 4 << 20;
 
-    HelperServer(Journal &journal, HostOps &ops, DnsmasqSupervisor &dnsmasq, Authorizer &authorizer,
+    HelperServer(Journal &journal, BootStore &boot, HostOps &ops, DnsmasqSupervisor &dnsmasq, Authorizer &authorizer,
                  HelperLimits limits, QObject *parent = nullptr);
     ~HelperServer() override;
 
     void setFailAtStep(int step) { m_executor.setFailAt(step); }
     void setCrashAtStep(int step) { m_executor.setCrashAt(step); }
-    // Removes leftovers of a previous run and re-adopts persistent networks (before listen).
+    // Removes leftovers of a previous run, re-adopts persistent networks and rebuilds the
+    // enabled ones that are missing (before listen).
     Status recover();
     // Listens on `path` (replacing a stale socket file) or on an inherited listening fd.
     Status listen(const QString &path);
@@ -103,10 +108,21 @@ private:
     void finish(quint64 conn);
     void closeConnection(Connection &c, const Error &why);
 
+    // The journal part of recover().
+    Status recoverJournal();
+    // Applies every boot record whose network does not exist, as a persistent network of
+    // the record's uid; failures are logged and remembered (m_bootOutcome), never fatal.
+    void rebuildEnabled();
+    // enable/disable (authorized) and enabled (read-only): serverboot.cpp.
+    Status precheckEnable(const Connection &c, const protocol::Request &r) const;
+    Result<QJsonObject> enable(uid_t uid, const protocol::Request &r);
+    Result<QJsonObject> disable(const Connection &c, const protocol::Request &r);
+    Result<QJsonObject> enabled(const Connection &c) const;
+
     QJsonObject hello(const Connection &c) const;
     Result<QJsonObject> list(const Connection &c) const;
     Result<QJsonObject> status(const Connection &c, const QString &network) const;
-    Status precheckApply(const Connection &c, const protocol::Request &r) const;
+    Status precheckApply(uid_t uid, const protocol::Request &r) const;
     // Conflict when a port forward of `r` takes a host port that network `other` forwards.
     static Status forwardCollision(const Network &other, const protocol::Request &r);
     // Conflict naming the owner when a port forward of `r` that `current` does not have yet
@@ -121,9 +137,12 @@ private:
     GlobalContext globalContext(const QString &except) const;
     // The part of a committed state whose interfaces still exist (re-adoption).
     protocol::HostState presentPart(const protocol::HostState &committed);
-    bool mayAccess(const Connection &c, const Network &n) const;
+    bool mayAccess(const Connection &c, const Network &n) const { return mayAccess(c.peer.uid(), n.uid); }
+    static bool mayAccess(uid_t caller, uid_t owner) { return caller == 0 || caller == owner; }
 
     Journal &m_journal;
+    BootStore &m_boot;
+    QHash<QString, QString> m_bootOutcome;  // network -> what the start-up rebuild did
     HostOps &m_ops;
     DnsmasqSupervisor &m_dnsmasq;
     Authorizer &m_auth;

@@ -18,7 +18,8 @@ constexpr struct {
     Op op;
     const char *name;
 } kOps[] = {{Op::Hello, "hello"}, {Op::Apply, "apply"}, {Op::Teardown, "teardown"}, {Op::Status, "status"},
-            {Op::List, "list"},   {Op::Diagnose, "diagnose"}, {Op::Repair, "repair"}};
+            {Op::List, "list"},   {Op::Diagnose, "diagnose"}, {Op::Repair, "repair"},
+            {Op::Enable, "enable"}, {Op::Disable, "disable"}, {Op::Enabled, "enabled"}};
 
 Error reqError(ErrorCode code, const QString &reason)
 {
@@ -143,7 +144,8 @@ Result<Request> decodeRequest(const QByteArray &payload, qint64 *idOut)
     if (!found)
         return reqError(ErrorCode::Unsupported, QStringLiteral("unknown op '%1'").arg(opv.toString().left(32)));
 
-    if (r.op == Op::Apply || r.op == Op::Teardown || r.op == Op::Status || r.op == Op::Repair) {
+    if (r.op == Op::Apply || r.op == Op::Teardown || r.op == Op::Status || r.op == Op::Repair || r.op == Op::Enable ||
+        r.op == Op::Disable) {
         const QJsonValue nv = o.value(QLatin1String("network"));
         if (!nv.isString())
             return reqError(ErrorCode::InvalidArgument, QStringLiteral("'network' must be a string"));
@@ -151,7 +153,14 @@ Result<Request> decodeRequest(const QByteArray &payload, qint64 *idOut)
         if (auto s = validateNetworkId(r.network); !s)
             return s.error();
     }
-    if (r.op == Op::Apply) {
+    if (r.op == Op::Enable) {
+        const QJsonValue tv = o.value(QLatin1String("topology"));
+        if (!tv.isString() || tv.toString().size() > Request::kMaxTopologyChars || !tv.toString().startsWith(u'/'))
+            return reqError(ErrorCode::InvalidArgument,
+                            QStringLiteral("'topology' must be an absolute path of at most %1 characters").arg(Request::kMaxTopologyChars));
+        r.topology = tv.toString();
+    }
+    if (r.op == Op::Apply || r.op == Op::Enable) {
         const QJsonValue sv = o.value(QLatin1String("state"));
         if (!sv.isObject())
             return reqError(ErrorCode::InvalidArgument, QStringLiteral("'state' must be an object"));
@@ -159,14 +168,16 @@ Result<Request> decodeRequest(const QByteArray &payload, qint64 *idOut)
         if (!state)
             return state.error();
         r.state = std::move(state).value();
-        auto persistent = optionalBool(o, "persistent");
-        if (!persistent)
-            return persistent.error();
-        r.persistent = *persistent;
         auto physical = optionalBool(o, "allowPhysical");
         if (!physical)
             return physical.error();
         r.allowPhysical = *physical;
+    }
+    if (r.op == Op::Apply) {
+        auto persistent = optionalBool(o, "persistent");
+        if (!persistent)
+            return persistent.error();
+        r.persistent = *persistent;
     }
     if (r.op == Op::Diagnose) {
         const QJsonValue dv = o.value(QLatin1String("diagnose"));
@@ -194,8 +205,14 @@ QJsonObject encodeRequest(const Request &r)
 {
     QJsonObject o{{QStringLiteral("v"), kProtocolVersion}, {QStringLiteral("id"), double(r.id)},
                   {QStringLiteral("op"), opName(r.op)}};
-    if (r.op == Op::Apply || r.op == Op::Teardown || r.op == Op::Status || r.op == Op::Repair)
+    if (r.op == Op::Apply || r.op == Op::Teardown || r.op == Op::Status || r.op == Op::Repair || r.op == Op::Enable ||
+        r.op == Op::Disable)
         o[QStringLiteral("network")] = r.network;
+    if (r.op == Op::Enable) {
+        o[QStringLiteral("topology")] = r.topology;
+        o[QStringLiteral("state")] = toJson(r.state);
+        o[QStringLiteral("allowPhysical")] = r.allowPhysical;
+    }
     if (r.op == Op::Diagnose)
         o[QStringLiteral("diagnose")] = toJson(r.diagnose);
     if (r.op == Op::Repair) {

@@ -27,14 +27,19 @@ constexpr qint64 kMaxRequestId = (qint64(1) << 53);
 // Diagnose (read-only, no polkit: like status/list) gathers the NAT doctor's facts for the
 // gateways named in the request; Repair (authorized like apply) sets the doctor's
 // filterAccepts of one of the caller's networks (and may re-enable IPv4 forwarding for it).
-enum class Op { Hello, Apply, Teardown, Status, List, Diagnose, Repair };
+// Enable (authorized like apply) stores a boot record — the network's host state, rebuilt
+// by the helper when it starts on a fresh boot — without applying anything now; Disable
+// removes it (nothing running is touched); Enabled lists the caller's records (read-only).
+enum class Op { Hello, Apply, Teardown, Status, List, Diagnose, Repair, Enable, Disable, Enabled };
 QString opName(Op op);
 
 struct Request {
     qint64 id = 0;
     Op op = Op::Hello;
-    QString network;             // apply, teardown, status
-    HostState state;             // apply
+    static constexpr int kMaxTopologyChars = 4096;
+    QString network;             // apply, teardown, status, repair, enable, disable
+    HostState state;             // apply, enable
+    QString topology;            // enable: the topology file's absolute path (shown, never read)
     bool persistent = false;     // apply: survives the client's disconnection
     bool allowPhysical = false;  // apply: explicit consent to enslave physical uplinks
     DiagnoseRequest diagnose;    // diagnose

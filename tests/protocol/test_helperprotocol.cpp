@@ -145,6 +145,34 @@ private Q_SLOTS:
         QVERIFY(!back->allowPhysical);
     }
 
+    void enableRoundTrip()
+    {
+        Request r;
+        r.id = 7;
+        r.op = Op::Enable;
+        r.network = QStringLiteral("lab");
+        r.state = exampleA();
+        r.topology = QStringLiteral("/home/u/nets/lab.json");
+        r.allowPhysical = true;
+        qint64 id = 0;
+        auto back = decodeRequest(QJsonDocument(encodeRequest(r)).toJson(QJsonDocument::Compact), &id);
+        QVERIFY2(back, back ? "" : qPrintable(back.error().message));
+        QCOMPARE(back->op, Op::Enable);
+        QCOMPARE(back->network, r.network);
+        QCOMPARE(back->topology, r.topology);
+        QVERIFY(back->state == r.state);
+        QVERIFY(back->allowPhysical);
+        for (Op op : {Op::Disable, Op::Enabled}) {
+            Request d;
+            d.op = op;
+            d.network = op == Op::Disable ? QStringLiteral("lab") : QString();
+            auto b = decodeRequest(QJsonDocument(encodeRequest(d)).toJson(QJsonDocument::Compact), &id);
+            QVERIFY2(b, b ? "" : qPrintable(b.error().message));
+            QCOMPARE(b->op, op);
+            QCOMPARE(b->network, d.network);
+        }
+    }
+
     void badRequests_data()
     {
         QTest::addColumn<QByteArray>("payload");
@@ -163,6 +191,10 @@ private Q_SLOTS:
         QTest::newRow("network slash") << QByteArray("{\"v\":1,\"id\":5,\"op\":\"status\",\"network\":\"../x\"}") << "invalid-argument" << "network id" << qint64(5);
         QTest::newRow("network long") << QByteArray("{\"v\":1,\"id\":5,\"op\":\"teardown\",\"network\":\"" + QByteArray(33, 'a') + "\"}") << "invalid-argument" << "longer than 32" << qint64(5);
         QTest::newRow("state missing") << QByteArray("{\"v\":1,\"id\":5,\"op\":\"apply\",\"network\":\"a\"}") << "invalid-argument" << "'state'" << qint64(5);
+        QTest::newRow("enable relative topology") << QByteArray("{\"v\":1,\"id\":5,\"op\":\"enable\",\"network\":\"a\",\"topology\":\"lab.json\",\"state\":{}}") << "invalid-argument" << "absolute path" << qint64(5);
+        QTest::newRow("enable long topology") << QByteArray("{\"v\":1,\"id\":5,\"op\":\"enable\",\"network\":\"a\",\"topology\":\"/" + QByteArray(5000, 'a') + "\",\"state\":{}}") << "invalid-argument" << "4096" << qint64(5);
+        QTest::newRow("enable no state") << QByteArray("{\"v\":1,\"id\":5,\"op\":\"enable\",\"network\":\"a\",\"topology\":\"/a.json\"}") << "invalid-argument" << "'state'" << qint64(5);
+        QTest::newRow("disable no network") << QByteArray("{\"v\":1,\"id\":5,\"op\":\"disable\"}") << "invalid-argument" << "'network'" << qint64(5);
         QTest::newRow("persistent type") << QByteArray("{\"v\":1,\"id\":5,\"op\":\"apply\",\"network\":\"a\",\"state\":{},\"persistent\":\"yes\"}") << "invalid-argument" << "'persistent'" << qint64(5);
     }
     void badRequests()
