@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # CPack: a Debian 12 (bookworm) .deb of everything `cmake --install` puts in place:
 #   /usr/bin/netloom, /usr/bin/netloomctl, /usr/libexec/netloom/netloom-helper,
-#   /usr/lib/systemd/system/netloom-helper.{socket,service}, /usr/share/polkit-1/actions,
+#   /usr/lib/systemd/system/netloom-helper.{socket,service} and netloom-boot.service,
+#   /usr/lib/systemd/user/netloom-up@.service, /usr/share/polkit-1/actions,
 #   /usr/share/applications, /usr/share/metainfo, /usr/share/icons/hicolor, translations,
 #   the man pages (/usr/share/man/man1/netloom.1, netloomctl.1, man8/netloom-helper.8),
 #   the bash completion (/usr/share/bash-completion/completions/netloomctl) and
@@ -10,7 +11,8 @@
 #                 (cd build && cpack -G DEB)
 # Shared-library dependencies are computed by dpkg-shlibdeps; the tools Netloom runs are
 # listed explicitly. The maintainer scripts register the socket unit (not started) and
-# refresh the desktop caches.
+# refresh the desktop caches; they enable netloom-boot.service, which does nothing until a
+# network is enabled at boot (ConditionDirectoryNotEmpty).
 set(CPACK_PACKAGE_NAME "netloom")
 set(CPACK_PACKAGE_VENDOR "The Netloom developers")
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
@@ -44,7 +46,7 @@ set -e
 if [ \"$1\" = configure ]; then
   if [ -d /run/systemd/system ]; then
     systemctl daemon-reload >/dev/null 2>&1 || true
-    systemctl enable netloom-helper.socket >/dev/null 2>&1 || true
+    systemctl enable netloom-helper.socket netloom-boot.service >/dev/null 2>&1 || true
     systemctl start netloom-helper.socket >/dev/null 2>&1 || true
   fi
   command -v update-desktop-database >/dev/null 2>&1 && update-desktop-database -q /usr/share/applications || true
@@ -56,7 +58,7 @@ file(WRITE "${_netloom_deb_dir}/prerm" "#!/bin/sh
 set -e
 if [ -d /run/systemd/system ] && [ \"$1\" = remove ]; then
   systemctl stop netloom-helper.socket netloom-helper.service >/dev/null 2>&1 || true
-  systemctl disable netloom-helper.socket >/dev/null 2>&1 || true
+  systemctl disable netloom-helper.socket netloom-boot.service >/dev/null 2>&1 || true
 fi
 exit 0
 ")

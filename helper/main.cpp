@@ -15,6 +15,7 @@
 #include "server.h"
 
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QCoreApplication>
 #include <QSocketNotifier>
 
@@ -147,8 +148,15 @@ int main(int argc, char **argv)
     // Armed after recovery (which runs steps too), so it hits the first apply.
 
     const int inherited = inheritedSocket();
-    if (auto s = server.recover(); !s)
+    // The state directory is in /run: the marker is gone exactly when the machine rebooted,
+    // so enabled networks are rebuilt at boot and not at every restart of the helper.
+    const QString bootMarker = stateDir + QStringLiteral("/boot-done");
+    const bool freshBoot = !QFileInfo::exists(bootMarker);
+    if (auto s = server.recover(freshBoot); !s)
         return die(s.error().message);
+    if (freshBoot)
+        if (auto s = writeFileAtomically(bootMarker, QByteArray(), 0600); !s)
+            return die(s.error().message);
     server.setCrashAtStep(crashAt);
     Status listening = inherited >= 0 ? server.listenOnDescriptor(inherited)
                        : parser.isSet(socketOpt) ? server.listen(parser.value(socketOpt))

@@ -95,11 +95,12 @@ HostState HelperServer::presentPart(const HostState &committed)
     return p;
 }
 
-Status HelperServer::recover()
+Status HelperServer::recover(bool freshBoot)
 {
     if (auto s = recoverJournal(); !s)
         return s;
-    rebuildEnabled();
+    if (freshBoot)
+        rebuildEnabled();
     return ok();
 }
 

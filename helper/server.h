@@ -66,9 +66,10 @@ public:
 
     void setFailAtStep(int step) { m_executor.setFailAt(step); }
     void setCrashAtStep(int step) { m_executor.setCrashAt(step); }
-    // Removes leftovers of a previous run, re-adopts persistent networks and rebuilds the
-    // enabled ones that are missing (before listen).
-    Status recover();
+    // Removes leftovers of a previous run, re-adopts persistent networks and — with
+    // `freshBoot` (the first start since the machine booted) — rebuilds the enabled ones that
+    // are missing (before listen).
+    Status recover(bool freshBoot = true);
     // Listens on `path` (replacing a stale socket file) or on an inherited listening fd.
     Status listen(const QString &path);
     Status listenOnDescriptor(int fd);

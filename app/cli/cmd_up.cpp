@@ -116,6 +116,8 @@ CliSpec specUp()
                     Complete::File),
         flagOption({QStringLiteral("tcg")}, QStringLiteral("Never use KVM, even when /dev/kvm is usable.")),
         valueOption({QStringLiteral("interval")}, QStringLiteral("SECONDS"), QStringLiteral("Text view refresh, 1..3600 (default 2).")),
+        flagOption({QStringLiteral("quiet")},
+                   QStringLiteral("No live view, only the log (what starts, stops or fails): for services such as netloom-up@.service.")),
         flagOption({QStringLiteral("keep-logs")}, QStringLiteral("Keep the runtime directory (serial logs) after the stop.")),
     };
     s.positionals = {positionalArg(QStringLiteral("FILE"), QStringLiteral("The topology file."), Complete::TopologyFile)};
@@ -227,13 +229,8 @@ int runUp(const QStringList &args)
         if (!st)
             reply(st.error());
     });
-    if (controlPath.isEmpty())
-        controlPath = runtime::controlSocketPathFor(t->name);
-    if (Status s = control.listen(controlPath); !s) {
-        printError(kCmd, s.error().message);
-        return ExitFailure;
-    }
-
+    // Signals are caught before the control socket appears: whoever sees the socket may stop
+    // this process, and a SIGTERM must then still stop it cleanly (and remove the socket).
     if (::pipe2(g_upSignalPipe, O_CLOEXEC | O_NONBLOCK) != 0) {
         printError(kCmd, QStringLiteral("failed to create signal pipe"));
         return ExitFailure;
@@ -245,6 +242,12 @@ int runUp(const QStringList &args)
     for (int sig : {SIGINT, SIGTERM, SIGHUP})
         ::sigaction(sig, &sa, nullptr);
     ::signal(SIGPIPE, SIG_IGN);
+    if (controlPath.isEmpty())
+        controlPath = runtime::controlSocketPathFor(t->name);
+    if (Status s = control.listen(controlPath); !s) {
+        printError(kCmd, s.error().message);
+        return ExitFailure;
+    }
 
     int exitCode = ExitOk;
     bool interrupted = false;
@@ -325,7 +328,7 @@ int runUp(const QStringList &args)
         QCoreApplication::quit();
     });
     QTimer view;
-    if (!json) {
+    if (!json && !parser.isSet(QStringLiteral("quiet"))) {
         const bool tty = ::isatty(STDOUT_FILENO);
         QObject::connect(&view, &QTimer::timeout, [&] {
             if (rt.state() == runtime::RunState::Running)

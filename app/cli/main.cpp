@@ -44,7 +44,13 @@ CliSpec specLink();
 CliSpec specForward();
 CliSpec specDoctor();
 CliSpec specImport();
+CliSpec specEnable();
+CliSpec specDisable();
+CliSpec specListEnabled();
 int runImport(const QStringList &args);
+int runEnable(const QStringList &args);
+int runDisable(const QStringList &args);
+int runListEnabled(const QStringList &args);
 
 namespace {
 
@@ -65,6 +71,9 @@ constexpr std::array kCommands{
     Command{"forward", "add, remove or list port forwards into guests (running topology or file)", runForward, specForward},
     Command{"doctor", "say why a NAT network's guests cannot reach the outside (--fix repairs)", runDoctor, specDoctor},
     Command{"import", "turn a hand-made QEMU/VDE/dnsmasq script into a topology (runs nothing)", runImport, specImport},
+    Command{"enable", "start a topology at boot (helper boot record + systemd user unit)", runEnable, specEnable},
+    Command{"disable", "stop starting a topology at boot", runDisable, specDisable},
+    Command{"list-enabled", "list the topologies started at boot", runListEnabled, specListEnabled},
 };
 
 void printUsage()

@@ -164,7 +164,7 @@ private Q_SLOTS:
         c = complete({QStringLiteral("netloomctl"), QStringLiteral("s")}, m_work, m_idle);
         QCOMPARE(c.words, (QStringList{QStringLiteral("screenshot"), QStringLiteral("ssh"), QStringLiteral("stats"), QStringLiteral("switch")}));
         c = complete({QStringLiteral("netloomctl"), QString()}, m_work, m_idle);
-        QVERIFY2(c.words.size() == 18 && c.words.contains(QStringLiteral("doctor")) && c.words.contains(QStringLiteral("import")) && c.words.contains(QStringLiteral("--help")),
+        QVERIFY2(c.words.size() == 21 && c.words.contains(QStringLiteral("list-enabled")) && c.words.contains(QStringLiteral("doctor")) && c.words.contains(QStringLiteral("import")) && c.words.contains(QStringLiteral("--help")),
                  qPrintable(c.words.join(u' ')));
         QVERIFY(c.err.isEmpty());
     }

@@ -33,11 +33,13 @@ bool HelperProcess::start(const QStringList &extraArgs)
     m_proc.start(m_ns.prefix().first(), args);
     if (!m_proc.waitForStarted(5000))
         return false;
+    // This start's "ready", not an earlier one's (the log accumulates over restarts).
+    const qsizetype from = m_log.size();
     QDeadlineTimer deadline(10000);
     while (!deadline.hasExpired()) {
         m_proc.waitForReadyRead(20);
         m_log += m_proc.readAllStandardError();
-        if (m_log.contains("netloom-helper: ready"))
+        if (m_log.indexOf("netloom-helper: ready", from) >= 0)
             return true;
         if (m_proc.state() != QProcess::Running)
             return false;

@@ -11,7 +11,7 @@
 //    half-made: one whose tap name a foreign interface now has, one whose physical uplink is
 //    gone (its bridge is created, the enslaving fails, all is rolled back), and one that does
 //    not decode. `enabled` reports each outcome; `disable` removes a record and leaves the
-//    running network alone.
+//    running network alone; a restart of the helper within the same boot rebuilds nothing.
 #include "common/netns.h"
 #include "common/testutil.h"
 #include "helperclient/helperclient.h"
@@ -278,6 +278,23 @@ private Q_SLOTS:
         QVERIFY2(again.error().message.contains(QStringLiteral("no network of yours is enabled")), qPrintable(again.error().message));
         VERIFY_OK(teardownNow(client, QStringLiteral("lab")));
         QVERIFY(!linkExists(c, QStringLiteral("loombr0")));
+
+        // Enabled again: a restart of the helper within the same boot rebuilds nothing (the
+        // marker in its /run-like state directory says it already did); after a "reboot"
+        // (marker gone) it does.
+        VERIFY_OK(call(client, enableRequest(QStringLiteral("lab"), large())));
+        client.disconnectFromHelper();
+        helper.stop();
+        QVERIFY(QFile::exists(helper.stateDir() + QStringLiteral("/boot-done")));
+        QVERIFY2(helper.start(bootArgs), qPrintable(helper.log()));
+        QVERIFY(!linkExists(c, QStringLiteral("loombr0")));
+        helper.stop();
+        QVERIFY(QFile::remove(helper.stateDir() + QStringLiteral("/boot-done")));
+        QVERIFY2(helper.start(bootArgs), qPrintable(helper.log()));
+        QVERIFY(linkExists(c, QStringLiteral("loombr0")));
+        HelperClient again2;
+        VERIFY_OK(again2.connectAndWait(helper.socketPath()));
+        VERIFY_OK(teardownNow(again2, QStringLiteral("lab")));
         helper.stop();
     }
 };
