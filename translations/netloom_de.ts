@@ -1598,6 +1598,30 @@
         <source>Turn your running qemu-system-* processes into a new topology (they keep running)</source>
         <translation>Ihre laufenden qemu-system-*-Prozesse in eine neue Topologie umwandeln (sie laufen weiter)</translation>
     </message>
+    <message>
+        <source>Start at &amp;Boot</source>
+        <translation>Bei<translation>Beim &amp;Systemstart starten</translation>amp;m Systemstart starten</translation>
+    </message>
+    <message>
+        <source>Start this topology when the computer starts: the helper re-creates its host side, your session runs its switches and guests (netloomctl enable)</source>
+        <translation>Diese Topologie beim Start des Rechners starten: der Helfer legt ihre Host-Seite neu an, Ihre Sitzung führt ihre Switches und Gäste aus (netloomctl enable)</translation>
+    </message>
+    <message>
+        <source>%1 no longer starts at boot</source>
+        <translation>%1 startet nicht mehr beim Systemstart</translation>
+    </message>
+    <message>
+        <source>%1 starts at boot (host side by the helper, switches and guests by %2)</source>
+        <translation>%1 startet beim Systemstart (Host-Seite durch den Helfer, Switches und Gäste durch %2)</translation>
+    </message>
+    <message>
+        <source>The helper cannot be asked: %1</source>
+        <translation>Der Helfer kann nicht gefragt werden: %1</translation>
+    </message>
+    <message>
+        <source>Save the topology first: Start at Boot starts its file</source>
+        <translation>Speichern Sie die Topologie zuerst: „Beim Systemstart starten“ startet ihre Datei</translation>
+    </message>
 </context>
 <context>
     <name>netloom::gui::MirrorTable</name>

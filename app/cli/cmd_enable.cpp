@@ -7,14 +7,12 @@
 #include "cliparser.h"
 #include "commands.h"
 
-#include "helperclient/helperclient.h"
-#include "runtime/bootenable.h"
+#include "runtime/bootenabler.h"
 
-#include <QFileInfo>
+#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QMap>
 
 namespace netloom::cli {
 
@@ -36,13 +34,20 @@ CliOption noUnitOption()
                       QStringLiteral("Leave the systemd user unit alone: only the helper's boot record changes."));
 }
 
-Result<QJsonObject> helperCall(const QString &socket, protocol::Request r)
+// Runs `start` on `e` and waits for its finished().
+std::pair<Status, runtime::BootOutcome> wait(runtime::BootEnabler &e, const std::function<void()> &start)
 {
-    HelperClient client;
-    const QString path = socket.isEmpty() ? HelperClient::defaultSocketPath() : socket;
-    if (auto s = client.connectAndWait(path); !s)
-        return s.error();
-    return client.call(std::move(r));
+    QEventLoop loop;
+    Status status = ok();
+    runtime::BootOutcome outcome;
+    QObject::connect(&e, &runtime::BootEnabler::finished, &loop, [&](const Status &s, const runtime::BootOutcome &o) {
+        status = s;
+        outcome = o;
+        loop.quit();
+    });
+    start();
+    loop.exec();
+    return {status, outcome};
 }
 
 }  // namespace
@@ -107,38 +112,19 @@ int runEnable(const QStringList &args)
         printError(kEnable, QStringLiteral("give exactly one topology file (usage: netloomctl enable FILE)"));
         return ExitUsage;
     }
-    const QString socket = parser.value(QStringLiteral("helper-socket"));
-    const bool unit = !parser.isSet(QStringLiteral("no-unit"));
-    auto b = runtime::bootRequestFor(parser.positionals().first());
-    if (!b) {
-        printError(kEnable, b.error().message);
-        return ExitInvalid;
+    runtime::BootEnabler enabler(parser.value(QStringLiteral("helper-socket")));
+    enabler.setManageUnit(!parser.isSet(QStringLiteral("no-unit")));
+    const QString file = parser.positionals().first();
+    const auto [status, o] = wait(enabler, [&] { enabler.enable(file); });
+    if (!status) {
+        printError(kEnable, status.error().message);
+        return o.invalidInput ? ExitInvalid : ExitFailure;
     }
-    if (b->hasHostSide) {
-        if (auto r = helperCall(socket, b->request); !r) {
-            printError(kEnable, r.error().message);
-            return ExitFailure;
-        }
-    }
-    const QString unitName = runtime::upUnitName(b->topologyPath);
-    if (unit) {
-        if (auto s = runtime::setUpUnitEnabled(unitName, true); !s) {
-            printError(kEnable, s.error().message);
-            if (b->hasHostSide) {  // all or nothing: the boot record goes again
-                protocol::Request undo;
-                undo.op = protocol::Op::Disable;
-                undo.network = b->network;
-                if (auto u = helperCall(socket, undo); !u)
-                    printError(kEnable, u.error().message);
-            }
-            return ExitFailure;
-        }
-    }
-    printOut(QStringLiteral("enabled topology '%1' (%2)\n").arg(b->name, b->topologyPath));
-    printOut(b->hasHostSide ? QStringLiteral("  host side: network '%1', re-created by the helper when it starts at boot\n").arg(b->network)
-                            : QStringLiteral("  host side: none (nothing for the helper)\n"));
-    if (unit) {
-        printOut(QStringLiteral("  switches and guests: %1\n").arg(unitName));
+    printOut(QStringLiteral("enabled topology '%1' (%2)\n").arg(o.name, o.topologyPath));
+    printOut(o.hostSide ? QStringLiteral("  host side: network '%1', re-created by the helper when it starts at boot\n").arg(o.network)
+                        : QStringLiteral("  host side: none (nothing for the helper)\n"));
+    if (o.unitChanged) {
+        printOut(QStringLiteral("  switches and guests: %1\n").arg(o.unit));
         if (!runtime::lingerEnabled())
             printOut(QStringLiteral("  they start when you log in; to start them at boot without a login: loginctl enable-linger\n"));
     }
@@ -154,51 +140,19 @@ int runDisable(const QStringList &args)
         printError(kDisable, QStringLiteral("give exactly one topology file (usage: netloomctl disable FILE)"));
         return ExitUsage;
     }
-    const QString socket = parser.value(QStringLiteral("helper-socket"));
-    const bool unit = !parser.isSet(QStringLiteral("no-unit"));
+    runtime::BootEnabler enabler(parser.value(QStringLiteral("helper-socket")));
+    enabler.setManageUnit(!parser.isSet(QStringLiteral("no-unit")));
     const QString file = parser.positionals().first();
-    const QFileInfo fi(file);
-    const QString path = fi.exists() ? fi.canonicalFilePath() : fi.absoluteFilePath();
-
-    // The network: from the file when it still exists, else from the helper's records.
-    protocol::Request list;
-    list.op = protocol::Op::Enabled;
-    auto enabled = helperCall(socket, list);
-    if (!enabled) {
-        printError(kDisable, enabled.error().message);
+    const auto [status, o] = wait(enabler, [&] { enabler.disable(file); });
+    if (o.hostSide)
+        printOut(QStringLiteral("disabled network '%1' at boot (a running network stays until stopped)\n").arg(o.network));
+    if (o.unitChanged)
+        printOut(QStringLiteral("disabled %1\n").arg(o.unit));
+    if (!status) {
+        printError(kDisable, status.error().message);
         return ExitFailure;
     }
-    QString network;
-    for (const QJsonValue &v : enabled->value(QStringLiteral("networks")).toArray())
-        if (v.toObject().value(QStringLiteral("topology")).toString() == path)
-            network = v.toObject().value(QStringLiteral("network")).toString();
-    const QString unitName = runtime::upUnitName(path);
-    const bool unitWasEnabled = runtime::enabledUpUnits(runtime::userUnitDir()).contains(path);
-    if (network.isEmpty() && !(unit && unitWasEnabled)) {
-        printError(kDisable, QStringLiteral("failed to disable '%1': it is not enabled").arg(path));
-        return ExitFailure;
-    }
-    int code = ExitOk;
-    if (!network.isEmpty()) {
-        protocol::Request r;
-        r.op = protocol::Op::Disable;
-        r.network = network;
-        if (auto d = helperCall(socket, r); !d) {
-            printError(kDisable, d.error().message);
-            code = ExitFailure;
-        } else {
-            printOut(QStringLiteral("disabled network '%1' at boot (a running network stays until stopped)\n").arg(network));
-        }
-    }
-    if (unit && unitWasEnabled) {
-        if (auto s = runtime::setUpUnitEnabled(unitName, false); !s) {
-            printError(kDisable, s.error().message);
-            code = ExitFailure;
-        } else {
-            printOut(QStringLiteral("disabled %1\n").arg(unitName));
-        }
-    }
-    return code;
+    return ExitOk;
 }
 
 int runListEnabled(const QStringList &args)
@@ -211,61 +165,41 @@ int runListEnabled(const QStringList &args)
         return ExitUsage;
     }
     const bool json = parser.isSet(QStringLiteral("json"));
-    protocol::Request list;
-    list.op = protocol::Op::Enabled;
-    const auto enabled = helperCall(parser.value(QStringLiteral("helper-socket")), list);
-    QMap<QString, QJsonObject> rows;  // by topology path
-    if (enabled) {
-        for (const QJsonValue &v : enabled->value(QStringLiteral("networks")).toArray()) {
-            const QJsonObject e = v.toObject();
-            const QString t = e.value(QStringLiteral("topology")).toString();
-            rows[t] = QJsonObject{{QStringLiteral("topology"), t},
-                                  {QStringLiteral("network"), e.value(QStringLiteral("network"))},
-                                  {QStringLiteral("hostSide"), true},
-                                  {QStringLiteral("active"), e.value(QStringLiteral("active"))},
-                                  {QStringLiteral("boot"), e.value(QStringLiteral("boot"))},
-                                  {QStringLiteral("unit"), runtime::upUnitName(t)},
-                                  {QStringLiteral("unitEnabled"), false}};
-        }
-    }
-    for (const QString &t : runtime::enabledUpUnits(runtime::userUnitDir())) {
-        QJsonObject row = rows.value(t, QJsonObject{{QStringLiteral("topology"), t},
-                                                    {QStringLiteral("network"), QString()},
-                                                    {QStringLiteral("hostSide"), false},
-                                                    {QStringLiteral("active"), false},
-                                                    {QStringLiteral("boot"), QString()},
-                                                    {QStringLiteral("unit"), runtime::upUnitName(t)}});
-        row.insert(QStringLiteral("unitEnabled"), true);
-        rows[t] = row;
-    }
+    runtime::BootEnabler enabler(parser.value(QStringLiteral("helper-socket")));
+    QEventLoop loop;
+    QList<runtime::EnabledTopology> rows;
+    QString helperError;
+    QObject::connect(&enabler, &runtime::BootEnabler::listed, &loop,
+                     [&](const QList<runtime::EnabledTopology> &r, const QString &err) {
+                         rows = r;
+                         helperError = err;
+                         loop.quit();
+                     });
+    enabler.list();
+    loop.exec();
     if (json) {
         QJsonArray out;
-        for (const QJsonObject &r : std::as_const(rows))
-            out.append(r);
+        for (const runtime::EnabledTopology &r : std::as_const(rows))
+            out.append(r.toJson());
         printOut(QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("topologies"), out},
-                                                             {QStringLiteral("helperError"), enabled ? QJsonValue() : QJsonValue(enabled.error().message)}})
+                                                             {QStringLiteral("helperError"),
+                                                              helperError.isEmpty() ? QJsonValue() : QJsonValue(helperError)}})
                                        .toJson(QJsonDocument::Indented)));
         return ExitOk;
     }
-    if (!enabled)
-        printErr(QStringLiteral("netloomctl list-enabled: the helper's boot records are unknown: %1\n").arg(enabled.error().message));
+    if (!helperError.isEmpty())
+        printErr(QStringLiteral("netloomctl list-enabled: the helper's boot records are unknown: %1\n").arg(helperError));
     if (rows.isEmpty()) {
         printOut(QStringLiteral("no topology is enabled at boot\n"));
         return ExitOk;
     }
-    for (const QJsonObject &r : std::as_const(rows)) {
-        const bool host = r.value(QStringLiteral("hostSide")).toBool();
-        const bool unitOn = r.value(QStringLiteral("unitEnabled")).toBool();
-        QString hostText = host ? QStringLiteral("network %1 (%2)").arg(r.value(QStringLiteral("network")).toString(),
-                                                                        r.value(QStringLiteral("active")).toBool() ? QStringLiteral("active")
-                                                                                                                   : QStringLiteral("not active"))
-                                : QStringLiteral("no boot record");
-        const QString boot = r.value(QStringLiteral("boot")).toString();
-        if (!boot.isEmpty())
-            hostText += QStringLiteral(", ") + boot;
+    for (const runtime::EnabledTopology &r : std::as_const(rows)) {
+        QString hostText = r.hostSide ? QStringLiteral("network %1 (%2)").arg(r.network, r.active ? QStringLiteral("active") : QStringLiteral("not active"))
+                                      : QStringLiteral("no boot record");
+        if (!r.boot.isEmpty())
+            hostText += QStringLiteral(", ") + r.boot;
         printOut(QStringLiteral("%1\n  host side: %2\n  guests: %3%4\n")
-                     .arg(r.value(QStringLiteral("topology")).toString(), hostText, r.value(QStringLiteral("unit")).toString(),
-                          unitOn ? QStringLiteral(" (enabled)") : QStringLiteral(" (not enabled)")));
+                     .arg(r.topology, hostText, r.unit, r.unitEnabled ? QStringLiteral(" (enabled)") : QStringLiteral(" (not enabled)")));
     }
     return ExitOk;
 }

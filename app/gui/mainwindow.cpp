@@ -97,6 +97,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
             applyEmulation();
     });
     connect(m_doc, &TopologyDocument::filePathChanged, this, &MainWindow::updateTitle);
+    connect(m_doc, &TopologyDocument::filePathChanged, this, &MainWindow::refreshStartAtBoot);
     connect(m_doc, &TopologyDocument::topologyChanged, this, &MainWindow::updateTitle);
     connect(m_undo, &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
 
@@ -380,6 +381,13 @@ void MainWindow::buildActions()
                                  [this] { openDoctor(); });
     doctorAction->setToolTip(tr("Check why the guests of a NAT network cannot reach the outside, and repair it"));
     run->addAction(doctorAction);
+    m_startAtBoot = make(QStringLiteral("actionStartAtBoot"), tr("Start at &Boot"), QIcon(), QKeySequence(),
+                         [this] { setStartAtBoot(m_startAtBoot->isChecked()); });
+    m_startAtBoot->setCheckable(true);
+    m_startAtBoot->setEnabled(false);  // until the document has a file (refreshStartAtBoot)
+    m_startAtBoot->setToolTip(tr("Start this topology when the computer starts: the helper re-creates its host side, "
+                                 "your session runs its switches and guests (netloomctl enable)"));
+    run->addAction(m_startAtBoot);
     // The selected guest's consoles and power, rebuilt each time (its state decides).
     run->addSeparator();
     QMenu *guest = run->addMenu(icon("guest"), tr("&Guest"));

@@ -26,6 +26,10 @@ class QUndoStack;
 class QPlainTextEdit;
 class QMenu;
 
+namespace netloom::runtime {
+class BootEnabler;
+}
+
 namespace netloom::gui {
 
 class Autosave;
@@ -156,6 +160,16 @@ public:
     // logged) when the guest is on no NAT network.
     bool forwardPortTo(const QString &guestId, const QString &nic);
 
+    // Run > Start at Boot (issue #16 part 2; mainwindowboot.cpp): enables or disables the
+    // saved document's topology at boot through runtime::BootEnabler (saving it first when
+    // modified; an unsaved document cannot be enabled). Asynchronous: the action is disabled
+    // until it is done, the outcome is logged and the check mark follows what is enabled.
+    void setStartAtBoot(bool on);
+    // Re-reads whether the document's file is enabled at boot (the check mark).
+    void refreshStartAtBoot();
+    runtime::BootEnabler *bootEnabler();
+    QAction *startAtBootAction() const { return m_startAtBoot; }
+
 public slots:
     void log(const QString &line);
 
@@ -198,6 +212,8 @@ private:
     QAction *m_start = nullptr;
     QAction *m_stop = nullptr;
     QAction *m_apply = nullptr;
+    QAction *m_startAtBoot = nullptr;
+    runtime::BootEnabler *m_boot = nullptr;
     bool m_closeAfterStop = false;
     QTimer *m_validateTimer = nullptr;
     QMenu *m_recentMenu = nullptr;

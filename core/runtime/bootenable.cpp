@@ -7,7 +7,6 @@
 
 #include <QDir>
 #include <QFileInfo>
-#include <QProcess>
 #include <QProcessEnvironment>
 
 #include <pwd.h>
@@ -141,30 +140,6 @@ QStringList enabledUpUnits(const QString &unitDir)
     }
     out.sort();
     return out;
-}
-
-Status setUpUnitEnabled(const QString &unit, bool enabled)
-{
-    const QString verb = enabled ? QStringLiteral("enable") : QStringLiteral("disable");
-    QProcess p;
-    p.setProcessChannelMode(QProcess::SeparateChannels);
-    p.start(QStringLiteral("systemctl"), {QStringLiteral("--user"), verb, QStringLiteral("--"), unit});
-    if (!p.waitForStarted(5000))
-        return Error::failed(ErrorCode::NotFound, QStringLiteral("%1 user unit").arg(verb), unit,
-                             QStringLiteral("systemctl could not be started (%1)").arg(p.errorString()));
-    if (!p.waitForFinished(30000)) {
-        p.kill();
-        p.waitForFinished(1000);
-        return Error::failed(ErrorCode::Timeout, QStringLiteral("%1 user unit").arg(verb), unit, QStringLiteral("systemctl took longer than 30 s"));
-    }
-    if (p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0) {
-        QString err = QString::fromUtf8(p.readAllStandardError()).trimmed();
-        if (err.size() > 400)
-            err = err.left(400) + QStringLiteral("…");
-        return Error::failed(ErrorCode::System, QStringLiteral("%1 user unit").arg(verb), unit,
-                             err.isEmpty() ? QStringLiteral("systemctl exited with %1").arg(p.exitCode()) : err);
-    }
-    return ok();
 }
 
 bool lingerEnabled()

@@ -12,9 +12,8 @@
 //    escaped with systemd's path rules (systemd-escape --path). It starts with the user's
 //    session, or at boot when lingering is on (loginctl enable-linger).
 // This file holds the pure parts — the boot request for a file, the unit names, reading
-// which units are enabled from the user's wants directory — and the one OS call each front
-// end runs the same way (systemctl --user). The helper call itself is the caller's
-// (HelperClient, synchronous in the CLI, asynchronous in the GUI).
+// which units are enabled from the user's wants directory; BootEnabler (bootenabler.h) runs
+// the sequence for the CLI and the GUI alike.
 #pragma once
 
 #include "base/result.h"
@@ -61,11 +60,6 @@ QString userUnitDir();
 // Topology paths of the netloom-up@ units enabled in `unitDir` (symlinks in
 // default.target.wants), sorted; at most 1024. Touches: lists the directory.
 QStringList enabledUpUnits(const QString &unitDir);
-
-// `systemctl --user enable|disable UNIT`: runs it (≤ 30 s) and returns ok, or an Error with
-// its message ("failed to enable user unit 'U': <systemctl's stderr>"). Touches: runs
-// systemctl, which writes the symlink in the user's unit directory.
-Status setUpUnitEnabled(const QString &unit, bool enabled);
 
 // Whether the user has lingering on (/var/lib/systemd/linger/USER exists): their user units
 // then start at boot instead of at their first login. Touches: stats the file.
