@@ -1600,7 +1600,7 @@
     </message>
     <message>
         <source>Start at &amp;Boot</source>
-        <translation>Bei<translation>Beim &amp;Systemstart starten</translation>amp;m Systemstart starten</translation>
+        <translation>Bei&amp;m Systemstart starten</translation>
     </message>
     <message>
         <source>Start this topology when the computer starts: the helper re-creates its host side, your session runs its switches and guests (netloomctl enable)</source>
