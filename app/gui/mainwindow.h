@@ -22,6 +22,7 @@
 #include <QMessageBox>
 
 #include <functional>
+#include <memory>
 
 class QUndoStack;
 class QPlainTextEdit;
