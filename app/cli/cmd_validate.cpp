@@ -3,6 +3,7 @@
 #include "cliparser.h"
 #include "commands.h"
 
+#include "model/netlinkhostnet.h"
 #include "model/topologyjson.h"
 #include "model/validator.h"
 
@@ -28,6 +29,9 @@ CliSpec specValidate()
         "printed on its own line to stderr:\n"
         "  FILE: PATH: MESSAGE            an error (the topology cannot be started)\n"
         "  FILE: PATH: warning: MESSAGE   legal, but probably not what you meant\n"
+        "Gateways are also checked against the routes of the host (of the current network\n"
+        "namespace, read over netlink): a subnet that overlaps one gives a warning naming the\n"
+        "route and its interface, unless the route belongs to that very network while it runs.\n"
         "A file that cannot be read or decoded gives one line naming the file and the JSON path.");
     s.options = {flagOption({QStringLiteral("json")},
                             QStringLiteral("Print one JSON report on stdout instead: {\"files\": [{\"file\", \"valid\", "
@@ -65,6 +69,14 @@ int runValidate(const QStringList &args)
         return ExitUsage;
     }
 
+    // The host's routes, read once for every file (no privilege needed). If they cannot be
+    // read, the files are still checked, without the host-route warnings.
+    model::ValidationContext context;
+    if (Result<model::HostNetwork> host = model::NetlinkHostNetReader().read(); host)
+        context.hostRoutes = host->routes;
+    else
+        printError(kCmd, host.error().message + QStringLiteral(" (host routes are not checked)"));
+
     bool allValid = true;
     QJsonArray report;
     for (const QString &file : files) {
@@ -82,7 +94,7 @@ int runValidate(const QStringList &args)
             report.append(entry);
             continue;
         }
-        const QList<model::Issue> issues = model::validate(*t);
+        const QList<model::Issue> issues = model::validate(*t, context);
         const bool valid = !model::hasErrors(issues);
         allValid = allValid && valid;
         QJsonArray list;

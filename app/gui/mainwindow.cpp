@@ -483,7 +483,22 @@ QString MainWindow::addNode(const QString &kindName, QPointF pos)
         log(tr("failed to add node '%1': the topology already has %2 nodes").arg(kindLabel(*kind)).arg(model::limits::kMaxNodes));
         return {};
     }
-    const model::Node node = withAllocatedMacs(m_doc->topology(), makeNode(*kind, *m_doc, m_scene->snapped(pos)));
+    model::Node node = withAllocatedMacs(m_doc->topology(), makeNode(*kind, *m_doc, m_scene->snapped(pos)));
+    if (node.type == model::NodeType::HostPort) {
+        // A new gateway gets a subnet that collides with nothing the host uses (running
+        // networks' bridges carry their addresses on the host, so they are covered too).
+        const Result<model::HostNetwork> host = m_hostNet->read();
+        if (!host)
+            log(tr("The host's addresses and routes are unknown (%1); the new gateway's subnet is only checked against this topology")
+                    .arg(host.error().message));
+        const QList<model::TakenPrefix> extraTaken;  // gateways of enabled-at-boot topologies go here
+        if (Result<model::Node> suggested = withSuggestedSubnet(m_doc->topology(), node, host ? *host : model::HostNetwork{}, extraTaken)) {
+            node = *suggested;
+            log(tr("New gateway %1: address %2, in a subnet free on this host").arg(node.name, node.hostPort.address));
+        } else {
+            log(suggested.error().message);
+        }
+    }
     m_undo->push(new AddNodeCommand(m_doc, node));
     m_scene->selectOnly(node.id);
     return node.id;
@@ -523,7 +538,11 @@ void MainWindow::deleteSelection()
 void MainWindow::validateNow()
 {
     m_validateTimer->stop();
-    m_issues = model::validate(m_doc->topology());
+    // Gateways are also checked against the host's routes (a read failure only loses that check).
+    model::ValidationContext context;
+    if (const Result<model::HostNetwork> host = m_hostNet->read())
+        context.hostRoutes = host->routes;
+    m_issues = model::validate(m_doc->topology(), context);
     m_scene->setIssues(m_issues);
     m_props->setIssues(m_issues);
 }

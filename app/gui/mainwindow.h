@@ -15,12 +15,14 @@
 // (double-click a running guest, its context menu, or Run > Guest / Open Console).
 #pragma once
 
+#include "model/netlinkhostnet.h"
 #include "model/validator.h"
 
 #include <QMainWindow>
 #include <QMessageBox>
 
 #include <functional>
+#include <memory>
 
 class QUndoStack;
 class QPlainTextEdit;
@@ -98,6 +100,11 @@ public:
     static QString aboutText();
     bool isModified() const;
     QStringList recentFiles() const;
+
+    // Replaces where the host's IPv4 addresses and routes come from: subnet suggestions for
+    // new gateways and the validator's host-route warnings (tests pass a FixedHostNetReader).
+    // The default reads this process's network namespace over netlink.
+    void setHostNetReader(std::unique_ptr<model::HostNetReader> reader) { m_hostNet = std::move(reader); }
 
     // Replaces the modal questions (tests). The default shows a QMessageBox.
     void setAsker(Asker asker) { m_ask = std::move(asker); }
@@ -220,6 +227,7 @@ private:
     QList<model::Issue> m_issues;
     Asker m_ask;
     bool m_autosaveDirty = false;
+    std::unique_ptr<model::HostNetReader> m_hostNet = std::make_unique<model::NetlinkHostNetReader>();
 };
 
 }  // namespace netloom::gui

@@ -145,6 +145,17 @@ model::Node withAllocatedMacs(const model::Topology &topology, const model::Node
     return out;
 }
 
+Result<model::Node> withSuggestedSubnet(const model::Topology &topology, const model::Node &node,
+                                        const model::HostNetwork &host, const QList<model::TakenPrefix> &extraTaken)
+{
+    const Result<model::SubnetSuggestion> s = model::suggestSubnet(model::takenForNewGateway(host, topology, extraTaken));
+    if (!s)
+        return s.error();
+    model::Node out = node;
+    model::applySuggestion(*s, &out.hostPort);
+    return out;
+}
+
 namespace {
 
 // Picks (or adds) the NIC of guest `node` for a new cable. Returns the NIC id and fills

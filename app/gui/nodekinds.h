@@ -10,6 +10,8 @@
 #pragma once
 
 #include "base/result.h"
+#include "model/hostnet.h"
+#include "model/subnetpicker.h"
 #include "model/topology.h"
 
 #include <QIcon>
@@ -44,6 +46,14 @@ model::Node makeNode(NodeKind kind, const TopologyDocument &doc, QPointF pos);
 // `topology` (which must not contain `node` yet, or contain its older version), so new
 // NICs get stable MACs from the moment they exist. Pure.
 model::Node withAllocatedMacs(const model::Topology &topology, const model::Node &node);
+
+// `node`, a new gateway (host port), with the first subnet the picker finds free
+// (model/subnetpicker.h): not overlapping `host`'s addresses and routes, the gateways of
+// `topology` nor `extraTaken` (gateways of enabled topologies, ...). It gets the address .1
+// and DHCP .100-.199. Returns the node, or the picker's error (Conflict: nothing free). Pure.
+Result<model::Node> withSuggestedSubnet(const model::Topology &topology, const model::Node &node,
+                                        const model::HostNetwork &host,
+                                        const QList<model::TakenPrefix> &extraTaken = {});
 
 // What connecting two nodes does: an optional NIC added to each guest end (the guest
 // node before/after) and the new link.

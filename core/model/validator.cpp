@@ -298,9 +298,9 @@ QString severityName(Issue::Severity s)
     return s == Issue::Severity::Error ? QStringLiteral("error") : QStringLiteral("warning");
 }
 
-QList<Issue> validate(const Topology &topology)
+QList<Issue> validate(const Topology &topology, const ValidationContext &context)
 {
-    return detail::Validator(topology).run();
+    return detail::Validator(topology, context).run();
 }
 
 bool hasErrors(const QList<Issue> &issues)

@@ -19,6 +19,7 @@
 //     kernel bridge with STP: netloom switches have no spanning tree.
 #pragma once
 
+#include "model/hostnet.h"
 #include "model/topology.h"
 
 #include <QList>
@@ -39,9 +40,20 @@ struct Issue {
 // "error" / "warning".
 QString severityName(Issue::Severity s);
 
-// Checks `topology` against every rule of docs/topology-format.md ("Validation").
-// Returns all issues, in the order of the nodes and links they concern. Pure.
-QList<Issue> validate(const Topology &topology);
+// What the validator may know about the world outside the topology. Gathered by the caller
+// (netloomctl validate, the GUI) so that validate() stays pure; empty = nothing known.
+struct ValidationContext {
+    // The host's IPv4 routes (NetlinkHostNetReader, hostnet.h). A gateway whose subnet
+    // overlaps one of them gets a WARNING naming the route and its interface — unless the
+    // route's interface is the one that carries that gateway's address (the bridge or tap
+    // the allocator names for it: the route of this very network while it runs).
+    QList<HostRoute> hostRoutes;
+};
+
+// Checks `topology` against every rule of docs/topology-format.md ("Validation"), and
+// against `context` when given. Returns all issues, in the order of the nodes and links
+// they concern (host-route warnings last). Pure.
+QList<Issue> validate(const Topology &topology, const ValidationContext &context = {});
 
 // True if any issue is an error.
 bool hasErrors(const QList<Issue> &issues);

@@ -4,7 +4,8 @@
 // validatornodes.cpp (each node's own settings), validatorglobal.cpp (topology-wide
 // checks: interface names, MACs, subnets, sockets, host forwards, cable loops),
 // validatoremulation.cpp (network emulation on links, port mirrors), validatorforwards.cpp
-// (NAT gateways' port forwards) and validatoripv6.cpp (a host port's IPv6 prefix, router
+// (NAT gateways' port forwards), validatorhostroutes.cpp (gateways on host routes) and
+// validatoripv6.cpp (a host port's IPv6 prefix, router
 // advertisements, DHCPv6; IPv6 prefix overlaps).
 // Not part of the model's API.
 #pragma once
@@ -42,7 +43,7 @@ QString endKindName(EndKind k);
 // Collects the issues of one topology; run() once.
 class Validator {
 public:
-    explicit Validator(const Topology &t) : m_t(t)
+    Validator(const Topology &t, const ValidationContext &context) : m_t(t), m_context(context)
     {
         for (qsizetype i = 0; i < t.nodes.size(); ++i)
             if (!m_index.contains(t.nodes[i].id))
@@ -66,6 +67,7 @@ public:
         checkForwards();
         checkPortForwards();
         checkCableLoops();
+        checkHostRoutes();
         return m_issues;
     }
 
@@ -179,8 +181,11 @@ private:
     // gateway's network, and host (protocol, address, port) used once across the topology.
     void checkPortForwards();
     void checkCableLoops();
+    // validatorhostroutes.cpp: a gateway's subnet overlapping a host route (a warning).
+    void checkHostRoutes();
 
     const Topology &m_t;
+    const ValidationContext &m_context;
     QHash<QString, qsizetype> m_index;               // node id -> first index
     QList<Issue> m_issues;
     QHash<QString, QString> m_uplinkNames;           // uplink ifname -> node id

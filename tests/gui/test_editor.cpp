@@ -10,6 +10,8 @@
 #include "runcontroller.h"
 #include "mainwindow.h"
 #include "newguestdialog.h"
+#include "model/netlinkhostnet.h"
+#include "model/subnetpicker.h"
 #include "model/topologyjson.h"
 #include "palettewidget.h"
 #include "propertiespanel.h"
@@ -102,6 +104,7 @@ private slots:
     void closeAsksAboutUnsavedChangesAndRecentReopens();
     void germanTranslationIsLoaded();
     void aboutBoxNamesTheLicence();
+    void newGatewaysGetFreeSubnetsAndRouteWarnings();
 
 private:
     QTemporaryDir m_tmp;
@@ -153,6 +156,19 @@ void TestEditor::buildConnectEditUndoSaveReopen()
     const QString sw = t.nodes[0].id, gw = t.nodes[1].id, guest = t.nodes[2].id;
     QCOMPARE(t.nodes[1].type, model::NodeType::HostPort);
     QVERIFY(t.nodes[2].guest.nics.value(0).mac.startsWith(QStringLiteral("52:54:00:")));  // allocated at once
+    // The new gateway got a subnet (and DHCP) that this machine uses nowhere.
+    {
+        const model::HostPortConfig &hp = t.nodes[1].hostPort;
+        const auto subnet = protocol::Cidr::parse(hp.address);
+        QVERIFY2(subnet, qPrintable(hp.address));
+        QVERIFY(hp.dhcp.enabled && subnet->contains(*protocol::Ipv4::parse(hp.dhcp.rangeStart)) &&
+                subnet->contains(*protocol::Ipv4::parse(hp.dhcp.rangeEnd)));
+        const auto host = model::NetlinkHostNetReader().read();
+        QVERIFY2(host, host ? "" : qPrintable(host.error().message));
+        for (const model::TakenPrefix &p : model::takenByHost(*host))
+            QVERIFY2(!p.prefix.overlaps(*subnet), qPrintable(hp.address + QStringLiteral(" overlaps ") + p.origin));
+        QVERIFY2(w.logText().contains(QStringLiteral("New gateway %1: address %2").arg(t.nodes[1].name, hp.address)), qPrintable(w.logText()));
+    }
 
     // Spread them out by dragging with the mouse (select mode): one merged undo step each.
     w.view()->fitAll();
@@ -194,7 +210,10 @@ void TestEditor::buildConnectEditUndoSaveReopen()
     QCOMPARE(t.node(gw)->hostPort.address, QStringLiteral("10.9.0.1/24"));
     auto *dhcp = w.properties()->findChild<QCheckBox *>(QStringLiteral("field.hostPort.dhcp.enabled"));
     QVERIFY(dhcp);
+    QVERIFY(dhcp->isChecked());  // on from the subnet suggestion; off and on again by keyboard
     dhcp->setFocus();
+    QTest::keyClick(dhcp, Qt::Key_Space);
+    QVERIFY(!t.node(gw)->hostPort.dhcp.enabled);
     QTest::keyClick(dhcp, Qt::Key_Space);
     QVERIFY(t.node(gw)->hostPort.dhcp.enabled);
     typeInto(w.properties()->findChild<QLineEdit *>(QStringLiteral("field.hostPort.dhcp.rangeStart")),
@@ -777,6 +796,66 @@ void TestEditor::aboutBoxNamesTheLicence()
     QVERIFY(shown.contains(QStringLiteral("GNU General Public License")));
     QVERIFY(shown.contains(QStringLiteral("NO WARRANTY")));
     QCOMPARE(shown, MainWindow::aboutText());
+}
+
+// Gateways added one after another each get a subnet free on the host (made-up facts: a
+// machine in 10.0.0.0/8 with libvirt and a 172.31/16 route) and in the topology; a gateway
+// moved onto a routed subnet shows the validator's warning naming route and interface.
+void TestEditor::newGatewaysGetFreeSubnetsAndRouteWarnings()
+{
+    MainWindow w;
+    w.autosave()->setDirectory(m_tmp.filePath(QStringLiteral("autosave-subnets")));
+    const auto cidr = [](const char *text) { return *protocol::Cidr::parse(QString::fromLatin1(text)); };
+    model::HostNetwork host;
+    host.addresses = {{QStringLiteral("eth0"), cidr("10.0.0.5/8")}, {QStringLiteral("virbr0"), cidr("192.168.122.1/24")}};
+    host.routes = {{cidr("10.0.0.0/8"), QStringLiteral("eth0"), 254, QStringLiteral("unicast")},
+                   {cidr("192.168.122.0/24"), QStringLiteral("virbr0"), 254, QStringLiteral("unicast")},
+                   {cidr("172.31.0.0/16"), QStringLiteral("wg0"), 254, QStringLiteral("unicast")}};
+    w.setHostNetReader(std::make_unique<model::FixedHostNetReader>(host));
+    QStringList ids;
+    QList<protocol::Cidr> subnets;
+    for (int k = 0; k < 3; ++k) {
+        const QString id = w.addNode(QStringLiteral("hostport"), QPointF(120 * k, 0));
+        QVERIFY(!id.isEmpty());
+        ids.append(id);
+        const model::HostPortConfig &hp = w.document()->topology().node(id)->hostPort;
+        const auto c = protocol::Cidr::parse(hp.address);
+        QVERIFY2(c, qPrintable(hp.address));
+        for (const model::TakenPrefix &p : model::takenByHost(host))
+            QVERIFY2(!p.prefix.overlaps(*c), qPrintable(hp.address + QStringLiteral(" overlaps ") + p.origin));
+        for (const protocol::Cidr &other : std::as_const(subnets))
+            QVERIFY2(!other.overlaps(*c), qPrintable(hp.address));
+        subnets.append(*c);
+    }
+    QCOMPARE(w.document()->topology().node(ids.first())->hostPort.address, QStringLiteral("172.30.0.1/24"));
+    QCOMPARE(w.document()->topology().node(ids.last())->hostPort.dhcp.rangeEnd, QStringLiteral("172.30.2.199"));
+    w.validateNow();
+    for (const model::Issue &i : w.issues())
+        QVERIFY2(!i.message.contains(QStringLiteral("host's")), qPrintable(i.message));
+
+    // One undo step per gateway, suggestion included.
+    action(w, "actionUndo")->trigger();
+    QCOMPARE(w.document()->topology().nodes.size(), 2);
+    action(w, "actionRedo")->trigger();
+
+    // Onto the host's 10.0.0.0/8: the issues panel names the route and the interface.
+    w.scene()->selectOnly(ids.first());
+    typeInto(w.properties()->findChild<QLineEdit *>(QStringLiteral("field.hostPort.address")), QStringLiteral("10.0.2.1/24"));
+    w.validateNow();
+    bool warned = false;
+    for (const model::Issue &i : w.issues())
+        warned = warned || (i.severity == model::Issue::Severity::Warning && i.nodeId == ids.first() &&
+                            i.message.contains(QStringLiteral("overlaps the host's route 10.0.0.0/8 on interface 'eth0'")));
+    QVERIFY(warned);
+    QVERIFY2(w.properties()->messagesText().contains(QStringLiteral("route 10.0.0.0/8 on interface 'eth0'")),
+             qPrintable(w.properties()->messagesText()));
+
+    // Without any host facts the topology's own gateways are still avoided.
+    w.setHostNetReader(std::make_unique<model::FixedHostNetReader>(model::HostNetwork{}));
+    const QString fourth = w.addNode(QStringLiteral("hostport"), QPointF(0, 200));
+    const auto c = protocol::Cidr::parse(w.document()->topology().node(fourth)->hostPort.address);
+    QVERIFY(c);
+    QCOMPARE(c->networkString(), QStringLiteral("10.200.0.0/24"));
 }
 
 QTEST_MAIN(TestEditor)
