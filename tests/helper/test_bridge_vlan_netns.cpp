@@ -8,6 +8,8 @@
 //    `bridge -j vlan show` equals the plan; a pings b, c.10 and the gateway, d pings c.20,
 //    and d reaches neither a nor b (same IPv4 subnet, other VLAN); teardown leaves the
 //    namespace as before (the snapshot includes `bridge vlan show`).
+//  - crashRecoveryRestoresVlans: a persistent network, the helper killed, entries changed
+//    meanwhile; the restarted helper makes them exact again and `status` reports them.
 //  - exportServesSameVlans: the exported script's `start` in a fresh namespace yields the same
 //    `bridge -j vlan show` as the helper did, the same traffic, and `stop` leaves nothing.
 // Needs a bridge with VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING) and 8021q: CTest runs it
@@ -22,6 +24,7 @@
 #include "nssnapshot.h"
 #include "plan/fixtures.h"
 #include "plan/planner.h"
+#include "protocol/hoststatedecode.h"
 #include "taprelay.h"
 
 #include <QFile>
@@ -230,6 +233,50 @@ private Q_SLOTS:
         VERIFY_OK(teardownNow(client, QStringLiteral("vlan")));
         QCOMPARE(snapshot(ns, helper.stateDir(), helper.pid()), before);
         helper.stop();
+    }
+
+    // A persistent network survives a helper crash during which its VLANs were changed
+    // behind its back: the restarted helper re-adopts it and makes every port's entries
+    // exact again; its status reports them; teardown leaves nothing.
+    void crashRecoveryRestoresVlans()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const plan::Plan p = mustPlan(test::bridgeVlanLan(), dir.filePath(QStringLiteral("run")));
+        const VlanMap want = planned(p.host);
+        ScopedNetns ns(QStringLiteral("vlcrash"));
+        QVERIFY2(ns.ok(), qPrintable(ns.error()));
+        HelperProcess helper(ns, dir.path());
+        QVERIFY2(helper.start(), qPrintable(helper.log()));
+        const QString before = snapshot(ns, helper.stateDir(), helper.pid());
+        {
+            HelperClient client;
+            VERIFY_OK(client.connectAndWait(helper.socketPath()));
+            VERIFY_OK(applyNow(client, QStringLiteral("vlan"), p.host, true));
+        }
+        helper.kill9();
+        const auto tamper = ns.sh(QStringLiteral("bridge vlan del dev loomva0 vid 10 && bridge vlan add dev loomvb0 vid 99"
+                                                 " && bridge vlan add dev loomvbr0 vid 20 self"));
+        QVERIFY2(tamper.exitCode == 0, qPrintable(tamper.describe()));
+        QString error;
+        QVERIFY(shown(ns, &error) != want);
+
+        HelperProcess again(ns, dir.path());
+        QVERIFY2(again.start(), qPrintable(again.log()));
+        QVERIFY2(shown(ns, &error) == want, qPrintable(describe(shown(ns, &error)) + again.log()));
+        HelperClient client;
+        VERIFY_OK(client.connectAndWait(again.socketPath()));
+        protocol::Request st;
+        st.op = protocol::Op::Status;
+        st.network = QStringLiteral("vlan");
+        auto status = client.call(st);
+        VERIFY_OK(status);
+        auto reported = protocol::hostStateFromJson(status->value(QStringLiteral("state")).toObject());
+        VERIFY_OK(reported);
+        QCOMPARE(planned(*reported), want);
+        VERIFY_OK(teardownNow(client, QStringLiteral("vlan")));
+        QCOMPARE(snapshot(ns, again.stateDir(), again.pid()), before);
+        again.stop();
     }
 
     void exportServesSameVlans()
