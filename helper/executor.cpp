@@ -40,6 +40,7 @@ Status Executor::perform(const Action &a)
     case K::RemoveAccepts: return m_ops.removeAccepts(a.network, a.filterAccept);
     case K::SetRouteLocalnet: return m_ops.setRouteLocalnet(a.ifname, true);
     case K::ClearRouteLocalnet: return m_ops.setRouteLocalnet(a.ifname, false);
+    case K::SetBridgeVlans: return m_ops.setBridgeVlans(a.ifname, a.master, a.vlans);
     }
     return Error{ErrorCode::Internal, QStringLiteral("unknown action kind")};
 }

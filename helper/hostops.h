@@ -35,6 +35,13 @@ public:
     virtual Status enslave(const QString &ifname, const QString &master) = 0;
     // Releases `ifname` from `master`; does nothing unless `master` is still its master.
     virtual Status release(const QString &ifname, const QString &master) = 0;
+    // Makes the 802.1Q entries of `ifname` on our VLAN-filtering bridge `bridge` exactly
+    // `vlans` (empty = none): `ifname` must be a port of `bridge`, or `bridge` itself (its
+    // own "self" entries). The new entries are added first, then every other vid is removed,
+    // so vids kept across the change carry traffic throughout. On failure the port may hold
+    // some of the new entries besides the old ones (the undo of its enslaving or a repeated
+    // call cleans up).
+    virtual Status setBridgeVlans(const QString &ifname, const QString &bridge, const QList<protocol::BridgeVlan> &vlans) = 0;
     // Adds an IPv4 or IPv6 (cidr with ':') address; IPv6 without DAD, after turning
     // accept_ra off on the interface (ours: its own dnsmasq's RAs must not configure it).
     virtual Status addAddress(const QString &ifname, const QString &cidr) = 0;

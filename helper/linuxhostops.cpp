@@ -238,7 +238,7 @@ Status LinuxHostOps::createBridge(const BridgeSpec &b)
     if (b.stp)
         opt = writeSysfs(b.ifname, "stp_state", "1");
     if (opt && b.vlanFiltering)
-        opt = writeSysfs(b.ifname, "vlan_filtering", "1");
+        opt = enableVlanFiltering(b.ifname);
     if (!opt) {
         (void)deleteLink(b.ifname);
         return opt;

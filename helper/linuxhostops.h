@@ -43,6 +43,8 @@ public:
     Status deleteLink(const QString &ifname) override;
     Status enslave(const QString &ifname, const QString &master) override;
     Status release(const QString &ifname, const QString &master) override;
+    // bridgevlans.cpp: RTM_SETLINK/RTM_DELLINK with AF_BRIDGE and IFLA_BRIDGE_VLAN_INFO.
+    Status setBridgeVlans(const QString &ifname, const QString &bridge, const QList<protocol::BridgeVlan> &vlans) override;
     Status addAddress(const QString &ifname, const QString &cidr) override;
     Status deleteAddress(const QString &ifname, const QString &cidr) override;
     Status setLink(const protocol::LinkSpec &link) override;
@@ -68,6 +70,8 @@ private:
     Result<int> ifindex(const QString &ifname);
     Status addLink(void *link, const QString &ifname, const QString &what);
     Status applyMtuMac(const QString &ifname, int mtu, const QString &mac);
+    // bridgevlans.cpp: vlan_filtering 1 and vlan_default_pvid 0 on our bridge (netlink).
+    Status enableVlanFiltering(const QString &bridge);
 
     DnsmasqSupervisor &m_dnsmasq;
     Journal &m_journal;

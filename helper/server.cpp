@@ -74,8 +74,12 @@ HostState HelperServer::presentPart(const HostState &committed)
     p.veths.removeIf([&](const VethSpec &v) { return missing.contains(v.ifname) || missing.contains(v.peer); });
     p.vxlans.removeIf([&](const VxlanSpec &v) { return missing.contains(v.ifname); });
     const QStringList kept = createdIfnames(p);
-    for (auto &b : p.bridges)
+    // VLAN entries a crash left are unknown too: none are assumed, so converging sets every
+    // committed port's entries again (setBridgeVlans makes them exact).
+    for (auto &b : p.bridges) {
         b.ports.removeIf([&](const QString &port) { return !kept.contains(port); });
+        b.vlans.clear();
+    }
     p.addresses.removeIf([&](const AddressSpec &a) { return !kept.contains(a.ifname); });
     p.links.removeIf([&](const LinkSpec &l) { return !kept.contains(l.ifname); });
     p.uplinks.removeIf([&](const UplinkSpec &u) { return !kept.contains(u.bridge); });

@@ -3,6 +3,7 @@
 
 #include "nftscript.h"
 
+#include "protocol/bridgevlan.h"
 #include "protocol/forwardrules.h"
 
 #include "protocol/hoststatedecode.h"
@@ -37,6 +38,8 @@ struct LinkObj {
             BridgeSpec a = bridge, b = o.bridge;
             a.ports.clear();
             b.ports.clear();
+            a.vlans.clear();
+            b.vlans.clear();
             return a == b;
         }
         case Type::Veth: return veth == o.veth;
@@ -51,7 +54,12 @@ struct LinkObj {
         a.ifname = ifname;
         switch (type) {
         case Type::Tap: a.kind = Action::Kind::CreateTap; a.tap = tap; a.uid = uid; break;
-        case Type::Bridge: a.kind = Action::Kind::CreateBridge; a.bridge = bridge; a.bridge.ports.clear(); break;
+        case Type::Bridge:
+            a.kind = Action::Kind::CreateBridge;
+            a.bridge = bridge;
+            a.bridge.ports.clear();
+            a.bridge.vlans.clear();
+            break;
         case Type::Veth: a.kind = Action::Kind::CreateVeth; a.veth = veth; break;
         case Type::Vxlan: a.kind = Action::Kind::CreateVxlan; a.vxlan = vxlan; break;
         case Type::Ifb: a.kind = Action::Kind::CreateIfb; break;
@@ -217,6 +225,23 @@ Action redirect(const QString &ifname, const QString &ifb)
     return a;
 }
 
+// (port, bridge) -> the port's VLAN entries, for every bridge of `s`.
+QHash<std::pair<QString, QString>, QList<BridgeVlan>> portVlans(const HostState &s)
+{
+    QHash<std::pair<QString, QString>, QList<BridgeVlan>> out;
+    for (const auto &b : s.bridges)
+        for (const auto &p : b.vlans)
+            out.insert({p.ifname, b.ifname}, p.vlans);
+    return out;
+}
+
+Action vlans(const QString &ifname, const QString &bridge, const QList<BridgeVlan> &entries)
+{
+    Action a = slave(Action::Kind::SetBridgeVlans, ifname, bridge);
+    a.vlans = entries;
+    return a;
+}
+
 QString flag(bool b) { return b ? QStringLiteral("1") : QStringLiteral("0"); }
 QString orDash(const QString &s) { return s.isEmpty() ? QStringLiteral("-") : s; }
 
@@ -277,6 +302,7 @@ QString Action::describe() const
                  filterAccept.table, filterAccept.chain, flag(filterAccept.established));
     case Kind::SetRouteLocalnet: return QStringLiteral("set-route-localnet %1").arg(ifname);
     case Kind::ClearRouteLocalnet: return QStringLiteral("clear-route-localnet %1").arg(ifname);
+    case Kind::SetBridgeVlans: return QStringLiteral("set-vlans %1 master=%2 %3").arg(ifname, master, describeVlans(vlans));
     }
     return QStringLiteral("?");
 }
@@ -359,13 +385,24 @@ QList<Step> buildSteps(const QString &network, uid_t uid, const HostState &cur, 
     }
     // 2./3. Physical uplinks and ports leaving their bridges.
     const auto curPhys = physical(cur), wantPhys = physical(want);
+    // A port's VLAN entries go with its release; the undo re-enslaves it and then (this
+    // step's undo runs after) sets them again.
+    const auto curVlans = portVlans(cur), wantVlans = portVlans(want);
+    const auto keepVlans = [&](const std::pair<QString, QString> &p) {
+        if (const auto it = curVlans.constFind(p); it != curVlans.cend())
+            steps.append({make(K::None), vlans(p.first, p.second, *it)});
+    };
     for (const auto &p : curPhys)
-        if (!wantPhys.contains(p) || goneNames.contains(p.second))
+        if (!wantPhys.contains(p) || goneNames.contains(p.second)) {
+            keepVlans(p);
             steps.append({slave(K::Release, p.first, p.second), slave(K::Enslave, p.first, p.second)});
+        }
     const auto curPorts = ports(cur), wantPorts = ports(want);
     for (const auto &p : curPorts)
-        if (!wantPorts.contains(p) || goneNames.contains(p.first) || goneNames.contains(p.second))
+        if (!wantPorts.contains(p) || goneNames.contains(p.first) || goneNames.contains(p.second)) {
+            keepVlans(p);
             steps.append({slave(K::Release, p.first, p.second), slave(K::Enslave, p.first, p.second)});
+        }
     // 4. Addresses that go.
     for (const auto &a : delAddr)
         steps.append({address(K::DeleteAddress, a.ifname, a.cidr), address(K::AddAddress, a.ifname, a.cidr)});
@@ -410,6 +447,8 @@ QList<Step> buildSteps(const QString &network, uid_t uid, const HostState &cur, 
         if (obj.type == LinkObj::Type::Veth)
             if (const auto l = linkSpec(cur, obj.veth.peer))
                 steps.append({make(K::None), setLink(*l)});
+        if (obj.type == LinkObj::Type::Bridge)  // the bridge's own entries, after re-creation
+            keepVlans({name, name});
         steps.append({make(K::DeleteLink, name), obj.create(uid, name)});
     }
     // 7. Links that come.
@@ -430,9 +469,37 @@ QList<Step> buildSteps(const QString &network, uid_t uid, const HostState &cur, 
     for (const auto &p : wantPorts)
         if (!curPorts.contains(p) || newNames.contains(p.first) || newNames.contains(p.second))
             steps.append({slave(K::Enslave, p.first, p.second), slave(K::Release, p.first, p.second)});
+    QSet<std::pair<QString, QString>> fresh;  // ports (and bridges) without entries yet
+    for (const auto &p : wantPorts)
+        if (!curPorts.contains(p) || newNames.contains(p.first) || newNames.contains(p.second))
+            fresh.insert(p);
     for (const auto &p : wantPhys)
-        if (!curPhys.contains(p) || newNames.contains(p.second))
+        if (!curPhys.contains(p) || newNames.contains(p.second)) {
             steps.append({slave(K::Enslave, p.first, p.second), slave(K::Release, p.first, p.second)});
+            fresh.insert(p);
+        }
+    for (const auto &b : want.bridges)
+        if (newNames.contains(b.ifname))
+            fresh.insert({b.ifname, b.ifname});
+    // 10b. VLAN entries of bridge ports: set where new or changed; entries that stop
+    //      (a bridge that stays, no longer filtering, is re-created) are cleared in place.
+    for (const auto &b : want.bridges)
+        for (const auto &pv : b.vlans) {
+            const std::pair<QString, QString> key{pv.ifname, b.ifname};
+            if (fresh.contains(key)) {
+                steps.append({vlans(pv.ifname, b.ifname, pv.vlans), make(K::None)});
+            } else if (curVlans.value(key) != pv.vlans) {
+                steps.append({vlans(pv.ifname, b.ifname, pv.vlans), vlans(pv.ifname, b.ifname, curVlans.value(key))});
+            }
+        }
+    for (const auto &b : cur.bridges)
+        for (const auto &pv : b.vlans) {
+            const std::pair<QString, QString> key{pv.ifname, b.ifname};
+            const bool stays = pv.ifname == b.ifname ? !deleted.contains(b.ifname) && find(wantLinks, b.ifname).has_value()
+                                                     : (wantPorts.contains(key) || wantPhys.contains(key)) && !fresh.contains(key);
+            if (stays && !wantVlans.contains(key))
+                steps.append({vlans(pv.ifname, b.ifname, {}), vlans(pv.ifname, b.ifname, pv.vlans)});
+        }
     // 11. Addresses that come.
     for (const auto &a : addAddr)
         steps.append({address(K::AddAddress, a.ifname, a.cidr), address(K::DeleteAddress, a.ifname, a.cidr)});
@@ -548,6 +615,9 @@ HostState unionState(const HostState &a, const HostState &b)
                 for (const QString &p : br.ports)
                     if (!have.ports.contains(p))
                         have.ports.append(p);
+                for (const PortVlanSpec &v : br.vlans)
+                    if (std::none_of(have.vlans.cbegin(), have.vlans.cend(), [&v](const PortVlanSpec &h) { return h.ifname == v.ifname; }))
+                        have.vlans.append(v);
                 merged = true;
             }
         }

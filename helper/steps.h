@@ -12,7 +12,10 @@
 // deleted (a qdisc that disappears with its link is restored by the undo once the link is
 // back), IFB devices are links like the others, and qdiscs and redirects are set after the
 // links exist — a changed impairment on a surviving link is changed in place, so no
-// interface is re-created for it. The doctor's repairs (filterAccepts: accept rules in
+// interface is re-created for it. VLAN entries of bridge ports (BridgeSpec::vlans) are set
+// after the ports are enslaved; a port's entries vanish with its release, its link or its
+// bridge, so their undo is nothing then — and a release or deletion whose undo brings the
+// port back is preceded by a step whose undo sets its entries again. The doctor's repairs (filterAccepts: accept rules in
 // another firewall's chain) are removed first and inserted last, after the links and our
 // own table exist; they name interfaces only, so they never force a link to be re-created.
 // route_localnet on a NAT gateway whose forwards take loopback (protocol/forwardrules.h) is
@@ -61,6 +64,7 @@ struct Action {
         RemoveAccepts,   // network, filterAccept: delete exactly those rules (ours by comment)
         SetRouteLocalnet,    // ifname: net.ipv4.conf.<ifname>.route_localnet = 1 (loopback forwards)
         ClearRouteLocalnet,  // ifname: back to 0 (success when the link is gone)
+        SetBridgeVlans,  // ifname (a port of master, or master itself), master, vlans (exactly these)
     };
     Kind kind = Kind::None;
     QString ifname;
@@ -78,6 +82,7 @@ struct Action {
     protocol::Impairment impairment;  // SetQdiscs
     std::uint32_t frameBytes = 0;     // SetQdiscs: largest frame on the interface
     protocol::FilterAcceptSpec filterAccept;  // InsertAccepts/RemoveAccepts
+    QList<protocol::BridgeVlan> vlans;        // SetBridgeVlans (empty = none)
 
     // One stable line for logs and golden files, e.g. "create-tap loomtap0 owner=1000".
     QString describe() const;

@@ -2,6 +2,7 @@
 #include "shellexporter.h"
 
 #include "shellexporter6.h"
+#include "protocol/bridgevlan.h"
 #include "protocol/dnsmasq6.h"
 
 #include "export/shellemulation.h"
@@ -107,8 +108,14 @@ private:
         const HostState &h = m_plan.host;
         for (const protocol::TapSpec &t : h.taps)
             ensureLink(t.ifname, QStringLiteral("ip tuntap add dev %1 mode tap").arg(word(t.ifname)), QStringLiteral("tap"));
+        // VLAN filtering without the kernel's implicit VLAN 1 (vlan_default_pvid 0): every
+        // port gets exactly the entries of the plan (bridge vlan add below).
         for (const protocol::BridgeSpec &b : h.bridges)
-            ensureLink(b.ifname, QStringLiteral("ip link add name %1 type bridge stp_state %2").arg(word(b.ifname)).arg(b.stp ? 1 : 0),
+            ensureLink(b.ifname,
+                       QStringLiteral("ip link add name %1 type bridge stp_state %2%3")
+                           .arg(word(b.ifname))
+                           .arg(b.stp ? 1 : 0)
+                           .arg(b.vlanFiltering ? QStringLiteral(" vlan_filtering 1 vlan_default_pvid 0") : QString()),
                        QStringLiteral("bridge"));
         for (const protocol::VethSpec &v : h.veths)
             ensureLink(v.ifname, QStringLiteral("ip link add name %1 type veth peer name %2").arg(word(v.ifname), word(v.peer)),
@@ -148,6 +155,17 @@ private:
                                 word(QStringLiteral("uplink ") + u.ifname));
             undo(QStringLiteral("uplink ") + u.ifname, QStringLiteral("    ip link set dev %1 nomaster 2>/dev/null || true").arg(word(u.ifname)));
         }
+        // 802.1Q entries (they go with the port's release or its bridge: no undo of their own).
+        for (const protocol::BridgeSpec &b : h.bridges)
+            for (const protocol::PortVlanSpec &pv : b.vlans)
+                for (const protocol::VlanRun &r : protocol::vlanRuns(pv.vlans)) {
+                    const QString vid = r.first == r.last ? QString::number(r.first) : QStringLiteral("%1-%2").arg(r.first).arg(r.last);
+                    m_start << QStringLiteral("  bridge vlan add dev %1 vid %2%3%4%5 || die %6")
+                                   .arg(word(pv.ifname), vid, r.pvid ? QStringLiteral(" pvid") : QString(),
+                                        r.untagged ? QStringLiteral(" untagged") : QString(),
+                                        pv.ifname == b.ifname ? QStringLiteral(" self") : QString(),
+                                        word(QStringLiteral("failed to add VLAN %1 to '%2'").arg(vid, pv.ifname)));
+                }
         for (const protocol::LinkSpec &l : h.links) {
             QString cmd = QStringLiteral("  ip link set dev %1").arg(word(l.ifname));
             if (l.mtu > 0)
@@ -645,6 +663,8 @@ private:
             tools << QStringLiteral("wirefilter");
         if (m_tc)
             tools << QStringLiteral("tc");
+        if (std::any_of(m_plan.host.bridges.cbegin(), m_plan.host.bridges.cend(), [](const auto &b) { return !b.vlans.isEmpty(); }))
+            tools << QStringLiteral("bridge");
         if (!m_plan.host.nat.isEmpty() || !m_plan.host.nat6.isEmpty())
             tools << QStringLiteral("nft");
         if (!m_plan.host.dnsmasq.isEmpty())

@@ -130,6 +130,8 @@ void Validator::checkVlan(qsizetype k, const QString &side, const VlanConfig &v)
         linkError(k, p + QStringLiteral(".vlan"), QStringLiteral("VLAN id %1 is out of range %2..4094").arg(v.vlan).arg(access ? 1 : 0));
     if (access && !v.allowed.isEmpty())
         linkError(k, p + QStringLiteral(".allowed"), QStringLiteral("an access port carries one VLAN; 'allowed' is only for trunk ports"));
+    if (!access && v.vlan == 0 && v.allowed.isEmpty())
+        linkError(k, p + QStringLiteral(".allowed"), QStringLiteral("a trunk port needs a native VLAN or allowed VLANs (it would carry nothing)"));
     QSet<int> seen;
     for (qsizetype a = 0; a < v.allowed.size(); ++a) {
         const int id = v.allowed[a];

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "planner.h"
 
+#include "plan/bridgevlanplan.h"
 #include "plan/emulationplan.h"
 #include "plan/forwardplan.h"
 #include "plan/planipv6.h"
@@ -71,7 +72,7 @@ public:
 
     Result<Plan> run()
     {
-        for (auto step : {&Planner::checkContext, &Planner::planNodes, &Planner::planLinks,
+        for (auto step : {&Planner::checkContext, &Planner::planNodes, &Planner::planLinks, &Planner::finishBridgeVlans,
                           &Planner::numberPorts, &Planner::planHostPorts, &Planner::planGuests, &Planner::finishEmulation}) {
             Status s = (this->*step)();
             if (!s)
@@ -215,9 +216,6 @@ private:
                 if (!inRange(id))
                     return linkError(l, QStringLiteral("trunk VLAN %1 is outside 1..4094").arg(id));
         }
-        if (sw.kind == EndKind::Bridge && !(v == VlanConfig{}))
-            return linkError(l, QStringLiteral("VLANs on kernel bridge ports are not supported yet; use a netloom switch"),
-                             ErrorCode::Unsupported);
         return v;
     }
 
@@ -233,11 +231,30 @@ private:
         return ok();
     }
 
+    // Records the VLAN setting of `ifname` (a port, an uplink, or the bridge itself for its
+    // host port) on bridge `br` for finishBridgeVlans().
+    Status addBridgeVlan(const Link &l, const End &br, const QString &ifname)
+    {
+        Result<VlanConfig> v = effectiveVlan(l, br);
+        if (!v)
+            return v.error();
+        m_bridgeVlans[br.node->id].append({ifname, *v});
+        return ok();
+    }
+
     Status addBridgePort(const Link &l, const End &br, const QString &ifname)
     {
-        if (Result<VlanConfig> v = effectiveVlan(l, br); !v)
-            return v.error();
+        if (Status s = addBridgeVlan(l, br, ifname); !s)
+            return s;
         m_plan.host.bridges[m_bridgeIndex.value(br.node->id)].ports.append(ifname);
+        return ok();
+    }
+
+    // VLAN filtering and per-port entries of every kernel bridge (bridgevlanplan.h).
+    Status finishBridgeVlans()
+    {
+        for (auto it = m_bridgeIndex.cbegin(); it != m_bridgeIndex.cend(); ++it)
+            planBridgeVlans(&m_plan.host.bridges[it.value()], m_bridgeVlans.value(it.key()));
         return ok();
     }
 
@@ -362,6 +379,8 @@ private:
                     return nodeError(hp, QStringLiteral("a host port on bridge '%1' is the bridge itself; its ifname must be empty or '%2'")
                                              .arg(a.node->id, a.node->sw.ifname));
                 m_hostPortIf.insert(hp.id, a.node->sw.ifname);
+                if (Status s = addBridgeVlan(l, a, a.node->sw.ifname); !s)
+                    return s;
                 // The bridge device: egress = from the host into the bridge, ingress = what the
                 // bridge delivers to the host. Down = 100% loss (the device cannot go down
                 // without stopping the bridge).
@@ -391,8 +410,8 @@ private:
                 if (ifname.startsWith(QLatin1String("loom")) || m_uplinks.contains(ifname))
                     return nodeError(*b.node, QStringLiteral("'%1' is not a physical interface free to enslave").arg(ifname));
                 m_uplinks.insert(ifname);
-                if (Result<VlanConfig> v = effectiveVlan(l, a); !v)
-                    return v.error();
+                if (Status s = addBridgeVlan(l, a, ifname); !s)
+                    return s;
                 m_plan.host.uplinks.append(protocol::UplinkSpec{ifname, a.node->sw.ifname});
                 return ok();
             }
@@ -738,6 +757,7 @@ private:
     Plan m_plan;
     QHash<QString, int> m_switchIndex;          // netloom switch id -> runtime.switches index
     QHash<QString, int> m_bridgeIndex;          // bridge switch id -> host.bridges index
+    QHash<QString, QList<std::pair<QString, VlanConfig>>> m_bridgeVlans;  // bridge switch id -> port settings
     QHash<QString, QList<VdePort>> m_pending;   // netloom switch id -> ports before numbering
     QHash<QString, QString> m_nicSwitch;        // nicKey -> netloom switch id
     QHash<QString, int> m_nicPort;              // nicKey -> VDE port number

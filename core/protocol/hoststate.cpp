@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "hoststate.h"
 
+#include "bridgevlan.h"
+
 #include <QJsonArray>
 
 namespace netloom::protocol {
@@ -88,9 +90,12 @@ QJsonObject toJson(const HostState &s)
                            {QStringLiteral("mac"), t.mac}, {QStringLiteral("vnetHdr"), t.vnetHdr}};
     });
     o[QStringLiteral("bridges")] = array(s.bridges, [](const BridgeSpec &b) {
-        return QJsonObject{{QStringLiteral("ifname"), b.ifname}, {QStringLiteral("mtu"), b.mtu},
-                           {QStringLiteral("stp"), b.stp}, {QStringLiteral("vlanFiltering"), b.vlanFiltering},
-                           {QStringLiteral("ports"), strings(b.ports)}};
+        QJsonObject bo{{QStringLiteral("ifname"), b.ifname}, {QStringLiteral("mtu"), b.mtu},
+                       {QStringLiteral("stp"), b.stp}, {QStringLiteral("vlanFiltering"), b.vlanFiltering},
+                       {QStringLiteral("ports"), strings(b.ports)}};
+        if (!b.vlans.isEmpty())
+            bo[QStringLiteral("vlans")] = portVlansToJson(b.vlans);
+        return bo;
     });
     o[QStringLiteral("veths")] = array(s.veths, [](const VethSpec &v) {
         return QJsonObject{{QStringLiteral("ifname"), v.ifname}, {QStringLiteral("peer"), v.peer}};

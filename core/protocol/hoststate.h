@@ -36,14 +36,39 @@ struct TapSpec {
     bool operator==(const TapSpec &) const = default;
 };
 
+// One 802.1Q VLAN entry of a bridge port (what `bridge vlan add dev X vid N [pvid]
+// [untagged]` makes): the port carries VLAN `vid`; `pvid`: untagged frames arriving on the
+// port belong to it (at most one per port); `untagged`: frames of it leave the port untagged.
+struct BridgeVlan {
+    std::uint16_t vid = 1;   // 1..4094
+    bool pvid = false;
+    bool untagged = false;
+    bool operator==(const BridgeVlan &) const = default;
+};
+
+// The VLAN entries of one port of a VLAN-filtering bridge: `ifname` is one of the bridge's
+// ports, one of its physical uplinks, or the bridge itself (its own "self" entries: the
+// VLANs the host's side of the bridge, the gateway address on it, is in). Entries are
+// sorted by vid, each vid once; the port carries exactly these (the bridge is created with
+// vlan_default_pvid 0, so the kernel's default VLAN 1 is never added behind our back).
+struct PortVlanSpec {
+    QString ifname;
+    QList<BridgeVlan> vlans;  // 1..4094 entries, ascending vid
+    bool operator==(const PortVlanSpec &) const = default;
+};
+
 // A Linux bridge we create. Ports are our own taps/veths/vxlans (names from this state);
-// physical uplinks are enslaved only through UplinkSpec.
+// physical uplinks are enslaved only through UplinkSpec. With vlanFiltering the bridge is
+// created with vlan_filtering 1 and vlan_default_pvid 0, and `vlans` lists every port's
+// entries (a port not listed carries no VLAN: it forwards nothing); without it `vlans` is
+// empty. `vlans` is written to JSON only when non-empty.
 struct BridgeSpec {
     QString ifname;
     int mtu = 0;
     bool stp = false;
     bool vlanFiltering = false;
     QStringList ports;   // our interfaces enslaved to this bridge
+    QList<PortVlanSpec> vlans = {};  // per port (see PortVlanSpec), each ifname once
     bool operator==(const BridgeSpec &) const = default;
 };
 

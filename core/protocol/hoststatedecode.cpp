@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "hoststatedecode.h"
 
+#include "bridgevlan.h"
 #include "hoststatedecode6.h"
 #include "names.h"
 #include "netaddr.h"
@@ -347,12 +348,18 @@ Result<HostState> hostStateFromJson(const QJsonObject &json)
     });
     run("bridges", s.bridges, [](Reader &r) {
         BridgeSpec b;
-        r.checkKeys({"ifname", "mtu", "stp", "vlanFiltering", "ports"});
+        r.checkKeys({"ifname", "mtu", "stp", "vlanFiltering", "ports", "vlans"});
         b.ifname = r.str("ifname");
         b.mtu = int(r.integer("mtu", 0, 65535, 0));
         b.stp = r.boolean("stp", false);
         b.vlanFiltering = r.boolean("vlanFiltering", false);
         b.ports = r.strings("ports", L::kMaxBridgePorts);
+        if (r.ok()) {
+            if (auto vlans = portVlansFromJson(r.value("vlans"), r.path()); vlans)
+                b.vlans = *vlans;
+            else
+                r.setError(vlans.error());
+        }
         return b;
     });
     run("veths", s.veths, [](Reader &r) {
@@ -597,6 +604,15 @@ Status validateHostState(const HostState &s)
                 return invalid(p, QStringLiteral("the interface is a port of more than one bridge"));
             enslaved.insert(p);
         }
+    }
+    int vlanEntries = 0;
+    for (const auto &b : s.bridges) {
+        QStringList uplinks;
+        for (const auto &u : s.uplinks)
+            if (u.bridge == b.ifname)
+                uplinks << u.ifname;
+        if (auto st = validateBridgeVlans(b, uplinks, &vlanEntries); !st)
+            return st;
     }
     for (const auto &v : s.vxlans) {
         if (v.vni < 1 || v.vni > 16777215)

@@ -173,8 +173,10 @@ protocol::HostState withoutInterfaces(const protocol::HostState &host, const QSt
     drop(out.links);
     drop(out.nat);
     drop(out.dnsmasq);
-    for (protocol::BridgeSpec &b : out.bridges)
+    for (protocol::BridgeSpec &b : out.bridges) {
         b.ports.removeIf([&](const QString &p) { return ifnames.contains(p); });
+        b.vlans.removeIf([&](const protocol::PortVlanSpec &v) { return ifnames.contains(v.ifname); });
+    }
     if (out.nat.isEmpty() && !host.nat.isEmpty())
         out.ipv4Forwarding = false;  // forwarding was there for the NAT that went away
     drop(out.nat6);

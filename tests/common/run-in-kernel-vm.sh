@@ -87,6 +87,16 @@ if [ "${NETLOOM_TEST_VM:-0}" != 1 ]; then
       ip netns del "$probe_ns" 2>/dev/null || true
     fi
   fi
+  # A bridge module may be built without CONFIG_BRIDGE_VLAN_FILTERING (this project's CI
+  # kernels are): with --need bridge, probe vlan_filtering for real.
+  if [ "$here_ok" = 1 ] && echo " $need " | grep -q " bridge "; then
+    probe_ns="nlt-vm-probe-$$"
+    here_ok=0
+    if ip netns add "$probe_ns" 2>/dev/null; then
+      ip -n "$probe_ns" link add p0 type bridge vlan_filtering 1 2>/dev/null && here_ok=1
+      ip netns del "$probe_ns" 2>/dev/null || true
+    fi
+  fi
   if [ "$here_ok" = 1 ]; then
     exec "$@"
   fi

@@ -18,6 +18,7 @@ QString nsSnapshot(const ScopedNetns &ns, const QString &stateDir)
     QString s;
     for (const QStringList &argv : {QStringList{QStringLiteral("ip"), QStringLiteral("-d"), QStringLiteral("link")},
                                     QStringList{QStringLiteral("ip"), QStringLiteral("-4"), QStringLiteral("addr")},
+                                    QStringList{QStringLiteral("bridge"), QStringLiteral("vlan"), QStringLiteral("show")},
                                     QStringList{QStringLiteral("nft"), QStringLiteral("list"), QStringLiteral("ruleset")},
                                     QStringList{QStringLiteral("cat"), QStringLiteral("/proc/sys/net/ipv4/ip_forward")},
                                     QStringList{QStringLiteral("ip"), QStringLiteral("-6"), QStringLiteral("addr"), QStringLiteral("show"),

@@ -9,7 +9,7 @@
 
 namespace netloom::test {
 
-// Links (ip -d link, bridge timers masked), IPv4 addresses, global IPv6 addresses, the nft
+// Links (ip -d link, bridge timers masked), IPv4 addresses, bridge VLANs, global IPv6 addresses, the nft
 // ruleset, ip_forward and net.ipv6.conf.all.forwarding, the
 // processes in the namespace with their command lines, and every entry under `stateDir`
 // (regular files with a content hash), as text.

@@ -67,6 +67,7 @@ private Q_SLOTS:
         QTest::newRow("fixture bridge lan") << QStringLiteral("!bridge");
         QTest::newRow("fixture hostile") << QStringLiteral("!hostile");
         QTest::newRow("fixture two bridges") << QStringLiteral("!twobridges");
+        QTest::newRow("fixture bridge vlans") << QStringLiteral("!bridgevlans");
     }
     void shellcheckEveryExample()
     {
@@ -82,6 +83,19 @@ private Q_SLOTS:
             QVERIFY(script.contains(QStringLiteral("ip link add name 'loomc0' type veth peer name 'loomc0p'")));
             QVERIFY(script.contains(QStringLiteral("ip link add name 'loomvx0' type vxlan id 42 remote '192.0.2.7' dstport 4789")));
             QVERIFY(script.contains(QStringLiteral("ip link set dev 'eth0' nomaster")));
+        } else if (example == QLatin1String("!bridgevlans")) {
+            script = mustExport(test::bridgeVlanLan());
+            // 802.1Q on the kernel bridge: filtering without the implicit VLAN 1, one
+            // `bridge vlan add` per run, the bridge's own entry (its gateway) with `self`.
+            for (const char *line : {"ip link add name 'loomvbr0' type bridge stp_state 0 vlan_filtering 1 vlan_default_pvid 0 ||",
+                                     "  bridge vlan add dev 'loomva0' vid 10 pvid untagged || die",
+                                     "  bridge vlan add dev 'loomvc0' vid 10 || die", "  bridge vlan add dev 'loomvc0' vid 20 || die",
+                                     "  bridge vlan add dev 'loomvd0' vid 20 pvid untagged || die",
+                                     "  bridge vlan add dev 'loomvbr0' vid 10 pvid untagged self || die", "  need_tool 'bridge'\n"})
+                QVERIFY2(script.contains(QLatin1String(line)), line);
+            QVERIFY(!script.contains(QLatin1String("vid 1 ")));
+            QVERIFY(script.indexOf(QLatin1String("bridge vlan add dev 'loomva0'")) > script.indexOf(QLatin1String("master 'loomvbr0'")));
+            QVERIFY(!mustExport(test::bridgeLan()).contains(QLatin1String("vlan")));
         } else if (example == QLatin1String("!hostile")) {
             script = mustExport(hostile());
         } else {

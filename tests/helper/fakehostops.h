@@ -10,6 +10,8 @@
 
 #include "hostops.h"
 
+#include "protocol/bridgevlan.h"
+
 #include <QHash>
 #include <QSet>
 #include <QStringList>
@@ -60,7 +62,8 @@ public:
         for (const QString &o : QSet<QString>(objects))
             if (o.startsWith(QStringLiteral("addr %1 ").arg(ifname)) || o.startsWith(QStringLiteral("port %1 ").arg(ifname))
                 || o.startsWith(QStringLiteral("qdisc %1 ").arg(ifname)) || o.startsWith(QStringLiteral("ingress %1 ").arg(ifname))
-                || o.endsWith(QStringLiteral(" ") + ifname) || o.startsWith(QStringLiteral("up ") + ifname))
+                || o.endsWith(QStringLiteral(" ") + ifname) || o.startsWith(QStringLiteral("up ") + ifname)
+                || o.startsWith(QStringLiteral("vlans %1 ").arg(ifname)))
                 objects.remove(o);
         return ok();
     }
@@ -74,7 +77,24 @@ public:
     Status release(const QString &ifname, const QString &master) override
     {
         objects.remove(QStringLiteral("port %1 %2").arg(ifname, master));
+        dropVlans(ifname);
         return ok();
+    }
+    // "vlans <ifname> <entries> <bridge>": gone with the port's release or either link.
+    Status setBridgeVlans(const QString &ifname, const QString &bridge, const QList<protocol::BridgeVlan> &vlans) override
+    {
+        if (!has(bridge) || (ifname != bridge && !objects.contains(QStringLiteral("port %1 %2").arg(ifname, bridge))))
+            return Error{ErrorCode::NotFound, QStringLiteral("set vlans: not a port")};
+        dropVlans(ifname);
+        if (!vlans.isEmpty())
+            objects.insert(QStringLiteral("vlans %1 %2 %3").arg(ifname, protocol::describeVlans(vlans), bridge));
+        return ok();
+    }
+    void dropVlans(const QString &ifname)
+    {
+        for (const QString &o : QSet<QString>(objects))
+            if (o.startsWith(QStringLiteral("vlans %1 ").arg(ifname)))
+                objects.remove(o);
     }
     Status addAddress(const QString &ifname, const QString &cidr) override
     {

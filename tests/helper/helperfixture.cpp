@@ -81,6 +81,7 @@ QString snapshot(const netloom::test::ScopedNetns &ns, const QString &stateDir, 
     };
     add(QStringLiteral("ip -d link"), {QStringLiteral("ip"), QStringLiteral("-d"), QStringLiteral("link")});
     add(QStringLiteral("ip addr"), {QStringLiteral("ip"), QStringLiteral("addr")});
+    add(QStringLiteral("bridge vlan"), {QStringLiteral("bridge"), QStringLiteral("vlan"), QStringLiteral("show")});
     add(QStringLiteral("nft list ruleset"), {QStringLiteral("nft"), QStringLiteral("list"), QStringLiteral("ruleset")});
     add(QStringLiteral("ip_forward"), {QStringLiteral("cat"), QStringLiteral("/proc/sys/net/ipv4/ip_forward")});
     add(QStringLiteral("ipv6 forwarding"), {QStringLiteral("cat"), QStringLiteral("/proc/sys/net/ipv6/conf/all/forwarding")});

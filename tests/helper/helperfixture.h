@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Test scaffolding for running the real netloom-helper inside a test network namespace:
 // start/stop/kill -9 it, and take snapshots of everything it could change ("exactly as
-// before" checks: ip -d link, ip addr, nft ruleset, ip_forward, processes, state files).
+// before" checks: ip -d link, ip addr, bridge vlan show, nft ruleset, ip_forward, processes,
+// state files).
 #pragma once
 
 #include "common/netns.h"

@@ -84,6 +84,32 @@ HostState impairedLarge()
     return s;
 }
 
+// The large state with 802.1Q on loombr0: an access port, a trunk, the veth cable and the
+// bridge itself (its host side) in VLAN 1.
+HostState vlanLarge()
+{
+    HostState s = large();
+    BridgeSpec &b = s.bridges[0];
+    b.vlanFiltering = true;
+    b.vlans = {PortVlanSpec{QStringLiteral("loomt1"), {BridgeVlan{10, true, true}}},
+               PortVlanSpec{QStringLiteral("loomt2"), {BridgeVlan{10, false, false}, BridgeVlan{20, false, false}}},
+               PortVlanSpec{QStringLiteral("loomv0"), {BridgeVlan{1, true, true}, BridgeVlan{20, false, false}}},
+               PortVlanSpec{QStringLiteral("loombr0"), {BridgeVlan{1, true, true}}}};
+    return s;
+}
+
+// vlanLarge with the trunk turned into an access port on 20, the veth's entries gone (it
+// stays enslaved: cleared in place) and the bridge's own moved to VLAN 20.
+HostState vlanLargeChanged()
+{
+    HostState s = vlanLarge();
+    BridgeSpec &b = s.bridges[0];
+    b.vlans[1].vlans = {BridgeVlan{20, true, true}};
+    b.vlans[3].vlans = {BridgeVlan{20, true, true}};
+    b.vlans.removeAt(2);
+    return s;
+}
+
 }  // namespace
 
 class TestHelperSteps : public QObject {
@@ -97,7 +123,7 @@ private Q_SLOTS:
         QVERIFY(validateHostState(changedA()));
         auto v6 = validateHostState(exampleA6());
         QVERIFY2(v6, v6 ? "" : qPrintable(v6.error().message));
-        for (const HostState &st : {impairedA(), impairedB(), impairedLarge()}) {
+        for (const HostState &st : {impairedA(), impairedB(), impairedLarge(), vlanLarge(), vlanLargeChanged()}) {
             auto v = validateHostState(st);
             QVERIFY2(v, v ? "" : qPrintable(v.error().message));
         }
@@ -283,6 +309,41 @@ private Q_SLOTS:
                       buildDnsmasqConfig(large().dnsmasq.first(), p, QStringLiteral("dnsmasq"), QStringLiteral("nogroup")));
     }
 
+    // 802.1Q entries are set after the ports join (undo: nothing, they go with the port),
+    // changed in place on surviving ports, cleared where a port keeps its bridge but loses its
+    // entries; the fake host holds exactly the wanted entries after each apply.
+    void bridgeVlanSteps()
+    {
+        const QString create = describeSteps(buildSteps(QStringLiteral("v"), 1000, {}, vlanLarge(), {}));
+        QVERIFY2(create.contains(QStringLiteral("create-bridge loombr0 mtu=0 stp=0 vlan-filtering=1")), qPrintable(create));
+        QVERIFY2(create.contains(QStringLiteral("set-vlans loomt2 master=loombr0 10 20 | undo: none")), qPrintable(create));
+        QVERIFY2(create.contains(QStringLiteral("set-vlans loombr0 master=loombr0 1pu | undo: none")), qPrintable(create));
+        QVERIFY2(create.indexOf(QStringLiteral("set-vlans loomt1")) > create.lastIndexOf(QStringLiteral("enslave ")), qPrintable(create));
+        const QString change = describeSteps(buildSteps(QStringLiteral("v"), 1000, vlanLarge(), vlanLargeChanged(), {}));
+        QVERIFY2(change.contains(QStringLiteral("set-vlans loomt2 master=loombr0 20pu | undo: set-vlans loomt2 master=loombr0 10 20")),
+                 qPrintable(change));
+        QVERIFY2(change.contains(QStringLiteral("set-vlans loomv0 master=loombr0 - | undo: set-vlans loomv0 master=loombr0 1pu 20")),
+                 qPrintable(change));
+        QVERIFY2(!change.contains(QStringLiteral("loomt1 master")) && !change.contains(QStringLiteral("create-")), qPrintable(change));
+        QVERIFY(buildSteps(QStringLiteral("v"), 1000, vlanLarge(), vlanLarge(), {}).isEmpty());
+
+        FakeHostOps ops;
+        Executor ex(ops);
+        const QString before = ops.snapshot();
+        QVERIFY(ex.run(buildSteps(QStringLiteral("v"), 1000, {}, vlanLarge(), {})));
+        QVERIFY(ops.objects.contains(QStringLiteral("vlans loomt1 10pu loombr0")));
+        QVERIFY(ops.objects.contains(QStringLiteral("vlans loombr0 1pu loombr0")));
+        QVERIFY(ex.run(buildSteps(QStringLiteral("v"), 1000, vlanLarge(), vlanLargeChanged(), {})));
+        QVERIFY(ops.objects.contains(QStringLiteral("vlans loomt2 20pu loombr0")));
+        QVERIFY(!ops.objects.contains(QStringLiteral("vlans loomv0 1pu 20 loombr0")));
+        QVERIFY(ops.objects.contains(QStringLiteral("vlans loomt1 10pu loombr0")));
+        QVERIFY(ex.run(buildSteps(QStringLiteral("v"), 1000, vlanLargeChanged(), {}, {})));
+        QCOMPARE(ops.snapshot(), before);
+        // Recovery's union keeps the entries of both states.
+        const HostState u = unionState(vlanLargeChanged(), vlanLarge());
+        QCOMPARE(u.bridges[0].vlans.size(), 4);
+    }
+
     void applyThenTeardownLeavesNothing()
     {
         FakeHostOps ops;
@@ -346,6 +407,11 @@ private Q_SLOTS:
         QTest::newRow("teardown ipv6") << 8 << 0;
         QTest::newRow("forwards come (route_localnet on)") << 9 << 2;
         QTest::newRow("forwards go (route_localnet off)") << 2 << 9;
+        QTest::newRow("create vlans") << 0 << 10;
+        QTest::newRow("vlans on (bridge re-created)") << 2 << 10;
+        QTest::newRow("change vlans") << 10 << 11;
+        QTest::newRow("teardown vlans") << 10 << 0;
+        QTest::newRow("vlans off") << 11 << 2;
     }
     void failureAtEveryStepRollsBack()
     {
@@ -362,6 +428,8 @@ private Q_SLOTS:
             case 6: return impairedLarge();
             case 8: return exampleA6();
             case 9: return withoutForwards(large());
+            case 10: return vlanLarge();
+            case 11: return vlanLargeChanged();
             default: {
                 HostState s = impairedA();  // the impaired port's veth is re-created
                 s.veths[0].peer = QStringLiteral("loomib9");

@@ -429,6 +429,8 @@ private Q_SLOTS:
              "links[1] (id 'alpha-lan').b.vlan.allowed[1]", "", "VLAN id 0 is out of range 1..4094"},
             {"access with allowed", [](Topology &t) { t.links[1].b.vlan = VlanConfig{VlanConfig::Mode::Access, 5, {10}}; },
              "links[1] (id 'alpha-lan').b.vlan.allowed", "", "only for trunk ports"},
+            {"empty trunk", [](Topology &t) { t.links[1].b.vlan = VlanConfig{VlanConfig::Mode::Trunk, 0, {}}; },
+             "links[1] (id 'alpha-lan').b.vlan.allowed", "", "a trunk port needs a native VLAN or allowed VLANs"},
             // interface names
             {"ifname without loom", [](Topology &t) { gw(t).ifname = QStringLiteral("tap0"); }, "nodes[1] (id 'gw').hostPort.ifname", "gw",
              "interface name 'tap0': interfaces Netloom creates must start with 'loom'"},

@@ -105,6 +105,32 @@ inline model::Topology bridgeLan(const QString &name = QStringLiteral("bridgelan
     return t;
 }
 
+// 802.1Q on a kernel bridge loomvbr0 (issue #16 part 4): the gateway 10.0.10.1/24 in VLAN 10
+// (no DHCP), guests a and b on access VLAN 10 (taps loomva0, loomvb0), c on a trunk
+// carrying 10 and 20 tagged (loomvc0), d on access VLAN 20 (loomvd0).
+inline model::Topology bridgeVlanLan(const QString &name = QStringLiteral("bridgevlans"))
+{
+    using model::VlanConfig;
+    model::Topology t;
+    t.name = name;
+    t.nodes = {switchNode(QStringLiteral("br"), model::SwitchConfig::Engine::Bridge, QStringLiteral("loomvbr0")),
+               hostPortNode(QStringLiteral("gw"), QString(), QStringLiteral("10.0.10.1/24"))};
+    t.links = {link(QStringLiteral("l0"), QStringLiteral("br"), QStringLiteral("gw"), {}, VlanConfig{VlanConfig::Mode::Access, 10, {}})};
+    const QList<std::pair<const char *, VlanConfig>> guests{{"a", VlanConfig{VlanConfig::Mode::Access, 10, {}}},
+                                                            {"b", VlanConfig{VlanConfig::Mode::Access, 10, {}}},
+                                                            {"c", VlanConfig{VlanConfig::Mode::Trunk, 0, {10, 20}}},
+                                                            {"d", VlanConfig{VlanConfig::Mode::Access, 20, {}}}};
+    int n = 1;
+    for (const auto &[id, vlan] : guests) {
+        const QString g = QLatin1String(id);
+        t.nodes << guestNode(g, {nic(QStringLiteral("net0"), QStringLiteral("52:54:00:00:1a:%1").arg(n, 2, 10, QLatin1Char('0')),
+                                     model::NicConfig::Mode::Switch, QStringLiteral("loomv%1").arg(g) + QStringLiteral("0"))});
+        t.links << link(QStringLiteral("l%1").arg(n), QStringLiteral("br"), g, QStringLiteral("net0"), vlan);
+        ++n;
+    }
+    return t;
+}
+
 // Two kernel bridges joined by a veth cable, one with a VXLAN remote cable and an uplink.
 inline model::Topology twoBridges(const QString &name = QStringLiteral("twobridges"))
 {

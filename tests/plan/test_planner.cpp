@@ -312,6 +312,42 @@ private Q_SLOTS:
                  QStringList{QStringLiteral("tap,id=net0,ifname=loomr0,script=no,downscript=no")});
     }
 
+    // 802.1Q on a kernel bridge (bridgevlanplan.h): access, trunk with native, the host side.
+    void bridgeVlans()
+    {
+        using protocol::BridgeVlan;
+        using protocol::PortVlanSpec;
+        model::Topology t = test::bridgeLan();
+        const Plan plain = mustPlan(t);
+        QVERIFY(!plain.host.bridges[0].vlanFiltering);  // no setting: planned as before
+        QVERIFY(plain.host.bridges[0].vlans.isEmpty());
+
+        t.links[1].a.vlan = model::VlanConfig{model::VlanConfig::Mode::Access, 10, {}};
+        t.links[2].a.vlan = model::VlanConfig{model::VlanConfig::Mode::Trunk, 5, {20, 10, 5}};
+        const Plan p = mustPlan(t);
+        const protocol::BridgeSpec &b = p.host.bridges[0];
+        QVERIFY(b.vlanFiltering);
+        const QList<PortVlanSpec> want{
+            {QStringLiteral("loombr0"), {BridgeVlan{1, true, true}}},  // the host side: default VLAN 1
+            {QStringLiteral("loomtap1"), {BridgeVlan{10, true, true}}},
+            {QStringLiteral("loomtap2"), {BridgeVlan{5, true, true}, BridgeVlan{10, false, false}, BridgeVlan{20, false, false}}},
+        };
+        QCOMPARE(b.vlans, want);
+        { const Status st = protocol::validateHostState(p.host); QVERIFY2(st, st ? "" : qPrintable(st.error().message)); }
+
+        // The gateway's link carries the host side's VLAN; a trunk without native is tagged only.
+        t.links[0].a.vlan = model::VlanConfig{model::VlanConfig::Mode::Access, 10, {}};
+        t.links[2].a.vlan = model::VlanConfig{model::VlanConfig::Mode::Trunk, 0, {10, 20}};
+        const Plan q = mustPlan(t);
+        QCOMPARE(q.host.bridges[0].vlans[0], (PortVlanSpec{QStringLiteral("loombr0"), {BridgeVlan{10, true, true}}}));
+        QCOMPARE(q.host.bridges[0].vlans[2],
+                 (PortVlanSpec{QStringLiteral("loomtap2"), {BridgeVlan{10, false, false}, BridgeVlan{20, false, false}}}));
+        // The plan's JSON carries the entries and reads back the same.
+        auto back = protocol::hostStateFromJson(protocol::toJson(q.host));
+        QVERIFY2(back, back ? "" : qPrintable(back.error().message));
+        QCOMPARE(*back, q.host);
+    }
+
     void bridgeCablesVxlanUplink()
     {
         const Plan p = mustPlan(test::twoBridges());
@@ -395,7 +431,7 @@ private Q_SLOTS:
         QTest::newRow("tap name missing") << 7 << "the host port tap has no interface name (run the allocator)";
         QTest::newRow("duplicate ifname") << 8 << "interface name 'loomnat0' is used twice";
         QTest::newRow("nat without address") << 9 << "DHCP and NAT need a host address";
-        QTest::newRow("bridge vlan") << 10 << "VLANs on kernel bridge ports are not supported yet";
+        QTest::newRow("bridge vlan range") << 10 << "access VLAN 4095 is outside 1..4094";
         QTest::newRow("user nic linked") << 11 << "only switch-mode NICs attach to a switch";
         QTest::newRow("missing node") << 12 << "node 'nowhere' does not exist";
     }
@@ -432,7 +468,7 @@ private Q_SLOTS:
         case 9: gw.hostPort.address.clear(); break;
         case 10: {
             model::Topology b = test::bridgeLan();
-            b.links[1].a.vlan = model::VlanConfig{model::VlanConfig::Mode::Access, 5, {}};
+            b.links[1].a.vlan = model::VlanConfig{model::VlanConfig::Mode::Access, 4095, {}};
             t = b;
             break;
         }

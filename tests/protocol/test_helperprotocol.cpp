@@ -2,6 +2,7 @@
 // The helper protocol's framing, request decoding and strict host-state decoding: every
 // malformed or hostile input is refused with the right error code and a message naming
 // the offending field.
+#include "protocol/bridgevlan.h"
 #include "protocol/frame.h"
 #include "protocol/hoststatedecode.h"
 #include "protocol/impairment.h"
@@ -340,6 +341,19 @@ private Q_SLOTS:
         QTest::newRow("uplink loom") << QByteArray("{\"bridges\":[{\"ifname\":\"loombr\"}],\"uplinks\":[{\"ifname\":\"loomx\",\"bridge\":\"loombr\"}]}") << "own interfaces";
         QTest::newRow("uplink lo") << QByteArray("{\"bridges\":[{\"ifname\":\"loombr\"}],\"uplinks\":[{\"ifname\":\"lo\",\"bridge\":\"loombr\"}]}") << "loopback";
         QTest::newRow("uplink foreign bridge") << QByteArray("{\"uplinks\":[{\"ifname\":\"eth0\",\"bridge\":\"br0\"}]}") << "bridge of this network";
+        QTest::newRow("vlan 0") << QByteArray("{\"taps\":[{\"ifname\":\"loomt\"}],\"bridges\":[{\"ifname\":\"loombr\",\"vlanFiltering\":true,\"ports\":[\"loomt\"],\"vlans\":[{\"ifname\":\"loomt\",\"vlans\":[{\"vid\":0}]}]}]}") << "1..4094";
+        QTest::newRow("vlan 4095") << QByteArray("{\"taps\":[{\"ifname\":\"loomt\"}],\"bridges\":[{\"ifname\":\"loombr\",\"vlanFiltering\":true,\"ports\":[\"loomt\"],\"vlans\":[{\"ifname\":\"loomt\",\"vlans\":[{\"vid\":4095,\"pvid\":true}]}]}]}") << "1..4094";
+        QTest::newRow("vlan fraction") << QByteArray("{\"taps\":[{\"ifname\":\"loomt\"}],\"bridges\":[{\"ifname\":\"loombr\",\"vlanFiltering\":true,\"ports\":[\"loomt\"],\"vlans\":[{\"ifname\":\"loomt\",\"vlans\":[{\"vid\":10.5}]}]}]}") << "1..4094";
+        QTest::newRow("vlan string") << QByteArray("{\"taps\":[{\"ifname\":\"loomt\"}],\"bridges\":[{\"ifname\":\"loombr\",\"vlanFiltering\":true,\"ports\":[\"loomt\"],\"vlans\":[{\"ifname\":\"loomt\",\"vlans\":[{\"vid\":\"10\"}]}]}]}") << "1..4094";
+        QTest::newRow("vlan unknown key") << QByteArray("{\"taps\":[{\"ifname\":\"loomt\"}],\"bridges\":[{\"ifname\":\"loombr\",\"vlanFiltering\":true,\"ports\":[\"loomt\"],\"vlans\":[{\"ifname\":\"loomt\",\"vlans\":[{\"vid\":10,\"self\":true}]}]}]}") << "unknown field";
+        QTest::newRow("vlan flag type") << QByteArray("{\"taps\":[{\"ifname\":\"loomt\"}],\"bridges\":[{\"ifname\":\"loombr\",\"vlanFiltering\":true,\"ports\":[\"loomt\"],\"vlans\":[{\"ifname\":\"loomt\",\"vlans\":[{\"vid\":10,\"pvid\":1}]}]}]}") << "must be a boolean";
+        QTest::newRow("vlan twice") << QByteArray("{\"taps\":[{\"ifname\":\"loomt\"}],\"bridges\":[{\"ifname\":\"loombr\",\"vlanFiltering\":true,\"ports\":[\"loomt\"],\"vlans\":[{\"ifname\":\"loomt\",\"vlans\":[{\"vid\":10},{\"vid\":10}]}]}]}") << "listed twice";
+        QTest::newRow("vlan order") << QByteArray("{\"taps\":[{\"ifname\":\"loomt\"}],\"bridges\":[{\"ifname\":\"loombr\",\"vlanFiltering\":true,\"ports\":[\"loomt\"],\"vlans\":[{\"ifname\":\"loomt\",\"vlans\":[{\"vid\":20},{\"vid\":10}]}]}]}") << "out of order";
+        QTest::newRow("vlan two pvids") << QByteArray("{\"taps\":[{\"ifname\":\"loomt\"}],\"bridges\":[{\"ifname\":\"loombr\",\"vlanFiltering\":true,\"ports\":[\"loomt\"],\"vlans\":[{\"ifname\":\"loomt\",\"vlans\":[{\"vid\":10,\"pvid\":true},{\"vid\":20,\"pvid\":true}]}]}]}") << "more than one PVID";
+        QTest::newRow("vlan empty") << QByteArray("{\"taps\":[{\"ifname\":\"loomt\"}],\"bridges\":[{\"ifname\":\"loombr\",\"vlanFiltering\":true,\"ports\":[\"loomt\"],\"vlans\":[{\"ifname\":\"loomt\",\"vlans\":[]}]}]}") << "empty";
+        QTest::newRow("vlan not a port") << QByteArray("{\"taps\":[{\"ifname\":\"loomt\"}],\"bridges\":[{\"ifname\":\"loombr\",\"vlanFiltering\":true,\"ports\":[\"loomt\"],\"vlans\":[{\"ifname\":\"loomzz\",\"vlans\":[{\"vid\":10}]}]}]}") << "not a port";
+        QTest::newRow("vlan foreign") << QByteArray("{\"taps\":[{\"ifname\":\"loomt\"}],\"bridges\":[{\"ifname\":\"loombr\",\"vlanFiltering\":true,\"ports\":[\"loomt\"],\"vlans\":[{\"ifname\":\"eth0\",\"vlans\":[{\"vid\":10}]}]}]}") << "not a port";
+        QTest::newRow("vlans without filtering") << QByteArray("{\"taps\":[{\"ifname\":\"loomt\"}],\"bridges\":[{\"ifname\":\"loombr\",\"ports\":[\"loomt\"],\"vlans\":[{\"ifname\":\"loomt\",\"vlans\":[{\"vid\":10}]}]}]}") << "need vlanFiltering";
     }
     void impairmentsRoundTrip()
     {
@@ -430,6 +444,47 @@ private Q_SLOTS:
         QCOMPARE(r.error().code, ErrorCode::InvalidArgument);
         QVERIFY2(r.error().message.contains(mentions, Qt::CaseInsensitive), qPrintable(r.error().message));
         QCOMPARE(id, 7);
+    }
+    // 802.1Q entries of bridge ports (bridgevlan.h): round trip, runs, gaps, the entry bound.
+    void bridgeVlans()
+    {
+        HostState s;
+        s.taps = {TapSpec{QStringLiteral("loomt1"), 0, {}, false}, TapSpec{QStringLiteral("loomt2"), 0, {}, false}};
+        BridgeSpec b{QStringLiteral("loombr"), 0, false, true, {QStringLiteral("loomt1"), QStringLiteral("loomt2")}, {}};
+        QList<BridgeVlan> trunk{BridgeVlan{5, true, true}};
+        for (int v = 10; v <= 4094; ++v)
+            trunk.append(BridgeVlan{std::uint16_t(v), false, false});
+        b.vlans = {PortVlanSpec{QStringLiteral("loomt1"), {BridgeVlan{10, true, true}}},
+                   PortVlanSpec{QStringLiteral("loomt2"), trunk},
+                   PortVlanSpec{QStringLiteral("loombr"), {BridgeVlan{1, true, true}}}};
+        s.bridges = {b};
+        auto back = hostStateFromJson(toJson(s));
+        QVERIFY2(back, back ? "" : qPrintable(back.error().message));
+        QCOMPARE(*back, s);
+        // A bridge without VLANs keeps its JSON form.
+        HostState plain;
+        plain.bridges = {BridgeSpec{QStringLiteral("loombr"), 0, false, false, {}}};
+        QVERIFY(!toJson(plain).value(QStringLiteral("bridges")).toArray()[0].toObject().contains(QStringLiteral("vlans")));
+
+        using Runs = QList<VlanRun>;
+        QCOMPARE(vlanRuns(trunk), (Runs{VlanRun{5, 5, true, true}, VlanRun{10, 4094, false, false}}));
+        QCOMPARE(vlanGaps(trunk), (Runs{VlanRun{1, 4, false, false}, VlanRun{6, 9, false, false}}));
+        QCOMPARE(vlanGaps({}), (Runs{VlanRun{1, 4094, false, false}}));
+        const QList<BridgeVlan> ends{BridgeVlan{1, true, true}, BridgeVlan{4094, false, false}};
+        QCOMPARE(vlanGaps(ends), (Runs{VlanRun{2, 4093, false, false}}));
+        QCOMPARE(describeVlans(trunk), QStringLiteral("5pu 10-4094"));
+        const QList<BridgeVlan> mixed{BridgeVlan{1, false, true}, BridgeVlan{2, false, true}, BridgeVlan{3, false, false}};
+        QCOMPARE(describeVlans(mixed), QStringLiteral("1-2u 3"));
+
+        // More than kMaxVlanEntries in one state is refused.
+        for (int i = 3; i <= 6; ++i) {
+            s.taps.append(TapSpec{QStringLiteral("loomt%1").arg(i), 0, {}, false});
+            s.bridges[0].ports.append(QStringLiteral("loomt%1").arg(i));
+            s.bridges[0].vlans.append(PortVlanSpec{QStringLiteral("loomt%1").arg(i), trunk});
+        }
+        auto big = hostStateFromJson(toJson(s));
+        QVERIFY(!big);
+        QVERIFY2(big.error().message.contains(QStringLiteral("more than 16384 VLAN entries")), qPrintable(big.error().message));
     }
     void listLimits()
     {

@@ -174,8 +174,12 @@ private slots:
         protocol::DnsmasqSpec d;
         d.ifname = QStringLiteral("loomA");
         h.dnsmasq = {d};
-        h.bridges = {protocol::BridgeSpec{QStringLiteral("loomBr"), 0, false, false, {QStringLiteral("loomA"), QStringLiteral("loomB")}}};
+        h.bridges = {protocol::BridgeSpec{QStringLiteral("loomBr"), 0, false, true, {QStringLiteral("loomA"), QStringLiteral("loomB")}}};
+        h.bridges[0].vlans = {{QStringLiteral("loomA"), {protocol::BridgeVlan{10, true, true}}},
+                              {QStringLiteral("loomB"), {protocol::BridgeVlan{20, true, true}}}};
         const protocol::HostState r = withoutInterfaces(h, {QStringLiteral("loomA")});
+        QCOMPARE(r.bridges[0].vlans.size(), 1);  // the excluded port's VLAN entries go with it
+        QCOMPARE(r.bridges[0].vlans[0].ifname, QStringLiteral("loomB"));
         QCOMPARE(r.taps.size(), 1);
         QCOMPARE(r.taps[0].ifname, QStringLiteral("loomB"));
         QCOMPARE(r.addresses.size(), 1);
