@@ -1622,6 +1622,14 @@
         <source>Save the topology first: Start at Boot starts its file</source>
         <translation>Speichern Sie die Topologie zuerst: „Beim Systemstart starten“ startet ihre Datei</translation>
     </message>
+    <message>
+        <source>The host&apos;s addresses and routes are unknown (%1); the new gateway&apos;s subnet is only checked against this topology</source>
+        <translation>Die Adressen und Routen des Hosts sind unbekannt (%1); das Subnetz des neuen Gateways wird nur mit dieser Topologie abgeglichen</translation>
+    </message>
+    <message>
+        <source>New gateway %1: address %2, in a subnet free on this host</source>
+        <translation>Neues Gateway %1: Adresse %2, in einem auf diesem Host freien Subnetz</translation>
+    </message>
 </context>
 <context>
     <name>netloom::gui::MirrorTable</name>

@@ -15,6 +15,7 @@
 #include "runcontroller.h"
 #include "trafficpanel.h"
 #include "model/portforward.h"
+#include "runtime/bootenabler.h"
 #include "runtime/forwardstatus.h"
 #include "model/topologyjson.h"
 #include "nodekinds.h"
@@ -491,7 +492,12 @@ QString MainWindow::addNode(const QString &kindName, QPointF pos)
         if (!host)
             log(tr("The host's addresses and routes are unknown (%1); the new gateway's subnet is only checked against this topology")
                     .arg(host.error().message));
-        const QList<model::TakenPrefix> extraTaken;  // gateways of enabled-at-boot topologies go here
+        // ... and neither the gateways of the other topologies enabled at boot (their user
+        // units, and the helper's records as last listed).
+        QStringList enabled = runtime::enabledUpUnits(runtime::userUnitDir());
+        for (const runtime::EnabledTopology &e : std::as_const(m_enabledAtBoot))
+            enabled << e.topology;
+        const QList<model::TakenPrefix> extraTaken = runtime::takenByEnabledTopologies(enabled, m_doc->filePath());
         if (Result<model::Node> suggested = withSuggestedSubnet(m_doc->topology(), node, host ? *host : model::HostNetwork{}, extraTaken)) {
             node = *suggested;
             log(tr("New gateway %1: address %2, in a subnet free on this host").arg(node.name, node.hostPort.address));

@@ -30,6 +30,7 @@ class QMenu;
 
 namespace netloom::runtime {
 class BootEnabler;
+struct EnabledTopology;
 }
 
 namespace netloom::gui {
@@ -221,6 +222,7 @@ private:
     QAction *m_apply = nullptr;
     QAction *m_startAtBoot = nullptr;
     runtime::BootEnabler *m_boot = nullptr;
+    QList<runtime::EnabledTopology> m_enabledAtBoot;  // as last listed (subnet suggestions)
     bool m_closeAfterStop = false;
     QTimer *m_validateTimer = nullptr;
     QMenu *m_recentMenu = nullptr;

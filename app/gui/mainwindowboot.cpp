@@ -38,6 +38,7 @@ runtime::BootEnabler *MainWindow::bootEnabler()
         });
         connect(m_boot, &runtime::BootEnabler::listed, this,
                 [this](const QList<runtime::EnabledTopology> &rows, const QString &helperError) {
+                    m_enabledAtBoot = rows;
                     if (m_boot->busy())
                         return;  // an enable/disable is running: its end refreshes again
                     const QString path = QFileInfo(m_doc->filePath()).canonicalFilePath();

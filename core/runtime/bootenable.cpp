@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "bootenable.h"
 
+#include "model/topologyjson.h"
 #include "plan/forwardplan.h"
 #include "plan/topologyloader.h"
 #include "runtime/runtime.h"
@@ -139,6 +140,25 @@ QStringList enabledUpUnits(const QString &unitDir)
             out << t;
     }
     out.sort();
+    return out;
+}
+
+QList<model::TakenPrefix> takenByEnabledTopologies(const QStringList &paths, const QString &except)
+{
+    QList<model::TakenPrefix> out;
+    const QString skip = except.isEmpty() ? QString() : QFileInfo(except).canonicalFilePath();
+    QStringList seen;
+    for (const QString &p : paths) {
+        const QString path = QFileInfo(p).canonicalFilePath();
+        if (path.isEmpty() || path == skip || seen.contains(path))
+            continue;
+        if (seen.size() >= 64)
+            break;
+        seen << path;
+        const Result<model::Topology> t = model::loadTopologyFile(path);
+        if (t)
+            out += model::takenByTopology(*t, QStringLiteral("enabled topology '%1'").arg(t->name));
+    }
     return out;
 }
 

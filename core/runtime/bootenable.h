@@ -17,6 +17,7 @@
 #pragma once
 
 #include "base/result.h"
+#include "model/subnetpicker.h"
 #include "protocol/message.h"
 
 #include <QList>
@@ -60,6 +61,12 @@ QString userUnitDir();
 // Topology paths of the netloom-up@ units enabled in `unitDir` (symlinks in
 // default.target.wants), sorted; at most 1024. Touches: lists the directory.
 QStringList enabledUpUnits(const QString &unitDir);
+
+// The gateway subnets of the topologies enabled at boot in `paths` (the files as they are now,
+// labelled "gateway 'ID' of enabled topology 'NAME'"), except the file `except` (the one
+// being edited); at most 64 files are read, unreadable ones are skipped. For the subnet
+// suggestion of a new gateway (model/subnetpicker.h). Touches: reads the files.
+QList<model::TakenPrefix> takenByEnabledTopologies(const QStringList &paths, const QString &except);
 
 // Whether the user has lingering on (/var/lib/systemd/linger/USER exists): their user units
 // then start at boot instead of at their first login. Touches: stats the file.

@@ -4,7 +4,9 @@
 // directory, the built netloom-up@.service through SYSTEMD_UNIT_PATH): an unsaved document
 // cannot be enabled; checking the action on an opened file saves a pending edit first, then
 // the helper's boot record and the user unit appear and the check mark stays; a new window on
-// the same file shows it checked; unchecking removes both.
+// the same file shows it checked; unchecking removes both. While it is enabled, a new
+// gateway drawn in another document avoids the enabled topology's subnet (the lab's gateway
+// sits on the subnet this host would suggest first).
 #include "helperprobe.h"
 #include "helperstatuswidget.h"
 #include "mainwindow.h"
@@ -14,6 +16,8 @@
 #include "common/netns.h"
 #include "common/testutil.h"
 #include "helper/helperfixture.h"
+#include "model/netlinkhostnet.h"
+#include "model/subnetpicker.h"
 #include "runtime/bootenable.h"
 #include "runtime/runtime.h"
 
@@ -46,17 +50,24 @@ private Q_SLOTS:
         qputenv("HOME", dir.filePath(QStringLiteral("home")).toLocal8Bit());
         qputenv("XDG_CONFIG_HOME", config.toLocal8Bit());
         qputenv("SYSTEMD_UNIT_PATH", (netloom::test::binaryPath(QStringLiteral("resources")) + u':').toLocal8Bit());
+        // The lab's gateway takes the subnet a new gateway would get first on this host.
+        model::NetlinkHostNetReader reader;
+        const auto hostNet = reader.read();
+        QVERIFY2(hostNet, hostNet ? "" : qPrintable(hostNet.error().message));
+        const auto first = model::suggestSubnet(model::takenByHost(*hostNet));
+        QVERIFY2(first, first ? "" : qPrintable(first.error().message));
+        const QString gwAddr = first->hostAddress.toString(), start = first->dhcpStart.toString(), end = first->dhcpEnd.toString();
         const QString file = dir.filePath(QStringLiteral("lab.json"));
         {
             QFile f(file);
             QVERIFY(f.open(QIODevice::WriteOnly));
-            f.write(R"({"format": "netloom-topology", "version": 1, "name": "guiboot",
+            f.write(QStringLiteral(R"({"format": "netloom-topology", "version": 1, "name": "guiboot",
   "nodes": [
     {"id": "sw", "type": "switch", "name": "sw", "position": {"x": 0, "y": 0}},
     {"id": "gw", "type": "hostport", "name": "gw", "position": {"x": 100, "y": 0},
-     "hostPort": {"address": "10.78.1.1/24", "dhcp": {"enabled": true, "rangeStart": "10.78.1.100", "rangeEnd": "10.78.1.150"}}}
+     "hostPort": {"address": "%1", "dhcp": {"enabled": true, "rangeStart": "%2", "rangeEnd": "%3"}}}
   ],
-  "links": [{"id": "gw-sw", "a": {"node": "gw"}, "b": {"node": "sw"}}]})");
+  "links": [{"id": "gw-sw", "a": {"node": "gw"}, "b": {"node": "sw"}}]})").arg(gwAddr, start, end).toUtf8());
         }
         const QString canonical = QFileInfo(file).canonicalFilePath();
         const QString wants = config + QStringLiteral("/systemd/user/default.target.wants/") + runtime::upUnitName(canonical);
@@ -95,6 +106,14 @@ private Q_SLOTS:
             QVERIFY2(QFileInfo(wants).isSymLink(), qPrintable(w.logText()));
             QVERIFY(QFile::exists(record));
             QVERIFY2(w.logText().contains(QStringLiteral("guiboot starts at boot")), qPrintable(w.logText()));
+        }
+        {
+            // Another document: its new gateway does not take the enabled lab's subnet.
+            MainWindow w;
+            const QString id = w.addNode(QStringLiteral("hostport"), QPointF(0, 0));
+            QVERIFY(!id.isEmpty());
+            const QString got = w.document()->topology().node(id)->hostPort.address;
+            QVERIFY2(!got.isEmpty() && got != gwAddr, qPrintable(got + QStringLiteral(" vs the enabled lab's ") + gwAddr));
         }
         {
             MainWindow w;
