@@ -469,7 +469,7 @@ void HelperServer::handle(Connection &c, const Request &r)
     }
     case Op::Enabled: reply(enabled(c)); return;
     case Op::Disable: {
-        const Result<QJsonObject> d = disable(c, r);  // checks only; the removal runs authorized
+        const Status d = checkDisable(c, r);  // the removal itself runs once authorized
         if (!d) {
             reply(d.error());
             return;
@@ -477,17 +477,9 @@ void HelperServer::handle(Connection &c, const Request &r)
         authorizeThen(c, r, {QLatin1String(kActionManage)});
         return;
     }
-    case Op::Enable:
-        if (auto s = precheckEnable(c, r); !s) {
-            reply(s.error());
-            return;
-        }
-        authorizeThen(c, r, r.state.uplinks.isEmpty()
-                                ? QStringList{QLatin1String(kActionManage)}
-                                : QStringList{QLatin1String(kActionManage), QLatin1String(kActionBridgePhysical)});
-        return;
+    case Op::Enable:  // a state to apply at boot: checked and authorized like an apply
     case Op::Apply:
-        if (auto s = precheckApply(c.peer.uid(), r); !s) {
+        if (auto s = r.op == Op::Enable ? precheckEnable(c, r) : precheckApply(c.peer.uid(), r); !s) {
             reply(s.error());
             return;
         }

@@ -117,7 +117,8 @@ private:
     // enable/disable (authorized) and enabled (read-only): serverboot.cpp.
     Status precheckEnable(const Connection &c, const protocol::Request &r) const;
     Result<QJsonObject> enable(uid_t uid, const protocol::Request &r);
-    Result<QJsonObject> disable(const Connection &c, const protocol::Request &r);
+    // NotFound unless the caller may remove the boot record of r.network.
+    Status checkDisable(const Connection &c, const protocol::Request &r) const;
     Result<QJsonObject> enabled(const Connection &c) const;
 
     QJsonObject hello(const Connection &c) const;

@@ -79,15 +79,15 @@ Result<QJsonObject> HelperServer::enable(uid_t uid, const Request &r)
                        {QStringLiteral("owner"), double(uid)}};
 }
 
-Result<QJsonObject> HelperServer::disable(const Connection &c, const Request &r)
+Status HelperServer::checkDisable(const Connection &c, const Request &r) const
 {
     QStringList errors;
     for (const BootRecord &b : m_boot.loadAll(&errors))
         if (b.network == r.network && mayAccess(c.peer.uid(), b.uid))
-            return QJsonObject{};
+            return ok();
     // A record that no longer decodes can still be removed by root.
     if (c.peer.uid() == 0 && m_boot.contains(r.network))
-        return QJsonObject{};
+        return ok();
     return Error::failed(ErrorCode::NotFound, QStringLiteral("disable network"), r.network,
                          QStringLiteral("no network of yours is enabled at boot under that name"));
 }
