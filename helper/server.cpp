@@ -479,7 +479,7 @@ void HelperServer::handle(Connection &c, const Request &r)
     }
     case Op::Enable:  // a state to apply at boot: checked and authorized like an apply
     case Op::Apply:
-        if (auto s = r.op == Op::Enable ? precheckEnable(c, r) : precheckApply(c.peer.uid(), r); !s) {
+        if (auto s = r.op == Op::Enable ? precheckEnable(c.peer.uid(), r) : precheckApply(c.peer.uid(), r); !s) {
             reply(s.error());
             return;
         }

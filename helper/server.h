@@ -115,7 +115,7 @@ private:
     // the record's uid; failures are logged and remembered (m_bootOutcome), never fatal.
     void rebuildEnabled();
     // enable/disable (authorized) and enabled (read-only): serverboot.cpp.
-    Status precheckEnable(const Connection &c, const protocol::Request &r) const;
+    Status precheckEnable(uid_t uid, const protocol::Request &r) const;
     Result<QJsonObject> enable(uid_t uid, const protocol::Request &r);
     // NotFound unless the caller may remove the boot record of r.network.
     Status checkDisable(const Connection &c, const protocol::Request &r) const;

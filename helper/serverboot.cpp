@@ -35,9 +35,8 @@ bool accountExists(uid_t uid)
 
 }  // namespace
 
-Status HelperServer::precheckEnable(const Connection &c, const Request &r) const
+Status HelperServer::precheckEnable(uid_t uid, const Request &r) const
 {
-    const uid_t uid = c.peer.uid();
     if (!r.state.uplinks.isEmpty() && !r.allowPhysical)
         return enableError(ErrorCode::PermissionDenied, r.network,
                            QStringLiteral("enslaving physical interfaces needs the explicit 'allowPhysical' flag"));
@@ -71,6 +70,9 @@ Status HelperServer::precheckEnable(const Connection &c, const Request &r) const
 
 Result<QJsonObject> HelperServer::enable(uid_t uid, const Request &r)
 {
+    // Re-check: the world may have changed while polkit was thinking.
+    if (auto s = precheckEnable(uid, r); !s)
+        return s.error();
     BootRecord record{r.network, uid, r.topology, r.state};
     if (auto s = m_boot.save(record); !s)
         return s.error();
