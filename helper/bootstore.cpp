@@ -27,16 +27,25 @@ Result<BootStore> BootStore::open(const QString &dir)
 {
     if (auto s = ensurePrivateDir(dir, 0700); !s)
         return s.error();
-    return BootStore(dir);
+    BootStore store(dir);
+    store.load();
+    return store;
 }
 
 Status BootStore::save(const BootRecord &r)
 {
+    if (!m_records.contains(r.network) && m_records.size() + m_unreadable.size() >= kMaxRecords)
+        return Error::failed(ErrorCode::LimitExceeded, QStringLiteral("save boot record of"), r.network,
+                             QStringLiteral("there are %1 boot records already").arg(kMaxRecords));
     const QJsonObject o{{QStringLiteral("network"), r.network},
                         {QStringLiteral("uid"), double(r.uid)},
                         {QStringLiteral("topology"), r.topology},
                         {QStringLiteral("state"), protocol::toJson(r.state)}};
-    return writeFileAtomically(recordPath(m_dir, r.network), QJsonDocument(o).toJson(QJsonDocument::Indented), 0600);
+    if (auto s = writeFileAtomically(recordPath(m_dir, r.network), QJsonDocument(o).toJson(QJsonDocument::Indented), 0600); !s)
+        return s;
+    m_records.insert(r.network, r);
+    m_unreadable.removeAll(r.network);
+    return ok();
 }
 
 Status BootStore::remove(const QString &network)
@@ -44,24 +53,26 @@ Status BootStore::remove(const QString &network)
     const QString path = recordPath(m_dir, network);
     if (!QFile::remove(path) && QFile::exists(path))
         return Error::failed(ErrorCode::Io, QStringLiteral("remove"), path, QStringLiteral("the boot record could not be deleted"));
+    m_records.remove(network);
+    m_unreadable.removeAll(network);
+    const QString quoted = u'\'' + path + u'\'';
+    m_errors.removeIf([&](const QString &e) { return e.contains(quoted); });
     return ok();
 }
 
-bool BootStore::contains(const QString &network) const
+void BootStore::load()
 {
-    return QFile::exists(recordPath(m_dir, network));
-}
-
-QList<BootRecord> BootStore::loadAll(QStringList *errors) const
-{
-    QList<BootRecord> out;
+    QStringList *errors = &m_errors;
     const QStringList files = QDir(m_dir).entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
     for (const QString &f : files) {
         const QString path = m_dir + u'/' + f;
         const auto bad = [&](const QString &why) {
             errors->append(QStringLiteral("failed to read boot record '%1': %2").arg(path, why));
+            const QString stem = f.chopped(5);  // "<network>.json"
+            if (protocol::validateNetworkId(stem))
+                m_unreadable.append(stem);
         };
-        if (out.size() >= kMaxRecords) {
+        if (m_records.size() >= kMaxRecords) {
             bad(QStringLiteral("more than %1 boot records").arg(kMaxRecords));
             continue;
         }
@@ -100,8 +111,8 @@ QList<BootRecord> BootStore::loadAll(QStringList *errors) const
         }
         r.uid = uid_t(uid.toDouble());
         const QJsonValue topo = o.value(QLatin1String("topology"));
-        if (!topo.isString() || topo.toString().size() > BootRecord::kMaxTopologyChars) {
-            bad(QStringLiteral("'topology' must be a path of at most %1 characters").arg(BootRecord::kMaxTopologyChars));
+        if (!topo.isString() || topo.toString().size() > protocol::Request::kMaxTopologyChars) {
+            bad(QStringLiteral("'topology' must be a path of at most %1 characters").arg(protocol::Request::kMaxTopologyChars));
             continue;
         }
         r.topology = topo.toString();
@@ -111,9 +122,8 @@ QList<BootRecord> BootStore::loadAll(QStringList *errors) const
             continue;
         }
         r.state = *state;
-        out.append(r);
+        m_records.insert(r.network, r);
     }
-    return out;
 }
 
 }  // namespace netloom::helper

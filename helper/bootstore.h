@@ -15,8 +15,10 @@
 
 #include "base/result.h"
 #include "protocol/hoststate.h"
+#include "protocol/message.h"
 
 #include <QList>
+#include <QMap>
 #include <QString>
 #include <QStringList>
 
@@ -25,7 +27,6 @@
 namespace netloom::helper {
 
 struct BootRecord {
-    static constexpr int kMaxTopologyChars = 4096;
     QString network;
     uid_t uid = 0;
     QString topology;  // absolute path of the topology file, informative only
@@ -37,21 +38,29 @@ public:
     static constexpr qint64 kMaxRecordBytes = 4 << 20;
     static constexpr int kMaxRecords = 256;
 
-    // dir: created 0700 if missing; must be ours and private.
+    // dir: created 0700 if missing; must be ours and private. Reads every record in it (at
+    // most kMaxRecords, in file-name order); unreadable ones are reported in errors() ("failed
+    // to read boot record 'PATH': why") and left in place.
     static Result<BootStore> open(const QString &dir);
 
+    // Writes `record` and keeps it (LimitExceeded beyond kMaxRecords).
     Status save(const BootRecord &record);
-    // Removes the record of `network` (ok when there is none).
+    // Removes the record of `network`, readable or not (ok when there is none).
     Status remove(const QString &network);
-    bool contains(const QString &network) const;
-    // Every readable record (at most kMaxRecords, in file-name order); unreadable ones are
-    // reported in *errors ("failed to read boot record 'PATH': why") and left in place.
-    QList<BootRecord> loadAll(QStringList *errors) const;
+    // Whether `network` has a record file, readable or not.
+    bool contains(const QString &network) const { return m_records.contains(network) || m_unreadable.contains(network); }
+    // The readable records, by network id.
+    QList<BootRecord> records() const { return m_records.values(); }
+    const QStringList &errors() const { return m_errors; }
     const QString &dir() const { return m_dir; }
 
 private:
     explicit BootStore(const QString &dir) : m_dir(dir) {}
+    void load();
     QString m_dir;
+    QMap<QString, BootRecord> m_records;
+    QStringList m_unreadable;  // network ids (file names) whose record did not decode
+    QStringList m_errors;
 };
 
 }  // namespace netloom::helper

@@ -40,11 +40,9 @@ Status HelperServer::precheckEnable(uid_t uid, const Request &r) const
     if (!r.state.uplinks.isEmpty() && !r.allowPhysical)
         return enableError(ErrorCode::PermissionDenied, r.network,
                            QStringLiteral("enslaving physical interfaces needs the explicit 'allowPhysical' flag"));
-    QStringList errors;
-    const QList<BootRecord> records = m_boot.loadAll(&errors);
     int mine = 1;
     const QStringList wanted = createdIfnames(r.state);
-    for (const BootRecord &b : records) {
+    for (const BootRecord &b : m_boot.records()) {
         if (b.network == r.network) {
             if (!mayAccess(uid, b.uid))
                 return enableError(ErrorCode::PermissionDenied, r.network, QStringLiteral("the network is enabled by another user"));
@@ -83,8 +81,7 @@ Result<QJsonObject> HelperServer::enable(uid_t uid, const Request &r)
 
 Status HelperServer::checkDisable(const Connection &c, const Request &r) const
 {
-    QStringList errors;
-    for (const BootRecord &b : m_boot.loadAll(&errors))
+    for (const BootRecord &b : m_boot.records())
         if (b.network == r.network && mayAccess(c.peer.uid(), b.uid))
             return ok();
     // A record that no longer decodes can still be removed by root.
@@ -96,9 +93,8 @@ Status HelperServer::checkDisable(const Connection &c, const Request &r) const
 
 Result<QJsonObject> HelperServer::enabled(const Connection &c) const
 {
-    QStringList errors;
     QJsonArray out;
-    for (const BootRecord &b : m_boot.loadAll(&errors)) {
+    for (const BootRecord &b : m_boot.records()) {
         if (!mayAccess(c.peer.uid(), b.uid))
             continue;
         const auto it = m_networks.constFind(b.network);
@@ -109,18 +105,16 @@ Result<QJsonObject> HelperServer::enabled(const Connection &c) const
                                {QStringLiteral("boot"), m_bootOutcome.value(b.network)}});
     }
     QJsonObject result{{QStringLiteral("networks"), out}};
-    if (c.peer.uid() == 0 && !errors.isEmpty())
-        result.insert(QStringLiteral("errors"), QJsonArray::fromStringList(errors));
+    if (c.peer.uid() == 0 && !m_boot.errors().isEmpty())
+        result.insert(QStringLiteral("errors"), QJsonArray::fromStringList(m_boot.errors()));
     return result;
 }
 
 void HelperServer::rebuildEnabled()
 {
-    QStringList errors;
-    const QList<BootRecord> records = m_boot.loadAll(&errors);
-    for (const QString &e : errors)
+    for (const QString &e : m_boot.errors())
         qCWarning(lcServer).noquote() << e << "- skipped, left in place";
-    for (const BootRecord &b : records) {
+    for (const BootRecord &b : m_boot.records()) {
         if (m_networks.contains(b.network)) {
             m_bootOutcome.insert(b.network, QStringLiteral("already present at helper start"));
             continue;
