@@ -34,6 +34,12 @@ CliOption valueOption(const QStringList &names, const QString &valueName, const 
     return o;
 }
 
+CliOption helperSocketOption()
+{
+    return valueOption({QStringLiteral("helper-socket")}, QStringLiteral("PATH"),
+                       QStringLiteral("The helper's socket (default /run/netloom/helper.sock)."), Complete::File);
+}
+
 CliPositional positionalArg(const QString &name, const QString &description, Complete complete, const QStringList &words)
 {
     CliPositional p{name, description, complete, words};

@@ -69,6 +69,8 @@ CliOption flagOption(const QStringList &names, const QString &description);
 // An option with a value named `valueName` in the help ("PATH").
 CliOption valueOption(const QStringList &names, const QString &valueName, const QString &description,
                       Complete complete = Complete::None, const QStringList &words = {});
+// --helper-socket PATH, as every command that talks to the privileged helper takes it.
+CliOption helperSocketOption();
 CliPositional positionalArg(const QString &name, const QString &description, Complete complete = Complete::None,
                             const QStringList &words = {});
 

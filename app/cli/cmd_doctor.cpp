@@ -75,8 +75,7 @@ CliSpec specDoctor()
                              QStringLiteral("Also ping TARGET (an IPv4 address, or 'default' for the uplink's default gateway) "
                                             "from the gateway's address (at most 3 s)."),
                              Complete::Words, {QStringLiteral("default")}),
-                 valueOption({QStringLiteral("helper-socket")}, QStringLiteral("PATH"),
-                             QStringLiteral("The helper's socket (default /run/netloom/helper.sock)."), Complete::File)};
+                 helperSocketOption()};
     s.positionals = {positionalArg(QStringLiteral("FILE"), QStringLiteral("The topology file."), Complete::TopologyFile)};
     s.footer = QStringLiteral("exit codes: 0 nothing blocks, 1 something blocks (or the helper failed), 2 bad command\n"
                               "            line, 3 the topology is unreadable or invalid");

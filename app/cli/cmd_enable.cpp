@@ -22,12 +22,6 @@ const QString kEnable = QStringLiteral("enable");
 const QString kDisable = QStringLiteral("disable");
 const QString kList = QStringLiteral("list-enabled");
 
-CliOption helperSocketOption()
-{
-    return valueOption({QStringLiteral("helper-socket")}, QStringLiteral("PATH"),
-                       QStringLiteral("The helper's socket (default /run/netloom/helper.sock)."), Complete::File);
-}
-
 CliOption noUnitOption()
 {
     return flagOption({QStringLiteral("no-unit")},

@@ -106,8 +106,7 @@ CliSpec specUp()
         "While it runs, 'netloomctl leases', 'stats' and the other commands of a running\n"
         "topology query it.");
     s.options = {
-        valueOption({QStringLiteral("helper-socket")}, QStringLiteral("PATH"),
-                    QStringLiteral("The helper's socket (default /run/netloom/helper.sock)."), Complete::File),
+        helperSocketOption(),
         flagOption({QStringLiteral("json")}, QStringLiteral("A JSON-lines event stream on stdout instead of the text view.")),
         valueOption({QStringLiteral("runtime-dir")}, QStringLiteral("DIR"),
                     QStringLiteral("Sockets and logs (an absolute path; default $XDG_RUNTIME_DIR/netloom/<name>)."), Complete::Directory),
