@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Where the NAT doctor's facts come from, asynchronously (for the GUI; the CLI calls the
 // helper directly). HelperFactsSource asks the helper (ops `diagnose`, `status` and
-// `repair`) over its own connection; tests use a fake. Widget-free.
+// `repair`) over its own connection, made on first use and again after a failed connect
+// (HelperClient::sendWhenConnected); tests use a fake. Widget-free.
 #pragma once
 
 #include "base/result.h"
@@ -46,12 +47,8 @@ public:
                 StatusCallback done) override;
 
 private:
-    // Runs `send` once connected (connecting on first use), or `fail` with the error.
-    void whenConnected(std::function<void()> send, std::function<void(const Error &)> fail);
-
     QString m_socketPath;
-    std::unique_ptr<HelperClient> m_client;
-    QList<std::pair<std::function<void()>, std::function<void(const Error &)>>> m_waiting;
+    std::unique_ptr<HelperClient> m_client;  // connects on first use (sendWhenConnected)
 };
 
 }  // namespace netloom::doctor

@@ -2,7 +2,10 @@
 #include "helperclient.h"
 
 #include <QEventLoop>
+#include <QFileInfo>
 #include <QTimer>
+
+#include <utility>
 
 namespace netloom {
 
@@ -10,7 +13,11 @@ using namespace protocol;
 
 HelperClient::HelperClient(QObject *parent) : QObject(parent)
 {
-    connect(&m_socket, &QLocalSocket::connected, this, &HelperClient::connected);
+    connect(&m_socket, &QLocalSocket::connected, this, [this] {
+        for (Waiting &w : std::exchange(m_waiting, {}))
+            send(std::move(w.request), std::move(w.done), w.timeoutMs);
+        Q_EMIT connected();
+    });
     connect(&m_socket, &QLocalSocket::readyRead, this, &HelperClient::onReadyRead);
     connect(&m_socket, &QLocalSocket::disconnected, this, [this] {
         failAll(Error::failed(ErrorCode::Io, QStringLiteral("talk to"), QStringLiteral("netloom-helper"),
@@ -19,10 +26,15 @@ HelperClient::HelperClient(QObject *parent) : QObject(parent)
         Q_EMIT disconnected();
     });
     connect(&m_socket, &QLocalSocket::errorOccurred, this, [this](QLocalSocket::LocalSocketError) {
-        const Error e = Error::failed(ErrorCode::Io, QStringLiteral("connect to"), m_socket.serverName(),
-                                      m_socket.errorString());
+        // Qt calls a socket file that does not exist an "invalid name": say what it means.
+        const bool absent = m_socket.state() != QLocalSocket::ConnectedState && !QFileInfo::exists(m_socket.serverName());
+        const Error e = Error::failed(absent ? ErrorCode::NotFound : ErrorCode::Io, QStringLiteral("connect to"), m_socket.serverName(),
+                                      absent ? QStringLiteral("no such socket (is netloom-helper running?)") : m_socket.errorString());
         if (m_socket.state() == QLocalSocket::UnconnectedState)
             failAll(e);
+        // A failed connect is reported while the socket still says "connecting".
+        if (m_socket.state() != QLocalSocket::ConnectedState)
+            failWaiting(e);
         Q_EMIT errorOccurred(e);
     });
 }
@@ -30,8 +42,43 @@ HelperClient::HelperClient(QObject *parent) : QObject(parent)
 HelperClient::~HelperClient()
 {
     m_socket.disconnect(this);
-    failAll(Error::failed(ErrorCode::Cancelled, QStringLiteral("talk to"), QStringLiteral("netloom-helper"),
-                          QStringLiteral("the client was destroyed")));
+    const Error gone = Error::failed(ErrorCode::Cancelled, QStringLiteral("talk to"), QStringLiteral("netloom-helper"),
+                                     QStringLiteral("the client was destroyed"));
+    failAll(gone);
+    failWaiting(gone);
+}
+
+void HelperClient::sendWhenConnected(const QString &socketPath, Request request, Callback done, int timeoutMs)
+{
+    if (isConnected()) {
+        send(std::move(request), std::move(done), timeoutMs);
+        return;
+    }
+    if (m_waiting.size() + m_pending.size() >= kMaxPendingRequests) {
+        QTimer::singleShot(0, this, [done, op = request.op] {
+            done(Error::failed(ErrorCode::LimitExceeded, QStringLiteral("send"), opName(op),
+                               QStringLiteral("more than %1 requests are waiting").arg(kMaxPendingRequests)));
+        });
+        return;
+    }
+    m_waiting.append(Waiting{std::move(request), std::move(done), timeoutMs});
+    // Connecting later, from the event loop: a missing socket fails at once (errorOccurred
+    // inside connectToServer), and `done` must not run inside this call.
+    if (m_socket.state() == QLocalSocket::UnconnectedState && !m_connectScheduled) {
+        m_connectScheduled = true;
+        QTimer::singleShot(0, this, [this, socketPath] {
+            m_connectScheduled = false;
+            if (!m_waiting.isEmpty() && m_socket.state() == QLocalSocket::UnconnectedState)
+                m_socket.connectToServer(socketPath);
+        });
+    }
+}
+
+void HelperClient::failWaiting(const Error &error)
+{
+    for (const Waiting &w : std::exchange(m_waiting, {}))
+        if (w.done)
+            w.done(error);
 }
 
 void HelperClient::connectToHelper(const QString &socketPath) { m_socket.connectToServer(socketPath); }

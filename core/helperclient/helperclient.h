@@ -55,6 +55,13 @@ public:
     qint64 status(const QString &network, Callback done);
     qint64 list(Callback done);
 
+    // Sends `request` once connected to `socketPath`: at once when connected, else after
+    // connecting (requests made meanwhile wait with it, at most kMaxPendingRequests). When the
+    // connection cannot be made, every waiting `done` gets that error and the next call
+    // connects again. `done` runs exactly once, never inside this call.
+    void sendWhenConnected(const QString &socketPath, protocol::Request request, Callback done,
+                           int timeoutMs = kDefaultTimeoutMs);
+
     // Sends and waits (local event loop) — for the CLI and tests, never for the GUI thread.
     Result<QJsonObject> call(protocol::Request request, int timeoutMs = kDefaultTimeoutMs);
 
@@ -75,6 +82,14 @@ private:
     QLocalSocket m_socket;
     protocol::FrameDecoder m_decoder;
     QHash<qint64, Pending> m_pending;
+    struct Waiting {
+        protocol::Request request;
+        Callback done;
+        int timeoutMs = kDefaultTimeoutMs;
+    };
+    QList<Waiting> m_waiting;  // sendWhenConnected() while connecting
+    bool m_connectScheduled = false;
+    void failWaiting(const Error &error);
     qint64 m_nextId = 1;
 };
 

@@ -57,33 +57,12 @@ void BootEnabler::finish(const Status &status)
 
 void BootEnabler::helperCall(const protocol::Request &r, std::function<void(const Result<QJsonObject> &)> done)
 {
-    auto once = std::make_shared<std::function<void(const Result<QJsonObject> &)>>(std::move(done));
-    auto fire = [this, once](const Result<QJsonObject> &res) {
-        if (*once && !m_dying) {
-            auto f = std::move(*once);
-            *once = nullptr;
-            f(res);
-        }
-    };
-    auto send = [this, r, fire] { m_client->send(r, fire, kHelperTimeoutMs); };
-    if (m_client && m_client->isConnected()) {
-        send();
-        return;
-    }
-    delete m_client;
-    m_client = new HelperClient(this);
-    connect(m_client, &HelperClient::connected, this, send);
-    connect(m_client, &HelperClient::errorOccurred, this, [this, fire](const Error &e) {
-        fire(Error{e.code, QStringLiteral("failed to reach helper '%1': %2").arg(m_socket, e.message)});
-    });
-    if (!QFileInfo::exists(m_socket)) {
-        QTimer::singleShot(0, this, [this, fire] {
-            fire(Error::failed(ErrorCode::NotFound, QStringLiteral("reach helper"), m_socket,
-                               QStringLiteral("no such socket (is netloom-helper running?)")));
-        });
-        return;
-    }
-    m_client->connectToHelper(m_socket);
+    if (!m_client)
+        m_client = new HelperClient(this);
+    m_client->sendWhenConnected(m_socket, r, [this, done = std::move(done)](const Result<QJsonObject> &res) {
+        if (!m_dying)
+            done(res);
+    }, kHelperTimeoutMs);
 }
 
 void BootEnabler::systemctl(const QString &unit, bool enabled, std::function<void(const Status &)> done)

@@ -142,6 +142,36 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor([&] { return a.has_value(); }, 3000));
         QCOMPARE(a->error().code, ErrorCode::Parse);
     }
+    void sendWhenConnectedQueuesAndRetries()
+    {
+        HelperClient c;
+        // No helper: both waiting requests fail (later, never inside the call), once each.
+        const QString absent = m_dir.filePath(QStringLiteral("absent.sock"));
+        QList<Result<QJsonObject>> failed;
+        Request hello;
+        hello.op = Op::Hello;
+        c.sendWhenConnected(absent, hello, [&](const Result<QJsonObject> &r) { failed.append(r); });
+        c.sendWhenConnected(absent, hello, [&](const Result<QJsonObject> &r) { failed.append(r); });
+        QVERIFY(failed.isEmpty());
+        QVERIFY(QTest::qWaitFor([&] { return failed.size() == 2; }, 5000));
+        QTest::qWait(50);
+        QCOMPARE(failed.size(), 2);
+        QVERIFY(!failed[0] && failed[0].error().message.contains(QStringLiteral("absent.sock")));
+        // The next call connects again, to the real one; requests made while connecting go
+        // out once connected, in order.
+        QStringList got;
+        Request list;
+        list.op = Op::List;
+        c.sendWhenConnected(path(), hello, [&](const Result<QJsonObject> &r) { got << (r ? QStringLiteral("hello") : r.error().message); });
+        c.sendWhenConnected(path(), list, [&](const Result<QJsonObject> &r) { got << (r ? QStringLiteral("list") : r.error().message); });
+        QVERIFY(waitRequests(2));
+        QCOMPARE(m_requests[0].op, Op::Hello);
+        QCOMPARE(m_requests[1].op, Op::List);
+        respond(Response{m_requests[0].id, true, {}, {}});
+        respond(Response{m_requests[1].id, true, {}, {}});
+        QVERIFY(QTest::qWaitFor([&] { return got.size() == 2; }, 5000));
+        QCOMPARE(got, (QStringList{QStringLiteral("hello"), QStringLiteral("list")}));
+    }
     void noHelperRunning()
     {
         HelperClient c;
