@@ -66,6 +66,18 @@ private:
     QHash<int, QStringList> m_legacyNotes;  // report index of a -net nic -> its notes
 };
 
+namespace {
+
+// A TCP/UDP port of a QEMU port forward, 1..65535; 0 for anything else.
+int forwardPort(const QString &digits)
+{
+    bool ok = false;
+    const int p = digits.toInt(&ok);
+    return ok && p >= 1 && p <= 65535 ? p : 0;
+}
+
+}  // namespace
+
 void QemuReader::setMac(NicFact &nf, const QString &mac, QStringList *notes)
 {
     if (mac.isEmpty())
@@ -103,9 +115,13 @@ QString QemuReader::applyBackend(const QString &type, const Opts &o, NicFact &nf
                 model::HostForward f;
                 f.protocol = m.captured(1).isEmpty() ? QStringLiteral("tcp") : m.captured(1);
                 f.hostAddress = m.captured(2);
-                f.hostPort = m.captured(3).toInt();
+                f.hostPort = forwardPort(m.captured(3));
                 f.guestAddress = m.captured(4);
-                f.guestPort = m.captured(5).toInt();
+                f.guestPort = forwardPort(m.captured(5));
+                if (!f.hostPort || !f.guestPort) {
+                    notes->append(QStringLiteral("hostfwd %1 has a port outside 1..65535 (dropped)").arg(v));
+                    continue;
+                }
                 nf.nic.user.forwards.append(f);
                 notes->append(QStringLiteral("port forward %1").arg(v));
             } else if (!k.isEmpty() && k != QLatin1String("vlan") && k != QLatin1String("id") && k != QLatin1String("name")) {
@@ -562,11 +578,15 @@ void QemuReader::finish()
                 unknown(QStringLiteral("-redir ") + r, user ? QStringLiteral("not understood") : QStringLiteral("no user-mode NIC to forward to"));
                 continue;
             }
+            if (!forwardPort(m.captured(2)) || !forwardPort(m.captured(4))) {
+                unknown(QStringLiteral("-redir ") + r, QStringLiteral("a port outside 1..65535"));
+                continue;
+            }
             model::HostForward f;
             f.protocol = m.captured(1).isEmpty() ? QStringLiteral("tcp") : m.captured(1);
-            f.hostPort = m.captured(2).toInt();
+            f.hostPort = forwardPort(m.captured(2));
             f.guestAddress = m.captured(3);
-            f.guestPort = m.captured(4).toInt();
+            f.guestPort = forwardPort(m.captured(4));
             user->nic.user.forwards.append(f);
         }
     }
