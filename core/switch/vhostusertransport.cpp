@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "vhostusertransport.h"
 
+#include "smallcopy.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -220,6 +222,7 @@ int VhostUserTransport::receiveInPlace(std::uint8_t *const *bufs, std::size_t bu
     max = std::min(max, kMaxBatch);
     peek = std::min(peek, bufSize);
     Virtqueue &tx = m_vq[kTxRing];
+    tx.prefetch(std::uint32_t(max), false);
     int n = 0;
     while (n < max) {
         const Virtqueue::Pop p = tx.pop(m_chain);
@@ -262,7 +265,7 @@ int VhostUserTransport::receiveInPlace(std::uint8_t *const *bufs, std::size_t bu
             const std::size_t copy = len > peek ? peek : len;
             for (; k < pieces && at < copy; ++k) {
                 const std::size_t take = std::min(iov[k].iov_len, copy - at);
-                std::memcpy(bufs[n] + at, iov[k].iov_base, take);
+                moveBytes(bufs[n] + at, iov[k].iov_base, take);
                 at += take;
                 if (take < iov[k].iov_len) {
                     iov[k].iov_base = static_cast<std::uint8_t *>(iov[k].iov_base) + take;
@@ -338,6 +341,7 @@ SendResult VhostUserTransport::send(const OutFrame *frames, int n)
         return r;
     }
     Virtqueue &rx = m_vq[kRxRing];
+    rx.prefetch(std::uint32_t(n), true);
     bool delivered = false;
     for (int i = 0; i < n; ++i) {
         // The engine sends offload frames only when offloadsAccepted() covers them; other

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "virtionet.h"
 
+#include "smallcopy.h"
+
 #include <cstring>
 
 namespace netloom::sw {
@@ -49,7 +51,7 @@ int VirtioNet::gatherTx(const VqChain &chain, iovec *iov, int maxIov, std::size_
         std::size_t len = chain.seg[i].len;
         if (hdrGot < m_hdrLen) {
             const std::size_t take = len < m_hdrLen - hdrGot ? len : m_hdrLen - hdrGot;
-            std::memcpy(h + hdrGot, p, take);
+            moveBytes(h + hdrGot, p, take);
             hdrGot += take;
             p += take;
             len -= take;
@@ -124,7 +126,7 @@ struct Source {
         while (done < room && i < n) {
             const std::size_t left = len[i] - off;
             const std::size_t take = left < room - done ? left : room - done;
-            std::memmove(dst + done, base[i] + off, take);  // a hairpin may overlap its source
+            moveBytes(dst + done, base[i] + off, take);  // a hairpin may overlap its source
             done += take;
             off += take;
             if (off == len[i]) {
@@ -207,6 +209,19 @@ VirtioNet::Rx VirtioNet::frameToGuest(Virtqueue &rxq, const iovec *iov, int iovc
             rxq.push(chain.head, 0);
             ++m_stats.rxNoRoom;
             return Rx::Dropped;
+        }
+        if (first && chain.count > chain.readableCount && chain.seg[chain.readableCount].len >= total) {
+            // The common case, one receive buffer per frame: header and frame written in
+            // order straight into its first writable segment (num_buffers is already 1).
+            std::uint8_t *dst = chain.seg[chain.readableCount].host;
+            std::size_t at = 0;
+            for (int k = 0; k < src.n; ++k) {
+                moveBytes(dst + at, src.base[k], src.len[k]);  // a hairpin may overlap its source
+                at += src.len[k];
+            }
+            rxq.push(chain.head, std::uint32_t(total));
+            ++m_stats.rxFrames;
+            return Rx::Delivered;
         }
         std::uint32_t written = 0;
         for (int s = chain.readableCount; s < chain.count && remaining > 0; ++s) {

@@ -5,11 +5,13 @@
 // and TSO segmentation. Guests are FakeGuests (fakevring.h).
 #include "fakevring.h"
 #include "offloadframes.h"
+#include "switch/smallcopy.h"
 #include "switch/transport.h"
 #include "switch/virtionet.h"
 
 #include <QtTest>
 
+#include <cstring>
 #include <vector>
 
 using namespace netloom::sw;
@@ -47,6 +49,7 @@ private slots:
     void txHeaderRules();
     void guestToGuestOneCopy();
     void hairpinOverlap();
+    void moveBytesIsMemmove();
     void rxSingleChain();
     void rxMergeableAcrossThreeChains();
     void rxNoBuffersGivesBack();
@@ -499,6 +502,28 @@ void TestSwitchVirtioNet::tsoRefuses()
     bad = f;
     bad[14] = 0x4f;  // IHL 60: the TCP header then starts inside the payload — still bounded
     QVERIFY(tso(bad, kVnetGsoTcpv4, 1000) != 0);
+}
+
+// moveBytes against std::memmove for every length 0..200 (the inline cases end at 128) and
+// every overlap from 70 bytes behind to 70 ahead, plus disjoint buffers.
+void TestSwitchVirtioNet::moveBytesIsMemmove()
+{
+    std::vector<std::uint8_t> a(600), b(600);
+    int checked = 0;
+    for (std::size_t n = 0; n <= 200; ++n) {
+        for (int shift = -70; shift <= 71; ++shift) {
+            const bool disjoint = shift == 71;
+            for (std::size_t i = 0; i < a.size(); ++i)
+                a[i] = b[i] = std::uint8_t(i * 7 + n);
+            std::uint8_t *src = a.data() + 200;
+            std::uint8_t *dst = disjoint ? a.data() + 450 - n / 2 : src + shift;
+            moveBytes(dst, src, n);
+            std::memmove(b.data() + (dst - a.data()), b.data() + 200, n);
+            QVERIFY2(a == b, qPrintable(QStringLiteral("length %1, shift %2").arg(n).arg(shift)));
+            ++checked;
+        }
+    }
+    QCOMPARE(checked, 201 * 142);
 }
 
 QTEST_GUILESS_MAIN(TestSwitchVirtioNet)

@@ -190,6 +190,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
             (void)q[(o >> 3) & 1].setNotifications((o >> 4) & 1);
             break;
         case 7:
+            q[(o >> 3) & 1].prefetch(o >> 5, (o >> 4) & 1);  // a hint: reads, changes nothing
             (void)q[(o >> 3) & 1].available();
             break;
         }
