@@ -363,6 +363,13 @@ rtt_of() {  # "p50/mean" in ms of the paired probe for switch $1
 # (/proc/PID/stat) over the same interval; per busy core = Mpps / cores. The loss figure comes
 # from bench/vhostpace (testpmd 22.11 cannot pace a virtio port): 1 Mpps offered from port 0
 # to port 1 after a 0.5 s warm-up at that rate, loss = 1 - received/offered.
+# Ring sizes are set with the virtio-user `queue_size` devarg (testpmd's --rxd/--txd cannot
+# make a virtio-user ring larger than it): 256 entries for the throughput runs (what QEMU
+# gives a virtio-net NIC by default), 1024 for the loss runs (the most QEMU allows a
+# vhost-user NIC: 1 ms of frames at 1 Mpps) and again 4096 (4 ms), which tells the switch's
+# own loss apart from the few-ms stalls this VM's kernel threads cause on a busy CPU.
+vq_tput=256
+vq_loss=(1024 4096)
 # Placement on the shared cores, per process (nothing system-wide is changed): EAL pins its
 # lcores, taskset pins the netloom switch. Frontend forwarding lcore on $vc0, its main lcore
 # (the command line, asleep) on $vc1; DPDK backend forwarding lcore on $vc1, main lcore on
@@ -476,7 +483,8 @@ vhost_throughput() {
   local b=$1 size=$2 c0 c1 t0 t1 pps cores
   kill -0 "$vb_pid" 2>/dev/null || return 0  # the backend is gone (reported already)
   tpmd_start fe --lcores "0@$vc1,1@$vc0" --main-lcore 0 --no-huge --no-pci -m 256 --file-prefix "nlb-fe-$tag" \
-    --vdev "net_virtio_user0,path=$vdir/A,queues=1,mac=$vmac0" --vdev "net_virtio_user1,path=$vdir/B,queues=1,mac=$vmac1" \
+    --vdev "net_virtio_user0,path=$vdir/A,queues=1,queue_size=$vq_tput,mac=$vmac0" \
+    --vdev "net_virtio_user1,path=$vdir/B,queues=1,queue_size=$vq_tput,mac=$vmac1" \
     -- -i --forward-mode=mac --eth-peer=0,$vmac1 --eth-peer=1,$vmac0 --nb-cores=1 --total-num-mbufs=16384 \
     --rxd=1024 --txd=1024 --txpkts="$size" || { vhost_errors+=("$b: the frontend did not start ($size bytes)"); return 0; }
   tpmd_cmd fe "start tx_first $vhost_inflight" && sleep 1 && tpmd_cmd fe "show port stats all" || true
@@ -511,40 +519,58 @@ vhost_throughput() {
   return 0
 }
 
-# Loss of backend $1 at 1 Mpps of 60-byte frames offered by vhostpace (port 0 -> port 1).
+# Loss of backend $1 at 1 Mpps of 60-byte frames offered by vhostpace (port 0 -> port 1), with
+# rings of $2 entries. Appends to vres[$1,loss$2] and the details beside it.
 vhost_loss() {
-  local b=$1
+  local b=$1 q=$2
   [ "$pace_built" = 1 ] || return 0
   kill -0 "$vb_pid" 2>/dev/null || return 0  # the backend is gone (reported already)
   if ! "${asdpdk[@]}" "$work/vhostpace" --lcores "0@$vc0" --no-huge --no-pci -m 128 --file-prefix "nlb-pace-$tag" \
-      --vdev "net_virtio_user0,path=$vdir/A,queues=1,mac=$vmac0" --vdev "net_virtio_user1,path=$vdir/B,queues=1,mac=$vmac1" \
-      -- --pps 1e6 --seconds "$secs" --size 60 --cpu-of "$vb_pid" > "$work/pace.json" 2> "$work/pace.log"; then
-    vhost_errors+=("$b: vhostpace failed: $(tail -2 "$work/pace.log" | tr '\n' ' ')")
+      --vdev "net_virtio_user0,path=$vdir/A,queues=1,queue_size=$q,mac=$vmac0" \
+      --vdev "net_virtio_user1,path=$vdir/B,queues=1,queue_size=$q,mac=$vmac1" \
+      -- --pps 1e6 --seconds "$secs" --size 60 --ring "$q" --cpu-of "$vb_pid" > "$work/pace.json" 2> "$work/pace.log"; then
+    vhost_errors+=("$b: vhostpace failed (rings of $q): $(tail -2 "$work/pace.log" | tr '\n' ' ')")
     return 0
   fi
-  vres[$b,loss]+="$(jq -r '.loss * 100' "$work/pace.json" | awk '{printf "%.3f", $1}') "
-  vres[$b,late]+="$(jq -r '.late_max_us' "$work/pace.json") "
-  vres[$b,pacedetail]+="$(jq -r '"\(.offered)/\(.skipped)/\(.ring_full)/\(.sent - .received)/\(.warmup_refused)"' "$work/pace.json") "
-  vres[$b,pacecpu]+="$(jq -r 'if .backend_cpu < 0 then "n/a" else (.backend_cpu * 1000 | round / 10) end' "$work/pace.json") "
-  if [ "$b" = netloom ]; then check_netloom "the 1 Mpps loss run" || true; fi
+  vres[$b,loss$q]+="$(jq -r '.loss * 100' "$work/pace.json" | awk '{printf "%.3f", $1}') "
+  vres[$b,late$q]+="$(jq -r '.late_max_us' "$work/pace.json") "
+  vres[$b,pacedetail$q]+="$(jq -r '"\(.offered)/\(.skipped)/\(.ring_full)/\(.sent - .received)/\(.warmup_refused)/\(.backend_wait_ms)"' "$work/pace.json") "
+  vres[$b,pacecpu$q]+="$(jq -r 'if .backend_cpu < 0 then "n/a" else (.backend_cpu * 1000 | round / 10) end' "$work/pace.json") "
+  if [ "$b" = netloom ]; then check_netloom "the 1 Mpps loss run (rings of $q)" || true; fi
   return 0
+}
+
+# This VM's own stalls, once per round: bench/stallprobe on both CPUs at once (both busy, as in
+# the loss runs), each counting the gaps in its own execution. Appends to vres[stall,CPU].
+vhost_stalls() {
+  [ -x "$work/stallprobe" ] || return 0
+  taskset -c "$vc0" "$work/stallprobe" "$secs" > "$work/stall0.json" &
+  local p0=$!
+  taskset -c "$vc1" "$work/stallprobe" "$secs" > "$work/stall1.json" || true
+  wait "$p0" || true
+  local c
+  for c in 0 1; do
+    vres[stall,$c]+="$(jq -r '"\(.gaps_over_1ms)/\(.gaps_over_4ms)/\(.max_gap_us / 1000 * 10 | round / 10)/\(.lost_ms)"' "$work/stall$c.json" 2>/dev/null || echo n/a) "
+  done
 }
 
 run_vhost_section() {
   fresh_namespaces
+  c++ -O2 -o "$work/stallprobe" "$here/stallprobe.cpp" || true
   if pkg-config --exists libdpdk; then
     # shellcheck disable=SC2046  # pkg-config prints several words
     c++ -O2 $(pkg-config --cflags libdpdk) -o "$work/vhostpace" "$here/vhostpace.cpp" $(pkg-config --libs libdpdk) && pace_built=1
   fi
-  local r b order
+  local r b order q
   for r in $(seq 1 "$vhost_rounds"); do
     # Alternate which backend goes first, so neither always meets the same machine state.
     order="netloom dpdk"; [ $((r % 2)) = 0 ] && order="dpdk netloom"
+    vhost_stalls
     for b in $order; do
       start_vhost_backend "$b" || { vhost_errors+=("$b: the backend did not start (round $r)"); continue; }
       vhost_throughput "$b" 60 "$([ "$r" = 1 ] && [ "$b" = netloom ] && echo idle)"
       vhost_throughput "$b" 1514
-      vhost_loss "$b"
+      for q in "${vq_loss[@]}"; do vhost_loss "$b" "$q"; done
       stop_vhost_backend "$b"
     done
   done
@@ -562,20 +588,21 @@ print_vhost_section() {
     return 0
   fi
   local b name
-  echo "| vhost-user backend | 64-byte Mpps | backend CPU, cores | 64-byte Mpps per busy core | 1518-byte Mpps | 1518-byte Gbit/s | 1518-byte Mpps per busy core | loss at 1 Mpps offered | backend CPU at 1 Mpps | CPU idle, frontends connected |"
-  echo "|---|---|---|---|---|---|---|---|---|---|"
+  echo "| vhost-user backend | 64-byte Mpps | backend CPU, cores | 64-byte Mpps per busy core | 1518-byte Mpps | 1518-byte Gbit/s | 1518-byte Mpps per busy core | loss at 1 Mpps offered, ${vq_loss[0]}-entry rings | the same, ${vq_loss[1]}-entry rings | backend CPU at 1 Mpps | CPU idle, frontends connected |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
   for b in netloom dpdk; do
     name="netloom vhost-user"; [ $b = dpdk ] && name="DPDK vhost (testpmd net_vhost, io)"
-    local loss pacecpu idle
-    loss=$(vmed "$b,loss"); [ "$loss" != n/a ] && loss=$(awk -v l="$loss" 'BEGIN {printf "%.3f%%", l}')
-    [ "$pace_built" = 1 ] || loss="not measured: libdpdk (dpdk-dev) missing"
-    pacecpu=$(vmed "$b,pacecpu"); [ "$pacecpu" != n/a ] && pacecpu="$pacecpu%"
+    local loss loss2 pacecpu idle
+    loss=$(vmed "$b,loss${vq_loss[0]}"); [ "$loss" != n/a ] && loss=$(awk -v l="$loss" 'BEGIN {printf "%.3f%%", l}')
+    loss2=$(vmed "$b,loss${vq_loss[1]}"); [ "$loss2" != n/a ] && loss2=$(awk -v l="$loss2" 'BEGIN {printf "%.3f%%", l}')
+    [ "$pace_built" = 1 ] || loss="not measured: libdpdk (dpdk-dev) missing" loss2=$loss
+    pacecpu=$(vmed "$b,pacecpu${vq_loss[0]}"); [ "$pacecpu" != n/a ] && pacecpu="$pacecpu%"
     idle=$(vmed "$b,idle"); [ "$idle" != n/a ] && idle="$idle%"
     [ $b = dpdk ] && idle="n/a (polls: 100%)"
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$(vmed "$b,mpps60")" "$(vmed "$b,cores60")" \
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$(vmed "$b,mpps60")" "$(vmed "$b,cores60")" \
       "$(vmed "$b,percore60")" "$(vmed "$b,mpps1514")" \
       "$(awk -v m="$(vmed "$b,mpps1514")" 'BEGIN {if (m + 0 > 0) printf "%.2f", m * 1514 * 8 / 1000; else print "n/a"}')" \
-      "$(vmed "$b,percore1514")" "$loss" "$pacecpu" "$idle"
+      "$(vmed "$b,percore1514")" "$loss" "$loss2" "$pacecpu" "$idle"
   done
   echo
   local npc dpc nm dm
@@ -593,19 +620,22 @@ print_vhost_section() {
   else
     echo "netloom vhost-user vs the VDE path and vde_switch: not measured in this run (--only vhost)"
   fi
-  echo "rounds ($vhost_rounds, ${secs}s each, medians above; 64-byte Mpps @ cores, 1518-byte Mpps @ cores, loss % at 1 Mpps):"
+  echo "rounds ($vhost_rounds, ${secs}s each, medians above; 64-byte Mpps @ cores, 1518-byte Mpps @ cores, loss % at 1 Mpps with ${vq_loss[0]}/${vq_loss[1]}-entry rings):"
   for b in netloom dpdk; do
-    local -a m64 c64 m15 c15 ls
+    local -a m64 c64 m15 c15 ls ls2
     read -r -a m64 <<<"${vres[$b,mpps60]:-}"; read -r -a c64 <<<"${vres[$b,cores60]:-}"
     read -r -a m15 <<<"${vres[$b,mpps1514]:-}"; read -r -a c15 <<<"${vres[$b,cores1514]:-}"
-    read -r -a ls <<<"${vres[$b,loss]:-}"
+    read -r -a ls <<<"${vres[$b,loss${vq_loss[0]}]:-}"; read -r -a ls2 <<<"${vres[$b,loss${vq_loss[1]}]:-}"
     local i line="  $b:"
     for i in "${!m64[@]}"; do
-      line+=" ${m64[$i]}@${c64[$i]:-?}, ${m15[$i]:-?}@${c15[$i]:-?}, ${ls[$i]:-n/a}%;"
+      line+=" ${m64[$i]}@${c64[$i]:-?}, ${m15[$i]:-?}@${c15[$i]:-?}, ${ls[$i]:-n/a}%/${ls2[$i]:-n/a}%;"
     done
     echo "$line"
   done
-  echo "vhostpace at 1 Mpps, per round offered/skipped (the pacer was late by more than a ring)/refused by the full TX ring/lost after it/refused in the 0.5 s warm-up (not counted): netloom ${vres[netloom,pacedetail]:-n/a}; dpdk ${vres[dpdk,pacedetail]:-n/a}; the sender's worst lateness behind its clock, us (large = the pacer itself was descheduled): netloom ${vres[netloom,late]:-n/a}; dpdk ${vres[dpdk,late]:-n/a}"
+  for q in "${vq_loss[@]}"; do
+    echo "vhostpace at 1 Mpps, $q-entry rings, per round offered/skipped (the pacer was late by more than a ring)/refused by the full TX ring/lost after it/refused in the 0.5 s warm-up (not counted)/ms the backend waited for its CPU (runnable, other tasks running): netloom ${vres[netloom,pacedetail$q]:-n/a}; dpdk ${vres[dpdk,pacedetail$q]:-n/a}; the sender's worst lateness behind its clock, us (large = the pacer itself was descheduled): netloom ${vres[netloom,late$q]:-n/a}; dpdk ${vres[dpdk,late$q]:-n/a}"
+  done
+  echo "this machine's stalls, both CPUs busy (bench/stallprobe, ${secs}s per round, no backend running): per round gaps over 1 ms/over 4 ms/longest ms/ms lost in gaps over 0.1 ms: CPU $vc1 (the backends' CPU) ${vres[stall,1]:-n/a}; CPU $vc0 (the frontend's and vhostpace's) ${vres[stall,0]:-n/a}"
   local busy
   busy=$(echo "${vres[dpdk,cores60]:-}" | tr ' ' '\n' | awk '$1 != "" && $1 < 0.9 {n++} END {print n + 0}')
   if [ "$busy" -gt 0 ]; then

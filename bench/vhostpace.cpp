@@ -2,7 +2,7 @@
 // vhostpace: a paced frame source and counter on two DPDK virtio-user frontends, for the
 // vhost-user section of bench/run-bench.sh ("loss at a fixed offered rate").
 //
-//   vhostpace EAL-ARGS -- [--pps R] [--seconds S] [--warmup W] [--size N] [--batch B] [--cpu-of PID]
+//   vhostpace EAL-ARGS -- [--pps R] [--seconds S] [--warmup W] [--size N] [--batch B] [--ring N] [--cpu-of PID]
 //
 // dpdk-testpmd (DPDK 22.11) has no rate pacing for virtio ports (its txonly mode sends as
 // fast as the ring takes frames, and `set port ... rate` needs hardware), so this program
@@ -15,8 +15,8 @@
 //   per due time; the default 8 means a burst of 8 every 8 us at 1 Mpps), the due ones leave
 //   in bursts of at most 32. A frame the frontend's TX ring refuses (the backend has not
 //   drained it) is counted as offered and not sent, i.e. lost. One exception: when this
-//   program itself was descheduled and finds more than a TX ring's worth of frames due (1024
-//   frames, ~1 ms at 1 Mpps), the excess is skipped — no backend could have taken it in one
+//   program itself was descheduled and finds more than a TX ring's worth of frames due (N
+//   frames: N/1000 ms at 1 Mpps), the excess is skipped — no backend could have taken it in one
 //   go — and reported as `skipped`, outside `offered`;
 // - frames: N bytes (no FCS) from port 0's MAC to port 1's, EtherType 0x88b5, a magic and the
 //   frame's index k; port 1 first sends a few frames to port 0 so a learning switch knows
@@ -29,12 +29,18 @@
 // - with --cpu-of PID, the user+system CPU of process PID (the backend) is read from
 //   /proc/PID/stat when the counted interval starts and when it ends: the backend's CPU at the
 //   paced rate, without this program's start-up, warm-up and drain.
-// Bounds: R 1..20e6, S 0.1..60, W 0..10, N 60..1514, B 1..32.
+// - --ring N: the RX and TX ring sizes asked of each port (default 1024). A virtio-user port's
+//   rings have the size of its `queue_size` devarg (default 256) whatever is asked here, and
+//   the ethdev API still reports N, so the caller must pass the same N as queue_size=N.
+// Bounds: R 1..20e6, S 0.1..60, W 0..10, N 60..1514, B 1..32, ring 64..4096 (power of two).
 // Prints one JSON line about the counted interval: offered, skipped, sent (accepted by the TX
 // ring), ring_full, received, seconds, offered_pps, rx_pps, loss (1 - received/offered),
 // late_max_us (how far the sender ever fell behind its clock: large values mean the pacer,
 // not the backend, was starved), backend_cpu (cores, with --cpu-of; -1 if unreadable),
-// warmup_refused (refused or skipped during the warm-up), and refusal_bursts: up to 16
+// warmup_refused (refused or skipped during the warm-up), backend_wait_ms (with --cpu-of: how
+// long the backend's threads were runnable but waiting for their CPU during the counted
+// interval, from /proc/PID/task/*/schedstat — time other tasks took from it), tx_ring and
+// rx_ring (the sizes asked for, as the ethdev API reports them), and refusal_bursts: up to 16
 // [first ms, last ms, frames] clusters of refused frames (ms since the counted interval
 // began; refusals less than 5 ms apart are one cluster) — where the backend stalled.
 // Standalone; built by run-bench.sh with:
@@ -52,14 +58,13 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <dirent.h>
 #include <unistd.h>
 
 namespace {
 
 constexpr std::uint16_t kTxPort = 0;
 constexpr std::uint16_t kRxPort = 1;
-constexpr std::uint16_t kRingSize = 1024;
-constexpr unsigned kPoolSize = 8191;
 constexpr int kBurst = 32;
 const unsigned char kMagic[4] = {'n', 'l', 'v', 'p'};
 
@@ -70,13 +75,13 @@ const unsigned char kMagic[4] = {'n', 'l', 'v', 'p'};
 }
 
 // Configures and starts `port` with one queue pair; returns its TX ring size.
-std::uint16_t setupPort(std::uint16_t port, rte_mempool *pool)
+std::uint16_t setupPort(std::uint16_t port, rte_mempool *pool, std::uint16_t ring)
 {
     rte_eth_conf conf{};
     int rc = rte_eth_dev_configure(port, 1, 1, &conf);
     if (rc != 0)
         die("configure a port", rc);
-    std::uint16_t rxd = kRingSize, txd = kRingSize;
+    std::uint16_t rxd = ring, txd = ring;
     rte_eth_dev_adjust_nb_rx_tx_desc(port, &rxd, &txd);
     const int socket = rte_eth_dev_socket_id(port);
     const unsigned sock = socket < 0 ? 0u : unsigned(socket);
@@ -135,6 +140,33 @@ double cpuSeconds(long pid)
     return double(utime + stime) / double(::sysconf(_SC_CLK_TCK));
 }
 
+// Seconds the threads of process pid spent runnable but waiting for a CPU (the second field
+// of /proc/PID/task/TID/schedstat, summed over its threads): time other tasks on its CPU took
+// from it. Time the hypervisor takes from the vCPU is not in it. -1 if unreadable.
+double runQueueWaitSeconds(long pid)
+{
+    if (pid <= 0)
+        return -1;
+    const std::string dir = "/proc/" + std::to_string(pid) + "/task";
+    DIR *d = ::opendir(dir.c_str());
+    if (!d)
+        return -1;
+    unsigned long long waitNs = 0;
+    bool any = false;
+    while (const dirent *e = ::readdir(d)) {
+        if (e->d_name[0] == '.')
+            continue;
+        std::ifstream f(dir + "/" + e->d_name + "/schedstat");
+        unsigned long long run = 0, wait = 0;
+        if (f >> run >> wait) {
+            waitNs += wait;
+            any = true;
+        }
+    }
+    ::closedir(d);
+    return any ? double(waitNs) * 1e-9 : -1;
+}
+
 // Receives everything waiting on `port`; returns how many frames carried the magic and an
 // index of at least `from`.
 std::uint64_t drain(std::uint16_t port, std::uint64_t from = 0)
@@ -169,11 +201,12 @@ int main(int argc, char **argv)
     double pps = 1e6, seconds = 4, warmup = 0.5;
     std::size_t size = 60;
     int batch = 8;
+    int ring = 1024;
     long cpuOf = 0;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (i + 1 >= argc) {
-            std::fprintf(stderr, "usage: vhostpace EAL-ARGS -- [--pps R] [--seconds S] [--warmup W] [--size N] [--batch B] [--cpu-of PID]\n");
+            std::fprintf(stderr, "usage: vhostpace EAL-ARGS -- [--pps R] [--seconds S] [--warmup W] [--size N] [--batch B] [--ring N] [--cpu-of PID]\n");
             return 2;
         }
         const char *v = argv[++i];
@@ -182,6 +215,7 @@ int main(int argc, char **argv)
         else if (a == "--warmup") warmup = std::atof(v);
         else if (a == "--size") size = std::size_t(std::atoi(v));
         else if (a == "--batch") batch = std::atoi(v);
+        else if (a == "--ring") ring = std::atoi(v);
         else if (a == "--cpu-of") cpuOf = std::atol(v);
         else {
             std::fprintf(stderr, "vhostpace: unknown option %s\n", a.c_str());
@@ -189,8 +223,8 @@ int main(int argc, char **argv)
         }
     }
     if (!(pps >= 1 && pps <= 20e6) || !(seconds >= 0.1 && seconds <= 60) || !(warmup >= 0 && warmup <= 10) || size < 60
-        || size > 1514 || batch < 1 || batch > kBurst) {
-        std::fprintf(stderr, "vhostpace: need --pps 1..20e6, --seconds 0.1..60, --warmup 0..10, --size 60..1514, --batch 1..32\n");
+        || size > 1514 || batch < 1 || batch > kBurst || ring < 64 || ring > 4096 || (ring & (ring - 1)) != 0) {
+        std::fprintf(stderr, "vhostpace: need --pps 1..20e6, --seconds 0.1..60, --warmup 0..10, --size 60..1514, --batch 1..32, --ring 64..4096 (a power of two)\n");
         return 2;
     }
     if (rte_eth_dev_count_avail() != 2) {
@@ -198,11 +232,11 @@ int main(int argc, char **argv)
                      unsigned(rte_eth_dev_count_avail()));
         return 2;
     }
-    rte_mempool *pool = rte_pktmbuf_pool_create("vhostpace", kPoolSize, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, int(rte_socket_id()));
+    rte_mempool *pool = rte_pktmbuf_pool_create("vhostpace", unsigned(4 * ring - 1), 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, int(rte_socket_id()));
     if (!pool)
         die("create the mbuf pool", rte_errno);
-    const std::uint64_t txRing = setupPort(kTxPort, pool);
-    setupPort(kRxPort, pool);
+    const std::uint64_t txRing = setupPort(kTxPort, pool, std::uint16_t(ring));
+    const std::uint64_t rxRing = setupPort(kRxPort, pool, std::uint16_t(ring));
     rte_ether_addr mac0{}, mac1{};
     rte_eth_macaddr_get(kTxPort, &mac0);
     rte_eth_macaddr_get(kRxPort, &mac1);
@@ -255,6 +289,7 @@ int main(int argc, char **argv)
     const std::uint64_t t0 = rte_rdtsc();
     const std::uint64_t tCount = t0 + std::uint64_t(double(warmN) / framesPerCycle);
     double cpu0 = warmN == 0 ? cpuSeconds(cpuOf) : -1;
+    double wait0 = warmN == 0 ? runQueueWaitSeconds(cpuOf) : -1;
     bool counting = warmN == 0;
     std::uint64_t now = t0;
     while (next < total) {
@@ -262,6 +297,7 @@ int main(int argc, char **argv)
         if (!counting && now >= tCount) {
             counting = true;
             cpu0 = cpuSeconds(cpuOf);
+            wait0 = runQueueWaitSeconds(cpuOf);
         }
         const std::uint64_t due = std::min(total, std::uint64_t(double(now - t0) * framesPerCycle));
         if (due >= next + std::uint64_t(batch) || due == total) {
@@ -310,6 +346,8 @@ int main(int argc, char **argv)
     }
     const double elapsed = double(rte_rdtsc() - tCount) / double(hz);
     const double cpu1 = cpuSeconds(cpuOf);
+    const double wait1 = runQueueWaitSeconds(cpuOf);
+    const double backendWaitMs = wait0 >= 0 && wait1 >= 0 ? (wait1 - wait0) * 1e3 : -1;
     const double backendCpu = cpu0 >= 0 && cpu1 >= 0 ? (cpu1 - cpu0) / elapsed : -1;
     for (std::uint64_t until = rte_rdtsc() + hz / 2; rte_rdtsc() < until;) {
         received += drain(kRxPort, warmN);
@@ -321,11 +359,12 @@ int main(int argc, char **argv)
                      + std::to_string(bursts[i][2]) + "]";
     std::printf("{\"offered\":%llu,\"skipped\":%llu,\"sent\":%llu,\"ring_full\":%llu,\"received\":%llu,\"seconds\":%.3f,"
                 "\"offered_pps\":%.0f,\"rx_pps\":%.0f,\"loss\":%.6f,\"late_max_us\":%.1f,\"backend_cpu\":%.3f,"
-                "\"warmup_refused\":%llu,\"refusal_bursts\":[%s]}\n",
+                "\"warmup_refused\":%llu,\"backend_wait_ms\":%.2f,\"tx_ring\":%llu,\"rx_ring\":%llu,\"refusal_bursts\":[%s]}\n",
                 (unsigned long long)offered, (unsigned long long)skipped, (unsigned long long)sent,
                 (unsigned long long)ringFull, (unsigned long long)received, elapsed, double(offered) / elapsed,
                 double(received) / elapsed, offered ? 1.0 - double(received) / double(offered) : 0.0,
-                double(lateMax) * 1e6 / double(hz), backendCpu, (unsigned long long)warmRefused, burstJson.c_str());
+                double(lateMax) * 1e6 / double(hz), backendCpu, (unsigned long long)warmRefused, backendWaitMs, (unsigned long long)txRing, (unsigned long long)rxRing,
+                burstJson.c_str());
     std::fflush(stdout);
     rte_eth_dev_stop(kTxPort);
     rte_eth_dev_stop(kRxPort);
