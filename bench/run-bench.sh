@@ -26,7 +26,7 @@
 #   sudo bench/run-bench.sh [--quick] [--only vde|vhost] [--rtt-only] [--out FILE]
 # --rtt-only: only the paired RTT probe (RTT_ROUNDS rounds, default 500; 50 with --quick).
 # Environment: NETLOOMCTL (default build/app/cli/netloomctl), BENCH_SECONDS (default 4),
-# BENCH_VHOST_ROUNDS (default 3; 1 with --quick), DPDK_TESTPMD (default dpdk-testpmd);
+# BENCH_VHOST_ROUNDS (default 5; 1 with --quick), DPDK_TESTPMD (default dpdk-testpmd);
 # NETLOOMCTL_BASELINE: a second netloomctl (e.g. the build before a change) added to the
 # paired RTT probe as "netloom baseline", so before and after are measured in the same run.
 # RTT_TRACE=1 (with --rtt-only): records the switch threads' system calls and wake-ups with
@@ -374,7 +374,7 @@ vq_loss=(1024 4096)
 # lcores, taskset pins the netloom switch. Frontend forwarding lcore on $vc0, its main lcore
 # (the command line, asleep) on $vc1; DPDK backend forwarding lcore on $vc1, main lcore on
 # $vc0; vhostpace on $vc0; the netloom switch on $vc1 like the DPDK backend's forwarding lcore.
-vhost_rounds=${BENCH_VHOST_ROUNDS:-3}
+vhost_rounds=${BENCH_VHOST_ROUNDS:-5}
 [ "$quick" = 1 ] && vhost_rounds=${BENCH_VHOST_ROUNDS:-1}
 vhost_inflight=16                            # bursts of 32 per frontend port
 vmac0=02:00:00:00:00:01 vmac1=02:00:00:00:00:02
