@@ -137,11 +137,12 @@ public:
     Pop pop(VqChain &chain);
     // Memory-level parallelism for a burst: for up to n of the next available chains, reads
     // the avail entry and the head descriptor (relaxed loads, no checks beyond bounds) and
-    // prefetches the first 128 bytes of that descriptor's buffer (for writing when forWrite)
-    // plus the avail entries and descriptors a few chains further on. Every value read is a
-    // hint only: nothing here is trusted, stored or written, pop() reads and checks everything
-    // again. Without it each frame's cache misses (buffer written by the guest's vCPU) are
-    // taken one after the other. Touches: reads the avail ring and descriptors; no state.
+    // prefetches the first 128 bytes of that descriptor's buffer — for writing (PREFETCHW)
+    // when forWrite, so a receive buffer the guest's vCPU last touched arrives exclusive and
+    // the first store does not stall. Every value read is a hint only: nothing here is
+    // trusted, stored or written, pop() reads and checks everything again. Without it each
+    // frame's cache misses are taken one after the other. Touches: reads the avail ring and
+    // descriptors; no state (GuestMemory's last-region hint aside).
     void prefetch(std::uint32_t n, bool forWrite) const;
     // Gives back the last n popped (not pushed!) chains to the avail ring, as if never popped
     // (used when a multi-chain receive finds too few buffers). n <= chains popped since.
