@@ -213,12 +213,7 @@ VirtioNet::Rx VirtioNet::frameToGuest(Virtqueue &rxq, const iovec *iov, int iovc
         if (first && chain.count > chain.readableCount && chain.seg[chain.readableCount].len >= total) {
             // The common case, one receive buffer per frame: header and frame written in
             // order straight into its first writable segment (num_buffers is already 1).
-            std::uint8_t *dst = chain.seg[chain.readableCount].host;
-            std::size_t at = 0;
-            for (int k = 0; k < src.n; ++k) {
-                moveBytes(dst + at, src.base[k], src.len[k]);  // a hairpin may overlap its source
-                at += src.len[k];
-            }
+            src.copyTo(chain.seg[chain.readableCount].host, total);
             rxq.push(chain.head, std::uint32_t(total));
             ++m_stats.rxFrames;
             return Rx::Delivered;

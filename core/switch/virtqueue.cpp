@@ -227,9 +227,9 @@ void Virtqueue::prefetch(std::uint32_t n, bool forWrite) const
         const std::uint64_t addr = loadRelaxed<std::uint64_t>(d);
         const std::uint32_t len = loadRelaxed<std::uint32_t>(d + 8);
         const std::uint16_t flags = loadRelaxed<std::uint16_t>(d + 12);
-        if (flags & kDescIndirect)
+        if (len == 0 || (flags & kDescIndirect))
             continue;
-        const std::uint8_t *host = m_mem->gpa(addr, std::min<std::uint32_t>(len, 1));
+        const std::uint8_t *host = m_mem->gpa(addr, 1);  // its first byte; prefetches never fault
         if (!host)
             continue;
         if (forWrite) {
