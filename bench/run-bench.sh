@@ -23,12 +23,17 @@
 # "not measured: dpdk-testpmd missing" and the rest runs.
 # Prints the tables with ratios (to vde_switch, to DPDK vhost) and writes them to FILE.
 #
-#   sudo bench/run-bench.sh [--quick] [--only vde|vhost] [--rtt-only] [--out FILE]
+#   sudo bench/run-bench.sh [--quick] [--only vde|vhost] [--rtt-only] [--vhost-ab] [--out FILE]
 # --rtt-only: only the paired RTT probe (RTT_ROUNDS rounds, default 500; 50 with --quick).
+# --vhost-ab: only the vhost-user section's 64-byte loop, as an A/B: netloom (NETLOOMCTL),
+# "netloom baseline" (NETLOOMCTL_BASELINE, when set) and DPDK's vhost backend take turns,
+# BENCH_VHOST_ROUNDS times; every round's Mpps per busy backend core and the medians. Single
+# rounds on a shared VM spread by x1.5 and more, so changes are told apart this way.
 # Environment: NETLOOMCTL (default build/app/cli/netloomctl), BENCH_SECONDS (default 4),
 # BENCH_VHOST_ROUNDS (default 5; 1 with --quick), DPDK_TESTPMD (default dpdk-testpmd);
 # NETLOOMCTL_BASELINE: a second netloomctl (e.g. the build before a change) added to the
-# paired RTT probe as "netloom baseline", so before and after are measured in the same run.
+# paired RTT probe (and to --vhost-ab) as "netloom baseline", so before and after are
+# measured in the same run.
 # RTT_TRACE=1 (with --rtt-only): records the switch threads' system calls and wake-ups with
 # perf during the probe and prints where each round trip's time goes (bench/rtt-phases.py).
 # Everything runs inside namespaces named nlt-bench-*, which are removed at exit; the
@@ -39,13 +44,15 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 quick=0
 rtt_only=0
+vhost_ab=0
 out=""
 only=""
-usage() { echo "usage: $0 [--quick] [--only vde|vhost] [--rtt-only] [--out FILE]" >&2; exit 2; }
+usage() { echo "usage: $0 [--quick] [--only vde|vhost] [--rtt-only] [--vhost-ab] [--out FILE]" >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
     --rtt-only) rtt_only=1 ;;
+    --vhost-ab) vhost_ab=1 ;;
     --out) [ $# -ge 2 ] || usage; out=$2; shift ;;
     --only) [ $# -ge 2 ] || usage; only=$2; shift
             case "$only" in vde|vhost) ;; *) usage ;; esac ;;
@@ -56,6 +63,7 @@ done
 run_vde=1 run_vhost=1
 [ "$only" = vde ] && run_vhost=0
 [ "$only" = vhost ] && run_vde=0
+[ "$vhost_ab" = 1 ] && run_vde=0
 secs=${BENCH_SECONDS:-4}
 flood_ports=64
 if [ "$quick" = 1 ]; then secs=1; flood_ports=8; fi
@@ -709,6 +717,36 @@ if [ "$rtt_only" = 1 ]; then
     [ -f "$work/rtt-phases.txt" ] && cat "$work/rtt-phases.txt"
     echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), kernel $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ)"
   } | tee "${out:-/dev/null}"
+  exit 0
+fi
+if [ "$vhost_ab" = 1 ]; then
+  [ -z "$vhost_skip" ] || { echo "SKIP: vhost-user A/B $vhost_skip" >&2; exit 77; }
+  fresh_namespaces
+  ab=(netloom); [ -n "$baseline" ] && ab+=(baseline); ab+=(dpdk)
+  for r in $(seq 1 "$vhost_rounds"); do
+    for b in "${ab[@]}"; do
+      kind=netloom bin=$netloomctl
+      [ "$b" = dpdk ] && kind=dpdk
+      [ "$b" = baseline ] && bin=$baseline
+      netloomctl=$bin start_vhost_backend "$kind" || { vhost_errors+=("$b: the backend did not start (round $r)"); continue; }
+      vhost_throughput "$b" 60
+      stop_vhost_backend "$kind"
+    done
+  done
+  {
+    echo "vhost-user A/B, 64-byte frames, $vhost_rounds rounds of ${secs}s taken in turn; Mpps per busy backend core, every round and the median:"
+    for b in "${ab[@]}"; do
+      case $b in
+        netloom) name="netloom ($netloomctl)" ;;
+        baseline) name="netloom baseline ($baseline)" ;;
+        *) name="DPDK vhost (testpmd net_vhost, io)" ;;
+      esac
+      echo "  $name: ${vres[$b,percore60]:-n/a}-> median $(vmed "$b,percore60")"
+    done
+    [ "${#vhost_errors[@]}" = 0 ] || printf 'ERROR: %s\n' "${vhost_errors[@]}"
+    echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), kernel $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ)"
+  } | tee "${out:-/dev/null}"
+  [ "${#vhost_errors[@]}" = 0 ] || exit 1
   exit 0
 fi
 if [ "$run_vde" = 1 ]; then run_vde_section; fi
