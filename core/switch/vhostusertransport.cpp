@@ -123,8 +123,10 @@ std::uint16_t VhostUserTransport::stopRing(int i)
         m_kickInEpoll = -1;
     }
     m_live[i] = false;
-    if (i == kTxRing)
+    if (i == kTxRing) {
         m_polling = false;
+        m_poll.reset();  // a restarted ring sleeps until its guest sends again
+    }
     return next;
 }
 
@@ -224,6 +226,7 @@ int VhostUserTransport::receiveInPlace(std::uint8_t *const *bufs, std::size_t bu
     Virtqueue &tx = m_vq[kTxRing];
     tx.prefetch(std::uint32_t(max), false);
     int n = 0;
+    bool noted = false;  // this pass's frames were given to m_poll
     while (n < max) {
         const Virtqueue::Pop p = tx.pop(m_chain);
         if (p == Virtqueue::Pop::Broken) {
@@ -232,9 +235,12 @@ int VhostUserTransport::receiveInPlace(std::uint8_t *const *bufs, std::size_t bu
             return -1;
         }
         if (p == Virtqueue::Pop::Empty) {
-            if (n > 0 || m_toPush > 0)
-                m_lastTxNs = monotonicNs();
-            if (monotonicNs() - m_lastTxNs < kSpinNs) {
+            const std::int64_t now = monotonicNs();
+            if (!noted) {
+                m_poll.received(now, n > 0 ? n : (m_toPush > 0 ? 1 : 0));
+                noted = true;
+            }
+            if (m_poll.keepPolling(now)) {
                 // Traffic was flowing a moment ago: poll again through the engine's loop
                 // (the "more" eventfd) with kicks still off, so the guest need not kick.
                 m_polling = true;
@@ -292,6 +298,8 @@ int VhostUserTransport::receiveInPlace(std::uint8_t *const *bufs, std::size_t bu
             ++m_toPush;
         }
     }
+    if (!noted)
+        m_poll.received(monotonicNs(), n);  // a full batch: the ring was not found empty
     if (n == max || m_polling) {
         // More may wait, or the ring is polled: kicks stay off and the engine calls again
         // (wantsPoll) without waiting for an event.

@@ -12,11 +12,12 @@
 //   "more" eventfd (written when a ring starts with buffers already posted): receive()
 //   drains the kick, pops at most `max` chains, and when frames are left (a burst larger
 //   than the engine's batch) asks to be called again (wantsPoll).
-//   Adaptive polling: while frames came within the last kSpinNs, an empty ring is polled
-//   again by the engine's loop (wantsPoll(); no system call per poll), kicks still off — the
-//   guest sends without kicking, other ports are served between polls. After kSpinNs without a frame it
-//   re-enables guest notifications and re-checks the ring (a kick lost while they were off),
-//   so an idle port sleeps in epoll and costs nothing.
+//   Adaptive polling (PollPolicy: a short spin after the last frame, held for a while by a
+//   sustained rate): while the policy says so, an empty ring is polled again by the engine's
+//   loop (wantsPoll(); no system call per poll), kicks still off — the guest sends without
+//   kicking, other ports are served between polls. Then it re-enables guest notifications
+//   and re-checks the ring (a kick lost while they were off), so an idle port sleeps in
+//   epoll and costs nothing.
 // Frames over the engine's peek size (128 bytes) whose bytes lie in few pieces are read in
 // place: only their headers are copied out (for the decision), the rest goes straight from
 // the sender's TX buffers into the receiving guest's RX buffers (or the socket), one copy;
@@ -34,6 +35,7 @@
 
 #include "transport.h"
 #include "vhostusersession.h"
+#include "pollpolicy.h"
 #include "virtionet.h"
 #include "virtqueue.h"
 
@@ -80,8 +82,6 @@ public:
     QString lastError() const override { return m_failure; }
     QString kind() const override { return QStringLiteral("vhost-user"); }
     static constexpr std::int64_t kMemTableTimeoutNs = 3'000'000'000;
-    // How long an emptied TX ring is polled before the port sleeps until the guest kicks.
-    static constexpr std::int64_t kSpinNs = 30'000;
     QString description() const override;
 
     // For tests and logs: the session, and whether ring i runs.
@@ -117,7 +117,7 @@ private:
     std::uint16_t m_held[kMaxBatch] = {};  // chains whose frames are read in place
     int m_heldCount = 0;
     int m_toPush = 0;                      // chains already pushed, not yet published
-    std::int64_t m_lastTxNs = 0;  // when the TX ring last had frames
+    PollPolicy m_poll;            // when an emptied TX ring is polled again
     bool m_polling = false;       // polling the TX ring (kicks off) rather than sleeping
     bool m_wantPoll = false;      // receive() wants to be called again without an event
     bool m_moreSignalled = false; // "more" was written and not read yet
