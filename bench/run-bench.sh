@@ -23,12 +23,15 @@
 # "not measured: dpdk-testpmd missing" and the rest runs.
 # Prints the tables with ratios (to vde_switch, to DPDK vhost) and writes them to FILE.
 #
-#   sudo bench/run-bench.sh [--quick] [--only vde|vhost] [--rtt-only] [--vhost-ab] [--out FILE]
+#   sudo bench/run-bench.sh [--quick] [--only vde|vhost] [--rtt-only] [--vhost-ab] [--vhost-ab-loss] [--out FILE]
 # --rtt-only: only the paired RTT probe (RTT_ROUNDS rounds, default 500; 50 with --quick).
 # --vhost-ab: only the vhost-user section's 64-byte loop, as an A/B: netloom (NETLOOMCTL),
 # "netloom baseline" (NETLOOMCTL_BASELINE, when set) and DPDK's vhost backend take turns,
 # BENCH_VHOST_ROUNDS times; every round's Mpps per busy backend core and the medians. Single
 # rounds on a shared VM spread by x1.5 and more, so changes are told apart this way.
+# --vhost-ab-loss: the same turns with the section's loss run instead (1 Mpps offered by
+# bench/vhostpace, rings of BENCH_AB_RINGS entries, default "4096"; e.g. "1024 4096"): every
+# round's loss, the backend's run-queue wait and how many times its threads were scheduled.
 # Environment: NETLOOMCTL (default build/app/cli/netloomctl), BENCH_SECONDS (default 4),
 # BENCH_VHOST_ROUNDS (default 5; 1 with --quick), DPDK_TESTPMD (default dpdk-testpmd);
 # NETLOOMCTL_BASELINE: a second netloomctl (e.g. the build before a change) added to the
@@ -47,12 +50,13 @@ rtt_only=0
 vhost_ab=0
 out=""
 only=""
-usage() { echo "usage: $0 [--quick] [--only vde|vhost] [--rtt-only] [--vhost-ab] [--out FILE]" >&2; exit 2; }
+usage() { echo "usage: $0 [--quick] [--only vde|vhost] [--rtt-only] [--vhost-ab] [--vhost-ab-loss] [--out FILE]" >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
     --rtt-only) rtt_only=1 ;;
     --vhost-ab) vhost_ab=1 ;;
+    --vhost-ab-loss) vhost_ab=loss ;;
     --out) [ $# -ge 2 ] || usage; out=$2; shift ;;
     --only) [ $# -ge 2 ] || usage; only=$2; shift
             case "$only" in vde|vhost) ;; *) usage ;; esac ;;
@@ -63,7 +67,7 @@ done
 run_vde=1 run_vhost=1
 [ "$only" = vde ] && run_vhost=0
 [ "$only" = vhost ] && run_vde=0
-[ "$vhost_ab" = 1 ] && run_vde=0
+[ "$vhost_ab" != 0 ] && run_vde=0
 secs=${BENCH_SECONDS:-4}
 flood_ports=64
 if [ "$quick" = 1 ]; then secs=1; flood_ports=8; fi
@@ -543,6 +547,7 @@ vhost_loss() {
   vres[$b,loss$q]+="$(jq -r '.loss * 100' "$work/pace.json" | awk '{printf "%.3f", $1}') "
   vres[$b,late$q]+="$(jq -r '.late_max_us' "$work/pace.json") "
   vres[$b,pacedetail$q]+="$(jq -r '"\(.offered)/\(.skipped)/\(.ring_full)/\(.sent - .received)/\(.warmup_refused)/\(.backend_wait_ms)"' "$work/pace.json") "
+  vres[$b,slices$q]+="$(jq -r '.backend_slices' "$work/pace.json") "
   vres[$b,pacecpu$q]+="$(jq -r 'if .backend_cpu < 0 then "n/a" else (.backend_cpu * 1000 | round / 10) end' "$work/pace.json") "
   if [ "$b" = netloom ]; then check_netloom "the 1 Mpps loss run (rings of $q)" || true; fi
   return 0
@@ -562,13 +567,18 @@ vhost_stalls() {
   done
 }
 
-run_vhost_section() {
-  fresh_namespaces
+# The section's own probes: bench/stallprobe, and bench/vhostpace when DPDK's headers are there.
+build_vhost_probes() {
   c++ -O2 -o "$work/stallprobe" "$here/stallprobe.cpp" || true
   if pkg-config --exists libdpdk; then
     # shellcheck disable=SC2046  # pkg-config prints several words
     c++ -O2 $(pkg-config --cflags libdpdk) -o "$work/vhostpace" "$here/vhostpace.cpp" $(pkg-config --libs libdpdk) && pace_built=1
   fi
+}
+
+run_vhost_section() {
+  fresh_namespaces
+  build_vhost_probes
   local r b order q
   for r in $(seq 1 "$vhost_rounds"); do
     # Alternate which backend goes first, so neither always meets the same machine state.
@@ -719,9 +729,14 @@ if [ "$rtt_only" = 1 ]; then
   } | tee "${out:-/dev/null}"
   exit 0
 fi
-if [ "$vhost_ab" = 1 ]; then
+if [ "$vhost_ab" != 0 ]; then
   [ -z "$vhost_skip" ] || { echo "SKIP: vhost-user A/B $vhost_skip" >&2; exit 77; }
   fresh_namespaces
+  ab_rings=(${BENCH_AB_RINGS:-4096})
+  if [ "$vhost_ab" = loss ]; then
+    build_vhost_probes
+    [ "$pace_built" = 1 ] || { echo "SKIP: vhost-user loss A/B: bench/vhostpace did not build (DPDK headers?)" >&2; exit 77; }
+  fi
   ab=(netloom); [ -n "$baseline" ] && ab+=(baseline); ab+=(dpdk)
   for r in $(seq 1 "$vhost_rounds"); do
     for b in "${ab[@]}"; do
@@ -729,19 +744,33 @@ if [ "$vhost_ab" = 1 ]; then
       [ "$b" = dpdk ] && kind=dpdk
       [ "$b" = baseline ] && bin=$baseline
       netloomctl=$bin start_vhost_backend "$kind" || { vhost_errors+=("$b: the backend did not start (round $r)"); continue; }
-      vhost_throughput "$b" 60
+      if [ "$vhost_ab" = loss ]; then
+        for q in "${ab_rings[@]}"; do vhost_loss "$b" "$q"; done
+      else
+        vhost_throughput "$b" 60
+      fi
       stop_vhost_backend "$kind"
     done
   done
   {
-    echo "vhost-user A/B, 64-byte frames, $vhost_rounds rounds of ${secs}s taken in turn; Mpps per busy backend core, every round and the median:"
+    if [ "$vhost_ab" = loss ]; then
+      echo "vhost-user loss A/B, 1 Mpps of 60-byte frames offered (bench/vhostpace), $vhost_rounds rounds of ${secs}s taken in turn; per ring size: loss % every round and the median; offered/skipped/refused by the full TX ring/lost after it/refused in the warm-up/ms the backend waited for its CPU; times its threads were scheduled:"
+    else
+      echo "vhost-user A/B, 64-byte frames, $vhost_rounds rounds of ${secs}s taken in turn; Mpps per busy backend core, every round and the median:"
+    fi
     for b in "${ab[@]}"; do
       case $b in
         netloom) name="netloom ($netloomctl)" ;;
         baseline) name="netloom baseline ($baseline)" ;;
         *) name="DPDK vhost (testpmd net_vhost, io)" ;;
       esac
-      echo "  $name: ${vres[$b,percore60]:-n/a}-> median $(vmed "$b,percore60")"
+      if [ "$vhost_ab" = loss ]; then
+        for q in "${ab_rings[@]}"; do
+          echo "  $name, rings of $q: ${vres[$b,loss$q]:-n/a}-> median $(vmed "$b,loss$q"); ${vres[$b,pacedetail$q]:-n/a}; ${vres[$b,slices$q]:-n/a}"
+        done
+      else
+        echo "  $name: ${vres[$b,percore60]:-n/a}-> median $(vmed "$b,percore60")"
+      fi
     done
     [ "${#vhost_errors[@]}" = 0 ] || printf 'ERROR: %s\n' "${vhost_errors[@]}"
     echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), kernel $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ)"

@@ -39,7 +39,9 @@
 // not the backend, was starved), backend_cpu (cores, with --cpu-of; -1 if unreadable),
 // warmup_refused (refused or skipped during the warm-up), backend_wait_ms (with --cpu-of: how
 // long the backend's threads were runnable but waiting for their CPU during the counted
-// interval, from /proc/PID/task/*/schedstat — time other tasks took from it), tx_ring and
+// interval, from /proc/PID/task/*/schedstat — time other tasks took from it), backend_slices
+// (how many times those threads were put on a CPU in that interval: wake-ups after a sleep and
+// returns after a preemption; -1 without --cpu-of), tx_ring and
 // rx_ring (the sizes asked for, as the ethdev API reports them), and refusal_bursts: up to 16
 // [first ms, last ms, frames] clusters of refused frames (ms since the counted interval
 // began; refusals less than 5 ms apart are one cluster) — where the backend stalled.
@@ -142,9 +144,13 @@ double cpuSeconds(long pid)
 
 // Seconds the threads of process pid spent runnable but waiting for a CPU (the second field
 // of /proc/PID/task/TID/schedstat, summed over its threads): time other tasks on its CPU took
-// from it. Time the hypervisor takes from the vCPU is not in it. -1 if unreadable.
-double runQueueWaitSeconds(long pid)
+// from it. Time the hypervisor takes from the vCPU is not in it. -1 if unreadable. With
+// `slices`, also the number of times they were put on a CPU (the third field: one per
+// wake-up or preemption), summed.
+double runQueueWaitSeconds(long pid, unsigned long long *slices = nullptr)
 {
+    if (slices)
+        *slices = 0;
     if (pid <= 0)
         return -1;
     const std::string dir = "/proc/" + std::to_string(pid) + "/task";
@@ -157,9 +163,11 @@ double runQueueWaitSeconds(long pid)
         if (e->d_name[0] == '.')
             continue;
         std::ifstream f(dir + "/" + e->d_name + "/schedstat");
-        unsigned long long run = 0, wait = 0;
-        if (f >> run >> wait) {
+        unsigned long long run = 0, wait = 0, count = 0;
+        if (f >> run >> wait >> count) {
             waitNs += wait;
+            if (slices)
+                *slices += count;
             any = true;
         }
     }
@@ -289,7 +297,8 @@ int main(int argc, char **argv)
     const std::uint64_t t0 = rte_rdtsc();
     const std::uint64_t tCount = t0 + std::uint64_t(double(warmN) / framesPerCycle);
     double cpu0 = warmN == 0 ? cpuSeconds(cpuOf) : -1;
-    double wait0 = warmN == 0 ? runQueueWaitSeconds(cpuOf) : -1;
+    unsigned long long slices0 = 0, slices1 = 0;
+    double wait0 = warmN == 0 ? runQueueWaitSeconds(cpuOf, &slices0) : -1;
     bool counting = warmN == 0;
     std::uint64_t now = t0;
     while (next < total) {
@@ -297,7 +306,7 @@ int main(int argc, char **argv)
         if (!counting && now >= tCount) {
             counting = true;
             cpu0 = cpuSeconds(cpuOf);
-            wait0 = runQueueWaitSeconds(cpuOf);
+            wait0 = runQueueWaitSeconds(cpuOf, &slices0);
         }
         const std::uint64_t due = std::min(total, std::uint64_t(double(now - t0) * framesPerCycle));
         if (due >= next + std::uint64_t(batch) || due == total) {
@@ -346,7 +355,7 @@ int main(int argc, char **argv)
     }
     const double elapsed = double(rte_rdtsc() - tCount) / double(hz);
     const double cpu1 = cpuSeconds(cpuOf);
-    const double wait1 = runQueueWaitSeconds(cpuOf);
+    const double wait1 = runQueueWaitSeconds(cpuOf, &slices1);
     const double backendWaitMs = wait0 >= 0 && wait1 >= 0 ? (wait1 - wait0) * 1e3 : -1;
     const double backendCpu = cpu0 >= 0 && cpu1 >= 0 ? (cpu1 - cpu0) / elapsed : -1;
     for (std::uint64_t until = rte_rdtsc() + hz / 2; rte_rdtsc() < until;) {
@@ -359,11 +368,12 @@ int main(int argc, char **argv)
                      + std::to_string(bursts[i][2]) + "]";
     std::printf("{\"offered\":%llu,\"skipped\":%llu,\"sent\":%llu,\"ring_full\":%llu,\"received\":%llu,\"seconds\":%.3f,"
                 "\"offered_pps\":%.0f,\"rx_pps\":%.0f,\"loss\":%.6f,\"late_max_us\":%.1f,\"backend_cpu\":%.3f,"
-                "\"warmup_refused\":%llu,\"backend_wait_ms\":%.2f,\"tx_ring\":%llu,\"rx_ring\":%llu,\"refusal_bursts\":[%s]}\n",
+                "\"warmup_refused\":%llu,\"backend_wait_ms\":%.2f,\"backend_slices\":%lld,\"tx_ring\":%llu,\"rx_ring\":%llu,\"refusal_bursts\":[%s]}\n",
                 (unsigned long long)offered, (unsigned long long)skipped, (unsigned long long)sent,
                 (unsigned long long)ringFull, (unsigned long long)received, elapsed, double(offered) / elapsed,
                 double(received) / elapsed, offered ? 1.0 - double(received) / double(offered) : 0.0,
-                double(lateMax) * 1e6 / double(hz), backendCpu, (unsigned long long)warmRefused, backendWaitMs, (unsigned long long)txRing, (unsigned long long)rxRing,
+                double(lateMax) * 1e6 / double(hz), backendCpu, (unsigned long long)warmRefused, backendWaitMs,
+                wait0 >= 0 && wait1 >= 0 ? (long long)(slices1 - slices0) : -1LL, (unsigned long long)txRing, (unsigned long long)rxRing,
                 burstJson.c_str());
     std::fflush(stdout);
     rte_eth_dev_stop(kTxPort);
