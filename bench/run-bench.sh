@@ -31,7 +31,8 @@
 # rounds on a shared VM spread by x1.5 and more, so changes are told apart this way.
 # --vhost-ab-loss: the same turns with the section's loss run instead (1 Mpps offered by
 # bench/vhostpace, rings of BENCH_AB_RINGS entries, default "4096"; e.g. "1024 4096"): every
-# round's loss, the backend's run-queue wait and how many times its threads were scheduled.
+# round's loss, the backend's run-queue wait and how many times its threads were scheduled,
+# and when in the interval the refused frames fell (clusters: where the backend stalled).
 # Environment: NETLOOMCTL (default build/app/cli/netloomctl), BENCH_SECONDS (default 4),
 # BENCH_VHOST_ROUNDS (default 5; 1 with --quick), DPDK_TESTPMD (default dpdk-testpmd);
 # NETLOOMCTL_BASELINE: a second netloomctl (e.g. the build before a change) added to the
@@ -548,6 +549,7 @@ vhost_loss() {
   vres[$b,late$q]+="$(jq -r '.late_max_us' "$work/pace.json") "
   vres[$b,pacedetail$q]+="$(jq -r '"\(.offered)/\(.skipped)/\(.ring_full)/\(.sent - .received)/\(.warmup_refused)/\(.backend_wait_ms)"' "$work/pace.json") "
   vres[$b,slices$q]+="$(jq -r '.backend_slices' "$work/pace.json") "
+  vres[$b,bursts$q]+="[$(jq -r '.refusal_bursts | map("\(.[0])-\(.[1]) ms: \(.[2])") | join(", ")' "$work/pace.json")] "
   vres[$b,pacecpu$q]+="$(jq -r 'if .backend_cpu < 0 then "n/a" else (.backend_cpu * 1000 | round / 10) end' "$work/pace.json") "
   if [ "$b" = netloom ]; then check_netloom "the 1 Mpps loss run (rings of $q)" || true; fi
   return 0
@@ -767,6 +769,7 @@ if [ "$vhost_ab" != 0 ]; then
       if [ "$vhost_ab" = loss ]; then
         for q in "${ab_rings[@]}"; do
           echo "  $name, rings of $q: ${vres[$b,loss$q]:-n/a}-> median $(vmed "$b,loss$q"); ${vres[$b,pacedetail$q]:-n/a}; ${vres[$b,slices$q]:-n/a}"
+          echo "    refused frames per round, clustered (ms into the counted interval: frames): ${vres[$b,bursts$q]:-n/a}"
         done
       else
         echo "  $name: ${vres[$b,percore60]:-n/a}-> median $(vmed "$b,percore60")"
