@@ -545,12 +545,18 @@ vhost_loss() {
     vhost_errors+=("$b: vhostpace failed (rings of $q): $(tail -2 "$work/pace.log" | tr '\n' ' ')")
     return 0
   fi
-  vres[$b,loss$q]+="$(jq -r '.loss * 100' "$work/pace.json" | awk '{printf "%.3f", $1}') "
-  vres[$b,late$q]+="$(jq -r '.late_max_us' "$work/pace.json") "
-  vres[$b,pacedetail$q]+="$(jq -r '"\(.offered)/\(.skipped)/\(.ring_full)/\(.sent - .received)/\(.warmup_refused)/\(.backend_wait_ms)"' "$work/pace.json") "
-  vres[$b,slices$q]+="$(jq -r '.backend_slices' "$work/pace.json") "
-  vres[$b,bursts$q]+="[$(jq -r '.refusal_bursts | map("\(.[0])-\(.[1]) ms: \(.[2])") | join(", ")' "$work/pace.json")] "
-  vres[$b,pacecpu$q]+="$(jq -r 'if .backend_cpu < 0 then "n/a" else (.backend_cpu * 1000 | round / 10) end' "$work/pace.json") "
+  # One reading of vhostpace's line: the loss, its details and the backend's figures.
+  local loss late detail slices bursts cpu
+  IFS='|' read -r loss late detail slices bursts cpu < <(jq -r '[(.loss * 100),
+      .late_max_us, "\(.offered)/\(.skipped)/\(.ring_full)/\(.sent - .received)/\(.warmup_refused)/\(.backend_wait_ms)",
+      .backend_slices, (.refusal_bursts | map("\(.[0])-\(.[1]) ms: \(.[2])") | join(", ")),
+      (if .backend_cpu < 0 then "n/a" else (.backend_cpu * 1000 | round / 10) end)] | map(tostring) | join("|")' "$work/pace.json")
+  vres[$b,loss$q]+="$(awk -v l="$loss" 'BEGIN {printf "%.3f", l}') "
+  vres[$b,late$q]+="$late "
+  vres[$b,pacedetail$q]+="$detail "
+  vres[$b,slices$q]+="$slices "
+  vres[$b,bursts$q]+="[$bursts] "
+  vres[$b,pacecpu$q]+="$cpu "
   if [ "$b" = netloom ]; then check_netloom "the 1 Mpps loss run (rings of $q)" || true; fi
   return 0
 }
@@ -598,6 +604,7 @@ run_vhost_section() {
 
 median() { tr ' ' '\n' | { grep -E '^[0-9.]+$' || true; } | sort -g | awk '{a[NR] = $1} END {if (NR == 0) print "n/a"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 vmed() { echo "${vres[$1]:-}" | median; }
+vmed_pct() { local m; m=$(vmed "$1"); if [ "$m" = n/a ]; then echo n/a; else awk -v l="$m" 'BEGIN {printf "%.3f%%", l}'; fi; }
 
 print_vhost_section() {
   echo "### vhost-user ports (issue #12)"
@@ -613,8 +620,7 @@ print_vhost_section() {
   for b in netloom dpdk; do
     name="netloom vhost-user"; [ $b = dpdk ] && name="DPDK vhost (testpmd net_vhost, io)"
     local loss loss2 pacecpu idle
-    loss=$(vmed "$b,loss${vq_loss[0]}"); [ "$loss" != n/a ] && loss=$(awk -v l="$loss" 'BEGIN {printf "%.3f%%", l}')
-    loss2=$(vmed "$b,loss${vq_loss[1]}"); [ "$loss2" != n/a ] && loss2=$(awk -v l="$loss2" 'BEGIN {printf "%.3f%%", l}')
+    loss=$(vmed_pct "$b,loss${vq_loss[0]}"); loss2=$(vmed_pct "$b,loss${vq_loss[1]}")
     [ "$pace_built" = 1 ] || loss="not measured: libdpdk (dpdk-dev) missing" loss2=$loss
     pacecpu=$(vmed "$b,pacecpu${vq_loss[0]}"); [ "$pacecpu" != n/a ] && pacecpu="$pacecpu%"
     idle=$(vmed "$b,idle"); [ "$idle" != n/a ] && idle="$idle%"
@@ -734,7 +740,7 @@ fi
 if [ "$vhost_ab" != 0 ]; then
   [ -z "$vhost_skip" ] || { echo "SKIP: vhost-user A/B $vhost_skip" >&2; exit 77; }
   fresh_namespaces
-  ab_rings=(${BENCH_AB_RINGS:-4096})
+  read -r -a ab_rings <<<"${BENCH_AB_RINGS:-4096}"
   if [ "$vhost_ab" = loss ]; then
     build_vhost_probes
     [ "$pace_built" = 1 ] || { echo "SKIP: vhost-user loss A/B: bench/vhostpace did not build (DPDK headers?)" >&2; exit 77; }
