@@ -123,10 +123,8 @@ std::uint16_t VhostUserTransport::stopRing(int i)
         m_kickInEpoll = -1;
     }
     m_live[i] = false;
-    if (i == kTxRing) {
-        m_polling = false;
+    if (i == kTxRing)
         m_poll.reset();  // a restarted ring sleeps until its guest sends again
-    }
     return next;
 }
 
@@ -226,7 +224,8 @@ int VhostUserTransport::receiveInPlace(std::uint8_t *const *bufs, std::size_t bu
     Virtqueue &tx = m_vq[kTxRing];
     tx.prefetch(std::uint32_t(max), false);
     int n = 0;
-    bool noted = false;  // this pass's frames were given to m_poll
+    bool noted = false;    // this pass's frames were given to m_poll
+    bool polling = false;  // the ring emptied while the policy says poll (kicks stay off)
     while (n < max) {
         const Virtqueue::Pop p = tx.pop(m_chain);
         if (p == Virtqueue::Pop::Broken) {
@@ -243,11 +242,10 @@ int VhostUserTransport::receiveInPlace(std::uint8_t *const *bufs, std::size_t bu
             if (m_poll.keepPolling(now)) {
                 // Traffic was flowing a moment ago: poll again through the engine's loop
                 // (the "more" eventfd) with kicks still off, so the guest need not kick.
-                m_polling = true;
+                polling = true;
                 break;
             }
             // Idle: ask for kicks again, then look once more (one may have been missed).
-            m_polling = false;
             if (tx.setNotifications(true))
                 continue;
             break;
@@ -300,7 +298,7 @@ int VhostUserTransport::receiveInPlace(std::uint8_t *const *bufs, std::size_t bu
     }
     if (!noted)
         m_poll.received(monotonicNs(), n);  // a full batch: the ring was not found empty
-    if (n == max || m_polling) {
+    if (n == max || polling) {
         // More may wait, or the ring is polled: kicks stay off and the engine calls again
         // (wantsPoll) without waiting for an event.
         tx.setNotifications(false);

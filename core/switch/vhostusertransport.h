@@ -118,7 +118,6 @@ private:
     int m_heldCount = 0;
     int m_toPush = 0;                      // chains already pushed, not yet published
     PollPolicy m_poll;            // when an emptied TX ring is polled again
-    bool m_polling = false;       // polling the TX ring (kicks off) rather than sleeping
     bool m_wantPoll = false;      // receive() wants to be called again without an event
     bool m_moreSignalled = false; // "more" was written and not read yet
     QString m_failure;
