@@ -46,6 +46,9 @@ static_assert(kPeekBytes >= kMinFrameLen + kVlanTagLen, "in-place frames are nev
 // A per-frame-read port (tap) whose frames arrive closer together than this is read in
 // batches; sparser traffic is read one frame per wake-up (see readPort).
 constexpr std::int64_t kBurstGapNs = 50'000;
+// Passes of the loop without a sleep after which the frame clock is read anyway (a busy
+// switch: the clock lags by at most this many passes).
+constexpr int kClockPasses = 16;
 const std::uint8_t kZeros[kMinFrameLen + kVlanTagLen] = {};
 
 std::int64_t wallNs()
@@ -557,8 +560,15 @@ void SwitchEngine::updateOffloads()
 }
 
 NETLOOM_HOT
+void SwitchEngine::readClock()
+{
+    m_clockNs = monotonicNs();
+    m_passesSinceClock = 0;
+}
+
 void SwitchEngine::loop()
 {
+    readClock();
     runCommands();
     epoll_event evs[64];
     while (!m_stop.load(std::memory_order_relaxed)) {
@@ -567,13 +577,22 @@ void SwitchEngine::loop()
         // While ports are polled (rings with traffic), epoll is only looked at, without
         // sleeping, every kPollPassesPerEpoll passes: a pass over polled rings costs no system
         // call, and the other ports wait at most that many passes.
+        // The frame clock (m_clockNs) is read just before the thread sleeps, after a look at
+        // epoll found nothing, and every kClockPasses passes while it does not: never between
+        // a frame's wake-up and its send (see the design note in switchengine.h).
         int n = 0;
         if (m_polled.empty()) {
-            n = ::epoll_wait(m_epoll, evs, 64, -1);
+            n = ::epoll_wait(m_epoll, evs, 64, 0);
+            if (n == 0) {
+                readClock();
+                n = ::epoll_wait(m_epoll, evs, 64, -1);
+            }
         } else if (++m_pollPasses >= kPollPassesPerEpoll) {
             m_pollPasses = 0;
             n = ::epoll_wait(m_epoll, evs, 64, 0);
         }
+        if (++m_passesSinceClock >= kClockPasses)
+            readClock();
         for (int i = 0; i < n; ++i)
             handleEvent(evs[i].data.u64, evs[i].events);
         if (!m_polled.empty())
@@ -706,7 +725,7 @@ void SwitchEngine::readPort(Port &p)
         return;
     }
     if (n > 0) {
-        const std::int64_t now = monotonicNs();
+        const std::int64_t now = m_clockNs;
         if (p.perFrameReads) {
             p.burst = single ? now - p.lastReadNs < kBurstGapNs : n > 1;
             p.lastReadNs = now;
@@ -715,7 +734,7 @@ void SwitchEngine::readPort(Port &p)
         for (int i = 0; i < n; ++i) {
             const InPlaceFrame *f = inPlace ? &m_inPlace[std::size_t(i)] : nullptr;
             if (p.hooks) [[unlikely]] {
-                receiveHooked(p, m_rxPtrs[std::size_t(i)], f ? f->len : m_rxLens[std::size_t(i)], now, m_tags[std::size_t(i)].data(),
+                receiveHooked(p, m_rxPtrs[std::size_t(i)], f ? f->len : m_rxLens[std::size_t(i)], m_tags[std::size_t(i)].data(),
                               p.vnet ? p.transport->rxVnetHeader(i) : nullptr, f && f->tailCount > 0 ? f : nullptr);
                 continue;
             }
@@ -788,7 +807,8 @@ void SwitchEngine::handleFrame(Port &in, std::uint8_t *frame, std::size_t len, s
     if (m_config.snooping && (d.drop == DropReason::None || d.drop == DropReason::NoEgress || d.drop == DropReason::Filtered)
         && Snooper::interesting(frame, inPlace ? kPeekBytes : len)) {
         wholeFrame();
-        m_snooper.inspect(frame, len, in.id, d.vlan, now, QDateTime::currentMSecsSinceEpoch(), &m_events);
+        // Address events carry the time the frame crossed, not the frame clock's.
+        m_snooper.inspect(frame, len, in.id, d.vlan, monotonicNs(), QDateTime::currentMSecsSinceEpoch(), &m_events);
     }
     if (d.drop != DropReason::None) {
         if (d.drop == DropReason::Oversize)
@@ -851,6 +871,7 @@ void SwitchEngine::handleFrame(Port &in, std::uint8_t *frame, std::size_t len, s
     }
 }
 
+NETLOOM_HOT
 void SwitchEngine::buildVariant(OutFrame *f, const std::uint8_t *frame, std::size_t len, const ForwardDecision &d,
                                 bool tagged, std::uint8_t *tagSlot, const std::uint8_t *vnet, const InPlaceFrame *inPlace)
 {

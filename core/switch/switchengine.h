@@ -16,6 +16,13 @@
 //   egress port as iovecs into the receive buffers (tag insert/strip and runt padding without
 //   copies), then sent with one sendmmsg per egress port. A batch of one frame skips the
 //   gathering: each copy is sent as soon as it is decided.
+// - Frame clock: the forwarding decision (MAC learning and aging) and the tap's burst test
+//   take the time from m_clockNs, which the loop reads just before it sleeps (after a look
+//   at epoll that found nothing) and every few passes while busy, never between a frame's
+//   wake-up and its send: after a sleep the clock's code and data are cold, and reading it
+//   there cost a lone frame ~2 us on the test VMs (bench/README.md). The clock lags by at most
+//   the tick (250 ms, the timer wakes the loop) or a few passes, against 300 s of aging.
+//   Address events, delays and anything else that needs the time itself read the clock.
 // - Slow peers: sends never block. When a peer is full, frames wait in that port's bounded
 //   queue (txQueueFrames / txQueueBytes) until the socket is writable; beyond the bound they
 //   are dropped and counted as txDrops. Nothing a port does can stall the others.
@@ -199,6 +206,8 @@ private:
     };
     void post(std::function<void()> fn);
     void loop();
+    // Reads the monotonic clock into m_clockNs (the frame clock; see the design note).
+    void readClock();
     void runCommands();
     void handleEvent(std::uint64_t tag, std::uint32_t events);
     void readPort(Port &p);
@@ -230,7 +239,7 @@ private:
     int sendDirect(Port &p, const OutFrame *frames, const Cast *casts, int n);
     // Emulation and mirroring (switchemulation.cpp).
     void sendHooked(Port &p, const OutFrame *frames, const Cast *casts, int n);
-    void receiveHooked(Port &p, std::uint8_t *frame, std::size_t len, std::int64_t now, std::uint8_t *tagSlot,
+    void receiveHooked(Port &p, std::uint8_t *frame, std::size_t len, std::uint8_t *tagSlot,
                        const std::uint8_t *vnet, const InPlaceFrame *inPlace);
     void releaseEgress(Port &p, Hooks &h, std::int64_t now);
     void releaseIngress(Port &p, Hooks &h, std::int64_t now);
@@ -286,6 +295,8 @@ private:
     int m_pollPasses = 0;
     std::vector<AddressEvent> m_events;
     std::int64_t m_lastAging = 0;
+    std::int64_t m_clockNs = 0;    // the frame clock (see the design note)
+    int m_passesSinceClock = 0;
     // Emulation state per port number (index = PortId; null until first configured).
     std::vector<std::unique_ptr<Hooks>> m_hooks;
     std::vector<PortId> m_hookIds;  // numbers with a Hooks object
