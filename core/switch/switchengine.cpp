@@ -80,8 +80,8 @@ SwitchEngine::SwitchEngine(const SwitchConfig &config, QObject *parent)
     m_config.maxPorts = std::clamp<std::uint32_t>(m_config.maxPorts, 1, 65535);
     m_rxBuffers.resize(std::size_t(m_config.batch));
     for (auto &b : m_rxBuffers) {
-        b.resize(kRxBufferBytes);
-        m_rxPtrs.push_back(b.data());
+        b.resize(kRxHeadroom + kRxBufferBytes);
+        m_rxPtrs.push_back(b.data() + kRxHeadroom);
     }
     m_rxLens.resize(std::size_t(m_config.batch));
     m_tags.resize(std::size_t(m_config.batch));
@@ -878,6 +878,13 @@ void SwitchEngine::buildVariant(OutFrame *f, const std::uint8_t *frame, std::siz
     const std::size_t bodyOff = d.ingressTagged ? kEthHeaderLen + kVlanTagLen - 2 : kEthHeaderLen - 2;  // at EtherType
     const std::size_t untaggedLen = len - (d.ingressTagged ? kVlanTagLen : 0);
     const std::size_t padLen = untaggedLen < kMinFrameLen && !vnetIsGso(vnet) ? kMinFrameLen - untaggedLen : 0;
+    if (!tagged && !d.ingressTagged && !inPlace) {
+        f->add(frame, len);  // leaves as it came: one piece (with a tap's header, one write)
+        if (padLen)
+            f->add(kZeros, padLen);
+        f->vnetHdr = vnet;
+        return;
+    }
     f->add(frame, 12);
     if (tagged) {
         const std::uint16_t pcp = d.ingressTagged ? std::uint16_t(frame[14] << 8 | frame[15]) & 0xe000 : 0;

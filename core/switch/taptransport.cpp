@@ -64,11 +64,12 @@ int TapTransport::receive(std::uint8_t *const *bufs, std::size_t bufSize, std::s
     int n = 0;
     max = std::min(max, kMaxBatch);
     while (n < max) {
-        iovec iov[2] = {{m_rxHdr[n], kVnetHdrLen}, {bufs[n], bufSize}};
-        const ssize_t r = m_vnet ? ::readv(m_fd, iov, 2) : ::read(m_fd, bufs[n], bufSize);
+        std::uint8_t *const at = m_vnet ? bufs[n] - kVnetHdrLen : bufs[n];  // see kRxHeadroom
+        const ssize_t r = ::read(m_fd, at, bufSize + (m_vnet ? kVnetHdrLen : 0));
         if (r > 0) {
             if (m_vnet && std::size_t(r) <= kVnetHdrLen)
                 continue;  // a header without a frame: nothing to forward
+            m_rxHdr[n] = at;
             lens[n++] = std::size_t(r) - (m_vnet ? kVnetHdrLen : 0);
             continue;
         }
@@ -94,6 +95,8 @@ SendResult TapTransport::send(const OutFrame *frames, int n)
 {
     static const std::uint8_t kZeroHdr[kVnetHdrLen] = {};
     return sendEachFrame(frames, n, [this](const OutFrame &f) {
+        if (m_vnet && f.iovcnt == 1 && f.vnetHdr && f.vnetHdr + kVnetHdrLen == f.iov[0].iov_base)
+            return ::write(m_fd, f.vnetHdr, kVnetHdrLen + f.len);  // a frame as received, header in front
         iovec iov[OutFrame::kMaxIov + 1];
         int cnt = 0;
         if (m_vnet)

@@ -24,7 +24,8 @@ struct OutFrame {
     std::size_t len = 0;
     // The virtio_net_hdr (kVnetHdrLen bytes) of the frame, or nullptr for "no offload" (a zero
     // header is written). A header that needs offloads reaches only ports whose
-    // offloadsAccepted() covers it; transports without a header ignore it.
+    // offloadsAccepted() covers it; transports without a header ignore it. When it lies right
+    // before the frame's only piece (a frame as a tap received it), a tap writes both at once.
     const std::uint8_t *vnetHdr = nullptr;
     void add(const void *p, std::size_t n)
     {
@@ -53,6 +54,10 @@ struct SendResult {
 
 // struct virtio_net_hdr (little-endian): flags, gso_type, hdr_len, gso_size, csum_start, csum_offset.
 constexpr std::size_t kVnetHdrLen = 10;
+// Writable bytes in front of every receive buffer (see Transport::receive); a cache line, so
+// that the frames themselves start on one.
+constexpr std::size_t kRxHeadroom = 64;
+static_assert(kRxHeadroom >= kVnetHdrLen);
 inline bool vnetIsGso(const std::uint8_t *hdr) { return hdr && hdr[1] != 0; }
 
 // What a port takes as it is (Transport::offloadsAccepted) and what a frame needs
@@ -98,6 +103,9 @@ public:
     virtual bool controlReadable() { return true; }
 
     // Reads up to `max` frames into bufs[i] (each bufSize bytes), lengths into lens[i].
+    // The kRxHeadroom bytes before each bufs[i] are the transport's too: a header that
+    // precedes the frame on the wire (a tap's virtio_net_hdr) is read there, so that header
+    // and frame arrive with one plain read.
     // Returns the count (0 = nothing ready) or -1 when the transport is gone.
     virtual int receive(std::uint8_t *const *bufs, std::size_t bufSize, std::size_t *lens, int max) = 0;
     // One-copy receive (vhost-user). For transports with receivesInPlace(): like receive(),
