@@ -30,6 +30,16 @@ Ipv6 eui64(const Cidr6 &prefix, const Mac &mac)
 }
 }  // namespace
 
+QString forwardNamePrefix(const QString &gateway, int index)
+{
+    return QStringLiteral("gateway '%1', forward %2 (").arg(gateway).arg(index);
+}
+
+QString forwardName(const QString &gateway, int index, const model::PortForward &forward)
+{
+    return forwardNamePrefix(gateway, index) + model::describeForward(forward) + QLatin1Char(')');
+}
+
 Result<QList<PlannedForward>> planForwards(const model::Topology &t, const model::Node &gateway,
                                            const QString &natIfname, const Cidr &subnet)
 {
@@ -51,7 +61,7 @@ Result<QList<PlannedForward>> planForwards(const model::Topology &t, const model
         pf.natIfname = natIfname;
         pf.subnet = subnet.networkString();
         pf.guest = f.guest;
-        pf.what = QStringLiteral("gateway '%1', forward %2 (%3)").arg(gateway.id).arg(k).arg(model::describeForward(f));
+        pf.what = forwardName(gateway.id, int(k), f);
         const auto fail = [&](const QString &reason) {
             return Error::failed(ErrorCode::InvalidArgument, QStringLiteral("plan"), pf.what, reason);
         };

@@ -64,6 +64,14 @@ struct PlannedForward {
 Result<QList<PlannedForward>> planForwards(const model::Topology &t, const model::Node &gateway,
                                            const QString &natIfname, const protocol::Cidr &subnet);
 
+// How forward `index` of gateway `gateway` is named in every sentence about it (errors, the
+// pending sentences): "gateway 'gw', forward 0 (tcp 8080 -> vm1:80)", the part in
+// parentheses describing `forward`. A sentence about that forward starts with
+// forwardNamePrefix(gateway, index), "gateway 'gw', forward 0 (". Pure.
+QString forwardName(const QString &gateway, int index, const model::PortForward &forward);
+// The start every sentence about forward `index` of `gateway` shares (see forwardName). Pure.
+QString forwardNamePrefix(const QString &gateway, int index);
+
 // The address an IPv6 forward of `pf` targets among `seen` (the NIC's addresses, most recent
 // last; see the design note), or "" when none lies in pf.subnet. Pure.
 QString pickForwardIpv6(const PlannedForward &pf, const QStringList &seen);

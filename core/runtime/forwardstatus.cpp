@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "forwardstatus.h"
 
+#include "plan/forwardplan.h"
+
 namespace netloom::runtime {
 
 ForwardStatus forwardStatus(const QString &gateway, int index, const model::PortForward &f, const QStringList &pending,
@@ -18,7 +20,7 @@ ForwardStatus forwardStatus(const QString &gateway, int index, const model::Port
                 out.guestAddress = s.guestAddress;
                 return out;
             }
-    const QString prefix = QStringLiteral("gateway '%1', forward %2 ").arg(gateway).arg(index);
+    const QString prefix = plan::forwardNamePrefix(gateway, index);
     for (const QString &p : pending)
         if (p.startsWith(prefix)) {
             out.state = ForwardStatus::State::Pending;

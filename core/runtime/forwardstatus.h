@@ -8,7 +8,8 @@
 // keep: the host state the helper last applied (a forward is applied when a spec of its
 // family, protocol, host address and port is in nat/nat6 — the guest address is then that
 // spec's), the pending sentences of the last resolution ("gateway 'gw', forward K (...) is
-// pending: ..."), and the helper's last refusal (Runtime::hostRefusal(), cleared by the next
+// pending: ...", known by plan::forwardNamePrefix, the planner's own name for the forward),
+// and the helper's last refusal (Runtime::hostRefusal(), cleared by the next
 // successful apply). A forward that is none of these is "not applied" (an edit on its way).
 #pragma once
 

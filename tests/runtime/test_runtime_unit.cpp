@@ -3,6 +3,7 @@
 // supervisor runs, reduced host states, host-port extraction, network ids, the item models,
 // and the control socket (a real local socket, a runtime that was never started).
 #include "runtime/controlserver.h"
+#include "plan/forwardplan.h"
 #include "runtime/forwardstatus.h"
 #include "runtime/preflight.h"
 #include "runtime/runtime.h"
@@ -85,6 +86,12 @@ private slots:
                  QStringLiteral("not applied"));
         // Another gateway's index does not match the pending sentence.
         QCOMPARE(runtime::forwardStatus(QStringLiteral("gw2"), 1, v6, pending, applied, QString()).state, ForwardStatus::State::NotApplied);
+        // The sentence starts with the planner's own name for the forward, and forward 10's
+        // sentence is not forward 1's.
+        QVERIFY(pending[0].startsWith(plan::forwardName(QStringLiteral("gw"), 1, v6) + QStringLiteral(" is pending")));
+        const QStringList tenth{plan::forwardName(QStringLiteral("gw"), 10, v6) + QStringLiteral(" is pending: not seen yet")};
+        QCOMPARE(runtime::forwardStatus(QStringLiteral("gw"), 1, v6, tenth, applied, QString()).state, ForwardStatus::State::NotApplied);
+        QCOMPARE(runtime::forwardStatus(QStringLiteral("gw"), 10, v6, tenth, applied, QString()).state, ForwardStatus::State::Pending);
     }
 
     void mapsDhcpAndArp()
