@@ -333,10 +333,9 @@ void SwitchEngine::sendHooked(Port &p, const OutFrame *frames, const Cast *casts
     }
 }
 
-void SwitchEngine::receiveHooked(Port &p, std::uint8_t *frame, std::size_t len, std::uint8_t *tagSlot,
+void SwitchEngine::receiveHooked(Port &p, std::uint8_t *frame, std::size_t len, std::int64_t now, std::uint8_t *tagSlot,
                                  const std::uint8_t *vnet, const InPlaceFrame *inPlace)
 {
-    const std::int64_t now = monotonicNs();  // delays need the time itself, not the frame clock
     Hooks &h = *p.hooks;
     PortCounters &c = *p.counters;
     if (!h.up) {

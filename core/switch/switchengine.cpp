@@ -566,6 +566,7 @@ void SwitchEngine::readClock()
     m_passesSinceClock = 0;
 }
 
+NETLOOM_HOT
 void SwitchEngine::loop()
 {
     readClock();
@@ -726,6 +727,7 @@ void SwitchEngine::readPort(Port &p)
     }
     if (n > 0) {
         const std::int64_t now = m_clockNs;
+        std::int64_t hookNow = -1;  // emulation delays need the time itself: read once per batch
         if (p.perFrameReads) {
             p.burst = single ? now - p.lastReadNs < kBurstGapNs : n > 1;
             p.lastReadNs = now;
@@ -734,7 +736,9 @@ void SwitchEngine::readPort(Port &p)
         for (int i = 0; i < n; ++i) {
             const InPlaceFrame *f = inPlace ? &m_inPlace[std::size_t(i)] : nullptr;
             if (p.hooks) [[unlikely]] {
-                receiveHooked(p, m_rxPtrs[std::size_t(i)], f ? f->len : m_rxLens[std::size_t(i)], m_tags[std::size_t(i)].data(),
+                if (hookNow < 0)
+                    hookNow = monotonicNs();
+                receiveHooked(p, m_rxPtrs[std::size_t(i)], f ? f->len : m_rxLens[std::size_t(i)], hookNow, m_tags[std::size_t(i)].data(),
                               p.vnet ? p.transport->rxVnetHeader(i) : nullptr, f && f->tailCount > 0 ? f : nullptr);
                 continue;
             }
@@ -878,14 +882,14 @@ void SwitchEngine::buildVariant(OutFrame *f, const std::uint8_t *frame, std::siz
     const std::size_t bodyOff = d.ingressTagged ? kEthHeaderLen + kVlanTagLen - 2 : kEthHeaderLen - 2;  // at EtherType
     const std::size_t untaggedLen = len - (d.ingressTagged ? kVlanTagLen : 0);
     const std::size_t padLen = untaggedLen < kMinFrameLen && !vnetIsGso(vnet) ? kMinFrameLen - untaggedLen : 0;
-    if (!tagged && !d.ingressTagged && !inPlace) {
-        f->add(frame, len);  // leaves as it came: one piece (with a tap's header, one write)
-        if (padLen)
-            f->add(kZeros, padLen);
-        f->vnetHdr = vnet;
-        return;
+    // The frame is cut after the MAC addresses only where a tag goes in or comes out; a frame
+    // that leaves as it came stays one piece (with a tap's header in front: one write).
+    const bool retag = tagged || d.ingressTagged;
+    std::size_t from = 0;
+    if (retag) {
+        f->add(frame, 12);
+        from = bodyOff;
     }
-    f->add(frame, 12);
     if (tagged) {
         const std::uint16_t pcp = d.ingressTagged ? std::uint16_t(frame[14] << 8 | frame[15]) & 0xe000 : 0;
         const std::uint16_t tci = std::uint16_t(pcp | d.vlan);
@@ -896,11 +900,11 @@ void SwitchEngine::buildVariant(OutFrame *f, const std::uint8_t *frame, std::siz
         f->add(tagSlot, 4);
     }
     if (inPlace) {
-        f->add(frame + bodyOff, kPeekBytes - bodyOff);
+        f->add(frame + from, kPeekBytes - from);
         for (int k = 0; k < inPlace->tailCount; ++k)
             f->add(inPlace->tail[k].iov_base, inPlace->tail[k].iov_len);
     } else {
-        f->add(frame + bodyOff, len - bodyOff);
+        f->add(frame + from, len - from);
     }
     if (padLen)
         f->add(kZeros, padLen);

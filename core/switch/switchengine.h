@@ -239,7 +239,8 @@ private:
     int sendDirect(Port &p, const OutFrame *frames, const Cast *casts, int n);
     // Emulation and mirroring (switchemulation.cpp).
     void sendHooked(Port &p, const OutFrame *frames, const Cast *casts, int n);
-    void receiveHooked(Port &p, std::uint8_t *frame, std::size_t len, std::uint8_t *tagSlot,
+    // `now`: the clock itself (delays), not the frame clock.
+    void receiveHooked(Port &p, std::uint8_t *frame, std::size_t len, std::int64_t now, std::uint8_t *tagSlot,
                        const std::uint8_t *vnet, const InPlaceFrame *inPlace);
     void releaseEgress(Port &p, Hooks &h, std::int64_t now);
     void releaseIngress(Port &p, Hooks &h, std::int64_t now);

@@ -3,8 +3,8 @@
 // No root needed when the tap was created for this user (`ip tuntap add NAME mode tap user U`).
 // A tap has no batch syscall: receive() loops read() until EAGAIN or `max` frames are read.
 // Header and frame move with one plain read() or write() each (the header in the receive
-// buffer's headroom), not readv/writev: the kernel's single-buffer path is shorter, and the
-// one every other program keeps warm (a lone frame's read took ~1 us less, bench/README.md).
+// buffer's headroom), not readv/writev: the kernel's single-buffer path is shorter (a lone
+// frame's read took ~1 us less, bench/README.md).
 #pragma once
 
 #include "base/result.h"
